@@ -1,0 +1,1 @@
+//! Workflow files (RON) and their checks. Filled in by the workflow work.
