@@ -1,0 +1,80 @@
+//! `shine explain <member>`: the rules, clause IDs and values that decided whether a
+//! member was selected.
+
+use crate::context::Context;
+use crate::render::{decision, rule_line, short_hash, witnesses, Output};
+use miette::Result;
+use shine_engine::tally::Outcome;
+
+pub fn run(ctx: &Context, member: &str, quarter: Option<&str>) -> Result<Output> {
+    let shine = ctx.shine()?;
+    let e = shine.explain(member, quarter)?;
+    let j = &e.judgement;
+    let mut h = format!(
+        "{}（{}，{}）— {} {} 季度，规则集 {}\n",
+        e.member.name,
+        e.member.id,
+        e.path.join(" / "),
+        e.path.last().cloned().unwrap_or_default(),
+        e.quarter,
+        short_hash(&e.rules)
+    );
+    h.push_str(&format!("结论：{}\n\n", verdict(&e)));
+    if j.excluded.is_empty() {
+        h.push_str("不能评选情形：无\n");
+    } else {
+        h.push_str("不能评选情形：\n");
+        for d in &j.excluded {
+            h.push_str(&format!("  ✗ {}\n{}", rule_line(&d.rule), witnesses(&d.witnesses, "      ")));
+        }
+    }
+    h.push_str(&format!("\n候选资格：\n{}", decision(&j.candidate, "  ")));
+    h.push_str(&format!("表决权：\n{}", decision(&j.voter, "  ")));
+    h.push_str(&format!("名额：\n{}", decision(&e.quota, "  ")));
+    if let Some(c) = &e.cap {
+        h.push_str(&format!("领导干部和支委名额上限：\n{}", decision(c, "  ")));
+        h.push_str(&format!("计入上限：\n{}", decision(&j.capped, "  ")));
+    }
+    h.push_str(&format!("倾斜（得票相同时优先）：\n{}", decision(&j.preferred, "  ")));
+    for r in &e.rounds {
+        match &r.ranked {
+            Some(x) => h.push_str(&format!(
+                "第 {} 轮：得票 {}，第 {} 名，名额 {}，{}\n",
+                r.round,
+                x.votes,
+                x.place,
+                r.seats,
+                outcome(x.outcome)
+            )),
+            None => h.push_str(&format!("第 {} 轮：不在本轮候选人中\n", r.round)),
+        }
+    }
+    Ok(Output::new(h, e))
+}
+
+fn verdict(e: &shine_engine::service::Explanation) -> String {
+    if e.star {
+        return "当选“闪光言行之星”".into();
+    }
+    if !e.judgement.excluded.is_empty() {
+        let clauses: Vec<_> = e.judgement.excluded.iter().map(|d| d.rule.clause.as_str()).collect();
+        return format!("不能评选（{}）", clauses.join("、"));
+    }
+    match e.rounds.last().and_then(|r| r.ranked.as_ref()) {
+        Some(x) => format!("未当选：{}", outcome(x.outcome)),
+        None if e.rounds.is_empty() => "尚未计票".into(),
+        None => "未当选".into(),
+    }
+}
+
+pub fn outcome(o: Outcome) -> &'static str {
+    match o {
+        Outcome::Seated => "当选",
+        Outcome::Tied => "末位并列，进入再次投票",
+        Outcome::SeatedOnTie => "末位并列，按规则全部当选",
+        Outcome::DroppedOnTie => "末位并列，按规则均不当选",
+        Outcome::CapReached => "领导干部和支委名额已满",
+        Outcome::BelowLine => "得票排名在名额之外",
+        Outcome::NoVotes => "未得票",
+    }
+}

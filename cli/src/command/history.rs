@@ -1,0 +1,59 @@
+//! `shine life` (organizational-life attendance history) and `shine finding`
+//! (conduct findings under an exclusion clause).
+
+use crate::args::{FindingCommand, LifeCommand};
+use crate::command::parse_date;
+use crate::context::Context;
+use crate::render::Output;
+use miette::{miette, IntoDiagnostic, Result, WrapErr};
+use shine_engine::facts::{Finding, LifeRecord};
+
+pub fn life(ctx: &Context, command: LifeCommand) -> Result<Output> {
+    let shine = ctx.shine()?;
+    let actor = ctx.actor();
+    match command {
+        LifeCommand::Add { member, date, status, note } => {
+            let record = LifeRecord { date: parse_date(&date, "日期")?, status, note };
+            shine.record_life(&actor, &member, record.clone())?;
+            Ok(Output::new(format!("已记录 {member} {} 组织生活：{}", record.date, record.status), record))
+        }
+        LifeCommand::Import { file } => {
+            let mut reader = csv::ReaderBuilder::new()
+                .trim(csv::Trim::All)
+                .from_path(&file)
+                .into_diagnostic()
+                .wrap_err_with(|| format!("无法读取 `{}`", file.display()))?;
+            let mut n = 0;
+            for (row, rec) in reader.records().enumerate() {
+                let rec = rec.into_diagnostic()?;
+                let line = row + 2;
+                let (Some(member), Some(date), Some(status)) = (rec.get(0), rec.get(1), rec.get(2)) else {
+                    return Err(miette!(help = "每行：党员编号,日期,出席情况,备注", "`{}` 第 {line} 行列数不足", file.display()));
+                };
+                let record = LifeRecord {
+                    date: parse_date(date, "日期").wrap_err_with(|| format!("第 {line} 行"))?,
+                    status: status.to_owned(),
+                    note: rec.get(3).unwrap_or("").to_owned(),
+                };
+                shine.record_life(&actor, member, record).wrap_err_with(|| format!("第 {line} 行（此前各行已记录）"))?;
+                n += 1;
+            }
+            Ok(Output::new(format!("已导入 {n} 条组织生活记录"), serde_json::json!({ "imported": n })))
+        }
+    }
+}
+
+pub fn finding(ctx: &Context, command: FindingCommand) -> Result<Output> {
+    let FindingCommand::Add { member, clause, date, evidence, open, until } = command;
+    let shine = ctx.shine()?;
+    let finding = Finding {
+        clause,
+        date: parse_date(&date, "日期")?,
+        evidence,
+        open,
+        until: until.as_deref().map(|u| parse_date(u, "处分期截止日期")).transpose()?,
+    };
+    shine.record_finding(&ctx.actor(), &member, finding.clone())?;
+    let human = format!("已记录 {member} 的 `{}` 情形（{}）：{}", finding.clause, finding.date, finding.evidence);
+    Ok(Output::new(human, finding))
+}

@@ -1,0 +1,55 @@
+//! One file per subcommand; this file only dispatches and holds small parsers of
+//! user input shared by several of them.
+
+mod advance;
+mod ballot;
+mod explain;
+mod history;
+mod org;
+mod quarter;
+mod records;
+mod roster;
+mod rules;
+mod stars;
+mod status;
+mod workflow;
+
+use crate::args::Command;
+use crate::context::Context;
+use crate::render::Output;
+use chrono::NaiveDate;
+use miette::{miette, Result};
+
+pub fn run(ctx: &Context, command: Command) -> Result<Output> {
+    match command {
+        Command::Org(c) => org::run(ctx, c),
+        Command::Roster(c) => roster::import(ctx, c),
+        Command::Members { branch } => roster::members(ctx, &branch),
+        Command::Life(c) => history::life(ctx, c),
+        Command::Finding(c) => history::finding(ctx, c),
+        Command::Quarter(c) => quarter::run(ctx, c),
+        Command::Deed(c) => records::deed(ctx, c),
+        Command::Meeting(c) => records::meeting(ctx, c),
+        Command::Present { members } => records::present(ctx, members),
+        Command::Comment { member, text } => records::comment(ctx, &member, &text),
+        Command::Ballot(c) => ballot::run(ctx, c),
+        Command::Advance { branch } => advance::run(ctx, &branch),
+        Command::Status { branch, quarter } => status::run(ctx, &branch, quarter.as_deref()),
+        Command::Explain { member, quarter } => explain::run(ctx, &member, quarter.as_deref()),
+        Command::Stars { branch, quarter } => stars::run(ctx, &branch, quarter.as_deref()),
+        Command::Rules(c) => rules::run(ctx, c),
+        Command::Workflow(c) => workflow::run(ctx, c),
+        Command::Demo { dir, quarter } => crate::demo::run(ctx, &dir, &quarter),
+    }
+}
+
+/// A date as administrators write it: `2026-10-15`, `2026/10/15` or `2026年10月15日`.
+pub fn parse_date(text: &str, what: &str) -> Result<NaiveDate> {
+    let t = text.trim();
+    for fmt in ["%Y-%m-%d", "%Y/%m/%d", "%Y年%m月%d日", "%Y.%m.%d"] {
+        if let Ok(d) = NaiveDate::parse_from_str(t, fmt) {
+            return Ok(d);
+        }
+    }
+    Err(miette!(help = "日期写作 2026-10-15", "{what} `{text}` 不是有效日期"))
+}

@@ -1,0 +1,73 @@
+//! The records members and the secretary make during a quarter: deeds and excuses
+//! (`shine deed`), the meeting (`shine meeting`), presentations and comments.
+
+use crate::args::{DeedCommand, MeetingCommand};
+use crate::command::parse_date;
+use crate::context::Context;
+use crate::render::Output;
+use miette::Result;
+use shine_engine::facts::Deed;
+use shine_engine::service::Record;
+
+pub fn deed(ctx: &Context, command: DeedCommand) -> Result<Output> {
+    let shine = ctx.shine()?;
+    let actor = ctx.actor();
+    let record = match command {
+        DeedCommand::Add { member, kind, text, date } => {
+            let date = match date {
+                Some(d) => parse_date(&d, "日期")?,
+                None => ctx.today(),
+            };
+            Record::Deed { member, deed: Deed { kind, text, date } }
+        }
+        DeedCommand::Excuse { member, reason } => Record::DeedExcuse { member, reason },
+    };
+    let human = match &record {
+        Record::Deed { member, deed } => format!("已为 {member} 登记闪光言行（{}）：{}", deed.kind, deed.text),
+        Record::DeedExcuse { member, reason } => format!("已记录 {member} 本季度未登记的理由：{reason}"),
+        _ => String::new(),
+    };
+    shine.record(&actor, None, vec![record.clone()])?;
+    Ok(Output::new(human, record))
+}
+
+pub fn meeting(ctx: &Context, command: MeetingCommand) -> Result<Output> {
+    let shine = ctx.shine()?;
+    let actor = ctx.actor();
+    match command {
+        MeetingCommand::Report { branch, date } => {
+            let date = parse_date(&date, "会议日期")?;
+            let superior = shine.report_meeting(&actor, &branch, date)?;
+            let human = format!("已向上级党组织 `{superior}` 报告：{date} 召开专题组织生活会（§4.2.a）。报告后运行 `shine advance --branch {branch}`");
+            Ok(Output::new(human, serde_json::json!({ "branch": branch, "date": date, "superior": superior })))
+        }
+        MeetingCommand::Attend { status, members } => {
+            let records: Vec<_> = members.iter().map(|m| Record::Attendance { member: m.clone(), status: status.clone() }).collect();
+            let n = shine.record(&actor, None, records)?;
+            Ok(Output::new(format!("已登记 {n} 人出席情况：{status}"), serde_json::json!({ "recorded": n, "status": status })))
+        }
+        MeetingCommand::Guests { branch, activists, observers, delegate } => {
+            shine.record_guests(&actor, &branch, activists.clone(), observers.clone(), delegate.clone())?;
+            let human = format!(
+                "已登记列席人员：入党积极分子 {} 人，党外群众代表 {} 人，上级派员 {}",
+                activists.len(),
+                observers.len(),
+                delegate.as_deref().unwrap_or("无")
+            );
+            Ok(Output::new(human, serde_json::json!({ "activists": activists, "observers": observers, "delegate": delegate })))
+        }
+    }
+}
+
+pub fn present(ctx: &Context, members: Vec<String>) -> Result<Output> {
+    let shine = ctx.shine()?;
+    let records = members.iter().map(|m| Record::Presentation { member: m.clone() }).collect();
+    let n = shine.record(&ctx.actor(), None, records)?;
+    Ok(Output::new(format!("已登记 {n} 人交流发言"), serde_json::json!({ "recorded": n })))
+}
+
+pub fn comment(ctx: &Context, member: &str, text: &str) -> Result<Output> {
+    let shine = ctx.shine()?;
+    shine.record(&ctx.actor(), None, vec![Record::Comment { member: member.to_owned(), text: text.to_owned() }])?;
+    Ok(Output::new(format!("已记录对 {member} 的点评"), serde_json::json!({ "member": member, "text": text })))
+}

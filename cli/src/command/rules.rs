@@ -1,0 +1,74 @@
+//! `shine rules check | list | adopt`.
+
+use crate::args::RulesCommand;
+use crate::context::Context;
+use crate::render::{short_hash, table, Output};
+use miette::Result;
+use shine_engine::rules::RuleSet;
+use shine_engine::service::Shine;
+
+pub fn run(ctx: &Context, command: RulesCommand) -> Result<Output> {
+    match command {
+        RulesCommand::Check => check(ctx),
+        RulesCommand::List => list(ctx),
+        RulesCommand::Adopt { branch, yes } => adopt(ctx, &branch, yes),
+    }
+}
+
+fn check(ctx: &Context) -> Result<Output> {
+    let (origin, files) = ctx.rule_files()?;
+    let n_files = files.len();
+    let rules = RuleSet::load(files).map_err(shine_engine::error::ShineError::from)?;
+    let in_force: Option<String> = Shine::new(ctx.store()?).store().get("m/rules-in-force")?;
+    let mut h = format!(
+        "规则检查通过：{origin}，{n_files} 个文件，{} 条规则（其中不能评选情形 {} 条），规则集 {}\n",
+        rules.rules().len(),
+        rules.exclusions().len(),
+        short_hash(rules.hash())
+    );
+    match &in_force {
+        Some(h0) if h0 == rules.hash() => h.push_str("与最近开启季度所用的规则集相同\n"),
+        Some(h0) => h.push_str(&format!(
+            "与最近开启季度所用的规则集 {} 不同：此后开启的季度将使用新规则；进行中的季度不变，如需采用请运行 `shine rules adopt --branch <支部>`\n",
+            short_hash(h0)
+        )),
+        None => {}
+    }
+    Ok(Output::new(
+        h,
+        serde_json::json!({ "ok": true, "origin": origin.to_string(), "hash": rules.hash(), "rules": rules.rules(), "in_force": in_force }),
+    ))
+}
+
+fn list(ctx: &Context) -> Result<Output> {
+    let (_, files) = ctx.rule_files()?;
+    let rules = RuleSet::load(files).map_err(shine_engine::error::ShineError::from)?;
+    let mut t = table(&["规则", "条款", "内容", "位置"]);
+    for r in rules.rules() {
+        t.add_row(vec![r.name.clone(), r.clause.clone(), r.text.clone(), r.location.clone()]);
+    }
+    Ok(Output::new(t.to_string(), rules.rules()))
+}
+
+fn adopt(ctx: &Context, branch: &str, yes: bool) -> Result<Output> {
+    let shine = ctx.shine()?;
+    let a = shine.adopt_rules(&ctx.actor(), branch, yes)?;
+    let mut h = if a.from == a.to {
+        "进行中的季度已在使用当前规则，无需采用\n".to_owned()
+    } else {
+        format!("本季度规则集 {} → 当前规则集 {}\n", short_hash(&a.from), short_hash(&a.to))
+    };
+    if a.from != a.to {
+        if a.changes.is_empty() {
+            h.push_str("按当前记录，采用新规则不会改变任何决定\n");
+        } else {
+            let mut t = table(&["对象", "事项", "原规则", "新规则"]);
+            for c in &a.changes {
+                t.add_row(vec![c.subject.clone(), c.what.clone(), c.before.clone(), c.after.clone()]);
+            }
+            h.push_str(&format!("采用后将改变的决定：\n{t}\n"));
+        }
+        h.push_str(if a.applied { "已采用。\n" } else { "以上为预演，未作任何改变；确认采用请加 `--yes`\n" });
+    }
+    Ok(Output::new(h, a))
+}

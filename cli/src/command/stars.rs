@@ -1,0 +1,49 @@
+//! `shine stars`: the quarter's result as recorded in the branch ledger (台帐).
+
+use crate::command::explain::outcome;
+use crate::context::Context;
+use crate::render::{rule_line, short_hash, table, Output};
+use miette::Result;
+
+pub fn run(ctx: &Context, branch: &str, quarter: Option<&str>) -> Result<Output> {
+    let shine = ctx.shine()?;
+    let l = shine.ledger(branch, quarter)?;
+    let name = |id: &String| l.names.get(id).cloned().unwrap_or_else(|| id.clone());
+    let mut h = format!(
+        "「{}」{} 季度 党员“闪光言行之星”评选台帐（规则集 {}）\n党员 {} 人，名额 {}（{}）\n",
+        l.branch.name,
+        l.quarter,
+        short_hash(&l.rules),
+        l.members,
+        l.quota.value,
+        l.quota.rule.clause
+    );
+    if !l.excluded.is_empty() {
+        h.push_str("不能评选：\n");
+        for (m, ds) in &l.excluded {
+            let why: Vec<_> = ds.iter().map(|d| rule_line(&d.rule)).collect();
+            h.push_str(&format!("  {}：{}\n", m.name, why.join("；")));
+        }
+    }
+    for r in &l.rounds {
+        let Some(s) = &r.selection else {
+            h.push_str(&format!("第 {} 轮：投票中（名额 {}）\n", r.round, r.seats));
+            continue;
+        };
+        let mut t = table(&["名次", "候选人", "得票", "结果"]);
+        for x in &s.ranking {
+            t.add_row(vec![x.place.to_string(), name(&x.member), x.votes.to_string(), outcome(x.outcome).to_owned()]);
+        }
+        let how = if r.totals.is_some() { "纸质选票" } else { "电子选票" };
+        h.push_str(&format!("第 {} 轮（{how}，名额 {}）：\n{t}\n", r.round, r.seats));
+    }
+    if l.stars.is_empty() {
+        h.push_str("尚无当选人\n");
+    } else {
+        h.push_str(&format!("当选“闪光言行之星”：{}\n", l.stars.iter().map(|m| m.name.as_str()).collect::<Vec<_>>().join("、")));
+    }
+    if let Some(to) = &l.reported_to {
+        h.push_str(&format!("已报上级 `{to}` 备案\n"));
+    }
+    Ok(Output::new(h, l))
+}

@@ -1,0 +1,51 @@
+//! `shine status`: where a branch's quarter stands and what it needs next.
+
+use crate::context::Context;
+use crate::render::{decision, short_hash, Output};
+use miette::Result;
+
+pub fn run(ctx: &Context, branch: &str, quarter: Option<&str>) -> Result<Output> {
+    let shine = ctx.shine()?;
+    let s = shine.status(branch, quarter)?;
+    let mut h = format!(
+        "「{}」{} 季度（规则集 {}）\n当前环节：{}{}\n",
+        s.branch.name,
+        s.quarter,
+        short_hash(&s.rules),
+        s.state_title,
+        if s.terminal { "（已完成）" } else { "" }
+    );
+    h.push_str(&format!(
+        "党员 {} 人：已登记闪光言行 {} 人，说明理由 {} 人；已登记出席情况 {} 人，交流发言 {} 人，已点评 {} 人\n",
+        s.members, s.deeds_registered, s.deeds_excused, s.attendance_recorded, s.presented, s.commented
+    ));
+    if let Some(r) = &s.round {
+        h.push_str(&format!(
+            "第 {} 轮投票：名额 {}，候选人 {} 人，已收选票 {} 张{}\n",
+            r.round,
+            r.seats,
+            r.candidates.len(),
+            r.ballots,
+            if r.paper { "（纸质）" } else { "" }
+        ));
+    }
+    if !s.stars.is_empty() {
+        h.push_str(&format!("当选：{}\n", s.stars.iter().map(|m| m.name.as_str()).collect::<Vec<_>>().join("、")));
+    }
+    match &s.next_step {
+        Some(n) => {
+            h.push_str(&format!("下一环节：{}（{}，办理：{}）\n", n.title, n.clause, n.roles.join("、")));
+            for g in &n.guards {
+                h.push_str(&format!("  {} ", if g.value { "✓" } else { "✗" }));
+                h.push_str(decision(g, "").trim_start());
+            }
+            h.push_str(&format!("条件满足后运行 `shine advance --branch {branch}`\n"));
+        }
+        None => {
+            if let Some(to) = &s.reported_to {
+                h.push_str(&format!("已报上级 `{to}` 备案\n"));
+            }
+        }
+    }
+    Ok(Output::new(h, s))
+}

@@ -1,0 +1,129 @@
+//! The checked configuration of one run: where the store is, which definitions are
+//! in force (a `rules/` directory or the embedded defaults), who acts and when.
+
+use crate::args::Global;
+use miette::{miette, IntoDiagnostic, Result, WrapErr};
+use shine_engine::event::Actor;
+use shine_engine::rules::SourceFile;
+use shine_engine::service::{Definitions, Shine};
+use shine_engine::store::Store;
+use std::path::{Path, PathBuf};
+
+mod embedded {
+    include!(concat!(env!("OUT_DIR"), "/embedded.rs"));
+}
+
+/// Where a set of definition files came from, for messages.
+#[derive(Debug, Clone)]
+pub enum Origin {
+    Dir(PathBuf),
+    Embedded,
+}
+
+impl std::fmt::Display for Origin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Origin::Dir(p) => write!(f, "{}", p.display()),
+            Origin::Embedded => write!(f, "内置默认"),
+        }
+    }
+}
+
+pub struct Context {
+    pub global: Global,
+}
+
+impl Context {
+    pub fn new(global: Global) -> Context {
+        Context { global }
+    }
+
+    pub fn actor(&self) -> Actor {
+        let at = self.global.now.clone().unwrap_or_else(|| chrono::Local::now().to_rfc3339());
+        let who = self
+            .global
+            .by
+            .clone()
+            .or_else(|| std::env::var("USER").ok())
+            .unwrap_or_else(|| "shine".into());
+        Actor { who, role: self.global.role.clone(), at }
+    }
+
+    pub fn today(&self) -> chrono::NaiveDate {
+        let at = self.actor().at;
+        at.get(..10).and_then(|d| d.parse().ok()).unwrap_or_else(|| chrono::Local::now().date_naive())
+    }
+
+    /// The rule files: `--rules`, else `./rules` if present, else the embedded defaults.
+    pub fn rule_files(&self) -> Result<(Origin, Vec<SourceFile>)> {
+        load_dir(self.global.rules.as_deref(), "rules", "shine", embedded::RULES)
+    }
+
+    /// The quarter workflow file `quarter.ron`, found the same way.
+    pub fn workflow_file(&self) -> Result<(Origin, SourceFile)> {
+        let (origin, files) = load_dir(self.global.workflows.as_deref(), "workflows", "ron", embedded::WORKFLOWS)?;
+        let file = files
+            .into_iter()
+            .find(|f| f.name.ends_with("quarter.ron"))
+            .ok_or_else(|| miette!("{origin} 中没有季度流程文件 `quarter.ron`"))?;
+        Ok((origin, file))
+    }
+
+    pub fn definitions(&self) -> Result<Definitions> {
+        Ok(Definitions { rules: self.rule_files()?.1, workflow: self.workflow_file()?.1 })
+    }
+
+    pub fn store(&self) -> Result<Store> {
+        Store::open(&self.global.store).map_err(|e| shine_engine::error::ShineError::from(e).into())
+    }
+
+    /// The engine on the store, with the current definitions checked and attached.
+    pub fn shine(&self) -> Result<Shine> {
+        let defs = self.definitions()?;
+        Ok(Shine::new(self.store()?).with_definitions(defs)?)
+    }
+}
+
+/// Embedded definitions as source files.
+pub fn embedded(files: &[(&str, &str)]) -> Vec<SourceFile> {
+    files.iter().map(|(n, t)| SourceFile { name: (*n).into(), text: (*t).into() }).collect()
+}
+
+pub fn embedded_definitions() -> Result<Definitions> {
+    let workflow = embedded(embedded::WORKFLOWS)
+        .into_iter()
+        .find(|f| f.name.ends_with("quarter.ron"))
+        .ok_or_else(|| miette!("内置流程中没有 quarter.ron"))?;
+    Ok(Definitions { rules: embedded(embedded::RULES), workflow })
+}
+
+fn load_dir(
+    given: Option<&Path>,
+    default: &str,
+    ext: &str,
+    builtin: &[(&str, &str)],
+) -> Result<(Origin, Vec<SourceFile>)> {
+    let dir = match given {
+        Some(d) => d.to_path_buf(),
+        None if Path::new(default).is_dir() => PathBuf::from(default),
+        None => return Ok((Origin::Embedded, embedded(builtin))),
+    };
+    let mut paths: Vec<_> = std::fs::read_dir(&dir)
+        .into_diagnostic()
+        .wrap_err_with(|| format!("无法读取目录 `{}`", dir.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == ext))
+        .collect();
+    paths.sort();
+    if paths.is_empty() {
+        return Err(miette!("目录 `{}` 中没有 `.{ext}` 文件", dir.display()));
+    }
+    let mut files = Vec::new();
+    for p in paths {
+        let text = std::fs::read_to_string(&p)
+            .into_diagnostic()
+            .wrap_err_with(|| format!("无法读取 `{}`（须为 UTF-8 文本）", p.display()))?;
+        files.push(SourceFile { name: p.display().to_string(), text });
+    }
+    Ok((Origin::Dir(dir), files))
+}

@@ -1,0 +1,84 @@
+//! Rendering: results as Chinese text or JSON, errors through miette (graphical with
+//! spans for people, its JSON handler for `--json`).
+
+use comfy_table::{presets::UTF8_FULL_CONDENSED, ContentArrangement, Table};
+use serde::Serialize;
+use shine_engine::error::ShineError;
+use shine_engine::rules::{Decision, RuleInfo, Witness};
+
+/// What a command produced: the same result for people and for programs.
+pub struct Output {
+    pub human: String,
+    pub json: serde_json::Value,
+}
+
+impl Output {
+    pub fn new(human: impl Into<String>, json: impl Serialize) -> Output {
+        Output { human: human.into(), json: serde_json::to_value(json).unwrap_or(serde_json::Value::Null) }
+    }
+}
+
+pub fn output(out: &Output, json: bool) {
+    if json {
+        println!("{}", serde_json::to_string_pretty(&out.json).unwrap_or_default());
+    } else if !out.human.is_empty() {
+        println!("{}", out.human.trim_end());
+    }
+}
+
+pub fn error(report: &miette::Report, json: bool) {
+    // A blocked `advance` is answered with the guards that failed and their values.
+    if let Some(ShineError::Blocked { step, failed }) = report.downcast_ref::<ShineError>() {
+        if json {
+            let v = serde_json::json!({ "error": { "message": report.to_string(), "blocked": step, "failed": failed } });
+            println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+        } else {
+            let details: String = failed.iter().map(|d| decision(d, "  ")).collect();
+            eprintln!("{report:?}\n未满足的条件：\n{details}");
+        }
+        return;
+    }
+    if json {
+        let mut s = String::new();
+        let handler = miette::JSONReportHandler::new();
+        if handler.render_report(&mut s, report.as_ref()).is_err() {
+            s = serde_json::json!({ "message": report.to_string() }).to_string();
+        }
+        println!("{{\"error\":{s}}}");
+    } else {
+        eprintln!("{report:?}");
+    }
+}
+
+pub fn table(header: &[&str]) -> Table {
+    let mut t = Table::new();
+    t.load_preset(UTF8_FULL_CONDENSED).set_content_arrangement(ContentArrangement::Dynamic);
+    t.set_header(header.iter().copied());
+    t
+}
+
+/// `§3.4.x8 无正当理由…（x8，rules/exclusions.shine:20）`
+pub fn rule_line(rule: &RuleInfo) -> String {
+    format!("{} {}（规则 `{}`，{}）", rule.clause, rule.text, rule.name, rule.location)
+}
+
+pub fn witnesses(ws: &[Witness], indent: &str) -> String {
+    ws.iter().map(|w| format!("{indent}{} = {}\n", w.expr, w.value)).collect()
+}
+
+/// A decision with the values that made it.
+pub fn decision<T: std::fmt::Display>(d: &Decision<T>, indent: &str) -> String {
+    format!("{indent}{}\n{indent}  结果：{}\n{}", rule_line(&d.rule), d.value, witnesses(&d.witnesses, &format!("{indent}    ")))
+}
+
+pub fn yes_no(b: bool) -> &'static str {
+    if b {
+        "是"
+    } else {
+        "否"
+    }
+}
+
+pub fn short_hash(h: &str) -> &str {
+    h.get(..12).unwrap_or(h)
+}

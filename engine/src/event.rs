@@ -1,0 +1,126 @@
+//! Events: the only thing the store keeps about what happened. Every action is one
+//! event (who, in which role, when, under which rule set, what); current state is a
+//! fold over them (`org::OrgState`, `quarter::QuarterState`).
+//!
+//! Ballot contents are deliberately *not* events: see `store` for how they are kept
+//! apart from the "has voted" record.
+
+use crate::facts::{Deed, Finding, LifeRecord};
+use crate::org::{MemberRecord, Unit};
+use crate::tally::Selection;
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+/// Who acts, in which workflow role, and when (an RFC 3339 timestamp supplied by the caller).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Actor {
+    pub who: String,
+    pub role: String,
+    pub at: String,
+}
+
+/// One entry of the log.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Event {
+    pub seq: u64,
+    pub who: String,
+    pub role: String,
+    pub at: String,
+    /// Content hash of the rule set the action was taken under, where one applies.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rules: Option<String>,
+    pub action: Action,
+}
+
+/// What happened.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Action {
+    UnitAdded {
+        unit: Unit,
+    },
+    MembersImported {
+        branch: String,
+        members: Vec<MemberRecord>,
+    },
+    LifeRecorded {
+        member: String,
+        record: LifeRecord,
+    },
+    FindingRecorded {
+        member: String,
+        finding: Finding,
+    },
+    QuarterOpened {
+        branch: String,
+        quarter: String,
+        start: NaiveDate,
+        end: NaiveDate,
+        rules: String,
+        workflow: String,
+    },
+    DeedRegistered {
+        member: String,
+        deed: Deed,
+    },
+    DeedExcused {
+        member: String,
+        reason: String,
+    },
+    MeetingReported {
+        date: NaiveDate,
+        superior: String,
+    },
+    AttendanceRecorded {
+        member: String,
+        status: String,
+    },
+    GuestsRecorded {
+        activists: Vec<String>,
+        observers: Vec<String>,
+        delegate: Option<String>,
+    },
+    Presented {
+        member: String,
+    },
+    Commented {
+        member: String,
+        text: String,
+    },
+    /// A ballot round opens: the seats to fill and the candidates on the ballot.
+    RoundOpened {
+        round: i64,
+        seats: i64,
+        candidates: Vec<String>,
+        /// Stars already seated before this round (non-empty for a runoff).
+        seated: Vec<String>,
+    },
+    /// The "has voted" record. It carries no ballot content and no ballot key.
+    Voted {
+        member: String,
+        round: i64,
+    },
+    /// Paper ballots counted by the tellers.
+    TotalsEntered {
+        round: i64,
+        ballots: i64,
+        votes: Vec<(String, i64)>,
+    },
+    Advanced {
+        step: String,
+        from: String,
+        to: String,
+    },
+    Tallied {
+        round: i64,
+        selection: Selection,
+    },
+    LedgerWritten {
+        stars: Vec<String>,
+        superior: String,
+    },
+    RulesAdopted {
+        from: String,
+        to: String,
+    },
+}

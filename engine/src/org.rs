@@ -1,0 +1,157 @@
+//! The organization tree (university Party committee → general branches and directly
+//! affiliated branches → branches) and each branch's roster, life history and conduct
+//! findings, folded from the `org` and `branch/<id>` event scopes.
+
+use crate::event::{Action, Event};
+use crate::facts::{Finding, LifeRecord};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// The kind of a unit in the tree; it fixes which parent a unit may have.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UnitKind {
+    /// The university Party committee: the root.
+    Committee,
+    /// A general branch (党总支), under the committee.
+    GeneralBranch,
+    /// A directly affiliated branch (直属党支部), under the committee; runs quarters itself.
+    DirectBranch,
+    /// A branch (党支部), under a general branch; runs quarters.
+    Branch,
+}
+
+impl UnitKind {
+    pub fn runs_quarters(self) -> bool {
+        matches!(self, UnitKind::Branch | UnitKind::DirectBranch)
+    }
+
+    /// The kinds this kind may sit under.
+    pub fn allowed_parents(self) -> &'static [UnitKind] {
+        match self {
+            UnitKind::Committee => &[],
+            UnitKind::GeneralBranch | UnitKind::DirectBranch => &[UnitKind::Committee],
+            UnitKind::Branch => &[UnitKind::GeneralBranch],
+        }
+    }
+}
+
+/// One Party organization.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Unit {
+    pub id: String,
+    pub name: String,
+    pub kind: UnitKind,
+    pub parent: Option<String>,
+}
+
+/// A member as imported from the roster.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MemberRecord {
+    pub id: String,
+    pub name: String,
+    pub identity: String,
+    pub role: String,
+    pub full: bool,
+    pub mobile: bool,
+    pub last_report: Option<NaiveDate>,
+}
+
+/// The tree of units, folded from the `org` scope.
+#[derive(Debug, Clone, Default)]
+pub struct OrgTree {
+    pub units: BTreeMap<String, Unit>,
+    /// Units in the order they were added.
+    pub order: Vec<String>,
+}
+
+impl OrgTree {
+    pub fn fold(events: &[Event]) -> OrgTree {
+        let mut tree = OrgTree::default();
+        for event in events {
+            if let Action::UnitAdded { unit } = &event.action {
+                if tree.units.insert(unit.id.clone(), unit.clone()).is_none() {
+                    tree.order.push(unit.id.clone());
+                }
+            }
+        }
+        tree
+    }
+
+    pub fn root(&self) -> Option<&Unit> {
+        self.units.values().find(|u| u.kind == UnitKind::Committee)
+    }
+
+    pub fn unit(&self, id: &str) -> Option<&Unit> {
+        self.units.get(id)
+    }
+
+    pub fn parent_of(&self, id: &str) -> Option<&Unit> {
+        self.units.get(id)?.parent.as_deref().and_then(|p| self.units.get(p))
+    }
+
+    /// Units that run quarters, in the order they were added.
+    pub fn branches(&self) -> impl Iterator<Item = &Unit> {
+        self.order
+            .iter()
+            .filter_map(|id| self.units.get(id))
+            .filter(|u| u.kind.runs_quarters())
+    }
+
+    /// `党委 / 党总支 / 党支部` path of names from the root down to `id`.
+    pub fn path(&self, id: &str) -> Vec<&Unit> {
+        let mut path = Vec::new();
+        let mut next = self.units.get(id);
+        while let Some(unit) = next {
+            path.push(unit);
+            next = unit.parent.as_deref().and_then(|p| self.units.get(p));
+            if path.len() > self.units.len() {
+                break;
+            }
+        }
+        path.reverse();
+        path
+    }
+}
+
+/// A branch's roster with each member's history, folded from `branch/<id>`.
+#[derive(Debug, Clone, Default)]
+pub struct Roster {
+    pub members: Vec<MemberRecord>,
+    pub life: BTreeMap<String, Vec<LifeRecord>>,
+    pub findings: BTreeMap<String, Vec<Finding>>,
+}
+
+impl Roster {
+    pub fn fold(events: &[Event]) -> Roster {
+        let mut roster = Roster::default();
+        for event in events {
+            match &event.action {
+                Action::MembersImported { members, .. } => {
+                    for member in members {
+                        match roster.members.iter_mut().find(|m| m.id == member.id) {
+                            Some(existing) => *existing = member.clone(),
+                            None => roster.members.push(member.clone()),
+                        }
+                    }
+                }
+                Action::LifeRecorded { member, record } => {
+                    let list = roster.life.entry(member.clone()).or_default();
+                    // Keep the history sorted by date: rules count runs in date order.
+                    let at = list.partition_point(|r| r.date <= record.date);
+                    list.insert(at, record.clone());
+                }
+                Action::FindingRecorded { member, finding } => {
+                    roster.findings.entry(member.clone()).or_default().push(finding.clone());
+                }
+                _ => {}
+            }
+        }
+        roster
+    }
+
+    pub fn member(&self, id: &str) -> Option<&MemberRecord> {
+        self.members.iter().find(|m| m.id == id)
+    }
+}

@@ -1,0 +1,225 @@
+//! The sled store: one directory, one tree, keys by prefix.
+//!
+//! - `e/<scope>\0<seq>`: the event log of a scope (`org`, `branch/<id>`,
+//!   `quarter/<branch>/<quarter>`); current state is a fold over it.
+//! - `i/m/<member>`: which branch a member belongs to (an index, written with the
+//!   event that creates the member).
+//! - `r/<hash>` and `w/<hash>`: rule sets and workflows by content hash, so a quarter
+//!   keeps running under the definitions it was opened with.
+//! - `v/<branch>/<quarter>/<round>/<member>`: "has voted" — no ballot key, no time.
+//! - `b/<branch>/<quarter>/<round>/<random>`: a ballot's content — no voter, no time,
+//!   no sequence number; its key is random so the tree's order says nothing either.
+//!
+//! Every command writes one [`sled::Batch`], applied atomically, and is flushed before
+//! it returns (unless the caller asked for bulk mode and flushes at the end). A crash
+//! therefore leaves either the whole command or none of it.
+
+use crate::event::{Action, Actor, Event};
+use rand::RngCore;
+use serde::{de::DeserializeOwned, Serialize};
+use std::path::Path;
+
+/// What went wrong underneath: the disk, or a record we cannot read back.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("the store at `{path}` is in use by another shine process (for example `shine serve`); stop it or send the command through it")]
+    Locked { path: String },
+    #[error("cannot open the store at `{path}`: {reason}")]
+    Open { path: String, reason: String },
+    #[error("store i/o failed: {0}")]
+    Io(#[from] sled::Error),
+    #[error("a record in the store cannot be read ({key}): {reason}")]
+    Corrupt { key: String, reason: String },
+}
+
+/// An open store.
+#[derive(Clone)]
+pub struct Store {
+    db: sled::Db,
+    durable: bool,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store").finish_non_exhaustive()
+    }
+}
+
+/// The writes of one command, applied all at once by [`Store::commit`].
+#[derive(Default)]
+pub struct Writes {
+    batch: sled::Batch,
+    events: Vec<Event>,
+}
+
+impl Writes {
+    pub fn is_empty(&self) -> bool {
+        self.events.is_empty()
+    }
+}
+
+impl Store {
+    /// Open (or create) the store directory. A store held by another process is
+    /// reported as [`StoreError::Locked`] at once instead of waiting.
+    pub fn open(path: &Path) -> Result<Store, StoreError> {
+        let shown = path.display().to_string();
+        std::fs::create_dir_all(path).map_err(|e| StoreError::Open {
+            path: shown.clone(),
+            reason: e.to_string(),
+        })?;
+        match sled::Config::new().path(path).open() {
+            Ok(db) => Ok(Store { db, durable: true }),
+            Err(sled::Error::Io(e)) if is_lock_error(&e) => Err(StoreError::Locked { path: shown }),
+            Err(e) => Err(StoreError::Open {
+                path: shown,
+                reason: e.to_string(),
+            }),
+        }
+    }
+
+    /// A store that lives in memory only (tests, benchmarks of the engine alone).
+    pub fn temporary() -> Result<Store, StoreError> {
+        let db = sled::Config::new().temporary(true).open()?;
+        Ok(Store { db, durable: false })
+    }
+
+    /// In bulk mode commits are not flushed one by one; call [`Store::flush`] at the end.
+    pub fn set_bulk(&mut self, bulk: bool) {
+        self.durable = !bulk;
+    }
+
+    pub fn flush(&self) -> Result<(), StoreError> {
+        self.db.flush()?;
+        Ok(())
+    }
+
+    /// Stage an event in `writes`; its sequence number is allocated now.
+    pub fn stage(
+        &self,
+        writes: &mut Writes,
+        scope: &str,
+        actor: &Actor,
+        rules: Option<&str>,
+        action: Action,
+    ) -> Result<(), StoreError> {
+        let seq = self.db.generate_id()?;
+        let event = Event {
+            seq,
+            who: actor.who.clone(),
+            role: actor.role.clone(),
+            at: actor.at.clone(),
+            rules: rules.map(str::to_owned),
+            action,
+        };
+        writes.batch.insert(event_key(scope, seq), to_bytes(&event));
+        writes.events.push(event);
+        Ok(())
+    }
+
+    /// Stage a plain key/value write alongside the events.
+    pub fn stage_raw(&self, writes: &mut Writes, key: Vec<u8>, value: Vec<u8>) {
+        writes.batch.insert(key, value);
+    }
+
+    /// Apply everything staged, atomically; durable on return unless in bulk mode.
+    pub fn commit(&self, writes: Writes) -> Result<Vec<Event>, StoreError> {
+        self.db.apply_batch(writes.batch)?;
+        if self.durable {
+            self.db.flush()?;
+        }
+        Ok(writes.events)
+    }
+
+    /// The events of one scope, oldest first.
+    pub fn events(&self, scope: &str) -> Result<Vec<Event>, StoreError> {
+        let mut prefix = format!("e/{scope}").into_bytes();
+        prefix.push(0);
+        self.db
+            .scan_prefix(prefix)
+            .map(|item| {
+                let (k, v) = item?;
+                from_bytes(&k, &v)
+            })
+            .collect()
+    }
+
+    /// Scopes whose name starts with `prefix` (e.g. `quarter/b1/`), in key order.
+    pub fn scopes(&self, prefix: &str) -> Result<Vec<String>, StoreError> {
+        let mut out: Vec<String> = Vec::new();
+        for item in self.db.scan_prefix(format!("e/{prefix}").as_bytes()) {
+            let (k, _) = item?;
+            let Some(end) = k.iter().position(|b| *b == 0) else { continue };
+            let scope = String::from_utf8_lossy(&k[2..end]).into_owned();
+            if out.last() != Some(&scope) {
+                out.push(scope);
+            }
+        }
+        Ok(out)
+    }
+
+    pub fn get_raw(&self, key: &[u8]) -> Result<Option<Vec<u8>>, StoreError> {
+        Ok(self.db.get(key)?.map(|v| v.to_vec()))
+    }
+
+    pub fn get<T: DeserializeOwned>(&self, key: &str) -> Result<Option<T>, StoreError> {
+        match self.db.get(key.as_bytes())? {
+            Some(v) => Ok(Some(from_bytes(key.as_bytes(), &v)?)),
+            None => Ok(None),
+        }
+    }
+
+    /// Values of every key under `prefix`.
+    pub fn values<T: DeserializeOwned>(&self, prefix: &str) -> Result<Vec<T>, StoreError> {
+        self.db
+            .scan_prefix(prefix.as_bytes())
+            .map(|item| {
+                let (k, v) = item?;
+                from_bytes(&k, &v)
+            })
+            .collect()
+    }
+
+    /// Every raw key and value, for audits and tests of what the disk holds.
+    pub fn dump(&self) -> Result<Vec<(Vec<u8>, Vec<u8>)>, StoreError> {
+        self.db
+            .iter()
+            .map(|item| {
+                let (k, v) = item?;
+                Ok((k.to_vec(), v.to_vec()))
+            })
+            .collect()
+    }
+
+    /// A key for a ballot: its prefix, then 16 random bytes.
+    pub fn ballot_key(prefix: &str) -> Vec<u8> {
+        let mut key = prefix.as_bytes().to_vec();
+        let mut random = [0u8; 16];
+        rand::thread_rng().fill_bytes(&mut random);
+        key.extend_from_slice(hex::encode(random).as_bytes());
+        key
+    }
+}
+
+fn event_key(scope: &str, seq: u64) -> Vec<u8> {
+    let mut key = format!("e/{scope}").into_bytes();
+    key.push(0);
+    key.extend_from_slice(&seq.to_be_bytes());
+    key
+}
+
+fn is_lock_error(e: &std::io::Error) -> bool {
+    let text = e.to_string();
+    e.kind() == std::io::ErrorKind::WouldBlock || text.contains("lock") || e.raw_os_error() == Some(11)
+}
+
+pub fn to_bytes<T: Serialize>(value: &T) -> Vec<u8> {
+    // Serialising our own plain data types to JSON cannot fail.
+    serde_json::to_vec(value).unwrap_or_default()
+}
+
+fn from_bytes<T: DeserializeOwned>(key: &[u8], value: &[u8]) -> Result<T, StoreError> {
+    serde_json::from_slice(value).map_err(|e| StoreError::Corrupt {
+        key: String::from_utf8_lossy(key).replace('\0', "#"),
+        reason: e.to_string(),
+    })
+}
