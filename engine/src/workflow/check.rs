@@ -27,7 +27,7 @@ impl Workflow {
         check.ids();
         check.clauses();
         check.start();
-        check.graph(&steps);
+        check.graph();
         source.finish(check.errors)?;
         Ok(Workflow {
             name: file.name,
@@ -311,7 +311,7 @@ impl<'a> Check<'a> {
         }
     }
 
-    fn graph(&mut self, steps: &[Option<Step>]) {
+    fn graph(&mut self) {
         let file = self.file;
         let mut graph: DiGraphMap<&str, ()> = DiGraphMap::new();
         for state in &file.states {
@@ -321,10 +321,14 @@ impl<'a> Check<'a> {
         for (step, place) in file.steps.iter().zip(self.steps.clone()) {
             leaving.entry(step.from.as_str()).or_default().push((step.id.as_str(), place));
         }
-        for step in steps.iter().flatten() {
-            for target in step.next.targets() {
-                if graph.contains_node(&step.from) && graph.contains_node(target) {
-                    graph.add_edge(step.from.as_str(), target, ());
+        // Edges come from the file, not from the converted steps, so that a step
+        // refused for its shape (say, a tally without outcomes) still counts as a
+        // way from one state to another and causes no second, misleading error.
+        for step in &file.steps {
+            let targets = step.to.iter().chain(step.outcomes.iter().flat_map(|o| [&o.selected, &o.runoff]));
+            for target in targets {
+                if graph.contains_node(step.from.as_str()) && graph.contains_node(target.as_str()) {
+                    graph.add_edge(step.from.as_str(), target.as_str(), ());
                 }
             }
         }

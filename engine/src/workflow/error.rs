@@ -139,7 +139,10 @@ impl<'a> Source<'a> {
     }
 
     /// All `errors` of this file, or `Ok` when there are none.
-    pub fn finish(&self, errors: Vec<WorkflowError>) -> Result<(), WorkflowErrors> {
+    pub fn finish(&self, mut errors: Vec<WorkflowError>) -> Result<(), WorkflowErrors> {
+        // In file order, as a reader goes through the file; the sort is stable, so
+        // errors at one place keep the order of the checks.
+        errors.sort_by_key(|error| (error.line, error.col));
         if errors.is_empty() {
             Ok(())
         } else {
