@@ -1,0 +1,133 @@
+//! The RON file formats, exactly as written in `workflows/*.ron`.
+//!
+//! These structs describe the *file* and nothing else: they are read with serde and
+//! converted by `check` and `escalation` into the engine types of `model`, which are
+//! not themselves a file format. Optional keys are written without `Some(..)`
+//! (`to: "voting"`, `effect: Tally`), so each is read through [`present`].
+
+use serde::{Deserialize, Deserializer};
+
+#[derive(Debug, Deserialize)]
+#[serde(rename = "Workflow", deny_unknown_fields)]
+pub(crate) struct WorkflowFile {
+    pub name: String,
+    pub title: String,
+    pub clause: String,
+    pub roles: Vec<RoleFile>,
+    pub start: String,
+    pub states: Vec<StateFile>,
+    pub steps: Vec<StepFile>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename = "Role", deny_unknown_fields)]
+pub(crate) struct RoleFile {
+    pub id: String,
+    pub title: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename = "State", deny_unknown_fields)]
+pub(crate) struct StateFile {
+    pub id: String,
+    pub title: String,
+    pub clause: String,
+    #[serde(default)]
+    pub terminal: bool,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename = "Step", deny_unknown_fields)]
+pub(crate) struct StepFile {
+    pub id: String,
+    pub title: String,
+    pub clause: String,
+    pub from: String,
+    #[serde(default, deserialize_with = "present")]
+    pub to: Option<String>,
+    #[serde(default, deserialize_with = "present")]
+    pub outcomes: Option<OutcomesFile>,
+    pub roles: Vec<String>,
+    #[serde(default)]
+    pub accepts: Vec<RecordFile>,
+    #[serde(default)]
+    pub guards: Vec<String>,
+    #[serde(default, deserialize_with = "present")]
+    pub effect: Option<EffectFile>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct OutcomesFile {
+    pub selected: String,
+    pub runoff: String,
+}
+
+/// The record kinds a step may accept, as spelled in the file.
+#[derive(Debug, Clone, Copy, Deserialize)]
+pub(crate) enum RecordFile {
+    Deed,
+    DeedExcuse,
+    MeetingReport,
+    Attendance,
+    Guests,
+    Presentation,
+    Comment,
+    Ballot,
+    BallotTotals,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize)]
+pub(crate) enum EffectFile {
+    Tally,
+    Ledger,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename = "Escalation", deny_unknown_fields)]
+pub(crate) struct EscalationFile {
+    pub name: String,
+    pub title: String,
+    pub clause: String,
+    pub roles: Vec<RoleFile>,
+    pub levels: Vec<LevelFile>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename = "Level", deny_unknown_fields)]
+pub(crate) struct LevelFile {
+    pub id: String,
+    pub title: String,
+    pub clause: String,
+    pub role: String,
+    #[serde(default, deserialize_with = "present")]
+    pub reports_to: Option<String>,
+    pub steps: Vec<LevelStepFile>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename = "Do", deny_unknown_fields)]
+pub(crate) struct LevelStepFile {
+    pub action: ActionFile,
+    pub title: String,
+    pub clause: String,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize)]
+pub(crate) enum ActionFile {
+    Receive,
+    File,
+    Pick,
+    Forward,
+    Publish,
+}
+
+/// Reads a key that is present as its bare value; an absent key is `None` by
+/// `#[serde(default)]`.
+fn present<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    T::deserialize(deserializer).map(Some)
+}

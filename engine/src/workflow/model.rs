@@ -1,0 +1,166 @@
+//! The engine's workflow types: what the interpreter walks, after `check` has made
+//! them from a file and proved them sound.
+//!
+//! These are not a file format. A `Workflow` only exists once every check of
+//! `check` has passed, so the interpreter may rely on it: ids are unique, every
+//! reference resolves, at most one step leaves each state, every state is reachable
+//! and can reach a terminal state. Titles and clauses come from the file; nothing
+//! here knows the notice.
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+/// The kinds of record a step accepts while its state is current.
+///
+/// Serializable because records carry their kind into the store and over HTTP;
+/// the workflow file spells them with its own enum (`file::RecordFile`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum RecordKind {
+    Deed,
+    DeedExcuse,
+    MeetingReport,
+    Attendance,
+    Guests,
+    Presentation,
+    Comment,
+    Ballot,
+    BallotTotals,
+}
+
+impl RecordKind {
+    /// Every kind, in the order of the quarter.
+    pub const ALL: [RecordKind; 9] = [
+        RecordKind::Deed,
+        RecordKind::DeedExcuse,
+        RecordKind::MeetingReport,
+        RecordKind::Attendance,
+        RecordKind::Guests,
+        RecordKind::Presentation,
+        RecordKind::Comment,
+        RecordKind::Ballot,
+        RecordKind::BallotTotals,
+    ];
+
+    /// The kind as spelled in workflow files, for messages.
+    pub fn name(self) -> &'static str {
+        match self {
+            RecordKind::Deed => "Deed",
+            RecordKind::DeedExcuse => "DeedExcuse",
+            RecordKind::MeetingReport => "MeetingReport",
+            RecordKind::Attendance => "Attendance",
+            RecordKind::Guests => "Guests",
+            RecordKind::Presentation => "Presentation",
+            RecordKind::Comment => "Comment",
+            RecordKind::Ballot => "Ballot",
+            RecordKind::BallotTotals => "BallotTotals",
+        }
+    }
+}
+
+/// What the engine does when a step is taken, besides moving on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Effect {
+    /// Count the ballots; the result picks the outcome (`selected` or `runoff`).
+    Tally,
+    /// Write the result to the branch ledger (台帐) and report it for filing.
+    Ledger,
+}
+
+/// Where a step leads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Next {
+    To(String),
+    /// Chosen by the tally: `selected` when the stars are decided, `runoff` when
+    /// members tied for the last places.
+    Outcomes { selected: String, runoff: String },
+}
+
+impl Next {
+    /// Every state this may lead to.
+    pub fn targets(&self) -> Vec<&str> {
+        match self {
+            Next::To(to) => vec![to],
+            Next::Outcomes { selected, runoff } => vec![selected, runoff],
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Role {
+    pub id: String,
+    pub title: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct State {
+    pub id: String,
+    pub title: String,
+    /// The notice clause this state carries out, e.g. `§3.2`.
+    pub clause: String,
+    pub terminal: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Step {
+    pub id: String,
+    pub title: String,
+    pub clause: String,
+    pub from: String,
+    pub next: Next,
+    /// Ids of the roles that may take this step and record what it accepts.
+    pub roles: Vec<String>,
+    pub accepts: Vec<RecordKind>,
+    /// Names of rules that must hold before the step is taken.
+    pub guards: Vec<String>,
+    pub effect: Option<Effect>,
+}
+
+/// A checked workflow, made by [`Workflow::load`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Workflow {
+    pub name: String,
+    pub title: String,
+    pub clause: String,
+    pub start: String,
+    pub roles: Vec<Role>,
+    pub states: Vec<State>,
+    pub steps: Vec<Step>,
+    /// The file name given to `load`, for messages.
+    pub file_name: String,
+    /// The file text: hashed into the record of each quarter, and searched to place
+    /// errors found after loading (`check_guards`).
+    pub(crate) text: String,
+}
+
+impl Workflow {
+    pub fn state(&self, id: &str) -> Option<&State> {
+        self.states.iter().find(|state| state.id == id)
+    }
+
+    /// The one step leaving `state` (loading refuses a second one); `None` for a
+    /// terminal state.
+    pub fn step_from(&self, state: &str) -> Option<&Step> {
+        self.steps.iter().find(|step| step.from == state)
+    }
+
+    /// Whether a record of `kind` may be made while `state` is current.
+    pub fn accepts(&self, state: &str, kind: RecordKind) -> bool {
+        self.step_from(state).is_some_and(|step| step.accepts.contains(&kind))
+    }
+
+    /// The steps during which `kind` may be recorded, in file order, for messages
+    /// such as "ballots can only be recorded during …".
+    pub fn steps_accepting(&self, kind: RecordKind) -> Vec<&Step> {
+        self.steps.iter().filter(|step| step.accepts.contains(&kind)).collect()
+    }
+
+    pub fn role(&self, id: &str) -> Option<&Role> {
+        self.roles.iter().find(|role| role.id == id)
+    }
+
+    /// SHA-256 of the file text, lowercase hex: which version of the workflow a
+    /// quarter ran under.
+    pub fn hash(&self) -> String {
+        hex::encode(Sha256::digest(self.text.as_bytes()))
+    }
+}

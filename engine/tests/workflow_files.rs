@@ -1,0 +1,301 @@
+//! Workflow files: the shipped `workflows/*.ron` load and follow the notice, and
+//! every broken file under `tests/workflows/` is refused with the expected errors.
+//!
+//! Refusals are golden files: `err/<case>.ron` is loaded and its errors, rendered
+//! as `error: … / --> file:line:col / = help: …`, are compared with
+//! `err/<case>.expected`. Run with `SHINE_BLESS=1` to write the expected files
+//! after checking by eye that the new text is right.
+
+use std::path::{Path, PathBuf};
+
+use shine_engine::workflow::{Action, Effect, Escalation, Next, RecordKind, Workflow, WorkflowErrors};
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+fn read(path: &Path) -> String {
+    std::fs::read_to_string(path).unwrap_or_else(|error| panic!("cannot read {}: {error}", path.display()))
+}
+
+fn quarter() -> Workflow {
+    let text = read(&repo().join("workflows/quarter.ron"));
+    match Workflow::load("workflows/quarter.ron", &text) {
+        Ok(workflow) => workflow,
+        Err(errors) => panic!("workflows/quarter.ron is refused:\n{}", render(&errors)),
+    }
+}
+
+fn escalation() -> Escalation {
+    let text = read(&repo().join("workflows/escalation.ron"));
+    match Escalation::load("workflows/escalation.ron", &text) {
+        Ok(escalation) => escalation,
+        Err(errors) => panic!("workflows/escalation.ron is refused:\n{}", render(&errors)),
+    }
+}
+
+fn render(errors: &WorkflowErrors) -> String {
+    let mut out = String::new();
+    for error in &errors.errors {
+        out.push_str(&format!("error: {}\n  --> {}\n", error.message, error.position()));
+        if let Some(help) = &error.help {
+            out.push_str(&format!("  = help: {help}\n"));
+        }
+    }
+    out
+}
+
+/// Loads `tests/workflows/<dir>/<case>.ron` with `load`, expects it refused, and
+/// compares the errors with `<case>.expected`.
+fn refused<T: std::fmt::Debug>(dir: &str, case: &str, load: fn(&str, &str) -> Result<T, WorkflowErrors>) {
+    let base = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/workflows").join(dir);
+    let name = format!("{dir}/{case}.ron");
+    let errors = match load(&name, &read(&base.join(format!("{case}.ron")))) {
+        Ok(loaded) => panic!("{name} should be refused, but loaded as {loaded:?}"),
+        Err(errors) => render(&errors),
+    };
+    let expected_path = base.join(format!("{case}.expected"));
+    if std::env::var_os("SHINE_BLESS").is_some() {
+        std::fs::write(&expected_path, &errors).unwrap_or_else(|error| panic!("cannot write: {error}"));
+        return;
+    }
+    let expected = std::fs::read_to_string(&expected_path).unwrap_or_default();
+    assert_eq!(errors, expected, "errors of {name} differ from {case}.expected (SHINE_BLESS=1 rewrites it)");
+}
+
+fn workflow(case: &str) {
+    refused("err", case, Workflow::load);
+}
+
+fn chain(case: &str) {
+    refused("escalation_err", case, Escalation::load);
+}
+
+/// The path of the quarter when every tally selects: (state, clause) pairs.
+fn selected_path(workflow: &Workflow) -> Vec<(String, String)> {
+    let mut path = Vec::new();
+    let mut at = workflow.start.clone();
+    while let Some(state) = workflow.state(&at) {
+        path.push((state.id.clone(), state.clause.clone()));
+        let Some(step) = workflow.step_from(&at) else { break };
+        at = match &step.next {
+            Next::To(to) => to.clone(),
+            Next::Outcomes { selected, .. } => selected.clone(),
+        };
+        assert!(path.len() <= workflow.states.len(), "the selected path loops at `{at}`");
+    }
+    path
+}
+
+#[test]
+fn quarter_follows_s3_2_then_s4_2_a_then_s3_3_then_s3_4_then_s4_2_b() {
+    let workflow = quarter();
+    let path = selected_path(&workflow);
+    let pairs: Vec<(&str, &str)> = path.iter().map(|(s, c)| (s.as_str(), c.as_str())).collect();
+    assert_eq!(
+        pairs,
+        [
+            ("registering", "§3.2"),
+            ("reporting", "§4.2.a"),
+            ("meeting", "§3.2"),
+            ("exchange", "§3.2"),
+            ("commentary", "§3.3"),
+            ("voting", "§3.4"),
+            ("tallied", "§3.4"),
+            ("reported", "§4.2.b"),
+        ]
+    );
+    let mut clauses: Vec<&str> = Vec::new();
+    for (_, clause) in &pairs {
+        if !clauses.contains(clause) {
+            clauses.push(clause);
+        }
+    }
+    assert_eq!(clauses, ["§3.2", "§4.2.a", "§3.3", "§3.4", "§4.2.b"]);
+    assert!(workflow.state("reported").is_some_and(|state| state.terminal));
+}
+
+#[test]
+fn s3_2_deeds_are_registered_before_the_meeting_is_reported() {
+    let workflow = quarter();
+    assert!(workflow.accepts("registering", RecordKind::Deed));
+    assert!(workflow.accepts("registering", RecordKind::DeedExcuse));
+    assert!(!workflow.accepts("voting", RecordKind::Deed));
+    let step = workflow.step_from("registering").expect("a step leaves `registering`");
+    assert_eq!(step.roles, ["member", "branch_secretary"]);
+}
+
+#[test]
+fn s4_2_a_the_meeting_is_reported_to_the_superior_before_it_is_held() {
+    let workflow = quarter();
+    let report = workflow.step_from("reporting").expect("a step leaves `reporting`");
+    assert_eq!(report.accepts, [RecordKind::MeetingReport]);
+    assert_eq!(report.guards, ["meeting_reported"]);
+    assert_eq!(report.next, Next::To("meeting".into()));
+    let meeting = workflow.step_from("meeting").expect("a step leaves `meeting`");
+    assert_eq!(meeting.accepts, [RecordKind::Attendance, RecordKind::Guests]);
+}
+
+#[test]
+fn s3_4_the_recommendation_needs_every_comment_and_a_quorum() {
+    let workflow = quarter();
+    let comment = workflow.step_from("commentary").expect("a step leaves `commentary`");
+    assert_eq!(comment.guards, ["all_commented", "quorum"]);
+    assert_eq!(comment.next, Next::To("voting".into()));
+}
+
+#[test]
+fn s3_4_ballots_are_tallied_and_a_tie_goes_to_a_runoff() {
+    let workflow = quarter();
+    for state in ["voting", "runoff"] {
+        let step = workflow.step_from(state).expect("a step leaves the ballot");
+        assert_eq!(step.effect, Some(Effect::Tally));
+        assert_eq!(step.next, Next::Outcomes { selected: "tallied".into(), runoff: "runoff".into() });
+        assert_eq!(step.guards, ["ballots_recorded"]);
+    }
+    let ballots: Vec<&str> = workflow.steps_accepting(RecordKind::Ballot).iter().map(|s| s.id.as_str()).collect();
+    assert_eq!(ballots, ["tally", "tally_runoff"]);
+}
+
+#[test]
+fn s4_2_b_the_result_is_written_to_the_ledger_and_filed() {
+    let workflow = quarter();
+    let step = workflow.step_from("tallied").expect("a step leaves `tallied`");
+    assert_eq!(step.effect, Some(Effect::Ledger));
+    assert_eq!(step.next, Next::To("reported".into()));
+    assert!(workflow.step_from("reported").is_none());
+}
+
+#[test]
+fn every_state_and_step_of_the_quarter_cites_a_clause_and_names_known_roles() {
+    let workflow = quarter();
+    assert!(workflow.states.iter().all(|state| state.clause.starts_with('§')));
+    for step in &workflow.steps {
+        assert!(step.clause.starts_with('§'), "step `{}`", step.id);
+        assert!(step.roles.iter().all(|role| workflow.role(role).is_some()), "step `{}`", step.id);
+    }
+    assert_eq!(workflow.role("general_branch").map(|role| role.title.as_str()), Some("党总支"));
+}
+
+#[test]
+fn the_hash_is_the_sha256_of_the_file_text() {
+    let workflow = quarter();
+    assert_eq!(workflow.hash().len(), 64);
+    assert_eq!(workflow.hash(), quarter().hash());
+    let edited = read(&repo().join("workflows/quarter.ron")).replace("计票，", "计票：");
+    let other = Workflow::load("workflows/quarter.ron", &edited).expect("the edited file loads");
+    assert_ne!(other.hash(), workflow.hash());
+}
+
+#[test]
+fn check_guards_accepts_the_quarter_when_every_rule_exists() {
+    let known = ["meeting_reported", "attendance_recorded", "all_commented", "quorum", "ballots_recorded"];
+    assert!(quarter().check_guards(&|rule| known.contains(&rule)).is_ok());
+}
+
+#[test]
+fn check_guards_refuses_a_guard_naming_an_unknown_rule() {
+    let known = ["meeting_reported", "attendance_recorded", "all_commented", "ballots_recorded"];
+    let errors = match quarter().check_guards(&|rule| known.contains(&rule)) {
+        Ok(()) => panic!("`quorum` is not a known rule, yet the guards pass"),
+        Err(errors) => render(&errors),
+    };
+    assert_eq!(
+        errors,
+        "error: step `comment_on_members` is guarded by unknown rule `quorum`\n  \
+         --> workflows/quarter.ron:75:39\n  \
+         = help: define a rule named `quorum` in the rule files, or remove it from the step's `guards`\n"
+    );
+}
+
+#[test]
+fn refuses_a_state_unreachable_from_the_start() {
+    workflow("unreachable_state");
+}
+
+#[test]
+fn refuses_a_dead_end_that_is_not_terminal() {
+    workflow("dead_end");
+}
+
+#[test]
+fn refuses_a_step_naming_an_unknown_role() {
+    workflow("unknown_role");
+}
+
+#[test]
+fn refuses_unknown_start_and_target_states() {
+    workflow("unknown_state");
+}
+
+#[test]
+fn refuses_a_loop_with_no_way_out_to_a_terminal_state() {
+    workflow("cycle_without_exit");
+}
+
+#[test]
+fn refuses_a_duplicate_state_id() {
+    workflow("duplicate_id");
+}
+
+#[test]
+fn refuses_a_syntax_error_at_its_position() {
+    workflow("syntax_error");
+}
+
+#[test]
+fn refuses_two_steps_leaving_one_state() {
+    workflow("two_steps_from_one_state");
+}
+
+#[test]
+fn refuses_a_step_leaving_a_terminal_state() {
+    workflow("terminal_with_step");
+}
+
+#[test]
+fn refuses_a_tally_without_outcomes_and_outcomes_without_a_tally() {
+    workflow("tally_without_outcomes");
+}
+
+#[test]
+fn s4_2_b_a_branch_reports_through_its_general_branch_to_the_province() {
+    let escalation = escalation();
+    let chain: Vec<&str> = escalation.chain("branch").iter().map(|level| level.id.as_str()).collect();
+    assert_eq!(chain, ["branch", "general_branch", "organization_department", "provincial_education_committee"]);
+    assert_eq!(escalation.top, "provincial_education_committee");
+}
+
+#[test]
+fn s4_2_b_a_directly_affiliated_branch_reports_straight_to_the_organization_department() {
+    let escalation = escalation();
+    let chain: Vec<&str> =
+        escalation.chain("directly_affiliated_branch").iter().map(|level| level.id.as_str()).collect();
+    assert_eq!(chain, ["directly_affiliated_branch", "organization_department", "provincial_education_committee"]);
+}
+
+#[test]
+fn s4_3_d_general_branches_and_the_organization_department_pick_before_forwarding() {
+    let escalation = escalation();
+    for id in ["general_branch", "organization_department"] {
+        let level = escalation.level(id).expect("the level exists");
+        let actions: Vec<Action> = level.steps.iter().map(|step| step.action).collect();
+        assert!(actions.contains(&Action::Pick), "`{id}` picks");
+        assert_eq!(actions.last(), Some(&Action::Forward), "`{id}` forwards last");
+    }
+}
+
+#[test]
+fn escalation_refuses_levels_reporting_to_each_other_in_a_loop() {
+    chain("loop");
+}
+
+#[test]
+fn escalation_refuses_unknown_levels_and_roles() {
+    chain("unknown_level_and_role");
+}
+
+#[test]
+fn escalation_refuses_a_second_top_level() {
+    chain("two_tops");
+}
