@@ -89,14 +89,6 @@ pub fn embedded(files: &[(&str, &str)]) -> Vec<SourceFile> {
     files.iter().map(|(n, t)| SourceFile { name: (*n).into(), text: (*t).into() }).collect()
 }
 
-pub fn embedded_definitions() -> Result<Definitions> {
-    let workflow = embedded(embedded::WORKFLOWS)
-        .into_iter()
-        .find(|f| f.name.ends_with("quarter.ron"))
-        .ok_or_else(|| miette!("内置流程中没有 quarter.ron"))?;
-    Ok(Definitions { rules: embedded(embedded::RULES), workflow })
-}
-
 fn load_dir(
     given: Option<&Path>,
     default: &str,

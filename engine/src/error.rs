@@ -10,13 +10,14 @@ pub enum ShineError {
     #[error(transparent)]
     Store(#[from] StoreError),
 
-    #[error("规则文件有错误，未载入；现行规则保持不变")]
-    #[diagnostic(help("修改后运行 `shine rules check` 检查"))]
-    Rules(#[related] Vec<crate::rules::RuleError>),
+    /// Nothing was loaded; the definitions in force stay in force.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Rules(RuleErrors),
 
-    #[error("流程文件有错误，未载入")]
-    #[diagnostic(help("修改后运行 `shine workflow check` 检查"))]
-    Workflow(#[related] Vec<crate::workflow::WorkflowError>),
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Workflow(WorkflowErrors),
 
     #[error("{what}")]
     #[diagnostic(help("{help}"))]
@@ -39,13 +40,13 @@ pub enum ShineError {
 
 impl From<RuleErrors> for ShineError {
     fn from(e: RuleErrors) -> Self {
-        ShineError::Rules(e.errors)
+        ShineError::Rules(e)
     }
 }
 
 impl From<WorkflowErrors> for ShineError {
     fn from(e: WorkflowErrors) -> Self {
-        ShineError::Workflow(e.errors)
+        ShineError::Workflow(e)
     }
 }
 

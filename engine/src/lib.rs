@@ -9,3 +9,10 @@
 pub mod facts;
 pub mod rules;
 pub mod workflow;
+pub mod error;
+pub mod event;
+pub mod org;
+pub mod quarter;
+pub mod service;
+pub mod store;
+pub mod tally;

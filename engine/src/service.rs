@@ -10,7 +10,7 @@ use crate::event::{Action, Actor};
 use crate::facts::{BranchFacts, Deed, Finding, LifeRecord, MeetingFacts, MemberFacts, QuarterFacts};
 use crate::org::{MemberRecord, OrgTree, Roster, Unit, UnitKind};
 use crate::quarter::{quarter_dates, QuarterState, Round};
-use crate::rules::{Decision, MemberJudgement, RuleSet, Scope, SourceFile};
+use crate::rules::{Decision, MemberJudgement, RuleKind, RuleSet, Scope, SourceFile};
 use crate::store::{to_bytes, Store, Writes};
 use crate::tally::{select, Contender, Selection};
 use crate::workflow::{Effect, Next, RecordKind, Step, Workflow};
@@ -43,7 +43,7 @@ impl Definitions {
             (Err(e), _) => return Err(e.into()),
             (_, Err(e)) => return Err(e.into()),
         };
-        workflow.check_guards(&|name| rules.has_guard(name))?;
+        workflow.check_guards(&|name| guard_decision_exists(&rules, name))?;
         Ok(Checked { rules: Arc::new(rules), workflow: Arc::new(workflow) })
     }
 }
@@ -488,18 +488,36 @@ impl Shine {
         }
     }
 
-    pub fn record_life(&self, actor: &Actor, member: &str, record: LifeRecord) -> Result<()> {
-        let (branch, _) = self.find_member(member)?;
+    /// Record organizational-life attendance, all or none (one record or a whole import).
+    pub fn record_life(&self, actor: &Actor, records: Vec<(String, LifeRecord)>) -> Result<usize> {
         let rules = self.current_rules()?;
-        let mut record = record;
-        record.status = check_enum(&rules, "life", "status", &record.status)?;
+        let mut branches: HashMap<String, String> = HashMap::new();
         let mut w = Writes::default();
-        self.store.stage(&mut w, &branch_scope(&branch), actor, Some(rules.hash()), Action::LifeRecorded {
-            member: member.to_owned(),
-            record,
-        })?;
+        let n = records.len();
+        for (i, (member, mut record)) in records.into_iter().enumerate() {
+            let row = |e: ShineError| if n > 1 { invalid(format!("第 {} 条：{e}", i + 1), "改正后重新导入；未记录任何一条") } else { e };
+            let branch = match branches.get(&member) {
+                Some(b) => b.clone(),
+                None => {
+                    let b = self.find_member(&member).map_err(row)?.0;
+                    branches.insert(member.clone(), b.clone());
+                    b
+                }
+            };
+            record.status = check_enum(&rules, "life", "status", &record.status).map_err(row)?;
+            self.store.stage(&mut w, &branch_scope(&branch), actor, Some(rules.hash()), Action::LifeRecorded { member, record })?;
+        }
         self.store.commit(w)?;
-        Ok(())
+        Ok(n)
+    }
+
+    /// The members who may vote in a branch's quarter now, as the voter rule decides.
+    pub fn voters(&self, branch: &str, today: NaiveDate) -> Result<Vec<String>> {
+        let ctx = self.ctx(branch, None)?;
+        let facts = Self::facts(&ctx, today);
+        let scope = facts.scope();
+        let quota = ctx.rules.quota(scope).value;
+        Ok(facts.branch.members.iter().filter(|m| ctx.rules.judge(scope, quota, m).voter.value).map(|m| m.id.clone()).collect())
     }
 
     /// Record a conduct finding; its clause must name an exclusion rule in force.
@@ -974,7 +992,7 @@ impl Shine {
         let guards: Vec<Decision<bool>> = step
             .guards
             .iter()
-            .filter_map(|g| ctx.rules.guard(g, scope))
+            .filter_map(|g| guard_decision(&ctx.rules, g, scope))
             .collect();
         let failed: Vec<_> = guards.iter().filter(|d| !d.value).cloned().collect();
         if !failed.is_empty() {
@@ -1083,9 +1101,8 @@ impl Shine {
             clause: s.clause.clone(),
             roles: s.roles.clone(),
             accepts: s.accepts.clone(),
-            guards: s.guards.iter().filter_map(|g| ctx.rules.guard(g, scope)).collect(),
+            guards: s.guards.iter().filter_map(|g| guard_decision(&ctx.rules, g, scope)).collect(),
         });
-        let present = present_variant(&ctx.rules);
         Ok(Status {
             branch: ctx.unit.clone(),
             quarter: ctx.q.quarter.clone(),
@@ -1233,6 +1250,18 @@ impl Shine {
     pub fn quarter_events(&self, branch: &str, quarter: Option<&str>) -> Result<Vec<crate::event::Event>> {
         let ctx = self.ctx(branch, quarter)?;
         Ok(self.store.events(&ctx.scope)?)
+    }
+}
+
+/// A workflow guard names a `guard` rule, or the `quorum` rule.
+fn guard_decision_exists(rules: &RuleSet, name: &str) -> bool {
+    rules.has_guard(name) || rules.rule(name).is_some_and(|r| r.kind == RuleKind::Quorum)
+}
+
+fn guard_decision(rules: &RuleSet, name: &str, scope: Scope) -> Option<Decision<bool>> {
+    match rules.rule(name) {
+        Some(r) if r.kind == RuleKind::Quorum => Some(rules.quorum(scope)),
+        _ => rules.guard(name, scope),
     }
 }
 

@@ -20,7 +20,7 @@ use serde::{de::DeserializeOwned, Serialize};
 use std::path::Path;
 
 /// What went wrong underneath: the disk, or a record we cannot read back.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
 pub enum StoreError {
     #[error("the store at `{path}` is in use by another shine process (for example `shine serve`); stop it or send the command through it")]
     Locked { path: String },

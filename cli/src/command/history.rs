@@ -14,7 +14,7 @@ pub fn life(ctx: &Context, command: LifeCommand) -> Result<Output> {
     match command {
         LifeCommand::Add { member, date, status, note } => {
             let record = LifeRecord { date: parse_date(&date, "日期")?, status, note };
-            shine.record_life(&actor, &member, record.clone())?;
+            shine.record_life(&actor, vec![(member.clone(), record.clone())])?;
             Ok(Output::new(format!("已记录 {member} {} 组织生活：{}", record.date, record.status), record))
         }
         LifeCommand::Import { file } => {
@@ -23,7 +23,7 @@ pub fn life(ctx: &Context, command: LifeCommand) -> Result<Output> {
                 .from_path(&file)
                 .into_diagnostic()
                 .wrap_err_with(|| format!("无法读取 `{}`", file.display()))?;
-            let mut n = 0;
+            let mut records = Vec::new();
             for (row, rec) in reader.records().enumerate() {
                 let rec = rec.into_diagnostic()?;
                 let line = row + 2;
@@ -35,9 +35,9 @@ pub fn life(ctx: &Context, command: LifeCommand) -> Result<Output> {
                     status: status.to_owned(),
                     note: rec.get(3).unwrap_or("").to_owned(),
                 };
-                shine.record_life(&actor, member, record).wrap_err_with(|| format!("第 {line} 行（此前各行已记录）"))?;
-                n += 1;
+                records.push((member.to_owned(), record));
             }
+            let n = shine.record_life(&actor, records)?;
             Ok(Output::new(format!("已导入 {n} 条组织生活记录"), serde_json::json!({ "imported": n })))
         }
     }

@@ -3,7 +3,7 @@
 
 mod advance;
 mod ballot;
-mod explain;
+pub mod explain;
 mod history;
 mod org;
 mod quarter;

@@ -1,0 +1,421 @@
+//! `shine demo`: a sample university on a fresh store, every branch run through one
+//! full quarter by the workflow in force, and each branch's result printed.
+//!
+//! The demo drives the same engine operations as the other subcommands, state by
+//! state: at each state it supplies the records the workflow's step accepts, then
+//! advances. Writes are batched (bulk mode) and flushed at the end.
+
+mod university;
+
+use crate::command::explain::outcome;
+use crate::context::Context;
+use crate::render::{rule_line, short_hash, table, Output};
+use miette::{miette, IntoDiagnostic, Result};
+use shine_engine::event::Actor;
+use shine_engine::facts::{Deed, Finding, LifeRecord};
+use shine_engine::org::{MemberRecord, Unit};
+use shine_engine::quarter::quarter_dates;
+use shine_engine::service::{Ballot, Ledger, Record, Shine};
+use shine_engine::store::Store;
+use shine_engine::workflow::RecordKind;
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::Path;
+use std::time::Instant;
+use university::{date, units, Lcg};
+
+const MARKER: &str = ".shine-demo";
+
+/// What happens in the sample quarter beyond the ordinary.
+struct Scenario {
+    meeting: chrono::NaiveDate,
+    /// Member id → vote target in round 1 (others get a popularity-based target).
+    targets: HashMap<&'static str, usize>,
+    /// Round-2 targets for the runoff branch.
+    runoff_targets: HashMap<&'static str, usize>,
+    paper_branch: &'static str,
+    meeting_unexcused: &'static str,
+    no_deeds: &'static str,
+    no_deeds_excused: &'static str,
+}
+
+pub fn run(ctx: &Context, dir: &Path, quarter: &str) -> Result<Output> {
+    let started = Instant::now();
+    let (quarter, start, end) =
+        quarter_dates(quarter).ok_or_else(|| miette!(help = "季度写作 2026Q4", "`{quarter}` 不是有效的季度"))?;
+    prepare_dir(dir)?;
+    let defs = ctx.definitions()?;
+    let mut store = Store::open(dir).map_err(shine_engine::error::ShineError::from)?;
+    store.set_bulk(true);
+    let shine = Shine::new(store).with_definitions(defs)?;
+    let rules = shine.current_rules()?;
+    let at = |d: chrono::NaiveDate| format!("{d}T09:00:00+08:00");
+    let meeting = end.checked_sub_days(chrono::Days::new(16)).unwrap_or(end);
+    let admin = Actor { who: "组织部管理员".into(), role: "organization_department".into(), at: at(start) };
+
+    // 1. The organization tree and rosters.
+    let mut rng = Lcg::new(2013_04_01);
+    let mut used = HashSet::new();
+    let mut rosters: BTreeMap<&str, Vec<MemberRecord>> = BTreeMap::new();
+    let all_units = units();
+    for u in &all_units {
+        shine.add_unit(&admin, Unit { id: u.id.into(), name: u.name.into(), kind: u.kind, parent: u.parent.map(Into::into) })?;
+        if u.members > 0 {
+            let mut roster = university::roster(u, &mut rng, &mut used);
+            if u.id == "jx-yj" {
+                // A mobile member who last reported four months before the meeting.
+                roster[5].mobile = true;
+                roster[5].last_report = meeting.checked_sub_months(chrono::Months::new(4));
+            }
+            shine.import_members(&admin, u.id, roster.clone())?;
+            rosters.insert(u.id, roster);
+        }
+    }
+
+    // 2. Organizational-life history: monthly sessions over the year before the meeting.
+    let statuses = rules.field_enum("life", "status").map(|e| e.variants.iter().map(|v| v.name.clone()).collect::<Vec<_>>());
+    let statuses = statuses.unwrap_or_else(|| vec!["present".into(), "excused".into(), "unexcused".into()]);
+    let (present, excused, unexcused) = (statuses[0].clone(), statuses[1].clone(), statuses[2].clone());
+    let sessions: Vec<_> = (1..=12u32)
+        .rev()
+        .filter_map(|k| meeting.checked_sub_months(chrono::Months::new(k)))
+        .map(|d| date(chrono::Datelike::year(&d), chrono::Datelike::month(&d), 10))
+        .collect();
+    let problem = |id: &str, i: usize| -> &str {
+        let n = sessions.len();
+        match id {
+            "jx-jg-08" if i + 2 >= n => "u", // the last two sessions, in a row
+            "xx-jg-09" if [1, 5, 9].contains(&i) => "u", // three within the year, never in a row
+            "xx-lt-05" if i + 2 >= n => "e", // excused: a valid reason excludes no one
+            "rw-xs-04" if i == 4 => "u", // one unexcused absence only
+            _ => "p",
+        }
+    };
+    for roster in rosters.values() {
+        let secretary = secretary_actor(roster, at(start));
+        let mut records = Vec::new();
+        for m in roster {
+            for (i, d) in sessions.iter().enumerate() {
+                let status = match problem(&m.id, i) {
+                    "u" => &unexcused,
+                    "e" => &excused,
+                    _ => &present,
+                };
+                records.push((m.id.clone(), LifeRecord { date: *d, status: status.clone(), note: String::new() }));
+            }
+        }
+        shine.record_life(&secretary, records)?;
+    }
+    // Conduct findings with their evidence.
+    let secretary_of = |b: &str| secretary_actor(&rosters[b], at(start));
+    shine.record_finding(&secretary_of("rw-jg"), "rw-jg-07", Finding {
+        clause: "x3".into(),
+        date: start.checked_sub_months(chrono::Months::new(3)).unwrap_or(start),
+        evidence: "因违反工作纪律受党内警告处分，处分期一年（校纪委〔2026〕5号）".into(),
+        open: false,
+        until: meeting.checked_add_months(chrono::Months::new(6)),
+    })?;
+    shine.record_finding(&secretary_of("jg"), "jg-10", Finding {
+        clause: "x6".into(),
+        date: start.checked_add_days(chrono::Days::new(20)).unwrap_or(start),
+        evidence: "值班期间擅离岗位，致库房漏水造成财产损失，经调查认定为责任事故".into(),
+        open: false,
+        until: None,
+    })?;
+
+    let scenario = Scenario {
+        meeting,
+        targets: HashMap::from([
+            // 机械学院教工：cadres lead the vote, the cap (ceil(3/3) = 1) lets one through
+            ("jx-jg-01", 17), ("jx-jg-04", 16), ("jx-jg-09", 12), ("jx-jg-13", 11), ("jx-jg-15", 6),
+            // 机械学院本科生：two ordinary members tie for the last seat → runoff
+            ("jx-bk-05", 9), ("jx-bk-07", 6), ("jx-bk-09", 6),
+            // 信息学院教工：a leading cadre and an ordinary member on equal votes → the lean decides
+            ("xx-jg-06", 14), ("xx-jg-10", 11), ("xx-jg-04", 10), ("xx-jg-12", 10),
+        ]),
+        runoff_targets: HashMap::from([("jx-bk-07", 6), ("jx-bk-09", 7)]),
+        paper_branch: "xx-lt",
+        meeting_unexcused: "xx-xs-12",
+        no_deeds: "rw-xs-09",
+        no_deeds_excused: "rw-xs-10",
+    };
+
+    // 3. One full quarter for every branch.
+    let mut ledgers = Vec::new();
+    for (branch, roster) in &rosters {
+        run_branch(&shine, branch, roster, &quarter, start, &scenario)?;
+        ledgers.push(shine.ledger(branch, Some(&quarter))?);
+    }
+    shine.store().flush()?;
+    let elapsed = started.elapsed();
+
+    let human = render(&shine, &ledgers, &quarter, dir, elapsed, &rules.hash().to_owned())?;
+    Ok(Output::new(human, serde_json::json!({ "quarter": quarter, "store": dir, "branches": ledgers, "seconds": elapsed.as_secs_f64() })))
+}
+
+fn secretary_actor(roster: &[MemberRecord], at: String) -> Actor {
+    let who = roster.iter().find(|m| m.role == "secretary").map(|m| m.name.clone()).unwrap_or_else(|| "书记".into());
+    Actor { who, role: "branch_secretary".into(), at }
+}
+
+/// Refuse to wipe a directory that is not a previous demo store.
+fn prepare_dir(dir: &Path) -> Result<()> {
+    if dir.exists() {
+        let empty = std::fs::read_dir(dir).into_diagnostic()?.next().is_none();
+        if !empty && !dir.join(MARKER).exists() {
+            return Err(miette!(
+                help = "用 `--dir` 指定一个新目录，演示会在其中建立示例学校",
+                "目录 `{}` 不是演示存储，为避免误删，演示不会覆盖它",
+                dir.display()
+            ));
+        }
+        std::fs::remove_dir_all(dir).into_diagnostic()?;
+    }
+    std::fs::create_dir_all(dir).into_diagnostic()?;
+    std::fs::write(dir.join(MARKER), "shine demo store; safe to delete\n").into_diagnostic()?;
+    Ok(())
+}
+
+const DEED_TEXT: &[&str] = &[
+    "主动承担新生入学教育工作，连续两周晚间为新生答疑",
+    "带领课题组完成省级重点实验室年度考核材料",
+    "组织社区志愿服务，为独居老人上门维修家电",
+    "在疫情防控值守中坚守岗位，连续值班十余天",
+    "认真学习党的二十大精神，撰写学习体会并在支部分享",
+    "指导学生参加全国大学生机械创新设计大赛获二等奖",
+    "主动劝阻考场违纪行为，维护考试公平",
+    "牵头整理学院党建工作台帐，提升服务效率",
+];
+
+const COMMENTS: &[&str] = &[
+    "立足本职岗位，事迹具体实在，体现了党员的先锋模范作用",
+    "服务师生热情主动，希望继续发挥带头作用",
+    "学习认真、成绩突出，值得大家学习",
+    "事迹朴实感人，在群众中反响良好",
+];
+
+fn run_branch(
+    shine: &Shine,
+    branch: &str,
+    roster: &[MemberRecord],
+    quarter: &str,
+    start: chrono::NaiveDate,
+    s: &Scenario,
+) -> Result<()> {
+    let at = |d: chrono::NaiveDate| format!("{d}T19:00:00+08:00");
+    let secretary = secretary_actor(roster, at(start));
+    shine.open_quarter(&secretary, branch, quarter)?;
+    let rules = shine.current_rules()?;
+    let kinds: Vec<String> = rules
+        .field_enum("deed", "kind")
+        .map(|e| e.variants.iter().map(|v| v.name.clone()).collect())
+        .unwrap_or_default();
+    let attendance = rules.field_enum("member", "meeting").map(|e| e.variants.iter().map(|v| v.name.clone()).collect::<Vec<_>>());
+    let attendance = attendance.unwrap_or_default();
+    let mut rng = Lcg::new(branch.bytes().map(u64::from).sum());
+    let is_present = |m: &MemberRecord| m.id != s.meeting_unexcused && !(m.mobile && m.last_report.is_some());
+    for _ in 0..20 {
+        let status = shine.status(branch, Some(quarter))?;
+        let Some(step) = status.next_step else { return Ok(()) };
+        let actor = secretary_actor(roster, at(s.meeting));
+        for kind in &step.accepts {
+            match kind {
+                RecordKind::Deed => {
+                    let mut records = Vec::new();
+                    for (i, m) in roster.iter().enumerate() {
+                        if m.id == s.no_deeds || m.id == s.no_deeds_excused {
+                            continue;
+                        }
+                        for k in 0..1 + rng.below(3) {
+                            records.push(Record::Deed {
+                                member: m.id.clone(),
+                                deed: Deed {
+                                    kind: kinds.get((i + k) % kinds.len().max(1)).cloned().unwrap_or_default(),
+                                    text: DEED_TEXT[rng.below(DEED_TEXT.len())].into(),
+                                    date: start.checked_add_days(chrono::Days::new(rng.below(60) as u64 + 3)).unwrap_or(start),
+                                },
+                            });
+                        }
+                    }
+                    shine.record(&secretary, Some(branch), records)?;
+                }
+                RecordKind::DeedExcuse => {
+                    if roster.iter().any(|m| m.id == s.no_deeds_excused) {
+                        shine.record(&secretary, Some(branch), vec![Record::DeedExcuse {
+                            member: s.no_deeds_excused.into(),
+                            reason: "本季度住院治疗，无法正常参加工作学习".into(),
+                        }])?;
+                    }
+                }
+                RecordKind::MeetingReport => {
+                    shine.report_meeting(&actor, branch, s.meeting)?;
+                }
+                RecordKind::Attendance => {
+                    let records = roster
+                        .iter()
+                        .map(|m| Record::Attendance {
+                            member: m.id.clone(),
+                            status: attendance.get(if is_present(m) { 0 } else { 2 }).cloned().unwrap_or_default(),
+                        })
+                        .collect();
+                    shine.record(&actor, Some(branch), records)?;
+                }
+                RecordKind::Guests => {
+                    let activists = (0..2 + rng.below(3)).map(|i| format!("入党积极分子{}", i + 1)).collect();
+                    shine.record_guests(&actor, branch, activists, vec!["党外教师代表".into()], Some("上级党组织组织员".into()))?;
+                }
+                RecordKind::Presentation => {
+                    let records = roster.iter().filter(|m| is_present(m)).map(|m| Record::Presentation { member: m.id.clone() }).collect();
+                    shine.record(&actor, Some(branch), records)?;
+                }
+                RecordKind::Comment => {
+                    let records = roster
+                        .iter()
+                        .filter(|m| is_present(m))
+                        .map(|m| Record::Comment { member: m.id.clone(), text: COMMENTS[rng.below(COMMENTS.len())].into() })
+                        .collect();
+                    shine.record(&actor, Some(branch), records)?;
+                }
+                RecordKind::Ballot | RecordKind::BallotTotals => {
+                    vote(shine, &actor, branch, s, &mut rng, *kind)?;
+                }
+            }
+        }
+        shine.advance(&actor, branch)?;
+    }
+    Err(miette!("「{branch}」的流程在 20 步内没有结束，请检查 workflows/"))
+}
+
+/// Cast the round's ballots (or, for the paper branch, enter the tellers' totals).
+fn vote(shine: &Shine, actor: &Actor, branch: &str, s: &Scenario, rng: &mut Lcg, kind: RecordKind) -> Result<()> {
+    let paper = branch == s.paper_branch;
+    if paper != (kind == RecordKind::BallotTotals) {
+        return Ok(());
+    }
+    let status = shine.status(branch, None)?;
+    let Some(round) = status.round else { return Ok(()) };
+    if round.ballots > 0 {
+        return Ok(());
+    }
+    let voters = shine.voters(branch, s.meeting)?;
+    let seats = round.seats.max(1) as usize;
+    let targets = round
+        .candidates
+        .iter()
+        .map(|c| {
+            let t = if round.round > 1 { s.runoff_targets.get(c.id.as_str()) } else { s.targets.get(c.id.as_str()) };
+            (c.id.clone(), t.copied())
+        })
+        .collect::<Vec<_>>();
+    // Candidates without a scripted target get distinct vote counts, so that the only
+    // ties are the ones the scenario stages.
+    let scripted: HashSet<usize> = targets.iter().filter_map(|t| t.1).collect();
+    let ceiling = scripted.iter().min().copied().unwrap_or(voters.len() * 2 / 3);
+    let mut free: Vec<usize> = (1..ceiling).collect();
+    let targets = targets
+        .into_iter()
+        .map(|(id, t)| {
+            let t = t.unwrap_or_else(|| if free.is_empty() { 0 } else { free.remove(rng.below(free.len())) });
+            (id, t.min(voters.len()))
+        })
+        .collect::<Vec<_>>();
+    let ballots = allocate(&voters, seats, targets);
+    if paper {
+        let mut totals: BTreeMap<String, i64> = BTreeMap::new();
+        for b in &ballots {
+            for c in &b.choices {
+                *totals.entry(c.clone()).or_insert(0) += 1;
+            }
+        }
+        shine.enter_totals(actor, branch, voters.len() as i64, &totals.into_iter().collect::<Vec<_>>())?;
+    } else {
+        shine.cast_ballots(actor, Some(branch), ballots)?;
+    }
+    Ok(())
+}
+
+/// Ballots that give each candidate its target, each voter choosing at most `seats`.
+fn allocate(voters: &[String], seats: usize, mut targets: Vec<(String, usize)>) -> Vec<Ballot> {
+    let mut ballots: Vec<Ballot> = voters.iter().map(|v| Ballot { member: v.clone(), choices: Vec::new() }).collect();
+    targets.sort_by(|a, b| b.1.cmp(&a.1));
+    for (candidate, target) in targets {
+        let mut order: Vec<usize> = (0..ballots.len()).filter(|&i| ballots[i].choices.len() < seats).collect();
+        order.sort_by_key(|&i| ballots[i].choices.len());
+        for &i in order.iter().take(target) {
+            ballots[i].choices.push(candidate.clone());
+        }
+    }
+    ballots
+}
+
+fn render(shine: &Shine, ledgers: &[Ledger], quarter: &str, dir: &Path, elapsed: std::time::Duration, hash: &str) -> Result<String> {
+    let tree = shine.org()?;
+    let root = tree.root().map(|u| u.name.clone()).unwrap_or_default();
+    let mut h = format!("{root} {quarter} 季度党员“闪光言行之星”评选演示（规则集 {}）\n\n", short_hash(hash));
+    let mut summary = table(&["党支部", "党员", "名额", "不能评选", "当选", "报送"]);
+    let mut members_total = 0;
+    for l in ledgers {
+        members_total += l.members;
+        let path: Vec<_> = tree.path(&l.branch.id).iter().skip(1).map(|u| u.name.clone()).collect();
+        h.push_str(&format!("━━ {} ━━\n", path.join(" / ")));
+        h.push_str(&format!(
+            "党员 {} 人；名额 {}（{} {}）\n",
+            l.members, l.quota.value, l.quota.rule.clause, l.quota.rule.source
+        ));
+        if l.excluded.is_empty() {
+            h.push_str("不能评选：无\n");
+        } else {
+            h.push_str("不能评选：\n");
+            for (m, ds) in &l.excluded {
+                for d in ds {
+                    let why: Vec<_> = d.witnesses.iter().filter(|w| telling(&w.expr, &w.value)).take(3).map(|w| format!("{} = {}", squeeze(&w.expr), w.value)).collect();
+                    h.push_str(&format!("  {} — {}\n      {}\n", m.name, rule_line(&d.rule), why.join("；")));
+                }
+            }
+        }
+        let name = |id: &String| l.names.get(id).cloned().unwrap_or_else(|| id.clone());
+        for r in &l.rounds {
+            let Some(sel) = &r.selection else { continue };
+            let how = if r.totals.is_some() { "纸质选票，监票人计票" } else { "无记名电子选票" };
+            let cap = sel.cap_room.map(|c| format!("，领导干部和支委至多 {c} 人")).unwrap_or_default();
+            h.push_str(&format!("第 {} 轮（{how}，名额 {}{cap}）：\n", r.round, r.seats));
+            let mut t = table(&["名次", "候选人", "得票", "结果"]);
+            for x in sel.ranking.iter().filter(|x| x.votes > 0).take(r.seats as usize + 3) {
+                t.add_row(vec![x.place.to_string(), name(&x.member), x.votes.to_string(), outcome(x.outcome).to_owned()]);
+            }
+            h.push_str(&format!("{t}\n"));
+        }
+        let stars: Vec<_> = l.stars.iter().map(|m| m.name.clone()).collect();
+        let up = l.reported_to.as_deref().and_then(|u| tree.unit(u)).map(|u| u.name.clone()).unwrap_or_default();
+        h.push_str(&format!("当选“闪光言行之星”：{}\n报送：{up} 备案（§4.2.b）\n\n", stars.join("、")));
+        summary.add_row(vec![
+            l.branch.name.clone(),
+            l.members.to_string(),
+            l.quota.value.to_string(),
+            l.excluded.len().to_string(),
+            stars.join("、"),
+            up,
+        ]);
+    }
+    h.push_str(&format!("{summary}\n"));
+    h.push_str(&format!(
+        "共 {} 个党支部、{members_total} 名党员，用时 {:.2} 秒。存储在 `{}`，可继续查看，例如：\n  shine --store {} explain jx-jg-08\n  shine --store {} stars --branch jx-bk\n",
+        ledgers.len(),
+        elapsed.as_secs_f64(),
+        dir.display(),
+        dir.display(),
+        dir.display()
+    ));
+    Ok(h)
+}
+
+/// A witness worth a line in the demo: a value, not a comparison already implied.
+fn telling(expr: &str, value: &str) -> bool {
+    let aggregate = ["any(", "all(", "count(", "streak("].iter().any(|a| expr.starts_with(a)) && expr.ends_with(')');
+    let comparison = ["==", ">=", "<=", " > ", " < ", "!=", " and ", " or "].iter().any(|c| expr.contains(c));
+    value != "false" && (aggregate || !comparison)
+}
+
+/// The expression on one line, runs of white space folded.
+fn squeeze(expr: &str) -> String {
+    expr.split_whitespace().collect::<Vec<_>>().join(" ")
+}
