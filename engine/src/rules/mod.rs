@@ -11,8 +11,23 @@
 //!
 //! API CONTRACT (used by the rest of the engine; keep these signatures).
 
+mod ast;
+mod check;
+mod compile;
+mod diagnostic;
+mod host;
+mod ops;
+mod parse;
+mod trace;
+#[cfg(test)]
+mod tests;
+
+pub use diagnostic::{RuleError, RuleErrors};
+
 use crate::facts::{BranchFacts, MeetingFacts, MemberFacts, QuarterFacts};
 use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use std::sync::Arc;
 
 /// A rule file's name (as shown in messages, e.g. `rules/quota.shine`) and its text.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -30,7 +45,7 @@ pub struct Scope<'a> {
 }
 
 /// What kind of rule a [`RuleInfo`] describes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum RuleKind {
     Quota,
@@ -111,4 +126,275 @@ pub struct MemberJudgement {
     pub preferred: Decision<bool>,
     /// The member counts against the cap.
     pub capped: Decision<bool>,
+}
+
+/// A loaded rule set: parsed, checked and compiled. Cheap to clone (shared).
+#[derive(Clone)]
+pub struct RuleSet {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    sources: Vec<SourceFile>,
+    hash: String,
+    infos: Vec<RuleInfo>,
+    program: check::Program,
+    exclusions: Vec<RuleInfo>,
+    /// Indices into `program.rules` of the exclusions, in order.
+    exclusion_ix: Vec<usize>,
+    exclusion_fns: Vec<compile::BoolF<()>>,
+    hoisted: Vec<compile::ConstF>,
+    tie: usize,
+    synthetic_prefer: RuleInfo,
+    synthetic_cap: RuleInfo,
+}
+
+impl std::fmt::Debug for RuleSet {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RuleSet")
+            .field("hash", &self.inner.hash)
+            .field("files", &self.inner.sources.iter().map(|s| &s.name).collect::<Vec<_>>())
+            .field("rules", &self.inner.infos.iter().map(|r| &r.name).collect::<Vec<_>>())
+            .finish()
+    }
+}
+
+impl RuleSet {
+    /// Parse, check and compile all files. On any error, every error found is returned:
+    /// the syntax errors of every file (then nothing is checked, since a broken file
+    /// would make the checker report names it did not get to read), or else every
+    /// check error of every file.
+    pub fn load(files: Vec<SourceFile>) -> Result<RuleSet, RuleErrors> {
+        let reps: Vec<diagnostic::Reporter> = files.iter().map(|f| diagnostic::Reporter { file: &f.name, text: &f.text }).collect();
+        let mut errors = Vec::new();
+        let mut parsed = Vec::new();
+        for rep in &reps {
+            match parse::parse(rep) {
+                Ok(file) => parsed.push((rep.clone(), file)),
+                Err(mut e) => errors.append(&mut e),
+            }
+        }
+        if !errors.is_empty() {
+            return Err(RuleErrors { errors });
+        }
+        let program = check::check(&parsed).map_err(|errors| RuleErrors { errors })?;
+        drop(parsed);
+        let mut compiler = compile::Compiler::new();
+        let mut exclusions = Vec::new();
+        let mut exclusion_ix = Vec::new();
+        let mut exclusion_fns = Vec::new();
+        let mut tie = 0;
+        for (i, r) in program.rules.iter().enumerate() {
+            match r.info.kind {
+                RuleKind::Exclude => {
+                    exclusions.push(r.info.clone());
+                    exclusion_ix.push(i);
+                    let f = match &r.when {
+                        Some(w) => compiler.bool_::<()>(w),
+                        None => Box::new(|_: &compile::Env, _: &()| false),
+                    };
+                    exclusion_fns.push(f);
+                }
+                RuleKind::Tie => tie = i,
+                _ => {}
+            }
+        }
+        let mut sorted: Vec<&SourceFile> = files.iter().collect();
+        sorted.sort_by(|a, b| a.name.cmp(&b.name));
+        let mut h = Sha256::new();
+        for f in sorted {
+            h.update(f.name.as_bytes());
+            h.update([0]);
+            h.update(f.text.as_bytes());
+            h.update([0]);
+        }
+        let synthetic = |kind: RuleKind, name: &str| RuleInfo {
+            name: name.to_string(),
+            kind,
+            clause: String::new(),
+            text: format!("the rule set has no `{name}` rule"),
+            source: "false".into(),
+            location: String::new(),
+        };
+        let inner = Inner {
+            hash: hex::encode(h.finalize()),
+            infos: program.rules.iter().map(|r| r.info.clone()).collect(),
+            exclusions,
+            exclusion_ix,
+            exclusion_fns,
+            hoisted: compiler.hoisted,
+            tie,
+            synthetic_prefer: synthetic(RuleKind::Prefer, "prefer"),
+            synthetic_cap: synthetic(RuleKind::Cap, "cap"),
+            program,
+            sources: files,
+        };
+        Ok(RuleSet { inner: Arc::new(inner) })
+    }
+
+    /// sha256 (hex) over the files sorted by name: name, NUL, text, NUL, ….
+    pub fn hash(&self) -> &str {
+        &self.inner.hash
+    }
+    pub fn sources(&self) -> &[SourceFile] {
+        &self.inner.sources
+    }
+    /// All rules, in file order.
+    pub fn rules(&self) -> &[RuleInfo] {
+        &self.inner.infos
+    }
+    pub fn rule(&self, name: &str) -> Option<&RuleInfo> {
+        self.inner.infos.iter().find(|r| r.name == name)
+    }
+    /// The exclusion rules in order: bit `i` of an exclusion mask is `exclusions()[i]`.
+    pub fn exclusions(&self) -> &[RuleInfo] {
+        &self.inner.exclusions
+    }
+    pub fn has_guard(&self, name: &str) -> bool {
+        self.inner.infos.iter().any(|r| r.kind == RuleKind::Guard && r.name == name)
+    }
+    pub fn enum_decl(&self, name: &str) -> Option<&EnumDecl> {
+        self.inner.program.enums.iter().find(|e| e.name == name)
+    }
+    /// The enum a declared field has, e.g. `("member", "identity")` → `identity`.
+    pub fn field_enum(&self, entity: &str, field: &str) -> Option<&EnumDecl> {
+        let p = &self.inner.program;
+        let rec = p.records.iter().find(|r| r.name == entity)?;
+        let (_, ty) = rec.fields.iter().find(|(n, _)| n == field)?;
+        match ty.base {
+            check::Base::Enum(i) => p.enums.get(i),
+            _ => None,
+        }
+    }
+    pub fn tie_policy(&self) -> TiePolicy {
+        self.inner.program.rules.get(self.inner.tie).and_then(|r| r.policy).unwrap_or(TiePolicy::Runoff)
+    }
+    pub fn tie_rule(&self) -> &RuleInfo {
+        &self.inner.program.rules[self.inner.tie].info
+    }
+
+    fn first(&self, kind: RuleKind) -> Option<&check::CheckedRule> {
+        self.inner.program.rules.iter().find(|r| r.info.kind == kind)
+    }
+
+    fn tracer<'a>(&'a self, r: &check::CheckedRule, scope: Scope<'a>, member: Option<&'a MemberFacts>) -> trace::Tracer<'a> {
+        let src = self.inner.sources.get(r.file).map(|s| s.text.as_str()).unwrap_or("");
+        trace::Tracer::new(scope, member, src)
+    }
+
+    fn trace_bool(&self, r: &check::CheckedRule, scope: Scope, member: Option<&MemberFacts>, excluded: bool) -> Decision<bool> {
+        let mut t = self.tracer(r, scope, member);
+        t.excluded = excluded;
+        let value = r.when.as_ref().map(|w| t.eval(w) == trace::Value::Bool(true)).unwrap_or(false);
+        Decision { rule: r.info.clone(), value, witnesses: t.witnesses }
+    }
+
+    fn trace_int(&self, r: &check::CheckedRule, scope: Scope, quota: i64) -> Decision<i64> {
+        let mut t = self.tracer(r, scope, None);
+        t.quota = quota;
+        let value = match r.value.as_ref().map(|v| t.eval(v)) {
+            Some(trace::Value::Num(n)) => n,
+            _ => 0,
+        };
+        Decision { rule: r.info.clone(), value, witnesses: t.witnesses }
+    }
+
+    /// The number of stars to select.
+    pub fn quota(&self, scope: Scope) -> Decision<i64> {
+        match self.first(RuleKind::Quota) {
+            Some(r) => self.trace_int(r, scope, 0),
+            None => Decision { rule: self.inner.synthetic_cap.clone(), value: 0, witnesses: Vec::new() },
+        }
+    }
+
+    /// The most seats the members the cap applies to may take; `None` without a cap rule.
+    pub fn cap(&self, scope: Scope, quota: i64) -> Option<Decision<i64>> {
+        self.first(RuleKind::Cap).map(|r| self.trace_int(r, scope, quota))
+    }
+
+    pub fn quorum(&self, scope: Scope) -> Decision<bool> {
+        match self.first(RuleKind::Quorum) {
+            Some(r) => self.trace_bool(r, scope, None, false),
+            None => Decision { rule: self.inner.synthetic_prefer.clone(), value: false, witnesses: Vec::new() },
+        }
+    }
+
+    pub fn guard(&self, name: &str, scope: Scope) -> Option<Decision<bool>> {
+        let r = self.inner.program.rules.iter().find(|r| r.info.kind == RuleKind::Guard && r.info.name == name)?;
+        Some(self.trace_bool(r, scope, None, false))
+    }
+
+    /// Everything the member-level rules say about one member, with witnesses.
+    pub fn judge(&self, scope: Scope, quota: i64, member: &MemberFacts) -> MemberJudgement {
+        let rules = &self.inner.program.rules;
+        let excluded: Vec<Decision<bool>> = self
+            .inner
+            .exclusion_ix
+            .iter()
+            .filter_map(|&i| rules.get(i))
+            .map(|r| self.trace_bool(r, scope, Some(member), false))
+            .filter(|d| d.value)
+            .collect();
+        let is_excluded = !excluded.is_empty();
+        let one = |kind: RuleKind, synthetic: &RuleInfo| match self.first(kind) {
+            Some(r) => self.trace_bool(r, scope, Some(member), is_excluded),
+            None => Decision { rule: synthetic.clone(), value: false, witnesses: Vec::new() },
+        };
+        let voter = one(RuleKind::Voter, &self.inner.synthetic_prefer);
+        let candidate = one(RuleKind::Candidate, &self.inner.synthetic_prefer);
+        let preferred = one(RuleKind::Prefer, &self.inner.synthetic_prefer);
+        let mut capped = one(RuleKind::Cap, &self.inner.synthetic_cap);
+        let _ = quota;
+        if self.first(RuleKind::Cap).is_none() {
+            capped.value = false;
+        }
+        MemberJudgement { excluded, voter, candidate, preferred, capped }
+    }
+
+    /// The fast path: hoisted values computed once for the scope.
+    pub fn prepare<'a>(&'a self, scope: Scope<'a>) -> Prepared<'a> {
+        let mut consts: Vec<compile::Val> = Vec::with_capacity(self.inner.hoisted.len());
+        for h in &self.inner.hoisted {
+            // Hoisted expressions never read other slots or the member.
+            let env = compile::Env { scope, member: &compile::NO_MEMBER, consts: &consts, excluded: false, quota: 0 };
+            let v = h(&env);
+            consts.push(v);
+        }
+        Prepared { set: self, scope, consts }
+    }
+}
+
+/// A rule set bound to one scope, for evaluating many members fast.
+pub struct Prepared<'a> {
+    set: &'a RuleSet,
+    scope: Scope<'a>,
+    consts: Vec<compile::Val>,
+}
+
+impl std::fmt::Debug for Prepared<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Prepared").field("consts", &self.consts).finish()
+    }
+}
+
+impl Prepared<'_> {
+    /// Bit `i` is set when `exclusions()[i]` fires for the member.
+    #[inline]
+    pub fn exclusion_mask(&self, member: &MemberFacts) -> u64 {
+        let env = compile::Env { scope: self.scope, member, consts: &self.consts, excluded: false, quota: 0 };
+        let mut mask = 0u64;
+        for (i, f) in self.set.inner.exclusion_fns.iter().enumerate() {
+            if f(&env, &()) {
+                mask |= 1 << i;
+            }
+        }
+        mask
+    }
+
+    /// Whether any exclusion fires; stops at the first that does.
+    #[inline]
+    pub fn is_excluded(&self, member: &MemberFacts) -> bool {
+        let env = compile::Env { scope: self.scope, member, consts: &self.consts, excluded: false, quota: 0 };
+        self.set.inner.exclusion_fns.iter().any(|f| f(&env, &()))
+    }
 }

@@ -1,0 +1,191 @@
+//! The syntax tree of one rule file, as written: our own nodes, each with a [`Span`].
+//!
+//! Spans are byte ranges into the file's text and are left out of equality, so two
+//! trees that say the same thing compare equal wherever they were written. Nothing
+//! here is checked: names and types are the checker's business.
+
+use chrono::NaiveDate;
+
+/// A byte range in one source file.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Span {
+    pub start: usize,
+    pub end: usize,
+}
+
+impl Span {
+    pub fn new(start: usize, end: usize) -> Span {
+        Span { start, end }
+    }
+    /// The text the span covers.
+    pub fn text<'t>(&self, text: &'t str) -> &'t str {
+        text.get(self.start..self.end).unwrap_or("")
+    }
+}
+
+impl PartialEq for Span {
+    fn eq(&self, _: &Span) -> bool {
+        true
+    }
+}
+impl Eq for Span {}
+
+/// An identifier with where it was written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ident {
+    pub name: String,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct File {
+    pub items: Vec<Item>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Item {
+    Enum(EnumItem),
+    Record(RecordItem),
+    Rule(RuleItem),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EnumItem {
+    pub name: Ident,
+    pub label: Option<String>,
+    pub variants: Vec<(Ident, Option<String>)>,
+    pub span: Span,
+}
+
+/// `record r { … }` or `facts f { … }`: both declare fields; `facts` names a root.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecordItem {
+    pub is_facts: bool,
+    pub name: Ident,
+    pub label: Option<String>,
+    pub fields: Vec<FieldDecl>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldDecl {
+    pub name: Ident,
+    pub ty: TypeExpr,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TypeExpr {
+    Named { name: Ident, optional: bool },
+    List(Ident),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RuleForm {
+    Quota,
+    Exclude,
+    Voter,
+    Candidate,
+    Quorum,
+    Prefer,
+    Cap,
+    Tie,
+    Guard,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RuleItem {
+    pub form: RuleForm,
+    /// Exclusions and guards are named; the other forms are not.
+    pub name: Option<Ident>,
+    pub clause: String,
+    pub text: String,
+    /// `quota = e`, `cap … to e`: the value expression.
+    pub value: Option<Expr>,
+    /// `when e`.
+    pub when: Option<Expr>,
+    /// `tie … runoff`.
+    pub policy: Option<Ident>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Expr {
+    pub kind: ExprKind,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BinOp {
+    And,
+    Or,
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+    Add,
+    Sub,
+    Mul,
+    Div,
+}
+
+impl BinOp {
+    pub fn symbol(self) -> &'static str {
+        match self {
+            BinOp::And => "and",
+            BinOp::Or => "or",
+            BinOp::Eq => "==",
+            BinOp::Ne => "!=",
+            BinOp::Lt => "<",
+            BinOp::Le => "<=",
+            BinOp::Gt => ">",
+            BinOp::Ge => ">=",
+            BinOp::Add => "+",
+            BinOp::Sub => "-",
+            BinOp::Mul => "*",
+            BinOp::Div => "/",
+        }
+    }
+    pub fn is_comparison(self) -> bool {
+        matches!(self, BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AggKind {
+    Count,
+    Any,
+    All,
+    Streak,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ExprKind {
+    Bool(bool),
+    Int(i64),
+    /// A fixed-point decimal, scaled by 10^6 (`15%` is 150_000).
+    Dec(i64),
+    Months(i64),
+    Date(NaiveDate),
+    Str(String),
+    /// A bare name: a root (`member`), a bound element, `excluded`, `quota`, or an
+    /// enum variant resolved against the other operand.
+    Name(String),
+    Field(Box<Expr>, Ident),
+    Neg(Box<Expr>),
+    Not(Box<Expr>),
+    Binary(BinOp, Box<Expr>, Box<Expr>),
+    /// `e is some` (true) / `e is none` (false).
+    Is(Box<Expr>, bool),
+    In(Box<Expr>, Vec<Expr>),
+    Call(Ident, Vec<Expr>),
+    Agg {
+        kind: AggKind,
+        var: Ident,
+        list: Box<Expr>,
+        filter: Option<Box<Expr>>,
+        pred: Option<Box<Expr>>,
+    },
+}

@@ -1,0 +1,483 @@
+//! Checked expressions to typed closures: the fast path.
+//!
+//! Every field read becomes a direct accessor from the host catalogue, chosen here,
+//! once; nothing is looked up by name, allocated or boxed into a dynamic value while a
+//! member is evaluated. Sub-expressions that are the same for every member of a scope
+//! (`meeting.date - 12 months`) are *hoisted*: compiled separately, computed once by
+//! `prepare`, and read from a slot. The semantics are the trace's (see `trace.rs`),
+//! with the shared arithmetic in `ops.rs`.
+
+use super::ast::{AggKind, BinOp};
+use super::check::{CmpKind, Func, Lit, Src, TExpr, TKind};
+use super::host::{Acc, Host, HostRecord};
+use super::ops;
+use super::Scope;
+use crate::facts::{BranchFacts, Deed, Finding, LifeRecord, MeetingFacts, MemberFacts, QuarterFacts};
+use chrono::NaiveDate;
+
+/// What the closures see: the scope, its hoisted values, and the member at hand.
+pub(crate) struct Env<'a> {
+    pub scope: Scope<'a>,
+    pub member: &'a MemberFacts,
+    pub consts: &'a [Val],
+    pub excluded: bool,
+    pub quota: i64,
+}
+
+/// A hoisted value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Val {
+    Bool(bool),
+    Num(Option<i64>),
+    Date(Option<NaiveDate>),
+}
+
+pub(crate) type BoolF<E> = Box<dyn Fn(&Env, &E) -> bool + Send + Sync>;
+pub(crate) type NumF<E> = Box<dyn Fn(&Env, &E) -> Option<i64> + Send + Sync>;
+pub(crate) type DateF<E> = Box<dyn Fn(&Env, &E) -> Option<NaiveDate> + Send + Sync>;
+pub(crate) type ConstF = Box<dyn Fn(&Env) -> Val + Send + Sync>;
+
+/// The member used while computing hoisted values: they never read it.
+pub(crate) static NO_MEMBER: MemberFacts = MemberFacts {
+    id: String::new(),
+    name: String::new(),
+    identity: String::new(),
+    role: String::new(),
+    full: false,
+    mobile: false,
+    last_report: None,
+    life: Vec::new(),
+    findings: Vec::new(),
+    deeds: Vec::new(),
+    no_deed_reason: None,
+    meeting: None,
+    presented: false,
+    commented: false,
+};
+
+/// Where a text comes from: texts are only ever read and compared, never built.
+enum TextSrc<E> {
+    Lit(String),
+    Elem(fn(&E) -> Option<&str>),
+    Member(fn(&MemberFacts) -> Option<&str>),
+    Branch(fn(&BranchFacts) -> Option<&str>),
+    Quarter(fn(&QuarterFacts) -> Option<&str>),
+    None,
+}
+
+impl<E> TextSrc<E> {
+    #[inline]
+    fn get<'x>(&'x self, env: &'x Env, e: &'x E) -> Option<&'x str> {
+        match self {
+            TextSrc::Lit(s) => Some(s),
+            TextSrc::Elem(f) => f(e),
+            TextSrc::Member(f) => f(env.member),
+            TextSrc::Branch(f) => f(env.scope.branch),
+            TextSrc::Quarter(f) => f(env.scope.quarter),
+            TextSrc::None => None,
+        }
+    }
+}
+
+/// Date operands the comparison fuses with, to spare a call per element.
+enum DateOp<E> {
+    Elem(fn(&E) -> NaiveDate),
+    Slot(usize),
+    Lit(NaiveDate),
+    Dyn(DateF<E>),
+}
+
+/// Compiles expressions for one rule set; collects the hoisted sub-expressions.
+pub(crate) struct Compiler {
+    pub hoisted: Vec<ConstF>,
+    hoisting: bool,
+}
+
+impl Compiler {
+    pub fn new() -> Compiler {
+        Compiler { hoisted: Vec::new(), hoisting: true }
+    }
+
+    fn hoist(&mut self, e: &TExpr) -> Option<usize> {
+        if !self.hoisting || !e.scope_constant() {
+            return None;
+        }
+        self.hoisting = false;
+        let f: ConstF = match e.ty.base {
+            super::check::Base::Bool => {
+                let b = self.bool_::<()>(e);
+                Box::new(move |env| Val::Bool(b(env, &())))
+            }
+            super::check::Base::Date => {
+                let d = self.date::<()>(e);
+                Box::new(move |env| Val::Date(d(env, &())))
+            }
+            _ => {
+                let n = self.num::<()>(e);
+                Box::new(move |env| Val::Num(n(env, &())))
+            }
+        };
+        self.hoisting = true;
+        self.hoisted.push(f);
+        Some(self.hoisted.len() - 1)
+    }
+
+    pub fn bool_<E: Host>(&mut self, e: &TExpr) -> BoolF<E> {
+        if let Some(i) = self.hoist(e) {
+            return Box::new(move |env, _| matches!(env.consts.get(i), Some(Val::Bool(true))));
+        }
+        match &e.kind {
+            TKind::Lit(Lit::Bool(b)) => {
+                let b = *b;
+                Box::new(move |_, _| b)
+            }
+            TKind::Field(src, host, name) => match field_acc::<E>(*src, *host, name) {
+                Some(FieldAcc::Bool(f)) => f,
+                _ => Box::new(|_, _| false),
+            },
+            TKind::Excluded => Box::new(|env, _| env.excluded),
+            TKind::Not(a) => {
+                let a = self.bool_::<E>(a);
+                Box::new(move |env, e| !a(env, e))
+            }
+            TKind::And(a, b) => {
+                let (a, b) = (self.bool_::<E>(a), self.bool_::<E>(b));
+                Box::new(move |env, e| a(env, e) && b(env, e))
+            }
+            TKind::Or(a, b) => {
+                let (a, b) = (self.bool_::<E>(a), self.bool_::<E>(b));
+                Box::new(move |env, e| a(env, e) || b(env, e))
+            }
+            TKind::Cmp(op, kind, a, b) => self.cmp::<E>(*op, *kind, a, b),
+            TKind::Is(a, some) => {
+                let some = *some;
+                match a.ty.base {
+                    super::check::Base::Date => {
+                        let d = self.date::<E>(a);
+                        Box::new(move |env, e| d(env, e).is_some() == some)
+                    }
+                    super::check::Base::Text | super::check::Base::Enum(_) => {
+                        let t = self.text::<E>(a);
+                        Box::new(move |env, e| t.get(env, e).is_some() == some)
+                    }
+                    _ => {
+                        let n = self.num::<E>(a);
+                        Box::new(move |env, e| n(env, e).is_some() == some)
+                    }
+                }
+            }
+            TKind::In(a, items) => {
+                let t = self.text::<E>(a);
+                let items = items.clone();
+                Box::new(move |env, e| t.get(env, e).is_some_and(|s| items.iter().any(|i| i == s)))
+            }
+            TKind::Agg { kind, list, elem, filter, pred } => match self.agg::<E>(*kind, list, *elem, filter.as_deref(), pred.as_deref()) {
+                AggF::Bool(f) => f,
+                AggF::Num(_) => Box::new(|_, _| false),
+            },
+            _ => Box::new(|_, _| false),
+        }
+    }
+
+    fn cmp<E: Host>(&mut self, op: BinOp, kind: CmpKind, a: &TExpr, b: &TExpr) -> BoolF<E> {
+        match kind {
+            CmpKind::Num => {
+                // `count(…) >= k`, `streak(…) >= k` with a literal k: the common case.
+                if let TKind::Lit(Lit::Num(k)) = b.kind {
+                    let x = self.num::<E>(a);
+                    return Box::new(move |env, e| x(env, e).is_some_and(|x| ops::ord(op, x, k)));
+                }
+                let (x, y) = (self.num::<E>(a), self.num::<E>(b));
+                Box::new(move |env, e| match (x(env, e), y(env, e)) {
+                    (Some(x), Some(y)) => ops::ord(op, x, y),
+                    _ => false,
+                })
+            }
+            CmpKind::Date => {
+                let (x, y) = (self.date_op::<E>(a), self.date_op::<E>(b));
+                match (x, y) {
+                    (DateOp::Elem(f), DateOp::Slot(i)) => Box::new(move |env, e| match env.consts.get(i) {
+                        Some(Val::Date(Some(c))) => ops::ord(op, f(e), *c),
+                        _ => false,
+                    }),
+                    (DateOp::Elem(f), DateOp::Lit(c)) => Box::new(move |_, e| ops::ord(op, f(e), c)),
+                    (x, y) => {
+                        let (x, y) = (self.date_dyn(x), self.date_dyn(y));
+                        Box::new(move |env, e| match (x(env, e), y(env, e)) {
+                            (Some(x), Some(y)) => ops::ord(op, x, y),
+                            _ => false,
+                        })
+                    }
+                }
+            }
+            CmpKind::Text => {
+                let (x, y) = (self.text::<E>(a), self.text::<E>(b));
+                match (x, y) {
+                    (TextSrc::Elem(f), TextSrc::Lit(s)) | (TextSrc::Lit(s), TextSrc::Elem(f)) => {
+                        let eq = op == BinOp::Eq;
+                        Box::new(move |_, e| f(e).is_some_and(|v| (v == s) == eq))
+                    }
+                    (TextSrc::Member(f), TextSrc::Lit(s)) | (TextSrc::Lit(s), TextSrc::Member(f)) => {
+                        let eq = op == BinOp::Eq;
+                        Box::new(move |env, _| f(env.member).is_some_and(|v| (v == s) == eq))
+                    }
+                    (x, y) => Box::new(move |env, e| match (x.get(env, e), y.get(env, e)) {
+                        (Some(x), Some(y)) => ops::ord(op, x, y),
+                        _ => false,
+                    }),
+                }
+            }
+            CmpKind::Bool => {
+                let (x, y) = (self.bool_::<E>(a), self.bool_::<E>(b));
+                Box::new(move |env, e| ops::ord(op, x(env, e), y(env, e)))
+            }
+        }
+    }
+
+    fn date_op<E: Host>(&mut self, e: &TExpr) -> DateOp<E> {
+        if let Some(i) = self.hoist(e) {
+            return DateOp::Slot(i);
+        }
+        match &e.kind {
+            TKind::Lit(Lit::Date(d)) => DateOp::Lit(*d),
+            TKind::Field(Src::Var, _, name) => match E::field(name) {
+                Some(Acc::Date(f)) => DateOp::Elem(f),
+                _ => DateOp::Dyn(self.date::<E>(e)),
+            },
+            _ => DateOp::Dyn(self.date::<E>(e)),
+        }
+    }
+
+    fn date_dyn<E: Host>(&mut self, op: DateOp<E>) -> DateF<E> {
+        match op {
+            DateOp::Elem(f) => Box::new(move |_, e| Some(f(e))),
+            DateOp::Slot(i) => Box::new(move |env, _| match env.consts.get(i) {
+                Some(Val::Date(d)) => *d,
+                _ => None,
+            }),
+            DateOp::Lit(d) => Box::new(move |_, _| Some(d)),
+            DateOp::Dyn(f) => f,
+        }
+    }
+
+    pub fn date<E: Host>(&mut self, e: &TExpr) -> DateF<E> {
+        if let Some(i) = self.hoist(e) {
+            return self.date_dyn(DateOp::Slot(i));
+        }
+        match &e.kind {
+            TKind::Lit(Lit::Date(d)) => {
+                let d = *d;
+                Box::new(move |_, _| Some(d))
+            }
+            TKind::Field(src, host, name) => match field_acc::<E>(*src, *host, name) {
+                Some(FieldAcc::Date(f)) => f,
+                _ => Box::new(|_, _| None),
+            },
+            TKind::Arith(op, a, b) => {
+                let op = *op;
+                let (d, n) = (self.date::<E>(a), self.num::<E>(b));
+                Box::new(move |env, e| Some(ops::shift(op, d(env, e)?, n(env, e)?)))
+            }
+            _ => Box::new(|_, _| None),
+        }
+    }
+
+    pub fn num<E: Host>(&mut self, e: &TExpr) -> NumF<E> {
+        if let Some(i) = self.hoist(e) {
+            return Box::new(move |env, _| match env.consts.get(i) {
+                Some(Val::Num(n)) => *n,
+                _ => None,
+            });
+        }
+        match &e.kind {
+            TKind::Lit(Lit::Num(n)) => {
+                let n = *n;
+                Box::new(move |_, _| Some(n))
+            }
+            TKind::Field(src, host, name) => match field_acc::<E>(*src, *host, name) {
+                Some(FieldAcc::Num(f)) => f,
+                _ => Box::new(|_, _| None),
+            },
+            TKind::Quota => Box::new(|env, _| Some(env.quota)),
+            TKind::ToDec(a) => {
+                let a = self.num::<E>(a);
+                Box::new(move |env, e| a(env, e).map(ops::to_dec))
+            }
+            TKind::Neg(a) => {
+                let a = self.num::<E>(a);
+                Box::new(move |env, e| a(env, e).map(i64::saturating_neg))
+            }
+            TKind::Arith(op, a, b) => {
+                let op = *op;
+                let (a, b) = (self.num::<E>(a), self.num::<E>(b));
+                Box::new(move |env, e| Some(ops::arith(op, a(env, e)?, b(env, e)?)))
+            }
+            TKind::Call(f, args) => {
+                let f = *f;
+                match f {
+                    Func::Floor | Func::Ceil | Func::Round => {
+                        let Some(a) = args.first() else { return Box::new(|_, _| None) };
+                        let a = self.num::<E>(a);
+                        Box::new(move |env, e| a(env, e).map(|d| ops::unary_func(f, d)))
+                    }
+                    Func::Max | Func::Min => {
+                        let args: Vec<NumF<E>> = args.iter().map(|a| self.num::<E>(a)).collect();
+                        Box::new(move |env, e| {
+                            let mut acc: Option<i64> = None;
+                            for a in &args {
+                                let n = a(env, e)?;
+                                acc = Some(match acc {
+                                    None => n,
+                                    Some(x) if f == Func::Max => x.max(n),
+                                    Some(x) => x.min(n),
+                                });
+                            }
+                            acc
+                        })
+                    }
+                    Func::Months | Func::Days => {
+                        let (Some(a), Some(b)) = (args.first(), args.get(1)) else { return Box::new(|_, _| None) };
+                        let (a, b) = (self.date::<E>(a), self.date::<E>(b));
+                        Box::new(move |env, e| {
+                            let (x, y) = (a(env, e)?, b(env, e)?);
+                            Some(if f == Func::Months { ops::months_between(x, y) } else { ops::days_between(x, y) })
+                        })
+                    }
+                }
+            }
+            TKind::Agg { kind, list, elem, filter, pred } => match self.agg::<E>(*kind, list, *elem, filter.as_deref(), pred.as_deref()) {
+                AggF::Num(f) => f,
+                AggF::Bool(_) => Box::new(|_, _| None),
+            },
+            _ => Box::new(|_, _| None),
+        }
+    }
+
+    fn text<E: Host>(&mut self, e: &TExpr) -> TextSrc<E> {
+        match &e.kind {
+            TKind::Lit(Lit::Text(s)) => TextSrc::Lit(s.clone()),
+            TKind::Field(Src::Var, _, name) => match E::field(name) {
+                Some(Acc::Text(f, _)) => TextSrc::Elem(f),
+                _ => TextSrc::None,
+            },
+            TKind::Field(Src::Root(_), HostRecord::Member, name) => match MemberFacts::field(name) {
+                Some(Acc::Text(f, _)) => TextSrc::Member(f),
+                _ => TextSrc::None,
+            },
+            TKind::Field(Src::Root(_), HostRecord::Branch, name) => match BranchFacts::field(name) {
+                Some(Acc::Text(f, _)) => TextSrc::Branch(f),
+                _ => TextSrc::None,
+            },
+            TKind::Field(Src::Root(_), HostRecord::Quarter, name) => match QuarterFacts::field(name) {
+                Some(Acc::Text(f, _)) => TextSrc::Quarter(f),
+                _ => TextSrc::None,
+            },
+            _ => TextSrc::None,
+        }
+    }
+
+    fn agg<E: Host>(&mut self, kind: AggKind, list: &TExpr, _elem: HostRecord, filter: Option<&TExpr>, pred: Option<&TExpr>) -> AggF<E> {
+        let TKind::Field(Src::Root(_), host, name) = &list.kind else { return AggF::Num(Box::new(|_, _| None)) };
+        macro_rules! over {
+            ($get:expr, $r:ty) => {{
+                let get = $get;
+                let f: Option<BoolF<$r>> = filter.map(|f| self.bool_::<$r>(f));
+                let p: Option<BoolF<$r>> = pred.map(|p| self.bool_::<$r>(p));
+                aggregate::<E, $r>(kind, get, f, p)
+            }};
+        }
+        match (host, MemberFacts::field(name), BranchFacts::field(name)) {
+            (HostRecord::Member, Some(Acc::Lives(g)), _) => over!(ListGet::Member(g), LifeRecord),
+            (HostRecord::Member, Some(Acc::Findings(g)), _) => over!(ListGet::Member(g), Finding),
+            (HostRecord::Member, Some(Acc::Deeds(g)), _) => over!(ListGet::Member(g), Deed),
+            (HostRecord::Branch, _, Some(Acc::Members(g))) => over!(ListGet::Branch(g), MemberFacts),
+            _ => AggF::Num(Box::new(|_, _| None)),
+        }
+    }
+}
+
+enum FieldAcc<E> {
+    Bool(BoolF<E>),
+    Num(NumF<E>),
+    Date(DateF<E>),
+}
+
+/// A field read as a closure, with the accessor fixed now.
+fn field_acc<E: Host>(src: Src, host: HostRecord, name: &str) -> Option<FieldAcc<E>> {
+    match (src, host) {
+        (Src::Var, _) => wrap(E::field(name), |_, e: &E| e),
+        (Src::Root(_), HostRecord::Member) => wrap(MemberFacts::field(name), |env, _| env.member),
+        (Src::Root(_), HostRecord::Branch) => wrap(BranchFacts::field(name), |env, _| env.scope.branch),
+        (Src::Root(_), HostRecord::Meeting) => wrap(MeetingFacts::field(name), |env, _| env.scope.meeting),
+        (Src::Root(_), HostRecord::Quarter) => wrap(QuarterFacts::field(name), |env, _| env.scope.quarter),
+        _ => None,
+    }
+}
+
+/// `get` picks the record (the member, the bound element, a scope root); a closure
+/// type rather than a `fn` pointer, so that it is inlined into the reader.
+fn wrap<E: Host, T: Host, G>(acc: Option<Acc<T>>, get: G) -> Option<FieldAcc<E>>
+where
+    G: for<'x> Fn(&'x Env<'x>, &'x E) -> &'x T + Copy + Send + Sync + 'static,
+{
+    Some(match acc? {
+        Acc::Bool(f) => FieldAcc::Bool(Box::new(move |env, e| f(get(env, e)))),
+        Acc::Int(f) => FieldAcc::Num(Box::new(move |env, e| Some(f(get(env, e))))),
+        Acc::Date(f) => FieldAcc::Date(Box::new(move |env, e| Some(f(get(env, e))))),
+        Acc::OptDate(f) => FieldAcc::Date(Box::new(move |env, e| f(get(env, e)))),
+        _ => return None,
+    })
+}
+
+enum ListGet<R> {
+    Member(fn(&MemberFacts) -> &[R]),
+    Branch(fn(&BranchFacts) -> &[R]),
+}
+
+impl<R> ListGet<R> {
+    #[inline]
+    fn get<'a>(&self, env: &Env<'a>) -> &'a [R] {
+        match self {
+            ListGet::Member(f) => f(env.member),
+            ListGet::Branch(f) => f(env.scope.branch),
+        }
+    }
+}
+
+enum AggF<E> {
+    Bool(BoolF<E>),
+    Num(NumF<E>),
+}
+
+fn aggregate<E: Host, R: Host>(kind: AggKind, get: ListGet<R>, f: Option<BoolF<R>>, p: Option<BoolF<R>>) -> AggF<E> {
+    let f: BoolF<R> = f.unwrap_or_else(|| Box::new(|_, _| true));
+    let p: BoolF<R> = p.unwrap_or_else(|| Box::new(|_, _| true));
+    match kind {
+        AggKind::Count => AggF::Num(Box::new(move |env, _| {
+            let mut n = 0i64;
+            for r in get.get(env) {
+                if f(env, r) && p(env, r) {
+                    n += 1;
+                }
+            }
+            Some(n)
+        })),
+        AggKind::Streak => AggF::Num(Box::new(move |env, _| {
+            let (mut run, mut best) = (0i64, 0i64);
+            for r in get.get(env) {
+                if !f(env, r) {
+                    continue;
+                }
+                if p(env, r) {
+                    run += 1;
+                    best = best.max(run);
+                } else {
+                    run = 0;
+                }
+            }
+            Some(best)
+        })),
+        AggKind::Any => AggF::Bool(Box::new(move |env, _| get.get(env).iter().any(|r| f(env, r) && p(env, r)))),
+        AggKind::All => AggF::Bool(Box::new(move |env, _| get.get(env).iter().all(|r| !f(env, r) || p(env, r)))),
+    }
+}

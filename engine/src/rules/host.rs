@@ -1,0 +1,212 @@
+//! The host catalogue: every fact the engine can hand to rules, with a typed accessor.
+//!
+//! Built by hand from `crate::facts`. The checker compares a rule file's `facts` and
+//! `record` declarations with this catalogue; the compiler turns a field read into the
+//! accessor found here, so no name is looked up while rules run.
+
+use crate::facts::{BranchFacts, Deed, Finding, LifeRecord, MeetingFacts, MemberFacts, QuarterFacts};
+use chrono::NaiveDate;
+
+/// The host types that can be listed or bound in an aggregate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) enum HostRecord {
+    Member,
+    Life,
+    Finding,
+    Deed,
+    Branch,
+    Meeting,
+    Quarter,
+}
+
+impl HostRecord {
+    /// The name a `facts` block uses for a root.
+    pub fn root(name: &str) -> Option<HostRecord> {
+        Some(match name {
+            "member" => HostRecord::Member,
+            "branch" => HostRecord::Branch,
+            "meeting" => HostRecord::Meeting,
+            "quarter" => HostRecord::Quarter,
+            _ => return None,
+        })
+    }
+    pub fn roots() -> &'static [&'static str] {
+        &["member", "branch", "meeting", "quarter"]
+    }
+    /// Field names, for messages.
+    pub fn field_names(self) -> Vec<&'static str> {
+        match self {
+            HostRecord::Member => MemberFacts::names(),
+            HostRecord::Life => LifeRecord::names(),
+            HostRecord::Finding => Finding::names(),
+            HostRecord::Deed => Deed::names(),
+            HostRecord::Branch => BranchFacts::names(),
+            HostRecord::Meeting => MeetingFacts::names(),
+            HostRecord::Quarter => QuarterFacts::names(),
+        }
+    }
+    pub fn field_ty(self, name: &str) -> Option<HostTy> {
+        match self {
+            HostRecord::Member => MemberFacts::field(name).map(|a| a.ty()),
+            HostRecord::Life => LifeRecord::field(name).map(|a| a.ty()),
+            HostRecord::Finding => Finding::field(name).map(|a| a.ty()),
+            HostRecord::Deed => Deed::field(name).map(|a| a.ty()),
+            HostRecord::Branch => BranchFacts::field(name).map(|a| a.ty()),
+            HostRecord::Meeting => MeetingFacts::field(name).map(|a| a.ty()),
+            HostRecord::Quarter => QuarterFacts::field(name).map(|a| a.ty()),
+        }
+    }
+}
+
+/// The shape of a host field, as the checker sees it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum HostTy {
+    Bool,
+    Int,
+    Date,
+    OptDate,
+    Text,
+    OptText,
+    List(HostRecord),
+}
+
+impl HostTy {
+    pub fn describe(self) -> String {
+        match self {
+            HostTy::Bool => "bool".into(),
+            HostTy::Int => "int".into(),
+            HostTy::Date => "date".into(),
+            HostTy::OptDate => "date?".into(),
+            HostTy::Text => "text (or an enum)".into(),
+            HostTy::OptText => "text? (or an optional enum)".into(),
+            HostTy::List(r) => format!("a list of {}", match r {
+                HostRecord::Member => "members",
+                HostRecord::Life => "organizational-life records",
+                HostRecord::Finding => "findings",
+                HostRecord::Deed => "deeds",
+                _ => "records",
+            }),
+        }
+    }
+}
+
+/// A typed accessor for a field of `T`.
+pub(crate) enum Acc<T> {
+    Bool(fn(&T) -> bool),
+    Int(fn(&T) -> i64),
+    Date(fn(&T) -> NaiveDate),
+    OptDate(fn(&T) -> Option<NaiveDate>),
+    /// A text field; the flag says whether the host field is optional (plain text
+    /// fields answer `Some`, so readers need no second accessor).
+    Text(fn(&T) -> Option<&str>, bool),
+    Members(fn(&T) -> &[MemberFacts]),
+    Lives(fn(&T) -> &[LifeRecord]),
+    Findings(fn(&T) -> &[Finding]),
+    Deeds(fn(&T) -> &[Deed]),
+}
+
+impl<T> Acc<T> {
+    pub fn ty(&self) -> HostTy {
+        match self {
+            Acc::Bool(_) => HostTy::Bool,
+            Acc::Int(_) => HostTy::Int,
+            Acc::Date(_) => HostTy::Date,
+            Acc::OptDate(_) => HostTy::OptDate,
+            Acc::Text(_, false) => HostTy::Text,
+            Acc::Text(_, true) => HostTy::OptText,
+            Acc::Members(_) => HostTy::List(HostRecord::Member),
+            Acc::Lives(_) => HostTy::List(HostRecord::Life),
+            Acc::Findings(_) => HostTy::List(HostRecord::Finding),
+            Acc::Deeds(_) => HostTy::List(HostRecord::Deed),
+        }
+    }
+}
+
+/// A host type whose fields rules can read.
+pub(crate) trait Host: Sized + Sync + 'static {
+    fn field(name: &str) -> Option<Acc<Self>>;
+    fn names() -> Vec<&'static str>;
+}
+
+/// The "no element" of expressions outside any aggregate.
+impl Host for () {
+    fn field(_: &str) -> Option<Acc<()>> {
+        None
+    }
+    fn names() -> Vec<&'static str> {
+        Vec::new()
+    }
+}
+
+macro_rules! host {
+    ($t:ty { $($name:literal => $acc:expr),* $(,)? }) => {
+        impl Host for $t {
+            fn field(name: &str) -> Option<Acc<$t>> {
+                Some(match name { $($name => $acc,)* _ => return None })
+            }
+            fn names() -> Vec<&'static str> {
+                vec![$($name),*]
+            }
+        }
+    };
+}
+
+host!(MemberFacts {
+    "id" => Acc::Text(|m| Some(&m.id), false),
+    "name" => Acc::Text(|m| Some(&m.name), false),
+    "identity" => Acc::Text(|m| Some(&m.identity), false),
+    "role" => Acc::Text(|m| Some(&m.role), false),
+    "full" => Acc::Bool(|m| m.full),
+    "mobile" => Acc::Bool(|m| m.mobile),
+    "last_report" => Acc::OptDate(|m| m.last_report),
+    "life" => Acc::Lives(|m| &m.life),
+    "findings" => Acc::Findings(|m| &m.findings),
+    "deeds" => Acc::Deeds(|m| &m.deeds),
+    "no_deed_reason" => Acc::Text(|m| m.no_deed_reason.as_deref(), true),
+    "meeting" => Acc::Text(|m| m.meeting.as_deref(), true),
+    "presented" => Acc::Bool(|m| m.presented),
+    "commented" => Acc::Bool(|m| m.commented),
+});
+
+host!(LifeRecord {
+    "date" => Acc::Date(|l| l.date),
+    "status" => Acc::Text(|l| Some(&l.status), false),
+    "note" => Acc::Text(|l| Some(&l.note), false),
+});
+
+host!(Finding {
+    "clause" => Acc::Text(|f| Some(&f.clause), false),
+    "date" => Acc::Date(|f| f.date),
+    "evidence" => Acc::Text(|f| Some(&f.evidence), false),
+    "open" => Acc::Bool(|f| f.open),
+    "until" => Acc::OptDate(|f| f.until),
+});
+
+host!(Deed {
+    "kind" => Acc::Text(|d| Some(&d.kind), false),
+    "text" => Acc::Text(|d| Some(&d.text), false),
+    "date" => Acc::Date(|d| d.date),
+});
+
+host!(BranchFacts {
+    "id" => Acc::Text(|b| Some(&b.id), false),
+    "name" => Acc::Text(|b| Some(&b.name), false),
+    "members" => Acc::Members(|b| &b.members),
+    "member_count" => Acc::Int(|b| b.member_count()),
+});
+
+host!(MeetingFacts {
+    "date" => Acc::Date(|m| m.date),
+    "reported" => Acc::Bool(|m| m.reported),
+    "activists" => Acc::Int(|m| m.activists),
+    "observers" => Acc::Int(|m| m.observers),
+    "delegate" => Acc::Bool(|m| m.delegate),
+    "ballots" => Acc::Int(|m| m.ballots),
+    "round" => Acc::Int(|m| m.round),
+});
+
+host!(QuarterFacts {
+    "id" => Acc::Text(|q| Some(&q.id), false),
+    "start" => Acc::Date(|q| q.start),
+    "end" => Acc::Date(|q| q.end),
+});

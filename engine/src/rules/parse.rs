@@ -1,0 +1,516 @@
+//! Text to syntax tree. pest's types stay in this file: what leaves it is an
+//! [`ast::File`] or a [`RuleError`] whose message says in plain words what was expected.
+
+use super::ast::*;
+use super::diagnostic::{Reporter, RuleError};
+use chrono::NaiveDate;
+use pest::iterators::Pair;
+use pest::Parser as _;
+
+#[derive(pest_derive::Parser)]
+#[grammar = "rules/grammar.pest"]
+struct Grammar;
+
+/// Parse one file. A syntax error stops the file (pest reports the first one), but
+/// literal errors (an impossible date, an overlong number) are all collected.
+pub(crate) fn parse(rep: &Reporter) -> Result<File, Vec<RuleError>> {
+    let mut pairs = match Grammar::parse(Rule::file, rep.text) {
+        Ok(p) => p,
+        Err(e) => return Err(vec![syntax_error(rep, e)]),
+    };
+    let mut b = Builder { rep, errors: Vec::new() };
+    let mut items = Vec::new();
+    if let Some(file) = pairs.next() {
+        for p in file.into_inner() {
+            if p.as_rule() == Rule::EOI {
+                continue;
+            }
+            items.push(b.item(p));
+        }
+    }
+    if b.errors.is_empty() {
+        Ok(File { items })
+    } else {
+        Err(b.errors)
+    }
+}
+
+fn syntax_error(rep: &Reporter, e: pest::error::Error<Rule>) -> RuleError {
+    let pos = match e.location {
+        pest::error::InputLocation::Pos(p) => p,
+        pest::error::InputLocation::Span((s, _)) => s,
+    };
+    let found = found_at(rep.text, pos);
+    let expected = match &e.variant {
+        pest::error::ErrorVariant::ParsingError { positives, .. } => plain_words(positives),
+        pest::error::ErrorVariant::CustomError { message } => message.clone(),
+    };
+    let end = pos + found.len().max(1).min(rep.text.len().saturating_sub(pos));
+    let found_words = if found.is_empty() {
+        "the end of the file".to_string()
+    } else {
+        format!("`{found}`")
+    };
+    rep.error(
+        Span::new(pos, end.max(pos)),
+        format!("expected {expected}, found {found_words}"),
+        format!("expected {expected}"),
+        Some(help_for(&e)),
+    )
+}
+
+fn found_at(text: &str, pos: usize) -> String {
+    let rest = text.get(pos..).unwrap_or("");
+    let word: String = rest
+        .chars()
+        .take_while(|c| !c.is_whitespace())
+        .take(20)
+        .collect();
+    word
+}
+
+fn help_for(e: &pest::error::Error<Rule>) -> String {
+    if let pest::error::ErrorVariant::ParsingError { positives, .. } = &e.variant {
+        if positives.contains(&Rule::clause) {
+            return "every rule cites its clause right after its keyword (or name), e.g. `exclude x8 §3.4.x8 \"…\" when …`".into();
+        }
+        if positives.contains(&Rule::kw_when) {
+            return "a condition is introduced by `when`, e.g. `voter §3.4 \"…\" when member.full`".into();
+        }
+        if positives.iter().any(|r| matches!(r, Rule::enum_decl | Rule::quota_rule | Rule::EOI)) {
+            return "a file holds declarations (`enum`, `record`, `facts`) and rules (`quota`, `exclude`, `voter`, `candidate`, `quorum`, `prefer`, `cap`, `tie`, `guard`)".into();
+        }
+    }
+    "see docs/RULES.md for the syntax of rule files".into()
+}
+
+/// pest's expected-rule list, in words an administrator can read.
+fn plain_words(rules: &[Rule]) -> String {
+    let mut words: Vec<&str> = Vec::new();
+    let mut push = |w: &'static str| {
+        if !words.contains(&w) {
+            words.push(w);
+        }
+    };
+    for r in rules {
+        match r {
+            Rule::EOI => push("the end of the file"),
+            Rule::enum_decl | Rule::record_decl | Rule::facts_decl => {
+                push("a declaration such as `enum`, `record`, `facts`")
+            }
+            Rule::quota_rule
+            | Rule::exclude_rule
+            | Rule::voter_rule
+            | Rule::candidate_rule
+            | Rule::quorum_rule
+            | Rule::prefer_rule
+            | Rule::cap_rule
+            | Rule::tie_rule
+            | Rule::guard_rule => push("a rule such as `exclude`, `quota`, `guard`"),
+            Rule::ident => push("a name"),
+            Rule::string | Rule::str_inner => push("a quoted text such as `\"…\"`"),
+            Rule::clause => push("a clause such as `§3.4.x8`"),
+            Rule::kw_when => push("`when` and a condition"),
+            Rule::kw_to => push("`to` and the limit"),
+            Rule::tie_policy => push("`runoff`, `exceed` or `drop`"),
+            Rule::variant => push("an enum variant"),
+            Rule::field | Rule::fields => push("a field such as `name: text`"),
+            Rule::type_expr | Rule::list_type | Rule::named_type => {
+                push("a type such as `int`, `date?` or `[life]`")
+            }
+            Rule::optional => push("`?`"),
+            Rule::expr
+            | Rule::or_expr
+            | Rule::and_expr
+            | Rule::not_expr
+            | Rule::cmp_expr
+            | Rule::add_expr
+            | Rule::mul_expr
+            | Rule::neg_expr
+            | Rule::postfix
+            | Rule::aggregate
+            | Rule::call
+            | Rule::date_lit
+            | Rule::months_lit
+            | Rule::percent_lit
+            | Rule::dec_lit
+            | Rule::int_lit
+            | Rule::bool_lit
+            | Rule::neg
+            | Rule::kw_not
+            | Rule::agg_kw => push("an expression"),
+            Rule::cmp_op => push("a comparison such as `==` or `>=`"),
+            Rule::add_op | Rule::mul_op => push("an operator such as `+` or `*`"),
+            Rule::kw_and | Rule::kw_or => push("`and` or `or`"),
+            Rule::kw_is => push("`is none` or `is some`"),
+            Rule::kw_in => push("`in`"),
+            Rule::kw_where => push("`where`"),
+            Rule::kw_none | Rule::kw_some => push("`none` or `some`"),
+            Rule::list_lit => push("a list such as `[a, b]`"),
+            _ => push("something else"),
+        }
+    }
+    match words.len() {
+        0 => "something else".into(),
+        1 => words[0].into(),
+        n => format!("{} or {}", words[..n - 1].join(", "), words[n - 1]),
+    }
+}
+
+struct Builder<'r, 'f> {
+    rep: &'r Reporter<'f>,
+    errors: Vec<RuleError>,
+}
+
+fn span(p: &Pair<Rule>) -> Span {
+    let s = p.as_span();
+    Span::new(s.start(), s.end())
+}
+
+fn ident(p: Pair<Rule>) -> Ident {
+    Ident { name: p.as_str().to_string(), span: span(&p) }
+}
+
+fn unquote(p: Pair<Rule>) -> String {
+    let raw = p.as_str();
+    let inner = raw.get(1..raw.len().saturating_sub(1)).unwrap_or("");
+    let mut out = String::with_capacity(inner.len());
+    let mut chars = inner.chars();
+    while let Some(c) = chars.next() {
+        if c == '\\' {
+            match chars.next() {
+                Some('n') => out.push('\n'),
+                Some(o) => out.push(o),
+                None => {}
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+impl Builder<'_, '_> {
+    fn err(&mut self, sp: Span, msg: String, label: &str, help: &str) {
+        let e = self.rep.error(sp, msg, label, Some(help.to_string()));
+        self.errors.push(e);
+    }
+
+    fn item(&mut self, p: Pair<Rule>) -> Item {
+        let sp = span(&p);
+        match p.as_rule() {
+            Rule::enum_decl => {
+                let mut it = p.into_inner().skip(1).peekable();
+                let name = it.next().map(ident).unwrap_or_else(|| Ident { name: String::new(), span: sp });
+                let mut label = None;
+                let mut variants = Vec::new();
+                for q in it {
+                    match q.as_rule() {
+                        Rule::string => label = Some(unquote(q)),
+                        Rule::variant => {
+                            let mut v = q.into_inner();
+                            let n = v.next().map(ident);
+                            let l = v.next().map(unquote);
+                            if let Some(n) = n {
+                                variants.push((n, l));
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+                Item::Enum(EnumItem { name, label, variants, span: sp })
+            }
+            Rule::record_decl | Rule::facts_decl => {
+                let is_facts = p.as_rule() == Rule::facts_decl;
+                let mut it = p.into_inner().skip(1);
+                let name = it.next().map(ident).unwrap_or_else(|| Ident { name: String::new(), span: sp });
+                let mut label = None;
+                let mut fields = Vec::new();
+                for q in it {
+                    match q.as_rule() {
+                        Rule::string => label = Some(unquote(q)),
+                        Rule::fields => {
+                            for f in q.into_inner() {
+                                fields.push(self.field(f));
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+                Item::Record(RecordItem { is_facts, name, label, fields, span: sp })
+            }
+            _ => Item::Rule(self.rule(p)),
+        }
+    }
+
+    fn field(&mut self, p: Pair<Rule>) -> FieldDecl {
+        let sp = span(&p);
+        let mut it = p.into_inner();
+        let name = it.next().map(ident).unwrap_or_else(|| Ident { name: String::new(), span: sp });
+        let ty = it
+            .next()
+            .and_then(|t| t.into_inner().next())
+            .map(|t| match t.as_rule() {
+                Rule::list_type => {
+                    TypeExpr::List(t.into_inner().next().map(ident).unwrap_or_else(|| name.clone()))
+                }
+                _ => {
+                    let mut q = t.into_inner();
+                    let n = q.next().map(ident).unwrap_or_else(|| name.clone());
+                    TypeExpr::Named { name: n, optional: q.next().is_some() }
+                }
+            })
+            .unwrap_or(TypeExpr::Named { name: name.clone(), optional: false });
+        FieldDecl { name, ty, span: sp }
+    }
+
+    fn rule(&mut self, p: Pair<Rule>) -> RuleItem {
+        let sp = span(&p);
+        let form = match p.as_rule() {
+            Rule::quota_rule => RuleForm::Quota,
+            Rule::exclude_rule => RuleForm::Exclude,
+            Rule::voter_rule => RuleForm::Voter,
+            Rule::candidate_rule => RuleForm::Candidate,
+            Rule::quorum_rule => RuleForm::Quorum,
+            Rule::prefer_rule => RuleForm::Prefer,
+            Rule::cap_rule => RuleForm::Cap,
+            Rule::tie_rule => RuleForm::Tie,
+            _ => RuleForm::Guard,
+        };
+        let mut r = RuleItem {
+            form,
+            name: None,
+            clause: String::new(),
+            text: String::new(),
+            value: None,
+            when: None,
+            policy: None,
+            span: sp,
+        };
+        let mut after_when = false;
+        for q in p.into_inner() {
+            match q.as_rule() {
+                Rule::ident => r.name = Some(ident(q)),
+                Rule::clause => r.clause = q.as_str().to_string(),
+                Rule::string => r.text = unquote(q),
+                Rule::kw_when => after_when = true,
+                Rule::tie_policy => r.policy = Some(ident(q)),
+                Rule::expr => {
+                    let e = self.expr(q);
+                    if after_when {
+                        r.when = Some(e);
+                    } else {
+                        r.value = Some(e);
+                    }
+                }
+                _ => {}
+            }
+        }
+        r
+    }
+
+    fn expr(&mut self, p: Pair<Rule>) -> Expr {
+        let sp = span(&p);
+        match p.as_rule() {
+            Rule::expr => match p.into_inner().next() {
+                Some(q) => self.expr(q),
+                None => Expr { kind: ExprKind::Bool(false), span: sp },
+            },
+            Rule::or_expr | Rule::and_expr | Rule::add_expr | Rule::mul_expr => {
+                let mut it = p.into_inner();
+                let mut acc = match it.next() {
+                    Some(q) => self.expr(q),
+                    None => return Expr { kind: ExprKind::Bool(false), span: sp },
+                };
+                while let (Some(op), Some(rhs)) = (it.next(), it.next()) {
+                    let op = match op.as_str() {
+                        "and" => BinOp::And,
+                        "or" => BinOp::Or,
+                        "+" => BinOp::Add,
+                        "-" => BinOp::Sub,
+                        "*" => BinOp::Mul,
+                        _ => BinOp::Div,
+                    };
+                    let rhs = self.expr(rhs);
+                    let s = Span::new(acc.span.start, rhs.span.end);
+                    acc = Expr { kind: ExprKind::Binary(op, Box::new(acc), Box::new(rhs)), span: s };
+                }
+                acc
+            }
+            Rule::not_expr | Rule::neg_expr => {
+                let mut it = p.into_inner();
+                let first = it.next();
+                match (first, it.next()) {
+                    (Some(_), Some(operand)) => {
+                        let e = Box::new(self.expr(operand));
+                        let kind = if sp_is_not(&sp, self.rep.text) { ExprKind::Not(e) } else { ExprKind::Neg(e) };
+                        Expr { kind, span: sp }
+                    }
+                    (Some(only), None) => self.expr(only),
+                    _ => Expr { kind: ExprKind::Bool(false), span: sp },
+                }
+            }
+            Rule::cmp_expr => {
+                let mut it = p.into_inner();
+                let lhs = match it.next() {
+                    Some(q) => self.expr(q),
+                    None => return Expr { kind: ExprKind::Bool(false), span: sp },
+                };
+                let Some(op) = it.next() else { return lhs };
+                match op.as_rule() {
+                    Rule::kw_is => {
+                        let some = it.next().map(|q| q.as_rule() == Rule::kw_some).unwrap_or(false);
+                        Expr { kind: ExprKind::Is(Box::new(lhs), some), span: sp }
+                    }
+                    Rule::kw_in => {
+                        let items = it
+                            .next()
+                            .map(|l| l.into_inner().map(|q| self.expr(q)).collect())
+                            .unwrap_or_default();
+                        Expr { kind: ExprKind::In(Box::new(lhs), items), span: sp }
+                    }
+                    _ => {
+                        let bop = match op.as_str() {
+                            "==" => BinOp::Eq,
+                            "!=" => BinOp::Ne,
+                            "<=" => BinOp::Le,
+                            ">=" => BinOp::Ge,
+                            "<" => BinOp::Lt,
+                            _ => BinOp::Gt,
+                        };
+                        let rhs = match it.next() {
+                            Some(q) => self.expr(q),
+                            None => return lhs,
+                        };
+                        Expr { kind: ExprKind::Binary(bop, Box::new(lhs), Box::new(rhs)), span: sp }
+                    }
+                }
+            }
+            Rule::postfix => {
+                let mut it = p.into_inner();
+                let mut acc = match it.next() {
+                    Some(q) => self.expr(q),
+                    None => return Expr { kind: ExprKind::Bool(false), span: sp },
+                };
+                for f in it {
+                    let f = ident(f);
+                    let s = Span::new(acc.span.start, f.span.end);
+                    acc = Expr { kind: ExprKind::Field(Box::new(acc), f), span: s };
+                }
+                acc
+            }
+            Rule::aggregate => {
+                let mut it = p.into_inner();
+                let kind = match it.next().map(|k| k.as_str().to_string()).as_deref() {
+                    Some("count") => AggKind::Count,
+                    Some("any") => AggKind::Any,
+                    Some("all") => AggKind::All,
+                    _ => AggKind::Streak,
+                };
+                let var = it.next().map(ident).unwrap_or_else(|| Ident { name: String::new(), span: sp });
+                let mut list = None;
+                let mut filter = None;
+                let mut pred = None;
+                let mut seen_where = false;
+                for q in it {
+                    match q.as_rule() {
+                        Rule::kw_in => {}
+                        Rule::kw_where => seen_where = true,
+                        Rule::expr => {
+                            let e = Box::new(self.expr(q));
+                            if list.is_none() {
+                                list = Some(e);
+                            } else if seen_where && filter.is_none() {
+                                filter = Some(e);
+                            } else {
+                                pred = Some(e);
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+                let list = list.unwrap_or_else(|| Box::new(Expr { kind: ExprKind::Bool(false), span: sp }));
+                Expr { kind: ExprKind::Agg { kind, var, list, filter, pred }, span: sp }
+            }
+            Rule::call => {
+                let mut it = p.into_inner();
+                let name = it.next().map(ident).unwrap_or_else(|| Ident { name: String::new(), span: sp });
+                let args = it.map(|q| self.expr(q)).collect();
+                Expr { kind: ExprKind::Call(name, args), span: sp }
+            }
+            Rule::ident => Expr { kind: ExprKind::Name(p.as_str().to_string()), span: sp },
+            Rule::string => Expr { kind: ExprKind::Str(unquote(p)), span: sp },
+            Rule::bool_lit => Expr { kind: ExprKind::Bool(p.as_str() == "true"), span: sp },
+            Rule::int_lit => {
+                let kind = match p.as_str().parse::<i64>() {
+                    Ok(n) if n <= i64::MAX / 1_000_000 => ExprKind::Int(n),
+                    _ => {
+                        self.err(sp, format!("the number `{}` is too large", p.as_str()), "too large", "numbers in rules stay below 9 000 000 000 000");
+                        ExprKind::Int(0)
+                    }
+                };
+                Expr { kind, span: sp }
+            }
+            Rule::dec_lit => {
+                let kind = ExprKind::Dec(self.decimal(p.as_str(), sp) / 100);
+                Expr { kind, span: sp }
+            }
+            Rule::percent_lit => {
+                let digits = p.as_str().trim_end_matches('%');
+                let d = self.decimal(digits, sp);
+                Expr { kind: ExprKind::Dec(d / 10_000), span: sp }
+            }
+            Rule::months_lit => {
+                let n = p
+                    .into_inner()
+                    .next()
+                    .and_then(|q| q.as_str().parse::<i64>().ok())
+                    .unwrap_or(0);
+                Expr { kind: ExprKind::Months(n), span: sp }
+            }
+            Rule::date_lit => {
+                let kind = match NaiveDate::parse_from_str(p.as_str(), "%Y-%m-%d") {
+                    Ok(d) => ExprKind::Date(d),
+                    Err(_) => {
+                        self.err(sp, format!("`{}` is not a date", p.as_str()), "no such day", "write dates as `YYYY-MM-DD`, e.g. `2026-09-30`");
+                        ExprKind::Bool(false)
+                    }
+                };
+                Expr { kind, span: sp }
+            }
+            _ => Expr { kind: ExprKind::Bool(false), span: sp },
+        }
+    }
+
+    /// A decimal literal as fixed point scaled by 10^8.
+    fn decimal(&mut self, s: &str, sp: Span) -> i64 {
+        let (int, frac) = s.split_once('.').unwrap_or((s, ""));
+        if frac.len() > 4 {
+            self.err(sp, format!("the number `{s}` has too many decimal places"), "at most 4 decimal places", "decimals are exact to 4 places (6 internally), e.g. `0.15` or `12.5%`");
+            return 0;
+        }
+        let Ok(i) = int.parse::<i64>() else {
+            self.err(sp, format!("the number `{s}` is too large"), "too large", "numbers in rules stay below 9 000 000 000 000");
+            return 0;
+        };
+        let mut f = 0i64;
+        let mut scale = 100_000_000i64;
+        for c in frac.chars() {
+            scale /= 10;
+            f += i64::from(c.to_digit(10).unwrap_or(0)) * scale;
+        }
+        // Scaled by 10^8 so that `12.5%` stays exact: callers divide by 100 (a decimal)
+        // or 10 000 (a percentage) to reach the 10^6 scale of `dec`.
+        match i.checked_mul(100_000_000).and_then(|v| v.checked_add(f)) {
+            Some(v) => v,
+            _ => {
+                self.err(sp, format!("the number `{s}` is too large"), "too large", "numbers in rules stay below 9 000 000 000 000");
+                0
+            }
+        }
+    }
+}
+
+fn sp_is_not(sp: &Span, text: &str) -> bool {
+    sp.text(text).starts_with("not")
+}
