@@ -77,10 +77,25 @@ impl Context {
         Store::open(&self.global.store).map_err(|e| shine_engine::error::ShineError::from(e).into())
     }
 
-    /// The engine on the store, with the current definitions checked and attached.
-    pub fn shine(&self) -> Result<Shine> {
+    /// The engine on the store, with the current definitions checked and attached:
+    /// for commands that act under the current `rules/` (opening a quarter, imports).
+    /// Broken definitions are refused here with every error and its location.
+    pub fn shine_with_current(&self) -> Result<Shine> {
         let defs = self.definitions()?;
         Ok(Shine::new(self.store()?).with_definitions(defs)?)
+    }
+
+    /// The engine for commands on quarters already open: they run under the rules and
+    /// workflow stored with the quarter, so a broken `rules/` does not stop them.
+    pub fn shine(&self) -> Result<Shine> {
+        let store = self.store()?;
+        match self.definitions() {
+            Ok(defs) => match Shine::new(store.clone()).with_definitions(defs) {
+                Ok(shine) => Ok(shine),
+                Err(_) => Ok(Shine::new(store)),
+            },
+            Err(_) => Ok(Shine::new(store)),
+        }
     }
 }
 

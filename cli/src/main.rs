@@ -11,7 +11,16 @@ use clap::Parser;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let cli = args::Cli::parse();
+    let cli = match args::Cli::try_parse() {
+        Ok(cli) => cli,
+        // Under `--json` even a usage error is JSON on stdout.
+        Err(e) if std::env::args().any(|a| a == "--json") && e.use_stderr() => {
+            let v = serde_json::json!({ "error": { "message": e.kind().to_string(), "usage": e.render().to_string() } });
+            println!("{v}");
+            return ExitCode::from(2);
+        }
+        Err(e) => e.exit(),
+    };
     let json = cli.global.json;
     let ctx = context::Context::new(cli.global);
     match command::run(&ctx, cli.command) {

@@ -19,7 +19,7 @@ pub struct Actor {
     pub at: String,
 }
 
-/// One entry of the log.
+/// One entry of the log: one command, with everything it changed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Event {
     pub seq: u64,
@@ -29,7 +29,7 @@ pub struct Event {
     /// Content hash of the rule set the action was taken under, where one applies.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rules: Option<String>,
-    pub action: Action,
+    pub actions: Vec<Action>,
 }
 
 /// What happened.

@@ -69,8 +69,8 @@ pub struct OrgTree {
 impl OrgTree {
     pub fn fold(events: &[Event]) -> OrgTree {
         let mut tree = OrgTree::default();
-        for event in events {
-            if let Action::UnitAdded { unit } = &event.action {
+        for action in events.iter().flat_map(|e| &e.actions) {
+            if let Action::UnitAdded { unit } = action {
                 if tree.units.insert(unit.id.clone(), unit.clone()).is_none() {
                     tree.order.push(unit.id.clone());
                 }
@@ -126,8 +126,8 @@ pub struct Roster {
 impl Roster {
     pub fn fold(events: &[Event]) -> Roster {
         let mut roster = Roster::default();
-        for event in events {
-            match &event.action {
+        for action in events.iter().flat_map(|e| &e.actions) {
+            match action {
                 Action::MembersImported { members, .. } => {
                     for member in members {
                         match roster.members.iter_mut().find(|m| m.id == member.id) {

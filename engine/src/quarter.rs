@@ -59,7 +59,9 @@ impl QuarterState {
     pub fn fold(events: &[Event]) -> QuarterState {
         let mut q = QuarterState::default();
         for event in events {
-            q.apply(&event.action);
+            for action in &event.actions {
+                q.apply(action);
+            }
         }
         q
     }

@@ -54,6 +54,50 @@ pub struct Shine {
     current: Option<(Definitions, Checked)>,
     rule_cache: Mutex<HashMap<String, Arc<RuleSet>>>,
     workflow_cache: Mutex<HashMap<String, Arc<Workflow>>>,
+    /// The org tree with the number of `org` events it was folded from.
+    org_cache: Mutex<Option<(usize, Arc<OrgTree>)>>,
+    folds: FoldCache,
+}
+
+/// Rosters and quarters folded from their logs, kept while the log has not grown.
+/// (The store's logs only ever grow, and only through this process.)
+#[derive(Default)]
+struct FoldCache {
+    rosters: Mutex<HashMap<String, (usize, Arc<Roster>)>>,
+    quarters: Mutex<HashMap<String, (usize, Arc<QuarterState>)>>,
+    /// Facts per quarter scope, with the roster and quarter they were built from.
+    #[allow(clippy::type_complexity)]
+    facts: Mutex<HashMap<String, (Arc<Roster>, Arc<QuarterState>, NaiveDate, Arc<FactSet>)>>,
+}
+
+trait Folded: Sized {
+    fn slot(cache: &FoldCache) -> &Mutex<HashMap<String, (usize, Arc<Self>)>>;
+}
+
+impl Folded for Roster {
+    fn slot(cache: &FoldCache) -> &Mutex<HashMap<String, (usize, Arc<Self>)>> {
+        &cache.rosters
+    }
+}
+
+impl Folded for QuarterState {
+    fn slot(cache: &FoldCache) -> &Mutex<HashMap<String, (usize, Arc<Self>)>> {
+        &cache.quarters
+    }
+}
+
+impl FoldCache {
+    fn get<T: Folded>(&self, scope: &str, events: &[crate::event::Event], fold: fn(&[crate::event::Event]) -> T) -> Arc<T> {
+        let mut map = T::slot(self).lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((n, folded)) = map.get(scope) {
+            if *n == events.len() {
+                return folded.clone();
+            }
+        }
+        let folded = Arc::new(fold(events));
+        map.insert(scope.to_owned(), (events.len(), folded.clone()));
+        folded
+    }
 }
 
 impl std::fmt::Debug for Shine {
@@ -65,8 +109,8 @@ impl std::fmt::Debug for Shine {
 /// A branch's quarter with what is needed to act on it.
 struct Ctx {
     unit: Unit,
-    roster: Roster,
-    q: QuarterState,
+    roster: Arc<Roster>,
+    q: Arc<QuarterState>,
     scope: String,
     rules: Arc<RuleSet>,
     workflow: Arc<Workflow>,
@@ -256,6 +300,8 @@ impl Shine {
             current: None,
             rule_cache: Mutex::new(HashMap::new()),
             workflow_cache: Mutex::new(HashMap::new()),
+            org_cache: Mutex::new(None),
+            folds: FoldCache::default(),
         }
     }
 
@@ -277,7 +323,7 @@ impl Shine {
 
     fn current(&self) -> Result<&(Definitions, Checked)> {
         self.current.as_ref().ok_or_else(|| {
-            invalid("没有可用的规则和流程定义", "在含有 `rules/` 和 `workflows/` 的目录中运行，或用 `--rules`、`--workflows` 指定")
+            invalid("当前规则或流程文件未能载入", "运行 `shine rules check` 和 `shine workflow check` 查看错误位置并改正")
         })
     }
 
@@ -325,8 +371,17 @@ impl Shine {
 
     // ---- organization -------------------------------------------------------------
 
-    pub fn org(&self) -> Result<OrgTree> {
-        Ok(OrgTree::fold(&self.store.events("org")?))
+    pub fn org(&self) -> Result<Arc<OrgTree>> {
+        let events = self.store.events("org")?;
+        let mut cache = self.org_cache.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((n, tree)) = cache.as_ref() {
+            if *n == events.len() {
+                return Ok(tree.clone());
+            }
+        }
+        let tree = Arc::new(OrgTree::fold(&events));
+        *cache = Some((events.len(), tree.clone()));
+        Ok(tree)
     }
 
     pub fn add_unit(&self, actor: &Actor, unit: Unit) -> Result<Unit> {
@@ -374,7 +429,7 @@ impl Shine {
             }
         }
         let mut w = Writes::default();
-        self.store.stage(&mut w, "org", actor, None, Action::UnitAdded { unit: unit.clone() })?;
+        self.store.stage(&mut w, "org", actor, None, vec![Action::UnitAdded { unit: unit.clone() }])?;
         self.store.commit(w)?;
         Ok(unit)
     }
@@ -394,8 +449,10 @@ impl Shine {
         Ok(unit.clone())
     }
 
-    pub fn roster(&self, branch: &str) -> Result<Roster> {
-        Ok(Roster::fold(&self.store.events(&branch_scope(branch))?))
+    pub fn roster(&self, branch: &str) -> Result<Arc<Roster>> {
+        let scope = branch_scope(branch);
+        let events = self.store.events(&scope)?;
+        Ok(self.folds.get(&scope, &events, Roster::fold))
     }
 
     /// Import members into a branch. Identities and roles must be variants of the
@@ -442,10 +499,10 @@ impl Shine {
             self.store.stage_raw(&mut w, format!("i/m/{}", m.id).into_bytes(), to_bytes(&unit.id));
         }
         let n = members.len();
-        self.store.stage(&mut w, &branch_scope(&unit.id), actor, Some(rules.hash()), Action::MembersImported {
+        self.store.stage(&mut w, &branch_scope(&unit.id), actor, Some(rules.hash()), vec![Action::MembersImported {
             branch: unit.id.clone(),
             members,
-        })?;
+        }])?;
         self.store.commit(w)?;
         Ok(n)
     }
@@ -465,9 +522,9 @@ impl Shine {
         let tree = self.org()?;
         let mut found = Vec::new();
         for unit in tree.branches() {
-            for m in self.roster(&unit.id)?.members {
+            for m in &self.roster(&unit.id)?.members {
                 if m.name == query {
-                    found.push((unit.id.clone(), m));
+                    found.push((unit.id.clone(), m.clone()));
                 }
             }
         }
@@ -492,7 +549,7 @@ impl Shine {
     pub fn record_life(&self, actor: &Actor, records: Vec<(String, LifeRecord)>) -> Result<usize> {
         let rules = self.current_rules()?;
         let mut branches: HashMap<String, String> = HashMap::new();
-        let mut w = Writes::default();
+        let mut by_branch: BTreeMap<String, Vec<Action>> = BTreeMap::new();
         let n = records.len();
         for (i, (member, mut record)) in records.into_iter().enumerate() {
             let row = |e: ShineError| if n > 1 { invalid(format!("第 {} 条：{e}", i + 1), "改正后重新导入；未记录任何一条") } else { e };
@@ -505,7 +562,11 @@ impl Shine {
                 }
             };
             record.status = check_enum(&rules, "life", "status", &record.status).map_err(row)?;
-            self.store.stage(&mut w, &branch_scope(&branch), actor, Some(rules.hash()), Action::LifeRecorded { member, record })?;
+            by_branch.entry(branch).or_default().push(Action::LifeRecorded { member, record });
+        }
+        let mut w = Writes::default();
+        for (branch, actions) in by_branch {
+            self.store.stage(&mut w, &branch_scope(&branch), actor, Some(rules.hash()), actions)?;
         }
         self.store.commit(w)?;
         Ok(n)
@@ -514,7 +575,7 @@ impl Shine {
     /// The members who may vote in a branch's quarter now, as the voter rule decides.
     pub fn voters(&self, branch: &str, today: NaiveDate) -> Result<Vec<String>> {
         let ctx = self.ctx(branch, None)?;
-        let facts = Self::facts(&ctx, today);
+        let facts = self.facts(&ctx, today);
         let scope = facts.scope();
         let quota = ctx.rules.quota(scope).value;
         Ok(facts.branch.members.iter().filter(|m| ctx.rules.judge(scope, quota, m).voter.value).map(|m| m.id.clone()).collect())
@@ -535,10 +596,10 @@ impl Shine {
             return Err(invalid("违规情形必须附有依据", "用 `--evidence` 写明事实和材料来源"));
         }
         let mut w = Writes::default();
-        self.store.stage(&mut w, &branch_scope(&branch), actor, Some(rules.hash()), Action::FindingRecorded {
+        self.store.stage(&mut w, &branch_scope(&branch), actor, Some(rules.hash()), vec![Action::FindingRecorded {
             member: member.to_owned(),
             finding,
-        })?;
+        }])?;
         self.store.commit(w)?;
         Ok(())
     }
@@ -592,20 +653,18 @@ impl Shine {
         self.store.stage_raw(&mut w, b"m/rules-in-force".to_vec(), to_bytes(&rules.hash()));
         let scope = quarter_scope(branch, &quarter);
         self.check_role(&checked.workflow, None, &actor.role)?;
-        self.store.stage(&mut w, &scope, actor, Some(rules.hash()), Action::QuarterOpened {
-            branch: branch.to_owned(),
-            quarter: quarter.clone(),
-            start,
-            end,
-            rules: rules.hash().to_owned(),
-            workflow: workflow_hash,
-        })?;
         let start_state = checked.workflow.start.clone();
-        self.store.stage(&mut w, &scope, actor, Some(rules.hash()), Action::Advanced {
-            step: "open".into(),
-            from: String::new(),
-            to: start_state,
-        })?;
+        self.store.stage(&mut w, &scope, actor, Some(rules.hash()), vec![
+            Action::QuarterOpened {
+                branch: branch.to_owned(),
+                quarter: quarter.clone(),
+                start,
+                end,
+                rules: rules.hash().to_owned(),
+                workflow: workflow_hash,
+            },
+            Action::Advanced { step: "open".into(), from: String::new(), to: start_state },
+        ])?;
         self.store.commit(w)?;
         self.status(branch, Some(&quarter))
     }
@@ -633,14 +692,27 @@ impl Shine {
                 help: format!("已开启的季度：{}", self.quarters(branch)?.join("、")),
             });
         }
-        let q = QuarterState::fold(&events);
+        let q = self.folds.get(&scope, &events, QuarterState::fold);
         let rules = self.rules_by_hash(&q.rules)?;
         let workflow = self.workflow_by_hash(&q.workflow)?;
         Ok(Ctx { unit, roster: self.roster(branch)?, q, scope, rules, workflow })
     }
 
-    /// The facts of a branch's quarter as of `today` (used as the meeting date until one is reported).
-    fn facts(ctx: &Ctx, today: NaiveDate) -> FactSet {
+    /// The facts of a branch's quarter as of `today` (used as the meeting date until
+    /// one is reported), reused while neither the roster nor the quarter has changed.
+    fn facts(&self, ctx: &Ctx, today: NaiveDate) -> Arc<FactSet> {
+        let mut cache = self.folds.facts.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((roster, q, day, facts)) = cache.get(&ctx.scope) {
+            if Arc::ptr_eq(roster, &ctx.roster) && Arc::ptr_eq(q, &ctx.q) && *day == today {
+                return facts.clone();
+            }
+        }
+        let facts = Arc::new(Self::build_facts(ctx, today));
+        cache.insert(ctx.scope.clone(), (ctx.roster.clone(), ctx.q.clone(), today, facts.clone()));
+        facts
+    }
+
+    fn build_facts(ctx: &Ctx, today: NaiveDate) -> FactSet {
         let q = &ctx.q;
         let members = ctx
             .roster
@@ -730,9 +802,7 @@ impl Shine {
 
     fn commit_quarter(&self, ctx: &Ctx, actor: &Actor, actions: Vec<Action>) -> Result<()> {
         let mut w = Writes::default();
-        for a in actions {
-            self.store.stage(&mut w, &ctx.scope, actor, Some(ctx.rules.hash()), a)?;
-        }
+        self.store.stage(&mut w, &ctx.scope, actor, Some(ctx.rules.hash()), actions)?;
         self.store.commit(w)?;
         Ok(())
     }
@@ -866,7 +936,7 @@ impl Shine {
         if round.totals.is_some() {
             return Err(not_now("本轮已录入纸质选票的计票结果，不能再投电子票", "同一轮只能采用一种投票方式"));
         }
-        let facts = Self::facts(&ctx, today(actor));
+        let facts = self.facts(&ctx, today(actor));
         let scope = facts.scope();
         let quota = ctx.rules.quota(scope).value;
         let names = names_of(&ctx.roster);
@@ -875,6 +945,7 @@ impl Shine {
         let mut w = Writes::default();
         let prefix = format!("b/{}/{}/{}/", ctx.unit.id, ctx.q.quarter, round.round);
         let n = ballots.len();
+        let mut has_voted = Vec::new();
         for ballot in ballots {
             let id = resolve_in(&ctx.roster, &ballot.member)?;
             let facts_of = facts.branch.members.iter().find(|m| m.id == id).ok_or_else(|| invalid("党员不在名单中", ""))?;
@@ -885,8 +956,7 @@ impl Shine {
                     format!("`shine explain {id}` 可查看依据"),
                 ));
             }
-            let voted_key = format!("v/{}/{}/{}/{}", ctx.unit.id, ctx.q.quarter, round.round, id);
-            if !voted.insert(id.clone()) || self.store.get_raw(voted_key.as_bytes())?.is_some() {
+            if !voted.insert(id.clone()) {
                 return Err(not_now(format!("{} 在第 {} 轮已经投过票", name(&id), round.round), "每人每轮只能投一票"));
             }
             let mut chosen: Vec<String> = Vec::new();
@@ -910,10 +980,10 @@ impl Shine {
                 ));
             }
             chosen.sort();
-            self.store.stage_raw(&mut w, voted_key.into_bytes(), Vec::new());
             self.store.stage_raw(&mut w, Store::ballot_key(&prefix), to_bytes(&chosen));
-            self.store.stage(&mut w, &ctx.scope, actor, Some(ctx.rules.hash()), Action::Voted { member: id, round: round.round })?;
+            has_voted.push(Action::Voted { member: id, round: round.round });
         }
+        self.store.stage(&mut w, &ctx.scope, actor, Some(ctx.rules.hash()), has_voted)?;
         self.store.commit(w)?;
         Ok(n)
     }
@@ -926,7 +996,7 @@ impl Shine {
         if !round.voted.is_empty() {
             return Err(not_now(format!("本轮已有 {} 张电子选票", round.voted.len()), "同一轮只能采用一种投票方式"));
         }
-        let facts = Self::facts(&ctx, today(actor));
+        let facts = self.facts(&ctx, today(actor));
         let scope = facts.scope();
         let quota = ctx.rules.quota(scope).value;
         let voters = facts.branch.members.iter().filter(|m| ctx.rules.judge(scope, quota, m).voter.value).count() as i64;
@@ -987,7 +1057,7 @@ impl Shine {
             )
         })?;
         self.check_role(&wf, Some(step), &actor.role)?;
-        let facts = Self::facts(&ctx, today(actor));
+        let facts = self.facts(&ctx, today(actor));
         let scope = facts.scope();
         let guards: Vec<Decision<bool>> = step
             .guards
@@ -1090,7 +1160,7 @@ impl Shine {
     pub fn status(&self, branch: &str, quarter: Option<&str>) -> Result<Status> {
         let ctx = self.ctx(branch, quarter)?;
         let wf = &ctx.workflow;
-        let facts = Self::facts(&ctx, ctx.q.end.unwrap_or_default());
+        let facts = self.facts(&ctx, ctx.q.end.unwrap_or_default());
         let scope = facts.scope();
         let state = wf.state(&ctx.q.state);
         let names = names_of(&ctx.roster);
@@ -1133,7 +1203,7 @@ impl Shine {
     pub fn explain(&self, member: &str, quarter: Option<&str>) -> Result<Explanation> {
         let (branch, record) = self.find_member(member)?;
         let ctx = self.ctx(&branch, quarter)?;
-        let facts = Self::facts(&ctx, ctx.q.end.unwrap_or_default());
+        let facts = self.facts(&ctx, ctx.q.end.unwrap_or_default());
         let scope = facts.scope();
         let quota = ctx.rules.quota(scope);
         let cap = ctx.rules.cap(scope, quota.value);
@@ -1170,7 +1240,7 @@ impl Shine {
     /// The ledger (台帐) of a branch's quarter.
     pub fn ledger(&self, branch: &str, quarter: Option<&str>) -> Result<Ledger> {
         let ctx = self.ctx(branch, quarter)?;
-        let facts = Self::facts(&ctx, ctx.q.end.unwrap_or_default());
+        let facts = self.facts(&ctx, ctx.q.end.unwrap_or_default());
         let scope = facts.scope();
         let quota = ctx.rules.quota(scope);
         let names = names_of(&ctx.roster);
@@ -1205,7 +1275,7 @@ impl Shine {
         let ctx = self.ctx(branch, None)?;
         let new = checked.rules.clone();
         let old = ctx.rules.clone();
-        let facts = Self::facts(&ctx, ctx.q.end.unwrap_or_default());
+        let facts = self.facts(&ctx, ctx.q.end.unwrap_or_default());
         let scope = facts.scope();
         let mut changes = Vec::new();
         let (qa, qb) = (old.quota(scope), new.quota(scope));
@@ -1237,10 +1307,10 @@ impl Shine {
             }
             let mut w = Writes::default();
             self.store.stage_raw(&mut w, format!("r/{}", new.hash()).into_bytes(), to_bytes(&defs.rules));
-            self.store.stage(&mut w, &ctx.scope, actor, Some(new.hash()), Action::RulesAdopted {
+            self.store.stage(&mut w, &ctx.scope, actor, Some(new.hash()), vec![Action::RulesAdopted {
                 from: old.hash().to_owned(),
                 to: new.hash().to_owned(),
-            })?;
+            }])?;
             self.store.commit(w)?;
         }
         Ok(Adoption { from: old.hash().to_owned(), to: new.hash().to_owned(), changes, applied })
@@ -1249,7 +1319,7 @@ impl Shine {
     /// The raw events of a branch's quarter, for audit.
     pub fn quarter_events(&self, branch: &str, quarter: Option<&str>) -> Result<Vec<crate::event::Event>> {
         let ctx = self.ctx(branch, quarter)?;
-        Ok(self.store.events(&ctx.scope)?)
+        Ok(self.store.events(&ctx.scope)?.to_vec())
     }
 }
 

@@ -6,9 +6,10 @@
 //!   event that creates the member).
 //! - `r/<hash>` and `w/<hash>`: rule sets and workflows by content hash, so a quarter
 //!   keeps running under the definitions it was opened with.
-//! - `v/<branch>/<quarter>/<round>/<member>`: "has voted" — no ballot key, no time.
 //! - `b/<branch>/<quarter>/<round>/<random>`: a ballot's content — no voter, no time,
 //!   no sequence number; its key is random so the tree's order says nothing either.
+//!   Who has voted is a `Voted` action in the quarter's log, which holds no ballot key
+//!   and no choice.
 //!
 //! Every command writes one [`sled::Batch`], applied atomically, and is flushed before
 //! it returns (unless the caller asked for bulk mode and flushes at the end). A crash
@@ -17,7 +18,9 @@
 use crate::event::{Action, Actor, Event};
 use rand::RngCore;
 use serde::{de::DeserializeOwned, Serialize};
+use std::collections::HashMap;
 use std::path::Path;
+use std::sync::{Arc, Mutex};
 
 /// What went wrong underneath: the disk, or a record we cannot read back.
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
@@ -33,10 +36,15 @@ pub enum StoreError {
 }
 
 /// An open store.
+///
+/// Event logs read once are kept in memory and extended on every commit. That is
+/// sound because sled lets only one process open a store directory, and every write
+/// of this process goes through [`Store::commit`].
 #[derive(Clone)]
 pub struct Store {
     db: sled::Db,
     durable: bool,
+    logs: Arc<Mutex<HashMap<String, Arc<Vec<Event>>>>>,
 }
 
 impl std::fmt::Debug for Store {
@@ -49,7 +57,7 @@ impl std::fmt::Debug for Store {
 #[derive(Default)]
 pub struct Writes {
     batch: sled::Batch,
-    events: Vec<Event>,
+    events: Vec<(String, Event)>,
 }
 
 impl Writes {
@@ -68,7 +76,7 @@ impl Store {
             reason: e.to_string(),
         })?;
         match sled::Config::new().path(path).open() {
-            Ok(db) => Ok(Store { db, durable: true }),
+            Ok(db) => Ok(Store { db, durable: true, logs: Arc::default() }),
             Err(sled::Error::Io(e)) if is_lock_error(&e) => Err(StoreError::Locked { path: shown }),
             Err(e) => Err(StoreError::Open {
                 path: shown,
@@ -80,7 +88,7 @@ impl Store {
     /// A store that lives in memory only (tests, benchmarks of the engine alone).
     pub fn temporary() -> Result<Store, StoreError> {
         let db = sled::Config::new().temporary(true).open()?;
-        Ok(Store { db, durable: false })
+        Ok(Store { db, durable: false, logs: Arc::default() })
     }
 
     /// In bulk mode commits are not flushed one by one; call [`Store::flush`] at the end.
@@ -93,14 +101,16 @@ impl Store {
         Ok(())
     }
 
-    /// Stage an event in `writes`; its sequence number is allocated now.
+    /// Stage an event in `writes`; its sequence number is allocated now. A command
+    /// that changes many things (a roster import, a batch of attendance records)
+    /// writes them as one event.
     pub fn stage(
         &self,
         writes: &mut Writes,
         scope: &str,
         actor: &Actor,
         rules: Option<&str>,
-        action: Action,
+        actions: Vec<Action>,
     ) -> Result<(), StoreError> {
         let seq = self.db.generate_id()?;
         let event = Event {
@@ -109,10 +119,10 @@ impl Store {
             role: actor.role.clone(),
             at: actor.at.clone(),
             rules: rules.map(str::to_owned),
-            action,
+            actions,
         };
         writes.batch.insert(event_key(scope, seq), to_bytes(&event));
-        writes.events.push(event);
+        writes.events.push((scope.to_owned(), event));
         Ok(())
     }
 
@@ -127,20 +137,33 @@ impl Store {
         if self.durable {
             self.db.flush()?;
         }
-        Ok(writes.events)
+        let mut logs = self.logs.lock().unwrap_or_else(|e| e.into_inner());
+        for (scope, event) in &writes.events {
+            if let Some(log) = logs.get_mut(scope) {
+                Arc::make_mut(log).push(event.clone());
+            }
+        }
+        Ok(writes.events.into_iter().map(|(_, e)| e).collect())
     }
 
     /// The events of one scope, oldest first.
-    pub fn events(&self, scope: &str) -> Result<Vec<Event>, StoreError> {
+    pub fn events(&self, scope: &str) -> Result<Arc<Vec<Event>>, StoreError> {
+        if let Some(log) = self.logs.lock().unwrap_or_else(|e| e.into_inner()).get(scope) {
+            return Ok(log.clone());
+        }
         let mut prefix = format!("e/{scope}").into_bytes();
         prefix.push(0);
-        self.db
+        let log: Vec<Event> = self
+            .db
             .scan_prefix(prefix)
             .map(|item| {
                 let (k, v) = item?;
                 from_bytes(&k, &v)
             })
-            .collect()
+            .collect::<Result<_, _>>()?;
+        let log = Arc::new(log);
+        self.logs.lock().unwrap_or_else(|e| e.into_inner()).insert(scope.to_owned(), log.clone());
+        Ok(log)
     }
 
     /// Scopes whose name starts with `prefix` (e.g. `quarter/b1/`), in key order.

@@ -9,7 +9,7 @@ use miette::{miette, IntoDiagnostic, Result, WrapErr};
 use shine_engine::facts::{Finding, LifeRecord};
 
 pub fn life(ctx: &Context, command: LifeCommand) -> Result<Output> {
-    let shine = ctx.shine()?;
+    let shine = ctx.shine_with_current()?;
     let actor = ctx.actor();
     match command {
         LifeCommand::Add { member, date, status, note } => {
@@ -45,7 +45,7 @@ pub fn life(ctx: &Context, command: LifeCommand) -> Result<Output> {
 
 pub fn finding(ctx: &Context, command: FindingCommand) -> Result<Output> {
     let FindingCommand::Add { member, clause, date, evidence, open, until } = command;
-    let shine = ctx.shine()?;
+    let shine = ctx.shine_with_current()?;
     let finding = Finding {
         clause,
         date: parse_date(&date, "日期")?,

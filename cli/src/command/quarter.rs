@@ -6,7 +6,7 @@ use crate::render::{short_hash, Output};
 use miette::Result;
 
 pub fn run(ctx: &Context, command: QuarterCommand) -> Result<Output> {
-    let shine = ctx.shine()?;
+    let shine = ctx.shine_with_current()?;
     match command {
         QuarterCommand::Open { branch, quarter } => {
             let status = shine.open_quarter(&ctx.actor(), &branch, &quarter)?;

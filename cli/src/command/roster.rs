@@ -22,7 +22,7 @@ const COLUMNS: [(&str, &[&str]); 7] = [
 pub fn import(ctx: &Context, command: RosterCommand) -> Result<Output> {
     let RosterCommand::Import { branch, file } = command;
     let members = read_roster(&file)?;
-    let shine = ctx.shine()?;
+    let shine = ctx.shine_with_current()?;
     let n = shine.import_members(&ctx.actor(), &branch, members)?;
     let human = format!("已向 `{branch}` 导入 {n} 名党员。下一步：`shine quarter open --branch {branch} --quarter 2026Q4`");
     Ok(Output::new(human, serde_json::json!({ "branch": branch, "imported": n })))

@@ -51,7 +51,7 @@ fn list(ctx: &Context) -> Result<Output> {
 }
 
 fn adopt(ctx: &Context, branch: &str, yes: bool) -> Result<Output> {
-    let shine = ctx.shine()?;
+    let shine = ctx.shine_with_current()?;
     let a = shine.adopt_rules(&ctx.actor(), branch, yes)?;
     let mut h = if a.from == a.to {
         "进行中的季度已在使用当前规则，无需采用\n".to_owned()
