@@ -1,1 +1,8 @@
+//! Integration tests of `shine`, one binary, named after the notice's clauses.
+//! Each module runs the real binary (see `support`) on a temp store.
 
+#[path = "notice/support.rs"]
+mod support;
+
+#[path = "notice/exclusions.rs"]
+mod exclusions;
