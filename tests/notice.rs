@@ -6,3 +6,6 @@ mod support;
 
 #[path = "notice/exclusions.rs"]
 mod exclusions;
+
+#[path = "notice/recommendation.rs"]
+mod recommendation;

@@ -218,6 +218,14 @@ impl Shine {
     /// the meeting is reported and held with everyone in `present` present (the
     /// others excused), everyone present presents and is commented on.
     pub fn to_voting(&self, branch: &str, members: &[M], present: &[&str]) {
+        self.to_commentary(branch, members, present);
+        let v = self.advance(branch);
+        assert_eq!(v["to"], "voting", "{v}");
+    }
+
+    /// As [`Shine::to_voting`], but stop in `commentary` with everyone commented on,
+    /// before the quorum is checked.
+    pub fn to_commentary(&self, branch: &str, members: &[M], present: &[&str]) {
         let deeds = members
             .iter()
             .map(|m| Record::Deed {
@@ -241,8 +249,6 @@ impl Shine {
         self.records(branch, present.iter().map(|p| Record::Presentation { member: (*p).into() }).collect());
         self.advance(branch);
         self.records(branch, present.iter().map(|p| Record::Comment { member: (*p).into(), text: "立足岗位，表现突出".into() }).collect());
-        let v = self.advance(branch);
-        assert_eq!(v["to"], "voting", "{v}");
     }
 
     /// Everyone in `members` present, through to `voting`.
