@@ -9,3 +9,6 @@ mod exclusions;
 
 #[path = "notice/recommendation.rs"]
 mod recommendation;
+
+#[path = "notice/definitions.rs"]
+mod definitions;
