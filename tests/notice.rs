@@ -12,3 +12,6 @@ mod recommendation;
 
 #[path = "notice/definitions.rs"]
 mod definitions;
+
+#[path = "notice/workflow.rs"]
+mod workflow;
