@@ -223,3 +223,14 @@ fn explanation_cites_each_rule_as_written_without_the_comments_after_it() {
         }
     }
 }
+
+#[test]
+fn json_output_is_only_json_even_for_errors() {
+    let s = Shine::new();
+    s.branch("b1", &members(1));
+    // An engine error: an unknown branch.
+    let err = s.args(["status", "--branch", "nowhere"]).fails_json();
+    assert!(err["message"].as_str().is_some_and(|m| m.contains("nowhere")), "{err}");
+    // A usage error: a missing argument.
+    s.args(["members"]).fails_json();
+}
