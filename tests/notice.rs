@@ -1,1 +1,17 @@
+//! Integration tests of `shine`, one binary, named after the notice's clauses.
+//! Each module runs the real binary (see `support`) on a temp store.
 
+#[path = "notice/support.rs"]
+mod support;
+
+#[path = "notice/exclusions.rs"]
+mod exclusions;
+
+#[path = "notice/recommendation.rs"]
+mod recommendation;
+
+#[path = "notice/definitions.rs"]
+mod definitions;
+
+#[path = "notice/workflow.rs"]
+mod workflow;

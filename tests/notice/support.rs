@@ -1,0 +1,530 @@
+//! The test harness: a temp directory with a store and a copy of the default
+//! `rules/` that a test may edit, and a builder that runs the real `shine` binary
+//! against it with a fixed clock.
+//!
+//! Setup that is not itself under test (many deeds, comments, attendance at once) may
+//! go through the engine library on the same store, so that a whole quarter stays
+//! fast; the steps a test is about always go through the binary.
+
+#![allow(dead_code)]
+
+use serde_json::Value;
+use shine_engine::event::Actor;
+use shine_engine::facts::Deed;
+use shine_engine::rules::SourceFile;
+use shine_engine::service::{Definitions, Record};
+use shine_engine::store::Store;
+use std::ffi::{OsStr, OsString};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// The fixed clock of every run.
+pub const NOW: &str = "2026-12-10T10:00:00+08:00";
+/// The special meeting's date in quarters that report one.
+pub const MEETING: &str = "2026-12-01";
+pub const QUARTER: &str = "2026Q4";
+
+pub fn bin() -> &'static str {
+    env!("CARGO_BIN_EXE_shine")
+}
+
+pub fn repo() -> PathBuf {
+    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
+}
+
+/// One test's world: a temp directory holding `store/`, `rules/` and, when a test
+/// edits it, `workflows/`.
+pub struct Shine {
+    tmp: tempfile::TempDir,
+    workflows: PathBuf,
+}
+
+impl Default for Shine {
+    fn default() -> Self {
+        Shine::new()
+    }
+}
+
+impl Shine {
+    /// A fresh store and a copy of the default rules.
+    pub fn new() -> Shine {
+        let tmp = tempfile::Builder::new().prefix("shine-test").tempdir().expect("temp dir");
+        copy_dir(&repo().join("rules"), &tmp.path().join("rules"), "shine");
+        Shine { tmp, workflows: repo().join("workflows") }
+    }
+
+    /// Edit one rule file; the edit must change it.
+    pub fn rules_edit(self, file: &str, edit: impl FnOnce(&str) -> String) -> Shine {
+        self.edit_rules(file, edit);
+        self
+    }
+
+    /// Edit one rule file in place, at any point of a test.
+    pub fn edit_rules(&self, file: &str, edit: impl FnOnce(&str) -> String) {
+        let path = self.rules_dir().join(file);
+        let old = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let new = edit(&old);
+        assert_ne!(old, new, "the edit of {file} changed nothing");
+        std::fs::write(&path, new).expect("write rule file");
+    }
+
+    /// Edit the quarter workflow (first copying `workflows/` into the temp dir).
+    pub fn workflow_edit(mut self, edit: impl FnOnce(&str) -> String) -> Shine {
+        let dir = self.tmp.path().join("workflows");
+        if !dir.exists() {
+            copy_dir(&self.workflows, &dir, "ron");
+        }
+        self.workflows = dir;
+        let path = self.workflows.join("quarter.ron");
+        let old = std::fs::read_to_string(&path).expect("read quarter.ron");
+        let new = edit(&old);
+        assert_ne!(old, new, "the edit of quarter.ron changed nothing");
+        std::fs::write(&path, new).expect("write quarter.ron");
+        self
+    }
+
+    pub fn dir(&self) -> &Path {
+        self.tmp.path()
+    }
+
+    pub fn store_dir(&self) -> PathBuf {
+        self.dir().join("store")
+    }
+
+    pub fn rules_dir(&self) -> PathBuf {
+        self.dir().join("rules")
+    }
+
+    /// Write a file into the temp dir and return its path.
+    pub fn write(&self, name: &str, text: &str) -> PathBuf {
+        let path = self.dir().join(name);
+        std::fs::write(&path, text).expect("write file");
+        path
+    }
+
+    /// A `shine` command against this world's store, rules and workflows.
+    pub fn args<I, S>(&self, args: I) -> Cmd<'_>
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<OsStr>,
+    {
+        Cmd {
+            world: self,
+            args: args.into_iter().map(|a| a.as_ref().to_owned()).collect(),
+            role: None,
+            now: NOW.to_owned(),
+        }
+    }
+
+    /// The `Command` with the global flags; for tests that spawn and kill.
+    pub fn command(&self) -> Command {
+        let mut c = Command::new(bin());
+        c.env_clear()
+            .env("NO_COLOR", "1")
+            .env("COLUMNS", "400")
+            .env("USER", "tester")
+            .current_dir(self.dir())
+            .arg("--store")
+            .arg(self.store_dir())
+            .arg("--rules")
+            .arg(self.rules_dir())
+            .arg("--workflows")
+            .arg(&self.workflows)
+            .arg("--now")
+            .arg(NOW);
+        c
+    }
+
+    // ---- building a branch --------------------------------------------------------
+
+    /// The committee `c`, the general branch `g` and the branch `branch` under it,
+    /// with `members` imported from a CSV roster.
+    pub fn branch(&self, branch: &str, members: &[M]) -> &Shine {
+        self.args(["org", "add", "--id", "c", "--name", "测试大学党委", "--kind", "committee"]).ok();
+        self.args(["org", "add", "--id", "g", "--name", "测试学院党总支", "--kind", "general", "--parent", "c"]).ok();
+        let name = format!("测试党支部{branch}");
+        self.args(["org", "add", "--id", branch, "--name", &name, "--kind", "branch", "--parent", "g"]).ok();
+        let csv = roster_csv(members);
+        let file = self.write(&format!("roster-{branch}.csv"), &csv);
+        self.args([OsStr::new("roster"), OsStr::new("import"), OsStr::new("--branch"), OsStr::new(branch), file.as_os_str()])
+            .ok();
+        self
+    }
+
+    /// Organizational-life records (member, date, status) through `life import`.
+    pub fn life(&self, rows: &[(&str, &str, &str)]) -> &Shine {
+        let mut csv = String::from("member,date,status,note\n");
+        for (m, d, s) in rows {
+            csv.push_str(&format!("{m},{d},{s},\n"));
+        }
+        let file = self.write("life.csv", &csv);
+        self.args([OsStr::new("life"), OsStr::new("import"), file.as_os_str()]).ok();
+        self
+    }
+
+    pub fn open(&self, branch: &str) -> Value {
+        self.args(["quarter", "open", "--branch", branch, "--quarter", QUARTER]).json()
+    }
+
+    /// Open the quarter, move past registration and report the meeting for
+    /// [`MEETING`]: the quarter then stands at `meeting`.
+    pub fn open_with_meeting(&self, branch: &str) -> &Shine {
+        self.open(branch);
+        self.advance(branch);
+        self.args(["meeting", "report", "--branch", branch, "--date", MEETING]).ok();
+        self.advance(branch);
+        self
+    }
+
+    pub fn advance(&self, branch: &str) -> Value {
+        self.args(["advance", "--branch", branch]).json()
+    }
+
+    pub fn state(&self, branch: &str) -> String {
+        self.args(["status", "--branch", branch]).json()["state"].as_str().unwrap_or_default().to_owned()
+    }
+
+    pub fn explain(&self, member: &str) -> Value {
+        self.args(["explain", member]).json()
+    }
+
+    /// The names (rule names, e.g. `x8`) of the exclusions that fire for `member`.
+    pub fn exclusions(&self, member: &str) -> Vec<String> {
+        excluded_rules(&self.explain(member))
+    }
+
+    // ---- the engine on the same store, for fast setup -----------------------------
+
+    /// The engine with the definitions the binary would load from this world.
+    pub fn engine(&self) -> shine_engine::service::Shine {
+        let store = Store::open(&self.store_dir()).expect("open store");
+        shine_engine::service::Shine::new(store).with_definitions(self.definitions()).expect("definitions check")
+    }
+
+    /// The rule files and workflow, named exactly as the binary names them.
+    pub fn definitions(&self) -> Definitions {
+        Definitions { rules: read_dir(&self.rules_dir(), "shine"), workflow: read_dir(&self.workflows, "ron").into_iter().find(|f| f.name.ends_with("quarter.ron")).expect("quarter.ron") }
+    }
+
+    /// Records made through the engine as the branch secretary, in one batch.
+    pub fn records(&self, branch: &str, records: Vec<Record>) {
+        if records.is_empty() {
+            return;
+        }
+        self.engine().record(&secretary(), Some(branch), records).expect("records");
+    }
+
+    /// Run a branch's opened quarter up to `voting`: every member registers a deed,
+    /// the meeting is reported and held with everyone in `present` present (the
+    /// others excused), everyone present presents and is commented on.
+    pub fn to_voting(&self, branch: &str, members: &[M], present: &[&str]) {
+        self.to_commentary(branch, members, present);
+        let v = self.advance(branch);
+        assert_eq!(v["to"], "voting", "{v}");
+    }
+
+    /// As [`Shine::to_voting`], but stop in `commentary` with everyone commented on,
+    /// before the quorum is checked.
+    pub fn to_commentary(&self, branch: &str, members: &[M], present: &[&str]) {
+        let deeds = members
+            .iter()
+            .map(|m| Record::Deed {
+                member: m.id.clone(),
+                deed: Deed { kind: "带头服务群众".into(), text: format!("{}的事迹", m.name), date: date("2026-11-02") },
+            })
+            .collect();
+        self.records(branch, deeds);
+        self.advance(branch);
+        self.args(["meeting", "report", "--branch", branch, "--date", MEETING]).ok();
+        self.advance(branch);
+        let attendance = members
+            .iter()
+            .map(|m| Record::Attendance {
+                member: m.id.clone(),
+                status: if present.contains(&m.id.as_str()) { "present" } else { "excused" }.into(),
+            })
+            .collect();
+        self.records(branch, attendance);
+        self.advance(branch);
+        self.records(branch, present.iter().map(|p| Record::Presentation { member: (*p).into() }).collect());
+        self.advance(branch);
+        self.records(branch, present.iter().map(|p| Record::Comment { member: (*p).into(), text: "立足岗位，表现突出".into() }).collect());
+    }
+
+    /// Everyone in `members` present, through to `voting`.
+    pub fn all_to_voting(&self, branch: &str, members: &[M]) {
+        let ids: Vec<&str> = members.iter().map(|m| m.id.as_str()).collect();
+        self.to_voting(branch, members, &ids);
+    }
+
+    /// Cast one electronic ballot through the binary.
+    pub fn vote(&self, voter: &str, choices: &[&str]) {
+        let mut args = vec!["ballot", "cast", "--member", voter];
+        args.extend_from_slice(choices);
+        self.args(args).ok();
+    }
+}
+
+/// One invocation of the binary, not yet run.
+pub struct Cmd<'a> {
+    world: &'a Shine,
+    args: Vec<OsString>,
+    role: Option<String>,
+    now: String,
+}
+
+impl Cmd<'_> {
+    /// Act as this workflow role (`--as`).
+    pub fn role(mut self, role: &str) -> Self {
+        self.role = Some(role.to_owned());
+        self
+    }
+
+    fn run(&self, json: bool) -> Run {
+        let mut c = Command::new(bin());
+        c.env_clear()
+            .env("NO_COLOR", "1")
+            .env("COLUMNS", "400")
+            .env("USER", "tester")
+            .current_dir(self.world.dir())
+            .arg("--store")
+            .arg(self.world.store_dir())
+            .arg("--rules")
+            .arg(self.world.rules_dir())
+            .arg("--workflows")
+            .arg(&self.world.workflows)
+            .arg("--now")
+            .arg(&self.now);
+        if let Some(r) = &self.role {
+            c.arg("--as").arg(r);
+        }
+        if json {
+            c.arg("--json");
+        }
+        c.args(&self.args);
+        let out = c.output().expect("run shine");
+        Run::new(&self.args, out)
+    }
+
+    /// Run; it must succeed. Returns stdout.
+    pub fn ok(self) -> String {
+        let run = self.run(false);
+        run.assert_success();
+        run.stdout
+    }
+
+    /// Run with `--json`; it must succeed and print only JSON.
+    pub fn json(self) -> Value {
+        let run = self.run(true);
+        run.assert_success();
+        serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("`{}`: stdout is not JSON ({e}):\n{}", run.shown, run.stdout))
+    }
+
+    /// Run; it must fail (non-zero exit).
+    pub fn fails(self) -> Run {
+        let run = self.run(false);
+        assert!(!run.success, "`{}` succeeded, expected a failure\nstdout:\n{}", run.shown, run.stdout);
+        run
+    }
+
+    /// Run with `--json`; it must fail and print `{"error": …}` on stdout. Returns the error.
+    pub fn fails_json(self) -> Value {
+        let run = self.run(true);
+        assert!(!run.success, "`{}` succeeded, expected a failure\nstdout:\n{}", run.shown, run.stdout);
+        let v: Value = serde_json::from_str(&run.stdout)
+            .unwrap_or_else(|e| panic!("`{}`: stdout is not JSON ({e}):\n{}\nstderr:\n{}", run.shown, run.stdout, run.stderr));
+        assert!(v.get("error").is_some(), "`{}`: no `error` in {v}", run.shown);
+        v["error"].clone()
+    }
+
+    /// Run, whatever the outcome.
+    pub fn output(self) -> Run {
+        self.run(false)
+    }
+}
+
+/// A finished invocation.
+#[derive(Debug)]
+pub struct Run {
+    pub shown: String,
+    pub success: bool,
+    pub code: Option<i32>,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    fn new(args: &[OsString], out: Output) -> Run {
+        Run {
+            shown: format!("shine {}", args.iter().map(|a| a.to_string_lossy()).collect::<Vec<_>>().join(" ")),
+            success: out.status.success(),
+            code: out.status.code(),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
+
+    fn assert_success(&self) {
+        assert!(self.success, "`{}` failed ({:?})\nstdout:\n{}\nstderr:\n{}", self.shown, self.code, self.stdout, self.stderr);
+    }
+
+    pub fn stderr_contains(&self, needle: &str) -> &Run {
+        assert!(self.stderr.contains(needle), "`{}`: stderr lacks {needle:?}:\n{}", self.shown, self.stderr);
+        self
+    }
+
+    pub fn stdout_contains(&self, needle: &str) -> &Run {
+        assert!(self.stdout.contains(needle), "`{}`: stdout lacks {needle:?}:\n{}", self.shown, self.stdout);
+        self
+    }
+}
+
+// ---- members ----------------------------------------------------------------------
+
+/// A roster row.
+#[derive(Debug, Clone)]
+pub struct M {
+    pub id: String,
+    pub name: String,
+    pub identity: String,
+    pub role: String,
+    pub full: bool,
+    pub mobile: bool,
+    pub last_report: Option<String>,
+}
+
+/// An ordinary full member, a teacher, named after the id.
+pub fn m(id: &str) -> M {
+    M {
+        id: id.to_owned(),
+        name: format!("党员{id}"),
+        identity: "教师".into(),
+        role: "ordinary".into(),
+        full: true,
+        mobile: false,
+        last_report: None,
+    }
+}
+
+/// `n` ordinary members `m01`, `m02`, ….
+pub fn members(n: usize) -> Vec<M> {
+    (1..=n).map(|i| m(&format!("m{i:02}"))).collect()
+}
+
+impl M {
+    pub fn name(mut self, name: &str) -> M {
+        self.name = name.to_owned();
+        self
+    }
+    pub fn role(mut self, role: &str) -> M {
+        self.role = role.to_owned();
+        self
+    }
+    pub fn identity(mut self, identity: &str) -> M {
+        self.identity = identity.to_owned();
+        self
+    }
+    pub fn probationary(mut self) -> M {
+        self.full = false;
+        self
+    }
+    /// A mobile member who last reported on `last` (or never).
+    pub fn mobile(mut self, last: Option<&str>) -> M {
+        self.mobile = true;
+        self.last_report = last.map(str::to_owned);
+        self
+    }
+}
+
+pub fn roster_csv(members: &[M]) -> String {
+    let mut csv = String::from("姓名,党员编号,身份,职务,类别,流动党员,最近报到\n");
+    for m in members {
+        csv.push_str(&format!(
+            "{},{},{},{},{},{},{}\n",
+            m.name,
+            m.id,
+            m.identity,
+            m.role,
+            if m.full { "正式" } else { "预备" },
+            if m.mobile { "是" } else { "否" },
+            m.last_report.as_deref().unwrap_or("")
+        ));
+    }
+    csv
+}
+
+// ---- reading results ----------------------------------------------------------------
+
+/// Rule names in `judgement.excluded` of an `explain --json`, each checked to cite
+/// its clause `§3.4.<name>` and to carry witnesses.
+pub fn excluded_rules(explanation: &Value) -> Vec<String> {
+    let list = explanation["judgement"]["excluded"].as_array().unwrap_or_else(|| panic!("no judgement.excluded in {explanation}"));
+    list.iter()
+        .map(|d| {
+            let name = d["rule"]["name"].as_str().unwrap_or_default().to_owned();
+            assert_eq!(d["rule"]["clause"], format!("§3.4.{name}"), "clause of {name}");
+            assert_eq!(d["value"], true);
+            assert!(d["witnesses"].as_array().is_some_and(|w| !w.is_empty()), "{name} has no witnesses: {d}");
+            name
+        })
+        .collect()
+}
+
+/// The decision of rule `name` among an explanation's exclusions.
+pub fn exclusion<'a>(explanation: &'a Value, name: &str) -> &'a Value {
+    explanation["judgement"]["excluded"]
+        .as_array()
+        .and_then(|l| l.iter().find(|d| d["rule"]["name"] == name))
+        .unwrap_or_else(|| panic!("{name} did not fire: {}", explanation["judgement"]["excluded"]))
+}
+
+/// The value of the witness whose expression starts with `expr`.
+pub fn witness(decision: &Value, expr: &str) -> String {
+    decision["witnesses"]
+        .as_array()
+        .and_then(|ws| ws.iter().find(|w| w["expr"].as_str().is_some_and(|e| e.trim().starts_with(expr))))
+        .and_then(|w| w["value"].as_str())
+        .unwrap_or_else(|| panic!("no witness `{expr}` in {decision}"))
+        .to_owned()
+}
+
+/// Member ids of a list of `{id, name}`.
+pub fn ids(list: &Value) -> Vec<String> {
+    list.as_array()
+        .map(|l| l.iter().map(|m| m["id"].as_str().unwrap_or_default().to_owned()).collect())
+        .unwrap_or_default()
+}
+
+pub fn date(s: &str) -> chrono::NaiveDate {
+    s.parse().expect("date")
+}
+
+pub fn secretary() -> Actor {
+    Actor { who: "tester".into(), role: "branch_secretary".into(), at: NOW.into() }
+}
+
+// ---- files ------------------------------------------------------------------------
+
+fn copy_dir(from: &Path, to: &Path, ext: &str) {
+    std::fs::create_dir_all(to).expect("create dir");
+    for entry in std::fs::read_dir(from).unwrap_or_else(|e| panic!("{}: {e}", from.display())) {
+        let path = entry.expect("dir entry").path();
+        if path.extension().is_some_and(|e| e == ext) {
+            std::fs::copy(&path, to.join(path.file_name().expect("file name"))).expect("copy");
+        }
+    }
+}
+
+/// The files of a definitions directory, as the binary reads them (sorted paths).
+fn read_dir(dir: &Path, ext: &str) -> Vec<SourceFile> {
+    let mut paths: Vec<_> = std::fs::read_dir(dir)
+        .expect("read dir")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == ext))
+        .collect();
+    paths.sort();
+    paths
+        .into_iter()
+        .map(|p| SourceFile { name: p.display().to_string(), text: std::fs::read_to_string(&p).expect("read") })
+        .collect()
+}

@@ -1,0 +1,236 @@
+//! The quarter as a workflow (§3.2–§4.2): guards, which records each step takes,
+//! who may act, repeated commands, crashes, text as entered, and the demo.
+
+use crate::support::{m, members, witness, Shine, MEETING};
+use std::time::Duration;
+
+#[test]
+fn advance_says_which_guard_blocks_and_why() {
+    let s = Shine::new();
+    s.branch("b1", &members(2));
+    s.open("b1");
+    assert_eq!(s.advance("b1")["to"], "reporting");
+
+    // §4.2.a: the meeting has not been reported.
+    let err = s.args(["advance", "--branch", "b1"]).fails_json();
+    let failed = &err["failed"][0];
+    assert_eq!(failed["rule"]["name"], "meeting_reported", "{err}");
+    assert_eq!(failed["rule"]["clause"], "§4.2.a");
+    assert_eq!(witness(failed, "meeting.reported"), "false");
+    s.args(["advance", "--branch", "b1"]).fails().stderr_contains("meeting_reported").stderr_contains("§4.2.a");
+    assert_eq!(s.state("b1"), "reporting");
+
+    // §3.2: one member's attendance is not recorded.
+    s.args(["meeting", "report", "--branch", "b1", "--date", MEETING]).ok();
+    s.advance("b1");
+    s.args(["meeting", "attend", "--status", "present", "m01"]).ok();
+    let err = s.args(["advance", "--branch", "b1"]).fails_json();
+    assert_eq!(err["failed"][0]["rule"]["name"], "attendance_recorded", "{err}");
+    assert_eq!(err["failed"][0]["rule"]["clause"], "§3.2");
+    s.args(["meeting", "attend", "--status", "excused", "m02"]).ok();
+    assert_eq!(s.advance("b1")["to"], "exchange");
+
+    // §3.3: the secretary has not commented on everyone present.
+    s.args(["present", "m01"]).ok();
+    s.advance("b1");
+    let err = s.args(["advance", "--branch", "b1"]).fails_json();
+    let names: Vec<_> = err["failed"].as_array().expect("failed").iter().map(|d| d["rule"]["name"].clone()).collect();
+    assert!(names.contains(&"all_commented".into()), "{err}");
+    // The status names the same guard before anyone tries.
+    let st = s.args(["status", "--branch", "b1"]).json();
+    let guards = st["next_step"]["guards"].as_array().expect("guards");
+    assert!(guards.iter().any(|g| g["rule"]["name"] == "all_commented" && g["value"] == false), "{st}");
+}
+
+#[test]
+fn advance_without_ballots_blocked_by_ballots_recorded() {
+    let s = Shine::new();
+    let roster = members(3);
+    s.branch("b1", &roster);
+    s.open("b1");
+    s.all_to_voting("b1", &roster);
+    let err = s.args(["advance", "--branch", "b1"]).fails_json();
+    assert_eq!(err["failed"][0]["rule"]["name"], "ballots_recorded", "{err}");
+    assert_eq!(err["failed"][0]["rule"]["clause"], "§3.4");
+}
+
+#[test]
+fn record_outside_its_step_is_refused_with_next_step_named() {
+    let s = Shine::new();
+    s.branch("b1", &members(2));
+    s.open("b1");
+    // Attendance before the meeting: the refusal names the state that takes it.
+    s.args(["meeting", "attend", "--status", "present", "m01"]).fails().stderr_contains("召开专题组织生活会");
+    s.args(["ballot", "cast", "--member", "m01", "m02"]).fails().stderr_contains("无记名投票民主推荐");
+    s.advance("b1");
+    // A deed after registration closed.
+    s.args(["deed", "add", "--member", "m01", "--kind", "带头服务群众", "--text", "补登", "--date", "2026-11-01"])
+        .fails()
+        .stderr_contains("党员登记“闪光言行”");
+    let err = s.args(["present", "m01"]).fails_json();
+    assert!(err["help"].as_str().is_some_and(|h| h.contains("党员交流“闪光言行”")), "{err}");
+}
+
+#[test]
+fn role_not_allowed_for_step_refused() {
+    let s = Shine::new();
+    s.branch("b1", &members(2));
+    s.open("b1");
+    // Members register their own deeds (§2.1) …
+    s.args(["deed", "add", "--member", "m01", "--kind", "带头学习提高", "--text", "自学", "--date", "2026-11-01"]).role("member").ok();
+    s.args(["advance", "--branch", "b1"]).role("member").ok();
+    // … but the secretary reports the meeting (§4.2.a).
+    s.args(["meeting", "report", "--branch", "b1", "--date", MEETING]).role("member").fails().stderr_contains("branch_secretary");
+    s.args(["meeting", "report", "--branch", "b1", "--date", MEETING]).role("organization_department").fails();
+    s.args(["status", "--branch", "b1"]).role("nobody").ok();
+    s.args(["meeting", "report", "--branch", "b1", "--date", MEETING]).role("nobody").fails().stderr_contains("`nobody`");
+    assert_eq!(s.state("b1"), "reporting");
+    s.args(["meeting", "report", "--branch", "b1", "--date", MEETING]).ok();
+}
+
+#[test]
+fn repeating_a_command_is_safe() {
+    let s = Shine::new();
+    s.branch("b1", &members(2));
+    s.branch("b1", &members(2)); // org add ×3 and the roster import, again
+    assert_eq!(s.args(["org", "list"]).json().as_array().map(Vec::len), Some(3));
+    assert_eq!(s.args(["members", "--branch", "b1"]).json().as_array().map(Vec::len), Some(2));
+    // The same id for a different unit is refused.
+    s.args(["org", "add", "--id", "b1", "--name", "另一个支部", "--kind", "branch", "--parent", "g"]).fails();
+    s.open("b1");
+    s.open("b1");
+    for _ in 0..2 {
+        s.args(["deed", "add", "--member", "m01", "--kind", "带头服务群众", "--text", "义务献血", "--date", "2026-11-01"]).ok();
+    }
+    let e = s.explain("m01");
+    assert_eq!(witness(crate::support::exclusion(&e, "x9"), "count(d in member.deeds)"), "1", "the same deed twice is one deed");
+    let st = s.args(["status", "--branch", "b1"]).json();
+    assert_eq!(st["deeds_registered"], 1);
+    assert_eq!(st["state"], "registering");
+}
+
+#[test]
+fn chinese_text_round_trips_byte_for_byte() {
+    let names = ["𠀀𬭎", "龘靐", "欧阳𫗧"];
+    let deed = "在𠀀村扶贫时“带头”服务群众——龘字碑修缮，𬭎 冶炼\u{3000}调研（第２期）";
+    let roster: Vec<_> = names.iter().enumerate().map(|(i, n)| m(&format!("m0{}", i + 1)).name(n)).collect();
+    let s = Shine::new();
+    s.branch("b1", &roster);
+    let listed = s.args(["members", "--branch", "b1"]).json();
+    let got: Vec<_> = listed.as_array().expect("members").iter().map(|m| m["name"].as_str().unwrap_or_default().to_owned()).collect();
+    assert_eq!(got, names);
+    s.open("b1");
+    let out = s.args(["deed", "add", "--member", names[0], "--kind", "带头服务群众", "--text", deed, "--date", "2026-11-01"]).json();
+    assert_eq!(out["deed"]["text"], deed);
+    s.all_to_voting("b1", &roster);
+    let events = s.engine().quarter_events("b1", None).expect("events");
+    let stored = serde_json::to_string(&events).expect("json");
+    assert!(stored.contains(deed), "the deed text is stored as entered");
+    s.vote("m02", &[names[0]]);
+    s.vote("m03", &[names[0]]);
+    s.advance("b1");
+    let stars = s.args(["stars", "--branch", "b1"]).json();
+    assert_eq!(stars["stars"][0]["name"], names[0]);
+    let e = s.explain(names[0]);
+    assert_eq!(e["member"]["name"], names[0]);
+    assert_eq!(e["star"], true);
+    let human = s.args(["stars", "--branch", "b1"]).ok();
+    assert!(human.contains(names[0]), "{human}");
+}
+
+/// Spawn `args`, kill it with SIGKILL after `after`, and wait.
+fn kill_after(s: &Shine, args: &[&std::ffi::OsStr], after: Duration) {
+    let mut child = s.command().args(args).stdout(std::process::Stdio::null()).stderr(std::process::Stdio::null()).spawn().expect("spawn");
+    std::thread::sleep(after);
+    let _ = child.kill(); // SIGKILL on Unix
+    let _ = child.wait();
+}
+
+#[test]
+fn crash_between_steps_leaves_nothing_half_done() {
+    const N: usize = 5000;
+    let mut csv = String::from("姓名,党员编号,身份,职务,类别,流动党员,最近报到\n");
+    for i in 0..N {
+        csv.push_str(&format!("党员{i},p{i:05},教师,ordinary,正式,否,\n"));
+    }
+    let mut life = String::from("member,date,status,note\n");
+    for i in 0..N {
+        life.push_str(&format!("p{i:05},2026-10-1{},present,\n", i % 10));
+    }
+    for ms in [5u64, 40, 120, 250, 400] {
+        let s = Shine::new();
+        s.branch("b1", &[m("m01")]);
+        s.args(["org", "add", "--id", "b2", "--name", "大支部", "--kind", "branch", "--parent", "g"]).ok();
+        let roster = s.write("big.csv", &csv);
+        kill_after(&s, &["roster".as_ref(), "import".as_ref(), "--branch".as_ref(), "b2".as_ref(), roster.as_os_str()], Duration::from_millis(ms));
+        {
+            let engine = s.engine();
+            let n = engine.roster("b2").expect("roster after crash").members.len();
+            assert!(n == 0 || n == N, "killed after {ms} ms: {n} of {N} members imported");
+            let indexed = engine.store().dump().expect("dump").iter().filter(|(k, _)| k.starts_with(b"i/m/p")).count();
+            assert_eq!(indexed, n, "killed after {ms} ms: index and roster disagree");
+        }
+        // The next command works, and the import can be run again.
+        s.args([std::ffi::OsStr::new("roster"), "import".as_ref(), "--branch".as_ref(), "b2".as_ref(), roster.as_os_str()]).ok();
+        assert_eq!(s.args(["members", "--branch", "b2"]).json().as_array().map(Vec::len), Some(N));
+
+        let file = s.write("life.csv", &life);
+        kill_after(&s, &["life".as_ref(), "import".as_ref(), file.as_os_str()], Duration::from_millis(ms));
+        {
+            let engine = s.engine();
+            let events = engine.store().events("branch/b2").expect("events after crash");
+            let recorded = events.iter().filter(|e| matches!(e.action, shine_engine::event::Action::LifeRecorded { .. })).count();
+            assert!(recorded == 0 || recorded == N, "killed after {ms} ms: {recorded} of {N} life records");
+        }
+        s.args(["life", "add", "--member", "m01", "--date", "2026-10-01", "--status", "present"]).ok();
+    }
+}
+
+#[test]
+fn demo_runs_every_branch_through_a_quarter() {
+    let s = Shine::new();
+    let dir = s.dir().join("demo");
+    let out = s.args([std::ffi::OsStr::new("demo"), "--dir".as_ref(), dir.as_os_str()]).json();
+    let branches = out["branches"].as_array().expect("branches");
+    assert!(branches.len() >= 3, "{out}");
+    let mut runoffs = 0;
+    for b in branches {
+        let id = &b["branch"]["id"];
+        assert_eq!(b["state"], "reported", "{id} did not finish");
+        let stars = b["stars"].as_array().expect("stars");
+        assert!(!stars.is_empty(), "{id} has no star");
+        assert!(stars.len() as i64 <= b["quota"]["value"].as_i64().expect("quota"), "{id} has more stars than its quota");
+        assert!(b["reported_to"].as_str().is_some_and(|s| !s.is_empty()), "{id} not reported");
+        if b["rounds"].as_array().is_some_and(|r| r.len() > 1) {
+            runoffs += 1;
+        }
+    }
+    assert!(runoffs >= 1, "no branch went to a runoff");
+}
+
+#[test]
+fn explanation_cites_each_rule_as_written_without_the_comments_after_it() {
+    let s = Shine::new();
+    s.branch("b1", &members(2));
+    s.open("b1");
+    let e = s.explain("m01");
+    for d in [&e["quota"], &e["cap"], &e["judgement"]["voter"], &e["judgement"]["candidate"], &e["judgement"]["preferred"]] {
+        let source = d["rule"]["source"].as_str().expect("source");
+        assert!(!source.contains("//"), "rule `{}` source carries a comment: {source:?}", d["rule"]["name"]);
+        for w in d["witnesses"].as_array().expect("witnesses") {
+            let expr = w["expr"].as_str().unwrap_or_default();
+            assert_eq!(expr, expr.trim(), "witness expression with surrounding whitespace: {expr:?}");
+        }
+    }
+}
+
+#[test]
+fn json_output_is_only_json_even_for_errors() {
+    let s = Shine::new();
+    s.branch("b1", &members(1));
+    // An engine error: an unknown branch.
+    let err = s.args(["status", "--branch", "nowhere"]).fails_json();
+    assert!(err["message"].as_str().is_some_and(|m| m.contains("nowhere")), "{err}");
+    // A usage error: a missing argument.
+    s.args(["members"]).fails_json();
+}
