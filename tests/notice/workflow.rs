@@ -179,7 +179,7 @@ fn crash_between_steps_leaves_nothing_half_done() {
         {
             let engine = s.engine();
             let events = engine.store().events("branch/b2").expect("events after crash");
-            let recorded = events.iter().filter(|e| matches!(e.action, shine_engine::event::Action::LifeRecorded { .. })).count();
+            let recorded = events.iter().flat_map(|e| &e.actions).filter(|a| matches!(a, shine_engine::event::Action::LifeRecorded { .. })).count();
             assert!(recorded == 0 || recorded == N, "killed after {ms} ms: {recorded} of {N} life records");
         }
         s.args(["life", "add", "--member", "m01", "--date", "2026-10-01", "--status", "present"]).ok();
