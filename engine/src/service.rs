@@ -548,17 +548,17 @@ impl Shine {
     /// Record organizational-life attendance, all or none (one record or a whole import).
     pub fn record_life(&self, actor: &Actor, records: Vec<(String, LifeRecord)>) -> Result<usize> {
         let rules = self.current_rules()?;
-        let mut branches: HashMap<String, String> = HashMap::new();
         let mut by_branch: BTreeMap<String, Vec<Action>> = BTreeMap::new();
         let n = records.len();
-        for (i, (member, mut record)) in records.into_iter().enumerate() {
+        let mut ids: HashMap<String, (String, String)> = HashMap::new();
+        for (i, (query, mut record)) in records.into_iter().enumerate() {
             let row = |e: ShineError| if n > 1 { invalid(format!("第 {} 条：{e}", i + 1), "改正后重新导入；未记录任何一条") } else { e };
-            let branch = match branches.get(&member) {
-                Some(b) => b.clone(),
+            let (branch, member) = match ids.get(&query) {
+                Some(found) => found.clone(),
                 None => {
-                    let b = self.find_member(&member).map_err(row)?.0;
-                    branches.insert(member.clone(), b.clone());
-                    b
+                    let (b, m) = self.find_member(&query).map_err(row)?;
+                    ids.insert(query.clone(), (b.clone(), m.id.clone()));
+                    (b, m.id)
                 }
             };
             record.status = check_enum(&rules, "life", "status", &record.status).map_err(row)?;
@@ -583,7 +583,7 @@ impl Shine {
 
     /// Record a conduct finding; its clause must name an exclusion rule in force.
     pub fn record_finding(&self, actor: &Actor, member: &str, finding: Finding) -> Result<()> {
-        let (branch, _) = self.find_member(member)?;
+        let (branch, record) = self.find_member(member)?;
         let rules = self.current_rules()?;
         if !rules.exclusions().iter().any(|r| r.name == finding.clause) {
             let names: Vec<_> = rules.exclusions().iter().map(|r| format!("{}（{}）", r.name, r.clause)).collect();
@@ -597,7 +597,7 @@ impl Shine {
         }
         let mut w = Writes::default();
         self.store.stage(&mut w, &branch_scope(&branch), actor, Some(rules.hash()), vec![Action::FindingRecorded {
-            member: member.to_owned(),
+            member: record.id,
             finding,
         }])?;
         self.store.commit(w)?;

@@ -25,13 +25,16 @@ use std::sync::{Arc, Mutex};
 /// What went wrong underneath: the disk, or a record we cannot read back.
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
 pub enum StoreError {
-    #[error("the store at `{path}` is in use by another shine process (for example `shine serve`); stop it or send the command through it")]
+    #[error("存储 `{path}` 正被另一个 shine 进程使用")]
+    #[diagnostic(help("等该进程结束后再运行；同一存储同一时间只能由一个进程打开"))]
     Locked { path: String },
-    #[error("cannot open the store at `{path}`: {reason}")]
+    #[error("无法打开存储 `{path}`：{reason}")]
+    #[diagnostic(help("检查目录权限和磁盘空间，或用 `--store` 指定其他目录"))]
     Open { path: String, reason: String },
-    #[error("store i/o failed: {0}")]
+    #[error("存储读写失败：{0}")]
     Io(#[from] sled::Error),
-    #[error("a record in the store cannot be read ({key}): {reason}")]
+    #[error("存储中的记录无法读取（{key}）：{reason}")]
+    #[diagnostic(help("存储可能已损坏；请从备份恢复"))]
     Corrupt { key: String, reason: String },
 }
 
@@ -68,20 +71,33 @@ impl Writes {
 
 impl Store {
     /// Open (or create) the store directory. A store held by another process is
-    /// reported as [`StoreError::Locked`] at once instead of waiting.
+    /// waited for briefly (a process that has just finished may still be letting go
+    /// of it), then reported as [`StoreError::Locked`]: never a hang.
     pub fn open(path: &Path) -> Result<Store, StoreError> {
         let shown = path.display().to_string();
         std::fs::create_dir_all(path).map_err(|e| StoreError::Open {
             path: shown.clone(),
             reason: e.to_string(),
         })?;
-        match sled::Config::new().path(path).open() {
-            Ok(db) => Ok(Store { db, durable: true, logs: Arc::default() }),
-            Err(sled::Error::Io(e)) if is_lock_error(&e) => Err(StoreError::Locked { path: shown }),
-            Err(e) => Err(StoreError::Open {
-                path: shown,
-                reason: e.to_string(),
-            }),
+        let mut wait = std::time::Duration::from_millis(10);
+        let deadline = std::time::Instant::now() + std::time::Duration::from_millis(1500);
+        loop {
+            match sled::Config::new().path(path).open() {
+                Ok(db) => return Ok(Store { db, durable: true, logs: Arc::default() }),
+                Err(sled::Error::Io(e)) if is_lock_error(&e) => {
+                    if std::time::Instant::now() >= deadline {
+                        return Err(StoreError::Locked { path: shown });
+                    }
+                    std::thread::sleep(wait);
+                    wait = (wait * 2).min(std::time::Duration::from_millis(200));
+                }
+                Err(e) => {
+                    return Err(StoreError::Open {
+                        path: shown,
+                        reason: e.to_string(),
+                    })
+                }
+            }
         }
     }
 

@@ -252,3 +252,15 @@ fn x9_no_presentation_excludes() {
     assert_eq!(witness(x9, "member.presented"), "false");
     assert!(!s.exclusions("m02").contains(&"x9".to_owned()));
 }
+
+#[test]
+fn records_made_by_member_name_count_for_that_member() {
+    let s = Shine::new();
+    s.branch("b1", &[m("m01").name("张志强"), m("m02").name("赵𬭎")]);
+    finding(&s, "张志强", "x3", "2026-06-01", &["--until", "2027-06-01"]);
+    s.args(["life", "add", "--member", "赵𬭎", "--date", "2026-10-10", "--status", "unexcused"]).ok();
+    s.args(["life", "add", "--member", "赵𬭎", "--date", "2026-11-10", "--status", "无故缺席"]).ok();
+    s.open_with_meeting("b1");
+    assert!(has(&s.exclusions("m01"), "x3"), "a finding recorded by name is the member's");
+    assert!(has(&s.exclusions("m02"), "x8"), "life records made by name are the member's");
+}
