@@ -38,6 +38,9 @@ pub enum StoreError {
     Corrupt { key: String, reason: String },
 }
 
+/// A key and its value as they lie in the store.
+pub type RawEntry = (Vec<u8>, Vec<u8>);
+
 /// An open store.
 ///
 /// Event logs read once are kept in memory and extended on every commit. That is
@@ -219,7 +222,7 @@ impl Store {
     }
 
     /// Every raw key and value, for audits and tests of what the disk holds.
-    pub fn dump(&self) -> Result<Vec<(Vec<u8>, Vec<u8>)>, StoreError> {
+    pub fn dump(&self) -> Result<Vec<RawEntry>, StoreError> {
         self.db
             .iter()
             .map(|item| {

@@ -53,7 +53,7 @@ pub fn run(ctx: &Context, dir: &Path, quarter: &str) -> Result<Output> {
     let admin = Actor { who: "组织部管理员".into(), role: "organization_department".into(), at: at(start) };
 
     // 1. The organization tree and rosters.
-    let mut rng = Lcg::new(2013_04_01);
+    let mut rng = Lcg::new(20_130_401);
     let mut used = HashSet::new();
     let mut rosters: BTreeMap<&str, Vec<MemberRecord>> = BTreeMap::new();
     let all_units = units();
@@ -148,7 +148,7 @@ pub fn run(ctx: &Context, dir: &Path, quarter: &str) -> Result<Output> {
     shine.store().flush()?;
     let elapsed = started.elapsed();
 
-    let human = render(&shine, &ledgers, &quarter, dir, elapsed, &rules.hash().to_owned())?;
+    let human = render(&shine, &ledgers, &quarter, dir, elapsed, rules.hash())?;
     Ok(Output::new(human, serde_json::json!({ "quarter": quarter, "store": dir, "branches": ledgers, "seconds": elapsed.as_secs_f64() })))
 }
 
@@ -336,7 +336,7 @@ fn vote(shine: &Shine, actor: &Actor, branch: &str, s: &Scenario, rng: &mut Lcg,
 /// Ballots that give each candidate its target, each voter choosing at most `seats`.
 fn allocate(voters: &[String], seats: usize, mut targets: Vec<(String, usize)>) -> Vec<Ballot> {
     let mut ballots: Vec<Ballot> = voters.iter().map(|v| Ballot { member: v.clone(), choices: Vec::new() }).collect();
-    targets.sort_by(|a, b| b.1.cmp(&a.1));
+    targets.sort_by_key(|t| std::cmp::Reverse(t.1));
     for (candidate, target) in targets {
         let mut order: Vec<usize> = (0..ballots.len()).filter(|&i| ballots[i].choices.len() < seats).collect();
         order.sort_by_key(|&i| ballots[i].choices.len());
