@@ -140,9 +140,9 @@ impl Compiler {
                 let a = self.bool_::<E>(a);
                 Box::new(move |env, e| !a(env, e))
             }
-            TKind::And(a, b) => {
-                let (a, b) = (self.bool_::<E>(a), self.bool_::<E>(b));
-                Box::new(move |env, e| a(env, e) && b(env, e))
+            TKind::And(..) => {
+                let atoms = self.atoms::<E>(e);
+                conjunction(atoms)
             }
             TKind::Or(a, b) => {
                 let (a, b) = (self.bool_::<E>(a), self.bool_::<E>(b));
@@ -185,7 +185,8 @@ impl Compiler {
                 // `count(…) >= k`, `streak(…) >= k` with a literal k: the common case.
                 if let TKind::Lit(Lit::Num(k)) = b.kind {
                     let x = self.num::<E>(a);
-                    return Box::new(move |env, e| x(env, e).is_some_and(|x| ops::ord(op, x, k)));
+                    let mask = ops::op_mask(op);
+                    return Box::new(move |env, e| x(env, e).is_some_and(|x| ops::masked(mask, x, k)));
                 }
                 let (x, y) = (self.num::<E>(a), self.num::<E>(b));
                 Box::new(move |env, e| match (x(env, e), y(env, e)) {
@@ -196,11 +197,17 @@ impl Compiler {
             CmpKind::Date => {
                 let (x, y) = (self.date_op::<E>(a), self.date_op::<E>(b));
                 match (x, y) {
-                    (DateOp::Elem(f), DateOp::Slot(i)) => Box::new(move |env, e| match env.consts.get(i) {
-                        Some(Val::Date(Some(c))) => ops::ord(op, f(e), *c),
-                        _ => false,
-                    }),
-                    (DateOp::Elem(f), DateOp::Lit(c)) => Box::new(move |_, e| ops::ord(op, f(e), c)),
+                    (DateOp::Elem(f), DateOp::Slot(i)) => {
+                        let mask = ops::op_mask(op);
+                        Box::new(move |env, e| match env.consts.get(i) {
+                            Some(Val::Date(Some(c))) => ops::masked(mask, f(e), *c),
+                            _ => false,
+                        })
+                    }
+                    (DateOp::Elem(f), DateOp::Lit(c)) => {
+                        let mask = ops::op_mask(op);
+                        Box::new(move |_, e| ops::masked(mask, f(e), c))
+                    }
                     (x, y) => {
                         let (x, y) = (self.date_dyn(x), self.date_dyn(y));
                         Box::new(move |env, e| match (x(env, e), y(env, e)) {
@@ -214,12 +221,12 @@ impl Compiler {
                 let (x, y) = (self.text::<E>(a), self.text::<E>(b));
                 match (x, y) {
                     (TextSrc::Elem(f), TextSrc::Lit(s)) | (TextSrc::Lit(s), TextSrc::Elem(f)) => {
-                        let eq = op == BinOp::Eq;
-                        Box::new(move |_, e| f(e).is_some_and(|v| (v == s) == eq))
+                        let (eq, s) = (op == BinOp::Eq, ops::TextLit::new(s));
+                        Box::new(move |_, e| f(e).is_some_and(|v| s.eq(v) == eq))
                     }
                     (TextSrc::Member(f), TextSrc::Lit(s)) | (TextSrc::Lit(s), TextSrc::Member(f)) => {
-                        let eq = op == BinOp::Eq;
-                        Box::new(move |env, _| f(env.member).is_some_and(|v| (v == s) == eq))
+                        let (eq, s) = (op == BinOp::Eq, ops::TextLit::new(s));
+                        Box::new(move |env, _| f(env.member).is_some_and(|v| s.eq(v) == eq))
                     }
                     (x, y) => Box::new(move |env, e| match (x.get(env, e), y.get(env, e)) {
                         (Some(x), Some(y)) => ops::ord(op, x, y),
@@ -232,6 +239,45 @@ impl Compiler {
                 Box::new(move |env, e| ops::ord(op, x(env, e), y(env, e)))
             }
         }
+    }
+
+    fn atoms<E: Host>(&mut self, e: &TExpr) -> Vec<Atom<E>> {
+        let mut parts = Vec::new();
+        conjuncts(e, &mut parts);
+        parts.into_iter().map(|p| self.atom::<E>(p)).collect()
+    }
+
+    /// One conjunct: a simple comparison of the element with a constant when it is one.
+    fn atom<E: Host>(&mut self, e: &TExpr) -> Atom<E> {
+        if let TKind::Cmp(op, kind, a, b) = &e.kind {
+            let op = *op;
+            match kind {
+                CmpKind::Date => {
+                    if let Some(field) = elem_date(&a.kind).and_then(E::date_index) {
+                        let mask = ops::op_mask(op);
+                        if let TKind::Lit(Lit::Date(d)) = b.kind {
+                            return Atom::DateLit { field, mask, d };
+                        }
+                        if let Some(slot) = self.hoist(b) {
+                            return Atom::DateSlot { field, mask, slot };
+                        }
+                    }
+                }
+                CmpKind::Text if matches!(op, BinOp::Eq | BinOp::Ne) => {
+                    let eq = op == BinOp::Eq;
+                    match (&a.kind, &b.kind) {
+                        (TKind::Field(Src::Var, _, n), TKind::Lit(Lit::Text(s))) | (TKind::Lit(Lit::Text(s)), TKind::Field(Src::Var, _, n)) => {
+                            if let Some(field) = E::text_index(n) {
+                                return Atom::Text { field, s: ops::TextLit::new(s.clone()), eq };
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+                _ => {}
+            }
+        }
+        Atom::Dyn(self.bool_::<E>(e))
     }
 
     fn date_op<E: Host>(&mut self, e: &TExpr) -> DateOp<E> {
@@ -381,8 +427,8 @@ impl Compiler {
         macro_rules! over {
             ($get:expr, $r:ty) => {{
                 let get = $get;
-                let f: Option<BoolF<$r>> = filter.map(|f| self.bool_::<$r>(f));
-                let p: Option<BoolF<$r>> = pred.map(|p| self.bool_::<$r>(p));
+                let f: Vec<Atom<$r>> = filter.map(|f| self.atoms::<$r>(f)).unwrap_or_default();
+                let p: Vec<Atom<$r>> = pred.map(|p| self.atoms::<$r>(p)).unwrap_or_default();
                 aggregate::<E, $r>(kind, get, f, p)
             }};
         }
@@ -393,6 +439,65 @@ impl Compiler {
             (HostRecord::Branch, _, Some(Acc::Members(g))) => over!(ListGet::Branch(g), MemberFacts),
             _ => AggF::Num(Box::new(|_, _| None)),
         }
+    }
+}
+
+fn elem_date(k: &TKind) -> Option<&str> {
+    match k {
+        TKind::Field(Src::Var, _, n) => Some(n.as_str()),
+        _ => None,
+    }
+}
+
+/// The conjuncts of `a and b and …`, left to right.
+fn conjuncts<'t>(e: &'t TExpr, out: &mut Vec<&'t TExpr>) {
+    match &e.kind {
+        TKind::And(a, b) => {
+            conjuncts(a, out);
+            conjuncts(b, out);
+        }
+        _ => out.push(e),
+    }
+}
+
+/// A conjunct, evaluated inline rather than through its own closure: the usual
+/// filters (`l.date <= meeting.date and l.status == unexcused`) cost one call.
+/// Element fields are read by index through `Host::date_at`/`text_at`, which the
+/// compiler inlines: the loop makes no indirect call for them.
+enum Atom<E> {
+    DateSlot { field: u8, mask: u8, slot: usize },
+    DateLit { field: u8, mask: u8, d: NaiveDate },
+    Text { field: u8, s: ops::TextLit, eq: bool },
+    Dyn(BoolF<E>),
+}
+
+impl<E: Host> Atom<E> {
+    #[inline(always)]
+    fn eval(&self, env: &Env, e: &E) -> bool {
+        match self {
+            Atom::DateSlot { field, mask, slot } => match (e.date_at(*field), env.consts.get(*slot)) {
+                (Some(x), Some(Val::Date(Some(c)))) => ops::masked(*mask, x, *c),
+                _ => false,
+            },
+            Atom::DateLit { field, mask, d } => e.date_at(*field).is_some_and(|x| ops::masked(*mask, x, *d)),
+            Atom::Text { field, s, eq } => e.text_at(*field).is_some_and(|v| s.eq(v) == *eq),
+            Atom::Dyn(f) => f(env, e),
+        }
+    }
+}
+
+fn conjunction<E: Host>(atoms: Vec<Atom<E>>) -> BoolF<E> {
+    let atoms = match <[Atom<E>; 1]>::try_from(atoms) {
+        Ok([Atom::Dyn(f)]) => return f,
+        Ok([a]) => return Box::new(move |env, e| a.eval(env, e)),
+        Err(atoms) => atoms,
+    };
+    match <[Atom<E>; 2]>::try_from(atoms) {
+        Ok([a, b]) => Box::new(move |env, e| a.eval(env, e) && b.eval(env, e)),
+        Err(atoms) => match <[Atom<E>; 3]>::try_from(atoms) {
+            Ok([a, b, c]) => Box::new(move |env, e| a.eval(env, e) && b.eval(env, e) && c.eval(env, e)),
+            Err(atoms) => Box::new(move |env, e| atoms.iter().all(|a| a.eval(env, e))),
+        },
     }
 }
 
@@ -449,35 +554,78 @@ enum AggF<E> {
     Num(NumF<E>),
 }
 
-fn aggregate<E: Host, R: Host>(kind: AggKind, get: ListGet<R>, f: Option<BoolF<R>>, p: Option<BoolF<R>>) -> AggF<E> {
-    let f: BoolF<R> = f.unwrap_or_else(|| Box::new(|_, _| true));
-    let p: BoolF<R> = p.unwrap_or_else(|| Box::new(|_, _| true));
+/// A filter or predicate of an aggregate, evaluated inline in the aggregate's loop:
+/// no call per element beyond the field accessors.
+enum Cond<R> {
+    True,
+    One(Atom<R>),
+    Two(Atom<R>, Atom<R>),
+    Three(Atom<R>, Atom<R>, Atom<R>),
+    Many(Vec<Atom<R>>),
+}
+
+impl<R: Host> Cond<R> {
+    fn from_atoms(atoms: Vec<Atom<R>>) -> Cond<R> {
+        let mut it = atoms.into_iter();
+        match (it.next(), it.next(), it.next(), it.next()) {
+            (None, ..) => Cond::True,
+            (Some(a), None, ..) => Cond::One(a),
+            (Some(a), Some(b), None, _) => Cond::Two(a, b),
+            (Some(a), Some(b), Some(c), None) => Cond::Three(a, b, c),
+            (Some(a), Some(b), Some(c), Some(d)) => {
+                let mut v = vec![a, b, c, d];
+                v.extend(it);
+                Cond::Many(v)
+            }
+        }
+    }
+
+    #[inline(always)]
+    fn eval(&self, env: &Env, e: &R) -> bool {
+        match self {
+            Cond::True => true,
+            Cond::One(a) => a.eval(env, e),
+            Cond::Two(a, b) => a.eval(env, e) && b.eval(env, e),
+            Cond::Three(a, b, c) => a.eval(env, e) && b.eval(env, e) && c.eval(env, e),
+            Cond::Many(v) => v.iter().all(|a| a.eval(env, e)),
+        }
+    }
+}
+
+fn aggregate<E: Host, R: Host>(kind: AggKind, get: ListGet<R>, f: Vec<Atom<R>>, p: Vec<Atom<R>>) -> AggF<E> {
     match kind {
-        AggKind::Count => AggF::Num(Box::new(move |env, _| {
-            let mut n = 0i64;
-            for r in get.get(env) {
-                if f(env, r) && p(env, r) {
-                    n += 1;
-                }
+        AggKind::Count | AggKind::Any => {
+            // Both count the elements that pass the filter and the predicate.
+            let mut both = f;
+            both.extend(p);
+            let c = Cond::from_atoms(both);
+            if kind == AggKind::Count {
+                AggF::Num(Box::new(move |env, _| Some(get.get(env).iter().filter(|r| c.eval(env, r)).count() as i64)))
+            } else {
+                AggF::Bool(Box::new(move |env, _| get.get(env).iter().any(|r| c.eval(env, r))))
             }
-            Some(n)
-        })),
-        AggKind::Streak => AggF::Num(Box::new(move |env, _| {
-            let (mut run, mut best) = (0i64, 0i64);
-            for r in get.get(env) {
-                if !f(env, r) {
-                    continue;
+        }
+        AggKind::Streak => {
+            let (f, p) = (Cond::from_atoms(f), Cond::from_atoms(p));
+            AggF::Num(Box::new(move |env, _| {
+                let (mut run, mut best) = (0i64, 0i64);
+                for r in get.get(env) {
+                    if !f.eval(env, r) {
+                        continue;
+                    }
+                    if p.eval(env, r) {
+                        run += 1;
+                        best = best.max(run);
+                    } else {
+                        run = 0;
+                    }
                 }
-                if p(env, r) {
-                    run += 1;
-                    best = best.max(run);
-                } else {
-                    run = 0;
-                }
-            }
-            Some(best)
-        })),
-        AggKind::Any => AggF::Bool(Box::new(move |env, _| get.get(env).iter().any(|r| f(env, r) && p(env, r)))),
-        AggKind::All => AggF::Bool(Box::new(move |env, _| get.get(env).iter().all(|r| !f(env, r) || p(env, r)))),
+                Some(best)
+            }))
+        }
+        AggKind::All => {
+            let (f, p) = (Cond::from_atoms(f), Cond::from_atoms(p));
+            AggF::Bool(Box::new(move |env, _| get.get(env).iter().all(|r| !f.eval(env, r) || p.eval(env, r))))
+        }
     }
 }
