@@ -248,7 +248,7 @@ fn closest<'n>(name: &str, options: impl IntoIterator<Item = &'n str>) -> Option
     options
         .into_iter()
         .map(|o| (distance(name, o), o))
-        .filter(|(d, o)| *d <= 2.max(o.chars().count() / 3))
+        .filter(|(d, o)| *d <= 1.max(o.chars().count() / 3) && *d < name.chars().count())
         .min_by_key(|(d, _)| *d)
         .map(|(_, o)| o)
 }

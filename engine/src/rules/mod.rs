@@ -177,7 +177,12 @@ impl RuleSet {
         if !errors.is_empty() {
             return Err(RuleErrors { errors });
         }
-        let program = check::check(&parsed).map_err(|errors| RuleErrors { errors })?;
+        let program = check::check(&parsed).map_err(|mut errors| {
+            // In reading order: by file, then by position.
+            let order = |e: &RuleError| (files.iter().position(|f| f.name == e.file).unwrap_or(0), e.line, e.col);
+            errors.sort_by_key(order);
+            RuleErrors { errors }
+        })?;
         drop(parsed);
         let mut compiler = compile::Compiler::new();
         let mut exclusions = Vec::new();

@@ -77,7 +77,7 @@ fn help_for(e: &pest::error::Error<Rule>) -> String {
         if positives.contains(&Rule::kw_when) {
             return "a condition is introduced by `when`, e.g. `voter §3.4 \"…\" when member.full`".into();
         }
-        if positives.iter().any(|r| matches!(r, Rule::enum_decl | Rule::quota_rule | Rule::EOI)) {
+        if positives.iter().any(|r| matches!(r, Rule::enum_decl | Rule::quota_rule | Rule::kw_enum | Rule::kw_quota)) {
             return "a file holds declarations (`enum`, `record`, `facts`) and rules (`quota`, `exclude`, `voter`, `candidate`, `quorum`, `prefer`, `cap`, `tie`, `guard`)".into();
         }
     }
@@ -95,7 +95,7 @@ fn plain_words(rules: &[Rule]) -> String {
     for r in rules {
         match r {
             Rule::EOI => push("the end of the file"),
-            Rule::enum_decl | Rule::record_decl | Rule::facts_decl => {
+            Rule::enum_decl | Rule::record_decl | Rule::facts_decl | Rule::kw_enum | Rule::kw_record | Rule::kw_facts => {
                 push("a declaration such as `enum`, `record`, `facts`")
             }
             Rule::quota_rule
@@ -106,7 +106,16 @@ fn plain_words(rules: &[Rule]) -> String {
             | Rule::prefer_rule
             | Rule::cap_rule
             | Rule::tie_rule
-            | Rule::guard_rule => push("a rule such as `exclude`, `quota`, `guard`"),
+            | Rule::guard_rule
+            | Rule::kw_quota
+            | Rule::kw_exclude
+            | Rule::kw_voter
+            | Rule::kw_candidate
+            | Rule::kw_quorum
+            | Rule::kw_prefer
+            | Rule::kw_cap
+            | Rule::kw_tie
+            | Rule::kw_guard => push("a rule such as `exclude`, `quota`, `guard`"),
             Rule::ident => push("a name"),
             Rule::string | Rule::str_inner => push("a quoted text such as `\"…\"`"),
             Rule::clause => push("a clause such as `§3.4.x8`"),
@@ -149,6 +158,10 @@ fn plain_words(rules: &[Rule]) -> String {
             Rule::list_lit => push("a list such as `[a, b]`"),
             _ => push("something else"),
         }
+    }
+    // At the top level "the end of the file" is implied by "a declaration or a rule".
+    if words.len() > 1 {
+        words.retain(|w| *w != "the end of the file");
     }
     match words.len() {
         0 => "something else".into(),
