@@ -57,7 +57,7 @@ fn grammar_err_cases_match_their_expected_text() {
     let mut failures = Vec::new();
     for case in cases {
         let got = match load_case(&case, "err") {
-            Ok(_) => format!("(loaded without errors)\n"),
+            Ok(_) => "(loaded without errors)\n".to_string(),
             Err(e) => e,
         };
         let expected_path = case.with_extension("expected");

@@ -178,7 +178,7 @@ impl<'a> Tracer<'a> {
             }
             TKind::Is(a, some) => Value::Bool((self.eval(a) != Value::None) == *some),
             TKind::In(a, items) => Value::Bool(match self.eval(a) {
-                Value::Text(t) => items.iter().any(|i| *i == t),
+                Value::Text(t) => items.contains(&t),
                 _ => false,
             }),
             TKind::Call(f, args) => {
