@@ -20,6 +20,9 @@ pub(crate) struct Env<'a> {
     pub scope: Scope<'a>,
     pub member: &'a MemberFacts,
     pub consts: &'a [Val],
+    /// Per-member memo of aggregates that several exclusions (or one, twice) share;
+    /// empty when there is nothing to share. See [`Compiler::plan_memo`].
+    pub memo: &'a [std::cell::Cell<u64>],
     pub excluded: bool,
     pub quota: i64,
 }
@@ -87,15 +90,48 @@ enum DateOp<E> {
     Dyn(DateF<E>),
 }
 
+/// How many shared aggregates are memoized per member.
+pub(crate) const MEMO_SLOTS: usize = 8;
+
 /// Compiles expressions for one rule set; collects the hoisted sub-expressions.
 pub(crate) struct Compiler {
     pub hoisted: Vec<ConstF>,
     hoisting: bool,
+    /// The file being compiled (index, text): aggregates are shared by source text.
+    file: (usize, String),
+    /// Keys of aggregates written more than once, in slot order.
+    memo_keys: Vec<String>,
 }
 
 impl Compiler {
     pub fn new() -> Compiler {
-        Compiler { hoisted: Vec::new(), hoisting: true }
+        Compiler { hoisted: Vec::new(), hoisting: true, file: (0, String::new()), memo_keys: Vec::new() }
+    }
+
+    pub fn set_file(&mut self, index: usize, text: &str) {
+        if self.file.0 != index || self.file.1.is_empty() {
+            self.file = (index, text.to_string());
+        }
+    }
+
+    /// `count` and `streak` over the same list with the same filter and predicate,
+    /// written the same way (x8 has both), are computed in one pass and remembered
+    /// for the member at hand.
+    pub fn plan_memo(&mut self, exprs: &[(usize, &str, &TExpr)]) {
+        let mut seen: Vec<String> = Vec::new();
+        for (fi, text, e) in exprs {
+            collect_aggs(*fi, text, e, &mut seen);
+        }
+        for k in &seen {
+            if seen.iter().filter(|x| *x == k).count() > 1 && !self.memo_keys.contains(k) && self.memo_keys.len() < MEMO_SLOTS {
+                self.memo_keys.push(k.clone());
+            }
+        }
+    }
+
+    fn memo_slot(&self, e: &TExpr) -> Option<usize> {
+        let key = agg_key(self.file.0, &self.file.1, e)?;
+        self.memo_keys.iter().position(|k| *k == key)
     }
 
     fn hoist(&mut self, e: &TExpr) -> Option<usize> {
@@ -171,7 +207,7 @@ impl Compiler {
                 let items = items.clone();
                 Box::new(move |env, e| t.get(env, e).is_some_and(|s| items.iter().any(|i| i == s)))
             }
-            TKind::Agg { kind, list, elem, filter, pred } => match self.agg::<E>(*kind, list, *elem, filter.as_deref(), pred.as_deref()) {
+            TKind::Agg { kind, list, elem, filter, pred } => match self.agg::<E>(*kind, list, *elem, filter.as_deref(), pred.as_deref(), None) {
                 AggF::Bool(f) => f,
                 AggF::Num(_) => Box::new(|_, _| false),
             },
@@ -391,10 +427,13 @@ impl Compiler {
                     }
                 }
             }
-            TKind::Agg { kind, list, elem, filter, pred } => match self.agg::<E>(*kind, list, *elem, filter.as_deref(), pred.as_deref()) {
-                AggF::Num(f) => f,
-                AggF::Bool(_) => Box::new(|_, _| None),
-            },
+            TKind::Agg { kind, list, elem, filter, pred } => {
+                let slot = if matches!(kind, AggKind::Count | AggKind::Streak) { self.memo_slot(e) } else { None };
+                match self.agg::<E>(*kind, list, *elem, filter.as_deref(), pred.as_deref(), slot) {
+                    AggF::Num(f) => f,
+                    AggF::Bool(_) => Box::new(|_, _| None),
+                }
+            }
             _ => Box::new(|_, _| None),
         }
     }
@@ -422,14 +461,17 @@ impl Compiler {
         }
     }
 
-    fn agg<E: Host>(&mut self, kind: AggKind, list: &TExpr, _elem: HostRecord, filter: Option<&TExpr>, pred: Option<&TExpr>) -> AggF<E> {
+    fn agg<E: Host>(&mut self, kind: AggKind, list: &TExpr, _elem: HostRecord, filter: Option<&TExpr>, pred: Option<&TExpr>, memo: Option<usize>) -> AggF<E> {
         let TKind::Field(Src::Root(_), host, name) = &list.kind else { return AggF::Num(Box::new(|_, _| None)) };
         macro_rules! over {
             ($get:expr, $r:ty) => {{
                 let get = $get;
                 let f: Vec<Atom<$r>> = filter.map(|f| self.atoms::<$r>(f)).unwrap_or_default();
                 let p: Vec<Atom<$r>> = pred.map(|p| self.atoms::<$r>(p)).unwrap_or_default();
-                aggregate::<E, $r>(kind, get, f, p)
+                match memo {
+                    Some(slot) => memoized::<E, $r>(kind, get, f, p, slot),
+                    None => aggregate::<E, $r>(kind, get, f, p),
+                }
             }};
         }
         match (host, MemberFacts::field(name), BranchFacts::field(name)) {
@@ -590,6 +632,59 @@ impl<R: Host> Cond<R> {
             Cond::Many(v) => v.iter().all(|a| a.eval(env, e)),
         }
     }
+}
+
+/// The key under which an aggregate is shared: its file and its parts as written.
+fn agg_key(file: usize, text: &str, e: &TExpr) -> Option<String> {
+    let TKind::Agg { kind: AggKind::Count | AggKind::Streak, list, filter, pred, .. } = &e.kind else { return None };
+    if !e.varying {
+        return None;
+    }
+    let part = |x: &Option<Box<TExpr>>| x.as_ref().map(|x| x.span.text(text).to_string()).unwrap_or_default();
+    Some(format!("{file}\u{0}{}\u{0}{}\u{0}{}", list.span.text(text), part(filter), part(pred)))
+}
+
+fn collect_aggs(file: usize, text: &str, e: &TExpr, out: &mut Vec<String>) {
+    if let Some(k) = agg_key(file, text, e) {
+        out.push(k);
+    }
+    for c in e.kind.children() {
+        collect_aggs(file, text, c, out);
+    }
+}
+
+/// `count` or `streak`, computing both in one pass and remembering them in
+/// `env.memo[slot]` (bit 63: known; bits 32–62: count; bits 0–31: streak).
+fn memoized<E: Host, R: Host>(kind: AggKind, get: ListGet<R>, f: Vec<Atom<R>>, p: Vec<Atom<R>>, slot: usize) -> AggF<E> {
+    let (f, p) = (Cond::from_atoms(f), Cond::from_atoms(p));
+    let streak = kind == AggKind::Streak;
+    AggF::Num(Box::new(move |env, _| {
+        let cell = env.memo.get(slot);
+        let packed = match cell.map(|c| c.get()) {
+            Some(v) if v >> 63 == 1 => v,
+            _ => {
+                let (mut count, mut run, mut best) = (0u64, 0u64, 0u64);
+                for r in get.get(env) {
+                    if !f.eval(env, r) {
+                        continue;
+                    }
+                    if p.eval(env, r) {
+                        count += 1;
+                        run += 1;
+                        best = best.max(run);
+                    } else {
+                        run = 0;
+                    }
+                }
+                let v = 1 << 63 | (count.min(0x7fff_ffff) << 32) | best.min(0xffff_ffff);
+                if let Some(c) = cell {
+                    c.set(v);
+                }
+                v
+            }
+        };
+        Some(if streak { (packed & 0xffff_ffff) as i64 } else { ((packed >> 32) & 0x7fff_ffff) as i64 })
+    }))
 }
 
 fn aggregate<E: Host, R: Host>(kind: AggKind, get: ListGet<R>, f: Vec<Atom<R>>, p: Vec<Atom<R>>) -> AggF<E> {

@@ -189,11 +189,19 @@ impl RuleSet {
         let mut exclusion_ix = Vec::new();
         let mut exclusion_fns = Vec::new();
         let mut tie = 0;
+        let shared: Vec<(usize, &str, &check::TExpr)> = program
+            .rules
+            .iter()
+            .filter(|r| r.info.kind == RuleKind::Exclude)
+            .filter_map(|r| Some((r.file, files.get(r.file)?.text.as_str(), r.when.as_ref()?)))
+            .collect();
+        compiler.plan_memo(&shared);
         for (i, r) in program.rules.iter().enumerate() {
             match r.info.kind {
                 RuleKind::Exclude => {
                     exclusions.push(r.info.clone());
                     exclusion_ix.push(i);
+                    compiler.set_file(r.file, files.get(r.file).map(|f| f.text.as_str()).unwrap_or(""));
                     let f = match &r.when {
                         Some(w) => compiler.bool_::<()>(w),
                         None => Box::new(|_: &compile::Env, _: &()| false),
@@ -361,7 +369,7 @@ impl RuleSet {
         let mut consts: Vec<compile::Val> = Vec::with_capacity(self.inner.hoisted.len());
         for h in &self.inner.hoisted {
             // Hoisted expressions never read other slots or the member.
-            let env = compile::Env { scope, member: &compile::NO_MEMBER, consts: &consts, excluded: false, quota: 0 };
+            let env = compile::Env { scope, member: &compile::NO_MEMBER, consts: &consts, memo: &[], excluded: false, quota: 0 };
             let v = h(&env);
             consts.push(v);
         }
@@ -386,7 +394,8 @@ impl Prepared<'_> {
     /// Bit `i` is set when `exclusions()[i]` fires for the member.
     #[inline]
     pub fn exclusion_mask(&self, member: &MemberFacts) -> u64 {
-        let env = compile::Env { scope: self.scope, member, consts: &self.consts, excluded: false, quota: 0 };
+        let memo: [std::cell::Cell<u64>; compile::MEMO_SLOTS] = Default::default();
+        let env = compile::Env { scope: self.scope, member, consts: &self.consts, memo: &memo, excluded: false, quota: 0 };
         let mut mask = 0u64;
         for (i, f) in self.set.inner.exclusion_fns.iter().enumerate() {
             if f(&env, &()) {
@@ -399,7 +408,8 @@ impl Prepared<'_> {
     /// Whether any exclusion fires; stops at the first that does.
     #[inline]
     pub fn is_excluded(&self, member: &MemberFacts) -> bool {
-        let env = compile::Env { scope: self.scope, member, consts: &self.consts, excluded: false, quota: 0 };
+        let memo: [std::cell::Cell<u64>; compile::MEMO_SLOTS] = Default::default();
+        let env = compile::Env { scope: self.scope, member, consts: &self.consts, memo: &memo, excluded: false, quota: 0 };
         self.set.inner.exclusion_fns.iter().any(|f| f(&env, &()))
     }
 }

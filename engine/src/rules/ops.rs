@@ -105,21 +105,31 @@ pub(crate) struct TextLit {
 impl TextLit {
     pub fn new(text: String) -> TextLit {
         let b = text.as_bytes();
-        let (head, tail) = if b.len() >= 8 { (word(&b[..8]), word(&b[b.len() - 8..])) } else { (0, 0) };
+        let (head, tail) = if b.len() >= 8 { (word(&b[..8]), word(&b[b.len() - 8..])) } else { (padded(b), 0) };
         TextLit { text, head, tail }
     }
-    /// `v == self.text`; texts of 8 to 16 bytes (most variants) compare as two words.
+    /// `v == self.text`; texts up to 16 bytes (clause names, variants) compare as words.
     #[inline(always)]
     pub fn eq(&self, v: &str) -> bool {
         let (v, t) = (v.as_bytes(), self.text.as_bytes());
         if v.len() != t.len() {
             return false;
         }
-        if (8..=16).contains(&v.len()) {
-            return word(&v[..8]) == self.head && word(&v[v.len() - 8..]) == self.tail;
+        match v.len() {
+            0..=7 => padded(v) == self.head,
+            8..=16 => word(&v[..8]) == self.head && word(&v[v.len() - 8..]) == self.tail,
+            _ => v == t,
         }
-        v == t
     }
+}
+
+#[inline(always)]
+fn padded(b: &[u8]) -> u64 {
+    let mut w = [0u8; 8];
+    for (d, s) in w.iter_mut().zip(b) {
+        *d = *s;
+    }
+    u64::from_le_bytes(w)
 }
 
 #[inline(always)]
