@@ -172,17 +172,43 @@ impl Compiler {
                 _ => Box::new(|_, _| false),
             },
             TKind::Excluded => Box::new(|env, _| env.excluded),
-            TKind::Not(a) => {
-                let a = self.bool_::<E>(a);
-                Box::new(move |env, e| !a(env, e))
-            }
+            TKind::Not(a) => match &a.kind {
+                // `not member.presented`: one closure.
+                TKind::Field(Src::Root(_), HostRecord::Member, name) if a.ty.base == super::check::Base::Bool => match MemberFacts::field(name) {
+                    Some(Acc::Bool(f)) => Box::new(move |env, _| !f(env.member)),
+                    _ => Box::new(|_, _| true),
+                },
+                _ => {
+                    let a = self.bool_::<E>(a);
+                    Box::new(move |env, e| !a(env, e))
+                }
+            },
             TKind::And(..) => {
                 let atoms = self.atoms::<E>(e);
                 conjunction(atoms)
             }
-            TKind::Or(a, b) => {
-                let (a, b) = (self.bool_::<E>(a), self.bool_::<E>(b));
-                Box::new(move |env, e| a(env, e) || b(env, e))
+            TKind::Or(..) => {
+                // `a or b or c` as one closure over its disjuncts, not a tower of pairs.
+                let mut parts = Vec::new();
+                disjuncts(e, &mut parts);
+                let mut fs: Vec<BoolF<E>> = parts.into_iter().map(|p| self.bool_::<E>(p)).collect();
+                match fs.len() {
+                    2 => {
+                        let (b, a) = (fs.pop(), fs.pop());
+                        match (a, b) {
+                            (Some(a), Some(b)) => Box::new(move |env, e| a(env, e) || b(env, e)),
+                            _ => Box::new(|_, _| false),
+                        }
+                    }
+                    3 => {
+                        let (c, b, a) = (fs.pop(), fs.pop(), fs.pop());
+                        match (a, b, c) {
+                            (Some(a), Some(b), Some(c)) => Box::new(move |env, e| a(env, e) || b(env, e) || c(env, e)),
+                            _ => Box::new(|_, _| false),
+                        }
+                    }
+                    _ => Box::new(move |env, e| fs.iter().any(|f| f(env, e))),
+                }
             }
             TKind::Cmp(op, kind, a, b) => self.cmp::<E>(*op, *kind, a, b),
             TKind::Is(a, some) => {
@@ -488,6 +514,17 @@ fn elem_date(k: &TKind) -> Option<&str> {
     match k {
         TKind::Field(Src::Var, _, n) => Some(n.as_str()),
         _ => None,
+    }
+}
+
+/// The disjuncts of `a or b or …`, left to right.
+fn disjuncts<'t>(e: &'t TExpr, out: &mut Vec<&'t TExpr>) {
+    match &e.kind {
+        TKind::Or(a, b) => {
+            disjuncts(a, out);
+            disjuncts(b, out);
+        }
+        _ => out.push(e),
     }
 }
 
