@@ -295,9 +295,10 @@ impl RuleSet {
         trace::Tracer::new(scope, member, src)
     }
 
-    fn trace_bool(&self, r: &check::CheckedRule, scope: Scope, member: Option<&MemberFacts>, excluded: bool) -> Decision<bool> {
+    fn trace_bool(&self, r: &check::CheckedRule, scope: Scope, member: Option<&MemberFacts>, excluded: bool, quota: i64) -> Decision<bool> {
         let mut t = self.tracer(r, scope, member);
         t.excluded = excluded;
+        t.quota = quota;
         let value = r.when.as_ref().map(|w| t.eval(w) == trace::Value::Bool(true)).unwrap_or(false);
         Decision { rule: r.info.clone(), value, witnesses: t.witnesses }
     }
@@ -316,7 +317,8 @@ impl RuleSet {
     pub fn quota(&self, scope: Scope) -> Decision<i64> {
         match self.first(RuleKind::Quota) {
             Some(r) => self.trace_int(r, scope, 0),
-            None => Decision { rule: self.inner.synthetic_cap.clone(), value: 0, witnesses: Vec::new() },
+            // Unreachable: a rule set without a quota does not load.
+            None => Decision { rule: self.tie_rule().clone(), value: 0, witnesses: Vec::new() },
         }
     }
 
@@ -327,17 +329,20 @@ impl RuleSet {
 
     pub fn quorum(&self, scope: Scope) -> Decision<bool> {
         match self.first(RuleKind::Quorum) {
-            Some(r) => self.trace_bool(r, scope, None, false),
-            None => Decision { rule: self.inner.synthetic_prefer.clone(), value: false, witnesses: Vec::new() },
+            Some(r) => self.trace_bool(r, scope, None, false, 0),
+            // Unreachable: a rule set without a quorum rule does not load.
+            None => Decision { rule: self.tie_rule().clone(), value: false, witnesses: Vec::new() },
         }
     }
 
     pub fn guard(&self, name: &str, scope: Scope) -> Option<Decision<bool>> {
         let r = self.inner.program.rules.iter().find(|r| r.info.kind == RuleKind::Guard && r.info.name == name)?;
-        Some(self.trace_bool(r, scope, None, false))
+        Some(self.trace_bool(r, scope, None, false, 0))
     }
 
     /// Everything the member-level rules say about one member, with witnesses.
+    /// `preferred` and `capped` are `false` decisions of a stand-in rule when the set
+    /// has no `prefer` or `cap` rule.
     pub fn judge(&self, scope: Scope, quota: i64, member: &MemberFacts) -> MemberJudgement {
         let rules = &self.inner.program.rules;
         let excluded: Vec<Decision<bool>> = self
@@ -345,22 +350,18 @@ impl RuleSet {
             .exclusion_ix
             .iter()
             .filter_map(|&i| rules.get(i))
-            .map(|r| self.trace_bool(r, scope, Some(member), false))
+            .map(|r| self.trace_bool(r, scope, Some(member), false, quota))
             .filter(|d| d.value)
             .collect();
         let is_excluded = !excluded.is_empty();
         let one = |kind: RuleKind, synthetic: &RuleInfo| match self.first(kind) {
-            Some(r) => self.trace_bool(r, scope, Some(member), is_excluded),
+            Some(r) => self.trace_bool(r, scope, Some(member), is_excluded, quota),
             None => Decision { rule: synthetic.clone(), value: false, witnesses: Vec::new() },
         };
         let voter = one(RuleKind::Voter, &self.inner.synthetic_prefer);
         let candidate = one(RuleKind::Candidate, &self.inner.synthetic_prefer);
         let preferred = one(RuleKind::Prefer, &self.inner.synthetic_prefer);
-        let mut capped = one(RuleKind::Cap, &self.inner.synthetic_cap);
-        let _ = quota;
-        if self.first(RuleKind::Cap).is_none() {
-            capped.value = false;
-        }
+        let capped = one(RuleKind::Cap, &self.inner.synthetic_cap);
         MemberJudgement { excluded, voter, candidate, preferred, capped }
     }
 

@@ -96,6 +96,12 @@ fn finding(clause: &str, date: &str) -> Finding {
 }
 
 #[test]
+fn a_rule_set_is_shared_across_threads() {
+    fn assert_traits<T: Clone + std::fmt::Debug + Send + Sync>() {}
+    assert_traits::<RuleSet>();
+}
+
+#[test]
 fn shipped_rules_load() {
     let r = shipped();
     assert_eq!(r.exclusions().len(), 9);
