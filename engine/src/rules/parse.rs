@@ -11,12 +11,24 @@ use pest::Parser as _;
 #[grammar = "rules/grammar.pest"]
 struct Grammar;
 
-/// Parse one file. A syntax error stops the file (pest reports the first one), but
-/// literal errors (an impossible date, an overlong number) are all collected.
+/// Parse one file. After a syntax error the parser resumes at the next line that
+/// starts with a declaration or rule keyword, so that every broken item of a file is
+/// reported; literal errors (an impossible date, an overlong number) are collected too.
 pub(crate) fn parse(rep: &Reporter) -> Result<File, Vec<RuleError>> {
     let mut pairs = match Grammar::parse(Rule::file, rep.text) {
         Ok(p) => p,
-        Err(e) => return Err(vec![syntax_error(rep, e)]),
+        Err(e) => {
+            let mut errors = vec![syntax_error(rep, e, 0)];
+            let mut offset = 0;
+            while let Some(next) = next_item(rep.text, offset + errors.last().map(|e| e.span.offset() - offset).unwrap_or(0)) {
+                offset = next;
+                match Grammar::parse(Rule::file, &rep.text[offset..]) {
+                    Ok(_) => break,
+                    Err(e) => errors.push(syntax_error(rep, e, offset)),
+                }
+            }
+            return Err(errors);
+        }
     };
     let mut b = Builder { rep, errors: Vec::new() };
     let mut items = Vec::new();
@@ -35,11 +47,27 @@ pub(crate) fn parse(rep: &Reporter) -> Result<File, Vec<RuleError>> {
     }
 }
 
-fn syntax_error(rep: &Reporter, e: pest::error::Error<Rule>) -> RuleError {
-    let pos = match e.location {
-        pest::error::InputLocation::Pos(p) => p,
-        pest::error::InputLocation::Span((s, _)) => s,
-    };
+/// The start of the first line after `pos` that begins with an item keyword.
+fn next_item(text: &str, pos: usize) -> Option<usize> {
+    const KEYWORDS: [&str; 12] = ["enum", "record", "facts", "quota", "exclude", "voter", "candidate", "quorum", "prefer", "cap", "tie", "guard"];
+    let mut at = pos;
+    loop {
+        let nl = text.get(at..)?.find('\n')?;
+        at += nl + 1;
+        let line = text.get(at..)?;
+        let word: String = line.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+        if KEYWORDS.contains(&word.as_str()) {
+            return Some(at);
+        }
+    }
+}
+
+fn syntax_error(rep: &Reporter, e: pest::error::Error<Rule>, offset: usize) -> RuleError {
+    let pos = offset
+        + match e.location {
+            pest::error::InputLocation::Pos(p) => p,
+            pest::error::InputLocation::Span((s, _)) => s,
+        };
     let found = found_at(rep.text, pos);
     let expected = match &e.variant {
         pest::error::ErrorVariant::ParsingError { positives, .. } => plain_words(positives),
