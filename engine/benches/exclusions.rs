@@ -10,6 +10,7 @@ use rand::{Rng, SeedableRng};
 use shine_engine::facts::{BranchFacts, Deed, Finding, LifeRecord, MeetingFacts, MemberFacts, QuarterFacts};
 use shine_engine::rules::{RuleSet, Scope, SourceFile};
 use std::hint::black_box;
+use std::time::Duration;
 
 const MEMBERS: usize = 1_000_000;
 
@@ -165,7 +166,7 @@ fn bench(c: &mut Criterion) {
     eprintln!("members excluded per clause (x1..x9): {fired:?}");
 
     let mut g = c.benchmark_group("exclusions");
-    g.sample_size(10);
+    g.sample_size(10).warm_up_time(Duration::from_secs(1)).measurement_time(Duration::from_secs(3));
     g.throughput(Throughput::Elements(MEMBERS as u64));
     g.bench_function("compiled_rules", |b| {
         b.iter(|| {
@@ -198,7 +199,7 @@ fn bench(c: &mut Criterion) {
     // CPU cost per member without the memory traffic of a million members.
     let hot = &members[..10_000];
     let mut g = c.benchmark_group("exclusions_in_cache");
-    g.sample_size(10);
+    g.sample_size(10).warm_up_time(Duration::from_secs(1)).measurement_time(Duration::from_secs(3));
     g.throughput(Throughput::Elements(MEMBERS as u64));
     g.bench_function("compiled_rules", |b| {
         b.iter(|| {
