@@ -43,6 +43,7 @@ pub struct File {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[allow(clippy::large_enum_variant)] // a handful per file
 pub enum Item {
     Enum(EnumItem),
     Record(RecordItem),

@@ -248,7 +248,7 @@ fn closest<'n>(name: &str, options: impl IntoIterator<Item = &'n str>) -> Option
     options
         .into_iter()
         .map(|o| (distance(name, o), o))
-        .filter(|(d, o)| *d <= 2.max(o.chars().count() / 3))
+        .filter(|(d, o)| *d <= 1.max(o.chars().count() / 3) && *d < name.chars().count())
         .min_by_key(|(d, _)| *d)
         .map(|(_, o)| o)
 }
@@ -541,7 +541,7 @@ impl<'a, 'f> Checker<'a, 'f> {
 
     fn expect(&mut self, e: &ast::Expr, cx: Ctx, base: Base, help: &str) -> Option<TExpr> {
         let t = self.expr(e, cx, None)?;
-        let t = if base == Base::Int && t.ty.base == Base::Int && !t.ty.opt { t } else if t.ty.base == base && !t.ty.opt { t } else {
+        let t = if t.ty.base == base && !t.ty.opt { t } else {
             let msg = format!("expected {} but `{}` is {}", match base { Base::Bool => "a condition (bool)", _ => "a whole number (int)" }, e.span.text(self.files[cx.file].0.text), self.ty_name(t.ty));
             let help = if t.ty.opt { "the value may be missing: test it with `is some` first".to_string() } else { help.to_string() };
             self.err(cx.file, e.span, msg, "wrong type", Some(help));

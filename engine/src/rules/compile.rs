@@ -20,6 +20,9 @@ pub(crate) struct Env<'a> {
     pub scope: Scope<'a>,
     pub member: &'a MemberFacts,
     pub consts: &'a [Val],
+    /// Per-member memo of aggregates that several exclusions (or one, twice) share;
+    /// empty when there is nothing to share. See [`Compiler::plan_memo`].
+    pub memo: &'a [std::cell::Cell<u64>],
     pub excluded: bool,
     pub quota: i64,
 }
@@ -87,15 +90,48 @@ enum DateOp<E> {
     Dyn(DateF<E>),
 }
 
+/// How many shared aggregates are memoized per member.
+pub(crate) const MEMO_SLOTS: usize = 8;
+
 /// Compiles expressions for one rule set; collects the hoisted sub-expressions.
 pub(crate) struct Compiler {
     pub hoisted: Vec<ConstF>,
     hoisting: bool,
+    /// The file being compiled (index, text): aggregates are shared by source text.
+    file: (usize, String),
+    /// Keys of aggregates written more than once, in slot order.
+    memo_keys: Vec<String>,
 }
 
 impl Compiler {
     pub fn new() -> Compiler {
-        Compiler { hoisted: Vec::new(), hoisting: true }
+        Compiler { hoisted: Vec::new(), hoisting: true, file: (0, String::new()), memo_keys: Vec::new() }
+    }
+
+    pub fn set_file(&mut self, index: usize, text: &str) {
+        if self.file.0 != index || self.file.1.is_empty() {
+            self.file = (index, text.to_string());
+        }
+    }
+
+    /// `count` and `streak` over the same list with the same filter and predicate,
+    /// written the same way (x8 has both), are computed in one pass and remembered
+    /// for the member at hand.
+    pub fn plan_memo(&mut self, exprs: &[(usize, &str, &TExpr)]) {
+        let mut seen: Vec<String> = Vec::new();
+        for (fi, text, e) in exprs {
+            collect_aggs(*fi, text, e, &mut seen);
+        }
+        for k in &seen {
+            if seen.iter().filter(|x| *x == k).count() > 1 && !self.memo_keys.contains(k) && self.memo_keys.len() < MEMO_SLOTS {
+                self.memo_keys.push(k.clone());
+            }
+        }
+    }
+
+    fn memo_slot(&self, e: &TExpr) -> Option<usize> {
+        let key = agg_key(self.file.0, &self.file.1, e)?;
+        self.memo_keys.iter().position(|k| *k == key)
     }
 
     fn hoist(&mut self, e: &TExpr) -> Option<usize> {
@@ -136,17 +172,43 @@ impl Compiler {
                 _ => Box::new(|_, _| false),
             },
             TKind::Excluded => Box::new(|env, _| env.excluded),
-            TKind::Not(a) => {
-                let a = self.bool_::<E>(a);
-                Box::new(move |env, e| !a(env, e))
+            TKind::Not(a) => match &a.kind {
+                // `not member.presented`: one closure.
+                TKind::Field(Src::Root(_), HostRecord::Member, name) if a.ty.base == super::check::Base::Bool => match MemberFacts::field(name) {
+                    Some(Acc::Bool(f)) => Box::new(move |env, _| !f(env.member)),
+                    _ => Box::new(|_, _| true),
+                },
+                _ => {
+                    let a = self.bool_::<E>(a);
+                    Box::new(move |env, e| !a(env, e))
+                }
+            },
+            TKind::And(..) => {
+                let atoms = self.atoms::<E>(e);
+                conjunction(atoms)
             }
-            TKind::And(a, b) => {
-                let (a, b) = (self.bool_::<E>(a), self.bool_::<E>(b));
-                Box::new(move |env, e| a(env, e) && b(env, e))
-            }
-            TKind::Or(a, b) => {
-                let (a, b) = (self.bool_::<E>(a), self.bool_::<E>(b));
-                Box::new(move |env, e| a(env, e) || b(env, e))
+            TKind::Or(..) => {
+                // `a or b or c` as one closure over its disjuncts, not a tower of pairs.
+                let mut parts = Vec::new();
+                disjuncts(e, &mut parts);
+                let mut fs: Vec<BoolF<E>> = parts.into_iter().map(|p| self.bool_::<E>(p)).collect();
+                match fs.len() {
+                    2 => {
+                        let (b, a) = (fs.pop(), fs.pop());
+                        match (a, b) {
+                            (Some(a), Some(b)) => Box::new(move |env, e| a(env, e) || b(env, e)),
+                            _ => Box::new(|_, _| false),
+                        }
+                    }
+                    3 => {
+                        let (c, b, a) = (fs.pop(), fs.pop(), fs.pop());
+                        match (a, b, c) {
+                            (Some(a), Some(b), Some(c)) => Box::new(move |env, e| a(env, e) || b(env, e) || c(env, e)),
+                            _ => Box::new(|_, _| false),
+                        }
+                    }
+                    _ => Box::new(move |env, e| fs.iter().any(|f| f(env, e))),
+                }
             }
             TKind::Cmp(op, kind, a, b) => self.cmp::<E>(*op, *kind, a, b),
             TKind::Is(a, some) => {
@@ -171,7 +233,7 @@ impl Compiler {
                 let items = items.clone();
                 Box::new(move |env, e| t.get(env, e).is_some_and(|s| items.iter().any(|i| i == s)))
             }
-            TKind::Agg { kind, list, elem, filter, pred } => match self.agg::<E>(*kind, list, *elem, filter.as_deref(), pred.as_deref()) {
+            TKind::Agg { kind, list, elem, filter, pred } => match self.agg::<E>(*kind, list, *elem, filter.as_deref(), pred.as_deref(), None) {
                 AggF::Bool(f) => f,
                 AggF::Num(_) => Box::new(|_, _| false),
             },
@@ -185,7 +247,8 @@ impl Compiler {
                 // `count(…) >= k`, `streak(…) >= k` with a literal k: the common case.
                 if let TKind::Lit(Lit::Num(k)) = b.kind {
                     let x = self.num::<E>(a);
-                    return Box::new(move |env, e| x(env, e).is_some_and(|x| ops::ord(op, x, k)));
+                    let mask = ops::op_mask(op);
+                    return Box::new(move |env, e| x(env, e).is_some_and(|x| ops::masked(mask, x, k)));
                 }
                 let (x, y) = (self.num::<E>(a), self.num::<E>(b));
                 Box::new(move |env, e| match (x(env, e), y(env, e)) {
@@ -196,11 +259,17 @@ impl Compiler {
             CmpKind::Date => {
                 let (x, y) = (self.date_op::<E>(a), self.date_op::<E>(b));
                 match (x, y) {
-                    (DateOp::Elem(f), DateOp::Slot(i)) => Box::new(move |env, e| match env.consts.get(i) {
-                        Some(Val::Date(Some(c))) => ops::ord(op, f(e), *c),
-                        _ => false,
-                    }),
-                    (DateOp::Elem(f), DateOp::Lit(c)) => Box::new(move |_, e| ops::ord(op, f(e), c)),
+                    (DateOp::Elem(f), DateOp::Slot(i)) => {
+                        let mask = ops::op_mask(op);
+                        Box::new(move |env, e| match env.consts.get(i) {
+                            Some(Val::Date(Some(c))) => ops::masked(mask, f(e), *c),
+                            _ => false,
+                        })
+                    }
+                    (DateOp::Elem(f), DateOp::Lit(c)) => {
+                        let mask = ops::op_mask(op);
+                        Box::new(move |_, e| ops::masked(mask, f(e), c))
+                    }
                     (x, y) => {
                         let (x, y) = (self.date_dyn(x), self.date_dyn(y));
                         Box::new(move |env, e| match (x(env, e), y(env, e)) {
@@ -214,12 +283,12 @@ impl Compiler {
                 let (x, y) = (self.text::<E>(a), self.text::<E>(b));
                 match (x, y) {
                     (TextSrc::Elem(f), TextSrc::Lit(s)) | (TextSrc::Lit(s), TextSrc::Elem(f)) => {
-                        let eq = op == BinOp::Eq;
-                        Box::new(move |_, e| f(e).is_some_and(|v| (v == s) == eq))
+                        let (eq, s) = (op == BinOp::Eq, ops::TextLit::new(s));
+                        Box::new(move |_, e| f(e).is_some_and(|v| s.eq(v) == eq))
                     }
                     (TextSrc::Member(f), TextSrc::Lit(s)) | (TextSrc::Lit(s), TextSrc::Member(f)) => {
-                        let eq = op == BinOp::Eq;
-                        Box::new(move |env, _| f(env.member).is_some_and(|v| (v == s) == eq))
+                        let (eq, s) = (op == BinOp::Eq, ops::TextLit::new(s));
+                        Box::new(move |env, _| f(env.member).is_some_and(|v| s.eq(v) == eq))
                     }
                     (x, y) => Box::new(move |env, e| match (x.get(env, e), y.get(env, e)) {
                         (Some(x), Some(y)) => ops::ord(op, x, y),
@@ -232,6 +301,45 @@ impl Compiler {
                 Box::new(move |env, e| ops::ord(op, x(env, e), y(env, e)))
             }
         }
+    }
+
+    fn atoms<E: Host>(&mut self, e: &TExpr) -> Vec<Atom<E>> {
+        let mut parts = Vec::new();
+        conjuncts(e, &mut parts);
+        parts.into_iter().map(|p| self.atom::<E>(p)).collect()
+    }
+
+    /// One conjunct: a simple comparison of the element with a constant when it is one.
+    fn atom<E: Host>(&mut self, e: &TExpr) -> Atom<E> {
+        if let TKind::Cmp(op, kind, a, b) = &e.kind {
+            let op = *op;
+            match kind {
+                CmpKind::Date => {
+                    if let Some(field) = elem_date(&a.kind).and_then(E::date_index) {
+                        let mask = ops::op_mask(op);
+                        if let TKind::Lit(Lit::Date(d)) = b.kind {
+                            return Atom::DateLit { field, mask, d };
+                        }
+                        if let Some(slot) = self.hoist(b) {
+                            return Atom::DateSlot { field, mask, slot };
+                        }
+                    }
+                }
+                CmpKind::Text if matches!(op, BinOp::Eq | BinOp::Ne) => {
+                    let eq = op == BinOp::Eq;
+                    match (&a.kind, &b.kind) {
+                        (TKind::Field(Src::Var, _, n), TKind::Lit(Lit::Text(s))) | (TKind::Lit(Lit::Text(s)), TKind::Field(Src::Var, _, n)) => {
+                            if let Some(field) = E::text_index(n) {
+                                return Atom::Text { field, s: ops::TextLit::new(s.clone()), eq };
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+                _ => {}
+            }
+        }
+        Atom::Dyn(self.bool_::<E>(e))
     }
 
     fn date_op<E: Host>(&mut self, e: &TExpr) -> DateOp<E> {
@@ -345,10 +453,13 @@ impl Compiler {
                     }
                 }
             }
-            TKind::Agg { kind, list, elem, filter, pred } => match self.agg::<E>(*kind, list, *elem, filter.as_deref(), pred.as_deref()) {
-                AggF::Num(f) => f,
-                AggF::Bool(_) => Box::new(|_, _| None),
-            },
+            TKind::Agg { kind, list, elem, filter, pred } => {
+                let slot = if matches!(kind, AggKind::Count | AggKind::Streak) { self.memo_slot(e) } else { None };
+                match self.agg::<E>(*kind, list, *elem, filter.as_deref(), pred.as_deref(), slot) {
+                    AggF::Num(f) => f,
+                    AggF::Bool(_) => Box::new(|_, _| None),
+                }
+            }
             _ => Box::new(|_, _| None),
         }
     }
@@ -376,14 +487,17 @@ impl Compiler {
         }
     }
 
-    fn agg<E: Host>(&mut self, kind: AggKind, list: &TExpr, _elem: HostRecord, filter: Option<&TExpr>, pred: Option<&TExpr>) -> AggF<E> {
+    fn agg<E: Host>(&mut self, kind: AggKind, list: &TExpr, _elem: HostRecord, filter: Option<&TExpr>, pred: Option<&TExpr>, memo: Option<usize>) -> AggF<E> {
         let TKind::Field(Src::Root(_), host, name) = &list.kind else { return AggF::Num(Box::new(|_, _| None)) };
         macro_rules! over {
             ($get:expr, $r:ty) => {{
                 let get = $get;
-                let f: Option<BoolF<$r>> = filter.map(|f| self.bool_::<$r>(f));
-                let p: Option<BoolF<$r>> = pred.map(|p| self.bool_::<$r>(p));
-                aggregate::<E, $r>(kind, get, f, p)
+                let f: Vec<Atom<$r>> = filter.map(|f| self.atoms::<$r>(f)).unwrap_or_default();
+                let p: Vec<Atom<$r>> = pred.map(|p| self.atoms::<$r>(p)).unwrap_or_default();
+                match memo {
+                    Some(slot) => memoized::<E, $r>(kind, get, f, p, slot),
+                    None => aggregate::<E, $r>(kind, get, f, p),
+                }
             }};
         }
         match (host, MemberFacts::field(name), BranchFacts::field(name)) {
@@ -393,6 +507,76 @@ impl Compiler {
             (HostRecord::Branch, _, Some(Acc::Members(g))) => over!(ListGet::Branch(g), MemberFacts),
             _ => AggF::Num(Box::new(|_, _| None)),
         }
+    }
+}
+
+fn elem_date(k: &TKind) -> Option<&str> {
+    match k {
+        TKind::Field(Src::Var, _, n) => Some(n.as_str()),
+        _ => None,
+    }
+}
+
+/// The disjuncts of `a or b or …`, left to right.
+fn disjuncts<'t>(e: &'t TExpr, out: &mut Vec<&'t TExpr>) {
+    match &e.kind {
+        TKind::Or(a, b) => {
+            disjuncts(a, out);
+            disjuncts(b, out);
+        }
+        _ => out.push(e),
+    }
+}
+
+/// The conjuncts of `a and b and …`, left to right.
+fn conjuncts<'t>(e: &'t TExpr, out: &mut Vec<&'t TExpr>) {
+    match &e.kind {
+        TKind::And(a, b) => {
+            conjuncts(a, out);
+            conjuncts(b, out);
+        }
+        _ => out.push(e),
+    }
+}
+
+/// A conjunct, evaluated inline rather than through its own closure: the usual
+/// filters (`l.date <= meeting.date and l.status == unexcused`) cost one call.
+/// Element fields are read by index through `Host::date_at`/`text_at`, which the
+/// compiler inlines: the loop makes no indirect call for them.
+enum Atom<E> {
+    DateSlot { field: u8, mask: u8, slot: usize },
+    DateLit { field: u8, mask: u8, d: NaiveDate },
+    Text { field: u8, s: ops::TextLit, eq: bool },
+    Dyn(BoolF<E>),
+}
+
+impl<E: Host> Atom<E> {
+    #[inline(always)]
+    fn eval(&self, env: &Env, e: &E) -> bool {
+        match self {
+            Atom::DateSlot { field, mask, slot } => match (e.date_at(*field), env.consts.get(*slot)) {
+                (Some(x), Some(Val::Date(Some(c)))) => ops::masked(*mask, x, *c),
+                _ => false,
+            },
+            Atom::DateLit { field, mask, d } => e.date_at(*field).is_some_and(|x| ops::masked(*mask, x, *d)),
+            Atom::Text { field, s, eq } => e.text_at(*field).is_some_and(|v| s.eq(v) == *eq),
+            Atom::Dyn(f) => f(env, e),
+        }
+    }
+}
+
+fn conjunction<E: Host>(atoms: Vec<Atom<E>>) -> BoolF<E> {
+    let atoms = match <[Atom<E>; 1]>::try_from(atoms) {
+        Ok([Atom::Dyn(f)]) => return f,
+        Ok([a]) => return Box::new(move |env, e| a.eval(env, e)),
+        Err(atoms) => atoms,
+    };
+    match <[Atom<E>; 2]>::try_from(atoms) {
+        Ok([a, b]) => Box::new(move |env, e| a.eval(env, e) && b.eval(env, e)),
+        Err(atoms) => match <[Atom<E>; 3]>::try_from(atoms) {
+            Ok([a, b, c]) => Box::new(move |env, e| a.eval(env, e) && b.eval(env, e) && c.eval(env, e)),
+            Err(atoms) => Box::new(move |env, e| atoms.iter().all(|a| a.eval(env, e))),
+        },
     }
 }
 
@@ -449,35 +633,131 @@ enum AggF<E> {
     Num(NumF<E>),
 }
 
-fn aggregate<E: Host, R: Host>(kind: AggKind, get: ListGet<R>, f: Option<BoolF<R>>, p: Option<BoolF<R>>) -> AggF<E> {
-    let f: BoolF<R> = f.unwrap_or_else(|| Box::new(|_, _| true));
-    let p: BoolF<R> = p.unwrap_or_else(|| Box::new(|_, _| true));
+/// A filter or predicate of an aggregate, evaluated inline in the aggregate's loop:
+/// no call per element beyond the field accessors.
+enum Cond<R> {
+    True,
+    One(Atom<R>),
+    Two(Atom<R>, Atom<R>),
+    Three(Atom<R>, Atom<R>, Atom<R>),
+    Many(Vec<Atom<R>>),
+}
+
+impl<R: Host> Cond<R> {
+    fn from_atoms(atoms: Vec<Atom<R>>) -> Cond<R> {
+        let mut it = atoms.into_iter();
+        match (it.next(), it.next(), it.next(), it.next()) {
+            (None, ..) => Cond::True,
+            (Some(a), None, ..) => Cond::One(a),
+            (Some(a), Some(b), None, _) => Cond::Two(a, b),
+            (Some(a), Some(b), Some(c), None) => Cond::Three(a, b, c),
+            (Some(a), Some(b), Some(c), Some(d)) => {
+                let mut v = vec![a, b, c, d];
+                v.extend(it);
+                Cond::Many(v)
+            }
+        }
+    }
+
+    #[inline(always)]
+    fn eval(&self, env: &Env, e: &R) -> bool {
+        match self {
+            Cond::True => true,
+            Cond::One(a) => a.eval(env, e),
+            Cond::Two(a, b) => a.eval(env, e) && b.eval(env, e),
+            Cond::Three(a, b, c) => a.eval(env, e) && b.eval(env, e) && c.eval(env, e),
+            Cond::Many(v) => v.iter().all(|a| a.eval(env, e)),
+        }
+    }
+}
+
+/// The key under which an aggregate is shared: its file and its parts as written.
+fn agg_key(file: usize, text: &str, e: &TExpr) -> Option<String> {
+    let TKind::Agg { kind: AggKind::Count | AggKind::Streak, list, filter, pred, .. } = &e.kind else { return None };
+    if !e.varying {
+        return None;
+    }
+    let part = |x: &Option<Box<TExpr>>| x.as_ref().map(|x| x.span.text(text).to_string()).unwrap_or_default();
+    Some(format!("{file}\u{0}{}\u{0}{}\u{0}{}", list.span.text(text), part(filter), part(pred)))
+}
+
+fn collect_aggs(file: usize, text: &str, e: &TExpr, out: &mut Vec<String>) {
+    if let Some(k) = agg_key(file, text, e) {
+        out.push(k);
+    }
+    for c in e.kind.children() {
+        collect_aggs(file, text, c, out);
+    }
+}
+
+/// `count` or `streak`, computing both in one pass and remembering them in
+/// `env.memo[slot]` (bit 63: known; bits 32–62: count; bits 0–31: streak).
+fn memoized<E: Host, R: Host>(kind: AggKind, get: ListGet<R>, f: Vec<Atom<R>>, p: Vec<Atom<R>>, slot: usize) -> AggF<E> {
+    let (f, p) = (Cond::from_atoms(f), Cond::from_atoms(p));
+    let streak = kind == AggKind::Streak;
+    AggF::Num(Box::new(move |env, _| {
+        let cell = env.memo.get(slot);
+        let packed = match cell.map(|c| c.get()) {
+            Some(v) if v >> 63 == 1 => v,
+            _ => {
+                let (mut count, mut run, mut best) = (0u64, 0u64, 0u64);
+                for r in get.get(env) {
+                    if !f.eval(env, r) {
+                        continue;
+                    }
+                    if p.eval(env, r) {
+                        count += 1;
+                        run += 1;
+                        best = best.max(run);
+                    } else {
+                        run = 0;
+                    }
+                }
+                let v = 1 << 63 | (count.min(0x7fff_ffff) << 32) | best.min(0xffff_ffff);
+                if let Some(c) = cell {
+                    c.set(v);
+                }
+                v
+            }
+        };
+        Some(if streak { (packed & 0xffff_ffff) as i64 } else { ((packed >> 32) & 0x7fff_ffff) as i64 })
+    }))
+}
+
+fn aggregate<E: Host, R: Host>(kind: AggKind, get: ListGet<R>, f: Vec<Atom<R>>, p: Vec<Atom<R>>) -> AggF<E> {
     match kind {
-        AggKind::Count => AggF::Num(Box::new(move |env, _| {
-            let mut n = 0i64;
-            for r in get.get(env) {
-                if f(env, r) && p(env, r) {
-                    n += 1;
-                }
+        AggKind::Count | AggKind::Any => {
+            // Both count the elements that pass the filter and the predicate.
+            let mut both = f;
+            both.extend(p);
+            let c = Cond::from_atoms(both);
+            if kind == AggKind::Count {
+                AggF::Num(Box::new(move |env, _| Some(get.get(env).iter().filter(|r| c.eval(env, r)).count() as i64)))
+            } else {
+                AggF::Bool(Box::new(move |env, _| get.get(env).iter().any(|r| c.eval(env, r))))
             }
-            Some(n)
-        })),
-        AggKind::Streak => AggF::Num(Box::new(move |env, _| {
-            let (mut run, mut best) = (0i64, 0i64);
-            for r in get.get(env) {
-                if !f(env, r) {
-                    continue;
+        }
+        AggKind::Streak => {
+            let (f, p) = (Cond::from_atoms(f), Cond::from_atoms(p));
+            AggF::Num(Box::new(move |env, _| {
+                let (mut run, mut best) = (0i64, 0i64);
+                for r in get.get(env) {
+                    if !f.eval(env, r) {
+                        continue;
+                    }
+                    if p.eval(env, r) {
+                        run += 1;
+                        best = best.max(run);
+                    } else {
+                        run = 0;
+                    }
                 }
-                if p(env, r) {
-                    run += 1;
-                    best = best.max(run);
-                } else {
-                    run = 0;
-                }
-            }
-            Some(best)
-        })),
-        AggKind::Any => AggF::Bool(Box::new(move |env, _| get.get(env).iter().any(|r| f(env, r) && p(env, r)))),
-        AggKind::All => AggF::Bool(Box::new(move |env, _| get.get(env).iter().all(|r| !f(env, r) || p(env, r)))),
+                Some(best)
+            }))
+        }
+        AggKind::All => {
+            let (f, p) = (Cond::from_atoms(f), Cond::from_atoms(p));
+            AggF::Bool(Box::new(move |env, _| get.get(env).iter().all(|r| !f.eval(env, r) || p.eval(env, r))))
+        }
     }
 }

@@ -126,6 +126,20 @@ impl<T> Acc<T> {
 pub(crate) trait Host: Sized + Sync + 'static {
     fn field(name: &str) -> Option<Acc<Self>>;
     fn names() -> Vec<&'static str>;
+    /// The fast path's element reads: a plain date or text field by a small index,
+    /// dispatched statically so that an aggregate's loop makes no indirect calls.
+    fn date_index(_name: &str) -> Option<u8> {
+        None
+    }
+    fn date_at(&self, _i: u8) -> Option<NaiveDate> {
+        None
+    }
+    fn text_index(_name: &str) -> Option<u8> {
+        None
+    }
+    fn text_at(&self, _i: u8) -> Option<&str> {
+        None
+    }
 }
 
 /// The "no element" of expressions outside any aggregate.
@@ -139,7 +153,7 @@ impl Host for () {
 }
 
 macro_rules! host {
-    ($t:ty { $($name:literal => $acc:expr),* $(,)? }) => {
+    ($t:ty { $($name:literal => $acc:expr),* $(,)? } $($extra:item)*) => {
         impl Host for $t {
             fn field(name: &str) -> Option<Acc<$t>> {
                 Some(match name { $($name => $acc,)* _ => return None })
@@ -147,6 +161,7 @@ macro_rules! host {
             fn names() -> Vec<&'static str> {
                 vec![$($name),*]
             }
+            $($extra)*
         }
     };
 }
@@ -166,13 +181,43 @@ host!(MemberFacts {
     "meeting" => Acc::Text(|m| m.meeting.as_deref(), true),
     "presented" => Acc::Bool(|m| m.presented),
     "commented" => Acc::Bool(|m| m.commented),
-});
+}
+    fn text_index(name: &str) -> Option<u8> {
+        ["id", "name", "identity", "role", "no_deed_reason", "meeting"].iter().position(|n| *n == name).map(|i| i as u8)
+    }
+    #[inline(always)]
+    fn text_at(&self, i: u8) -> Option<&str> {
+        match i {
+            0 => Some(&self.id),
+            1 => Some(&self.name),
+            2 => Some(&self.identity),
+            3 => Some(&self.role),
+            4 => self.no_deed_reason.as_deref(),
+            _ => self.meeting.as_deref(),
+        }
+    }
+);
 
 host!(LifeRecord {
     "date" => Acc::Date(|l| l.date),
     "status" => Acc::Text(|l| Some(&l.status), false),
     "note" => Acc::Text(|l| Some(&l.note), false),
-});
+}
+    fn date_index(name: &str) -> Option<u8> {
+        (name == "date").then_some(0)
+    }
+    #[inline(always)]
+    fn date_at(&self, _: u8) -> Option<NaiveDate> {
+        Some(self.date)
+    }
+    fn text_index(name: &str) -> Option<u8> {
+        ["status", "note"].iter().position(|n| *n == name).map(|i| i as u8)
+    }
+    #[inline(always)]
+    fn text_at(&self, i: u8) -> Option<&str> {
+        Some(if i == 0 { &self.status } else { &self.note })
+    }
+);
 
 host!(Finding {
     "clause" => Acc::Text(|f| Some(&f.clause), false),
@@ -180,13 +225,43 @@ host!(Finding {
     "evidence" => Acc::Text(|f| Some(&f.evidence), false),
     "open" => Acc::Bool(|f| f.open),
     "until" => Acc::OptDate(|f| f.until),
-});
+}
+    fn date_index(name: &str) -> Option<u8> {
+        ["date", "until"].iter().position(|n| *n == name).map(|i| i as u8)
+    }
+    #[inline(always)]
+    fn date_at(&self, i: u8) -> Option<NaiveDate> {
+        if i == 0 { Some(self.date) } else { self.until }
+    }
+    fn text_index(name: &str) -> Option<u8> {
+        ["clause", "evidence"].iter().position(|n| *n == name).map(|i| i as u8)
+    }
+    #[inline(always)]
+    fn text_at(&self, i: u8) -> Option<&str> {
+        Some(if i == 0 { &self.clause } else { &self.evidence })
+    }
+);
 
 host!(Deed {
     "kind" => Acc::Text(|d| Some(&d.kind), false),
     "text" => Acc::Text(|d| Some(&d.text), false),
     "date" => Acc::Date(|d| d.date),
-});
+}
+    fn date_index(name: &str) -> Option<u8> {
+        (name == "date").then_some(0)
+    }
+    #[inline(always)]
+    fn date_at(&self, _: u8) -> Option<NaiveDate> {
+        Some(self.date)
+    }
+    fn text_index(name: &str) -> Option<u8> {
+        ["kind", "text"].iter().position(|n| *n == name).map(|i| i as u8)
+    }
+    #[inline(always)]
+    fn text_at(&self, i: u8) -> Option<&str> {
+        Some(if i == 0 { &self.kind } else { &self.text })
+    }
+);
 
 host!(BranchFacts {
     "id" => Acc::Text(|b| Some(&b.id), false),

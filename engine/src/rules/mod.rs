@@ -177,18 +177,31 @@ impl RuleSet {
         if !errors.is_empty() {
             return Err(RuleErrors { errors });
         }
-        let program = check::check(&parsed).map_err(|errors| RuleErrors { errors })?;
+        let program = check::check(&parsed).map_err(|mut errors| {
+            // In reading order: by file, then by position.
+            let order = |e: &RuleError| (files.iter().position(|f| f.name == e.file).unwrap_or(0), e.line, e.col);
+            errors.sort_by_key(order);
+            RuleErrors { errors }
+        })?;
         drop(parsed);
         let mut compiler = compile::Compiler::new();
         let mut exclusions = Vec::new();
         let mut exclusion_ix = Vec::new();
         let mut exclusion_fns = Vec::new();
         let mut tie = 0;
+        let shared: Vec<(usize, &str, &check::TExpr)> = program
+            .rules
+            .iter()
+            .filter(|r| r.info.kind == RuleKind::Exclude)
+            .filter_map(|r| Some((r.file, files.get(r.file)?.text.as_str(), r.when.as_ref()?)))
+            .collect();
+        compiler.plan_memo(&shared);
         for (i, r) in program.rules.iter().enumerate() {
             match r.info.kind {
                 RuleKind::Exclude => {
                     exclusions.push(r.info.clone());
                     exclusion_ix.push(i);
+                    compiler.set_file(r.file, files.get(r.file).map(|f| f.text.as_str()).unwrap_or(""));
                     let f = match &r.when {
                         Some(w) => compiler.bool_::<()>(w),
                         None => Box::new(|_: &compile::Env, _: &()| false),
@@ -282,9 +295,10 @@ impl RuleSet {
         trace::Tracer::new(scope, member, src)
     }
 
-    fn trace_bool(&self, r: &check::CheckedRule, scope: Scope, member: Option<&MemberFacts>, excluded: bool) -> Decision<bool> {
+    fn trace_bool(&self, r: &check::CheckedRule, scope: Scope, member: Option<&MemberFacts>, excluded: bool, quota: i64) -> Decision<bool> {
         let mut t = self.tracer(r, scope, member);
         t.excluded = excluded;
+        t.quota = quota;
         let value = r.when.as_ref().map(|w| t.eval(w) == trace::Value::Bool(true)).unwrap_or(false);
         Decision { rule: r.info.clone(), value, witnesses: t.witnesses }
     }
@@ -303,7 +317,8 @@ impl RuleSet {
     pub fn quota(&self, scope: Scope) -> Decision<i64> {
         match self.first(RuleKind::Quota) {
             Some(r) => self.trace_int(r, scope, 0),
-            None => Decision { rule: self.inner.synthetic_cap.clone(), value: 0, witnesses: Vec::new() },
+            // Unreachable: a rule set without a quota does not load.
+            None => Decision { rule: self.tie_rule().clone(), value: 0, witnesses: Vec::new() },
         }
     }
 
@@ -314,17 +329,20 @@ impl RuleSet {
 
     pub fn quorum(&self, scope: Scope) -> Decision<bool> {
         match self.first(RuleKind::Quorum) {
-            Some(r) => self.trace_bool(r, scope, None, false),
-            None => Decision { rule: self.inner.synthetic_prefer.clone(), value: false, witnesses: Vec::new() },
+            Some(r) => self.trace_bool(r, scope, None, false, 0),
+            // Unreachable: a rule set without a quorum rule does not load.
+            None => Decision { rule: self.tie_rule().clone(), value: false, witnesses: Vec::new() },
         }
     }
 
     pub fn guard(&self, name: &str, scope: Scope) -> Option<Decision<bool>> {
         let r = self.inner.program.rules.iter().find(|r| r.info.kind == RuleKind::Guard && r.info.name == name)?;
-        Some(self.trace_bool(r, scope, None, false))
+        Some(self.trace_bool(r, scope, None, false, 0))
     }
 
     /// Everything the member-level rules say about one member, with witnesses.
+    /// `preferred` and `capped` are `false` decisions of a stand-in rule when the set
+    /// has no `prefer` or `cap` rule.
     pub fn judge(&self, scope: Scope, quota: i64, member: &MemberFacts) -> MemberJudgement {
         let rules = &self.inner.program.rules;
         let excluded: Vec<Decision<bool>> = self
@@ -332,22 +350,18 @@ impl RuleSet {
             .exclusion_ix
             .iter()
             .filter_map(|&i| rules.get(i))
-            .map(|r| self.trace_bool(r, scope, Some(member), false))
+            .map(|r| self.trace_bool(r, scope, Some(member), false, quota))
             .filter(|d| d.value)
             .collect();
         let is_excluded = !excluded.is_empty();
         let one = |kind: RuleKind, synthetic: &RuleInfo| match self.first(kind) {
-            Some(r) => self.trace_bool(r, scope, Some(member), is_excluded),
+            Some(r) => self.trace_bool(r, scope, Some(member), is_excluded, quota),
             None => Decision { rule: synthetic.clone(), value: false, witnesses: Vec::new() },
         };
         let voter = one(RuleKind::Voter, &self.inner.synthetic_prefer);
         let candidate = one(RuleKind::Candidate, &self.inner.synthetic_prefer);
         let preferred = one(RuleKind::Prefer, &self.inner.synthetic_prefer);
-        let mut capped = one(RuleKind::Cap, &self.inner.synthetic_cap);
-        let _ = quota;
-        if self.first(RuleKind::Cap).is_none() {
-            capped.value = false;
-        }
+        let capped = one(RuleKind::Cap, &self.inner.synthetic_cap);
         MemberJudgement { excluded, voter, candidate, preferred, capped }
     }
 
@@ -356,7 +370,7 @@ impl RuleSet {
         let mut consts: Vec<compile::Val> = Vec::with_capacity(self.inner.hoisted.len());
         for h in &self.inner.hoisted {
             // Hoisted expressions never read other slots or the member.
-            let env = compile::Env { scope, member: &compile::NO_MEMBER, consts: &consts, excluded: false, quota: 0 };
+            let env = compile::Env { scope, member: &compile::NO_MEMBER, consts: &consts, memo: &[], excluded: false, quota: 0 };
             let v = h(&env);
             consts.push(v);
         }
@@ -381,7 +395,8 @@ impl Prepared<'_> {
     /// Bit `i` is set when `exclusions()[i]` fires for the member.
     #[inline]
     pub fn exclusion_mask(&self, member: &MemberFacts) -> u64 {
-        let env = compile::Env { scope: self.scope, member, consts: &self.consts, excluded: false, quota: 0 };
+        let memo: [std::cell::Cell<u64>; compile::MEMO_SLOTS] = Default::default();
+        let env = compile::Env { scope: self.scope, member, consts: &self.consts, memo: &memo, excluded: false, quota: 0 };
         let mut mask = 0u64;
         for (i, f) in self.set.inner.exclusion_fns.iter().enumerate() {
             if f(&env, &()) {
@@ -394,7 +409,8 @@ impl Prepared<'_> {
     /// Whether any exclusion fires; stops at the first that does.
     #[inline]
     pub fn is_excluded(&self, member: &MemberFacts) -> bool {
-        let env = compile::Env { scope: self.scope, member, consts: &self.consts, excluded: false, quota: 0 };
+        let memo: [std::cell::Cell<u64>; compile::MEMO_SLOTS] = Default::default();
+        let env = compile::Env { scope: self.scope, member, consts: &self.consts, memo: &memo, excluded: false, quota: 0 };
         self.set.inner.exclusion_fns.iter().any(|f| f(&env, &()))
     }
 }

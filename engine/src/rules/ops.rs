@@ -76,6 +76,69 @@ pub(crate) fn unary_func(f: Func, d: i64) -> i64 {
     }
 }
 
+/// A comparison as the set of orderings it accepts (bit 0 less, 1 equal, 2
+/// greater), so that the fast path compares without branching on the operator.
+pub(crate) fn op_mask(op: BinOp) -> u8 {
+    match op {
+        BinOp::Eq => 0b010,
+        BinOp::Ne => 0b101,
+        BinOp::Lt => 0b001,
+        BinOp::Le => 0b011,
+        BinOp::Gt => 0b100,
+        _ => 0b110,
+    }
+}
+
+#[inline(always)]
+pub(crate) fn masked<T: Ord>(mask: u8, a: T, b: T) -> bool {
+    (mask >> (a.cmp(&b) as i8 + 1)) & 1 != 0
+}
+
+/// A text literal prepared for fast equality tests.
+#[derive(Debug, Clone)]
+pub(crate) struct TextLit {
+    pub text: String,
+    head: u64,
+    tail: u64,
+}
+
+impl TextLit {
+    pub fn new(text: String) -> TextLit {
+        let b = text.as_bytes();
+        let (head, tail) = if b.len() >= 8 { (word(&b[..8]), word(&b[b.len() - 8..])) } else { (padded(b), 0) };
+        TextLit { text, head, tail }
+    }
+    /// `v == self.text`; texts up to 16 bytes (clause names, variants) compare as words.
+    #[inline(always)]
+    pub fn eq(&self, v: &str) -> bool {
+        let (v, t) = (v.as_bytes(), self.text.as_bytes());
+        if v.len() != t.len() {
+            return false;
+        }
+        match v.len() {
+            0..=7 => padded(v) == self.head,
+            8..=16 => word(&v[..8]) == self.head && word(&v[v.len() - 8..]) == self.tail,
+            _ => v == t,
+        }
+    }
+}
+
+#[inline(always)]
+fn padded(b: &[u8]) -> u64 {
+    let mut w = [0u8; 8];
+    for (d, s) in w.iter_mut().zip(b) {
+        *d = *s;
+    }
+    u64::from_le_bytes(w)
+}
+
+#[inline(always)]
+fn word(b: &[u8]) -> u64 {
+    let mut w = [0u8; 8];
+    w.copy_from_slice(&b[..8]);
+    u64::from_le_bytes(w)
+}
+
 pub(crate) fn ord<T: Ord>(op: BinOp, a: T, b: T) -> bool {
     match op {
         BinOp::Eq => a == b,

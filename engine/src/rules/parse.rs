@@ -11,12 +11,24 @@ use pest::Parser as _;
 #[grammar = "rules/grammar.pest"]
 struct Grammar;
 
-/// Parse one file. A syntax error stops the file (pest reports the first one), but
-/// literal errors (an impossible date, an overlong number) are all collected.
+/// Parse one file. After a syntax error the parser resumes at the next line that
+/// starts with a declaration or rule keyword, so that every broken item of a file is
+/// reported; literal errors (an impossible date, an overlong number) are collected too.
 pub(crate) fn parse(rep: &Reporter) -> Result<File, Vec<RuleError>> {
     let mut pairs = match Grammar::parse(Rule::file, rep.text) {
         Ok(p) => p,
-        Err(e) => return Err(vec![syntax_error(rep, e)]),
+        Err(e) => {
+            let mut errors = vec![syntax_error(rep, e, 0)];
+            let mut offset = 0;
+            while let Some(next) = next_item(rep.text, offset + errors.last().map(|e| e.span.offset() - offset).unwrap_or(0)) {
+                offset = next;
+                match Grammar::parse(Rule::file, &rep.text[offset..]) {
+                    Ok(_) => break,
+                    Err(e) => errors.push(syntax_error(rep, e, offset)),
+                }
+            }
+            return Err(errors);
+        }
     };
     let mut b = Builder { rep, errors: Vec::new() };
     let mut items = Vec::new();
@@ -35,11 +47,27 @@ pub(crate) fn parse(rep: &Reporter) -> Result<File, Vec<RuleError>> {
     }
 }
 
-fn syntax_error(rep: &Reporter, e: pest::error::Error<Rule>) -> RuleError {
-    let pos = match e.location {
-        pest::error::InputLocation::Pos(p) => p,
-        pest::error::InputLocation::Span((s, _)) => s,
-    };
+/// The start of the first line after `pos` that begins with an item keyword.
+fn next_item(text: &str, pos: usize) -> Option<usize> {
+    const KEYWORDS: [&str; 12] = ["enum", "record", "facts", "quota", "exclude", "voter", "candidate", "quorum", "prefer", "cap", "tie", "guard"];
+    let mut at = pos;
+    loop {
+        let nl = text.get(at..)?.find('\n')?;
+        at += nl + 1;
+        let line = text.get(at..)?;
+        let word: String = line.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+        if KEYWORDS.contains(&word.as_str()) {
+            return Some(at);
+        }
+    }
+}
+
+fn syntax_error(rep: &Reporter, e: pest::error::Error<Rule>, offset: usize) -> RuleError {
+    let pos = offset
+        + match e.location {
+            pest::error::InputLocation::Pos(p) => p,
+            pest::error::InputLocation::Span((s, _)) => s,
+        };
     let found = found_at(rep.text, pos);
     let expected = match &e.variant {
         pest::error::ErrorVariant::ParsingError { positives, .. } => plain_words(positives),
@@ -77,7 +105,7 @@ fn help_for(e: &pest::error::Error<Rule>) -> String {
         if positives.contains(&Rule::kw_when) {
             return "a condition is introduced by `when`, e.g. `voter §3.4 \"…\" when member.full`".into();
         }
-        if positives.iter().any(|r| matches!(r, Rule::enum_decl | Rule::quota_rule | Rule::EOI)) {
+        if positives.iter().any(|r| matches!(r, Rule::enum_decl | Rule::quota_rule | Rule::kw_enum | Rule::kw_quota)) {
             return "a file holds declarations (`enum`, `record`, `facts`) and rules (`quota`, `exclude`, `voter`, `candidate`, `quorum`, `prefer`, `cap`, `tie`, `guard`)".into();
         }
     }
@@ -95,7 +123,7 @@ fn plain_words(rules: &[Rule]) -> String {
     for r in rules {
         match r {
             Rule::EOI => push("the end of the file"),
-            Rule::enum_decl | Rule::record_decl | Rule::facts_decl => {
+            Rule::enum_decl | Rule::record_decl | Rule::facts_decl | Rule::kw_enum | Rule::kw_record | Rule::kw_facts => {
                 push("a declaration such as `enum`, `record`, `facts`")
             }
             Rule::quota_rule
@@ -106,7 +134,16 @@ fn plain_words(rules: &[Rule]) -> String {
             | Rule::prefer_rule
             | Rule::cap_rule
             | Rule::tie_rule
-            | Rule::guard_rule => push("a rule such as `exclude`, `quota`, `guard`"),
+            | Rule::guard_rule
+            | Rule::kw_quota
+            | Rule::kw_exclude
+            | Rule::kw_voter
+            | Rule::kw_candidate
+            | Rule::kw_quorum
+            | Rule::kw_prefer
+            | Rule::kw_cap
+            | Rule::kw_tie
+            | Rule::kw_guard => push("a rule such as `exclude`, `quota`, `guard`"),
             Rule::ident => push("a name"),
             Rule::string | Rule::str_inner => push("a quoted text such as `\"…\"`"),
             Rule::clause => push("a clause such as `§3.4.x8`"),
@@ -149,6 +186,10 @@ fn plain_words(rules: &[Rule]) -> String {
             Rule::list_lit => push("a list such as `[a, b]`"),
             _ => push("something else"),
         }
+    }
+    // At the top level "the end of the file" is implied by "a declaration or a rule".
+    if words.len() > 1 {
+        words.retain(|w| *w != "the end of the file");
     }
     match words.len() {
         0 => "something else".into(),

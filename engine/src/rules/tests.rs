@@ -1,0 +1,508 @@
+//! Unit tests, named after the clause they check. They load the shipped rules from
+//! the repository's `rules/` directory.
+
+use super::*;
+use crate::facts::{BranchFacts, Deed, Finding, LifeRecord, MeetingFacts, MemberFacts, QuarterFacts};
+use chrono::NaiveDate;
+use proptest::prelude::*;
+
+fn d(s: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("test date")
+}
+
+fn shipped_files() -> Vec<SourceFile> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../rules");
+    let mut names: Vec<_> = std::fs::read_dir(&dir)
+        .expect("rules dir")
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "shine"))
+        .collect();
+    names.sort();
+    names
+        .into_iter()
+        .map(|p| SourceFile {
+            name: format!("rules/{}", p.file_name().and_then(|n| n.to_str()).unwrap_or("")),
+            text: std::fs::read_to_string(&p).expect("rule file"),
+        })
+        .collect()
+}
+
+fn shipped() -> RuleSet {
+    match RuleSet::load(shipped_files()) {
+        Ok(r) => r,
+        Err(e) => panic!("{}", e.render_plain()),
+    }
+}
+
+fn member() -> MemberFacts {
+    MemberFacts {
+        id: "m1".into(),
+        name: "张三".into(),
+        identity: "教师".into(),
+        role: "ordinary".into(),
+        full: true,
+        mobile: false,
+        last_report: None,
+        life: Vec::new(),
+        findings: Vec::new(),
+        deeds: vec![Deed { kind: "带头服务群众".into(), text: "义务辅导".into(), date: d("2026-08-01") }],
+        no_deed_reason: None,
+        meeting: Some("present".into()),
+        presented: true,
+        commented: true,
+    }
+}
+
+struct World {
+    branch: BranchFacts,
+    meeting: MeetingFacts,
+    quarter: QuarterFacts,
+}
+
+fn world(members: Vec<MemberFacts>) -> World {
+    World {
+        branch: BranchFacts { id: "b".into(), name: "计算机支部".into(), members },
+        meeting: MeetingFacts { date: d("2026-09-30"), reported: true, activists: 1, observers: 0, delegate: true, ballots: 10, round: 1 },
+        quarter: QuarterFacts { id: "2026Q3".into(), start: d("2026-07-01"), end: d("2026-09-30") },
+    }
+}
+
+impl World {
+    fn scope(&self) -> Scope<'_> {
+        Scope { branch: &self.branch, meeting: &self.meeting, quarter: &self.quarter }
+    }
+}
+
+/// The names of the exclusions that fire, by both paths (which must agree).
+fn fired(rules: &RuleSet, m: &MemberFacts) -> Vec<String> {
+    let w = world(vec![m.clone()]);
+    let p = rules.prepare(w.scope());
+    let mask = p.exclusion_mask(m);
+    let by_mask: Vec<String> = rules.exclusions().iter().enumerate().filter(|(i, _)| mask & (1 << i) != 0).map(|(_, r)| r.name.clone()).collect();
+    let j = rules.judge(w.scope(), 1, m);
+    let by_trace: Vec<String> = j.excluded.iter().map(|d| d.rule.name.clone()).collect();
+    assert_eq!(by_mask, by_trace, "fast path and trace disagree");
+    assert_eq!(p.is_excluded(m), mask != 0);
+    by_mask
+}
+
+fn life(date: &str, status: &str) -> LifeRecord {
+    LifeRecord { date: d(date), status: status.into(), note: String::new() }
+}
+
+fn finding(clause: &str, date: &str) -> Finding {
+    Finding { clause: clause.into(), date: d(date), evidence: "记录".into(), open: false, until: None }
+}
+
+#[test]
+fn a_rule_set_is_shared_across_threads() {
+    fn assert_traits<T: Clone + std::fmt::Debug + Send + Sync>() {}
+    assert_traits::<RuleSet>();
+}
+
+#[test]
+fn shipped_rules_load() {
+    let r = shipped();
+    assert_eq!(r.exclusions().len(), 9);
+    assert_eq!(r.tie_policy(), TiePolicy::Runoff);
+    assert!(r.has_guard("meeting_reported") && r.has_guard("attendance_recorded") && r.has_guard("all_commented") && r.has_guard("ballots_recorded"));
+    assert_eq!(r.field_enum("member", "identity").map(|e| e.name.as_str()), Some("identity"));
+    assert_eq!(r.field_enum("deed", "kind").map(|e| e.name.as_str()), Some("deed_kind"));
+    assert_eq!(r.rule("x8").map(|x| x.clause.as_str()), Some("§3.4.x8"));
+    assert_eq!(r.hash().len(), 64);
+}
+
+#[test]
+fn a_member_in_good_standing_is_not_excluded() {
+    assert!(fired(&shipped(), &member()).is_empty());
+}
+
+macro_rules! finding_clause_tests {
+    ($($fires:ident, $old:ident, $later:ident: $x:literal;)*) => {$(
+        #[test]
+        fn $fires() {
+            let mut m = member();
+            m.findings.push(finding($x, "2025-10-01"));
+            assert_eq!(fired(&shipped(), &m), vec![$x.to_string()]);
+        }
+        #[test]
+        fn $old() {
+            let mut m = member();
+            m.findings.push(finding($x, "2025-09-30"));
+            assert!(fired(&shipped(), &m).is_empty());
+        }
+        #[test]
+        fn $later() {
+            let mut m = member();
+            m.findings.push(finding($x, "2026-10-01"));
+            assert!(fired(&shipped(), &m).is_empty());
+        }
+    )*};
+}
+
+finding_clause_tests! {
+    x1_finding_within_twelve_months_excludes, x1_finding_twelve_months_old_is_spent, x1_finding_after_the_meeting_does_not_count: "x1";
+    x2_finding_within_twelve_months_excludes, x2_finding_twelve_months_old_is_spent, x2_finding_after_the_meeting_does_not_count: "x2";
+    x4_finding_within_twelve_months_excludes, x4_finding_twelve_months_old_is_spent, x4_finding_after_the_meeting_does_not_count: "x4";
+    x5_finding_within_twelve_months_excludes, x5_finding_twelve_months_old_is_spent, x5_finding_after_the_meeting_does_not_count: "x5";
+    x6_finding_within_twelve_months_excludes, x6_finding_twelve_months_old_is_spent, x6_finding_after_the_meeting_does_not_count: "x6";
+    x7_finding_within_twelve_months_excludes, x7_finding_twelve_months_old_is_spent, x7_finding_after_the_meeting_does_not_count: "x7";
+}
+
+#[test]
+fn x1_finding_for_another_clause_does_not_count() {
+    let mut m = member();
+    m.findings.push(finding("x2", "2026-01-01"));
+    assert_eq!(fired(&shipped(), &m), vec!["x2".to_string()]);
+}
+
+#[test]
+fn x3_discipline_ending_after_meeting_excludes() {
+    let mut m = member();
+    let mut f = finding("x3", "2024-01-01");
+    f.until = Some(d("2026-10-01"));
+    m.findings.push(f);
+    assert_eq!(fired(&shipped(), &m), vec!["x3".to_string()]);
+}
+
+#[test]
+fn x3_discipline_ended_before_meeting_does_not() {
+    let mut m = member();
+    let mut f = finding("x3", "2024-01-01");
+    f.until = Some(d("2026-09-30"));
+    m.findings.push(f);
+    assert!(fired(&shipped(), &m).is_empty());
+}
+
+#[test]
+fn x3_open_investigation_excludes() {
+    let mut m = member();
+    let mut f = finding("x3", "2023-01-01");
+    f.open = true;
+    m.findings.push(f);
+    assert_eq!(fired(&shipped(), &m), vec!["x3".to_string()]);
+}
+
+#[test]
+fn x3_closed_finding_without_discipline_does_not() {
+    let mut m = member();
+    m.findings.push(finding("x3", "2026-09-01"));
+    assert!(fired(&shipped(), &m).is_empty());
+}
+
+#[test]
+fn x8_two_consecutive_unexcused_absences_exclude() {
+    let mut m = member();
+    m.life = vec![life("2026-06-01", "present"), life("2026-07-01", "unexcused"), life("2026-08-01", "unexcused"), life("2026-09-01", "present")];
+    assert_eq!(fired(&shipped(), &m), vec!["x8".to_string()]);
+}
+
+#[test]
+fn x8_an_excused_absence_breaks_the_run() {
+    let mut m = member();
+    m.life = vec![life("2026-07-01", "unexcused"), life("2026-08-01", "excused"), life("2026-09-01", "unexcused")];
+    assert!(fired(&shipped(), &m).is_empty());
+}
+
+#[test]
+fn x8_three_unexcused_within_twelve_months_exclude() {
+    let mut m = member();
+    m.life = vec![
+        life("2025-10-01", "unexcused"),
+        life("2025-11-01", "present"),
+        life("2026-03-01", "unexcused"),
+        life("2026-04-01", "present"),
+        life("2026-09-30", "unexcused"),
+    ];
+    assert_eq!(fired(&shipped(), &m), vec!["x8".to_string()]);
+}
+
+#[test]
+fn x8_third_absence_thirteen_months_ago_does_not_count() {
+    let mut m = member();
+    m.life = vec![
+        life("2025-08-30", "unexcused"),
+        life("2025-11-01", "present"),
+        life("2026-03-01", "unexcused"),
+        life("2026-04-01", "present"),
+        life("2026-09-01", "unexcused"),
+    ];
+    assert!(fired(&shipped(), &m).is_empty());
+}
+
+#[test]
+fn x8_mobile_member_three_months_without_report() {
+    let mut m = member();
+    m.mobile = true;
+    m.last_report = Some(d("2026-06-30"));
+    assert_eq!(fired(&shipped(), &m), vec!["x8".to_string()]);
+    m.last_report = Some(d("2026-07-01"));
+    assert!(fired(&shipped(), &m).is_empty());
+    m.last_report = None;
+    assert_eq!(fired(&shipped(), &m), vec!["x8".to_string()]);
+    m.mobile = false;
+    assert!(fired(&shipped(), &m).is_empty());
+}
+
+#[test]
+fn x9_unexcused_absence_from_the_special_meeting_excludes() {
+    let mut m = member();
+    m.meeting = Some("unexcused".into());
+    assert_eq!(fired(&shipped(), &m), vec!["x9".to_string()]);
+    m.meeting = Some("excused".into());
+    assert!(fired(&shipped(), &m).is_empty());
+}
+
+#[test]
+fn x9_no_deed_without_valid_reason_excludes() {
+    let mut m = member();
+    m.deeds.clear();
+    assert_eq!(fired(&shipped(), &m), vec!["x9".to_string()]);
+    m.no_deed_reason = Some("长期病假".into());
+    assert!(fired(&shipped(), &m).is_empty());
+}
+
+#[test]
+fn x9_no_presentation_excludes() {
+    let mut m = member();
+    m.presented = false;
+    assert_eq!(fired(&shipped(), &m), vec!["x9".to_string()]);
+}
+
+#[test]
+fn quota_is_fifteen_percent_floored_with_minimum_one() {
+    let r = shipped();
+    for n in 1..=40usize {
+        let w = world(vec![member(); n]);
+        let q = r.quota(w.scope());
+        let want = std::cmp::max(1, (n as i64 * 15) / 100);
+        assert_eq!(q.value, want, "{n} members");
+    }
+    let w = world(vec![member(); 20]);
+    let q = r.quota(w.scope());
+    assert_eq!(q.value, 3);
+    assert!(q.witnesses.iter().any(|w| w.expr == "branch.member_count" && w.value == "20"), "{:?}", q.witnesses);
+    assert!(q.witnesses.iter().any(|w| w.expr == "floor(branch.member_count * 15%)" && w.value == "3"), "{:?}", q.witnesses);
+}
+
+#[test]
+fn quota_follows_an_edited_rule_file() {
+    let files: Vec<SourceFile> = shipped_files()
+        .into_iter()
+        .map(|mut f| {
+            f.text = f.text.replace("* 15%", "* 20%");
+            f
+        })
+        .collect();
+    let r = RuleSet::load(files).expect("edited rules load");
+    let w = world(vec![member(); 20]);
+    assert_eq!(r.quota(w.scope()).value, 4);
+    assert_ne!(r.hash(), shipped().hash());
+}
+
+#[test]
+fn quorum_needs_more_than_half_of_the_full_members() {
+    let r = shipped();
+    let mut ms = vec![member(); 4];
+    ms[0].meeting = Some("excused".into());
+    ms[1].meeting = Some("unexcused".into());
+    // Two of four present: exactly half is not enough.
+    assert!(!r.quorum(world(ms.clone()).scope()).value);
+    ms[1].meeting = Some("present".into());
+    assert!(r.quorum(world(ms.clone()).scope()).value);
+    // Probationary members neither count nor help.
+    ms.push(MemberFacts { full: false, ..member() });
+    ms.push(MemberFacts { full: false, ..member() });
+    assert!(r.quorum(world(ms).scope()).value);
+}
+
+#[test]
+fn cap_is_a_third_of_the_quota_rounded_up() {
+    let r = shipped();
+    let w = world(vec![member(); 20]);
+    let cap = r.cap(w.scope(), 3).expect("cap rule");
+    assert_eq!(cap.value, 1);
+    assert_eq!(r.cap(w.scope(), 4).map(|c| c.value), Some(2));
+}
+
+#[test]
+fn voter_candidate_prefer_and_cap_for_one_member() {
+    let r = shipped();
+    let mut m = member();
+    let w = world(vec![m.clone()]);
+    let j = r.judge(w.scope(), 3, &m);
+    assert!(j.voter.value && j.candidate.value && j.preferred.value && !j.capped.value);
+    m.full = false;
+    m.role = "secretary".into();
+    m.presented = false;
+    let j = r.judge(w.scope(), 3, &m);
+    assert!(!j.voter.value && !j.candidate.value && !j.preferred.value && j.capped.value);
+    assert!(j.candidate.witnesses.iter().any(|w| w.expr == "excluded" && w.value == "true"));
+}
+
+#[test]
+fn guards_of_the_shipped_rules() {
+    let r = shipped();
+    let mut ms = vec![member(); 3];
+    let w = world(ms.clone());
+    assert_eq!(r.guard("meeting_reported", w.scope()).map(|g| g.value), Some(true));
+    assert_eq!(r.guard("attendance_recorded", w.scope()).map(|g| g.value), Some(true));
+    assert_eq!(r.guard("all_commented", w.scope()).map(|g| g.value), Some(true));
+    assert_eq!(r.guard("ballots_recorded", w.scope()).map(|g| g.value), Some(true));
+    ms[1].meeting = None;
+    ms[2].commented = false;
+    let w = world(ms);
+    assert_eq!(r.guard("attendance_recorded", w.scope()).map(|g| g.value), Some(false));
+    assert_eq!(r.guard("all_commented", w.scope()).map(|g| g.value), Some(false));
+    assert!(r.guard("no_such_guard", w.scope()).is_none());
+}
+
+#[test]
+fn x8_witnesses_show_the_values_that_decided() {
+    let r = shipped();
+    let mut m = member();
+    m.life = vec![life("2026-07-01", "unexcused"), life("2026-08-01", "unexcused")];
+    let w = world(vec![m.clone()]);
+    let j = r.judge(w.scope(), 1, &m);
+    let x8 = j.excluded.iter().find(|d| d.rule.name == "x8").expect("x8 fired");
+    let get = |e: &str| x8.witnesses.iter().find(|w| w.expr == e).map(|w| w.value.clone());
+    assert_eq!(get("meeting.date").as_deref(), Some("2026-09-30"));
+    assert_eq!(get("meeting.date - 12 months").as_deref(), Some("2025-09-30"));
+    assert_eq!(get("member.mobile"), None, "or short-circuits once x8 is decided");
+    assert!(x8.witnesses.iter().any(|w| w.expr.starts_with("streak(") && w.value == "2"));
+}
+
+#[test]
+fn chinese_identifiers_and_rare_characters_round_trip() {
+    let mut files = shipped_files();
+    files.push(SourceFile {
+        name: "rules/extra.shine".into(),
+        text: "enum 类别 \"𠀀类\" { 教师, 学生 }\nguard 已报告 §4.2.a \"𠀀 罕见字 “引号”\" when meeting.reported\n".into(),
+    });
+    let r = RuleSet::load(files).expect("loads");
+    assert!(r.has_guard("已报告"));
+    assert_eq!(r.rule("已报告").map(|g| g.text.as_str()), Some("𠀀 罕见字 “引号”"));
+    assert_eq!(r.enum_decl("类别").and_then(|e| e.label.as_deref()), Some("𠀀类"));
+    assert_eq!(r.enum_decl("类别").map(|e| e.variants[0].name.as_str()), Some("教师"));
+}
+
+fn load_err(extra: &str) -> String {
+    let mut files = shipped_files();
+    files.push(SourceFile { name: "rules/bad.shine".into(), text: extra.into() });
+    match RuleSet::load(files) {
+        Ok(_) => panic!("expected an error"),
+        Err(e) => e.render_plain(),
+    }
+}
+
+#[test]
+fn errors_point_at_the_offending_text() {
+    let e = load_err("guard g §1 \"t\" when member.full\n");
+    assert!(e.starts_with("rules/bad.shine:1:21: unknown name `member`"), "{e}");
+    let e = load_err("exclude y §1 \"中文\" when member.lfe");
+    assert!(e.contains("rules/bad.shine:1:31: `member` has no field `lfe`"), "{e}");
+    assert!(e.contains("did you mean `life`?"), "{e}");
+    let e = load_err("exclude y §1 \"t\" when member.full >= 2");
+    assert!(e.contains("cannot compare `member.full` (bool) with `2` (int)"), "{e}");
+    let e = load_err("exclude y §1 \"t\" when member.meeting == presnt");
+    assert!(e.contains("`presnt` is not a variant of the enum `attendance`"), "{e}");
+    assert!(e.contains("did you mean `present`?"), "{e}");
+    let e = load_err("exclude x8 §1 \"t\" when true");
+    assert!(e.contains("there are two `exclude` rules named `x8`"), "{e}");
+}
+
+#[test]
+fn a_quota_must_be_a_whole_number() {
+    let files: Vec<SourceFile> = shipped_files()
+        .into_iter()
+        .map(|mut f| {
+            f.text = f.text.replace("max(1, floor(branch.member_count * 15%))", "branch.member_count * 15%");
+            f
+        })
+        .collect();
+    let e = RuleSet::load(files).expect_err("dec quota").render_plain();
+    assert!(e.contains("expected a whole number (int) but `branch.member_count * 15%` is dec"), "{e}");
+}
+
+#[test]
+fn errors_of_every_file_are_reported() {
+    let files = vec![
+        SourceFile { name: "a.shine".into(), text: "quota §1 \"t\" = \n".into() },
+        SourceFile { name: "b.shine".into(), text: "exclude §1 \"t\" when true\n".into() },
+    ];
+    let e = RuleSet::load(files).expect_err("two bad files");
+    assert_eq!(e.errors.len(), 2, "{}", e.render_plain());
+}
+
+#[test]
+fn a_field_the_engine_lacks_is_refused_at_its_declaration() {
+    let files: Vec<SourceFile> = shipped_files()
+        .into_iter()
+        .map(|mut f| {
+            f.text = f.text.replace("commented: bool,", "commented: bool, 籍贯: text, full2: int,").replace("presented: bool,", "presented: int,");
+            f
+        })
+        .collect();
+    let e = RuleSet::load(files).expect_err("host mismatch").render_plain();
+    assert!(e.contains("the engine has no field `籍贯` on `member`"), "{e}");
+    assert!(e.contains("the field `presented` is declared as int but the engine provides bool"), "{e}");
+}
+
+fn arb_member() -> impl Strategy<Value = MemberFacts> {
+    let status = prop_oneof!["present", "excused", "unexcused"];
+    let lives = proptest::collection::vec((0i64..460, status), 0..14);
+    let clause = prop_oneof!["x1", "x2", "x3", "x4", "x5", "x6", "x7", "x9"];
+    let findings = proptest::collection::vec((clause, 0i64..900, any::<bool>(), proptest::option::of(0i64..900)), 0..3);
+    let meeting = proptest::option::of(prop_oneof!["present", "excused", "unexcused"]);
+    (lives, findings, 0usize..3, any::<bool>(), proptest::option::of(0i64..200), meeting, any::<bool>(), any::<bool>()).prop_map(
+        |(lives, findings, deeds, mobile, report, meeting, presented, reason)| {
+            let base = d("2026-09-30");
+            let mut life: Vec<LifeRecord> = lives.into_iter().map(|(ago, s)| life_at(base, ago, &s)).collect();
+            life.sort_by_key(|l| l.date);
+            MemberFacts {
+                mobile,
+                last_report: report.map(|a| base - chrono::Duration::days(a)),
+                life,
+                findings: findings
+                    .into_iter()
+                    .map(|(c, ago, open, until)| Finding {
+                        clause: c,
+                        date: base - chrono::Duration::days(ago - 60),
+                        evidence: String::new(),
+                        open,
+                        until: until.map(|u| base + chrono::Duration::days(u - 450)),
+                    })
+                    .collect(),
+                deeds: (0..deeds).map(|_| Deed { kind: "带头学习提高".into(), text: String::new(), date: base }).collect(),
+                no_deed_reason: reason.then(|| "病假".to_string()),
+                meeting,
+                presented,
+                ..member()
+            }
+        },
+    )
+}
+
+fn life_at(base: NaiveDate, ago: i64, s: &str) -> LifeRecord {
+    LifeRecord { date: base - chrono::Duration::days(ago - 30), status: s.to_string(), note: String::new() }
+}
+
+proptest! {
+    #[test]
+    fn trace_and_compiled_agree_on_random_members(m in arb_member()) {
+        let r = shipped();
+        let w = world(vec![m.clone()]);
+        let p = r.prepare(w.scope());
+        let mask = p.exclusion_mask(&m);
+        let j = r.judge(w.scope(), 1, &m);
+        let mut traced = 0u64;
+        for dcs in &j.excluded {
+            let i = r.exclusions().iter().position(|x| x.name == dcs.rule.name).unwrap_or(63);
+            traced |= 1 << i;
+        }
+        prop_assert_eq!(mask, traced);
+        prop_assert_eq!(p.is_excluded(&m), mask != 0);
+        prop_assert_eq!(j.candidate.value, mask == 0);
+    }
+}

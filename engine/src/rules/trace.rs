@@ -2,8 +2,9 @@
 //! that decided it, as [`Witness`]es for explanations.
 //!
 //! It is the reference semantics; the compiled fast path must agree with it (a
-//! proptest checks this). It records the top-level sub-expressions only: inside an
-//! aggregate the per-element values are summed up by the aggregate's own witness.
+//! proptest checks this). Inside an aggregate it records only what is the same for every element (such as
+//! `meeting.date - 12 months`): the per-element values are summed up by the
+//! aggregate's own witness. A sub-expression is recorded once, with its first value.
 //! Like the fast path it never fails: a missing value is `none`, an operation on
 //! `none` is `none`, and a comparison with `none` is false.
 
@@ -77,7 +78,8 @@ impl<'a> Tracer<'a> {
     }
 
     fn witness(&mut self, e: &TExpr, v: &Value) {
-        if self.elem.is_some() {
+        // Inside an aggregate only what is the same for every element is recorded.
+        if e.elem {
             return;
         }
         let expr = e.span.text(self.src).to_string();
@@ -176,7 +178,7 @@ impl<'a> Tracer<'a> {
             }
             TKind::Is(a, some) => Value::Bool((self.eval(a) != Value::None) == *some),
             TKind::In(a, items) => Value::Bool(match self.eval(a) {
-                Value::Text(t) => items.iter().any(|i| *i == t),
+                Value::Text(t) => items.contains(&t),
                 _ => false,
             }),
             TKind::Call(f, args) => {
