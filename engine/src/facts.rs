@@ -10,12 +10,17 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+/// Short text held inline (no heap allocation up to 24 bytes): statuses, kinds,
+/// roles and clause names are read for every member of every tally, and keeping them
+/// next to their record keeps a million members' evaluation out of pointer chasing.
+pub type Text = compact_str::CompactString;
+
 /// One entry of a member's organizational-life history (三会一课 and the like).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LifeRecord {
     pub date: NaiveDate,
     /// An attendance status, e.g. `present`, `excused`, `unexcused`.
-    pub status: String,
+    pub status: Text,
     #[serde(default)]
     pub note: String,
 }
@@ -24,7 +29,7 @@ pub struct LifeRecord {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Finding {
     /// The name of the exclusion rule the finding is evidence for, e.g. `x3`.
-    pub clause: String,
+    pub clause: Text,
     pub date: NaiveDate,
     pub evidence: String,
     /// An investigation that is still open.
@@ -39,7 +44,7 @@ pub struct Finding {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Deed {
     /// One of the deed kinds declared in the rules (the five take-the-leads).
-    pub kind: String,
+    pub kind: Text,
     pub text: String,
     pub date: NaiveDate,
 }
@@ -50,9 +55,9 @@ pub struct MemberFacts {
     pub id: String,
     pub name: String,
     /// e.g. 教师, 学生, 离退休同志, 机关, 后勤.
-    pub identity: String,
+    pub identity: Text,
     /// e.g. `secretary`, `committee`, `leading_cadre`, `ordinary`.
-    pub role: String,
+    pub role: Text,
     /// A full member; `false` for a probationary member.
     pub full: bool,
     pub mobile: bool,
@@ -65,7 +70,7 @@ pub struct MemberFacts {
     /// A valid reason recorded for registering no deed this quarter.
     pub no_deed_reason: Option<String>,
     /// Attendance at the quarter's special meeting; `None` until recorded.
-    pub meeting: Option<String>,
+    pub meeting: Option<Text>,
     /// The member presented their deeds at the meeting.
     pub presented: bool,
     /// The secretary has commented on the member's deeds.

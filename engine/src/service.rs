@@ -561,7 +561,7 @@ impl Shine {
                     (b, m.id)
                 }
             };
-            record.status = check_enum(&rules, "life", "status", &record.status).map_err(row)?;
+            record.status = check_enum(&rules, "life", "status", &record.status).map_err(row)?.into();
             by_branch.entry(branch).or_default().push(Action::LifeRecorded { member, record });
         }
         let mut w = Writes::default();
@@ -721,8 +721,8 @@ impl Shine {
             .map(|m| MemberFacts {
                 id: m.id.clone(),
                 name: m.name.clone(),
-                identity: m.identity.clone(),
-                role: m.role.clone(),
+                identity: m.identity.as_str().into(),
+                role: m.role.as_str().into(),
                 full: m.full,
                 mobile: m.mobile,
                 last_report: m.last_report,
@@ -730,7 +730,7 @@ impl Shine {
                 findings: ctx.roster.findings.get(&m.id).cloned().unwrap_or_default(),
                 deeds: q.deeds.get(&m.id).cloned().unwrap_or_default(),
                 no_deed_reason: q.excuses.get(&m.id).cloned(),
-                meeting: q.attendance.get(&m.id).cloned(),
+                meeting: q.attendance.get(&m.id).map(|s| s.as_str().into()),
                 presented: q.presented.contains(&m.id),
                 commented: q.comments.contains_key(&m.id),
             })
@@ -839,7 +839,7 @@ impl Shine {
             let name = ctx.roster.member(&id).map(|m| m.name.clone()).unwrap_or_default();
             let action = match record {
                 Record::Deed { mut deed, .. } => {
-                    deed.kind = check_enum(&ctx.rules, "deed", "kind", &deed.kind)?;
+                    deed.kind = check_enum(&ctx.rules, "deed", "kind", &deed.kind)?.into();
                     if deed.text.trim().is_empty() {
                         return Err(invalid(format!("{name} 的闪光言行内容为空"), "用 `--text` 如实写明具体事迹"));
                     }

@@ -13,7 +13,7 @@ pub fn life(ctx: &Context, command: LifeCommand) -> Result<Output> {
     let actor = ctx.actor();
     match command {
         LifeCommand::Add { member, date, status, note } => {
-            let record = LifeRecord { date: parse_date(&date, "日期")?, status, note };
+            let record = LifeRecord { date: parse_date(&date, "日期")?, status: status.into(), note };
             shine.record_life(&actor, vec![(member.clone(), record.clone())])?;
             Ok(Output::new(format!("已记录 {member} {} 组织生活：{}", record.date, record.status), record))
         }
@@ -32,7 +32,7 @@ pub fn life(ctx: &Context, command: LifeCommand) -> Result<Output> {
                 };
                 let record = LifeRecord {
                     date: parse_date(date, "日期").wrap_err_with(|| format!("第 {line} 行"))?,
-                    status: status.to_owned(),
+                    status: status.into(),
                     note: rec.get(3).unwrap_or("").to_owned(),
                 };
                 records.push((member.to_owned(), record));
@@ -47,7 +47,7 @@ pub fn finding(ctx: &Context, command: FindingCommand) -> Result<Output> {
     let FindingCommand::Add { member, clause, date, evidence, open, until } = command;
     let shine = ctx.shine_with_current()?;
     let finding = Finding {
-        clause,
+        clause: clause.into(),
         date: parse_date(&date, "日期")?,
         evidence,
         open,

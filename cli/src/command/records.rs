@@ -18,7 +18,7 @@ pub fn deed(ctx: &Context, command: DeedCommand) -> Result<Output> {
                 Some(d) => parse_date(&d, "日期")?,
                 None => ctx.today(),
             };
-            Record::Deed { member, deed: Deed { kind, text, date } }
+            Record::Deed { member, deed: Deed { kind: kind.into(), text, date } }
         }
         DeedCommand::Excuse { member, reason } => Record::DeedExcuse { member, reason },
     };

@@ -100,7 +100,7 @@ pub fn run(ctx: &Context, dir: &Path, quarter: &str) -> Result<Output> {
                     "e" => &excused,
                     _ => &present,
                 };
-                records.push((m.id.clone(), LifeRecord { date: *d, status: status.clone(), note: String::new() }));
+                records.push((m.id.clone(), LifeRecord { date: *d, status: status.as_str().into(), note: String::new() }));
             }
         }
         shine.record_life(&secretary, records)?;
@@ -229,7 +229,7 @@ fn run_branch(
                             records.push(Record::Deed {
                                 member: m.id.clone(),
                                 deed: Deed {
-                                    kind: kinds.get((i + k) % kinds.len().max(1)).cloned().unwrap_or_default(),
+                                    kind: kinds.get((i + k) % kinds.len().max(1)).map(|k| k.as_str().into()).unwrap_or_default(),
                                     text: DEED_TEXT[rng.below(DEED_TEXT.len())].into(),
                                     date: start.checked_add_days(chrono::Days::new(rng.below(60) as u64 + 3)).unwrap_or(start),
                                 },

@@ -44,8 +44,8 @@ pub(crate) type ConstF = Box<dyn Fn(&Env) -> Val + Send + Sync>;
 pub(crate) static NO_MEMBER: MemberFacts = MemberFacts {
     id: String::new(),
     name: String::new(),
-    identity: String::new(),
-    role: String::new(),
+    identity: crate::facts::Text::const_new(""),
+    role: crate::facts::Text::const_new(""),
     full: false,
     mobile: false,
     last_report: None,

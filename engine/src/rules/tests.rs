@@ -467,7 +467,7 @@ fn arb_member() -> impl Strategy<Value = MemberFacts> {
                 findings: findings
                     .into_iter()
                     .map(|(c, ago, open, until)| Finding {
-                        clause: c,
+                        clause: c.into(),
                         date: base - chrono::Duration::days(ago - 60),
                         evidence: String::new(),
                         open,
@@ -476,7 +476,7 @@ fn arb_member() -> impl Strategy<Value = MemberFacts> {
                     .collect(),
                 deeds: (0..deeds).map(|_| Deed { kind: "带头学习提高".into(), text: String::new(), date: base }).collect(),
                 no_deed_reason: reason.then(|| "病假".to_string()),
-                meeting,
+                meeting: meeting.map(Into::into),
                 presented,
                 ..member()
             }
@@ -485,7 +485,7 @@ fn arb_member() -> impl Strategy<Value = MemberFacts> {
 }
 
 fn life_at(base: NaiveDate, ago: i64, s: &str) -> LifeRecord {
-    LifeRecord { date: base - chrono::Duration::days(ago - 30), status: s.to_string(), note: String::new() }
+    LifeRecord { date: base - chrono::Duration::days(ago - 30), status: s.into(), note: String::new() }
 }
 
 proptest! {
