@@ -98,17 +98,14 @@ fn quarter(dir: &Path, branches: usize) -> (Duration, usize) {
             .map(|(v, m)| Ballot { member: m.clone(), choices: vec![ids[3 + v % 19].clone(), ids[22 + v % 6].clone()] })
             .collect();
         shine.cast_ballots(&actor, Some(&branch), ballots).expect("ballots");
-        let mut guard = 0;
-        while shine.status(&branch, None).expect("status").next_step.is_some() && guard < 10 {
-            shine.advance(&actor, &branch).expect("tally and ledger");
-            if let Some(r) = shine.status(&branch, None).expect("status").round {
-                // A runoff: every voter backs the first tied candidate.
-                let pick = r.candidates[0].id.clone();
-                let ballots = voters.iter().map(|m| Ballot { member: m.clone(), choices: vec![pick.clone()] }).collect();
-                shine.cast_ballots(&actor, Some(&branch), ballots).expect("runoff ballots");
-            }
-            guard += 1;
+        let mut tally = shine.advance(&actor, &branch).expect("tally");
+        while let Some(runoff) = tally.selection.as_ref().and_then(|s| s.runoff.clone()) {
+            // A runoff: every voter backs the first tied candidate.
+            let ballots = voters.iter().map(|m| Ballot { member: m.clone(), choices: vec![runoff.tied[0].clone()] }).collect();
+            shine.cast_ballots(&actor, Some(&branch), ballots).expect("runoff ballots");
+            tally = shine.advance(&actor, &branch).expect("runoff tally");
         }
+        shine.advance(&actor, &branch).expect("ledger");
     }
     shine.store().flush().expect("flush");
     let elapsed = start.elapsed();

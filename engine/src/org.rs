@@ -126,7 +126,16 @@ pub struct Roster {
 impl Roster {
     pub fn fold(events: &[Event]) -> Roster {
         let mut roster = Roster::default();
-        for action in events.iter().flat_map(|e| &e.actions) {
+        for event in events {
+            roster.apply(event);
+        }
+        roster
+    }
+
+    /// Apply one more event of the branch's log.
+    pub fn apply(&mut self, event: &Event) {
+        let roster = self;
+        for action in &event.actions {
             match action {
                 Action::MembersImported { members, .. } => {
                     for member in members {
@@ -148,7 +157,6 @@ impl Roster {
                 _ => {}
             }
         }
-        roster
     }
 
     pub fn member(&self, id: &str) -> Option<&MemberRecord> {

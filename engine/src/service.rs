@@ -10,11 +10,12 @@ use crate::event::{Action, Actor};
 use crate::facts::{BranchFacts, Deed, Finding, LifeRecord, MeetingFacts, MemberFacts, QuarterFacts};
 use crate::org::{MemberRecord, OrgTree, Roster, Unit, UnitKind};
 use crate::quarter::{quarter_dates, QuarterState, Round};
-use crate::rules::{Decision, MemberJudgement, RuleKind, RuleSet, Scope, SourceFile};
+use crate::rules::{Decision, MemberJudgement, RuleKind, RuleSet, Scope, SourceFile, Standing};
 use crate::store::{to_bytes, Store, Writes};
 use crate::tally::{select, Contender, Selection};
 use crate::workflow::{Effect, Next, RecordKind, Step, Workflow};
 use chrono::NaiveDate;
+use rand::seq::SliceRandom;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
@@ -70,13 +71,18 @@ struct FoldCache {
     facts: Mutex<HashMap<String, (Arc<Roster>, Arc<QuarterState>, NaiveDate, Arc<FactSet>)>>,
 }
 
-trait Folded: Sized {
+/// A state folded from a log, one event at a time.
+trait Folded: Clone + Default {
     fn slot(cache: &FoldCache) -> &Mutex<HashMap<String, (usize, Arc<Self>)>>;
+    fn apply_event(&mut self, event: &crate::event::Event);
 }
 
 impl Folded for Roster {
     fn slot(cache: &FoldCache) -> &Mutex<HashMap<String, (usize, Arc<Self>)>> {
         &cache.rosters
+    }
+    fn apply_event(&mut self, event: &crate::event::Event) {
+        self.apply(event);
     }
 }
 
@@ -84,25 +90,32 @@ impl Folded for QuarterState {
     fn slot(cache: &FoldCache) -> &Mutex<HashMap<String, (usize, Arc<Self>)>> {
         &cache.quarters
     }
-}
-
-impl FoldCache {
-    fn get<T: Folded>(&self, scope: &str, events: &[crate::event::Event], fold: fn(&[crate::event::Event]) -> T) -> Arc<T> {
-        let mut map = T::slot(self).lock().unwrap_or_else(|e| e.into_inner());
-        if let Some((n, folded)) = map.get(scope) {
-            if *n == events.len() {
-                return folded.clone();
-            }
+    fn apply_event(&mut self, event: &crate::event::Event) {
+        for action in &event.actions {
+            self.apply(action);
         }
-        let folded = Arc::new(fold(events));
-        map.insert(scope.to_owned(), (events.len(), folded.clone()));
-        folded
     }
 }
 
-impl std::fmt::Debug for Shine {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Shine").finish_non_exhaustive()
+impl FoldCache {
+    /// The state folded from `events`: the cached one when the log has not grown,
+    /// else the cached one with the new events applied (in place when nobody else
+    /// holds it, as is the case between two commands).
+    fn get<T: Folded>(&self, scope: &str, events: &[crate::event::Event]) -> Arc<T> {
+        let mut map = T::slot(self).lock().unwrap_or_else(|e| e.into_inner());
+        let (n, mut state) = map.remove(scope).unwrap_or_default();
+        if n > events.len() {
+            state = Arc::default();
+        }
+        let from = if n > events.len() { 0 } else { n };
+        if from < events.len() {
+            let s = Arc::make_mut(&mut state);
+            for event in &events[from..] {
+                s.apply_event(event);
+            }
+        }
+        map.insert(scope.to_owned(), (events.len(), state.clone()));
+        state
     }
 }
 
@@ -121,11 +134,30 @@ pub struct FactSet {
     pub branch: BranchFacts,
     pub meeting: MeetingFacts,
     pub quarter: QuarterFacts,
+    /// The quota and each member's standing (in roster order), computed once.
+    standings: std::sync::OnceLock<(i64, Vec<Standing>)>,
 }
 
 impl FactSet {
     pub fn scope(&self) -> Scope<'_> {
         Scope { branch: &self.branch, meeting: &self.meeting, quarter: &self.quarter }
+    }
+
+    /// The quota and every member's standing under `rules`: exclusions by the fast
+    /// path, the rest without witnesses.
+    fn standings(&self, rules: &RuleSet) -> &(i64, Vec<Standing>) {
+        self.standings.get_or_init(|| {
+            let scope = self.scope();
+            let quota = rules.quota(scope).value;
+            let prepared = rules.prepare(scope);
+            let list = self.branch.members.iter().map(|m| rules.standing(scope, quota, m, prepared.is_excluded(m))).collect();
+            (quota, list)
+        })
+    }
+
+    fn standing_of(&self, rules: &RuleSet, member: &str) -> Option<Standing> {
+        let i = self.branch.members.iter().position(|m| m.id == member)?;
+        self.standings(rules).1.get(i).copied()
     }
 }
 
@@ -452,7 +484,7 @@ impl Shine {
     pub fn roster(&self, branch: &str) -> Result<Arc<Roster>> {
         let scope = branch_scope(branch);
         let events = self.store.events(&scope)?;
-        Ok(self.folds.get(&scope, &events, Roster::fold))
+        Ok(self.folds.get(&scope, &events))
     }
 
     /// Import members into a branch. Identities and roles must be variants of the
@@ -576,9 +608,8 @@ impl Shine {
     pub fn voters(&self, branch: &str, today: NaiveDate) -> Result<Vec<String>> {
         let ctx = self.ctx(branch, None)?;
         let facts = self.facts(&ctx, today);
-        let scope = facts.scope();
-        let quota = ctx.rules.quota(scope).value;
-        Ok(facts.branch.members.iter().filter(|m| ctx.rules.judge(scope, quota, m).voter.value).map(|m| m.id.clone()).collect())
+        let (_, standings) = facts.standings(&ctx.rules);
+        Ok(facts.branch.members.iter().zip(standings).filter(|(_, s)| s.voter).map(|(m, _)| m.id.clone()).collect())
     }
 
     /// Record a conduct finding; its clause must name an exclusion rule in force.
@@ -608,13 +639,10 @@ impl Shine {
 
     /// The quarters a branch has opened, oldest first.
     pub fn quarters(&self, branch: &str) -> Result<Vec<String>> {
-        let prefix = format!("quarter/{branch}/");
-        Ok(self
-            .store
-            .scopes(&prefix)?
-            .into_iter()
-            .map(|s| s[prefix.len()..].to_owned())
-            .collect())
+        // `q/<branch>/<quarter>` is written with the event that opens the quarter.
+        let mut quarters: Vec<String> = self.store.values(&format!("q/{branch}/"))?;
+        quarters.sort();
+        Ok(quarters)
     }
 
     /// Open a quarter for a branch under the current rules and workflow.
@@ -651,6 +679,7 @@ impl Shine {
         self.store.stage_raw(&mut w, format!("r/{}", rules.hash()).into_bytes(), to_bytes(&defs.rules));
         self.store.stage_raw(&mut w, format!("w/{workflow_hash}").into_bytes(), to_bytes(&defs.workflow));
         self.store.stage_raw(&mut w, b"m/rules-in-force".to_vec(), to_bytes(&rules.hash()));
+        self.store.stage_raw(&mut w, format!("q/{branch}/{quarter}").into_bytes(), to_bytes(&quarter));
         let scope = quarter_scope(branch, &quarter);
         self.check_role(&checked.workflow, None, &actor.role)?;
         let start_state = checked.workflow.start.clone();
@@ -692,7 +721,7 @@ impl Shine {
                 help: format!("已开启的季度：{}", self.quarters(branch)?.join("、")),
             });
         }
-        let q = self.folds.get(&scope, &events, QuarterState::fold);
+        let q: Arc<QuarterState> = self.folds.get(&scope, &events);
         let rules = self.rules_by_hash(&q.rules)?;
         let workflow = self.workflow_by_hash(&q.workflow)?;
         Ok(Ctx { unit, roster: self.roster(branch)?, q, scope, rules, workflow })
@@ -755,6 +784,7 @@ impl Shine {
                 start: q.start.unwrap_or(today),
                 end: q.end.unwrap_or(today),
             },
+            standings: std::sync::OnceLock::new(),
         }
     }
 
@@ -937,8 +967,6 @@ impl Shine {
             return Err(not_now("本轮已录入纸质选票的计票结果，不能再投电子票", "同一轮只能采用一种投票方式"));
         }
         let facts = self.facts(&ctx, today(actor));
-        let scope = facts.scope();
-        let quota = ctx.rules.quota(scope).value;
         let names = names_of(&ctx.roster);
         let name = |id: &String| names.get(id).cloned().unwrap_or_else(|| id.clone());
         let mut voted = round.voted.clone();
@@ -946,13 +974,13 @@ impl Shine {
         let prefix = format!("b/{}/{}/{}/", ctx.unit.id, ctx.q.quarter, round.round);
         let n = ballots.len();
         let mut has_voted = Vec::new();
+        let mut box_: Vec<Vec<String>> = Vec::with_capacity(n);
         for ballot in ballots {
             let id = resolve_in(&ctx.roster, &ballot.member)?;
-            let facts_of = facts.branch.members.iter().find(|m| m.id == id).ok_or_else(|| invalid("党员不在名单中", ""))?;
-            let voter = ctx.rules.judge(scope, quota, facts_of).voter;
-            if !voter.value {
+            if !facts.standing_of(&ctx.rules, &id).is_some_and(|s| s.voter) {
+                let voter = ctx.rules.rule("voter").cloned().unwrap_or_else(|| ctx.rules.tie_rule().clone());
                 return Err(not_now(
-                    format!("{} 没有表决权，不能投票（{} {}）", name(&id), voter.rule.clause, voter.rule.text),
+                    format!("{} 没有表决权，不能投票（{} {}）", name(&id), voter.clause, voter.text),
                     format!("`shine explain {id}` 可查看依据"),
                 ));
             }
@@ -980,9 +1008,13 @@ impl Shine {
                 ));
             }
             chosen.sort();
-            self.store.stage_raw(&mut w, Store::ballot_key(&prefix), to_bytes(&chosen));
+            box_.push(chosen);
             has_voted.push(Action::Voted { member: id, round: round.round });
         }
+        // The ballots of one command go into the box together, shuffled, under one
+        // random key: their order says nothing about the order of the voters.
+        box_.shuffle(&mut rand::thread_rng());
+        self.store.stage_raw(&mut w, Store::ballot_key(&prefix), to_bytes(&box_));
         self.store.stage(&mut w, &ctx.scope, actor, Some(ctx.rules.hash()), has_voted)?;
         self.store.commit(w)?;
         Ok(n)
@@ -997,9 +1029,7 @@ impl Shine {
             return Err(not_now(format!("本轮已有 {} 张电子选票", round.voted.len()), "同一轮只能采用一种投票方式"));
         }
         let facts = self.facts(&ctx, today(actor));
-        let scope = facts.scope();
-        let quota = ctx.rules.quota(scope).value;
-        let voters = facts.branch.members.iter().filter(|m| ctx.rules.judge(scope, quota, m).voter.value).count() as i64;
+        let voters = facts.standings(&ctx.rules).1.iter().filter(|s| s.voter).count() as i64;
         let mut problems = Vec::new();
         if ballots < 0 || ballots > voters {
             problems.push(format!("选票数 {ballots} 超出有表决权的到会党员数 {voters}"));
@@ -1038,7 +1068,7 @@ impl Shine {
         }
         let prefix = format!("b/{}/{}/{}/", ctx.unit.id, ctx.q.quarter, round.round);
         let mut counts = HashMap::new();
-        for ballot in self.store.values::<Vec<String>>(&prefix)? {
+        for ballot in self.store.values::<Vec<Vec<String>>>(&prefix)?.into_iter().flatten() {
             for c in ballot {
                 *counts.entry(c).or_insert(0) += 1;
             }
@@ -1103,14 +1133,15 @@ impl Shine {
         // Entering a state that takes ballots opens the first round: its seats are the
         // quota and its candidates those the rules allow, fixed now for the ballot.
         if ctx.q.rounds.is_empty() && wf.accepts(&to, RecordKind::Ballot) {
-            let quota = ctx.rules.quota(scope).value;
-            let prepared = ctx.rules.prepare(scope);
+            let (quota, standings) = facts.standings(&ctx.rules);
+            let quota = *quota;
             let candidates = facts
                 .branch
                 .members
                 .iter()
-                .filter(|m| !prepared.is_excluded(m) && ctx.rules.judge(scope, quota, m).candidate.value)
-                .map(|m| m.id.clone())
+                .zip(standings)
+                .filter(|(_, s)| !s.excluded && s.candidate)
+                .map(|(m, _)| m.id.clone())
                 .collect();
             actions.push(Action::RoundOpened { round: 1, seats: quota, candidates, seated: Vec::new() });
         }
@@ -1132,26 +1163,23 @@ impl Shine {
     fn tally_round(&self, ctx: &Ctx, facts: &FactSet, round: &Round) -> Result<Selection> {
         let scope = facts.scope();
         let votes = self.count_votes(ctx, round)?;
-        let quota = ctx.rules.quota(scope).value;
+        let (quota, standings) = facts.standings(&ctx.rules);
+        let quota = *quota;
         let mut capped_seated = 0;
         let mut contenders = Vec::new();
-        for m in &facts.branch.members {
+        for (m, s) in facts.branch.members.iter().zip(standings) {
             let on_ballot = round.candidates.contains(&m.id);
             let seated_before = round.seated_before.contains(&m.id);
-            if !on_ballot && !seated_before {
-                continue;
-            }
-            let j = ctx.rules.judge(scope, quota, m);
             if seated_before {
-                capped_seated += i64::from(j.capped.value);
-                continue;
+                capped_seated += i64::from(s.capped);
+            } else if on_ballot {
+                contenders.push(Contender {
+                    member: m.id.clone(),
+                    votes: votes.get(&m.id).copied().unwrap_or(0),
+                    preferred: s.preferred,
+                    capped: s.capped,
+                });
             }
-            contenders.push(Contender {
-                member: m.id.clone(),
-                votes: votes.get(&m.id).copied().unwrap_or(0),
-                preferred: j.preferred.value,
-                capped: j.capped.value,
-            });
         }
         let cap_room = ctx.rules.cap(scope, quota).map(|c| c.value - capped_seated);
         Ok(select(contenders, round.seats, cap_room, ctx.rules.tie_policy()))

@@ -6,8 +6,9 @@
 //!   event that creates the member).
 //! - `r/<hash>` and `w/<hash>`: rule sets and workflows by content hash, so a quarter
 //!   keeps running under the definitions it was opened with.
-//! - `b/<branch>/<quarter>/<round>/<random>`: a ballot's content — no voter, no time,
-//!   no sequence number; its key is random so the tree's order says nothing either.
+//! - `b/<branch>/<quarter>/<round>/<random>`: ballots' contents (the ballots cast by
+//!   one command, shuffled) — no voter, no time, no sequence number; the key is random
+//!   so the tree's order says nothing either.
 //!   Who has voted is a `Voted` action in the quarter's log, which holds no ballot key
 //!   and no choice.
 //!
@@ -85,7 +86,7 @@ impl Store {
         let mut wait = std::time::Duration::from_millis(10);
         let deadline = std::time::Instant::now() + std::time::Duration::from_millis(1500);
         loop {
-            match sled::Config::new().path(path).open() {
+            match sled::Config::new().path(path).mode(sled::Mode::HighThroughput).open() {
                 Ok(db) => return Ok(Store { db, durable: true, logs: Arc::default() }),
                 Err(sled::Error::Io(e)) if is_lock_error(&e) => {
                     if std::time::Instant::now() >= deadline {

@@ -300,11 +300,14 @@ fn ballot_secrecy_raw_store_does_not_link_voter_to_ballot() {
     for (key, value) in &ballots {
         let random = key.strip_prefix("b/b1/2026Q4/1/").unwrap_or_else(|| panic!("ballot key {key}"));
         assert!(random.len() >= 32 && random.chars().all(|c| c.is_ascii_hexdigit()), "ballot key not random: {key}");
-        let chosen: Vec<String> = serde_json::from_str(value).unwrap_or_else(|e| panic!("ballot value {value}: {e}"));
+        // One `ballot cast` puts one ballot in the box: a list holding one list of choices.
+        let cast: Vec<Vec<String>> = serde_json::from_str(value).unwrap_or_else(|e| panic!("ballot value {value}: {e}"));
+        assert_eq!(cast.len(), 1, "{value}");
+        let chosen = &cast[0];
         assert_eq!(chosen.len(), 1, "{value}");
         let i = (0..voters.len()).find(|&i| choice(i) == chosen[0]).expect("a chosen candidate");
         // The content is the choice and nothing else: not the voter, not a time.
-        assert_eq!(value.trim(), serde_json::to_string(&chosen).expect("json"), "ballot holds more than the choice");
+        assert_eq!(value.trim(), serde_json::to_string(&cast).expect("json"), "ballot holds more than the choice");
         assert!(!value.contains(&voters[i]), "ballot names its voter: {value}");
         assert!(!value.contains("2026") && !value.contains(':'), "ballot carries a time: {value}");
         order.push(i);

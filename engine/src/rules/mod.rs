@@ -19,6 +19,8 @@ mod host;
 mod ops;
 mod parse;
 mod trace;
+mod standing;
+pub use standing::Standing;
 #[cfg(test)]
 mod tests;
 

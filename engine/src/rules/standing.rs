@@ -1,0 +1,34 @@
+//! A member's standing for the ballot without the explanations of the exclusions:
+//! what the workflow needs many times per command (who may vote, who is on the
+//! ballot, the lean and the cap), evaluated without tracing the nine exclusions.
+
+use super::{RuleKind, RuleSet, Scope};
+use crate::facts::MemberFacts;
+
+/// The member-level decisions other than the exclusions, as plain answers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Standing {
+    pub excluded: bool,
+    pub voter: bool,
+    pub candidate: bool,
+    pub preferred: bool,
+    pub capped: bool,
+}
+
+impl RuleSet {
+    /// The member's standing; `excluded` is taken from the fast path
+    /// ([`super::Prepared::is_excluded`]) of the same scope.
+    pub fn standing(&self, scope: Scope, quota: i64, member: &MemberFacts, excluded: bool) -> Standing {
+        let one = |kind: RuleKind| match self.first(kind) {
+            Some(r) => self.trace_bool(r, scope, Some(member), excluded, quota).value,
+            None => false,
+        };
+        Standing {
+            excluded,
+            voter: one(RuleKind::Voter),
+            candidate: one(RuleKind::Candidate),
+            preferred: one(RuleKind::Prefer),
+            capped: one(RuleKind::Cap),
+        }
+    }
+}
