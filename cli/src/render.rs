@@ -66,9 +66,26 @@ pub fn witnesses(ws: &[Witness], indent: &str) -> String {
     ws.iter().map(|w| format!("{indent}{} = {}\n", w.expr, w.value)).collect()
 }
 
+/// A decision's value as a Chinese reader expects it.
+pub trait Verdict {
+    fn verdict(&self) -> String;
+}
+
+impl Verdict for bool {
+    fn verdict(&self) -> String {
+        if *self { "成立" } else { "不成立" }.to_owned()
+    }
+}
+
+impl Verdict for i64 {
+    fn verdict(&self) -> String {
+        self.to_string()
+    }
+}
+
 /// A decision with the values that made it.
-pub fn decision<T: std::fmt::Display>(d: &Decision<T>, indent: &str) -> String {
-    format!("{indent}{}\n{indent}  结果：{}\n{}", rule_line(&d.rule), d.value, witnesses(&d.witnesses, &format!("{indent}    ")))
+pub fn decision<T: Verdict>(d: &Decision<T>, indent: &str) -> String {
+    format!("{indent}{}\n{indent}  结果：{}\n{}", rule_line(&d.rule), d.value.verdict(), witnesses(&d.witnesses, &format!("{indent}    ")))
 }
 
 pub fn yes_no(b: bool) -> &'static str {

@@ -203,9 +203,38 @@ struct Builder<'r, 'f> {
     errors: Vec<RuleError>,
 }
 
+/// The pair's span without the white space and comments pest lets trail after its
+/// last token, so that a rule's source and a witness read exactly as written.
 fn span(p: &Pair<Rule>) -> Span {
     let s = p.as_span();
-    Span::new(s.start(), s.end())
+    Span::new(s.start(), s.start() + without_trailing_trivia(s.as_str()).len())
+}
+
+fn without_trailing_trivia(mut text: &str) -> &str {
+    loop {
+        let trimmed = text.trim_end_matches(|c: char| c.is_whitespace() || c == '\u{3000}' || c == '\u{FEFF}');
+        let line_start = trimmed.rfind('\n').map(|i| i + 1).unwrap_or(0);
+        let cut = comment_start(&trimmed[line_start..]).map(|i| line_start + i);
+        match cut {
+            Some(at) => text = &trimmed[..at],
+            None => return trimmed,
+        }
+    }
+}
+
+/// Where a `//` comment starts in a line, outside string literals.
+fn comment_start(line: &str) -> Option<usize> {
+    let mut in_string = false;
+    let mut prev = '\0';
+    for (i, c) in line.char_indices() {
+        match c {
+            '"' => in_string = !in_string,
+            '/' if !in_string && prev == '/' => return Some(i - 1),
+            _ => {}
+        }
+        prev = c;
+    }
+    None
 }
 
 fn ident(p: Pair<Rule>) -> Ident {
