@@ -241,6 +241,7 @@ pub struct NextStep {
     pub id: String,
     pub title: String,
     pub clause: String,
+    /// The titles of the roles that may take the step.
     pub roles: Vec<String>,
     pub accepts: Vec<RecordKind>,
     pub guards: Vec<Decision<bool>>,
@@ -1197,7 +1198,7 @@ impl Shine {
             id: s.id.clone(),
             title: s.title.clone(),
             clause: s.clause.clone(),
-            roles: s.roles.clone(),
+            roles: s.roles.iter().map(|r| wf.role(r).map(|x| x.title.clone()).unwrap_or_else(|| r.clone())).collect(),
             accepts: s.accepts.clone(),
             guards: s.guards.iter().filter_map(|g| guard_decision(&ctx.rules, g, scope)).collect(),
         });

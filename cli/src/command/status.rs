@@ -21,12 +21,13 @@ pub fn run(ctx: &Context, branch: &str, quarter: Option<&str>) -> Result<Output>
     ));
     if let Some(r) = &s.round {
         h.push_str(&format!(
-            "第 {} 轮投票：名额 {}，候选人 {} 人，已收选票 {} 张{}\n",
+            "第 {} 轮投票：名额 {}，已收选票 {} 张{}\n候选人 {} 人：{}\n",
             r.round,
             r.seats,
-            r.candidates.len(),
             r.ballots,
-            if r.paper { "（纸质）" } else { "" }
+            if r.paper { "（纸质）" } else { "" },
+            r.candidates.len(),
+            r.candidates.iter().map(|c| c.name.as_str()).collect::<Vec<_>>().join("、")
         ));
     }
     if !s.stars.is_empty() {
