@@ -62,8 +62,14 @@ pub fn rule_line(rule: &RuleInfo) -> String {
     format!("{} {}（规则 `{}`，{}）", rule.clause, rule.text, rule.name, rule.location)
 }
 
+/// One witness a line, the expression's line breaks and indentation folded.
 pub fn witnesses(ws: &[Witness], indent: &str) -> String {
-    ws.iter().map(|w| format!("{indent}{} = {}\n", w.expr, w.value)).collect()
+    ws.iter().map(|w| format!("{indent}{} = {}\n", squeeze(&w.expr), w.value)).collect()
+}
+
+/// Text on one line, runs of white space folded to one space.
+pub fn squeeze(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// A decision's value as a Chinese reader expects it.

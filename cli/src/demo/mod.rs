@@ -9,7 +9,7 @@ mod university;
 
 use crate::command::explain::outcome;
 use crate::context::Context;
-use crate::render::{rule_line, short_hash, table, Output};
+use crate::render::{rule_line, short_hash, squeeze, table, Output};
 use miette::{miette, IntoDiagnostic, Result};
 use shine_engine::event::Actor;
 use shine_engine::facts::{Deed, Finding, LifeRecord};
@@ -413,9 +413,4 @@ fn telling(expr: &str, value: &str) -> bool {
     let aggregate = ["any(", "all(", "count(", "streak("].iter().any(|a| expr.starts_with(a)) && expr.ends_with(')');
     let comparison = ["==", ">=", "<=", " > ", " < ", "!=", " and ", " or "].iter().any(|c| expr.contains(c));
     value != "false" && (aggregate || !comparison)
-}
-
-/// The expression on one line, runs of white space folded.
-fn squeeze(expr: &str) -> String {
-    expr.split_whitespace().collect::<Vec<_>>().join(" ")
 }

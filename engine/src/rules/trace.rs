@@ -50,6 +50,21 @@ enum Elem<'a> {
     Deed(&'a Deed),
 }
 
+/// At most this many elements are named under an aggregate.
+const DECIDING_SHOWN: usize = 8;
+
+impl Elem<'_> {
+    /// The element as an administrator recognises it.
+    fn describe(&self) -> String {
+        match self {
+            Elem::Member(m) => format!("{}（{}）", m.name, m.id),
+            Elem::Life(l) => format!("{} {}", l.date, l.status),
+            Elem::Finding(f) => format!("{} {}：{}", f.date, f.clause, f.evidence),
+            Elem::Deed(d) => format!("{} {}：{}", d.date, d.kind, d.text),
+        }
+    }
+}
+
 pub(crate) struct Tracer<'a> {
     pub scope: Scope<'a>,
     pub member: Option<&'a MemberFacts>,
@@ -192,6 +207,9 @@ impl<'a> Tracer<'a> {
                 let (mut run, mut best) = (0i64, 0i64);
                 let mut any = false;
                 let mut all = true;
+                // The elements that decided the aggregate, to name them in the explanation:
+                // those that failed an `all`, those that satisfied the others.
+                let mut deciding: Vec<String> = Vec::new();
                 for it in items {
                     self.elem = Some(it);
                     let f = filter.as_ref().map(|f| self.eval(f).truthy()).unwrap_or(true);
@@ -208,8 +226,18 @@ impl<'a> Tracer<'a> {
                         run = 0;
                         all = false;
                     }
+                    if p != (*kind == AggKind::All) && deciding.len() < DECIDING_SHOWN {
+                        deciding.push(it.describe());
+                    }
                 }
                 self.elem = outer;
+                if !deciding.is_empty() && !e.elem {
+                    let which = if *kind == AggKind::All { "中不满足条件的" } else { "中满足条件的" };
+                    let expr = format!("{} {which}", e.span.text(self.src));
+                    if !self.witnesses.iter().any(|w| w.expr == expr) {
+                        self.witnesses.push(Witness { expr, value: deciding.join("；") });
+                    }
+                }
                 match kind {
                     AggKind::Count => Value::Num(count),
                     AggKind::Streak => Value::Num(best),
