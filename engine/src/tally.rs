@@ -35,6 +35,8 @@ pub enum Outcome {
     CapReached,
     /// Ranked below the last seat.
     BelowLine,
+    /// As many votes as a member seated, ranked below by the lean (`prefer`).
+    BehindOnLean,
     /// Received no vote.
     NoVotes,
 }
@@ -144,6 +146,13 @@ pub fn select(mut contenders: Vec<Contender>, seats: i64, cap_room: Option<i64>,
         }
         start = end;
     }
+    // Name the lean where it decided: same votes as someone seated, ranked below.
+    let seated_votes: Vec<i64> = ranking.iter().filter(|r| matches!(r.outcome, Outcome::Seated | Outcome::SeatedOnTie)).map(|r| r.votes).collect();
+    for r in ranking.iter_mut().filter(|r| r.outcome == Outcome::BelowLine && !r.preferred) {
+        if seated_votes.contains(&r.votes) {
+            r.outcome = Outcome::BehindOnLean;
+        }
+    }
     Selection {
         seats,
         cap_room,
@@ -166,6 +175,7 @@ mod tests {
         let s = select(vec![c("干部", 5, false), c("普通", 5, true)], 1, Some(1), TiePolicy::Runoff);
         assert_eq!(s.seated, vec!["普通"]);
         assert_eq!(s.runoff, None);
+        assert_eq!(s.ranking[1].outcome, Outcome::BehindOnLean);
     }
 
     #[test]

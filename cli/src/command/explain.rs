@@ -75,6 +75,7 @@ pub fn outcome(o: Outcome) -> &'static str {
         Outcome::DroppedOnTie => "末位并列，按规则均不当选",
         Outcome::CapReached => "领导干部和支委名额已满",
         Outcome::BelowLine => "得票排名在名额之外",
+        Outcome::BehindOnLean => "与当选者得票相同，按倾斜规则排后",
         Outcome::NoVotes => "未得票",
     }
 }

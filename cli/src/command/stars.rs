@@ -2,7 +2,7 @@
 
 use crate::command::explain::outcome;
 use crate::context::Context;
-use crate::render::{rule_line, short_hash, table, Output};
+use crate::render::{rule_line, short_hash, table, yes_no, Output};
 use miette::Result;
 
 pub fn run(ctx: &Context, branch: &str, quarter: Option<&str>) -> Result<Output> {
@@ -30,9 +30,16 @@ pub fn run(ctx: &Context, branch: &str, quarter: Option<&str>) -> Result<Output>
             h.push_str(&format!("第 {} 轮：投票中（名额 {}）\n", r.round, r.seats));
             continue;
         };
-        let mut t = table(&["名次", "候选人", "得票", "结果"]);
+        let mut t = table(&["名次", "候选人", "得票", "倾斜优先", "计入上限", "结果"]);
         for x in &s.ranking {
-            t.add_row(vec![x.place.to_string(), name(&x.member), x.votes.to_string(), outcome(x.outcome).to_owned()]);
+            t.add_row(vec![
+                x.place.to_string(),
+                name(&x.member),
+                x.votes.to_string(),
+                yes_no(x.preferred).to_owned(),
+                yes_no(x.capped).to_owned(),
+                outcome(x.outcome).to_owned(),
+            ]);
         }
         let how = if r.totals.is_some() { "纸质选票" } else { "电子选票" };
         h.push_str(&format!("第 {} 轮（{how}，名额 {}）：\n{t}\n", r.round, r.seats));

@@ -9,7 +9,7 @@ mod university;
 
 use crate::command::explain::outcome;
 use crate::context::Context;
-use crate::render::{rule_line, short_hash, squeeze, table, Output};
+use crate::render::{rule_line, short_hash, squeeze, table, yes_no, Output};
 use miette::{miette, IntoDiagnostic, Result};
 use shine_engine::event::Actor;
 use shine_engine::facts::{Deed, Finding, LifeRecord};
@@ -367,7 +367,7 @@ fn render(shine: &Shine, ledgers: &[Ledger], quarter: &str, dir: &Path, elapsed:
             h.push_str("不能评选：\n");
             for (m, ds) in &l.excluded {
                 for d in ds {
-                    let why: Vec<_> = d.witnesses.iter().filter(|w| telling(&w.expr, &w.value)).take(3).map(|w| format!("{} = {}", squeeze(&w.expr), w.value)).collect();
+                    let why = reasons(&d.witnesses);
                     h.push_str(&format!("  {} — {}\n      {}\n", m.name, rule_line(&d.rule), why.join("；")));
                 }
             }
@@ -378,9 +378,16 @@ fn render(shine: &Shine, ledgers: &[Ledger], quarter: &str, dir: &Path, elapsed:
             let how = if r.totals.is_some() { "纸质选票，监票人计票" } else { "无记名电子选票" };
             let cap = sel.cap_room.map(|c| format!("，领导干部和支委至多 {c} 人")).unwrap_or_default();
             h.push_str(&format!("第 {} 轮（{how}，名额 {}{cap}）：\n", r.round, r.seats));
-            let mut t = table(&["名次", "候选人", "得票", "结果"]);
+            let mut t = table(&["名次", "候选人", "得票", "倾斜优先", "计入上限", "结果"]);
             for x in sel.ranking.iter().filter(|x| x.votes > 0).take(r.seats as usize + 3) {
-                t.add_row(vec![x.place.to_string(), name(&x.member), x.votes.to_string(), outcome(x.outcome).to_owned()]);
+                t.add_row(vec![
+                    x.place.to_string(),
+                    name(&x.member),
+                    x.votes.to_string(),
+                    yes_no(x.preferred).to_owned(),
+                    yes_no(x.capped).to_owned(),
+                    outcome(x.outcome).to_owned(),
+                ]);
             }
             h.push_str(&format!("{t}\n"));
         }
@@ -406,6 +413,20 @@ fn render(shine: &Shine, ledgers: &[Ledger], quarter: &str, dir: &Path, elapsed:
         dir.display()
     ));
     Ok(h)
+}
+
+/// What to show of a fired rule: the records that made it fire, else the values.
+fn reasons(ws: &[shine_engine::rules::Witness]) -> Vec<String> {
+    let mut records: Vec<String> = Vec::new();
+    for w in ws.iter().filter(|w| w.expr.ends_with("中满足条件的")) {
+        if !records.contains(&w.value) {
+            records.push(w.value.clone());
+        }
+    }
+    if !records.is_empty() {
+        return records;
+    }
+    ws.iter().filter(|w| telling(&w.expr, &w.value)).take(3).map(|w| format!("{} = {}", squeeze(&w.expr), w.value)).collect()
 }
 
 /// A witness worth a line in the demo: a value, not a comparison already implied.
