@@ -185,7 +185,7 @@ pub enum LifeCommand {
 
 #[derive(Debug, Subcommand)]
 pub enum FindingCommand {
-    /// 记录一条不能评选情形的事实
+    /// 记录一条不能评选情形的事实；同一条款、同一日期再记一次即为更正（如调查结束：不加 --open 重记）
     Add {
         #[arg(long)]
         member: String,

@@ -31,15 +31,23 @@ impl std::fmt::Display for Origin {
 
 pub struct Context {
     pub global: Global,
+    /// When the command acts: `--now`, else the clock; checked once here.
+    now: chrono::DateTime<chrono::FixedOffset>,
 }
 
 impl Context {
-    pub fn new(global: Global) -> Context {
-        Context { global }
+    pub fn new(global: Global) -> Result<Context> {
+        let now = match global.now.as_deref() {
+            None => chrono::Local::now().fixed_offset(),
+            Some(text) => parse_now(text).ok_or_else(|| {
+                miette!(help = "写作 2026-12-10T10:00:00+08:00，或只写日期 2026-12-10", "`--now {text}` 不是有效的时间")
+            })?,
+        };
+        Ok(Context { global, now })
     }
 
     pub fn actor(&self) -> Actor {
-        let at = self.global.now.clone().unwrap_or_else(|| chrono::Local::now().to_rfc3339());
+        let at = self.now.to_rfc3339();
         let who = self
             .global
             .by
@@ -50,8 +58,7 @@ impl Context {
     }
 
     pub fn today(&self) -> chrono::NaiveDate {
-        let at = self.actor().at;
-        at.get(..10).and_then(|d| d.parse().ok()).unwrap_or_else(|| chrono::Local::now().date_naive())
+        self.now.date_naive()
     }
 
     /// The rule files: `--rules`, else `./rules` if present, else the embedded defaults.
@@ -97,6 +104,16 @@ impl Context {
             Err(_) => Ok(Shine::new(store)),
         }
     }
+}
+
+/// An RFC 3339 time, or a date (taken at midnight, China Standard Time).
+fn parse_now(text: &str) -> Option<chrono::DateTime<chrono::FixedOffset>> {
+    if let Ok(t) = chrono::DateTime::parse_from_rfc3339(text.trim()) {
+        return Some(t);
+    }
+    let date = chrono::NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").ok()?;
+    let cst = chrono::FixedOffset::east_opt(8 * 3600)?;
+    date.and_hms_opt(0, 0, 0)?.and_local_timezone(cst).single()
 }
 
 /// Embedded definitions as source files.

@@ -22,8 +22,8 @@ fn main() -> ExitCode {
         Err(e) => e.exit(),
     };
     let json = cli.global.json;
-    let ctx = context::Context::new(cli.global);
-    match command::run(&ctx, cli.command) {
+    let result = context::Context::new(cli.global).and_then(|ctx| command::run(&ctx, cli.command));
+    match result {
         Ok(output) => {
             render::output(&output, json);
             ExitCode::SUCCESS

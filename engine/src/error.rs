@@ -33,7 +33,7 @@ pub enum ShineError {
     NotNow { what: String, help: String },
 
     /// `advance` was refused by guards; each failed guard comes with the values that decided it.
-    #[error("不能进入下一环节「{step}」：{} 项条件未满足", .failed.len())]
+    #[error("不能完成「{step}」：{} 项条件未满足", .failed.len())]
     #[diagnostic(help("满足以下条件后再运行 `shine advance`"))]
     Blocked { step: String, failed: Vec<Decision<bool>> },
 }

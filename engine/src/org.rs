@@ -147,12 +147,21 @@ impl Roster {
                 }
                 Action::LifeRecorded { member, record } => {
                     let list = roster.life.entry(member.clone()).or_default();
-                    // Keep the history sorted by date: rules count runs in date order.
-                    let at = list.partition_point(|r| r.date <= record.date);
-                    list.insert(at, record.clone());
+                    // One record per member and date: a later one corrects the earlier.
+                    // The history stays sorted by date: rules count runs in date order.
+                    match list.binary_search_by(|r| r.date.cmp(&record.date)) {
+                        Ok(at) => list[at] = record.clone(),
+                        Err(at) => list.insert(at, record.clone()),
+                    }
                 }
                 Action::FindingRecorded { member, finding } => {
-                    roster.findings.entry(member.clone()).or_default().push(finding.clone());
+                    // A finding under the same clause and date replaces the earlier one:
+                    // that is how an investigation is closed or a period corrected.
+                    let list = roster.findings.entry(member.clone()).or_default();
+                    match list.iter_mut().find(|f| f.clause == finding.clause && f.date == finding.date) {
+                        Some(f) => *f = finding.clone(),
+                        None => list.push(finding.clone()),
+                    }
                 }
                 _ => {}
             }

@@ -578,7 +578,9 @@ impl Shine {
         }
     }
 
-    /// Record organizational-life attendance, all or none (one record or a whole import).
+    /// Record organizational-life attendance, all or none (one record or a whole
+    /// import). A record the member already has is not recorded again, so importing
+    /// the same file twice changes nothing. Returns how many records were new.
     pub fn record_life(&self, actor: &Actor, records: Vec<(String, LifeRecord)>) -> Result<usize> {
         let rules = self.current_rules()?;
         let mut by_branch: BTreeMap<String, Vec<Action>> = BTreeMap::new();
@@ -595,14 +597,23 @@ impl Shine {
                 }
             };
             record.status = check_enum(&rules, "life", "status", &record.status).map_err(row)?.into();
-            by_branch.entry(branch).or_default().push(Action::LifeRecorded { member, record });
+            let known = self.roster(&branch)?.life.get(&member).is_some_and(|l| l.contains(&record));
+            let actions = by_branch.entry(branch).or_default();
+            let repeated = actions.iter().any(|a| matches!(a, Action::LifeRecorded { member: m, record: r } if *m == member && *r == record));
+            if !known && !repeated {
+                actions.push(Action::LifeRecorded { member, record });
+            }
         }
         let mut w = Writes::default();
-        for (branch, actions) in by_branch {
+        let mut new = 0;
+        for (branch, actions) in by_branch.into_iter().filter(|(_, a)| !a.is_empty()) {
+            new += actions.len();
             self.store.stage(&mut w, &branch_scope(&branch), actor, Some(rules.hash()), actions)?;
         }
-        self.store.commit(w)?;
-        Ok(n)
+        if new > 0 {
+            self.store.commit(w)?;
+        }
+        Ok(new)
     }
 
     /// The members who may vote in a branch's quarter now, as the voter rule decides.
@@ -626,6 +637,9 @@ impl Shine {
         }
         if finding.evidence.trim().is_empty() {
             return Err(invalid("违规情形必须附有依据", "用 `--evidence` 写明事实和材料来源"));
+        }
+        if self.roster(&branch)?.findings.get(&record.id).is_some_and(|f| f.contains(&finding)) {
+            return Ok(()); // recorded already: repeating the command changes nothing
         }
         let mut w = Writes::default();
         self.store.stage(&mut w, &branch_scope(&branch), actor, Some(rules.hash()), vec![Action::FindingRecorded {
@@ -663,7 +677,15 @@ impl Shine {
         }
         let existing = self.quarters(branch)?;
         if existing.contains(&quarter) {
-            return self.status(branch, Some(&quarter)); // repeating is safe
+            return self.status(branch, Some(&quarter), today(actor)); // repeating is safe
+        }
+        if let Some(last) = existing.iter().max() {
+            if last.as_str() > quarter.as_str() {
+                return Err(invalid(
+                    format!("「{}」已开启过更晚的 {last} 季度，不能再开启 {quarter} 季度", unit.name),
+                    "季度按时间顺序开启；要查看以往季度，在 `status`、`stars` 中用 `--quarter` 指定",
+                ));
+            }
         }
         for q in &existing {
             let ctx = self.ctx(branch, Some(q))?;
@@ -696,7 +718,7 @@ impl Shine {
             Action::Advanced { step: "open".into(), from: String::new(), to: start_state },
         ])?;
         self.store.commit(w)?;
-        self.status(branch, Some(&quarter))
+        self.status(branch, Some(&quarter), today(actor))
     }
 
     fn ctx(&self, branch: &str, quarter: Option<&str>) -> Result<Ctx> {
@@ -878,11 +900,12 @@ impl Shine {
                         if deed.date < start || deed.date > end {
                             return Err(invalid(
                                 format!("{name} 的事迹日期 {} 不在 {} 季度内（{start} 至 {end}）", deed.date, ctx.q.quarter),
-                                "登记本季度的闪光言行",
+                                "登记本季度的闪光言行；事迹日期用 `--date` 指定",
                             ));
                         }
                     }
-                    if ctx.q.deeds.get(&id).is_some_and(|d| d.contains(&deed)) {
+                    let in_batch = actions.iter().any(|a| matches!(a, Action::DeedRegistered { member, deed: d } if *member == id && *d == deed));
+                    if in_batch || ctx.q.deeds.get(&id).is_some_and(|d| d.contains(&deed)) {
                         continue; // the same deed twice is one deed
                     }
                     Action::DeedRegistered { member: id, deed }
@@ -905,7 +928,8 @@ impl Shine {
                             "先登记出席情况（`shine meeting attend`）",
                         ));
                     }
-                    if ctx.q.presented.contains(&id) {
+                    let in_batch = actions.iter().any(|a| matches!(a, Action::Presented { member } if *member == id));
+                    if in_batch || ctx.q.presented.contains(&id) {
                         continue;
                     }
                     Action::Presented { member: id }
@@ -979,7 +1003,7 @@ impl Shine {
         for ballot in ballots {
             let id = resolve_in(&ctx.roster, &ballot.member)?;
             if !facts.standing_of(&ctx.rules, &id).is_some_and(|s| s.voter) {
-                let voter = ctx.rules.rule("voter").cloned().unwrap_or_else(|| ctx.rules.tie_rule().clone());
+                let voter = ctx.rules.rules().iter().find(|r| r.kind == RuleKind::Voter).cloned().unwrap_or_else(|| ctx.rules.tie_rule().clone());
                 return Err(not_now(
                     format!("{} 没有表决权，不能投票（{} {}）", name(&id), voter.clause, voter.text),
                     format!("`shine explain {id}` 可查看依据"),
@@ -1032,7 +1056,9 @@ impl Shine {
         let facts = self.facts(&ctx, today(actor));
         let voters = facts.standings(&ctx.rules).1.iter().filter(|s| s.voter).count() as i64;
         let mut problems = Vec::new();
-        if ballots < 0 || ballots > voters {
+        if ballots < 0 {
+            problems.push(format!("选票数 {ballots} 不能为负数"));
+        } else if ballots > voters {
             problems.push(format!("选票数 {ballots} 超出有表决权的到会党员数 {voters}"));
         }
         let mut resolved = Vec::new();
@@ -1090,11 +1116,15 @@ impl Shine {
         self.check_role(&wf, Some(step), &actor.role)?;
         let facts = self.facts(&ctx, today(actor));
         let scope = facts.scope();
-        let guards: Vec<Decision<bool>> = step
-            .guards
-            .iter()
-            .filter_map(|g| guard_decision(&ctx.rules, g, scope))
-            .collect();
+        let mut guards: Vec<Decision<bool>> = Vec::new();
+        for g in &step.guards {
+            guards.push(guard_decision(&ctx.rules, g, scope).ok_or_else(|| {
+                invalid(
+                    format!("流程要求的条件 `{g}` 在本季度的规则集中不存在"),
+                    "在 rules/ 中补上该 guard 规则，再用 `shine rules adopt` 采用",
+                )
+            })?);
+        }
         let failed: Vec<_> = guards.iter().filter(|d| !d.value).cloned().collect();
         if !failed.is_empty() {
             return Err(ShineError::Blocked { step: step.title.clone(), failed });
@@ -1186,10 +1216,11 @@ impl Shine {
         Ok(select(contenders, round.seats, cap_room, ctx.rules.tie_policy()))
     }
 
-    pub fn status(&self, branch: &str, quarter: Option<&str>) -> Result<Status> {
+    /// Where the quarter stands, as of `today` (the meeting date once it is reported).
+    pub fn status(&self, branch: &str, quarter: Option<&str>, today: NaiveDate) -> Result<Status> {
         let ctx = self.ctx(branch, quarter)?;
         let wf = &ctx.workflow;
-        let facts = self.facts(&ctx, ctx.q.end.unwrap_or_default());
+        let facts = self.facts(&ctx, today);
         let scope = facts.scope();
         let state = wf.state(&ctx.q.state);
         let names = names_of(&ctx.roster);
@@ -1229,10 +1260,10 @@ impl Shine {
     }
 
     /// Why a member was or was not selected in their branch's latest (or given) quarter.
-    pub fn explain(&self, member: &str, quarter: Option<&str>) -> Result<Explanation> {
+    pub fn explain(&self, member: &str, quarter: Option<&str>, today: NaiveDate) -> Result<Explanation> {
         let (branch, record) = self.find_member(member)?;
         let ctx = self.ctx(&branch, quarter)?;
-        let facts = self.facts(&ctx, ctx.q.end.unwrap_or_default());
+        let facts = self.facts(&ctx, today);
         let scope = facts.scope();
         let quota = ctx.rules.quota(scope);
         let cap = ctx.rules.cap(scope, quota.value);
@@ -1267,9 +1298,9 @@ impl Shine {
     }
 
     /// The ledger (台帐) of a branch's quarter.
-    pub fn ledger(&self, branch: &str, quarter: Option<&str>) -> Result<Ledger> {
+    pub fn ledger(&self, branch: &str, quarter: Option<&str>, today: NaiveDate) -> Result<Ledger> {
         let ctx = self.ctx(branch, quarter)?;
-        let facts = self.facts(&ctx, ctx.q.end.unwrap_or_default());
+        let facts = self.facts(&ctx, today);
         let scope = facts.scope();
         let quota = ctx.rules.quota(scope);
         let names = names_of(&ctx.roster);
@@ -1304,7 +1335,9 @@ impl Shine {
         let ctx = self.ctx(branch, None)?;
         let new = checked.rules.clone();
         let old = ctx.rules.clone();
-        let facts = self.facts(&ctx, ctx.q.end.unwrap_or_default());
+        // The quarter keeps its workflow: the new rules must define every guard it names.
+        ctx.workflow.check_guards(&|name| guard_decision_exists(&new, name))?;
+        let facts = self.facts(&ctx, today(actor));
         let scope = facts.scope();
         let mut changes = Vec::new();
         let (qa, qb) = (old.quota(scope), new.quota(scope));

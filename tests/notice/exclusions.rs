@@ -264,3 +264,36 @@ fn records_made_by_member_name_count_for_that_member() {
     assert!(has(&s.exclusions("m01"), "x3"), "a finding recorded by name is the member's");
     assert!(has(&s.exclusions("m02"), "x8"), "life records made by name are the member's");
 }
+
+#[test]
+fn x8_importing_the_same_life_records_twice_counts_them_once() {
+    let s = Shine::new();
+    s.branch("b1", &members(1));
+    let rows = [("m01", "2026-09-10", "unexcused"), ("m01", "2026-10-10", "present")];
+    s.life(&rows);
+    s.life(&rows);
+    s.open_with_meeting("b1");
+    assert!(!has(&s.exclusions("m01"), "x8"), "one unexcused absence, imported twice, is still one");
+}
+
+#[test]
+fn x8_a_later_record_for_the_same_date_corrects_the_earlier() {
+    let s = Shine::new();
+    s.branch("b1", &members(1));
+    s.life(&[("m01", "2026-09-10", "unexcused"), ("m01", "2026-10-10", "unexcused")]);
+    // The October absence was in fact excused (出差): record it again for that date.
+    s.life(&[("m01", "2026-10-10", "excused")]);
+    s.open_with_meeting("b1");
+    assert!(!has(&s.exclusions("m01"), "x8"), "the corrected record breaks the run");
+}
+
+#[test]
+fn x3_closing_an_investigation_by_recording_the_finding_again() {
+    let s = Shine::new();
+    s.branch("b1", &members(1));
+    finding(&s, "m01", "x3", "2026-10-01", &["--open"]);
+    // The investigation ended without a penalty: the same finding, no longer open.
+    finding(&s, "m01", "x3", "2026-10-01", &[]);
+    s.open_with_meeting("b1");
+    assert!(!has(&s.exclusions("m01"), "x3"));
+}

@@ -102,7 +102,7 @@ fn lean_ordinary_member_ranks_above_cadre_at_equal_votes() {
     let done = s.advance("b1");
     assert_eq!(done["to"], "tallied", "{done}");
     assert_eq!(done["stars"], serde_json::json!(["m02"]));
-    assert_eq!(outcome(&s, "m01", 0), "below_line");
+    assert_eq!(outcome(&s, "m01", 0), "behind_on_lean", "same votes, ranked below by the lean");
     let e = s.explain("m02");
     assert_eq!(e["judgement"]["preferred"]["value"], true);
     assert_eq!(e["star"], true);

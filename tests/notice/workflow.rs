@@ -238,3 +238,12 @@ fn json_output_is_only_json_even_for_errors() {
     // A usage error: a missing argument.
     s.args(["members"]).fails_json();
 }
+
+#[test]
+fn an_earlier_quarter_cannot_be_opened_after_a_later_one() {
+    let s = Shine::new();
+    s.branch("b1", &members(2));
+    s.open("b1");
+    s.args(["quarter", "open", "--branch", "b1", "--quarter", "2026Q3"]).fails().stderr_contains("2026Q4");
+    assert_eq!(s.args(["quarter", "list", "--branch", "b1"]).json(), serde_json::json!(["2026Q4"]));
+}

@@ -15,7 +15,7 @@ pub fn run(ctx: &Context, branch: &str) -> Result<Output> {
         }
     }
     if let Some(s) = &done.selection {
-        let status = shine.status(branch, None)?;
+        let status = shine.status(branch, None, ctx.today())?;
         let names: std::collections::HashMap<_, _> = shine.roster(branch)?.members.iter().map(|m| (m.id.clone(), m.name.clone())).collect();
         let name = |id: &String| names.get(id).cloned().unwrap_or_else(|| id.clone());
         human.push_str(&format!("\n计票：名额 {}，", s.seats));

@@ -8,7 +8,7 @@ use shine_engine::tally::Outcome;
 
 pub fn run(ctx: &Context, member: &str, quarter: Option<&str>) -> Result<Output> {
     let shine = ctx.shine()?;
-    let e = shine.explain(member, quarter)?;
+    let e = shine.explain(member, quarter, ctx.today())?;
     let j = &e.judgement;
     let mut h = format!(
         "{}（{}，{}）— {} {} 季度，规则集 {}\n",

@@ -37,8 +37,10 @@ pub fn life(ctx: &Context, command: LifeCommand) -> Result<Output> {
                 };
                 records.push((member.to_owned(), record));
             }
+            let total = records.len();
             let n = shine.record_life(&actor, records)?;
-            Ok(Output::new(format!("已导入 {n} 条组织生活记录"), serde_json::json!({ "imported": n })))
+            let human = format!("文件中 {total} 条组织生活记录，新增 {n} 条（已有的记录不重复记入）");
+            Ok(Output::new(human, serde_json::json!({ "rows": total, "imported": n })))
         }
     }
 }

@@ -7,7 +7,7 @@ use miette::Result;
 
 pub fn run(ctx: &Context, branch: &str, quarter: Option<&str>) -> Result<Output> {
     let shine = ctx.shine()?;
-    let l = shine.ledger(branch, quarter)?;
+    let l = shine.ledger(branch, quarter, ctx.today())?;
     let name = |id: &String| l.names.get(id).cloned().unwrap_or_else(|| id.clone());
     let mut h = format!(
         "「{}」{} 季度 党员“闪光言行之星”评选台帐（规则集 {}）\n党员 {} 人，名额 {}（{}）\n",

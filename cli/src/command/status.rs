@@ -6,7 +6,7 @@ use miette::Result;
 
 pub fn run(ctx: &Context, branch: &str, quarter: Option<&str>) -> Result<Output> {
     let shine = ctx.shine()?;
-    let s = shine.status(branch, quarter)?;
+    let s = shine.status(branch, quarter, ctx.today())?;
     let mut h = format!(
         "「{}」{} 季度（规则集 {}）\n当前环节：{}{}\n",
         s.branch.name,

@@ -143,7 +143,7 @@ pub fn run(ctx: &Context, dir: &Path, quarter: &str) -> Result<Output> {
     let mut ledgers = Vec::new();
     for (branch, roster) in &rosters {
         run_branch(&shine, branch, roster, &quarter, start, &scenario)?;
-        ledgers.push(shine.ledger(branch, Some(&quarter))?);
+        ledgers.push(shine.ledger(branch, Some(&quarter), meeting)?);
     }
     shine.store().flush()?;
     let elapsed = started.elapsed();
@@ -214,7 +214,7 @@ fn run_branch(
     let mut rng = Lcg::new(branch.bytes().map(u64::from).sum());
     let is_present = |m: &MemberRecord| m.id != s.meeting_unexcused && !(m.mobile && m.last_report.is_some());
     for _ in 0..20 {
-        let status = shine.status(branch, Some(quarter))?;
+        let status = shine.status(branch, Some(quarter), s.meeting)?;
         let Some(step) = status.next_step else { return Ok(()) };
         let actor = secretary_actor(roster, at(s.meeting));
         for kind in &step.accepts {
@@ -291,7 +291,7 @@ fn vote(shine: &Shine, actor: &Actor, branch: &str, s: &Scenario, rng: &mut Lcg,
     if paper != (kind == RecordKind::BallotTotals) {
         return Ok(());
     }
-    let status = shine.status(branch, None)?;
+    let status = shine.status(branch, None, s.meeting)?;
     let Some(round) = status.round else { return Ok(()) };
     if round.ballots > 0 {
         return Ok(());
