@@ -7,6 +7,7 @@
 
 use crate::facts::{Deed, Finding, LifeRecord};
 use crate::org::{MemberRecord, Unit};
+use crate::rules::Decision;
 use crate::tally::Selection;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -94,6 +95,10 @@ pub enum Action {
         candidates: Vec<String>,
         /// Stars already seated before this round (non-empty for a runoff).
         seated: Vec<String>,
+        /// The exclusions that kept members off the ballot, as decided when the
+        /// ballot was fixed (round 1): the ledger shows these, whatever is recorded later.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        excluded: Vec<(String, Vec<Decision<bool>>)>,
     },
     /// The "has voted" record. It carries no ballot content and no ballot key.
     Voted {

@@ -17,6 +17,9 @@ pub struct Round {
     pub candidates: Vec<String>,
     /// Stars seated before this round.
     pub seated_before: Vec<String>,
+    /// The exclusions as decided when the ballot was fixed (round 1 only).
+    #[serde(default)]
+    pub excluded: Vec<(String, Vec<crate::rules::Decision<bool>>)>,
     pub voted: BTreeSet<String>,
     /// Paper ballots: how many ballots, and votes per candidate.
     pub totals: Option<(i64, Vec<(String, i64)>)>,
@@ -100,11 +103,12 @@ impl QuarterState {
             Action::Commented { member, text } => {
                 self.comments.insert(member.clone(), text.clone());
             }
-            Action::RoundOpened { round, seats, candidates, seated } => self.rounds.push(Round {
+            Action::RoundOpened { round, seats, candidates, seated, excluded } => self.rounds.push(Round {
                 round: *round,
                 seats: *seats,
                 candidates: candidates.clone(),
                 seated_before: seated.clone(),
+                excluded: excluded.clone(),
                 voted: BTreeSet::new(),
                 totals: None,
                 selection: None,

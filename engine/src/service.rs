@@ -1152,6 +1152,7 @@ impl Shine {
                         seats: r.seats,
                         candidates: r.tied.clone(),
                         seated: stars.clone(),
+                        excluded: Vec::new(),
                     });
                     runoff.clone()
                 } else {
@@ -1174,7 +1175,15 @@ impl Shine {
                 .filter(|(_, s)| !s.excluded && s.candidate)
                 .map(|(m, _)| m.id.clone())
                 .collect();
-            actions.push(Action::RoundOpened { round: 1, seats: quota, candidates, seated: Vec::new() });
+            let excluded = facts
+                .branch
+                .members
+                .iter()
+                .zip(standings)
+                .filter(|(_, s)| s.excluded)
+                .map(|(m, _)| (m.id.clone(), ctx.rules.judge(scope, quota, m).excluded))
+                .collect();
+            actions.push(Action::RoundOpened { round: 1, seats: quota, candidates, seated: Vec::new(), excluded });
         }
         actions.push(Action::Advanced { step: step.id.clone(), from: ctx.q.state.clone(), to: to.clone() });
         self.commit_quarter(&ctx, actor, actions)?;
@@ -1304,15 +1313,23 @@ impl Shine {
         let scope = facts.scope();
         let quota = ctx.rules.quota(scope);
         let names = names_of(&ctx.roster);
-        let excluded = facts
-            .branch
-            .members
-            .iter()
-            .filter_map(|m| {
-                let j = ctx.rules.judge(scope, quota.value, m);
-                (!j.excluded.is_empty()).then(|| (MemberRef { id: m.id.clone(), name: m.name.clone() }, j.excluded))
-            })
-            .collect();
+        // Once the ballot is fixed the ledger shows the exclusions decided then.
+        let excluded = match ctx.q.rounds.first() {
+            Some(first) => first
+                .excluded
+                .iter()
+                .map(|(id, ds)| (MemberRef { id: id.clone(), name: names.get(id).cloned().unwrap_or_default() }, ds.clone()))
+                .collect(),
+            None => facts
+                .branch
+                .members
+                .iter()
+                .filter_map(|m| {
+                    let j = ctx.rules.judge(scope, quota.value, m);
+                    (!j.excluded.is_empty()).then(|| (MemberRef { id: m.id.clone(), name: m.name.clone() }, j.excluded))
+                })
+                .collect(),
+        };
         Ok(Ledger {
             branch: ctx.unit.clone(),
             quarter: ctx.q.quarter.clone(),

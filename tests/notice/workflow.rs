@@ -247,3 +247,18 @@ fn an_earlier_quarter_cannot_be_opened_after_a_later_one() {
     s.args(["quarter", "open", "--branch", "b1", "--quarter", "2026Q3"]).fails().stderr_contains("2026Q4");
     assert_eq!(s.args(["quarter", "list", "--branch", "b1"]).json(), serde_json::json!(["2026Q4"]));
 }
+
+#[test]
+fn ledger_keeps_the_exclusions_decided_when_the_ballot_was_fixed() {
+    let s = Shine::new();
+    let roster = members(4);
+    s.branch("b1", &roster);
+    s.all_to_voting("b1", &roster);
+    s.vote("m01", &["m02"]);
+    s.advance("b1");
+    // A finding recorded afterwards, dated back into the quarter, does not rewrite the 台帐.
+    s.args(["finding", "add", "--member", "m02", "--clause", "x6", "--date", "2026-11-20", "--evidence", "补录"]).ok();
+    let ledger = s.args(["stars", "--branch", "b1"]).json();
+    assert_eq!(ledger["excluded"], serde_json::json!([]), "{ledger}");
+    assert_eq!(ledger["stars"][0]["id"], "m02");
+}
