@@ -253,6 +253,7 @@ fn ledger_keeps_the_exclusions_decided_when_the_ballot_was_fixed() {
     let s = Shine::new();
     let roster = members(4);
     s.branch("b1", &roster);
+    s.open("b1");
     s.all_to_voting("b1", &roster);
     s.vote("m01", &["m02"]);
     s.advance("b1");
