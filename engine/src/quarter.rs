@@ -55,7 +55,6 @@ pub struct QuarterState {
     pub rounds: Vec<Round>,
     pub stars: Vec<String>,
     pub reported_to: Option<String>,
-    pub rules_history: Vec<String>,
 }
 
 impl QuarterState {
@@ -77,7 +76,6 @@ impl QuarterState {
                 self.start = Some(*start);
                 self.end = Some(*end);
                 self.rules = rules.clone();
-                self.rules_history.push(rules.clone());
                 self.workflow = workflow.clone();
             }
             Action::DeedRegistered { member, deed } => {
@@ -136,7 +134,6 @@ impl QuarterState {
             }
             Action::RulesAdopted { to, .. } => {
                 self.rules = to.clone();
-                self.rules_history.push(to.clone());
             }
             Action::UnitAdded { .. }
             | Action::MembersImported { .. }

@@ -74,7 +74,9 @@ pub fn run(ctx: &Context, dir: &Path, quarter: &str) -> Result<Output> {
     // 2. Organizational-life history: monthly sessions over the year before the meeting.
     let statuses = rules.field_enum("life", "status").map(|e| e.variants.iter().map(|v| v.name.clone()).collect::<Vec<_>>());
     let statuses = statuses.unwrap_or_else(|| vec!["present".into(), "excused".into(), "unexcused".into()]);
-    let (present, excused, unexcused) = (statuses[0].clone(), statuses[1].clone(), statuses[2].clone());
+    // The sample data needs three attendance statuses: present, excused, unexcused.
+    let [present, excused, unexcused] = <[String; 3]>::try_from(statuses.into_iter().take(3).collect::<Vec<_>>())
+        .map_err(|_| miette!(help = "rules/facts.shine 的 `enum attendance` 应依次列出出席、请假、无故缺席", "演示需要三种出席情况"))?;
     let sessions: Vec<_> = (1..=12u32)
         .rev()
         .filter_map(|k| meeting.checked_sub_months(chrono::Months::new(k)))
