@@ -10,6 +10,11 @@ mod render;
 use clap::Parser;
 use std::process::ExitCode;
 
+// The engine folds logs and builds facts with many small allocations; mimalloc
+// serves them markedly faster than the system allocator (see the quarter benchmark).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = match args::Cli::try_parse() {
         Ok(cli) => cli,

@@ -16,6 +16,10 @@ use shine_engine::store::Store;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
+// The allocator the `shine` binary uses too.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const MEMBERS: usize = 30;
 
 fn definitions() -> Definitions {

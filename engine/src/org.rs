@@ -69,14 +69,21 @@ pub struct OrgTree {
 impl OrgTree {
     pub fn fold(events: &[Event]) -> OrgTree {
         let mut tree = OrgTree::default();
-        for action in events.iter().flat_map(|e| &e.actions) {
+        for event in events {
+            tree.apply(event);
+        }
+        tree
+    }
+
+    /// Apply one more event of the `org` log.
+    pub fn apply(&mut self, event: &Event) {
+        for action in &event.actions {
             if let Action::UnitAdded { unit } = action {
-                if tree.units.insert(unit.id.clone(), unit.clone()).is_none() {
-                    tree.order.push(unit.id.clone());
+                if self.units.insert(unit.id.clone(), unit.clone()).is_none() {
+                    self.order.push(unit.id.clone());
                 }
             }
         }
-        tree
     }
 
     pub fn root(&self) -> Option<&Unit> {

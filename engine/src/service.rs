@@ -55,8 +55,6 @@ pub struct Shine {
     current: Option<(Definitions, Checked)>,
     rule_cache: Mutex<HashMap<String, Arc<RuleSet>>>,
     workflow_cache: Mutex<HashMap<String, Arc<Workflow>>>,
-    /// The org tree with the number of `org` events it was folded from.
-    org_cache: Mutex<Option<(usize, Arc<OrgTree>)>>,
     folds: FoldCache,
 }
 
@@ -64,6 +62,7 @@ pub struct Shine {
 /// (The store's logs only ever grow, and only through this process.)
 #[derive(Default)]
 struct FoldCache {
+    orgs: Mutex<HashMap<String, (usize, Arc<OrgTree>)>>,
     rosters: Mutex<HashMap<String, (usize, Arc<Roster>)>>,
     quarters: Mutex<HashMap<String, (usize, Arc<QuarterState>)>>,
     /// Facts per quarter scope, with the roster and quarter they were built from.
@@ -75,6 +74,15 @@ struct FoldCache {
 trait Folded: Clone + Default {
     fn slot(cache: &FoldCache) -> &Mutex<HashMap<String, (usize, Arc<Self>)>>;
     fn apply_event(&mut self, event: &crate::event::Event);
+}
+
+impl Folded for OrgTree {
+    fn slot(cache: &FoldCache) -> &Mutex<HashMap<String, (usize, Arc<Self>)>> {
+        &cache.orgs
+    }
+    fn apply_event(&mut self, event: &crate::event::Event) {
+        self.apply(event);
+    }
 }
 
 impl Folded for Roster {
@@ -333,7 +341,6 @@ impl Shine {
             current: None,
             rule_cache: Mutex::new(HashMap::new()),
             workflow_cache: Mutex::new(HashMap::new()),
-            org_cache: Mutex::new(None),
             folds: FoldCache::default(),
         }
     }
@@ -406,15 +413,7 @@ impl Shine {
 
     pub fn org(&self) -> Result<Arc<OrgTree>> {
         let events = self.store.events("org")?;
-        let mut cache = self.org_cache.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some((n, tree)) = cache.as_ref() {
-            if *n == events.len() {
-                return Ok(tree.clone());
-            }
-        }
-        let tree = Arc::new(OrgTree::fold(&events));
-        *cache = Some((events.len(), tree.clone()));
-        Ok(tree)
+        Ok(self.folds.get("org", &events))
     }
 
     pub fn add_unit(&self, actor: &Actor, unit: Unit) -> Result<Unit> {
