@@ -482,7 +482,12 @@ pub fn exclusion<'a>(explanation: &'a Value, name: &str) -> &'a Value {
 pub fn witness(decision: &Value, expr: &str) -> String {
     decision["witnesses"]
         .as_array()
-        .and_then(|ws| ws.iter().find(|w| w["expr"].as_str().is_some_and(|e| e.trim().starts_with(expr))))
+        .and_then(|ws| {
+            // The value of an expression, not the list of elements behind an aggregate
+            // (`… 中满足条件的`), unless that list is asked for.
+            let lists = expr.ends_with("满足条件的");
+            ws.iter().find(|w| w["expr"].as_str().is_some_and(|e| e.trim().starts_with(expr) && (lists || !e.ends_with("满足条件的"))))
+        })
         .and_then(|w| w["value"].as_str())
         .unwrap_or_else(|| panic!("no witness `{expr}` in {decision}"))
         .to_owned()
