@@ -136,7 +136,7 @@ impl Roster {
                         }
                     }
                 }
-                Action::LifeRecorded { member, record } => {
+                Action::LifeRecorded { member, record, .. } => {
                     let list = roster.life.entry(member.clone()).or_default();
                     // Keep the history sorted by date: rules count runs in date order.
                     let at = list.partition_point(|r| r.date <= record.date);

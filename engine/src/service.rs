@@ -546,12 +546,12 @@ impl Shine {
     }
 
     /// Record organizational-life attendance, all or none (one record or a whole import).
-    pub fn record_life(&self, actor: &Actor, records: Vec<(String, LifeRecord)>) -> Result<usize> {
+    pub fn record_life(&self, actor: &Actor, records: Vec<(String, LifeRecord, String)>) -> Result<usize> {
         let rules = self.current_rules()?;
         let mut by_branch: BTreeMap<String, Vec<Action>> = BTreeMap::new();
         let n = records.len();
         let mut ids: HashMap<String, (String, String)> = HashMap::new();
-        for (i, (query, mut record)) in records.into_iter().enumerate() {
+        for (i, (query, mut record, note)) in records.into_iter().enumerate() {
             let row = |e: ShineError| if n > 1 { invalid(format!("第 {} 条：{e}", i + 1), "改正后重新导入；未记录任何一条") } else { e };
             let (branch, member) = match ids.get(&query) {
                 Some(found) => found.clone(),
@@ -562,7 +562,7 @@ impl Shine {
                 }
             };
             record.status = check_enum(&rules, "life", "status", &record.status).map_err(row)?.into();
-            by_branch.entry(branch).or_default().push(Action::LifeRecorded { member, record });
+            by_branch.entry(branch).or_default().push(Action::LifeRecorded { member, record, note });
         }
         let mut w = Writes::default();
         for (branch, actions) in by_branch {

@@ -633,44 +633,6 @@ enum AggF<E> {
     Num(NumF<E>),
 }
 
-/// A filter or predicate of an aggregate, evaluated inline in the aggregate's loop:
-/// no call per element beyond the field accessors.
-enum Cond<R> {
-    True,
-    One(Atom<R>),
-    Two(Atom<R>, Atom<R>),
-    Three(Atom<R>, Atom<R>, Atom<R>),
-    Many(Vec<Atom<R>>),
-}
-
-impl<R: Host> Cond<R> {
-    fn from_atoms(atoms: Vec<Atom<R>>) -> Cond<R> {
-        let mut it = atoms.into_iter();
-        match (it.next(), it.next(), it.next(), it.next()) {
-            (None, ..) => Cond::True,
-            (Some(a), None, ..) => Cond::One(a),
-            (Some(a), Some(b), None, _) => Cond::Two(a, b),
-            (Some(a), Some(b), Some(c), None) => Cond::Three(a, b, c),
-            (Some(a), Some(b), Some(c), Some(d)) => {
-                let mut v = vec![a, b, c, d];
-                v.extend(it);
-                Cond::Many(v)
-            }
-        }
-    }
-
-    #[inline(always)]
-    fn eval(&self, env: &Env, e: &R) -> bool {
-        match self {
-            Cond::True => true,
-            Cond::One(a) => a.eval(env, e),
-            Cond::Two(a, b) => a.eval(env, e) && b.eval(env, e),
-            Cond::Three(a, b, c) => a.eval(env, e) && b.eval(env, e) && c.eval(env, e),
-            Cond::Many(v) => v.iter().all(|a| a.eval(env, e)),
-        }
-    }
-}
-
 /// The key under which an aggregate is shared: its file and its parts as written.
 fn agg_key(file: usize, text: &str, e: &TExpr) -> Option<String> {
     let TKind::Agg { kind: AggKind::Count | AggKind::Streak, list, filter, pred, .. } = &e.kind else { return None };
@@ -690,29 +652,111 @@ fn collect_aggs(file: usize, text: &str, e: &TExpr, out: &mut Vec<String>) {
     }
 }
 
+/// An aggregate's filter or predicate in the shape its loop tests inline: the
+/// comparisons of one date field with scope constants fused into an inclusive range
+/// (resolved once per call, not per element), one text field compared with a
+/// literal, and whatever else as atoms. The semantics are the atoms' conjunction.
+struct Shape<R> {
+    date: Option<(u8, Vec<(DateBound, u8)>)>,
+    text: Option<(u8, ops::TextLit, bool)>,
+    rest: Vec<Atom<R>>,
+}
+
+#[derive(Clone, Copy)]
+enum DateBound {
+    Slot(usize),
+    Lit(NaiveDate),
+}
+
+/// A shape's date range for one call: `None` when no element can pass (a bound is
+/// missing or the range is empty).
+#[derive(Clone, Copy)]
+struct Range {
+    lo: NaiveDate,
+    hi: NaiveDate,
+}
+
+impl<R: Host> Shape<R> {
+    fn new(atoms: Vec<Atom<R>>) -> Shape<R> {
+        let mut shape = Shape { date: None, text: None, rest: Vec::new() };
+        for a in atoms {
+            match a {
+                Atom::DateSlot { field, mask, slot } if range_mask(mask) => shape.add_bound(field, DateBound::Slot(slot), mask, a),
+                Atom::DateLit { field, mask, d } if range_mask(mask) => shape.add_bound(field, DateBound::Lit(d), mask, a),
+                Atom::Text { field, s, eq } if shape.text.is_none() => shape.text = Some((field, s, eq)),
+                a => shape.rest.push(a),
+            }
+        }
+        shape
+    }
+
+    fn add_bound(&mut self, field: u8, b: DateBound, mask: u8, atom: Atom<R>) {
+        match &mut self.date {
+            None => self.date = Some((field, vec![(b, mask)])),
+            Some((f, bounds)) if *f == field => bounds.push((b, mask)),
+            Some(_) => self.rest.push(atom),
+        }
+    }
+
+    /// The date range for the scope at hand; `None` when nothing can pass.
+    #[inline(always)]
+    fn range(&self, env: &Env) -> Option<Range> {
+        let mut r = Range { lo: NaiveDate::MIN, hi: NaiveDate::MAX };
+        let Some((_, bounds)) = &self.date else { return Some(r) };
+        for (b, mask) in bounds {
+            let c = match b {
+                DateBound::Lit(d) => *d,
+                DateBound::Slot(i) => match env.consts.get(*i) {
+                    Some(Val::Date(Some(c))) => *c,
+                    _ => return None,
+                },
+            };
+            // Bit 0: below, bit 1: equal, bit 2: above (see `ops::op_mask`).
+            if mask & 0b001 == 0 {
+                let lo = if mask & 0b010 != 0 { c } else { c.succ_opt()? };
+                r.lo = r.lo.max(lo);
+            }
+            if mask & 0b100 == 0 {
+                let hi = if mask & 0b010 != 0 { c } else { c.pred_opt()? };
+                r.hi = r.hi.min(hi);
+            }
+        }
+        (r.lo <= r.hi).then_some(r)
+    }
+
+    #[inline(always)]
+    fn pass(&self, r: Range, env: &Env, e: &R) -> bool {
+        if let Some((field, _)) = &self.date {
+            match e.date_at(*field) {
+                Some(d) if r.lo <= d && d <= r.hi => {}
+                _ => return false,
+            }
+        }
+        if let Some((field, s, eq)) = &self.text {
+            if !e.text_at(*field).is_some_and(|v| s.eq(v) == *eq) {
+                return false;
+            }
+        }
+        self.rest.is_empty() || self.rest.iter().all(|a| a.eval(env, e))
+    }
+}
+
+/// `<`, `<=`, `==`, `>=`, `>`: the comparisons a range expresses.
+fn range_mask(mask: u8) -> bool {
+    matches!(mask, 0b001 | 0b011 | 0b010 | 0b110 | 0b100)
+}
+
 /// `count` or `streak`, computing both in one pass and remembering them in
 /// `env.memo[slot]` (bit 63: known; bits 32–62: count; bits 0–31: streak).
 fn memoized<E: Host, R: Host>(kind: AggKind, get: ListGet<R>, f: Vec<Atom<R>>, p: Vec<Atom<R>>, slot: usize) -> AggF<E> {
-    let (f, p) = (Cond::from_atoms(f), Cond::from_atoms(p));
+    let (f, p) = (Shape::new(f), Shape::new(p));
     let streak = kind == AggKind::Streak;
     AggF::Num(Box::new(move |env, _| {
         let cell = env.memo.get(slot);
         let packed = match cell.map(|c| c.get()) {
             Some(v) if v >> 63 == 1 => v,
             _ => {
-                let (mut count, mut run, mut best) = (0u64, 0u64, 0u64);
-                for r in get.get(env) {
-                    if !f.eval(env, r) {
-                        continue;
-                    }
-                    if p.eval(env, r) {
-                        count += 1;
-                        run += 1;
-                        best = best.max(run);
-                    } else {
-                        run = 0;
-                    }
-                }
+                let (count, best) = count_streak(&f, &p, env, get.get(env));
                 let v = 1 << 63 | (count.min(0x7fff_ffff) << 32) | best.min(0xffff_ffff);
                 if let Some(c) = cell {
                     c.set(v);
@@ -724,40 +768,59 @@ fn memoized<E: Host, R: Host>(kind: AggKind, get: ListGet<R>, f: Vec<Atom<R>>, p
     }))
 }
 
+/// The elements passing `f`: how many also pass `p`, and the longest run of them.
+#[inline(always)]
+fn count_streak<R: Host>(f: &Shape<R>, p: &Shape<R>, env: &Env, list: &[R]) -> (u64, u64) {
+    let (Some(rf), Some(rp)) = (f.range(env), p.range(env)) else {
+        return (0, 0);
+    };
+    let (mut count, mut run, mut best) = (0u64, 0u64, 0u64);
+    for r in list {
+        if !f.pass(rf, env, r) {
+            continue;
+        }
+        if p.pass(rp, env, r) {
+            count += 1;
+            run += 1;
+            best = best.max(run);
+        } else {
+            run = 0;
+        }
+    }
+    (count, best)
+}
+
 fn aggregate<E: Host, R: Host>(kind: AggKind, get: ListGet<R>, f: Vec<Atom<R>>, p: Vec<Atom<R>>) -> AggF<E> {
     match kind {
         AggKind::Count | AggKind::Any => {
             // Both count the elements that pass the filter and the predicate.
             let mut both = f;
             both.extend(p);
-            let c = Cond::from_atoms(both);
+            let c = Shape::new(both);
             if kind == AggKind::Count {
-                AggF::Num(Box::new(move |env, _| Some(get.get(env).iter().filter(|r| c.eval(env, r)).count() as i64)))
+                AggF::Num(Box::new(move |env, _| {
+                    let Some(r) = c.range(env) else { return Some(0) };
+                    Some(get.get(env).iter().filter(|e| c.pass(r, env, e)).count() as i64)
+                }))
             } else {
-                AggF::Bool(Box::new(move |env, _| get.get(env).iter().any(|r| c.eval(env, r))))
+                AggF::Bool(Box::new(move |env, _| {
+                    let Some(r) = c.range(env) else { return false };
+                    get.get(env).iter().any(|e| c.pass(r, env, e))
+                }))
             }
         }
         AggKind::Streak => {
-            let (f, p) = (Cond::from_atoms(f), Cond::from_atoms(p));
-            AggF::Num(Box::new(move |env, _| {
-                let (mut run, mut best) = (0i64, 0i64);
-                for r in get.get(env) {
-                    if !f.eval(env, r) {
-                        continue;
-                    }
-                    if p.eval(env, r) {
-                        run += 1;
-                        best = best.max(run);
-                    } else {
-                        run = 0;
-                    }
-                }
-                Some(best)
-            }))
+            let (f, p) = (Shape::new(f), Shape::new(p));
+            AggF::Num(Box::new(move |env, _| Some(count_streak(&f, &p, env, get.get(env)).1 as i64)))
         }
         AggKind::All => {
-            let (f, p) = (Cond::from_atoms(f), Cond::from_atoms(p));
-            AggF::Bool(Box::new(move |env, _| get.get(env).iter().all(|r| !f.eval(env, r) || p.eval(env, r))))
+            let (f, p) = (Shape::new(f), Shape::new(p));
+            AggF::Bool(Box::new(move |env, _| {
+                let Some(rf) = f.range(env) else { return true };
+                // With no element able to pass `p`, every filtered element fails it.
+                let rp = p.range(env);
+                get.get(env).iter().all(|e| !f.pass(rf, env, e) || rp.is_some_and(|rp| p.pass(rp, env, e)))
+            }))
         }
     }
 }

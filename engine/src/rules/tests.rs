@@ -88,7 +88,7 @@ fn fired(rules: &RuleSet, m: &MemberFacts) -> Vec<String> {
 }
 
 fn life(date: &str, status: &str) -> LifeRecord {
-    LifeRecord { date: d(date), status: status.into(), note: String::new() }
+    LifeRecord { date: d(date), status: status.into() }
 }
 
 fn finding(clause: &str, date: &str) -> Finding {
@@ -485,7 +485,7 @@ fn arb_member() -> impl Strategy<Value = MemberFacts> {
 }
 
 fn life_at(base: NaiveDate, ago: i64, s: &str) -> LifeRecord {
-    LifeRecord { date: base - chrono::Duration::days(ago - 30), status: s.into(), note: String::new() }
+    LifeRecord { date: base - chrono::Duration::days(ago - 30), status: s.into() }
 }
 
 proptest! {
