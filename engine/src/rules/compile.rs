@@ -23,6 +23,8 @@ pub(crate) struct Env<'a> {
     /// Per-member memo of aggregates that several exclusions (or one, twice) share;
     /// empty when there is nothing to share. See [`Compiler::plan_memo`].
     pub memo: &'a [std::cell::Cell<u64>],
+    /// The date ranges of fused `any` groups, resolved by `prepare` (see [`AnyGroup`]).
+    pub ranges: &'a [Option<Range>],
     pub excluded: bool,
     pub quota: i64,
 }
@@ -39,6 +41,17 @@ pub(crate) type BoolF<E> = Box<dyn Fn(&Env, &E) -> bool + Send + Sync>;
 pub(crate) type NumF<E> = Box<dyn Fn(&Env, &E) -> Option<i64> + Send + Sync>;
 pub(crate) type DateF<E> = Box<dyn Fn(&Env, &E) -> Option<NaiveDate> + Send + Sync>;
 pub(crate) type ConstF = Box<dyn Fn(&Env) -> Val + Send + Sync>;
+pub(crate) type RangeF = Box<dyn Fn(&Env) -> Option<Range> + Send + Sync>;
+pub(crate) type MaskF = Box<dyn Fn(&Env) -> u64 + Send + Sync>;
+
+/// Several rules that are each one `any` over the same member list (x1–x7 are seven
+/// over the findings), decided in one pass over the list: `eval` answers the group's
+/// bits of the exclusion mask. Each rule's date range is resolved once per scope, in
+/// `prepare`, into `Env::ranges`, from `ranges` (the group's entries in order).
+pub(crate) struct AnyGroup {
+    pub eval: MaskF,
+    pub ranges: Vec<RangeF>,
+}
 
 /// The member used while computing hoisted values: they never read it.
 pub(crate) static NO_MEMBER: MemberFacts = MemberFacts {
@@ -101,11 +114,13 @@ pub(crate) struct Compiler {
     file: (usize, String),
     /// Keys of aggregates written more than once, in slot order.
     memo_keys: Vec<String>,
+    /// Date ranges of fused `any` groups handed out so far.
+    range_slots: usize,
 }
 
 impl Compiler {
     pub fn new() -> Compiler {
-        Compiler { hoisted: Vec::new(), hoisting: true, file: (0, String::new()), memo_keys: Vec::new() }
+        Compiler { hoisted: Vec::new(), hoisting: true, file: (0, String::new()), memo_keys: Vec::new(), range_slots: 0 }
     }
 
     pub fn set_file(&mut self, index: usize, text: &str) {
@@ -127,6 +142,70 @@ impl Compiler {
                 self.memo_keys.push(k.clone());
             }
         }
+    }
+
+    /// The member list a rule's condition is one `any` over, if it is (see [`AnyGroup`]).
+    pub fn any_list(e: &TExpr) -> Option<&str> {
+        match &e.kind {
+            TKind::Agg { kind: AggKind::Any, list, .. } => match &list.kind {
+                TKind::Field(Src::Root(_), HostRecord::Member, name) => match MemberFacts::field(name) {
+                    Some(Acc::Lives(_) | Acc::Findings(_) | Acc::Deeds(_)) => Some(name.as_str()),
+                    _ => None,
+                },
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    /// One pass deciding `rules` (mask bit, condition), each an `any` over `list`.
+    pub fn any_group(&mut self, list: &str, rules: &[(u32, &TExpr)]) -> Option<AnyGroup> {
+        match MemberFacts::field(list)? {
+            Acc::Lives(g) => Some(self.group_over::<LifeRecord>(g, rules)),
+            Acc::Findings(g) => Some(self.group_over::<Finding>(g, rules)),
+            Acc::Deeds(g) => Some(self.group_over::<Deed>(g, rules)),
+            _ => None,
+        }
+    }
+
+    fn group_over<R: Host>(&mut self, get: fn(&MemberFacts) -> &[R], rules: &[(u32, &TExpr)]) -> AnyGroup {
+        let mut shapes: Vec<(u64, Shape<R>)> = Vec::new();
+        for (bit, e) in rules {
+            let mut atoms = Vec::new();
+            if let TKind::Agg { filter, pred, .. } = &e.kind {
+                if let Some(f) = filter {
+                    atoms.extend(self.atoms::<R>(f));
+                }
+                if let Some(p) = pred {
+                    atoms.extend(self.atoms::<R>(p));
+                }
+            }
+            shapes.push((1u64 << bit, Shape::new(atoms)));
+        }
+        let ranges: Vec<RangeF> = shapes
+            .iter()
+            .map(|(_, s)| {
+                let bounds = s.date.as_ref().map(|(_, b)| b.clone()).unwrap_or_default();
+                Box::new(move |env: &Env| resolve(&bounds, env)) as RangeF
+            })
+            .collect();
+        let (base, n) = (self.range_slots, shapes.len());
+        self.range_slots += n;
+        let eval: MaskF = Box::new(move |env| {
+            let Some(ranges) = env.ranges.get(base..base + n) else { return 0 };
+            let mut mask = 0u64;
+            for e in get(env.member) {
+                for ((bit, shape), r) in shapes.iter().zip(ranges) {
+                    if let Some(r) = r {
+                        if mask & bit == 0 && shape.pass(*r, env, e) {
+                            mask |= bit;
+                        }
+                    }
+                }
+            }
+            mask
+        });
+        AnyGroup { eval, ranges }
     }
 
     fn memo_slot(&self, e: &TExpr) -> Option<usize> {
@@ -670,8 +749,8 @@ enum DateBound {
 
 /// A shape's date range for one call: `None` when no element can pass (a bound is
 /// missing or the range is empty).
-#[derive(Clone, Copy)]
-struct Range {
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Range {
     lo: NaiveDate,
     hi: NaiveDate,
 }
@@ -701,44 +780,54 @@ impl<R: Host> Shape<R> {
     /// The date range for the scope at hand; `None` when nothing can pass.
     #[inline(always)]
     fn range(&self, env: &Env) -> Option<Range> {
-        let mut r = Range { lo: NaiveDate::MIN, hi: NaiveDate::MAX };
-        let Some((_, bounds)) = &self.date else { return Some(r) };
-        for (b, mask) in bounds {
-            let c = match b {
-                DateBound::Lit(d) => *d,
-                DateBound::Slot(i) => match env.consts.get(*i) {
-                    Some(Val::Date(Some(c))) => *c,
-                    _ => return None,
-                },
-            };
-            // Bit 0: below, bit 1: equal, bit 2: above (see `ops::op_mask`).
-            if mask & 0b001 == 0 {
-                let lo = if mask & 0b010 != 0 { c } else { c.succ_opt()? };
-                r.lo = r.lo.max(lo);
-            }
-            if mask & 0b100 == 0 {
-                let hi = if mask & 0b010 != 0 { c } else { c.pred_opt()? };
-                r.hi = r.hi.min(hi);
-            }
+        match &self.date {
+            Some((_, bounds)) => resolve(bounds, env),
+            None => Some(Range { lo: NaiveDate::MIN, hi: NaiveDate::MAX }),
         }
-        (r.lo <= r.hi).then_some(r)
     }
 
+    /// Text first: it is what usually tells elements apart (`f.clause == "x1"`).
     #[inline(always)]
     fn pass(&self, r: Range, env: &Env, e: &R) -> bool {
+        if let Some((field, s, eq)) = &self.text {
+            if !e.text_at(*field).is_some_and(|v| s.eq(v) == *eq) {
+                return false;
+            }
+        }
         if let Some((field, _)) = &self.date {
             match e.date_at(*field) {
                 Some(d) if r.lo <= d && d <= r.hi => {}
                 _ => return false,
             }
         }
-        if let Some((field, s, eq)) = &self.text {
-            if !e.text_at(*field).is_some_and(|v| s.eq(v) == *eq) {
-                return false;
-            }
-        }
         self.rest.is_empty() || self.rest.iter().all(|a| a.eval(env, e))
     }
+}
+
+/// Date bounds (with their comparison masks) as one inclusive range for the scope at
+/// hand; `None` when no date can pass.
+#[inline(always)]
+fn resolve(bounds: &[(DateBound, u8)], env: &Env) -> Option<Range> {
+    let mut r = Range { lo: NaiveDate::MIN, hi: NaiveDate::MAX };
+    for (b, mask) in bounds {
+        let c = match b {
+            DateBound::Lit(d) => *d,
+            DateBound::Slot(i) => match env.consts.get(*i) {
+                Some(Val::Date(Some(c))) => *c,
+                _ => return None,
+            },
+        };
+        // Bit 0: below, bit 1: equal, bit 2: above (see `ops::op_mask`).
+        if mask & 0b001 == 0 {
+            let lo = if mask & 0b010 != 0 { c } else { c.succ_opt()? };
+            r.lo = r.lo.max(lo);
+        }
+        if mask & 0b100 == 0 {
+            let hi = if mask & 0b010 != 0 { c } else { c.pred_opt()? };
+            r.hi = r.hi.min(hi);
+        }
+    }
+    (r.lo <= r.hi).then_some(r)
 }
 
 /// `<`, `<=`, `==`, `>=`, `>`: the comparisons a range expresses.
