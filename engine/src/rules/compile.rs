@@ -857,18 +857,92 @@ fn memoized<E: Host, R: Host>(kind: AggKind, get: ListGet<R>, f: Vec<Atom<R>>, p
     }))
 }
 
+/// An element test the loop that uses it is compiled for (see [`with_test!`]).
+trait Test<R> {
+    fn test(&self, e: &R) -> bool;
+}
+
+/// A date field within a range.
+struct DateTest {
+    field: u8,
+    range: Range,
+}
+
+impl<R: Host> Test<R> for DateTest {
+    #[inline(always)]
+    fn test(&self, e: &R) -> bool {
+        matches!(e.date_at(self.field), Some(d) if self.range.lo <= d && d <= self.range.hi)
+    }
+}
+
+/// A text field equal (or not) to a literal.
+struct TextTest<'s> {
+    field: u8,
+    s: &'s ops::TextLit,
+    eq: bool,
+}
+
+impl<R: Host> Test<R> for TextTest<'_> {
+    #[inline(always)]
+    fn test(&self, e: &R) -> bool {
+        e.text_at(self.field).is_some_and(|v| self.s.eq(v) == self.eq)
+    }
+}
+
+/// Any other shape.
+struct ShapeTest<'s, 'e, R> {
+    shape: &'s Shape<R>,
+    range: Range,
+    env: &'s Env<'e>,
+}
+
+impl<R: Host> Test<R> for ShapeTest<'_, '_, R> {
+    #[inline(always)]
+    fn test(&self, e: &R) -> bool {
+        self.shape.pass(self.range, self.env, e)
+    }
+}
+
+/// Binds `$t` to the shape's element test as a value of its own type, so that the
+/// loop in `$body` is compiled for that shape: a date range alone and a text literal
+/// alone (x8's filter and predicate) make loops without any per-element dispatch.
+macro_rules! with_test {
+    ($shape:expr, $range:expr, $env:expr, |$t:ident| $body:expr) => {{
+        let (shape, range, env) = ($shape, $range, $env);
+        match (&shape.date, &shape.text, shape.rest.is_empty()) {
+            (Some((field, _)), None, true) => {
+                let $t = DateTest { field: *field, range };
+                $body
+            }
+            (None, Some((field, s, eq)), true) => {
+                let $t = TextTest { field: *field, s, eq: *eq };
+                $body
+            }
+            _ => {
+                let $t = ShapeTest { shape, range, env };
+                $body
+            }
+        }
+    }};
+}
+
 /// The elements passing `f`: how many also pass `p`, and the longest run of them.
 #[inline(always)]
 fn count_streak<R: Host>(f: &Shape<R>, p: &Shape<R>, env: &Env, list: &[R]) -> (u64, u64) {
     let (Some(rf), Some(rp)) = (f.range(env), p.range(env)) else {
         return (0, 0);
     };
+    with_test!(f, rf, env, |ft| with_test!(p, rp, env, |pt| count_streak_with(list, &ft, &pt)))
+}
+
+#[inline(always)]
+fn count_streak_with<R>(list: &[R], f: &impl Test<R>, p: &impl Test<R>) -> (u64, u64) {
     let (mut count, mut run, mut best) = (0u64, 0u64, 0u64);
     for r in list {
-        if !f.pass(rf, env, r) {
+        if !f.test(r) {
             continue;
         }
-        if p.pass(rp, env, r) {
+        if p.test(r) {
             count += 1;
             run += 1;
             best = best.max(run);
