@@ -960,7 +960,11 @@ fn aggregate<E: Host, R: Host>(kind: AggKind, get: ListGet<R>, f: Vec<Atom<R>>, 
             let mut both = f;
             both.extend(p);
             let c = Shape::new(both);
-            if kind == AggKind::Count {
+            let trivial = c.date.is_none() && c.text.is_none() && c.rest.is_empty();
+            if kind == AggKind::Count && trivial {
+                // `count(d in member.deeds)`: the list's length.
+                AggF::Num(Box::new(move |env, _| Some(get.get(env).len() as i64)))
+            } else if kind == AggKind::Count {
                 AggF::Num(Box::new(move |env, _| {
                     let Some(r) = c.range(env) else { return Some(0) };
                     Some(get.get(env).iter().filter(|e| c.pass(r, env, e)).count() as i64)
