@@ -790,7 +790,7 @@ impl<R: Host> Shape<R> {
     #[inline(always)]
     fn pass(&self, r: Range, env: &Env, e: &R) -> bool {
         if let Some((field, s, eq)) = &self.text {
-            if !e.text_at(*field).is_some_and(|v| s.eq(v) == *eq) {
+            if e.text_at(*field).is_none_or(|v| s.eq(v) != *eq) {
                 return false;
             }
         }
