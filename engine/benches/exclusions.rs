@@ -51,7 +51,7 @@ fn synthetic(rng: &mut StdRng, meeting: NaiveDate, i: usize) -> MemberFacts {
             7..=14 => "excused",
             _ => "present",
         };
-        life.push(LifeRecord { date: start + chrono::Duration::days(day), status: status.into(), note: String::new() });
+        life.push(LifeRecord { date: start + chrono::Duration::days(day), status: status.into() });
     }
     let clauses = ["x1", "x2", "x3", "x4", "x5", "x6", "x7"];
     let n_findings = if rng.gen_bool(0.3) { rng.gen_range(1..=2) } else { 0 };

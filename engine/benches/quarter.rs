@@ -72,7 +72,7 @@ fn quarter(dir: &Path, branches: usize) -> (Duration, usize) {
             .flat_map(|i| {
                 [d(2026, 9, 10), d(2026, 10, 10), d(2026, 11, 10), d(2026, 12, 1)].into_iter().enumerate().map(move |(k, date)| {
                     let status = if (i + k) % 17 == 0 { "unexcused" } else { "present" };
-                    (format!("b{b}-{i}"), LifeRecord { date, status: status.into(), note: String::new() })
+                    (format!("b{b}-{i}"), LifeRecord { date, status: status.into() }, String::new())
                 })
             })
             .collect();

@@ -47,6 +47,9 @@ pub enum Action {
     LifeRecorded {
         member: String,
         record: LifeRecord,
+        /// The secretary's free-text note; rules never read it.
+        #[serde(default, skip_serializing_if = "String::is_empty")]
+        note: String,
     },
     FindingRecorded {
         member: String,

@@ -16,13 +16,15 @@ use serde::{Deserialize, Serialize};
 pub type Text = compact_str::CompactString;
 
 /// One entry of a member's organizational-life history (三会一课 and the like).
+///
+/// Only what rules read: a member has a dozen of these a year and a tally reads every
+/// one, so the record stays 32 bytes. The secretary's free-text note is store data
+/// and travels beside the record in the event (`Action::LifeRecorded`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LifeRecord {
     pub date: NaiveDate,
     /// An attendance status, e.g. `present`, `excused`, `unexcused`.
     pub status: Text,
-    #[serde(default)]
-    pub note: String,
 }
 
 /// A conduct finding recorded by the branch against one exclusion clause.

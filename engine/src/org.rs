@@ -152,7 +152,7 @@ impl Roster {
                         }
                     }
                 }
-                Action::LifeRecorded { member, record } => {
+                Action::LifeRecorded { member, record, .. } => {
                     let list = roster.life.entry(member.clone()).or_default();
                     // One record per member and date: a later one corrects the earlier.
                     // The history stays sorted by date: rules count runs in date order.

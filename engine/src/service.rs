@@ -577,15 +577,16 @@ impl Shine {
         }
     }
 
-    /// Record organizational-life attendance, all or none (one record or a whole
-    /// import). A record the member already has is not recorded again, so importing
-    /// the same file twice changes nothing. Returns how many records were new.
-    pub fn record_life(&self, actor: &Actor, records: Vec<(String, LifeRecord)>) -> Result<usize> {
+    /// Record organizational-life attendance (member, record, note), all or none (one
+    /// record or a whole import). A record the member already has is not recorded
+    /// again, so importing the same file twice changes nothing; a record for a date
+    /// already recorded corrects it. Returns how many records were new.
+    pub fn record_life(&self, actor: &Actor, records: Vec<(String, LifeRecord, String)>) -> Result<usize> {
         let rules = self.current_rules()?;
         let mut by_branch: BTreeMap<String, Vec<Action>> = BTreeMap::new();
         let n = records.len();
         let mut ids: HashMap<String, (String, String)> = HashMap::new();
-        for (i, (query, mut record)) in records.into_iter().enumerate() {
+        for (i, (query, mut record, note)) in records.into_iter().enumerate() {
             let row = |e: ShineError| if n > 1 { invalid(format!("第 {} 条：{e}", i + 1), "改正后重新导入；未记录任何一条") } else { e };
             let (branch, member) = match ids.get(&query) {
                 Some(found) => found.clone(),
@@ -598,9 +599,9 @@ impl Shine {
             record.status = check_enum(&rules, "life", "status", &record.status).map_err(row)?.into();
             let known = self.roster(&branch)?.life.get(&member).is_some_and(|l| l.contains(&record));
             let actions = by_branch.entry(branch).or_default();
-            let repeated = actions.iter().any(|a| matches!(a, Action::LifeRecorded { member: m, record: r } if *m == member && *r == record));
+            let repeated = actions.iter().any(|a| matches!(a, Action::LifeRecorded { member: m, record: r, .. } if *m == member && *r == record));
             if !known && !repeated {
-                actions.push(Action::LifeRecorded { member, record });
+                actions.push(Action::LifeRecorded { member, record, note });
             }
         }
         let mut w = Writes::default();

@@ -13,8 +13,8 @@ pub fn life(ctx: &Context, command: LifeCommand) -> Result<Output> {
     let actor = ctx.actor();
     match command {
         LifeCommand::Add { member, date, status, note } => {
-            let record = LifeRecord { date: parse_date(&date, "日期")?, status: status.into(), note };
-            shine.record_life(&actor, vec![(member.clone(), record.clone())])?;
+            let record = LifeRecord { date: parse_date(&date, "日期")?, status: status.into() };
+            shine.record_life(&actor, vec![(member.clone(), record.clone(), note)])?;
             Ok(Output::new(format!("已记录 {member} {} 组织生活：{}", record.date, record.status), record))
         }
         LifeCommand::Import { file } => {
@@ -33,9 +33,8 @@ pub fn life(ctx: &Context, command: LifeCommand) -> Result<Output> {
                 let record = LifeRecord {
                     date: parse_date(date, "日期").wrap_err_with(|| format!("第 {line} 行"))?,
                     status: status.into(),
-                    note: rec.get(3).unwrap_or("").to_owned(),
                 };
-                records.push((member.to_owned(), record));
+                records.push((member.to_owned(), record, rec.get(3).unwrap_or("").to_owned()));
             }
             let total = records.len();
             let n = shine.record_life(&actor, records)?;

@@ -102,7 +102,7 @@ pub fn run(ctx: &Context, dir: &Path, quarter: &str) -> Result<Output> {
                     "e" => &excused,
                     _ => &present,
                 };
-                records.push((m.id.clone(), LifeRecord { date: *d, status: status.as_str().into(), note: String::new() }));
+                records.push((m.id.clone(), LifeRecord { date: *d, status: status.as_str().into() }, String::new()));
             }
         }
         shine.record_life(&secretary, records)?;

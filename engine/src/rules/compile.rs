@@ -23,6 +23,8 @@ pub(crate) struct Env<'a> {
     /// Per-member memo of aggregates that several exclusions (or one, twice) share;
     /// empty when there is nothing to share. See [`Compiler::plan_memo`].
     pub memo: &'a [std::cell::Cell<u64>],
+    /// The date ranges of fused `any` groups, resolved by `prepare` (see [`AnyGroup`]).
+    pub ranges: &'a [Option<Range>],
     pub excluded: bool,
     pub quota: i64,
 }
@@ -39,6 +41,17 @@ pub(crate) type BoolF<E> = Box<dyn Fn(&Env, &E) -> bool + Send + Sync>;
 pub(crate) type NumF<E> = Box<dyn Fn(&Env, &E) -> Option<i64> + Send + Sync>;
 pub(crate) type DateF<E> = Box<dyn Fn(&Env, &E) -> Option<NaiveDate> + Send + Sync>;
 pub(crate) type ConstF = Box<dyn Fn(&Env) -> Val + Send + Sync>;
+pub(crate) type RangeF = Box<dyn Fn(&Env) -> Option<Range> + Send + Sync>;
+pub(crate) type MaskF = Box<dyn Fn(&Env) -> u64 + Send + Sync>;
+
+/// Several rules that are each one `any` over the same member list (x1–x7 are seven
+/// over the findings), decided in one pass over the list: `eval` answers the group's
+/// bits of the exclusion mask. Each rule's date range is resolved once per scope, in
+/// `prepare`, into `Env::ranges`, from `ranges` (the group's entries in order).
+pub(crate) struct AnyGroup {
+    pub eval: MaskF,
+    pub ranges: Vec<RangeF>,
+}
 
 /// The member used while computing hoisted values: they never read it.
 pub(crate) static NO_MEMBER: MemberFacts = MemberFacts {
@@ -101,11 +114,13 @@ pub(crate) struct Compiler {
     file: (usize, String),
     /// Keys of aggregates written more than once, in slot order.
     memo_keys: Vec<String>,
+    /// Date ranges of fused `any` groups handed out so far.
+    range_slots: usize,
 }
 
 impl Compiler {
     pub fn new() -> Compiler {
-        Compiler { hoisted: Vec::new(), hoisting: true, file: (0, String::new()), memo_keys: Vec::new() }
+        Compiler { hoisted: Vec::new(), hoisting: true, file: (0, String::new()), memo_keys: Vec::new(), range_slots: 0 }
     }
 
     pub fn set_file(&mut self, index: usize, text: &str) {
@@ -127,6 +142,70 @@ impl Compiler {
                 self.memo_keys.push(k.clone());
             }
         }
+    }
+
+    /// The member list a rule's condition is one `any` over, if it is (see [`AnyGroup`]).
+    pub fn any_list(e: &TExpr) -> Option<&str> {
+        match &e.kind {
+            TKind::Agg { kind: AggKind::Any, list, .. } => match &list.kind {
+                TKind::Field(Src::Root(_), HostRecord::Member, name) => match MemberFacts::field(name) {
+                    Some(Acc::Lives(_) | Acc::Findings(_) | Acc::Deeds(_)) => Some(name.as_str()),
+                    _ => None,
+                },
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    /// One pass deciding `rules` (mask bit, condition), each an `any` over `list`.
+    pub fn any_group(&mut self, list: &str, rules: &[(u32, &TExpr)]) -> Option<AnyGroup> {
+        match MemberFacts::field(list)? {
+            Acc::Lives(g) => Some(self.group_over::<LifeRecord>(g, rules)),
+            Acc::Findings(g) => Some(self.group_over::<Finding>(g, rules)),
+            Acc::Deeds(g) => Some(self.group_over::<Deed>(g, rules)),
+            _ => None,
+        }
+    }
+
+    fn group_over<R: Host>(&mut self, get: fn(&MemberFacts) -> &[R], rules: &[(u32, &TExpr)]) -> AnyGroup {
+        let mut shapes: Vec<(u64, Shape<R>)> = Vec::new();
+        for (bit, e) in rules {
+            let mut atoms = Vec::new();
+            if let TKind::Agg { filter, pred, .. } = &e.kind {
+                if let Some(f) = filter {
+                    atoms.extend(self.atoms::<R>(f));
+                }
+                if let Some(p) = pred {
+                    atoms.extend(self.atoms::<R>(p));
+                }
+            }
+            shapes.push((1u64 << bit, Shape::new(atoms)));
+        }
+        let ranges: Vec<RangeF> = shapes
+            .iter()
+            .map(|(_, s)| {
+                let bounds = s.date.as_ref().map(|(_, b)| b.clone()).unwrap_or_default();
+                Box::new(move |env: &Env| resolve(&bounds, env)) as RangeF
+            })
+            .collect();
+        let (base, n) = (self.range_slots, shapes.len());
+        self.range_slots += n;
+        let eval: MaskF = Box::new(move |env| {
+            let Some(ranges) = env.ranges.get(base..base + n) else { return 0 };
+            let mut mask = 0u64;
+            for e in get(env.member) {
+                for ((bit, shape), r) in shapes.iter().zip(ranges) {
+                    if let Some(r) = r {
+                        if mask & bit == 0 && shape.pass(*r, env, e) {
+                            mask |= bit;
+                        }
+                    }
+                }
+            }
+            mask
+        });
+        AnyGroup { eval, ranges }
     }
 
     fn memo_slot(&self, e: &TExpr) -> Option<usize> {
@@ -633,44 +712,6 @@ enum AggF<E> {
     Num(NumF<E>),
 }
 
-/// A filter or predicate of an aggregate, evaluated inline in the aggregate's loop:
-/// no call per element beyond the field accessors.
-enum Cond<R> {
-    True,
-    One(Atom<R>),
-    Two(Atom<R>, Atom<R>),
-    Three(Atom<R>, Atom<R>, Atom<R>),
-    Many(Vec<Atom<R>>),
-}
-
-impl<R: Host> Cond<R> {
-    fn from_atoms(atoms: Vec<Atom<R>>) -> Cond<R> {
-        let mut it = atoms.into_iter();
-        match (it.next(), it.next(), it.next(), it.next()) {
-            (None, ..) => Cond::True,
-            (Some(a), None, ..) => Cond::One(a),
-            (Some(a), Some(b), None, _) => Cond::Two(a, b),
-            (Some(a), Some(b), Some(c), None) => Cond::Three(a, b, c),
-            (Some(a), Some(b), Some(c), Some(d)) => {
-                let mut v = vec![a, b, c, d];
-                v.extend(it);
-                Cond::Many(v)
-            }
-        }
-    }
-
-    #[inline(always)]
-    fn eval(&self, env: &Env, e: &R) -> bool {
-        match self {
-            Cond::True => true,
-            Cond::One(a) => a.eval(env, e),
-            Cond::Two(a, b) => a.eval(env, e) && b.eval(env, e),
-            Cond::Three(a, b, c) => a.eval(env, e) && b.eval(env, e) && c.eval(env, e),
-            Cond::Many(v) => v.iter().all(|a| a.eval(env, e)),
-        }
-    }
-}
-
 /// The key under which an aggregate is shared: its file and its parts as written.
 fn agg_key(file: usize, text: &str, e: &TExpr) -> Option<String> {
     let TKind::Agg { kind: AggKind::Count | AggKind::Streak, list, filter, pred, .. } = &e.kind else { return None };
@@ -690,29 +731,121 @@ fn collect_aggs(file: usize, text: &str, e: &TExpr, out: &mut Vec<String>) {
     }
 }
 
+/// An aggregate's filter or predicate in the shape its loop tests inline: the
+/// comparisons of one date field with scope constants fused into an inclusive range
+/// (resolved once per call, not per element), one text field compared with a
+/// literal, and whatever else as atoms. The semantics are the atoms' conjunction.
+struct Shape<R> {
+    date: Option<(u8, Vec<(DateBound, u8)>)>,
+    text: Option<(u8, ops::TextLit, bool)>,
+    rest: Vec<Atom<R>>,
+}
+
+#[derive(Clone, Copy)]
+enum DateBound {
+    Slot(usize),
+    Lit(NaiveDate),
+}
+
+/// A shape's date range for one call: `None` when no element can pass (a bound is
+/// missing or the range is empty).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Range {
+    lo: NaiveDate,
+    hi: NaiveDate,
+}
+
+impl<R: Host> Shape<R> {
+    fn new(atoms: Vec<Atom<R>>) -> Shape<R> {
+        let mut shape = Shape { date: None, text: None, rest: Vec::new() };
+        for a in atoms {
+            match a {
+                Atom::DateSlot { field, mask, slot } if range_mask(mask) => shape.add_bound(field, DateBound::Slot(slot), mask, a),
+                Atom::DateLit { field, mask, d } if range_mask(mask) => shape.add_bound(field, DateBound::Lit(d), mask, a),
+                Atom::Text { field, s, eq } if shape.text.is_none() => shape.text = Some((field, s, eq)),
+                a => shape.rest.push(a),
+            }
+        }
+        shape
+    }
+
+    fn add_bound(&mut self, field: u8, b: DateBound, mask: u8, atom: Atom<R>) {
+        match &mut self.date {
+            None => self.date = Some((field, vec![(b, mask)])),
+            Some((f, bounds)) if *f == field => bounds.push((b, mask)),
+            Some(_) => self.rest.push(atom),
+        }
+    }
+
+    /// The date range for the scope at hand; `None` when nothing can pass.
+    #[inline(always)]
+    fn range(&self, env: &Env) -> Option<Range> {
+        match &self.date {
+            Some((_, bounds)) => resolve(bounds, env),
+            None => Some(Range { lo: NaiveDate::MIN, hi: NaiveDate::MAX }),
+        }
+    }
+
+    /// Text first: it is what usually tells elements apart (`f.clause == "x1"`).
+    #[inline(always)]
+    fn pass(&self, r: Range, env: &Env, e: &R) -> bool {
+        if let Some((field, s, eq)) = &self.text {
+            if e.text_at(*field).is_none_or(|v| s.eq(v) != *eq) {
+                return false;
+            }
+        }
+        if let Some((field, _)) = &self.date {
+            match e.date_at(*field) {
+                Some(d) if r.lo <= d && d <= r.hi => {}
+                _ => return false,
+            }
+        }
+        self.rest.is_empty() || self.rest.iter().all(|a| a.eval(env, e))
+    }
+}
+
+/// Date bounds (with their comparison masks) as one inclusive range for the scope at
+/// hand; `None` when no date can pass.
+#[inline(always)]
+fn resolve(bounds: &[(DateBound, u8)], env: &Env) -> Option<Range> {
+    let mut r = Range { lo: NaiveDate::MIN, hi: NaiveDate::MAX };
+    for (b, mask) in bounds {
+        let c = match b {
+            DateBound::Lit(d) => *d,
+            DateBound::Slot(i) => match env.consts.get(*i) {
+                Some(Val::Date(Some(c))) => *c,
+                _ => return None,
+            },
+        };
+        // Bit 0: below, bit 1: equal, bit 2: above (see `ops::op_mask`).
+        if mask & 0b001 == 0 {
+            let lo = if mask & 0b010 != 0 { c } else { c.succ_opt()? };
+            r.lo = r.lo.max(lo);
+        }
+        if mask & 0b100 == 0 {
+            let hi = if mask & 0b010 != 0 { c } else { c.pred_opt()? };
+            r.hi = r.hi.min(hi);
+        }
+    }
+    (r.lo <= r.hi).then_some(r)
+}
+
+/// `<`, `<=`, `==`, `>=`, `>`: the comparisons a range expresses.
+fn range_mask(mask: u8) -> bool {
+    matches!(mask, 0b001 | 0b011 | 0b010 | 0b110 | 0b100)
+}
+
 /// `count` or `streak`, computing both in one pass and remembering them in
 /// `env.memo[slot]` (bit 63: known; bits 32–62: count; bits 0–31: streak).
 fn memoized<E: Host, R: Host>(kind: AggKind, get: ListGet<R>, f: Vec<Atom<R>>, p: Vec<Atom<R>>, slot: usize) -> AggF<E> {
-    let (f, p) = (Cond::from_atoms(f), Cond::from_atoms(p));
+    let (f, p) = (Shape::new(f), Shape::new(p));
     let streak = kind == AggKind::Streak;
     AggF::Num(Box::new(move |env, _| {
         let cell = env.memo.get(slot);
         let packed = match cell.map(|c| c.get()) {
             Some(v) if v >> 63 == 1 => v,
             _ => {
-                let (mut count, mut run, mut best) = (0u64, 0u64, 0u64);
-                for r in get.get(env) {
-                    if !f.eval(env, r) {
-                        continue;
-                    }
-                    if p.eval(env, r) {
-                        count += 1;
-                        run += 1;
-                        best = best.max(run);
-                    } else {
-                        run = 0;
-                    }
-                }
+                let (count, best) = count_streak(&f, &p, env, get.get(env));
                 let v = 1 << 63 | (count.min(0x7fff_ffff) << 32) | best.min(0xffff_ffff);
                 if let Some(c) = cell {
                     c.set(v);
@@ -724,40 +857,137 @@ fn memoized<E: Host, R: Host>(kind: AggKind, get: ListGet<R>, f: Vec<Atom<R>>, p
     }))
 }
 
+/// An element test the loop that uses it is compiled for (see [`with_test!`]).
+trait Test<R> {
+    fn test(&self, e: &R) -> bool;
+}
+
+/// A date field within a range.
+struct DateTest {
+    field: u8,
+    range: Range,
+}
+
+impl<R: Host> Test<R> for DateTest {
+    #[inline(always)]
+    fn test(&self, e: &R) -> bool {
+        matches!(e.date_at(self.field), Some(d) if self.range.lo <= d && d <= self.range.hi)
+    }
+}
+
+/// A text field equal (or not) to a literal.
+struct TextTest<'s> {
+    field: u8,
+    s: &'s ops::TextLit,
+    eq: bool,
+}
+
+impl<R: Host> Test<R> for TextTest<'_> {
+    #[inline(always)]
+    fn test(&self, e: &R) -> bool {
+        e.text_at(self.field).is_some_and(|v| self.s.eq(v) == self.eq)
+    }
+}
+
+/// Any other shape.
+struct ShapeTest<'s, 'e, R> {
+    shape: &'s Shape<R>,
+    range: Range,
+    env: &'s Env<'e>,
+}
+
+impl<R: Host> Test<R> for ShapeTest<'_, '_, R> {
+    #[inline(always)]
+    fn test(&self, e: &R) -> bool {
+        self.shape.pass(self.range, self.env, e)
+    }
+}
+
+/// Binds `$t` to the shape's element test as a value of its own type, so that the
+/// loop in `$body` is compiled for that shape: a date range alone and a text literal
+/// alone (x8's filter and predicate) make loops without any per-element dispatch.
+macro_rules! with_test {
+    ($shape:expr, $range:expr, $env:expr, |$t:ident| $body:expr) => {{
+        let (shape, range, env) = ($shape, $range, $env);
+        match (&shape.date, &shape.text, shape.rest.is_empty()) {
+            (Some((field, _)), None, true) => {
+                let $t = DateTest { field: *field, range };
+                $body
+            }
+            (None, Some((field, s, eq)), true) => {
+                let $t = TextTest { field: *field, s, eq: *eq };
+                $body
+            }
+            _ => {
+                let $t = ShapeTest { shape, range, env };
+                $body
+            }
+        }
+    }};
+}
+
+/// The elements passing `f`: how many also pass `p`, and the longest run of them.
+#[inline(always)]
+fn count_streak<R: Host>(f: &Shape<R>, p: &Shape<R>, env: &Env, list: &[R]) -> (u64, u64) {
+    let (Some(rf), Some(rp)) = (f.range(env), p.range(env)) else {
+        return (0, 0);
+    };
+    with_test!(f, rf, env, |ft| with_test!(p, rp, env, |pt| count_streak_with(list, &ft, &pt)))
+}
+
+#[inline(always)]
+fn count_streak_with<R>(list: &[R], f: &impl Test<R>, p: &impl Test<R>) -> (u64, u64) {
+    let (mut count, mut run, mut best) = (0u64, 0u64, 0u64);
+    for r in list {
+        if !f.test(r) {
+            continue;
+        }
+        if p.test(r) {
+            count += 1;
+            run += 1;
+            best = best.max(run);
+        } else {
+            run = 0;
+        }
+    }
+    (count, best)
+}
+
 fn aggregate<E: Host, R: Host>(kind: AggKind, get: ListGet<R>, f: Vec<Atom<R>>, p: Vec<Atom<R>>) -> AggF<E> {
     match kind {
         AggKind::Count | AggKind::Any => {
             // Both count the elements that pass the filter and the predicate.
             let mut both = f;
             both.extend(p);
-            let c = Cond::from_atoms(both);
-            if kind == AggKind::Count {
-                AggF::Num(Box::new(move |env, _| Some(get.get(env).iter().filter(|r| c.eval(env, r)).count() as i64)))
+            let c = Shape::new(both);
+            let trivial = c.date.is_none() && c.text.is_none() && c.rest.is_empty();
+            if kind == AggKind::Count && trivial {
+                // `count(d in member.deeds)`: the list's length.
+                AggF::Num(Box::new(move |env, _| Some(get.get(env).len() as i64)))
+            } else if kind == AggKind::Count {
+                AggF::Num(Box::new(move |env, _| {
+                    let Some(r) = c.range(env) else { return Some(0) };
+                    Some(get.get(env).iter().filter(|e| c.pass(r, env, e)).count() as i64)
+                }))
             } else {
-                AggF::Bool(Box::new(move |env, _| get.get(env).iter().any(|r| c.eval(env, r))))
+                AggF::Bool(Box::new(move |env, _| {
+                    let Some(r) = c.range(env) else { return false };
+                    get.get(env).iter().any(|e| c.pass(r, env, e))
+                }))
             }
         }
         AggKind::Streak => {
-            let (f, p) = (Cond::from_atoms(f), Cond::from_atoms(p));
-            AggF::Num(Box::new(move |env, _| {
-                let (mut run, mut best) = (0i64, 0i64);
-                for r in get.get(env) {
-                    if !f.eval(env, r) {
-                        continue;
-                    }
-                    if p.eval(env, r) {
-                        run += 1;
-                        best = best.max(run);
-                    } else {
-                        run = 0;
-                    }
-                }
-                Some(best)
-            }))
+            let (f, p) = (Shape::new(f), Shape::new(p));
+            AggF::Num(Box::new(move |env, _| Some(count_streak(&f, &p, env, get.get(env)).1 as i64)))
         }
         AggKind::All => {
-            let (f, p) = (Cond::from_atoms(f), Cond::from_atoms(p));
-            AggF::Bool(Box::new(move |env, _| get.get(env).iter().all(|r| !f.eval(env, r) || p.eval(env, r))))
+            let (f, p) = (Shape::new(f), Shape::new(p));
+            AggF::Bool(Box::new(move |env, _| {
+                let Some(rf) = f.range(env) else { return true };
+                // With no element able to pass `p`, every filtered element fails it.
+                let rp = p.range(env);
+                get.get(env).iter().all(|e| !f.pass(rf, env, e) || rp.is_some_and(|rp| p.pass(rp, env, e)))
+            }))
         }
     }
 }

@@ -201,7 +201,6 @@ host!(MemberFacts {
 host!(LifeRecord {
     "date" => Acc::Date(|l| l.date),
     "status" => Acc::Text(|l| Some(&l.status), false),
-    "note" => Acc::Text(|l| Some(&l.note), false),
 }
     fn date_index(name: &str) -> Option<u8> {
         (name == "date").then_some(0)
@@ -211,11 +210,11 @@ host!(LifeRecord {
         Some(self.date)
     }
     fn text_index(name: &str) -> Option<u8> {
-        ["status", "note"].iter().position(|n| *n == name).map(|i| i as u8)
+        (name == "status").then_some(0)
     }
     #[inline(always)]
-    fn text_at(&self, i: u8) -> Option<&str> {
-        Some(if i == 0 { &self.status } else { &self.note })
+    fn text_at(&self, _: u8) -> Option<&str> {
+        Some(&self.status)
     }
 );
 

@@ -144,8 +144,13 @@ struct Inner {
     exclusions: Vec<RuleInfo>,
     /// Indices into `program.rules` of the exclusions, in order.
     exclusion_ix: Vec<usize>,
-    exclusion_fns: Vec<compile::BoolF<()>>,
+    /// The exclusions decided one by one: (mask bit, condition).
+    exclusion_fns: Vec<(u32, compile::BoolF<()>)>,
+    /// The exclusions decided together, a pass over one list per group.
+    any_groups: Vec<compile::MaskF>,
     hoisted: Vec<compile::ConstF>,
+    /// The date ranges of `any_groups`, resolved by `prepare` after `hoisted`.
+    ranges: Vec<compile::RangeF>,
     tie: usize,
     synthetic_prefer: RuleInfo,
     synthetic_cap: RuleInfo,
@@ -198,17 +203,45 @@ impl RuleSet {
             .filter_map(|r| Some((r.file, files.get(r.file)?.text.as_str(), r.when.as_ref()?)))
             .collect();
         compiler.plan_memo(&shared);
+        // Exclusions that are each one `any` over the same member list, two or more
+        // of them, are decided in one pass over the list.
+        let mut lists: Vec<(&str, Vec<(u32, &check::TExpr)>)> = Vec::new();
+        let excl = program.rules.iter().filter(|r| r.info.kind == RuleKind::Exclude);
+        for (bit, r) in excl.enumerate() {
+            let Some((w, list)) = r.when.as_ref().and_then(|w| Some((w, compile::Compiler::any_list(w)?))) else { continue };
+            if bit >= 64 {
+                break;
+            }
+            match lists.iter_mut().find(|(l, _)| *l == list) {
+                Some((_, v)) => v.push((bit as u32, w)),
+                None => lists.push((list, vec![(bit as u32, w)])),
+            }
+        }
+        let mut any_groups = Vec::new();
+        let mut ranges = Vec::new();
+        let mut grouped: Vec<u32> = Vec::new();
+        for (list, rules) in lists.iter().filter(|(_, v)| v.len() > 1) {
+            if let Some(g) = compiler.any_group(list, rules) {
+                any_groups.push(g.eval);
+                ranges.extend(g.ranges);
+                grouped.extend(rules.iter().map(|(b, _)| *b));
+            }
+        }
         for (i, r) in program.rules.iter().enumerate() {
             match r.info.kind {
                 RuleKind::Exclude => {
+                    let bit = exclusions.len() as u32;
                     exclusions.push(r.info.clone());
                     exclusion_ix.push(i);
+                    if grouped.contains(&bit) {
+                        continue;
+                    }
                     compiler.set_file(r.file, files.get(r.file).map(|f| f.text.as_str()).unwrap_or(""));
                     let f = match &r.when {
                         Some(w) => compiler.bool_::<()>(w),
                         None => Box::new(|_: &compile::Env, _: &()| false),
                     };
-                    exclusion_fns.push(f);
+                    exclusion_fns.push((bit, f));
                 }
                 RuleKind::Tie => tie = i,
                 _ => {}
@@ -237,7 +270,9 @@ impl RuleSet {
             exclusions,
             exclusion_ix,
             exclusion_fns,
+            any_groups,
             hoisted: compiler.hoisted,
+            ranges,
             tie,
             synthetic_prefer: synthetic(RuleKind::Prefer, "prefer"),
             synthetic_cap: synthetic(RuleKind::Cap, "cap"),
@@ -372,11 +407,13 @@ impl RuleSet {
         let mut consts: Vec<compile::Val> = Vec::with_capacity(self.inner.hoisted.len());
         for h in &self.inner.hoisted {
             // Hoisted expressions never read other slots or the member.
-            let env = compile::Env { scope, member: &compile::NO_MEMBER, consts: &consts, memo: &[], excluded: false, quota: 0 };
+            let env = compile::Env { scope, member: &compile::NO_MEMBER, consts: &consts, memo: &[], ranges: &[], excluded: false, quota: 0 };
             let v = h(&env);
             consts.push(v);
         }
-        Prepared { set: self, scope, consts }
+        let env = compile::Env { scope, member: &compile::NO_MEMBER, consts: &consts, memo: &[], ranges: &[], excluded: false, quota: 0 };
+        let ranges = self.inner.ranges.iter().map(|r| r(&env)).collect();
+        Prepared { set: self, scope, consts, ranges }
     }
 }
 
@@ -385,6 +422,7 @@ pub struct Prepared<'a> {
     set: &'a RuleSet,
     scope: Scope<'a>,
     consts: Vec<compile::Val>,
+    ranges: Vec<Option<compile::Range>>,
 }
 
 impl std::fmt::Debug for Prepared<'_> {
@@ -398,11 +436,14 @@ impl Prepared<'_> {
     #[inline]
     pub fn exclusion_mask(&self, member: &MemberFacts) -> u64 {
         let memo: [std::cell::Cell<u64>; compile::MEMO_SLOTS] = Default::default();
-        let env = compile::Env { scope: self.scope, member, consts: &self.consts, memo: &memo, excluded: false, quota: 0 };
+        let env = compile::Env { scope: self.scope, member, consts: &self.consts, memo: &memo, ranges: &self.ranges, excluded: false, quota: 0 };
         let mut mask = 0u64;
-        for (i, f) in self.set.inner.exclusion_fns.iter().enumerate() {
+        for g in &self.set.inner.any_groups {
+            mask |= g(&env);
+        }
+        for (bit, f) in &self.set.inner.exclusion_fns {
             if f(&env, &()) {
-                mask |= 1 << i;
+                mask |= 1 << bit;
             }
         }
         mask
@@ -412,7 +453,7 @@ impl Prepared<'_> {
     #[inline]
     pub fn is_excluded(&self, member: &MemberFacts) -> bool {
         let memo: [std::cell::Cell<u64>; compile::MEMO_SLOTS] = Default::default();
-        let env = compile::Env { scope: self.scope, member, consts: &self.consts, memo: &memo, excluded: false, quota: 0 };
-        self.set.inner.exclusion_fns.iter().any(|f| f(&env, &()))
+        let env = compile::Env { scope: self.scope, member, consts: &self.consts, memo: &memo, ranges: &self.ranges, excluded: false, quota: 0 };
+        self.set.inner.any_groups.iter().any(|g| g(&env) != 0) || self.set.inner.exclusion_fns.iter().any(|(_, f)| f(&env, &()))
     }
 }

@@ -88,7 +88,7 @@ fn fired(rules: &RuleSet, m: &MemberFacts) -> Vec<String> {
 }
 
 fn life(date: &str, status: &str) -> LifeRecord {
-    LifeRecord { date: d(date), status: status.into(), note: String::new() }
+    LifeRecord { date: d(date), status: status.into() }
 }
 
 fn finding(clause: &str, date: &str) -> Finding {
@@ -485,7 +485,7 @@ fn arb_member() -> impl Strategy<Value = MemberFacts> {
 }
 
 fn life_at(base: NaiveDate, ago: i64, s: &str) -> LifeRecord {
-    LifeRecord { date: base - chrono::Duration::days(ago - 30), status: s.into(), note: String::new() }
+    LifeRecord { date: base - chrono::Duration::days(ago - 30), status: s.into() }
 }
 
 proptest! {
@@ -504,5 +504,57 @@ proptest! {
         prop_assert_eq!(mask, traced);
         prop_assert_eq!(p.is_excluded(&m), mask != 0);
         prop_assert_eq!(j.candidate.value, mask == 0);
+    }
+}
+
+/// Exclusions of other shapes than the shipped ones, so that every specialised path
+/// of the fast path (fused `any` groups, date ranges with literal and hoisted bounds,
+/// strict and inclusive, `!=` left as an atom, optional dates, text literals
+/// compared either way, count and streak loops of every shape) meets the trace.
+const SHAPES: &str = r#"
+exclude y1 §9.1 "t" when any(l in member.life: l.status == excused and l.date >= 2026-01-01 and l.date < meeting.date)
+exclude y2 §9.2 "t" when any(l in member.life: l.status != present and l.date == meeting.date - 3 months)
+exclude y3 §9.3 "t" when any(f in member.findings: f.until > meeting.date and f.date > quarter.start - 6 months)
+exclude y4 §9.4 "t" when any(f in member.findings: "x1" != f.clause and f.date != meeting.date - 12 months and f.date < 2026-09-30)
+exclude y5 §9.5 "t" when any(f in member.findings: f.date <= 2026-03-01 and f.until is none)
+exclude y6 §9.6 "t" when streak(l in member.life where l.status != present: l.date > meeting.date - 6 months) >= 3
+exclude y7 §9.7 "t" when count(l in member.life where l.date < quarter.start: l.status == unexcused or l.status == excused) >= 2
+exclude y8 §9.8 "t" when all(l in member.life where l.date >= quarter.start - 2 months: l.status == present) and count(l in member.life) > 5
+exclude y9 §9.9 "t" when any(d in member.deeds: d.date > meeting.date) or any(l in member.life: l.date > meeting.date and l.date < meeting.date)
+exclude y10 §9.10 "t" when streak(l in member.life where l.date <= meeting.date and l.date >= 2025-12-01: l.status == unexcused) >= 2
+exclude y11 §9.11 "t" when count(l in member.life where l.date <= meeting.date and l.date >= 2025-12-01: l.status == unexcused) >= 2
+"#;
+
+fn shapes() -> RuleSet {
+    let files = shipped_files()
+        .into_iter()
+        .map(|mut f| {
+            if f.name.ends_with("exclusions.shine") {
+                f.text = SHAPES.to_string();
+            }
+            f
+        })
+        .collect();
+    match RuleSet::load(files) {
+        Ok(r) => r,
+        Err(e) => panic!("{}", e.render_plain()),
+    }
+}
+
+proptest! {
+    #[test]
+    fn trace_and_compiled_agree_on_every_shape(m in arb_member()) {
+        let r = shapes();
+        let w = world(vec![m.clone()]);
+        let p = r.prepare(w.scope());
+        let mask = p.exclusion_mask(&m);
+        let j = r.judge(w.scope(), 1, &m);
+        let mut traced = 0u64;
+        for dcs in &j.excluded {
+            let i = r.exclusions().iter().position(|x| x.name == dcs.rule.name).unwrap_or(63);
+            traced |= 1 << i;
+        }
+        prop_assert_eq!(mask, traced);
+        prop_assert_eq!(p.is_excluded(&m), mask != 0);
     }
 }
