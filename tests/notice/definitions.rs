@@ -135,3 +135,19 @@ fn rules_cannot_be_adopted_once_voting_began() {
     s.args(["rules", "adopt", "--branch", "b1", "--yes"]).fails();
     assert_eq!(s.args(["status", "--branch", "b1"]).json()["round"]["seats"], 1);
 }
+
+#[test]
+fn the_same_rule_files_hash_the_same_wherever_they_are_read_from() {
+    use shine_engine::rules::{RuleSet, SourceFile};
+    let dir = crate::support::repo().join("rules");
+    let load = |prefix: &str| {
+        let mut files = Vec::new();
+        for entry in std::fs::read_dir(&dir).expect("rules/") {
+            let path = entry.expect("entry").path();
+            let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_owned();
+            files.push(SourceFile { name: format!("{prefix}{name}"), text: std::fs::read_to_string(&path).expect("read") });
+        }
+        RuleSet::load(files).map(|r| r.hash().to_owned()).unwrap_or_else(|e| panic!("{}", e.render_plain()))
+    };
+    assert_eq!(load("rules/"), load("/srv/party/rules/"));
+}

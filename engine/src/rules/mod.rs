@@ -247,11 +247,14 @@ impl RuleSet {
                 _ => {}
             }
         }
+        // The same files hash the same wherever they were read from: only the file
+        // name takes part, not the directory.
+        let base = |f: &SourceFile| f.name.rsplit(['/', '\\']).next().unwrap_or(&f.name).to_owned();
         let mut sorted: Vec<&SourceFile> = files.iter().collect();
-        sorted.sort_by(|a, b| a.name.cmp(&b.name));
+        sorted.sort_by_key(|f| base(f));
         let mut h = Sha256::new();
         for f in sorted {
-            h.update(f.name.as_bytes());
+            h.update(base(f).as_bytes());
             h.update([0]);
             h.update(f.text.as_bytes());
             h.update([0]);
@@ -282,7 +285,8 @@ impl RuleSet {
         Ok(RuleSet { inner: Arc::new(inner) })
     }
 
-    /// sha256 (hex) over the files sorted by name: name, NUL, text, NUL, ….
+    /// sha256 (hex) over the files sorted by file name (without the directory):
+    /// name, NUL, text, NUL, ….
     pub fn hash(&self) -> &str {
         &self.inner.hash
     }
