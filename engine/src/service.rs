@@ -705,6 +705,11 @@ impl Shine {
         self.store.stage_raw(&mut w, format!("q/{branch}/{quarter}").into_bytes(), to_bytes(&quarter));
         let scope = quarter_scope(branch, &quarter);
         self.check_role(&checked.workflow, None, &actor.role)?;
+        let opens = &checked.workflow.opened_by;
+        if !opens.is_empty() && !opens.iter().any(|r| r == &actor.role) {
+            let who: Vec<_> = checked.workflow.opened_by.iter().map(|r| checked.workflow.role(r).map(|x| x.title.clone()).unwrap_or_else(|| r.clone())).collect();
+            return Err(not_now(format!("角色 `{}` 不能开启季度评选", actor.role), format!("季度评选由 {} 开启；用 `--as` 指定角色", who.join("、"))));
+        }
         let start_state = checked.workflow.start.clone();
         self.store.stage(&mut w, &scope, actor, Some(rules.hash()), vec![
             Action::QuarterOpened {

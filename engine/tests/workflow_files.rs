@@ -203,7 +203,7 @@ fn check_guards_refuses_a_guard_naming_an_unknown_rule() {
     assert_eq!(
         errors,
         "error: step `comment_on_members` is guarded by unknown rule `quorum`\n  \
-         --> workflows/quarter.ron:75:39\n  \
+         --> workflows/quarter.ron:77:39\n  \
          = help: define a rule named `quorum` in the rule files, or remove it from the step's `guards`\n"
     );
 }

@@ -263,3 +263,11 @@ fn ledger_keeps_the_exclusions_decided_when_the_ballot_was_fixed() {
     assert_eq!(ledger["excluded"], serde_json::json!([]), "{ledger}");
     assert_eq!(ledger["stars"][0]["id"], "m02");
 }
+
+#[test]
+fn only_the_roles_the_workflow_names_may_open_a_quarter() {
+    let s = Shine::new();
+    s.branch("b1", &members(2));
+    s.args(["quarter", "open", "--branch", "b1", "--quarter", "2026Q4"]).role("member").fails().stderr_contains("党支部书记");
+    assert_eq!(s.args(["quarter", "list", "--branch", "b1"]).json(), serde_json::json!([]));
+}

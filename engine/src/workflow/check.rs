@@ -34,6 +34,7 @@ impl Workflow {
             title: file.title,
             clause: file.clause,
             start: file.start,
+            opened_by: file.opened_by,
             roles: file.roles.into_iter().map(|role| Role { id: role.id, title: role.title }).collect(),
             states: file
                 .states
@@ -298,6 +299,17 @@ impl<'a> Check<'a> {
     }
 
     fn start(&mut self) {
+        for role in &self.file.opened_by {
+            if !self.file.roles.iter().any(|declared| &declared.id == role) {
+                let known = listing(self.file.roles.iter().map(|role| role.id.as_str()));
+                self.error(
+                    find(self.source, role, self.source.word("opened_by:", 0)),
+                    format!("`opened_by` names unknown role `{role}`"),
+                    "no role has this id",
+                    &format!("declare `Role(id: \"{role}\", title: \"…\")` in `roles`, or use one of {known}"),
+                );
+            }
+        }
         let start = &self.file.start;
         if !self.is_state(start) {
             let at = find(self.source, start, self.source.word("start:", 0));

@@ -14,6 +14,10 @@ pub(crate) struct WorkflowFile {
     pub title: String,
     pub clause: String,
     pub roles: Vec<RoleFile>,
+    /// The roles that may open the procedure (a quarter, for the quarter workflow);
+    /// left out, any declared role may.
+    #[serde(default)]
+    pub opened_by: Vec<String>,
     pub start: String,
     pub states: Vec<StateFile>,
     pub steps: Vec<StepFile>,

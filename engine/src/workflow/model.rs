@@ -122,6 +122,8 @@ pub struct Workflow {
     pub title: String,
     pub clause: String,
     pub start: String,
+    /// The roles that may open the procedure.
+    pub opened_by: Vec<String>,
     pub roles: Vec<Role>,
     pub states: Vec<State>,
     pub steps: Vec<Step>,
