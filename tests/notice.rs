@@ -15,3 +15,6 @@ mod definitions;
 
 #[path = "notice/workflow.rs"]
 mod workflow;
+
+#[path = "notice/history.rs"]
+mod history;

@@ -102,6 +102,9 @@ pub enum Command {
         #[arg(long)]
         quarter: Option<String>,
     },
+    /// 党员个人的历次评选记录
+    #[command(subcommand)]
+    Member(MemberCommand),
     /// 评选结果和台帐
     Stars {
         #[arg(long)]
@@ -162,6 +165,15 @@ pub enum RosterCommand {
         #[arg(long)]
         branch: String,
         file: PathBuf,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MemberCommand {
+    /// 党员历次季度评选记录：候选、不能评选情形、得票、当选、报送（§4.2.c）
+    History {
+        /// 党员编号或姓名
+        member: String,
     },
 }
 

@@ -7,6 +7,7 @@
 //! notice lives in `rules/` and `workflows/`, never here.
 
 pub mod facts;
+pub mod history;
 pub mod rules;
 pub mod workflow;
 pub mod error;

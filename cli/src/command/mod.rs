@@ -5,6 +5,7 @@ mod advance;
 mod ballot;
 pub mod explain;
 mod history;
+mod member;
 mod org;
 mod quarter;
 mod records;
@@ -36,6 +37,7 @@ pub fn run(ctx: &Context, command: Command) -> Result<Output> {
         Command::Advance { branch } => advance::run(ctx, &branch),
         Command::Status { branch, quarter } => status::run(ctx, &branch, quarter.as_deref()),
         Command::Explain { member, quarter } => explain::run(ctx, &member, quarter.as_deref()),
+        Command::Member(c) => member::run(ctx, c),
         Command::Stars { branch, quarter } => stars::run(ctx, &branch, quarter.as_deref()),
         Command::Rules(c) => rules::run(ctx, c),
         Command::Workflow(c) => workflow::run(ctx, c),

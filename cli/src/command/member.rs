@@ -1,0 +1,105 @@
+//! `shine member history <member>`: every quarter of a member's branch as it concerned
+//! the member — on the ballot, excluded (and why), votes, star, reported — the basis
+//! for democratic appraisal, awards and nominations (§4.2.c).
+
+use crate::args::MemberCommand;
+use crate::context::Context;
+use crate::render::{table, Output};
+use chrono::Datelike;
+use miette::Result;
+use shine_engine::history::{member_history, MemberHistory, QuarterRecord};
+use shine_engine::tally::Outcome;
+
+pub fn run(ctx: &Context, command: MemberCommand) -> Result<Output> {
+    match command {
+        MemberCommand::History { member } => history(ctx, &member),
+    }
+}
+
+fn history(ctx: &Context, member: &str) -> Result<Output> {
+    let shine = ctx.shine()?;
+    let h = member_history(&shine, member, ctx.today())?;
+    let text = if h.quarters.is_empty() { no_quarters(ctx, &h) } else { quarters(&h) };
+    Ok(Output::new(text, h))
+}
+
+fn no_quarters(ctx: &Context, h: &MemberHistory) -> String {
+    let today = ctx.today();
+    let quarter = format!("{}Q{}", today.year(), today.month0() / 3 + 1);
+    format!(
+        "{}（{}）所在的「{}」还没有开启过季度评选，暂无记录。\n开启本季度评选：`shine quarter open --branch {} --quarter {quarter}`\n",
+        h.member.name, h.member.id, h.branch.name, h.branch.id
+    )
+}
+
+fn quarters(h: &MemberHistory) -> String {
+    let mut t = table(&["季度", "环节", "候选人", "不能评选情形", "得票", "当选", "报送"]);
+    for q in &h.quarters {
+        t.add_row(vec![
+            q.quarter.clone(),
+            q.state_title.clone(),
+            candidate(q).to_owned(),
+            exclusions(q),
+            votes(q),
+            star(q).to_owned(),
+            reported(q),
+        ]);
+    }
+    let stars = h.quarters.iter().filter(|q| q.star).count();
+    let excluded = h.quarters.iter().filter(|q| !q.exclusions.is_empty()).count();
+    let mut text = format!(
+        "{}（{}，{}）历次党员“闪光言行之星”评选记录\n{t}\n共 {} 个季度：当选 {stars} 次，不能评选 {excluded} 次\n",
+        h.member.name,
+        h.member.id,
+        h.branch.name,
+        h.quarters.len()
+    );
+    if h.quarters.iter().any(|q| !q.ballot_fixed) {
+        text.push_str("尚未投票的季度，不能评选情形按今天的记录判断；确定候选人时记入台帐\n");
+    }
+    text.push_str("报送指支部台帐报上级备案（§4.2.b）；党总支、党委组织部的择优推荐尚未纳入记录\n");
+    text
+}
+
+fn candidate(q: &QuarterRecord) -> &'static str {
+    match (q.ballot_fixed, q.on_ballot) {
+        (false, _) => "尚未确定",
+        (true, true) => "是",
+        (true, false) => "否",
+    }
+}
+
+fn exclusions(q: &QuarterRecord) -> String {
+    if q.exclusions.is_empty() {
+        return "无".into();
+    }
+    q.exclusions.iter().map(|e| format!("{} {}（规则 `{}`）", e.clause, e.text, e.rule)).collect::<Vec<_>>().join("\n")
+}
+
+fn votes(q: &QuarterRecord) -> String {
+    match q.rounds.as_slice() {
+        [] => "—".into(),
+        [r] => format!("{} 票，第 {} 名", r.votes, r.place),
+        rounds => rounds.iter().map(|r| format!("第 {} 轮 {} 票，第 {} 名", r.round, r.votes, r.place)).collect::<Vec<_>>().join("\n"),
+    }
+}
+
+fn star(q: &QuarterRecord) -> &'static str {
+    // Out once the quarter is finished, once excluded from a fixed ballot, or once
+    // tallied without a tie that a runoff is still to settle.
+    let settled = q.finished
+        || (q.ballot_fixed && !q.on_ballot)
+        || q.rounds.last().is_some_and(|r| r.outcome != Outcome::Tied);
+    match (q.star, settled) {
+        (true, _) => "当选",
+        (false, true) => "未当选",
+        (false, false) => "尚未确定",
+    }
+}
+
+fn reported(q: &QuarterRecord) -> String {
+    match &q.reported_to {
+        Some(u) => format!("已报{}备案", u.name),
+        None => "未报送".into(),
+    }
+}
