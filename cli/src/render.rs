@@ -105,3 +105,11 @@ pub fn yes_no(b: bool) -> &'static str {
 pub fn short_hash(h: &str) -> &str {
     h.get(..12).unwrap_or(h)
 }
+
+/// A unit by its name, with its id: `机械学院党总支（jx）`.
+pub fn unit_name(shine: &shine_engine::service::Shine, id: &str) -> String {
+    match shine.org().ok().and_then(|t| t.unit(id).map(|u| u.name.clone())) {
+        Some(name) => format!("「{name}」（{id}）"),
+        None => format!("`{id}`"),
+    }
+}

@@ -1,7 +1,7 @@
 //! `shine advance`: move a branch to its next state, or say which guard blocks it.
 
 use crate::context::Context;
-use crate::render::{decision, Output};
+use crate::render::{decision, Output, unit_name};
 use miette::Result;
 
 pub fn run(ctx: &Context, branch: &str) -> Result<Output> {
@@ -30,7 +30,7 @@ pub fn run(ctx: &Context, branch: &str) -> Result<Output> {
         }
     }
     if let Some(to) = &done.reported_to {
-        human.push_str(&format!("\n评选结果已写入台帐，并报上级党组织 `{to}` 备案（§4.2.b）"));
+        human.push_str(&format!("\n评选结果已写入台帐，并报上级党组织{}备案（§4.2.b）", unit_name(&shine, to)));
     }
     Ok(Output::new(human, done))
 }

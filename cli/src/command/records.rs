@@ -38,7 +38,7 @@ pub fn meeting(ctx: &Context, command: MeetingCommand) -> Result<Output> {
         MeetingCommand::Report { branch, date } => {
             let date = parse_date(&date, "会议日期")?;
             let superior = shine.report_meeting(&actor, &branch, date)?;
-            let human = format!("已向上级党组织 `{superior}` 报告：{date} 召开专题组织生活会（§4.2.a）。报告后运行 `shine advance --branch {branch}`");
+            let human = format!("已向上级党组织{}报告：{date} 召开专题组织生活会（§4.2.a）。下一步：`shine advance --branch {branch}`", crate::render::unit_name(&shine, &superior));
             Ok(Output::new(human, serde_json::json!({ "branch": branch, "date": date, "superior": superior })))
         }
         MeetingCommand::Attend { status, members } => {

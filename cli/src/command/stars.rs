@@ -2,7 +2,7 @@
 
 use crate::command::explain::outcome;
 use crate::context::Context;
-use crate::render::{rule_line, short_hash, table, yes_no, Output};
+use crate::render::{rule_line, short_hash, table, yes_no, Output, unit_name};
 use miette::Result;
 
 pub fn run(ctx: &Context, branch: &str, quarter: Option<&str>) -> Result<Output> {
@@ -50,7 +50,7 @@ pub fn run(ctx: &Context, branch: &str, quarter: Option<&str>) -> Result<Output>
         h.push_str(&format!("当选“闪光言行之星”：{}\n", l.stars.iter().map(|m| m.name.as_str()).collect::<Vec<_>>().join("、")));
     }
     if let Some(to) = &l.reported_to {
-        h.push_str(&format!("已报上级 `{to}` 备案\n"));
+        h.push_str(&format!("已报上级党组织{}备案\n", unit_name(&shine, to)));
     }
     Ok(Output::new(h, l))
 }

@@ -1,7 +1,7 @@
 //! `shine status`: where a branch's quarter stands and what it needs next.
 
 use crate::context::Context;
-use crate::render::{decision, short_hash, Output};
+use crate::render::{decision, short_hash, Output, unit_name};
 use miette::Result;
 
 pub fn run(ctx: &Context, branch: &str, quarter: Option<&str>) -> Result<Output> {
@@ -44,7 +44,7 @@ pub fn run(ctx: &Context, branch: &str, quarter: Option<&str>) -> Result<Output>
         }
         None => {
             if let Some(to) = &s.reported_to {
-                h.push_str(&format!("已报上级 `{to}` 备案\n"));
+                h.push_str(&format!("已报上级党组织{}备案\n", unit_name(&shine, to)));
             }
         }
     }
