@@ -11,7 +11,7 @@ mod quarter;
 mod records;
 mod roster;
 mod rules;
-mod stars;
+pub mod stars;
 mod status;
 mod workflow;
 

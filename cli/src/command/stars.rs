@@ -4,6 +4,7 @@ use crate::command::explain::outcome;
 use crate::context::Context;
 use crate::render::{rule_line, short_hash, table, yes_no, Output, unit_name};
 use miette::Result;
+use shine_engine::tally::Ranked;
 
 pub fn run(ctx: &Context, branch: &str, quarter: Option<&str>) -> Result<Output> {
     let shine = ctx.shine()?;
@@ -30,17 +31,7 @@ pub fn run(ctx: &Context, branch: &str, quarter: Option<&str>) -> Result<Output>
             h.push_str(&format!("第 {} 轮：投票中（名额 {}）\n", r.round, r.seats));
             continue;
         };
-        let mut t = table(&["名次", "候选人", "得票", "倾斜优先", "计入上限", "结果"]);
-        for x in &s.ranking {
-            t.add_row(vec![
-                x.place.to_string(),
-                name(&x.member),
-                x.votes.to_string(),
-                yes_no(x.preferred).to_owned(),
-                yes_no(x.capped).to_owned(),
-                outcome(x.outcome).to_owned(),
-            ]);
-        }
+        let t = ranking_table(s.ranking.iter(), name);
         let how = if r.totals.is_some() { "纸质选票" } else { "电子选票" };
         h.push_str(&format!("第 {} 轮（{how}，名额 {}）：\n{t}\n", r.round, r.seats));
     }
@@ -53,4 +44,20 @@ pub fn run(ctx: &Context, branch: &str, quarter: Option<&str>) -> Result<Output>
         h.push_str(&format!("已报上级党组织{}备案\n", unit_name(&shine, to)));
     }
     Ok(Output::new(h, l))
+}
+
+/// A round's ranking: place, candidate, votes, what the lean and the cap say, outcome.
+pub fn ranking_table<'a>(ranked: impl Iterator<Item = &'a Ranked>, name: impl Fn(&String) -> String) -> comfy_table::Table {
+    let mut t = table(&["名次", "候选人", "得票", "倾斜优先", "计入上限", "结果"]);
+    for x in ranked {
+        t.add_row(vec![
+            x.place.to_string(),
+            name(&x.member),
+            x.votes.to_string(),
+            yes_no(x.preferred).to_owned(),
+            yes_no(x.capped).to_owned(),
+            outcome(x.outcome).to_owned(),
+        ]);
+    }
+    t
 }

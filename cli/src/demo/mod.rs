@@ -7,9 +7,9 @@
 
 mod university;
 
-use crate::command::explain::outcome;
+use crate::command::stars::ranking_table;
 use crate::context::Context;
-use crate::render::{rule_line, short_hash, squeeze, table, yes_no, Output};
+use crate::render::{rule_line, short_hash, squeeze, table, Output};
 use miette::{miette, IntoDiagnostic, Result};
 use shine_engine::event::Actor;
 use shine_engine::facts::{Deed, Finding, LifeRecord};
@@ -378,20 +378,10 @@ fn render(shine: &Shine, ledgers: &[Ledger], quarter: &str, dir: &Path, elapsed:
         for r in &l.rounds {
             let Some(sel) = &r.selection else { continue };
             let how = if r.totals.is_some() { "纸质选票，监票人计票" } else { "无记名电子选票" };
-            let cap = sel.cap_room.map(|c| format!("，领导干部和支委至多 {c} 人")).unwrap_or_default();
+            let cap = sel.cap_room.map(|c| format!("，计入上限者至多 {c} 人")).unwrap_or_default();
             h.push_str(&format!("第 {} 轮（{how}，名额 {}{cap}）：\n", r.round, r.seats));
-            let mut t = table(&["名次", "候选人", "得票", "倾斜优先", "计入上限", "结果"]);
-            for x in sel.ranking.iter().filter(|x| x.votes > 0).take(r.seats as usize + 3) {
-                t.add_row(vec![
-                    x.place.to_string(),
-                    name(&x.member),
-                    x.votes.to_string(),
-                    yes_no(x.preferred).to_owned(),
-                    yes_no(x.capped).to_owned(),
-                    outcome(x.outcome).to_owned(),
-                ]);
-            }
-            h.push_str(&format!("{t}\n"));
+            let shown = sel.ranking.iter().filter(|x| x.votes > 0).take(r.seats as usize + 3);
+            h.push_str(&format!("{}\n", ranking_table(shown, name)));
         }
         let stars: Vec<_> = l.stars.iter().map(|m| m.name.clone()).collect();
         let up = l.reported_to.as_deref().and_then(|u| tree.unit(u)).map(|u| u.name.clone()).unwrap_or_default();
