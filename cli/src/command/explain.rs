@@ -32,7 +32,7 @@ pub fn run(ctx: &Context, member: &str, quarter: Option<&str>) -> Result<Output>
     h.push_str(&format!("表决权：\n{}", decision(&j.voter, "  ")));
     h.push_str(&format!("名额：\n{}", decision(&e.quota, "  ")));
     if let Some(c) = &e.cap {
-        h.push_str(&format!("领导干部和支委名额上限：\n{}", decision(c, "  ")));
+        h.push_str(&format!("名额上限（cap）：\n{}", decision(c, "  ")));
         h.push_str(&format!("计入上限：\n{}", decision(&j.capped, "  ")));
     }
     h.push_str(&format!("倾斜（得票相同时优先）：\n{}", decision(&j.preferred, "  ")));
@@ -73,7 +73,7 @@ pub fn outcome(o: Outcome) -> &'static str {
         Outcome::Tied => "末位并列，进入再次投票",
         Outcome::SeatedOnTie => "末位并列，按规则全部当选",
         Outcome::DroppedOnTie => "末位并列，按规则均不当选",
-        Outcome::CapReached => "领导干部和支委名额已满",
+        Outcome::CapReached => "计入上限的名额已满",
         Outcome::BelowLine => "得票排名在名额之外",
         Outcome::BehindOnLean => "与当选者得票相同，按倾斜规则排后",
         Outcome::NoVotes => "未得票",
