@@ -12,7 +12,7 @@ use super::check::{CmpKind, Func, Lit, Src, TExpr, TKind};
 use super::host::{Acc, Host, HostRecord};
 use super::ops;
 use super::Scope;
-use crate::facts::{BranchFacts, Deed, Finding, LifeRecord, MeetingFacts, MemberFacts, QuarterFacts};
+use crate::facts::{BranchFacts, Deed, Finding, LifeRecord, MeetingFacts, MemberFacts, QuarterFacts, Sym};
 use chrono::NaiveDate;
 
 /// What the closures see: the scope, its hoisted values, and the member at hand.
@@ -57,8 +57,8 @@ pub(crate) struct AnyGroup {
 pub(crate) static NO_MEMBER: MemberFacts = MemberFacts {
     id: String::new(),
     name: String::new(),
-    identity: crate::facts::Text::const_new(""),
-    role: crate::facts::Text::const_new(""),
+    identity: crate::facts::Sym::EMPTY,
+    role: crate::facts::Sym::EMPTY,
     full: false,
     mobile: false,
     last_report: None,
@@ -267,27 +267,12 @@ impl Compiler {
                 conjunction(atoms)
             }
             TKind::Or(..) => {
-                // `a or b or c` as one closure over its disjuncts, not a tower of pairs.
+                // `a or b or c` as one closure over its disjuncts, not a tower of pairs;
+                // the simple member tests among them are evaluated inline.
                 let mut parts = Vec::new();
                 disjuncts(e, &mut parts);
-                let mut fs: Vec<BoolF<E>> = parts.into_iter().map(|p| self.bool_::<E>(p)).collect();
-                match fs.len() {
-                    2 => {
-                        let (b, a) = (fs.pop(), fs.pop());
-                        match (a, b) {
-                            (Some(a), Some(b)) => Box::new(move |env, e| a(env, e) || b(env, e)),
-                            _ => Box::new(|_, _| false),
-                        }
-                    }
-                    3 => {
-                        let (c, b, a) = (fs.pop(), fs.pop(), fs.pop());
-                        match (a, b, c) {
-                            (Some(a), Some(b), Some(c)) => Box::new(move |env, e| a(env, e) || b(env, e) || c(env, e)),
-                            _ => Box::new(|_, _| false),
-                        }
-                    }
-                    _ => Box::new(move |env, e| fs.iter().any(|f| f(env, e))),
-                }
+                let atoms = parts.into_iter().map(|p| self.atom::<E>(p)).collect();
+                disjunction(atoms)
             }
             TKind::Cmp(op, kind, a, b) => self.cmp::<E>(*op, *kind, a, b),
             TKind::Is(a, some) => {
@@ -359,6 +344,9 @@ impl Compiler {
                 }
             }
             CmpKind::Text => {
+                if let Some(f) = sym_cmp::<E>(op, a, b) {
+                    return f;
+                }
                 let (x, y) = (self.text::<E>(a), self.text::<E>(b));
                 match (x, y) {
                     (TextSrc::Elem(f), TextSrc::Lit(s)) | (TextSrc::Lit(s), TextSrc::Elem(f)) => {
@@ -388,8 +376,12 @@ impl Compiler {
         parts.into_iter().map(|p| self.atom::<E>(p)).collect()
     }
 
-    /// One conjunct: a simple comparison of the element with a constant when it is one.
+    /// One conjunct (or disjunct): a simple comparison of the element with a constant,
+    /// or a simple test of a member field, when it is one.
     fn atom<E: Host>(&mut self, e: &TExpr) -> Atom<E> {
+        if let Some(a) = member_atom(e) {
+            return a;
+        }
         if let TKind::Cmp(op, kind, a, b) = &e.kind {
             let op = *op;
             match kind {
@@ -408,6 +400,9 @@ impl Compiler {
                     let eq = op == BinOp::Eq;
                     match (&a.kind, &b.kind) {
                         (TKind::Field(Src::Var, _, n), TKind::Lit(Lit::Text(s))) | (TKind::Lit(Lit::Text(s)), TKind::Field(Src::Var, _, n)) => {
+                            if let Some(field) = E::sym_index(n) {
+                                return Atom::Sym { field, sym: Sym::new(s), eq };
+                            }
                             if let Some(field) = E::text_index(n) {
                                 return Atom::Text { field, s: ops::TextLit::new(s.clone()), eq };
                             }
@@ -596,6 +591,31 @@ fn elem_date(k: &TKind) -> Option<&str> {
     }
 }
 
+/// `x == "lit"` or `x != "lit"` where `x` is an interned field of the element or the
+/// member: the literal is interned now, and the test compares ids.
+fn sym_cmp<E: Host>(op: BinOp, a: &TExpr, b: &TExpr) -> Option<BoolF<E>> {
+    if !matches!(op, BinOp::Eq | BinOp::Ne) {
+        return None;
+    }
+    let eq = op == BinOp::Eq;
+    let (field, s) = match (&a.kind, &b.kind) {
+        (TKind::Field(src, host, n), TKind::Lit(Lit::Text(s))) | (TKind::Lit(Lit::Text(s)), TKind::Field(src, host, n)) => ((*src, *host, n.as_str()), s),
+        _ => return None,
+    };
+    let sym = Sym::new(s);
+    match field {
+        (Src::Var, _, n) => {
+            let i = E::sym_index(n)?;
+            Some(Box::new(move |_, e| e.sym_at(i).is_some_and(|v| (v == sym) == eq)))
+        }
+        (Src::Root(_), HostRecord::Member, n) => {
+            let i = MemberFacts::sym_index(n)?;
+            Some(Box::new(move |env, _| env.member.sym_at(i).is_some_and(|v| (v == sym) == eq)))
+        }
+        _ => None,
+    }
+}
+
 /// The disjuncts of `a or b or …`, left to right.
 fn disjuncts<'t>(e: &'t TExpr, out: &mut Vec<&'t TExpr>) {
     match &e.kind {
@@ -626,6 +646,15 @@ enum Atom<E> {
     DateSlot { field: u8, mask: u8, slot: usize },
     DateLit { field: u8, mask: u8, d: NaiveDate },
     Text { field: u8, s: ops::TextLit, eq: bool },
+    /// An interned text field against an interned literal: an integer comparison.
+    Sym { field: u8, sym: Sym, eq: bool },
+    /// A member's flag (`member.mobile`), or its negation.
+    MemberBool { f: fn(&MemberFacts) -> bool, want: bool },
+    /// `member.x is some` (`want`) or `is none` for an optional member field.
+    MemberDateIs { f: fn(&MemberFacts) -> Option<NaiveDate>, want: bool },
+    MemberTextIs { f: fn(&MemberFacts) -> Option<&str>, want: bool },
+    /// An interned member field against an interned literal.
+    MemberSym { field: u8, sym: Sym, eq: bool },
     Dyn(BoolF<E>),
 }
 
@@ -639,8 +668,62 @@ impl<E: Host> Atom<E> {
             },
             Atom::DateLit { field, mask, d } => e.date_at(*field).is_some_and(|x| ops::masked(*mask, x, *d)),
             Atom::Text { field, s, eq } => e.text_at(*field).is_some_and(|v| s.eq(v) == *eq),
+            Atom::Sym { field, sym, eq } => e.sym_at(*field).is_some_and(|v| (v == *sym) == *eq),
+            Atom::MemberBool { f, want } => f(env.member) == *want,
+            Atom::MemberDateIs { f, want } => f(env.member).is_some() == *want,
+            Atom::MemberTextIs { f, want } => f(env.member).is_some() == *want,
+            Atom::MemberSym { field, sym, eq } => env.member.sym_at(*field).is_some_and(|v| (v == *sym) == *eq),
             Atom::Dyn(f) => f(env, e),
         }
+    }
+}
+
+/// A member-level test the atoms evaluate inline: a flag, its negation, `is some` or
+/// `is none` of an optional field, an interned field against a literal.
+fn member_atom<E: Host>(e: &TExpr) -> Option<Atom<E>> {
+    let member_field = |x: &TExpr| match &x.kind {
+        TKind::Field(Src::Root(_), HostRecord::Member, name) => Some(name.clone()),
+        _ => None,
+    };
+    match &e.kind {
+        TKind::Field(..) => match MemberFacts::field(&member_field(e)?)? {
+            Acc::Bool(f) => Some(Atom::MemberBool { f, want: true }),
+            _ => None,
+        },
+        TKind::Not(a) => match MemberFacts::field(&member_field(a)?)? {
+            Acc::Bool(f) => Some(Atom::MemberBool { f, want: false }),
+            _ => None,
+        },
+        TKind::Is(a, some) => match MemberFacts::field(&member_field(a)?)? {
+            Acc::OptDate(f) => Some(Atom::MemberDateIs { f, want: *some }),
+            Acc::Text(f, _) => Some(Atom::MemberTextIs { f, want: *some }),
+            _ => None,
+        },
+        TKind::Cmp(op @ (BinOp::Eq | BinOp::Ne), CmpKind::Text, a, b) => {
+            let (n, s) = match (&a.kind, &b.kind) {
+                (_, TKind::Lit(Lit::Text(s))) => (member_field(a)?, s),
+                (TKind::Lit(Lit::Text(s)), _) => (member_field(b)?, s),
+                _ => return None,
+            };
+            let field = MemberFacts::sym_index(&n)?;
+            Some(Atom::MemberSym { field, sym: Sym::new(s), eq: *op == BinOp::Eq })
+        }
+        _ => None,
+    }
+}
+
+fn disjunction<E: Host>(atoms: Vec<Atom<E>>) -> BoolF<E> {
+    let atoms = match <[Atom<E>; 1]>::try_from(atoms) {
+        Ok([Atom::Dyn(f)]) => return f,
+        Ok([a]) => return Box::new(move |env, e| a.eval(env, e)),
+        Err(atoms) => atoms,
+    };
+    match <[Atom<E>; 2]>::try_from(atoms) {
+        Ok([a, b]) => Box::new(move |env, e| a.eval(env, e) || b.eval(env, e)),
+        Err(atoms) => match <[Atom<E>; 3]>::try_from(atoms) {
+            Ok([a, b, c]) => Box::new(move |env, e| a.eval(env, e) || b.eval(env, e) || c.eval(env, e)),
+            Err(atoms) => Box::new(move |env, e| atoms.iter().any(|a| a.eval(env, e))),
+        },
     }
 }
 
@@ -738,6 +821,7 @@ fn collect_aggs(file: usize, text: &str, e: &TExpr, out: &mut Vec<String>) {
 struct Shape<R> {
     date: Option<(u8, Vec<(DateBound, u8)>)>,
     text: Option<(u8, ops::TextLit, bool)>,
+    sym: Option<(u8, Sym, bool)>,
     rest: Vec<Atom<R>>,
 }
 
@@ -757,12 +841,13 @@ pub(crate) struct Range {
 
 impl<R: Host> Shape<R> {
     fn new(atoms: Vec<Atom<R>>) -> Shape<R> {
-        let mut shape = Shape { date: None, text: None, rest: Vec::new() };
+        let mut shape = Shape { date: None, text: None, sym: None, rest: Vec::new() };
         for a in atoms {
             match a {
                 Atom::DateSlot { field, mask, slot } if range_mask(mask) => shape.add_bound(field, DateBound::Slot(slot), mask, a),
                 Atom::DateLit { field, mask, d } if range_mask(mask) => shape.add_bound(field, DateBound::Lit(d), mask, a),
                 Atom::Text { field, s, eq } if shape.text.is_none() => shape.text = Some((field, s, eq)),
+                Atom::Sym { field, sym, eq } if shape.sym.is_none() => shape.sym = Some((field, sym, eq)),
                 a => shape.rest.push(a),
             }
         }
@@ -789,6 +874,11 @@ impl<R: Host> Shape<R> {
     /// Text first: it is what usually tells elements apart (`f.clause == "x1"`).
     #[inline(always)]
     fn pass(&self, r: Range, env: &Env, e: &R) -> bool {
+        if let Some((field, sym, eq)) = &self.sym {
+            if e.sym_at(*field).is_none_or(|v| (v == *sym) != *eq) {
+                return false;
+            }
+        }
         if let Some((field, s, eq)) = &self.text {
             if e.text_at(*field).is_none_or(|v| s.eq(v) != *eq) {
                 return false;
@@ -889,6 +979,20 @@ impl<R: Host> Test<R> for TextTest<'_> {
     }
 }
 
+/// An interned text field equal (or not) to an interned literal.
+struct SymTest {
+    field: u8,
+    sym: Sym,
+    eq: bool,
+}
+
+impl<R: Host> Test<R> for SymTest {
+    #[inline(always)]
+    fn test(&self, e: &R) -> bool {
+        e.sym_at(self.field).is_some_and(|v| (v == self.sym) == self.eq)
+    }
+}
+
 /// Any other shape.
 struct ShapeTest<'s, 'e, R> {
     shape: &'s Shape<R>,
@@ -909,13 +1013,17 @@ impl<R: Host> Test<R> for ShapeTest<'_, '_, R> {
 macro_rules! with_test {
     ($shape:expr, $range:expr, $env:expr, |$t:ident| $body:expr) => {{
         let (shape, range, env) = ($shape, $range, $env);
-        match (&shape.date, &shape.text, shape.rest.is_empty()) {
-            (Some((field, _)), None, true) => {
+        match (&shape.date, &shape.text, &shape.sym, shape.rest.is_empty()) {
+            (Some((field, _)), None, None, true) => {
                 let $t = DateTest { field: *field, range };
                 $body
             }
-            (None, Some((field, s, eq)), true) => {
+            (None, Some((field, s, eq)), None, true) => {
                 let $t = TextTest { field: *field, s, eq: *eq };
+                $body
+            }
+            (None, None, Some((field, sym, eq)), true) => {
+                let $t = SymTest { field: *field, sym: *sym, eq: *eq };
                 $body
             }
             _ => {
@@ -960,7 +1068,7 @@ fn aggregate<E: Host, R: Host>(kind: AggKind, get: ListGet<R>, f: Vec<Atom<R>>, 
             let mut both = f;
             both.extend(p);
             let c = Shape::new(both);
-            let trivial = c.date.is_none() && c.text.is_none() && c.rest.is_empty();
+            let trivial = c.date.is_none() && c.text.is_none() && c.sym.is_none() && c.rest.is_empty();
             if kind == AggKind::Count && trivial {
                 // `count(d in member.deeds)`: the list's length.
                 AggF::Num(Box::new(move |env, _| Some(get.get(env).len() as i64)))
