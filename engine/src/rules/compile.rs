@@ -382,6 +382,15 @@ impl Compiler {
         if let Some(a) = member_atom(e) {
             return a;
         }
+        // `count(…) >= 3` and the like, unless the whole comparison is hoisted.
+        if let TKind::Cmp(op, CmpKind::Num, a, b) = &e.kind {
+            if let TKind::Lit(Lit::Num(k)) = b.kind {
+                if !(self.hoisting && e.scope_constant()) {
+                    let f = self.num::<E>(a);
+                    return Atom::NumLit { f, mask: ops::op_mask(*op), k };
+                }
+            }
+        }
         if let TKind::Cmp(op, kind, a, b) = &e.kind {
             let op = *op;
             match kind {
@@ -655,6 +664,8 @@ enum Atom<E> {
     MemberTextIs { f: fn(&MemberFacts) -> Option<&str>, want: bool },
     /// An interned member field against an interned literal.
     MemberSym { field: u8, sym: Sym, eq: bool },
+    /// A number compared with a literal: one call, to the number.
+    NumLit { f: NumF<E>, mask: u8, k: i64 },
     Dyn(BoolF<E>),
 }
 
@@ -673,6 +684,7 @@ impl<E: Host> Atom<E> {
             Atom::MemberDateIs { f, want } => f(env.member).is_some() == *want,
             Atom::MemberTextIs { f, want } => f(env.member).is_some() == *want,
             Atom::MemberSym { field, sym, eq } => env.member.sym_at(*field).is_some_and(|v| (v == *sym) == *eq),
+            Atom::NumLit { f, mask, k } => f(env, e).is_some_and(|x| ops::masked(*mask, x, *k)),
             Atom::Dyn(f) => f(env, e),
         }
     }
