@@ -50,7 +50,6 @@ pub(crate) type MaskF = Box<dyn Fn(&Env) -> u64 + Send + Sync>;
 /// `prepare`, into `Env::ranges`, from `ranges` (the group's entries in order).
 pub(crate) struct AnyGroup {
     pub eval: MaskF,
-    pub ranges: Vec<RangeF>,
 }
 
 /// The member used while computing hoisted values: they never read it.
@@ -114,13 +113,14 @@ pub(crate) struct Compiler {
     file: (usize, String),
     /// Keys of aggregates written more than once, in slot order.
     memo_keys: Vec<String>,
-    /// Date ranges of fused `any` groups handed out so far.
-    range_slots: usize,
+    /// The date ranges of shapes and fused `any` groups, resolved once per scope by
+    /// `prepare` into `Env::ranges`, in slot order.
+    pub ranges: Vec<RangeF>,
 }
 
 impl Compiler {
     pub fn new() -> Compiler {
-        Compiler { hoisted: Vec::new(), hoisting: true, file: (0, String::new()), memo_keys: Vec::new(), range_slots: 0 }
+        Compiler { hoisted: Vec::new(), hoisting: true, file: (0, String::new()), memo_keys: Vec::new(), ranges: Vec::new() }
     }
 
     pub fn set_file(&mut self, index: usize, text: &str) {
@@ -182,15 +182,11 @@ impl Compiler {
             }
             shapes.push((1u64 << bit, Shape::new(atoms)));
         }
-        let ranges: Vec<RangeF> = shapes
-            .iter()
-            .map(|(_, s)| {
-                let bounds = s.date.as_ref().map(|(_, b)| b.clone()).unwrap_or_default();
-                Box::new(move |env: &Env| resolve(&bounds, env)) as RangeF
-            })
-            .collect();
-        let (base, n) = (self.range_slots, shapes.len());
-        self.range_slots += n;
+        let (base, n) = (self.ranges.len(), shapes.len());
+        for (_, s) in &shapes {
+            let bounds = s.date.as_ref().map(|(_, b)| b.clone()).unwrap_or_default();
+            self.ranges.push(Box::new(move |env: &Env| resolve(&bounds, env)));
+        }
         let eval: MaskF = Box::new(move |env| {
             let Some(ranges) = env.ranges.get(base..base + n) else { return 0 };
             let mut mask = 0u64;
@@ -205,7 +201,18 @@ impl Compiler {
             }
             mask
         });
-        AnyGroup { eval, ranges }
+        AnyGroup { eval }
+    }
+
+    /// A shape whose date range, if it has one, is resolved once per scope.
+    fn shape<R: Host>(&mut self, atoms: Vec<Atom<R>>) -> Shape<R> {
+        let mut shape = Shape::new(atoms);
+        if let Some((_, bounds)) = &shape.date {
+            let bounds = bounds.clone();
+            shape.slot = Some(self.ranges.len());
+            self.ranges.push(Box::new(move |env: &Env| resolve(&bounds, env)));
+        }
+        shape
     }
 
     fn memo_slot(&self, e: &TExpr) -> Option<usize> {
@@ -575,11 +582,16 @@ impl Compiler {
         macro_rules! over {
             ($get:expr, $r:ty) => {{
                 let get = $get;
-                let f: Vec<Atom<$r>> = filter.map(|f| self.atoms::<$r>(f)).unwrap_or_default();
+                let mut f: Vec<Atom<$r>> = filter.map(|f| self.atoms::<$r>(f)).unwrap_or_default();
                 let p: Vec<Atom<$r>> = pred.map(|p| self.atoms::<$r>(p)).unwrap_or_default();
-                match memo {
-                    Some(slot) => memoized::<E, $r>(kind, get, f, p, slot),
-                    None => aggregate::<E, $r>(kind, get, f, p),
+                match (memo, kind) {
+                    (Some(slot), _) => memoized::<E, $r>(kind, get, self.shape(f), self.shape(p), slot),
+                    (None, AggKind::Count | AggKind::Any) => {
+                        // Both count the elements that pass the filter and the predicate.
+                        f.extend(p);
+                        aggregate::<E, $r>(kind, get, self.shape(f), self.shape(Vec::new()))
+                    }
+                    (None, _) => aggregate::<E, $r>(kind, get, self.shape(f), self.shape(p)),
                 }
             }};
         }
@@ -835,6 +847,9 @@ struct Shape<R> {
     text: Option<(u8, ops::TextLit, bool)>,
     sym: Option<(u8, Sym, bool)>,
     rest: Vec<Atom<R>>,
+    /// Where `prepare` put the date range; without it (or outside a prepared scope)
+    /// the range is resolved at each call.
+    slot: Option<usize>,
 }
 
 #[derive(Clone, Copy)]
@@ -853,7 +868,7 @@ pub(crate) struct Range {
 
 impl<R: Host> Shape<R> {
     fn new(atoms: Vec<Atom<R>>) -> Shape<R> {
-        let mut shape = Shape { date: None, text: None, sym: None, rest: Vec::new() };
+        let mut shape = Shape { date: None, text: None, sym: None, rest: Vec::new(), slot: None };
         for a in atoms {
             match a {
                 Atom::DateSlot { field, mask, slot } if range_mask(mask) => shape.add_bound(field, DateBound::Slot(slot), mask, a),
@@ -878,7 +893,10 @@ impl<R: Host> Shape<R> {
     #[inline(always)]
     fn range(&self, env: &Env) -> Option<Range> {
         match &self.date {
-            Some((_, bounds)) => resolve(bounds, env),
+            Some((_, bounds)) => match self.slot.and_then(|i| env.ranges.get(i)) {
+                Some(r) => *r,
+                None => resolve(bounds, env),
+            },
             None => Some(Range { lo: NaiveDate::MIN, hi: NaiveDate::MAX }),
         }
     }
@@ -939,8 +957,7 @@ fn range_mask(mask: u8) -> bool {
 
 /// `count` or `streak`, computing both in one pass and remembering them in
 /// `env.memo[slot]` (bit 63: known; bits 32–62: count; bits 0–31: streak).
-fn memoized<E: Host, R: Host>(kind: AggKind, get: ListGet<R>, f: Vec<Atom<R>>, p: Vec<Atom<R>>, slot: usize) -> AggF<E> {
-    let (f, p) = (Shape::new(f), Shape::new(p));
+fn memoized<E: Host, R: Host>(kind: AggKind, get: ListGet<R>, f: Shape<R>, p: Shape<R>, slot: usize) -> AggF<E> {
     let streak = kind == AggKind::Streak;
     AggF::Num(Box::new(move |env, _| {
         let cell = env.memo.get(slot);
@@ -1073,13 +1090,12 @@ fn count_streak_with<R>(list: &[R], f: &impl Test<R>, p: &impl Test<R>) -> (u64,
     (count, best)
 }
 
-fn aggregate<E: Host, R: Host>(kind: AggKind, get: ListGet<R>, f: Vec<Atom<R>>, p: Vec<Atom<R>>) -> AggF<E> {
+/// For `count` and `any`, `f` holds the filter and the predicate together and `p` is
+/// empty: both count the elements that pass the two.
+fn aggregate<E: Host, R: Host>(kind: AggKind, get: ListGet<R>, f: Shape<R>, p: Shape<R>) -> AggF<E> {
     match kind {
         AggKind::Count | AggKind::Any => {
-            // Both count the elements that pass the filter and the predicate.
-            let mut both = f;
-            both.extend(p);
-            let c = Shape::new(both);
+            let c = f;
             let trivial = c.date.is_none() && c.text.is_none() && c.sym.is_none() && c.rest.is_empty();
             if kind == AggKind::Count && trivial {
                 // `count(d in member.deeds)`: the list's length.
@@ -1097,11 +1113,9 @@ fn aggregate<E: Host, R: Host>(kind: AggKind, get: ListGet<R>, f: Vec<Atom<R>>, 
             }
         }
         AggKind::Streak => {
-            let (f, p) = (Shape::new(f), Shape::new(p));
             AggF::Num(Box::new(move |env, _| Some(count_streak(&f, &p, env, get.get(env)).1 as i64)))
         }
         AggKind::All => {
-            let (f, p) = (Shape::new(f), Shape::new(p));
             AggF::Bool(Box::new(move |env, _| {
                 let Some(rf) = f.range(env) else { return true };
                 // With no element able to pass `p`, every filtered element fails it.
