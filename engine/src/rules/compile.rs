@@ -389,6 +389,17 @@ impl Compiler {
         if let Some(a) = member_atom(e) {
             return a;
         }
+        // A nested `and` or `or` (`member.mobile and (…)`) as atoms too, so that a
+        // chain of simple tests makes no call, unless it is hoisted whole.
+        if matches!(e.kind, TKind::And(..) | TKind::Or(..)) && !(self.hoisting && e.scope_constant()) {
+            let mut parts = Vec::new();
+            if matches!(e.kind, TKind::And(..)) {
+                conjuncts(e, &mut parts);
+                return Atom::All(parts.into_iter().map(|p| self.atom::<E>(p)).collect());
+            }
+            disjuncts(e, &mut parts);
+            return Atom::Any(parts.into_iter().map(|p| self.atom::<E>(p)).collect());
+        }
         // `count(…) >= 3` and the like, unless the whole comparison is hoisted.
         if let TKind::Cmp(op, CmpKind::Num, a, b) = &e.kind {
             if let TKind::Lit(Lit::Num(k)) = b.kind {
@@ -678,10 +689,19 @@ enum Atom<E> {
     MemberSym { field: u8, sym: Sym, eq: bool },
     /// A number compared with a literal: one call, to the number.
     NumLit { f: NumF<E>, mask: u8, k: i64 },
+    /// A nested `and` / `or` of atoms.
+    All(Vec<Atom<E>>),
+    Any(Vec<Atom<E>>),
     Dyn(BoolF<E>),
 }
 
 impl<E: Host> Atom<E> {
+    /// An atom inside a nested `and` / `or`: a direct call, not inlined into itself.
+    #[inline(never)]
+    fn eval_nested(&self, env: &Env, e: &E) -> bool {
+        self.eval(env, e)
+    }
+
     #[inline(always)]
     fn eval(&self, env: &Env, e: &E) -> bool {
         match self {
@@ -697,6 +717,8 @@ impl<E: Host> Atom<E> {
             Atom::MemberTextIs { f, want } => f(env.member).is_some() == *want,
             Atom::MemberSym { field, sym, eq } => env.member.sym_at(*field).is_some_and(|v| (v == *sym) == *eq),
             Atom::NumLit { f, mask, k } => f(env, e).is_some_and(|x| ops::masked(*mask, x, *k)),
+            Atom::All(v) => v.iter().all(|a| a.eval_nested(env, e)),
+            Atom::Any(v) => v.iter().any(|a| a.eval_nested(env, e)),
             Atom::Dyn(f) => f(env, e),
         }
     }
