@@ -10,28 +10,28 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-/// Short text held inline (no heap allocation up to 24 bytes): statuses, kinds,
-/// roles and clause names are read for every member of every tally, and keeping them
-/// next to their record keeps a million members' evaluation out of pointer chasing.
-pub type Text = compact_str::CompactString;
+/// Statuses, kinds, roles and clause names are interned (see [`crate::sym`]): they
+/// are read for every member of every tally, and a 4-byte id next to its record keeps
+/// a million members' evaluation small and out of pointer chasing.
+pub use crate::sym::Sym;
 
 /// One entry of a member's organizational-life history (三会一课 and the like).
 ///
 /// Only what rules read: a member has a dozen of these a year and a tally reads every
-/// one, so the record stays 32 bytes. The secretary's free-text note is store data
+/// one, so the record stays 8 bytes. The secretary's free-text note is store data
 /// and travels beside the record in the event (`Action::LifeRecorded`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LifeRecord {
     pub date: NaiveDate,
     /// An attendance status, e.g. `present`, `excused`, `unexcused`.
-    pub status: Text,
+    pub status: Sym,
 }
 
 /// A conduct finding recorded by the branch against one exclusion clause.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Finding {
     /// The name of the exclusion rule the finding is evidence for, e.g. `x3`.
-    pub clause: Text,
+    pub clause: Sym,
     pub date: NaiveDate,
     pub evidence: String,
     /// An investigation that is still open.
@@ -46,7 +46,7 @@ pub struct Finding {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Deed {
     /// One of the deed kinds declared in the rules (the five take-the-leads).
-    pub kind: Text,
+    pub kind: Sym,
     pub text: String,
     pub date: NaiveDate,
 }
@@ -57,9 +57,9 @@ pub struct MemberFacts {
     pub id: String,
     pub name: String,
     /// e.g. 教师, 学生, 离退休同志, 机关, 后勤.
-    pub identity: Text,
+    pub identity: Sym,
     /// e.g. `secretary`, `committee`, `leading_cadre`, `ordinary`.
-    pub role: Text,
+    pub role: Sym,
     /// A full member; `false` for a probationary member.
     pub full: bool,
     pub mobile: bool,
@@ -72,7 +72,7 @@ pub struct MemberFacts {
     /// A valid reason recorded for registering no deed this quarter.
     pub no_deed_reason: Option<String>,
     /// Attendance at the quarter's special meeting; `None` until recorded.
-    pub meeting: Option<Text>,
+    pub meeting: Option<Sym>,
     /// The member presented their deeds at the meeting.
     pub presented: bool,
     /// The secretary has commented on the member's deeds.

@@ -16,4 +16,5 @@ pub mod org;
 pub mod quarter;
 pub mod service;
 pub mod store;
+pub mod sym;
 pub mod tally;

@@ -12,7 +12,7 @@ use super::check::{CmpKind, Func, Lit, Src, TExpr, TKind};
 use super::host::{Acc, Host, HostRecord};
 use super::ops;
 use super::Scope;
-use crate::facts::{BranchFacts, Deed, Finding, LifeRecord, MeetingFacts, MemberFacts, QuarterFacts};
+use crate::facts::{BranchFacts, Deed, Finding, LifeRecord, MeetingFacts, MemberFacts, QuarterFacts, Sym};
 use chrono::NaiveDate;
 
 /// What the closures see: the scope, its hoisted values, and the member at hand.
@@ -50,15 +50,14 @@ pub(crate) type MaskF = Box<dyn Fn(&Env) -> u64 + Send + Sync>;
 /// `prepare`, into `Env::ranges`, from `ranges` (the group's entries in order).
 pub(crate) struct AnyGroup {
     pub eval: MaskF,
-    pub ranges: Vec<RangeF>,
 }
 
 /// The member used while computing hoisted values: they never read it.
 pub(crate) static NO_MEMBER: MemberFacts = MemberFacts {
     id: String::new(),
     name: String::new(),
-    identity: crate::facts::Text::const_new(""),
-    role: crate::facts::Text::const_new(""),
+    identity: crate::facts::Sym::EMPTY,
+    role: crate::facts::Sym::EMPTY,
     full: false,
     mobile: false,
     last_report: None,
@@ -114,13 +113,14 @@ pub(crate) struct Compiler {
     file: (usize, String),
     /// Keys of aggregates written more than once, in slot order.
     memo_keys: Vec<String>,
-    /// Date ranges of fused `any` groups handed out so far.
-    range_slots: usize,
+    /// The date ranges of shapes and fused `any` groups, resolved once per scope by
+    /// `prepare` into `Env::ranges`, in slot order.
+    pub ranges: Vec<RangeF>,
 }
 
 impl Compiler {
     pub fn new() -> Compiler {
-        Compiler { hoisted: Vec::new(), hoisting: true, file: (0, String::new()), memo_keys: Vec::new(), range_slots: 0 }
+        Compiler { hoisted: Vec::new(), hoisting: true, file: (0, String::new()), memo_keys: Vec::new(), ranges: Vec::new() }
     }
 
     pub fn set_file(&mut self, index: usize, text: &str) {
@@ -182,15 +182,11 @@ impl Compiler {
             }
             shapes.push((1u64 << bit, Shape::new(atoms)));
         }
-        let ranges: Vec<RangeF> = shapes
-            .iter()
-            .map(|(_, s)| {
-                let bounds = s.date.as_ref().map(|(_, b)| b.clone()).unwrap_or_default();
-                Box::new(move |env: &Env| resolve(&bounds, env)) as RangeF
-            })
-            .collect();
-        let (base, n) = (self.range_slots, shapes.len());
-        self.range_slots += n;
+        let (base, n) = (self.ranges.len(), shapes.len());
+        for (_, s) in &shapes {
+            let bounds = s.date.as_ref().map(|(_, b)| b.clone()).unwrap_or_default();
+            self.ranges.push(Box::new(move |env: &Env| resolve(&bounds, env)));
+        }
         let eval: MaskF = Box::new(move |env| {
             let Some(ranges) = env.ranges.get(base..base + n) else { return 0 };
             let mut mask = 0u64;
@@ -205,7 +201,18 @@ impl Compiler {
             }
             mask
         });
-        AnyGroup { eval, ranges }
+        AnyGroup { eval }
+    }
+
+    /// A shape whose date range, if it has one, is resolved once per scope.
+    fn shape<R: Host>(&mut self, atoms: Vec<Atom<R>>) -> Shape<R> {
+        let mut shape = Shape::new(atoms);
+        if let Some((_, bounds)) = &shape.date {
+            let bounds = bounds.clone();
+            shape.slot = Some(self.ranges.len());
+            self.ranges.push(Box::new(move |env: &Env| resolve(&bounds, env)));
+        }
+        shape
     }
 
     fn memo_slot(&self, e: &TExpr) -> Option<usize> {
@@ -267,27 +274,12 @@ impl Compiler {
                 conjunction(atoms)
             }
             TKind::Or(..) => {
-                // `a or b or c` as one closure over its disjuncts, not a tower of pairs.
+                // `a or b or c` as one closure over its disjuncts, not a tower of pairs;
+                // the simple member tests among them are evaluated inline.
                 let mut parts = Vec::new();
                 disjuncts(e, &mut parts);
-                let mut fs: Vec<BoolF<E>> = parts.into_iter().map(|p| self.bool_::<E>(p)).collect();
-                match fs.len() {
-                    2 => {
-                        let (b, a) = (fs.pop(), fs.pop());
-                        match (a, b) {
-                            (Some(a), Some(b)) => Box::new(move |env, e| a(env, e) || b(env, e)),
-                            _ => Box::new(|_, _| false),
-                        }
-                    }
-                    3 => {
-                        let (c, b, a) = (fs.pop(), fs.pop(), fs.pop());
-                        match (a, b, c) {
-                            (Some(a), Some(b), Some(c)) => Box::new(move |env, e| a(env, e) || b(env, e) || c(env, e)),
-                            _ => Box::new(|_, _| false),
-                        }
-                    }
-                    _ => Box::new(move |env, e| fs.iter().any(|f| f(env, e))),
-                }
+                let atoms = parts.into_iter().map(|p| self.atom::<E>(p)).collect();
+                disjunction(atoms)
             }
             TKind::Cmp(op, kind, a, b) => self.cmp::<E>(*op, *kind, a, b),
             TKind::Is(a, some) => {
@@ -359,6 +351,9 @@ impl Compiler {
                 }
             }
             CmpKind::Text => {
+                if let Some(f) = sym_cmp::<E>(op, a, b) {
+                    return f;
+                }
                 let (x, y) = (self.text::<E>(a), self.text::<E>(b));
                 match (x, y) {
                     (TextSrc::Elem(f), TextSrc::Lit(s)) | (TextSrc::Lit(s), TextSrc::Elem(f)) => {
@@ -388,8 +383,32 @@ impl Compiler {
         parts.into_iter().map(|p| self.atom::<E>(p)).collect()
     }
 
-    /// One conjunct: a simple comparison of the element with a constant when it is one.
+    /// One conjunct (or disjunct): a simple comparison of the element with a constant,
+    /// or a simple test of a member field, when it is one.
     fn atom<E: Host>(&mut self, e: &TExpr) -> Atom<E> {
+        if let Some(a) = member_atom(e) {
+            return a;
+        }
+        // A nested `and` or `or` (`member.mobile and (…)`) as atoms too, so that a
+        // chain of simple tests makes no call, unless it is hoisted whole.
+        if matches!(e.kind, TKind::And(..) | TKind::Or(..)) && !(self.hoisting && e.scope_constant()) {
+            let mut parts = Vec::new();
+            if matches!(e.kind, TKind::And(..)) {
+                conjuncts(e, &mut parts);
+                return Atom::All(parts.into_iter().map(|p| self.atom::<E>(p)).collect());
+            }
+            disjuncts(e, &mut parts);
+            return Atom::Any(parts.into_iter().map(|p| self.atom::<E>(p)).collect());
+        }
+        // `count(…) >= 3` and the like, unless the whole comparison is hoisted.
+        if let TKind::Cmp(op, CmpKind::Num, a, b) = &e.kind {
+            if let TKind::Lit(Lit::Num(k)) = b.kind {
+                if !(self.hoisting && e.scope_constant()) {
+                    let f = self.num::<E>(a);
+                    return Atom::NumLit { f, mask: ops::op_mask(*op), k };
+                }
+            }
+        }
         if let TKind::Cmp(op, kind, a, b) = &e.kind {
             let op = *op;
             match kind {
@@ -408,6 +427,9 @@ impl Compiler {
                     let eq = op == BinOp::Eq;
                     match (&a.kind, &b.kind) {
                         (TKind::Field(Src::Var, _, n), TKind::Lit(Lit::Text(s))) | (TKind::Lit(Lit::Text(s)), TKind::Field(Src::Var, _, n)) => {
+                            if let Some(field) = E::sym_index(n) {
+                                return Atom::Sym { field, sym: Sym::new(s), eq };
+                            }
                             if let Some(field) = E::text_index(n) {
                                 return Atom::Text { field, s: ops::TextLit::new(s.clone()), eq };
                             }
@@ -571,11 +593,16 @@ impl Compiler {
         macro_rules! over {
             ($get:expr, $r:ty) => {{
                 let get = $get;
-                let f: Vec<Atom<$r>> = filter.map(|f| self.atoms::<$r>(f)).unwrap_or_default();
+                let mut f: Vec<Atom<$r>> = filter.map(|f| self.atoms::<$r>(f)).unwrap_or_default();
                 let p: Vec<Atom<$r>> = pred.map(|p| self.atoms::<$r>(p)).unwrap_or_default();
-                match memo {
-                    Some(slot) => memoized::<E, $r>(kind, get, f, p, slot),
-                    None => aggregate::<E, $r>(kind, get, f, p),
+                match (memo, kind) {
+                    (Some(slot), _) => memoized::<E, $r>(kind, get, self.shape(f), self.shape(p), slot),
+                    (None, AggKind::Count | AggKind::Any) => {
+                        // Both count the elements that pass the filter and the predicate.
+                        f.extend(p);
+                        aggregate::<E, $r>(kind, get, self.shape(f), self.shape(Vec::new()))
+                    }
+                    (None, _) => aggregate::<E, $r>(kind, get, self.shape(f), self.shape(p)),
                 }
             }};
         }
@@ -592,6 +619,31 @@ impl Compiler {
 fn elem_date(k: &TKind) -> Option<&str> {
     match k {
         TKind::Field(Src::Var, _, n) => Some(n.as_str()),
+        _ => None,
+    }
+}
+
+/// `x == "lit"` or `x != "lit"` where `x` is an interned field of the element or the
+/// member: the literal is interned now, and the test compares ids.
+fn sym_cmp<E: Host>(op: BinOp, a: &TExpr, b: &TExpr) -> Option<BoolF<E>> {
+    if !matches!(op, BinOp::Eq | BinOp::Ne) {
+        return None;
+    }
+    let eq = op == BinOp::Eq;
+    let (field, s) = match (&a.kind, &b.kind) {
+        (TKind::Field(src, host, n), TKind::Lit(Lit::Text(s))) | (TKind::Lit(Lit::Text(s)), TKind::Field(src, host, n)) => ((*src, *host, n.as_str()), s),
+        _ => return None,
+    };
+    let sym = Sym::new(s);
+    match field {
+        (Src::Var, _, n) => {
+            let i = E::sym_index(n)?;
+            Some(Box::new(move |_, e| e.sym_at(i).is_some_and(|v| (v == sym) == eq)))
+        }
+        (Src::Root(_), HostRecord::Member, n) => {
+            let i = MemberFacts::sym_index(n)?;
+            Some(Box::new(move |env, _| env.member.sym_at(i).is_some_and(|v| (v == sym) == eq)))
+        }
         _ => None,
     }
 }
@@ -626,10 +678,30 @@ enum Atom<E> {
     DateSlot { field: u8, mask: u8, slot: usize },
     DateLit { field: u8, mask: u8, d: NaiveDate },
     Text { field: u8, s: ops::TextLit, eq: bool },
+    /// An interned text field against an interned literal: an integer comparison.
+    Sym { field: u8, sym: Sym, eq: bool },
+    /// A member's flag (`member.mobile`), or its negation.
+    MemberBool { f: fn(&MemberFacts) -> bool, want: bool },
+    /// `member.x is some` (`want`) or `is none` for an optional member field.
+    MemberDateIs { f: fn(&MemberFacts) -> Option<NaiveDate>, want: bool },
+    MemberTextIs { f: fn(&MemberFacts) -> Option<&str>, want: bool },
+    /// An interned member field against an interned literal.
+    MemberSym { field: u8, sym: Sym, eq: bool },
+    /// A number compared with a literal: one call, to the number.
+    NumLit { f: NumF<E>, mask: u8, k: i64 },
+    /// A nested `and` / `or` of atoms.
+    All(Vec<Atom<E>>),
+    Any(Vec<Atom<E>>),
     Dyn(BoolF<E>),
 }
 
 impl<E: Host> Atom<E> {
+    /// An atom inside a nested `and` / `or`: a direct call, not inlined into itself.
+    #[inline(never)]
+    fn eval_nested(&self, env: &Env, e: &E) -> bool {
+        self.eval(env, e)
+    }
+
     #[inline(always)]
     fn eval(&self, env: &Env, e: &E) -> bool {
         match self {
@@ -639,8 +711,65 @@ impl<E: Host> Atom<E> {
             },
             Atom::DateLit { field, mask, d } => e.date_at(*field).is_some_and(|x| ops::masked(*mask, x, *d)),
             Atom::Text { field, s, eq } => e.text_at(*field).is_some_and(|v| s.eq(v) == *eq),
+            Atom::Sym { field, sym, eq } => e.sym_at(*field).is_some_and(|v| (v == *sym) == *eq),
+            Atom::MemberBool { f, want } => f(env.member) == *want,
+            Atom::MemberDateIs { f, want } => f(env.member).is_some() == *want,
+            Atom::MemberTextIs { f, want } => f(env.member).is_some() == *want,
+            Atom::MemberSym { field, sym, eq } => env.member.sym_at(*field).is_some_and(|v| (v == *sym) == *eq),
+            Atom::NumLit { f, mask, k } => f(env, e).is_some_and(|x| ops::masked(*mask, x, *k)),
+            Atom::All(v) => v.iter().all(|a| a.eval_nested(env, e)),
+            Atom::Any(v) => v.iter().any(|a| a.eval_nested(env, e)),
             Atom::Dyn(f) => f(env, e),
         }
+    }
+}
+
+/// A member-level test the atoms evaluate inline: a flag, its negation, `is some` or
+/// `is none` of an optional field, an interned field against a literal.
+fn member_atom<E: Host>(e: &TExpr) -> Option<Atom<E>> {
+    let member_field = |x: &TExpr| match &x.kind {
+        TKind::Field(Src::Root(_), HostRecord::Member, name) => Some(name.clone()),
+        _ => None,
+    };
+    match &e.kind {
+        TKind::Field(..) => match MemberFacts::field(&member_field(e)?)? {
+            Acc::Bool(f) => Some(Atom::MemberBool { f, want: true }),
+            _ => None,
+        },
+        TKind::Not(a) => match MemberFacts::field(&member_field(a)?)? {
+            Acc::Bool(f) => Some(Atom::MemberBool { f, want: false }),
+            _ => None,
+        },
+        TKind::Is(a, some) => match MemberFacts::field(&member_field(a)?)? {
+            Acc::OptDate(f) => Some(Atom::MemberDateIs { f, want: *some }),
+            Acc::Text(f, _) => Some(Atom::MemberTextIs { f, want: *some }),
+            _ => None,
+        },
+        TKind::Cmp(op @ (BinOp::Eq | BinOp::Ne), CmpKind::Text, a, b) => {
+            let (n, s) = match (&a.kind, &b.kind) {
+                (_, TKind::Lit(Lit::Text(s))) => (member_field(a)?, s),
+                (TKind::Lit(Lit::Text(s)), _) => (member_field(b)?, s),
+                _ => return None,
+            };
+            let field = MemberFacts::sym_index(&n)?;
+            Some(Atom::MemberSym { field, sym: Sym::new(s), eq: *op == BinOp::Eq })
+        }
+        _ => None,
+    }
+}
+
+fn disjunction<E: Host>(atoms: Vec<Atom<E>>) -> BoolF<E> {
+    let atoms = match <[Atom<E>; 1]>::try_from(atoms) {
+        Ok([Atom::Dyn(f)]) => return f,
+        Ok([a]) => return Box::new(move |env, e| a.eval(env, e)),
+        Err(atoms) => atoms,
+    };
+    match <[Atom<E>; 2]>::try_from(atoms) {
+        Ok([a, b]) => Box::new(move |env, e| a.eval(env, e) || b.eval(env, e)),
+        Err(atoms) => match <[Atom<E>; 3]>::try_from(atoms) {
+            Ok([a, b, c]) => Box::new(move |env, e| a.eval(env, e) || b.eval(env, e) || c.eval(env, e)),
+            Err(atoms) => Box::new(move |env, e| atoms.iter().any(|a| a.eval(env, e))),
+        },
     }
 }
 
@@ -738,7 +867,11 @@ fn collect_aggs(file: usize, text: &str, e: &TExpr, out: &mut Vec<String>) {
 struct Shape<R> {
     date: Option<(u8, Vec<(DateBound, u8)>)>,
     text: Option<(u8, ops::TextLit, bool)>,
+    sym: Option<(u8, Sym, bool)>,
     rest: Vec<Atom<R>>,
+    /// Where `prepare` put the date range; without it (or outside a prepared scope)
+    /// the range is resolved at each call.
+    slot: Option<usize>,
 }
 
 #[derive(Clone, Copy)]
@@ -757,12 +890,13 @@ pub(crate) struct Range {
 
 impl<R: Host> Shape<R> {
     fn new(atoms: Vec<Atom<R>>) -> Shape<R> {
-        let mut shape = Shape { date: None, text: None, rest: Vec::new() };
+        let mut shape = Shape { date: None, text: None, sym: None, rest: Vec::new(), slot: None };
         for a in atoms {
             match a {
                 Atom::DateSlot { field, mask, slot } if range_mask(mask) => shape.add_bound(field, DateBound::Slot(slot), mask, a),
                 Atom::DateLit { field, mask, d } if range_mask(mask) => shape.add_bound(field, DateBound::Lit(d), mask, a),
                 Atom::Text { field, s, eq } if shape.text.is_none() => shape.text = Some((field, s, eq)),
+                Atom::Sym { field, sym, eq } if shape.sym.is_none() => shape.sym = Some((field, sym, eq)),
                 a => shape.rest.push(a),
             }
         }
@@ -781,7 +915,10 @@ impl<R: Host> Shape<R> {
     #[inline(always)]
     fn range(&self, env: &Env) -> Option<Range> {
         match &self.date {
-            Some((_, bounds)) => resolve(bounds, env),
+            Some((_, bounds)) => match self.slot.and_then(|i| env.ranges.get(i)) {
+                Some(r) => *r,
+                None => resolve(bounds, env),
+            },
             None => Some(Range { lo: NaiveDate::MIN, hi: NaiveDate::MAX }),
         }
     }
@@ -789,6 +926,11 @@ impl<R: Host> Shape<R> {
     /// Text first: it is what usually tells elements apart (`f.clause == "x1"`).
     #[inline(always)]
     fn pass(&self, r: Range, env: &Env, e: &R) -> bool {
+        if let Some((field, sym, eq)) = &self.sym {
+            if e.sym_at(*field).is_none_or(|v| (v == *sym) != *eq) {
+                return false;
+            }
+        }
         if let Some((field, s, eq)) = &self.text {
             if e.text_at(*field).is_none_or(|v| s.eq(v) != *eq) {
                 return false;
@@ -837,8 +979,7 @@ fn range_mask(mask: u8) -> bool {
 
 /// `count` or `streak`, computing both in one pass and remembering them in
 /// `env.memo[slot]` (bit 63: known; bits 32–62: count; bits 0–31: streak).
-fn memoized<E: Host, R: Host>(kind: AggKind, get: ListGet<R>, f: Vec<Atom<R>>, p: Vec<Atom<R>>, slot: usize) -> AggF<E> {
-    let (f, p) = (Shape::new(f), Shape::new(p));
+fn memoized<E: Host, R: Host>(kind: AggKind, get: ListGet<R>, f: Shape<R>, p: Shape<R>, slot: usize) -> AggF<E> {
     let streak = kind == AggKind::Streak;
     AggF::Num(Box::new(move |env, _| {
         let cell = env.memo.get(slot);
@@ -889,6 +1030,20 @@ impl<R: Host> Test<R> for TextTest<'_> {
     }
 }
 
+/// An interned text field equal (or not) to an interned literal.
+struct SymTest {
+    field: u8,
+    sym: Sym,
+    eq: bool,
+}
+
+impl<R: Host> Test<R> for SymTest {
+    #[inline(always)]
+    fn test(&self, e: &R) -> bool {
+        e.sym_at(self.field).is_some_and(|v| (v == self.sym) == self.eq)
+    }
+}
+
 /// Any other shape.
 struct ShapeTest<'s, 'e, R> {
     shape: &'s Shape<R>,
@@ -909,13 +1064,17 @@ impl<R: Host> Test<R> for ShapeTest<'_, '_, R> {
 macro_rules! with_test {
     ($shape:expr, $range:expr, $env:expr, |$t:ident| $body:expr) => {{
         let (shape, range, env) = ($shape, $range, $env);
-        match (&shape.date, &shape.text, shape.rest.is_empty()) {
-            (Some((field, _)), None, true) => {
+        match (&shape.date, &shape.text, &shape.sym, shape.rest.is_empty()) {
+            (Some((field, _)), None, None, true) => {
                 let $t = DateTest { field: *field, range };
                 $body
             }
-            (None, Some((field, s, eq)), true) => {
+            (None, Some((field, s, eq)), None, true) => {
                 let $t = TextTest { field: *field, s, eq: *eq };
+                $body
+            }
+            (None, None, Some((field, sym, eq)), true) => {
+                let $t = SymTest { field: *field, sym: *sym, eq: *eq };
                 $body
             }
             _ => {
@@ -953,14 +1112,13 @@ fn count_streak_with<R>(list: &[R], f: &impl Test<R>, p: &impl Test<R>) -> (u64,
     (count, best)
 }
 
-fn aggregate<E: Host, R: Host>(kind: AggKind, get: ListGet<R>, f: Vec<Atom<R>>, p: Vec<Atom<R>>) -> AggF<E> {
+/// For `count` and `any`, `f` holds the filter and the predicate together and `p` is
+/// empty: both count the elements that pass the two.
+fn aggregate<E: Host, R: Host>(kind: AggKind, get: ListGet<R>, f: Shape<R>, p: Shape<R>) -> AggF<E> {
     match kind {
         AggKind::Count | AggKind::Any => {
-            // Both count the elements that pass the filter and the predicate.
-            let mut both = f;
-            both.extend(p);
-            let c = Shape::new(both);
-            let trivial = c.date.is_none() && c.text.is_none() && c.rest.is_empty();
+            let c = f;
+            let trivial = c.date.is_none() && c.text.is_none() && c.sym.is_none() && c.rest.is_empty();
             if kind == AggKind::Count && trivial {
                 // `count(d in member.deeds)`: the list's length.
                 AggF::Num(Box::new(move |env, _| Some(get.get(env).len() as i64)))
@@ -977,11 +1135,9 @@ fn aggregate<E: Host, R: Host>(kind: AggKind, get: ListGet<R>, f: Vec<Atom<R>>, 
             }
         }
         AggKind::Streak => {
-            let (f, p) = (Shape::new(f), Shape::new(p));
             AggF::Num(Box::new(move |env, _| Some(count_streak(&f, &p, env, get.get(env)).1 as i64)))
         }
         AggKind::All => {
-            let (f, p) = (Shape::new(f), Shape::new(p));
             AggF::Bool(Box::new(move |env, _| {
                 let Some(rf) = f.range(env) else { return true };
                 // With no element able to pass `p`, every filtered element fails it.

@@ -4,7 +4,7 @@
 //! `record` declarations with this catalogue; the compiler turns a field read into the
 //! accessor found here, so no name is looked up while rules run.
 
-use crate::facts::{BranchFacts, Deed, Finding, LifeRecord, MeetingFacts, MemberFacts, QuarterFacts};
+use crate::facts::{BranchFacts, Deed, Finding, LifeRecord, MeetingFacts, MemberFacts, QuarterFacts, Sym};
 use chrono::NaiveDate;
 
 /// The host types that can be listed or bound in an aggregate.
@@ -140,6 +140,14 @@ pub(crate) trait Host: Sized + Sync + 'static {
     fn text_at(&self, _i: u8) -> Option<&str> {
         None
     }
+    /// An interned text field (see [`Sym`]) by a small index: compared with a
+    /// literal interned when the rules are compiled, it is an integer comparison.
+    fn sym_index(_name: &str) -> Option<u8> {
+        None
+    }
+    fn sym_at(&self, _i: u8) -> Option<Sym> {
+        None
+    }
 }
 
 /// The "no element" of expressions outside any aggregate.
@@ -169,8 +177,8 @@ macro_rules! host {
 host!(MemberFacts {
     "id" => Acc::Text(|m| Some(&m.id), false),
     "name" => Acc::Text(|m| Some(&m.name), false),
-    "identity" => Acc::Text(|m| Some(&m.identity), false),
-    "role" => Acc::Text(|m| Some(&m.role), false),
+    "identity" => Acc::Text(|m| Some(m.identity.as_str()), false),
+    "role" => Acc::Text(|m| Some(m.role.as_str()), false),
     "full" => Acc::Bool(|m| m.full),
     "mobile" => Acc::Bool(|m| m.mobile),
     "last_report" => Acc::OptDate(|m| m.last_report),
@@ -178,7 +186,7 @@ host!(MemberFacts {
     "findings" => Acc::Findings(|m| &m.findings),
     "deeds" => Acc::Deeds(|m| &m.deeds),
     "no_deed_reason" => Acc::Text(|m| m.no_deed_reason.as_deref(), true),
-    "meeting" => Acc::Text(|m| m.meeting.as_deref(), true),
+    "meeting" => Acc::Text(|m| m.meeting.map(Sym::as_str), true),
     "presented" => Acc::Bool(|m| m.presented),
     "commented" => Acc::Bool(|m| m.commented),
 }
@@ -190,17 +198,28 @@ host!(MemberFacts {
         match i {
             0 => Some(&self.id),
             1 => Some(&self.name),
-            2 => Some(&self.identity),
-            3 => Some(&self.role),
+            2 => Some(self.identity.as_str()),
+            3 => Some(self.role.as_str()),
             4 => self.no_deed_reason.as_deref(),
-            _ => self.meeting.as_deref(),
+            _ => self.meeting.map(Sym::as_str),
+        }
+    }
+    fn sym_index(name: &str) -> Option<u8> {
+        ["identity", "role", "meeting"].iter().position(|n| *n == name).map(|i| i as u8)
+    }
+    #[inline(always)]
+    fn sym_at(&self, i: u8) -> Option<Sym> {
+        match i {
+            0 => Some(self.identity),
+            1 => Some(self.role),
+            _ => self.meeting,
         }
     }
 );
 
 host!(LifeRecord {
     "date" => Acc::Date(|l| l.date),
-    "status" => Acc::Text(|l| Some(&l.status), false),
+    "status" => Acc::Text(|l| Some(l.status.as_str()), false),
 }
     fn date_index(name: &str) -> Option<u8> {
         (name == "date").then_some(0)
@@ -214,12 +233,19 @@ host!(LifeRecord {
     }
     #[inline(always)]
     fn text_at(&self, _: u8) -> Option<&str> {
-        Some(&self.status)
+        Some(self.status.as_str())
+    }
+    fn sym_index(name: &str) -> Option<u8> {
+        (name == "status").then_some(0)
+    }
+    #[inline(always)]
+    fn sym_at(&self, _: u8) -> Option<Sym> {
+        Some(self.status)
     }
 );
 
 host!(Finding {
-    "clause" => Acc::Text(|f| Some(&f.clause), false),
+    "clause" => Acc::Text(|f| Some(f.clause.as_str()), false),
     "date" => Acc::Date(|f| f.date),
     "evidence" => Acc::Text(|f| Some(&f.evidence), false),
     "open" => Acc::Bool(|f| f.open),
@@ -237,12 +263,19 @@ host!(Finding {
     }
     #[inline(always)]
     fn text_at(&self, i: u8) -> Option<&str> {
-        Some(if i == 0 { &self.clause } else { &self.evidence })
+        Some(if i == 0 { self.clause.as_str() } else { &self.evidence })
+    }
+    fn sym_index(name: &str) -> Option<u8> {
+        (name == "clause").then_some(0)
+    }
+    #[inline(always)]
+    fn sym_at(&self, _: u8) -> Option<Sym> {
+        Some(self.clause)
     }
 );
 
 host!(Deed {
-    "kind" => Acc::Text(|d| Some(&d.kind), false),
+    "kind" => Acc::Text(|d| Some(d.kind.as_str()), false),
     "text" => Acc::Text(|d| Some(&d.text), false),
     "date" => Acc::Date(|d| d.date),
 }
@@ -258,7 +291,14 @@ host!(Deed {
     }
     #[inline(always)]
     fn text_at(&self, i: u8) -> Option<&str> {
-        Some(if i == 0 { &self.kind } else { &self.text })
+        Some(if i == 0 { self.kind.as_str() } else { &self.text })
+    }
+    fn sym_index(name: &str) -> Option<u8> {
+        (name == "kind").then_some(0)
+    }
+    #[inline(always)]
+    fn sym_at(&self, _: u8) -> Option<Sym> {
+        Some(self.kind)
     }
 );
 

@@ -149,7 +149,8 @@ struct Inner {
     /// The exclusions decided together, a pass over one list per group.
     any_groups: Vec<compile::MaskF>,
     hoisted: Vec<compile::ConstF>,
-    /// The date ranges of `any_groups`, resolved by `prepare` after `hoisted`.
+    /// The date ranges of aggregates and `any_groups`, resolved by `prepare` after
+    /// `hoisted`.
     ranges: Vec<compile::RangeF>,
     tie: usize,
     synthetic_prefer: RuleInfo,
@@ -218,12 +219,10 @@ impl RuleSet {
             }
         }
         let mut any_groups = Vec::new();
-        let mut ranges = Vec::new();
         let mut grouped: Vec<u32> = Vec::new();
         for (list, rules) in lists.iter().filter(|(_, v)| v.len() > 1) {
             if let Some(g) = compiler.any_group(list, rules) {
                 any_groups.push(g.eval);
-                ranges.extend(g.ranges);
                 grouped.extend(rules.iter().map(|(b, _)| *b));
             }
         }
@@ -275,7 +274,7 @@ impl RuleSet {
             exclusion_fns,
             any_groups,
             hoisted: compiler.hoisted,
-            ranges,
+            ranges: compiler.ranges,
             tie,
             synthetic_prefer: synthetic(RuleKind::Prefer, "prefer"),
             synthetic_cap: synthetic(RuleKind::Cap, "cap"),

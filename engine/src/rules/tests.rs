@@ -510,7 +510,8 @@ proptest! {
 /// Exclusions of other shapes than the shipped ones, so that every specialised path
 /// of the fast path (fused `any` groups, date ranges with literal and hoisted bounds,
 /// strict and inclusive, `!=` left as an atom, optional dates, text literals
-/// compared either way, count and streak loops of every shape) meets the trace.
+/// compared either way, count and streak loops of every shape, member flags, `is`
+/// tests and interned texts inline in `and`/`or` chains) meets the trace.
 const SHAPES: &str = r#"
 exclude y1 §9.1 "t" when any(l in member.life: l.status == excused and l.date >= 2026-01-01 and l.date < meeting.date)
 exclude y2 §9.2 "t" when any(l in member.life: l.status != present and l.date == meeting.date - 3 months)
@@ -523,6 +524,10 @@ exclude y8 §9.8 "t" when all(l in member.life where l.date >= quarter.start - 2
 exclude y9 §9.9 "t" when any(d in member.deeds: d.date > meeting.date) or any(l in member.life: l.date > meeting.date and l.date < meeting.date)
 exclude y10 §9.10 "t" when streak(l in member.life where l.date <= meeting.date and l.date >= 2025-12-01: l.status == unexcused) >= 2
 exclude y11 §9.11 "t" when count(l in member.life where l.date <= meeting.date and l.date >= 2025-12-01: l.status == unexcused) >= 2
+exclude y12 §9.12 "t" when member.meeting != present or member.no_deed_reason is some
+exclude y13 §9.13 "t" when not member.mobile and member.last_report is some and member.meeting is none
+exclude y14 §9.14 "t" when any(l in member.life: l.status == unexcused and member.mobile) or not member.presented
+exclude y15 §9.15 "t" when unexcused == member.meeting or (member.last_report is none and member.presented)
 "#;
 
 fn shapes() -> RuleSet {
