@@ -404,6 +404,10 @@ impl Compiler {
         if let TKind::Cmp(op, CmpKind::Num, a, b) = &e.kind {
             if let TKind::Lit(Lit::Num(k)) = b.kind {
                 if !(self.hoisting && e.scope_constant()) {
+                    let mask = ops::op_mask(*op);
+                    if let Some(a) = self.agg_atom::<E>(a, mask, k) {
+                        return a;
+                    }
                     let f = self.num::<E>(a);
                     return Atom::NumLit { f, mask: ops::op_mask(*op), k };
                 }
@@ -441,6 +445,44 @@ impl Compiler {
             }
         }
         Atom::Dyn(self.bool_::<E>(e))
+    }
+
+    /// `count(…) <op> k` or `streak(…) <op> k` over a member list as an atom of its
+    /// own: the list's length, or a shared aggregate read from the memo inline.
+    fn agg_atom<E: Host>(&mut self, a: &TExpr, mask: u8, k: i64) -> Option<Atom<E>> {
+        let TKind::Agg { kind: kind @ (AggKind::Count | AggKind::Streak), list, filter, pred, .. } = &a.kind else { return None };
+        let TKind::Field(Src::Root(_), HostRecord::Member, name) = &list.kind else { return None };
+        let acc = MemberFacts::field(name)?;
+        if *kind == AggKind::Count && filter.is_none() && pred.is_none() {
+            let list = match acc {
+                Acc::Lives(g) => LenOf::Lives(g),
+                Acc::Findings(g) => LenOf::Findings(g),
+                Acc::Deeds(g) => LenOf::Deeds(g),
+                _ => return None,
+            };
+            return Some(Atom::MemberLen { list, mask, k });
+        }
+        let slot = self.memo_slot(a)?;
+        macro_rules! pass {
+            ($g:expr, $r:ty) => {{
+                let f: Vec<Atom<$r>> = filter.as_deref().map(|f| self.atoms::<$r>(f)).unwrap_or_default();
+                let p: Vec<Atom<$r>> = pred.as_deref().map(|p| self.atoms::<$r>(p)).unwrap_or_default();
+                let (f, p) = (self.shape(f), self.shape(p));
+                memo_pass(ListGet::Member($g), f, p)
+            }};
+        }
+        let pass = match acc {
+            Acc::Lives(g) => pass!(g, LifeRecord),
+            Acc::Findings(g) => pass!(g, Finding),
+            Acc::Deeds(g) => pass!(g, Deed),
+            _ => return None,
+        };
+        Some(Atom::Memo { slot, streak: *kind == AggKind::Streak, mask, k, pass })
+    }
+
+    /// A rule's whole condition as one atom, evaluated inline by the caller.
+    pub fn rule_atom(&mut self, e: &TExpr) -> Atom<()> {
+        self.atom::<()>(e)
     }
 
     fn date_op<E: Host>(&mut self, e: &TExpr) -> DateOp<E> {
@@ -674,7 +716,7 @@ fn conjuncts<'t>(e: &'t TExpr, out: &mut Vec<&'t TExpr>) {
 /// filters (`l.date <= meeting.date and l.status == unexcused`) cost one call.
 /// Element fields are read by index through `Host::date_at`/`text_at`, which the
 /// compiler inlines: the loop makes no indirect call for them.
-enum Atom<E> {
+pub(crate) enum Atom<E> {
     DateSlot { field: u8, mask: u8, slot: usize },
     DateLit { field: u8, mask: u8, d: NaiveDate },
     Text { field: u8, s: ops::TextLit, eq: bool },
@@ -689,6 +731,11 @@ enum Atom<E> {
     MemberSym { field: u8, sym: Sym, eq: bool },
     /// A number compared with a literal: one call, to the number.
     NumLit { f: NumF<E>, mask: u8, k: i64 },
+    /// `count(x in member.list) <op> k` with neither filter nor predicate: the length.
+    MemberLen { list: LenOf, mask: u8, k: i64 },
+    /// A shared `count` or `streak` (see [`Compiler::plan_memo`]) compared with a
+    /// literal: the memo is read inline, the pass called only when it is not known.
+    Memo { slot: usize, streak: bool, mask: u8, k: i64, pass: MemoF },
     /// A nested `and` / `or` of atoms.
     All(Vec<Atom<E>>),
     Any(Vec<Atom<E>>),
@@ -703,7 +750,7 @@ impl<E: Host> Atom<E> {
     }
 
     #[inline(always)]
-    fn eval(&self, env: &Env, e: &E) -> bool {
+    pub(crate) fn eval(&self, env: &Env, e: &E) -> bool {
         match self {
             Atom::DateSlot { field, mask, slot } => match (e.date_at(*field), env.consts.get(*slot)) {
                 (Some(x), Some(Val::Date(Some(c)))) => ops::masked(*mask, x, *c),
@@ -717,6 +764,8 @@ impl<E: Host> Atom<E> {
             Atom::MemberTextIs { f, want } => f(env.member).is_some() == *want,
             Atom::MemberSym { field, sym, eq } => env.member.sym_at(*field).is_some_and(|v| (v == *sym) == *eq),
             Atom::NumLit { f, mask, k } => f(env, e).is_some_and(|x| ops::masked(*mask, x, *k)),
+            Atom::MemberLen { list, mask, k } => ops::masked(*mask, list.len(env.member) as i64, *k),
+            Atom::Memo { slot, streak, mask, k, pass } => ops::masked(*mask, memo_read(env, *slot, *streak, pass), *k),
             Atom::All(v) => v.iter().all(|a| a.eval_nested(env, e)),
             Atom::Any(v) => v.iter().any(|a| a.eval_nested(env, e)),
             Atom::Dyn(f) => f(env, e),
@@ -977,25 +1026,64 @@ fn range_mask(mask: u8) -> bool {
     matches!(mask, 0b001 | 0b011 | 0b010 | 0b110 | 0b100)
 }
 
+/// One pass over a list computing a shared `count` and `streak` together, packed
+/// (bit 63: known; bits 32–62: count; bits 0–31: streak).
+pub(crate) type MemoF = Box<dyn Fn(&Env) -> u64 + Send + Sync>;
+
+fn memo_pass<R: Host>(get: ListGet<R>, f: Shape<R>, p: Shape<R>) -> MemoF {
+    Box::new(move |env| {
+        let (count, best) = count_streak(&f, &p, env, get.get(env));
+        1 << 63 | (count.min(0x7fff_ffff) << 32) | best.min(0xffff_ffff)
+    })
+}
+
+/// The shared `count` (or `streak`) in `env.memo[slot]`, computed by `pass` the first
+/// time it is asked for the member at hand.
+#[inline(always)]
+fn memo_read(env: &Env, slot: usize, streak: bool, pass: &MemoF) -> i64 {
+    let cell = env.memo.get(slot);
+    let packed = match cell.map(|c| c.get()) {
+        Some(v) if v >> 63 == 1 => v,
+        _ => {
+            let v = pass(env);
+            if let Some(c) = cell {
+                c.set(v);
+            }
+            v
+        }
+    };
+    if streak {
+        (packed & 0xffff_ffff) as i64
+    } else {
+        ((packed >> 32) & 0x7fff_ffff) as i64
+    }
+}
+
+/// A list's length, read from the member.
+#[derive(Clone, Copy)]
+pub(crate) enum LenOf {
+    Lives(fn(&MemberFacts) -> &[LifeRecord]),
+    Findings(fn(&MemberFacts) -> &[Finding]),
+    Deeds(fn(&MemberFacts) -> &[Deed]),
+}
+
+impl LenOf {
+    #[inline(always)]
+    fn len(self, m: &MemberFacts) -> usize {
+        match self {
+            LenOf::Lives(g) => g(m).len(),
+            LenOf::Findings(g) => g(m).len(),
+            LenOf::Deeds(g) => g(m).len(),
+        }
+    }
+}
+
 /// `count` or `streak`, computing both in one pass and remembering them in
-/// `env.memo[slot]` (bit 63: known; bits 32–62: count; bits 0–31: streak).
+/// `env.memo[slot]`.
 fn memoized<E: Host, R: Host>(kind: AggKind, get: ListGet<R>, f: Shape<R>, p: Shape<R>, slot: usize) -> AggF<E> {
     let streak = kind == AggKind::Streak;
-    AggF::Num(Box::new(move |env, _| {
-        let cell = env.memo.get(slot);
-        let packed = match cell.map(|c| c.get()) {
-            Some(v) if v >> 63 == 1 => v,
-            _ => {
-                let (count, best) = count_streak(&f, &p, env, get.get(env));
-                let v = 1 << 63 | (count.min(0x7fff_ffff) << 32) | best.min(0xffff_ffff);
-                if let Some(c) = cell {
-                    c.set(v);
-                }
-                v
-            }
-        };
-        Some(if streak { (packed & 0xffff_ffff) as i64 } else { ((packed >> 32) & 0x7fff_ffff) as i64 })
-    }))
+    let pass = memo_pass(get, f, p);
+    AggF::Num(Box::new(move |env, _| Some(memo_read(env, slot, streak, &pass))))
 }
 
 /// An element test the loop that uses it is compiled for (see [`with_test!`]).

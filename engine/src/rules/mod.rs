@@ -145,7 +145,7 @@ struct Inner {
     /// Indices into `program.rules` of the exclusions, in order.
     exclusion_ix: Vec<usize>,
     /// The exclusions decided one by one: (mask bit, condition).
-    exclusion_fns: Vec<(u32, compile::BoolF<()>)>,
+    exclusion_fns: Vec<(u32, compile::Atom<()>)>,
     /// The exclusions decided together, a pass over one list per group.
     any_groups: Vec<compile::MaskF>,
     hoisted: Vec<compile::ConstF>,
@@ -237,8 +237,8 @@ impl RuleSet {
                     }
                     compiler.set_file(r.file, files.get(r.file).map(|f| f.text.as_str()).unwrap_or(""));
                     let f = match &r.when {
-                        Some(w) => compiler.bool_::<()>(w),
-                        None => Box::new(|_: &compile::Env, _: &()| false),
+                        Some(w) => compiler.rule_atom(w),
+                        None => compile::Atom::MemberLen { list: compile::LenOf::Deeds(|m| &m.deeds), mask: 0, k: 0 },
                     };
                     exclusion_fns.push((bit, f));
                 }
@@ -445,7 +445,7 @@ impl Prepared<'_> {
             mask |= g(&env);
         }
         for (bit, f) in &self.set.inner.exclusion_fns {
-            if f(&env, &()) {
+            if f.eval(&env, &()) {
                 mask |= 1 << bit;
             }
         }
@@ -457,6 +457,6 @@ impl Prepared<'_> {
     pub fn is_excluded(&self, member: &MemberFacts) -> bool {
         let memo: [std::cell::Cell<u64>; compile::MEMO_SLOTS] = Default::default();
         let env = compile::Env { scope: self.scope, member, consts: &self.consts, memo: &memo, ranges: &self.ranges, excluded: false, quota: 0 };
-        self.set.inner.any_groups.iter().any(|g| g(&env) != 0) || self.set.inner.exclusion_fns.iter().any(|(_, f)| f(&env, &()))
+        self.set.inner.any_groups.iter().any(|g| g(&env) != 0) || self.set.inner.exclusion_fns.iter().any(|(_, f)| f.eval(&env, &()))
     }
 }
