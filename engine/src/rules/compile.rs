@@ -50,6 +50,8 @@ pub(crate) type MaskF = Box<dyn Fn(&Env) -> u64 + Send + Sync>;
 /// `prepare`, into `Env::ranges`, from `ranges` (the group's entries in order).
 pub(crate) struct AnyGroup {
     pub eval: MaskF,
+    /// The list: a member with none of it needs no call.
+    pub list: LenOf,
 }
 
 /// The member used while computing hoisted values: they never read it.
@@ -161,14 +163,14 @@ impl Compiler {
     /// One pass deciding `rules` (mask bit, condition), each an `any` over `list`.
     pub fn any_group(&mut self, list: &str, rules: &[(u32, &TExpr)]) -> Option<AnyGroup> {
         match MemberFacts::field(list)? {
-            Acc::Lives(g) => Some(self.group_over::<LifeRecord>(g, rules)),
-            Acc::Findings(g) => Some(self.group_over::<Finding>(g, rules)),
-            Acc::Deeds(g) => Some(self.group_over::<Deed>(g, rules)),
+            Acc::Lives(g) => Some(AnyGroup { eval: self.group_over::<LifeRecord>(g, rules), list: LenOf::Lives(g) }),
+            Acc::Findings(g) => Some(AnyGroup { eval: self.group_over::<Finding>(g, rules), list: LenOf::Findings(g) }),
+            Acc::Deeds(g) => Some(AnyGroup { eval: self.group_over::<Deed>(g, rules), list: LenOf::Deeds(g) }),
             _ => None,
         }
     }
 
-    fn group_over<R: Host>(&mut self, get: fn(&MemberFacts) -> &[R], rules: &[(u32, &TExpr)]) -> AnyGroup {
+    fn group_over<R: Host>(&mut self, get: fn(&MemberFacts) -> &[R], rules: &[(u32, &TExpr)]) -> MaskF {
         let mut shapes: Vec<(u64, Shape<R>)> = Vec::new();
         for (bit, e) in rules {
             let mut atoms = Vec::new();
@@ -187,7 +189,32 @@ impl Compiler {
             let bounds = s.date.as_ref().map(|(_, b)| b.clone()).unwrap_or_default();
             self.ranges.push(Box::new(move |env: &Env| resolve(&bounds, env)));
         }
-        let eval: MaskF = Box::new(move |env| {
+        // Each rule tests the same interned field for equality with its own literal
+        // (`f.clause == "x1"`): the element's value picks the rules to try.
+        let keyed = match shapes.first().and_then(|(_, s)| s.sym) {
+            Some((field, _, true)) if shapes.iter().all(|(_, s)| matches!(s.sym, Some((f, _, true)) if f == field)) => Some(field),
+            _ => None,
+        };
+        if let Some(field) = keyed {
+            return Box::new(move |env| {
+                let Some(ranges) = env.ranges.get(base..base + n) else { return 0 };
+                let mut mask = 0u64;
+                for e in get(env.member) {
+                    let Some(v) = e.sym_at(field) else { continue };
+                    for ((bit, shape), r) in shapes.iter().zip(ranges) {
+                        if matches!(shape.sym, Some((_, s, _)) if s == v) && mask & bit == 0 {
+                            if let Some(r) = r {
+                                if shape.pass(*r, env, e) {
+                                    mask |= bit;
+                                }
+                            }
+                        }
+                    }
+                }
+                mask
+            });
+        }
+        Box::new(move |env| {
             let Some(ranges) = env.ranges.get(base..base + n) else { return 0 };
             let mut mask = 0u64;
             for e in get(env.member) {
@@ -200,8 +227,7 @@ impl Compiler {
                 }
             }
             mask
-        });
-        AnyGroup { eval }
+        })
     }
 
     /// A shape whose date range, if it has one, is resolved once per scope.
@@ -749,6 +775,21 @@ impl<E: Host> Atom<E> {
         self.eval(env, e)
     }
 
+    /// An atom inside a nested `and` / `or`: the member tests inline, the rest by a
+    /// direct call.
+    #[inline(always)]
+    fn eval_leaf(&self, env: &Env, e: &E) -> bool {
+        match self {
+            Atom::MemberBool { f, want } => f(env.member) == *want,
+            Atom::MemberDateIs { f, want } => f(env.member).is_some() == *want,
+            Atom::MemberTextIs { f, want } => f(env.member).is_some() == *want,
+            Atom::MemberSym { field, sym, eq } => env.member.sym_at(*field).is_some_and(|v| (v == *sym) == *eq),
+            Atom::MemberLen { list, mask, k } => ops::masked(*mask, list.len(env.member) as i64, *k),
+            Atom::Memo { slot, streak, mask, k, pass } => ops::masked(*mask, memo_read(env, *slot, *streak, pass), *k),
+            _ => self.eval_nested(env, e),
+        }
+    }
+
     #[inline(always)]
     pub(crate) fn eval(&self, env: &Env, e: &E) -> bool {
         match self {
@@ -766,8 +807,8 @@ impl<E: Host> Atom<E> {
             Atom::NumLit { f, mask, k } => f(env, e).is_some_and(|x| ops::masked(*mask, x, *k)),
             Atom::MemberLen { list, mask, k } => ops::masked(*mask, list.len(env.member) as i64, *k),
             Atom::Memo { slot, streak, mask, k, pass } => ops::masked(*mask, memo_read(env, *slot, *streak, pass), *k),
-            Atom::All(v) => v.iter().all(|a| a.eval_nested(env, e)),
-            Atom::Any(v) => v.iter().any(|a| a.eval_nested(env, e)),
+            Atom::All(v) => v.iter().all(|a| a.eval_leaf(env, e)),
+            Atom::Any(v) => v.iter().any(|a| a.eval_leaf(env, e)),
             Atom::Dyn(f) => f(env, e),
         }
     }
@@ -1069,7 +1110,7 @@ pub(crate) enum LenOf {
 
 impl LenOf {
     #[inline(always)]
-    fn len(self, m: &MemberFacts) -> usize {
+    pub(crate) fn len(self, m: &MemberFacts) -> usize {
         match self {
             LenOf::Lives(g) => g(m).len(),
             LenOf::Findings(g) => g(m).len(),

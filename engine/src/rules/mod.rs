@@ -147,7 +147,7 @@ struct Inner {
     /// The exclusions decided one by one: (mask bit, condition).
     exclusion_fns: Vec<(u32, compile::Atom<()>)>,
     /// The exclusions decided together, a pass over one list per group.
-    any_groups: Vec<compile::MaskF>,
+    any_groups: Vec<compile::AnyGroup>,
     hoisted: Vec<compile::ConstF>,
     /// The date ranges of aggregates and `any_groups`, resolved by `prepare` after
     /// `hoisted`.
@@ -222,7 +222,7 @@ impl RuleSet {
         let mut grouped: Vec<u32> = Vec::new();
         for (list, rules) in lists.iter().filter(|(_, v)| v.len() > 1) {
             if let Some(g) = compiler.any_group(list, rules) {
-                any_groups.push(g.eval);
+                any_groups.push(g);
                 grouped.extend(rules.iter().map(|(b, _)| *b));
             }
         }
@@ -442,7 +442,9 @@ impl Prepared<'_> {
         let env = compile::Env { scope: self.scope, member, consts: &self.consts, memo: &memo, ranges: &self.ranges, excluded: false, quota: 0 };
         let mut mask = 0u64;
         for g in &self.set.inner.any_groups {
-            mask |= g(&env);
+            if g.list.len(member) != 0 {
+                mask |= (g.eval)(&env);
+            }
         }
         for (bit, f) in &self.set.inner.exclusion_fns {
             if f.eval(&env, &()) {
@@ -457,6 +459,6 @@ impl Prepared<'_> {
     pub fn is_excluded(&self, member: &MemberFacts) -> bool {
         let memo: [std::cell::Cell<u64>; compile::MEMO_SLOTS] = Default::default();
         let env = compile::Env { scope: self.scope, member, consts: &self.consts, memo: &memo, ranges: &self.ranges, excluded: false, quota: 0 };
-        self.set.inner.any_groups.iter().any(|g| g(&env) != 0) || self.set.inner.exclusion_fns.iter().any(|(_, f)| f.eval(&env, &()))
+        self.set.inner.any_groups.iter().any(|g| g.list.len(member) != 0 && (g.eval)(&env) != 0) || self.set.inner.exclusion_fns.iter().any(|(_, f)| f.eval(&env, &()))
     }
 }

@@ -511,7 +511,8 @@ proptest! {
 /// of the fast path (fused `any` groups, date ranges with literal and hoisted bounds,
 /// strict and inclusive, `!=` left as an atom, optional dates, text literals
 /// compared either way, count and streak loops of every shape, member flags, `is`
-/// tests and interned texts inline in `and`/`or` chains) meets the trace.
+/// tests and interned texts inline in `and`/`or` chains, a bare list's count as its
+/// length, shared count/streak read from the memo inside nested chains) meets the trace.
 const SHAPES: &str = r#"
 exclude y1 §9.1 "t" when any(l in member.life: l.status == excused and l.date >= 2026-01-01 and l.date < meeting.date)
 exclude y2 §9.2 "t" when any(l in member.life: l.status != present and l.date == meeting.date - 3 months)
@@ -528,6 +529,8 @@ exclude y12 §9.12 "t" when member.meeting != present or member.no_deed_reason i
 exclude y13 §9.13 "t" when not member.mobile and member.last_report is some and member.meeting is none
 exclude y14 §9.14 "t" when any(l in member.life: l.status == unexcused and member.mobile) or not member.presented
 exclude y15 §9.15 "t" when unexcused == member.meeting or (member.last_report is none and member.presented)
+exclude y16 §9.16 "t" when count(d in member.deeds) != 1 and (streak(l in member.life where l.date > quarter.start - 9 months: l.status == unexcused) >= 2 or count(l in member.life where l.date > quarter.start - 9 months: l.status == unexcused) < 2)
+exclude y17 §9.17 "t" when count(f in member.findings) >= 2 or (member.mobile and count(l in member.life) < 12)
 "#;
 
 fn shapes() -> RuleSet {
