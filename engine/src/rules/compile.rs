@@ -163,9 +163,9 @@ impl Compiler {
     /// One pass deciding `rules` (mask bit, condition), each an `any` over `list`.
     pub fn any_group(&mut self, list: &str, rules: &[(u32, &TExpr)]) -> Option<AnyGroup> {
         match MemberFacts::field(list)? {
-            Acc::Lives(g) => Some(AnyGroup { eval: self.group_over::<LifeRecord>(g, rules), list: LenOf::Lives(g) }),
-            Acc::Findings(g) => Some(AnyGroup { eval: self.group_over::<Finding>(g, rules), list: LenOf::Findings(g) }),
-            Acc::Deeds(g) => Some(AnyGroup { eval: self.group_over::<Deed>(g, rules), list: LenOf::Deeds(g) }),
+            Acc::Lives(g) => Some(AnyGroup { eval: self.group_over::<LifeRecord>(g, rules), list: LenOf::by_name(list)? }),
+            Acc::Findings(g) => Some(AnyGroup { eval: self.group_over::<Finding>(g, rules), list: LenOf::by_name(list)? }),
+            Acc::Deeds(g) => Some(AnyGroup { eval: self.group_over::<Deed>(g, rules), list: LenOf::by_name(list)? }),
             _ => None,
         }
     }
@@ -480,13 +480,10 @@ impl Compiler {
         let TKind::Field(Src::Root(_), HostRecord::Member, name) = &list.kind else { return None };
         let acc = MemberFacts::field(name)?;
         if *kind == AggKind::Count && filter.is_none() && pred.is_none() {
-            let list = match acc {
-                Acc::Lives(g) => LenOf::Lives(g),
-                Acc::Findings(g) => LenOf::Findings(g),
-                Acc::Deeds(g) => LenOf::Deeds(g),
-                _ => return None,
-            };
-            return Some(Atom::MemberLen { list, mask, k });
+            if matches!(acc, Acc::Lives(_) | Acc::Findings(_) | Acc::Deeds(_)) {
+                return Some(Atom::MemberLen { list: LenOf::by_name(name)?, mask, k });
+            }
+            return None;
         }
         let slot = self.memo_slot(a)?;
         macro_rules! pass {
@@ -748,6 +745,9 @@ pub(crate) enum Atom<E> {
     Text { field: u8, s: ops::TextLit, eq: bool },
     /// An interned text field against an interned literal: an integer comparison.
     Sym { field: u8, sym: Sym, eq: bool },
+    /// A member's flag or `is some` test read directly (see [`member_flag`]), or its
+    /// negation.
+    MemberFlag { i: u8, want: bool },
     /// A member's flag (`member.mobile`), or its negation.
     MemberBool { f: fn(&MemberFacts) -> bool, want: bool },
     /// `member.x is some` (`want`) or `is none` for an optional member field.
@@ -780,6 +780,7 @@ impl<E: Host> Atom<E> {
     #[inline(always)]
     fn eval_leaf(&self, env: &Env, e: &E) -> bool {
         match self {
+            Atom::MemberFlag { i, want } => member_flag(env.member, *i) == *want,
             Atom::MemberBool { f, want } => f(env.member) == *want,
             Atom::MemberDateIs { f, want } => f(env.member).is_some() == *want,
             Atom::MemberTextIs { f, want } => f(env.member).is_some() == *want,
@@ -800,6 +801,7 @@ impl<E: Host> Atom<E> {
             Atom::DateLit { field, mask, d } => e.date_at(*field).is_some_and(|x| ops::masked(*mask, x, *d)),
             Atom::Text { field, s, eq } => e.text_at(*field).is_some_and(|v| s.eq(v) == *eq),
             Atom::Sym { field, sym, eq } => e.sym_at(*field).is_some_and(|v| (v == *sym) == *eq),
+            Atom::MemberFlag { i, want } => member_flag(env.member, *i) == *want,
             Atom::MemberBool { f, want } => f(env.member) == *want,
             Atom::MemberDateIs { f, want } => f(env.member).is_some() == *want,
             Atom::MemberTextIs { f, want } => f(env.member).is_some() == *want,
@@ -821,7 +823,15 @@ fn member_atom<E: Host>(e: &TExpr) -> Option<Atom<E>> {
         TKind::Field(Src::Root(_), HostRecord::Member, name) => Some(name.clone()),
         _ => None,
     };
+    let flag = |x: &TExpr, names: &[&str], first: usize, want: bool| {
+        let n = member_field(x)?;
+        let i = names.iter().position(|k| *k == n)?;
+        Some(Atom::MemberFlag { i: (first + i) as u8, want })
+    };
     match &e.kind {
+        TKind::Field(..) if matches!(MemberFacts::field(&member_field(e)?)?, Acc::Bool(_)) => flag(e, &MEMBER_FLAGS, 0, true),
+        TKind::Not(a) if member_field(a).is_some_and(|n| matches!(MemberFacts::field(&n), Some(Acc::Bool(_)))) => flag(a, &MEMBER_FLAGS, 0, false),
+        TKind::Is(a, some) if member_field(a).is_some_and(|n| MEMBER_OPTS.contains(&n.as_str())) => flag(a, &MEMBER_OPTS, 4, *some),
         TKind::Field(..) => match MemberFacts::field(&member_field(e)?)? {
             Acc::Bool(f) => Some(Atom::MemberBool { f, want: true }),
             _ => None,
@@ -1100,22 +1110,49 @@ fn memo_read(env: &Env, slot: usize, streak: bool, pass: &MemoF) -> i64 {
     }
 }
 
-/// A list's length, read from the member.
+/// A member list, by name, whose length is read directly.
 #[derive(Clone, Copy)]
 pub(crate) enum LenOf {
-    Lives(fn(&MemberFacts) -> &[LifeRecord]),
-    Findings(fn(&MemberFacts) -> &[Finding]),
-    Deeds(fn(&MemberFacts) -> &[Deed]),
+    Life,
+    Findings,
+    Deeds,
 }
 
 impl LenOf {
+    fn by_name(name: &str) -> Option<LenOf> {
+        match name {
+            "life" => Some(LenOf::Life),
+            "findings" => Some(LenOf::Findings),
+            "deeds" => Some(LenOf::Deeds),
+            _ => None,
+        }
+    }
+
     #[inline(always)]
     pub(crate) fn len(self, m: &MemberFacts) -> usize {
         match self {
-            LenOf::Lives(g) => g(m).len(),
-            LenOf::Findings(g) => g(m).len(),
-            LenOf::Deeds(g) => g(m).len(),
+            LenOf::Life => m.life.len(),
+            LenOf::Findings => m.findings.len(),
+            LenOf::Deeds => m.deeds.len(),
         }
+    }
+}
+
+/// The member's flags and `is some` tests read directly, by index: `full`, `mobile`,
+/// `presented`, `commented`, then `last_report`, `no_deed_reason`, `meeting` being some.
+const MEMBER_FLAGS: [&str; 4] = ["full", "mobile", "presented", "commented"];
+const MEMBER_OPTS: [&str; 3] = ["last_report", "no_deed_reason", "meeting"];
+
+#[inline(always)]
+fn member_flag(m: &MemberFacts, i: u8) -> bool {
+    match i {
+        0 => m.full,
+        1 => m.mobile,
+        2 => m.presented,
+        3 => m.commented,
+        4 => m.last_report.is_some(),
+        5 => m.no_deed_reason.is_some(),
+        _ => m.meeting.is_some(),
     }
 }
 

@@ -238,7 +238,7 @@ impl RuleSet {
                     compiler.set_file(r.file, files.get(r.file).map(|f| f.text.as_str()).unwrap_or(""));
                     let f = match &r.when {
                         Some(w) => compiler.rule_atom(w),
-                        None => compile::Atom::MemberLen { list: compile::LenOf::Deeds(|m| &m.deeds), mask: 0, k: 0 },
+                        None => compile::Atom::MemberLen { list: compile::LenOf::Deeds, mask: 0, k: 0 },
                     };
                     exclusion_fns.push((bit, f));
                 }
