@@ -488,6 +488,14 @@ fn life_at(base: NaiveDate, ago: i64, s: &str) -> LifeRecord {
     LifeRecord { date: base - chrono::Duration::days(ago - 30), status: s.into() }
 }
 
+/// The exclusion mask the tracer's decisions amount to (bit i = `exclusions()[i]`).
+fn traced_mask(r: &RuleSet, j: &MemberJudgement) -> u64 {
+    j.excluded
+        .iter()
+        .map(|d| r.exclusions().iter().position(|x| x.name == d.rule.name).unwrap_or(63))
+        .fold(0u64, |mask, i| mask | 1 << i)
+}
+
 proptest! {
     #[test]
     fn trace_and_compiled_agree_on_random_members(m in arb_member()) {
@@ -496,11 +504,7 @@ proptest! {
         let p = r.prepare(w.scope());
         let mask = p.exclusion_mask(&m);
         let j = r.judge(w.scope(), 1, &m);
-        let mut traced = 0u64;
-        for dcs in &j.excluded {
-            let i = r.exclusions().iter().position(|x| x.name == dcs.rule.name).unwrap_or(63);
-            traced |= 1 << i;
-        }
+        let traced = traced_mask(&r, &j);
         prop_assert_eq!(mask, traced);
         prop_assert_eq!(p.is_excluded(&m), mask != 0);
         prop_assert_eq!(j.candidate.value, mask == 0);
@@ -557,11 +561,7 @@ proptest! {
         let p = r.prepare(w.scope());
         let mask = p.exclusion_mask(&m);
         let j = r.judge(w.scope(), 1, &m);
-        let mut traced = 0u64;
-        for dcs in &j.excluded {
-            let i = r.exclusions().iter().position(|x| x.name == dcs.rule.name).unwrap_or(63);
-            traced |= 1 << i;
-        }
+        let traced = traced_mask(&r, &j);
         prop_assert_eq!(mask, traced);
         prop_assert_eq!(p.is_excluded(&m), mask != 0);
     }
