@@ -32,6 +32,11 @@ pub enum ShineError {
     #[diagnostic(help("{help}"))]
     NotNow { what: String, help: String },
 
+    /// A record whose content no longer matches its hash: changed on the way.
+    #[error("{what}内容与其校验值不符，可能在传输中被篡改；本次未保存任何记录")]
+    #[diagnostic(help("来自 {from}；请联系报送单位核实后重新拉取"))]
+    Tampered { what: String, from: String },
+
     /// `advance` was refused by guards; each failed guard comes with the values that decided it.
     #[error("不能完成「{step}」：{} 项条件未满足", .failed.len())]
     #[diagnostic(help("满足以下条件后再运行 `shine advance`"))]

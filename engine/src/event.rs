@@ -5,6 +5,7 @@
 //! Ballot contents are deliberately *not* events: see `store` for how they are kept
 //! apart from the "has voted" record.
 
+use crate::chain::Sealed;
 use crate::facts::{Deed, Finding, LifeRecord};
 use crate::org::{MemberRecord, Unit};
 use crate::rules::Decision;
@@ -130,5 +131,61 @@ pub enum Action {
     RulesAdopted {
         from: String,
         to: String,
+    },
+
+    // ---- the escalation chain (scope `chain/<unit>/<quarter>`) -----------------------
+    /// A pull ran: from where, and how many new records it brought.
+    StarsPulled {
+        from: Vec<String>,
+        received: usize,
+    },
+    /// A star came up from a unit below (or from another instance).
+    StarReceived {
+        from: String,
+        sealed: Sealed,
+        recommended: bool,
+    },
+    /// The level put what it holds on record (备案).
+    StarsFiled {
+        count: usize,
+    },
+    /// Published with an objection window ending on `until` (inclusive).
+    Published {
+        on: NaiveDate,
+        until: NaiveDate,
+        keys: Vec<String>,
+        rule: String,
+    },
+    ObjectionRaised {
+        key: String,
+        on: NaiveDate,
+        reason: String,
+    },
+    ObjectionDecided {
+        key: String,
+        upheld: bool,
+        reason: String,
+    },
+    StarPicked {
+        key: String,
+        reason: String,
+    },
+    PickWithdrawn {
+        key: String,
+    },
+    /// Sent back down to `to` for correction.
+    StarReturned {
+        key: String,
+        to: String,
+        reason: String,
+    },
+    /// A corrected version of one of this level's own stars, after a return.
+    StarResubmitted {
+        sealed: Sealed,
+        reason: String,
+    },
+    StarsForwarded {
+        to: String,
+        sealed: Vec<Sealed>,
     },
 }

@@ -6,6 +6,7 @@
 //! the `shine` binary renders them. Every number, clause, category and step of the
 //! notice lives in `rules/` and `workflows/`, never here.
 
+pub mod chain;
 pub mod facts;
 pub mod history;
 pub mod rules;

@@ -367,6 +367,11 @@ impl Shine {
         })
     }
 
+    /// The definitions currently in `rules/` and `workflows/`, checked.
+    pub(crate) fn current_checked(&self) -> Result<&Checked> {
+        Ok(&self.current()?.1)
+    }
+
     /// The rule set currently in `rules/`.
     pub fn current_rules(&self) -> Result<Arc<RuleSet>> {
         Ok(self.current()?.1.rules.clone())
@@ -753,6 +758,11 @@ impl Shine {
         let rules = self.rules_by_hash(&q.rules)?;
         let workflow = self.workflow_by_hash(&q.workflow)?;
         Ok(Ctx { unit, roster: self.roster(branch)?, q, scope, rules, workflow })
+    }
+
+    /// A branch's quarter as folded from its log.
+    pub(crate) fn quarter_state(&self, branch: &str, quarter: &str) -> Result<Arc<QuarterState>> {
+        Ok(self.ctx(branch, Some(quarter))?.q)
     }
 
     /// The facts of a branch's quarter as of `today` (used as the meeting date until

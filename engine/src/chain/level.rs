@@ -1,0 +1,202 @@
+//! One level's quarter in the chain, folded from the `chain/<unit>/<quarter>` events:
+//! the stars it holds (with every version received), its publication and the
+//! objections raised in the window, its picks, what it returned and what it forwarded.
+
+use super::record::Sealed;
+use crate::event::{Action, Event};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// Where a held star stands at this level.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum Standing {
+    /// Held and in play.
+    Held,
+    /// Sent back to the unit it came from for correction; waits for a new version.
+    Returned { reason: String },
+    /// An objection against it was upheld: it goes no further.
+    Withdrawn { reason: String },
+}
+
+/// A star this level holds.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Held {
+    /// The unit it came from (a unit id, or for another instance the address pulled).
+    pub from: String,
+    /// The sending level picked it (or the sending level picks nothing): this level may pick it.
+    pub recommended: bool,
+    /// The version now held.
+    pub sealed: Sealed,
+    /// Every version received, oldest first, with the reason each was returned.
+    pub versions: Vec<(Sealed, Option<String>)>,
+    pub standing: Standing,
+}
+
+/// The objection window.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Publication {
+    pub on: NaiveDate,
+    /// Last day on which an objection may be raised.
+    pub until: NaiveDate,
+    pub keys: Vec<String>,
+    pub rule: String,
+}
+
+impl Publication {
+    pub fn closed(&self, today: NaiveDate) -> bool {
+        today > self.until
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Objection {
+    pub key: String,
+    pub on: NaiveDate,
+    pub reason: String,
+    pub by: String,
+    /// `Some((upheld, reason))` once the level decided.
+    pub decision: Option<(bool, String)>,
+}
+
+/// What this level sent upward.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Forwarded {
+    pub at: String,
+    pub to: String,
+    pub sealed: Vec<Sealed>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Return {
+    pub key: String,
+    pub to: String,
+    pub reason: String,
+    pub at: String,
+}
+
+/// A level's quarter.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LevelState {
+    /// Keyed by [`super::StarRecord::key`]; `order` keeps arrival order.
+    pub held: BTreeMap<String, Held>,
+    pub order: Vec<String>,
+    pub pulls: usize,
+    pub filed: Option<String>,
+    pub publication: Option<Publication>,
+    pub objections: Vec<Objection>,
+    /// Picked keys with the written reason, in the order picked.
+    pub picks: Vec<(String, String)>,
+    pub returns: Vec<Return>,
+    /// New versions of this level's own stars, made after a return, by key.
+    pub resubmitted: BTreeMap<String, Sealed>,
+    pub forwarded: Option<Forwarded>,
+}
+
+impl LevelState {
+    pub fn fold(events: &[Event]) -> LevelState {
+        let mut state = LevelState::default();
+        for event in events {
+            state.apply(event);
+        }
+        state
+    }
+
+    pub fn apply(&mut self, event: &Event) {
+        for action in &event.actions {
+            self.apply_action(action, event);
+        }
+    }
+
+    fn apply_action(&mut self, action: &Action, event: &Event) {
+        match action {
+            Action::StarsPulled { .. } => self.pulls += 1,
+            Action::StarReceived { from, sealed, recommended } => {
+                let key = sealed.record.key();
+                match self.held.get_mut(&key) {
+                    Some(held) => {
+                        held.versions.push((sealed.clone(), None));
+                        held.sealed = sealed.clone();
+                        held.from = from.clone();
+                        held.recommended = *recommended;
+                        held.standing = Standing::Held;
+                    }
+                    None => {
+                        self.order.push(key.clone());
+                        self.held.insert(key, Held {
+                            from: from.clone(),
+                            recommended: *recommended,
+                            sealed: sealed.clone(),
+                            versions: vec![(sealed.clone(), None)],
+                            standing: Standing::Held,
+                        });
+                    }
+                }
+            }
+            Action::StarsFiled { .. } => self.filed = Some(event.at.clone()),
+            Action::Published { on, until, keys, rule } => {
+                self.publication = Some(Publication { on: *on, until: *until, keys: keys.clone(), rule: rule.clone() });
+            }
+            Action::ObjectionRaised { key, on, reason } => self.objections.push(Objection {
+                key: key.clone(),
+                on: *on,
+                reason: reason.clone(),
+                by: event.who.clone(),
+                decision: None,
+            }),
+            Action::ObjectionDecided { key, upheld, reason } => {
+                if let Some(o) = self.objections.iter_mut().find(|o| &o.key == key && o.decision.is_none()) {
+                    o.decision = Some((*upheld, reason.clone()));
+                }
+                if *upheld {
+                    if let Some(held) = self.held.get_mut(key) {
+                        held.standing = Standing::Withdrawn { reason: reason.clone() };
+                    }
+                    self.picks.retain(|(k, _)| k != key);
+                }
+            }
+            Action::StarPicked { key, reason } => {
+                self.picks.retain(|(k, _)| k != key);
+                self.picks.push((key.clone(), reason.clone()));
+            }
+            Action::PickWithdrawn { key } => self.picks.retain(|(k, _)| k != key),
+            Action::StarReturned { key, to, reason } => {
+                if let Some(held) = self.held.get_mut(key) {
+                    held.standing = Standing::Returned { reason: reason.clone() };
+                    if let Some(last) = held.versions.last_mut() {
+                        last.1 = Some(reason.clone());
+                    }
+                }
+                self.picks.retain(|(k, _)| k != key);
+                self.returns.push(Return { key: key.clone(), to: to.clone(), reason: reason.clone(), at: event.at.clone() });
+            }
+            Action::StarResubmitted { sealed, .. } => {
+                self.resubmitted.insert(sealed.record.key(), sealed.clone());
+            }
+            Action::StarsForwarded { to, sealed } => {
+                self.forwarded = Some(Forwarded { at: event.at.clone(), to: to.clone(), sealed: sealed.clone() });
+            }
+            _ => {}
+        }
+    }
+
+    /// Held stars in arrival order.
+    pub fn stars(&self) -> impl Iterator<Item = &Held> {
+        self.order.iter().filter_map(|k| self.held.get(k))
+    }
+
+    /// Stars still in play (not returned, not withdrawn).
+    pub fn in_play(&self) -> impl Iterator<Item = &Held> {
+        self.stars().filter(|h| h.standing == Standing::Held)
+    }
+
+    /// An objection raised and not yet decided holds the star.
+    pub fn objected(&self, key: &str) -> Option<&Objection> {
+        self.objections.iter().find(|o| o.key == key && o.decision.is_none())
+    }
+
+    pub fn picked(&self, key: &str) -> Option<&str> {
+        self.picks.iter().find(|(k, _)| k == key).map(|(_, r)| r.as_str())
+    }
+}

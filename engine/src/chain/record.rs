@@ -1,0 +1,188 @@
+//! What travels up the chain: one star as a level sends it, sealed with a content
+//! hash over every field so that a record changed on the way is detected and refused.
+//!
+//! Records carry plain text only (no interned symbols): a record received from
+//! another machine is untrusted input until its hash is checked.
+
+use serde::{Deserialize, Serialize};
+use hmac::{Hmac, Mac};
+use sha2::{Digest, Sha256};
+
+/// A unit of the organization, by id and name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnitCard {
+    pub id: String,
+    pub name: String,
+}
+
+/// The member a record is about, as the public may see them (the id is for the
+/// levels, never shown on the public page).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MemberCard {
+    pub id: String,
+    pub name: String,
+    /// 教师 / 学生 / 离退休同志 / 机关 / 后勤.
+    pub identity: String,
+    /// The role as the rules label it, e.g. 普通党员.
+    pub role: String,
+}
+
+/// A registered deed (闪光言行) with its 五带头 kind.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeedCard {
+    pub kind: String,
+    pub date: chrono::NaiveDate,
+    pub text: String,
+}
+
+/// A level's pick of this star, with its written reason.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PickNote {
+    /// The escalation level that picked, e.g. `general_branch`.
+    pub level: String,
+    pub unit: UnitCard,
+    pub reason: String,
+    /// The rules the pick was checked against, with their clauses.
+    pub rules: Vec<String>,
+}
+
+/// A correction made after the record was returned: what the lower level changed and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Correction {
+    pub version: u32,
+    pub returned_by: UnitCard,
+    pub returned_for: String,
+    pub reason: String,
+}
+
+/// One star of a branch's quarter, as it goes upward.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StarRecord {
+    /// e.g. `2026Q4`.
+    pub quarter: String,
+    /// The university Party committee's name.
+    pub university: String,
+    /// From the university committee down to the branch.
+    pub unit_path: Vec<UnitCard>,
+    pub member: MemberCard,
+    pub deeds: Vec<DeedCard>,
+    /// The branch leader's comment (§3.3).
+    pub comment: String,
+    /// Votes in the round that seated the member, and ballots cast in that round.
+    pub votes: i64,
+    pub ballots: i64,
+    /// `votes / ballots`, e.g. `75.0%`.
+    pub share: String,
+    /// The clause of every exclusion the member was checked against, e.g. `§3.4.x8`.
+    pub clauses_checked: Vec<String>,
+    /// The rule set the branch's quarter ran under.
+    pub rules: String,
+    /// 1, then one more for each resubmission after a return.
+    pub version: u32,
+    pub corrections: Vec<Correction>,
+    /// Picks made on the way up, lowest level first.
+    pub picks: Vec<PickNote>,
+}
+
+impl StarRecord {
+    /// Identifies the star across levels and instances: university, branch, member.
+    pub fn key(&self) -> String {
+        let branch = self.unit_path.last().map(|u| u.id.as_str()).unwrap_or("");
+        format!("{}/{}/{}", self.university, branch, self.member.id)
+    }
+
+    /// The branch that selected the star.
+    pub fn branch(&self) -> Option<&UnitCard> {
+        self.unit_path.last()
+    }
+
+    /// SHA-256 over the record's canonical JSON (fields in declaration order).
+    pub fn content_hash(&self) -> String {
+        let bytes = serde_json::to_vec(self).unwrap_or_default();
+        hex::encode(Sha256::digest(bytes))
+    }
+}
+
+/// A record with the hash it was sent with.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Sealed {
+    pub record: StarRecord,
+    pub content_hash: String,
+}
+
+impl Sealed {
+    pub fn seal(record: StarRecord) -> Sealed {
+        let content_hash = record.content_hash();
+        Sealed { record, content_hash }
+    }
+
+    /// The hash matches the content.
+    pub fn intact(&self) -> bool {
+        self.record.content_hash() == self.content_hash
+    }
+}
+
+/// A seal over a whole page of records, keyed by the puller's credential: a party on
+/// the way who does not hold the credential cannot recompute it after changing a
+/// record and its content hash together. `key` is the SHA-256 of the token (what the
+/// server stores); the message is the quarter and every content hash, in order.
+pub fn page_seal(key: &str, quarter: &str, hashes: &[&str]) -> String {
+    let mut mac = Hmac::<Sha256>::new_from_slice(key.as_bytes()).expect("HMAC takes a key of any length");
+    mac.update(quarter.as_bytes());
+    for hash in hashes {
+        mac.update(&[0u8]);
+        mac.update(hash.as_bytes());
+    }
+    hex::encode(mac.finalize().into_bytes())
+}
+
+/// SHA-256 of a credential, as stored and as used for [`page_seal`].
+pub fn token_digest(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> StarRecord {
+        StarRecord {
+            quarter: "2026Q4".into(),
+            university: "示范大学党委".into(),
+            unit_path: vec![UnitCard { id: "u".into(), name: "示范大学党委".into() }, UnitCard { id: "b1".into(), name: "软件党支部".into() }],
+            member: MemberCard { id: "m1".into(), name: "龘𠀀".into(), identity: "教师".into(), role: "普通党员".into() },
+            deeds: vec![DeedCard { kind: "带头服务群众".into(), date: chrono::NaiveDate::from_ymd_opt(2026, 11, 2).unwrap(), text: "义务辅导".into() }],
+            comment: "表现突出".into(),
+            votes: 6,
+            ballots: 8,
+            share: "75.0%".into(),
+            clauses_checked: vec!["§3.4.x1".into()],
+            rules: "abc".into(),
+            version: 1,
+            corrections: vec![],
+            picks: vec![],
+        }
+    }
+
+    #[test]
+    fn s4_2_b_a_changed_record_no_longer_matches_its_seal() {
+        let sealed = Sealed::seal(sample());
+        assert!(sealed.intact());
+        let mut changed = sealed.clone();
+        changed.record.votes = 7;
+        assert!(!changed.intact());
+        let mut renamed = sealed;
+        renamed.record.member.name = "龘𠀁".into();
+        assert!(!renamed.intact());
+    }
+
+    #[test]
+    fn page_seal_depends_on_key_quarter_and_every_hash() {
+        let a = page_seal("k", "2026Q4", &["h1", "h2"]);
+        assert_eq!(a, page_seal("k", "2026Q4", &["h1", "h2"]));
+        assert_ne!(a, page_seal("k2", "2026Q4", &["h1", "h2"]));
+        assert_ne!(a, page_seal("k", "2026Q3", &["h1", "h2"]));
+        assert_ne!(a, page_seal("k", "2026Q4", &["h1", "h3"]));
+        assert_ne!(a, page_seal("k", "2026Q4", &["h1h2"]));
+    }
+}
