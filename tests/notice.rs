@@ -18,3 +18,6 @@ mod workflow;
 
 #[path = "notice/history.rs"]
 mod history;
+
+#[path = "notice/chain.rs"]
+mod chain;

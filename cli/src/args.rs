@@ -28,9 +28,10 @@ pub struct Global {
     /// 只输出 JSON
     #[arg(long, global = true)]
     pub json: bool,
-    /// 以哪个流程角色办理（member、branch_secretary、general_branch、organization_department）
-    #[arg(long = "as", global = true, env = "SHINE_ROLE", default_value = "branch_secretary")]
-    pub role: String,
+    /// 以哪个流程角色办理（member、branch_secretary、general_branch、organization_department、provincial_education_committee）
+    /// 缺省：季度流程为 branch_secretary，逐级报送为办理单位所在层级的角色
+    #[arg(long = "as", global = true, env = "SHINE_ROLE")]
+    pub role: Option<String>,
     /// 办理人姓名，记入日志
     #[arg(long, global = true, env = "SHINE_USER")]
     pub by: Option<String>,
@@ -118,6 +119,33 @@ pub enum Command {
     /// 检查流程文件
     #[command(subcommand)]
     Workflow(WorkflowCommand),
+    /// 汇总下级报送的推荐：同一存储中的下级组织，或用 --from 从另一台机器上的 shine 拉取
+    Pull {
+        /// 汇总的单位（党总支、校党委）；缺省为本存储的校党委，没有组织架构时为省委教育工委
+        #[arg(long)]
+        unit: Option<String>,
+        /// 如 2026Q4
+        #[arg(long)]
+        quarter: String,
+        /// 另一实例 `shine serve` 的地址，如 http://127.0.0.1:8080
+        #[arg(long)]
+        from: Option<String>,
+        /// 对方为本单位发放的凭据（`shine token create`），也可用环境变量 SHINE_TOKEN
+        #[arg(long, env = "SHINE_TOKEN", hide_env_values = true)]
+        token: Option<String>,
+    },
+    /// 逐级报送：查看、备案、公示、异议、推荐、退回、更正、报送（§4.2.b、§4.3.b–d）
+    #[command(subcommand)]
+    Chain(ChainCommand),
+    /// 提供拉取接口（供上级用 `shine pull --from` 拉取）和公开展示页面（§4.3.c）
+    Serve {
+        /// 监听地址
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        listen: String,
+    },
+    /// 上级单位拉取用的凭据
+    #[command(subcommand)]
+    Token(TokenCommand),
     /// 演示：建立示例学校，所有支部走完一个季度
     Demo {
         /// 演示用的存储目录（每次运行前清空）
@@ -127,6 +155,117 @@ pub enum Command {
         #[arg(long, default_value = "2026Q4")]
         quarter: String,
     },
+}
+
+/// The unit acting in the chain, and the quarter.
+#[derive(Debug, Args)]
+pub struct LevelArgs {
+    /// 办理单位（党总支、直属党支部、校党委）；缺省为本存储的校党委
+    #[arg(long)]
+    pub unit: Option<String>,
+    /// 如 2026Q4
+    #[arg(long)]
+    pub quarter: String,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ChainCommand {
+    /// 本单位本季度的报送进度：各步骤、汇总的推荐对象、公示、异议、推荐
+    Status {
+        #[command(flatten)]
+        level: LevelArgs,
+    },
+    /// 备案
+    File {
+        #[command(flatten)]
+        level: LevelArgs,
+    },
+    /// 公示，公示期按规则（publicity）计算
+    Publish {
+        #[command(flatten)]
+        level: LevelArgs,
+    },
+    /// 登记公示期内收到的异议；异议处理前该对象暂缓
+    Object {
+        #[command(flatten)]
+        level: LevelArgs,
+        /// 党员编号或姓名
+        #[arg(long)]
+        member: String,
+        #[arg(long)]
+        reason: String,
+    },
+    /// 处理异议：--uphold 异议成立（撤销），--dismiss 异议不成立
+    Decide {
+        #[command(flatten)]
+        level: LevelArgs,
+        #[arg(long)]
+        member: String,
+        #[arg(long, conflicts_with = "dismiss", required_unless_present = "dismiss")]
+        uphold: bool,
+        #[arg(long)]
+        dismiss: bool,
+        #[arg(long)]
+        reason: String,
+    },
+    /// 推荐典型（须写明理由）；--undo 撤回推荐
+    Pick {
+        #[command(flatten)]
+        level: LevelArgs,
+        #[arg(long)]
+        member: String,
+        #[arg(long, required_unless_present = "undo")]
+        reason: Option<String>,
+        #[arg(long)]
+        undo: bool,
+    },
+    /// 退回下级更正，写明理由
+    Return {
+        #[command(flatten)]
+        level: LevelArgs,
+        #[arg(long)]
+        member: String,
+        #[arg(long)]
+        reason: String,
+    },
+    /// 被退回的推荐更正后重新报送
+    Resubmit {
+        /// 被退回的单位（党支部、党总支）
+        #[arg(long)]
+        unit: String,
+        #[arg(long)]
+        quarter: String,
+        #[arg(long)]
+        member: String,
+        /// 更正说明
+        #[arg(long)]
+        reason: String,
+        /// 更正后的点评
+        #[arg(long)]
+        comment: Option<String>,
+    },
+    /// 报送上级
+    Forward {
+        #[command(flatten)]
+        level: LevelArgs,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// 为上级单位发放拉取凭据；凭据只显示这一次，存储中只保存其摘要
+    Create {
+        /// 使用凭据的单位：本存储中的组织编号，或校党委的上级（provincial_education_committee）
+        #[arg(long)]
+        unit: String,
+        /// 备注，如对方的名称
+        #[arg(long, default_value = "")]
+        label: String,
+    },
+    /// 列出凭据（不含凭据本身）
+    List,
+    /// 吊销凭据
+    Revoke { id: String },
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]

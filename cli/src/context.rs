@@ -54,7 +54,17 @@ impl Context {
             .clone()
             .or_else(|| std::env::var("USER").ok())
             .unwrap_or_else(|| "shine".into());
-        Actor { who, role: self.global.role.clone(), at }
+        let role = self.global.role.clone().unwrap_or_else(|| "branch_secretary".into());
+        Actor { who, role, at }
+    }
+
+    /// The actor for a chain step: `--as` when given, else the acting level's role.
+    pub fn actor_as(&self, level_role: &str) -> Actor {
+        let mut actor = self.actor();
+        if self.global.role.is_none() {
+            actor.role = level_role.to_owned();
+        }
+        actor
     }
 
     pub fn today(&self) -> chrono::NaiveDate {

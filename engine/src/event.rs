@@ -188,4 +188,16 @@ pub enum Action {
         to: String,
         sealed: Vec<Sealed>,
     },
+
+    // ---- credentials (scope `access`) -------------------------------------------------
+    /// A token for `unit`; only its SHA-256 is kept.
+    TokenIssued {
+        id: String,
+        unit: String,
+        label: String,
+        digest: String,
+    },
+    TokenRevoked {
+        id: String,
+    },
 }

@@ -274,6 +274,12 @@ pub struct Cmd<'a> {
 }
 
 impl Cmd<'_> {
+    /// Run at another time than [`NOW`] (RFC 3339, or a date).
+    pub fn at(mut self, now: &str) -> Self {
+        self.now = now.to_owned();
+        self
+    }
+
     /// Act as this workflow role (`--as`).
     pub fn role(mut self, role: &str) -> Self {
         self.role = Some(role.to_owned());

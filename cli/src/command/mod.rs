@@ -3,6 +3,7 @@
 
 mod advance;
 mod ballot;
+mod chain;
 pub mod explain;
 mod history;
 mod member;
@@ -41,6 +42,11 @@ pub fn run(ctx: &Context, command: Command) -> Result<Output> {
         Command::Stars { branch, quarter } => stars::run(ctx, &branch, quarter.as_deref()),
         Command::Rules(c) => rules::run(ctx, c),
         Command::Workflow(c) => workflow::run(ctx, c),
+        Command::Pull { unit, quarter, from: None, token: _ } => chain::pull_local(ctx, unit.as_deref(), &quarter),
+        Command::Pull { .. } | Command::Serve { .. } | Command::Token(_) => {
+            Err(miette!("此命令在本版本中尚未提供"))
+        }
+        Command::Chain(c) => chain::run(ctx, c),
         Command::Demo { dir, quarter } => crate::demo::run(ctx, &dir, &quarter),
     }
 }

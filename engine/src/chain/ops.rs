@@ -153,14 +153,12 @@ impl Shine {
 
     /// The unit acting: `unit` from the tree, or by default the tree's top unit; with no
     /// tree at all (an instance of the provincial committee), the top level of the chain.
-    fn acting(&self, unit: Option<&str>, quarter: &str) -> Result<Acting> {
-        let quarter = checked_quarter(quarter)?;
+    fn placed(&self, unit: Option<&str>) -> Result<(UnitCard, Level, Option<UnitCard>, Arc<OrgTree>, Arc<Escalation>)> {
         let escalation = self.escalation()?;
-        let rules = self.current_rules()?;
         let tree = self.org()?;
         let top = escalation.top_level().clone();
-        let (card_, level, superior) = match unit.or_else(|| tree.root().map(|r| r.id.as_str())) {
-            Some(id) if id == top.id && tree.unit(id).is_none() => (card(&top.id, &top.title), top.clone(), None),
+        let (unit, level, superior) = match unit.or_else(|| tree.root().map(|r| r.id.as_str())) {
+            Some(id) if id == top.id && tree.unit(id).is_none() => (card(&top.id, &top.title), top, None),
             Some(id) => {
                 let u = tree.unit(id).ok_or_else(|| ShineError::NotFound {
                     kind: "组织",
@@ -176,12 +174,24 @@ impl Shine {
                 };
                 (card(&u.id, &u.name), level, superior)
             }
-            None => (card(&top.id, &top.title), top.clone(), None),
+            None => (card(&top.id, &top.title), top, None),
         };
-        let scope = chain_scope(&card_.id, &quarter);
+        Ok((unit, level, superior, tree, escalation))
+    }
+
+    /// The role that acts for `unit` (resolved as every chain operation resolves it).
+    pub fn level_role(&self, unit: Option<&str>) -> Result<String> {
+        Ok(self.placed(unit)?.1.role)
+    }
+
+    fn acting(&self, unit: Option<&str>, quarter: &str) -> Result<Acting> {
+        let quarter = checked_quarter(quarter)?;
+        let rules = self.current_rules()?;
+        let (unit, level, superior, tree, escalation) = self.placed(unit)?;
+        let scope = chain_scope(&unit.id, &quarter);
         let events = self.store().events(&scope)?;
         let state = Arc::new(LevelState::fold(&events));
-        Ok(Acting { unit: card_, level, superior, quarter, scope, state, tree, rules, escalation })
+        Ok(Acting { unit, level, superior, quarter, scope, state, tree, rules, escalation })
     }
 
     fn commit_chain(&self, a: &Acting, actor: &Actor, actions: Vec<Action>) -> Result<()> {
@@ -666,7 +676,7 @@ impl Shine {
         self.ready_for(&a, actor, Step::Publish, today)?;
         let keys = publishable(&a);
         if keys.is_empty() {
-            return Err(not_now(format!("「{}」{} 季度没有可公示的对象", a.unit.name, a.quarter), "先汇总（shine pull）或推荐（shine pick）"));
+            return Err(not_now(format!("「{}」{} 季度没有可公示的对象", a.unit.name, a.quarter), "先汇总（shine pull）或推荐（shine chain pick）"));
         }
         if let Some(p) = &a.state.publication {
             if keys.iter().all(|k| p.keys.contains(k)) {
@@ -741,7 +751,7 @@ impl Shine {
             return Err(not_now(format!("{name} 未经公示"), "公示期结束后再推荐"));
         }
         if a.state.picked(&key).is_some() {
-            return Err(not_now(format!("{name} 已在推荐名单中"), "要更改理由，先撤回（shine pick --undo）再推荐"));
+            return Err(not_now(format!("{name} 已在推荐名单中"), "要更改理由，先撤回（shine chain pick --undo）再推荐"));
         }
         // Refuse a pick that would break an upper bound now; lower bounds wait for forwarding.
         let mut trial = (*a.state).clone();
@@ -756,7 +766,7 @@ impl Shine {
             let whose = c.unit.as_ref().map(|u| format!("「{}」", u.name)).unwrap_or_default();
             return Err(not_now(
                 format!("推荐 {name} 后{whose}将有 {} 名，超出{}：{}（{}）", c.picked, c.bound.describe(), c.rule.text, c.rule.clause),
-                "先撤回一名（shine pick --undo），或由管理员修改 rules/ 中的 pick 规则",
+                "先撤回一名（shine chain pick --undo），或由管理员修改 rules/ 中的 pick 规则",
             ));
         }
         self.commit_chain(&after, actor, vec![Action::StarPicked { key, reason }])?;
