@@ -188,6 +188,8 @@ pub(crate) struct Program {
     pub rules: Vec<CheckedRule>,
     /// The `pick` rules in file order (also in `rules`, with no expression).
     pub picks: Vec<PickRule>,
+    /// Where each pick names its level: (file index, span of the level), as `picks`.
+    pub pick_levels: Vec<(usize, Span)>,
     pub publicity: Option<PublicityRule>,
 }
 
@@ -197,11 +199,11 @@ struct RecordSrc<'a> {
 }
 
 pub(crate) fn check(files: &[(Reporter, ast::File)]) -> Result<Program, Vec<RuleError>> {
-    let mut c = Checker { files, errors: Vec::new(), enums: Vec::new(), enum_ix: HashMap::new(), records: Vec::new(), rec_ix: HashMap::new(), facts_ix: HashMap::new(), current_var: None, picks: Vec::new(), publicity: None };
+    let mut c = Checker { files, errors: Vec::new(), enums: Vec::new(), enum_ix: HashMap::new(), records: Vec::new(), rec_ix: HashMap::new(), facts_ix: HashMap::new(), current_var: None, picks: Vec::new(), pick_levels: Vec::new(), publicity: None };
     c.declare();
     let rules = c.rules();
     if c.errors.is_empty() {
-        Ok(Program { enums: c.enums, records: c.records, rules, picks: c.picks, publicity: c.publicity })
+        Ok(Program { enums: c.enums, records: c.records, rules, picks: c.picks, pick_levels: c.pick_levels, publicity: c.publicity })
     } else {
         Err(c.errors)
     }
@@ -220,6 +222,7 @@ struct Checker<'a, 'f> {
     /// The name bound by the aggregate being checked (aggregates do not nest).
     current_var: Option<String>,
     picks: Vec<PickRule>,
+    pick_levels: Vec<(usize, Span)>,
     publicity: Option<PublicityRule>,
 }
 
@@ -249,7 +252,7 @@ fn distance(a: &str, b: &str) -> usize {
     prev[b.len()]
 }
 
-fn closest<'n>(name: &str, options: impl IntoIterator<Item = &'n str>) -> Option<&'n str> {
+pub(super) fn closest<'n>(name: &str, options: impl IntoIterator<Item = &'n str>) -> Option<&'n str> {
     options
         .into_iter()
         .map(|o| (distance(name, o), o))
@@ -605,6 +608,7 @@ impl<'a, 'f> Checker<'a, 'f> {
                     ast::BoundOp::AtMost => PickBound::AtMost(n),
                     ast::BoundOp::AtLeast => PickBound::AtLeast(n),
                 };
+                self.pick_levels.push((fi, level.span));
                 self.picks.push(PickRule { rule: info.clone(), level: level.name.clone(), each_unit: b.each_unit, bound });
             }
             _ => self.publicity = Some(PublicityRule { rule: info.clone(), working_days: n }),

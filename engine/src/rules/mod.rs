@@ -27,6 +27,7 @@ mod tests;
 mod tests_pick;
 
 pub use diagnostic::{RuleError, RuleErrors};
+pub(crate) use check::kind_word;
 
 use crate::facts::{BranchFacts, MeetingFacts, MemberFacts, QuarterFacts};
 use serde::{Deserialize, Serialize};
@@ -369,6 +370,31 @@ impl RuleSet {
     /// The publicity window, if the rule set has one.
     pub fn publicity(&self) -> Option<&PublicityRule> {
         self.inner.program.publicity.as_ref()
+    }
+    /// Every pick names a level of the escalation chain, one of `levels`, whose
+    /// `Pick` step lists it: `listed(level, rule)`. The caller knows the chain; the
+    /// errors point at the level as written in the rule file.
+    pub fn check_pick_levels(&self, chain: &str, levels: &[&str], listed: &dyn Fn(&str, &str) -> bool) -> Result<(), RuleErrors> {
+        let mut errors = Vec::new();
+        for (pick, (file, span)) in self.inner.program.picks.iter().zip(&self.inner.program.pick_levels) {
+            let Some(source) = self.inner.sources.get(*file) else { continue };
+            let rep = diagnostic::Reporter { file: &source.name, text: &source.text };
+            let (name, level) = (&pick.rule.name, &pick.level);
+            if !levels.contains(&level.as_str()) {
+                let known = levels.iter().map(|l| format!("`{l}`")).collect::<Vec<_>>().join(", ");
+                let guess = check::closest(level, levels.iter().copied()).map(|c| format!("did you mean `{c}`? ")).unwrap_or_default();
+                let help = format!("{guess}the levels of `{chain}` are {known}");
+                errors.push(rep.error(*span, format!("`pick {name}` names unknown level `{level}`"), "no level has this id", Some(help)));
+            } else if !listed(level, name) {
+                let help = format!("add `\"{name}\"` to the `rules` of the `Pick` step of level `{level}` in `{chain}`, or remove this rule");
+                errors.push(rep.error(*span, format!("level `{level}` has no `Pick` step naming `pick {name}`"), "not picked by this level", Some(help)));
+            }
+        }
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(RuleErrors { errors })
+        }
     }
     pub fn has_guard(&self, name: &str) -> bool {
         self.inner.infos.iter().any(|r| r.kind == RuleKind::Guard && r.name == name)
