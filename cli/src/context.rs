@@ -78,16 +78,25 @@ impl Context {
 
     /// The quarter workflow file `quarter.ron`, found the same way.
     pub fn workflow_file(&self) -> Result<(Origin, SourceFile)> {
+        self.workflows_file("quarter.ron", "季度流程文件")
+    }
+
+    /// The escalation file `escalation.ron`, found the same way.
+    pub fn escalation_file(&self) -> Result<(Origin, SourceFile)> {
+        self.workflows_file("escalation.ron", "逐级报送流程文件")
+    }
+
+    fn workflows_file(&self, name: &str, what: &str) -> Result<(Origin, SourceFile)> {
         let (origin, files) = load_dir(self.global.workflows.as_deref(), "workflows", "ron", embedded::WORKFLOWS)?;
         let file = files
             .into_iter()
-            .find(|f| f.name.ends_with("quarter.ron"))
-            .ok_or_else(|| miette!("{origin} 中没有季度流程文件 `quarter.ron`"))?;
+            .find(|f| f.name.ends_with(name))
+            .ok_or_else(|| miette!("{origin} 中没有{what} `{name}`"))?;
         Ok((origin, file))
     }
 
     pub fn definitions(&self) -> Result<Definitions> {
-        Ok(Definitions { rules: self.rule_files()?.1, workflow: self.workflow_file()?.1 })
+        Ok(Definitions { rules: self.rule_files()?.1, workflow: self.workflow_file()?.1, escalation: self.escalation_file()?.1 })
     }
 
     pub fn store(&self) -> Result<Store> {

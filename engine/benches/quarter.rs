@@ -32,8 +32,11 @@ fn definitions() -> Definitions {
         .map(|p| SourceFile { name: p.display().to_string(), text: std::fs::read_to_string(&p).expect("readable") })
         .collect();
     rules.sort_by(|a, b| a.name.cmp(&b.name));
-    let wf = root.join("workflows/quarter.ron");
-    Definitions { rules, workflow: SourceFile { name: wf.display().to_string(), text: std::fs::read_to_string(&wf).expect("readable") } }
+    let file = |name: &str| {
+        let path = root.join("workflows").join(name);
+        SourceFile { name: path.display().to_string(), text: std::fs::read_to_string(&path).expect("readable") }
+    };
+    Definitions { rules, workflow: file("quarter.ron"), escalation: file("escalation.ron") }
 }
 
 fn d(y: i32, m: u32, day: u32) -> NaiveDate {

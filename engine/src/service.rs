@@ -13,18 +13,20 @@ use crate::quarter::{quarter_dates, QuarterState, Round};
 use crate::rules::{Decision, MemberJudgement, RuleKind, RuleSet, Scope, SourceFile, Standing};
 use crate::store::{to_bytes, Store, Writes};
 use crate::tally::{select, Contender, Selection};
-use crate::workflow::{Effect, Next, RecordKind, Step, Workflow};
+use crate::workflow::{Effect, Escalation, Next, RecordKind, Step, Workflow};
 use chrono::NaiveDate;
 use rand::seq::SliceRandom;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
 
-/// The rule files and the quarter workflow file as they are now on disk (or embedded).
+/// The rule files, the quarter workflow file and the escalation file as they are
+/// now on disk (or embedded).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Definitions {
     pub rules: Vec<SourceFile>,
     pub workflow: SourceFile,
+    pub escalation: SourceFile,
 }
 
 /// The definitions, checked and compiled.
@@ -32,21 +34,33 @@ pub struct Definitions {
 pub struct Checked {
     pub rules: Arc<RuleSet>,
     pub workflow: Arc<Workflow>,
+    pub escalation: Arc<Escalation>,
 }
 
 impl Definitions {
-    /// Parse and check both; the workflow's guards must name rules of this rule set.
+    /// Parse and check all three; the workflow's guards must name rules of this rule
+    /// set, and the escalation's steps and the rule set's picks must name each other.
     pub fn check(&self) -> Result<Checked> {
-        let rules = RuleSet::load(self.rules.clone());
-        let workflow = Workflow::load(&self.workflow.name, &self.workflow.text);
-        let (rules, workflow) = match (rules, workflow) {
-            (Ok(r), Ok(w)) => (r, w),
-            (Err(e), _) => return Err(e.into()),
-            (_, Err(e)) => return Err(e.into()),
-        };
+        let rules = RuleSet::load(self.rules.clone())?;
+        let workflow = Workflow::load(&self.workflow.name, &self.workflow.text)?;
+        let escalation = Escalation::load(&self.escalation.name, &self.escalation.text)?;
         workflow.check_guards(&|name| guard_decision_exists(&rules, name))?;
-        Ok(Checked { rules: Arc::new(rules), workflow: Arc::new(workflow) })
+        check_escalation(&rules, &escalation)?;
+        Ok(Checked { rules: Arc::new(rules), workflow: Arc::new(workflow), escalation: Arc::new(escalation) })
     }
+}
+
+/// The escalation chain and the rule set against each other: every rule a step names
+/// exists and is of the step's kind, and every `pick … by L` names a level `L` whose
+/// `Pick` step lists it.
+pub fn check_escalation(rules: &RuleSet, escalation: &Escalation) -> Result<()> {
+    escalation.check_rules(&|name| rules.rule(name).map(|r| r.kind))?;
+    let levels: Vec<&str> = escalation.levels.iter().map(|l| l.id.as_str()).collect();
+    let listed = |level: &str, rule: &str| {
+        escalation.level(level).and_then(|l| l.step(crate::workflow::Action::Pick)).is_some_and(|step| step.rules.iter().any(|r| r == rule))
+    };
+    rules.check_pick_levels(&escalation.file_name, &levels, &listed)?;
+    Ok(())
 }
 
 /// A handle on one store, with the definitions currently in `rules/` and `workflows/`.

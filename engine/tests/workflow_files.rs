@@ -8,7 +8,9 @@
 
 use std::path::{Path, PathBuf};
 
-use shine_engine::workflow::{Action, Effect, Escalation, Next, RecordKind, Workflow, WorkflowErrors};
+use shine_engine::org::UnitKind;
+use shine_engine::rules::RuleKind;
+use shine_engine::workflow::{Action, Effect, Escalation, Next, RecordKind, Sending, Workflow, WorkflowErrors};
 
 fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
@@ -298,4 +300,90 @@ fn escalation_refuses_unknown_levels_and_roles() {
 #[test]
 fn escalation_refuses_a_second_top_level() {
     chain("two_tops");
+}
+
+#[test]
+fn escalation_refuses_a_kind_of_unit_mapped_by_two_levels() {
+    chain("kind_mapped_twice");
+}
+
+#[test]
+fn escalation_refuses_reporting_past_the_organization_tree_and_an_unknown_kind() {
+    chain("reports_not_as_the_tree");
+}
+
+#[test]
+fn escalation_refuses_send_off_forward_and_rules_off_pick_and_publish() {
+    chain("send_and_rules_on_the_wrong_steps");
+}
+
+#[test]
+fn s4_3_d_levels_map_to_the_organization_tree() {
+    let escalation = escalation();
+    let id = |kind| escalation.level_for_kind(kind).map(|level| level.id.as_str());
+    assert_eq!(id(UnitKind::Branch), Some("branch"));
+    assert_eq!(id(UnitKind::GeneralBranch), Some("general_branch"));
+    assert_eq!(id(UnitKind::DirectBranch), Some("directly_affiliated_branch"));
+    assert_eq!(id(UnitKind::Committee), Some("organization_department"));
+    assert_eq!(escalation.top_level().id, "provincial_education_committee");
+    assert_eq!(escalation.top_level().units, None);
+}
+
+#[test]
+fn s4_3_d_the_organization_department_files_picks_publishes_then_forwards_only_its_picks() {
+    let escalation = escalation();
+    let org = escalation.level("organization_department").expect("the level exists");
+    let actions: Vec<Action> = org.steps.iter().map(|step| step.action).collect();
+    assert_eq!(actions, [Action::Receive, Action::File, Action::Pick, Action::Publish, Action::Forward]);
+    assert_eq!(org.step(Action::Pick).map(|step| step.rules.clone()), Some(vec!["per_unit".to_string(), "province".to_string()]));
+    assert_eq!(org.step(Action::Publish).map(|step| step.rules.clone()), Some(vec!["window".to_string()]));
+    assert_eq!(org.step(Action::Forward).and_then(|step| step.send), Some(Sending::Picked));
+    assert!(org.position(Action::Pick) < org.position(Action::Publish));
+    let general = escalation.level("general_branch").expect("the level exists");
+    let actions: Vec<Action> = general.steps.iter().map(|step| step.action).collect();
+    assert_eq!(actions, [Action::Receive, Action::Publish, Action::Pick, Action::Forward]);
+    assert_eq!(general.step(Action::Forward).and_then(|step| step.send), Some(Sending::All));
+    let branch = escalation.level("branch").expect("the level exists");
+    assert!(!branch.has(Action::Pick) && !branch.has(Action::Publish));
+    assert_eq!(branch.step(Action::File).and_then(|step| step.send), None);
+}
+
+/// The kinds of the shipped rules the escalation file names.
+fn shipped_kind(name: &str) -> Option<RuleKind> {
+    match name {
+        "typical" | "per_unit" | "province" => Some(RuleKind::Pick),
+        "window" => Some(RuleKind::Publicity),
+        "x8" => Some(RuleKind::Exclude),
+        _ => None,
+    }
+}
+
+#[test]
+fn check_rules_accepts_the_shipped_chain() {
+    assert!(escalation().check_rules(&shipped_kind).is_ok());
+}
+
+#[test]
+fn check_rules_refuses_an_unknown_rule_and_a_rule_of_the_wrong_kind() {
+    let text = read(&repo().join("workflows/escalation.ron"))
+        .replace("rules: [\"typical\"]", "rules: [\"typicl\"]")
+        .replace("rules: [\"per_unit\", \"province\"]", "rules: [\"per_unit\", \"window\"]")
+        .replacen("rules: [\"window\"]", "rules: [\"x8\"]", 1);
+    let edited = Escalation::load("workflows/escalation.ron", &text).expect("the edited file loads");
+    let errors = match edited.check_rules(&shipped_kind) {
+        Ok(()) => panic!("unknown and wrongly kinded rules pass"),
+        Err(errors) => render(&errors),
+    };
+    assert_eq!(
+        errors,
+        "error: the `Publish` step of level `directly_affiliated_branch` names `x8`, which is not a `publicity` rule\n  \
+         --> workflows/escalation.ron:32:82\n  \
+         = help: a `Publish` step names `publicity` rules only\n\
+         error: the `Pick` step of level `general_branch` names unknown rule `typicl`\n  \
+         --> workflows/escalation.ron:42:83\n  \
+         = help: define a `pick` rule named `typicl` in the rule files, or remove it from the step's `rules`\n\
+         error: the `Pick` step of level `organization_department` names `window`, which is not a `pick` rule\n  \
+         --> workflows/escalation.ron:52:87\n  \
+         = help: a `Pick` step names `pick` rules only\n"
+    );
 }

@@ -151,3 +151,46 @@ fn the_same_rule_files_hash_the_same_wherever_they_are_read_from() {
     };
     assert_eq!(load("rules/"), load("/srv/party/rules/"));
 }
+
+#[test]
+fn s4_3_d_pick_rule_names_a_known_level() {
+    let s = Shine::new().rules_edit("escalation.shine", |t| t.replace("by general_branch", "by general_brnch"));
+    let text = std::fs::read_to_string(s.rules_dir().join("escalation.shine")).expect("read");
+    let line = line_of(&text, "general_brnch");
+    let col = text.lines().nth(line - 1).and_then(|l| l.find("general_brnch")).map(|b| b + 1).expect("column");
+    s.args(["rules", "check"]).fails().stderr_contains(&format!("escalation.shine:{line}:{col}:")).stderr_contains("`general_brnch`");
+    let err = s.args(["rules", "check"]).fails_json().to_string();
+    assert!(err.contains("`pick typical` names unknown level `general_brnch`"), "{err}");
+    assert!(err.contains("did you mean `general_branch`?"), "{err}");
+    s.args(["workflow", "check"]).fails().stderr_contains("general_brnch");
+}
+
+#[test]
+fn s4_3_d_pick_rule_is_listed_by_its_levels_pick_step() {
+    let s = Shine::new().rules_edit("escalation.shine", |t| t.replace("pick province by organization_department", "pick province by general_branch"));
+    let text = std::fs::read_to_string(s.rules_dir().join("escalation.shine")).expect("read");
+    let line = line_of(&text, "pick province");
+    s.args(["rules", "check"]).fails().stderr_contains(&format!("escalation.shine:{line}:"));
+    let err = s.args(["rules", "check"]).fails_json().to_string();
+    assert!(err.contains("level `general_branch` has no `Pick` step naming `pick province`"), "{err}");
+}
+
+#[test]
+fn s4_3_d_escalation_step_naming_an_unknown_rule_refused_with_location() {
+    let s = Shine::new().escalation_edit(|t| t.replace("rules: [\"typical\"]", "rules: [\"typicl\"]"));
+    let text = std::fs::read_to_string(s.dir().join("workflows/escalation.ron")).expect("read");
+    let line = line_of(&text, "typicl");
+    s.args(["workflow", "check"])
+        .fails()
+        .stderr_contains(&format!("escalation.ron:{line}:"))
+        .stderr_contains("names unknown rule `typicl`");
+}
+
+#[test]
+fn s4_2_b_workflow_check_prints_the_escalation_chain() {
+    let s = Shine::new();
+    let out = s.args(["workflow", "check"]).ok();
+    for needle in ["逐级报送", "党委组织部（organization_department）", "报送（仅遴选结果）", "遴选（per_unit、province）"] {
+        assert!(out.contains(needle), "`{needle}` missing from:\n{out}");
+    }
+}

@@ -69,17 +69,26 @@ impl Shine {
     }
 
     /// Edit the quarter workflow (first copying `workflows/` into the temp dir).
-    pub fn workflow_edit(mut self, edit: impl FnOnce(&str) -> String) -> Shine {
+    pub fn workflow_edit(self, edit: impl FnOnce(&str) -> String) -> Shine {
+        self.workflows_edit("quarter.ron", edit)
+    }
+
+    /// Edit the escalation chain (first copying `workflows/` into the temp dir).
+    pub fn escalation_edit(self, edit: impl FnOnce(&str) -> String) -> Shine {
+        self.workflows_edit("escalation.ron", edit)
+    }
+
+    fn workflows_edit(mut self, file: &str, edit: impl FnOnce(&str) -> String) -> Shine {
         let dir = self.tmp.path().join("workflows");
         if !dir.exists() {
             copy_dir(&self.workflows, &dir, "ron");
         }
         self.workflows = dir;
-        let path = self.workflows.join("quarter.ron");
-        let old = std::fs::read_to_string(&path).expect("read quarter.ron");
+        let path = self.workflows.join(file);
+        let old = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         let new = edit(&old);
-        assert_ne!(old, new, "the edit of quarter.ron changed nothing");
-        std::fs::write(&path, new).expect("write quarter.ron");
+        assert_ne!(old, new, "the edit of {file} changed nothing");
+        std::fs::write(&path, new).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         self
     }
 
@@ -203,7 +212,9 @@ impl Shine {
 
     /// The rule files and workflow, named exactly as the binary names them.
     pub fn definitions(&self) -> Definitions {
-        Definitions { rules: read_dir(&self.rules_dir(), "shine"), workflow: read_dir(&self.workflows, "ron").into_iter().find(|f| f.name.ends_with("quarter.ron")).expect("quarter.ron") }
+        let workflows = read_dir(&self.workflows, "ron");
+        let named = |name: &str| workflows.iter().find(|f| f.name.ends_with(name)).cloned().unwrap_or_else(|| panic!("{name}"));
+        Definitions { rules: read_dir(&self.rules_dir(), "shine"), workflow: named("quarter.ron"), escalation: named("escalation.ron") }
     }
 
     /// Records made through the engine as the branch secretary, in one batch.

@@ -5,7 +5,8 @@ use crate::context::Context;
 use crate::render::{short_hash, table, Output};
 use miette::Result;
 use shine_engine::rules::RuleSet;
-use shine_engine::service::Shine;
+use shine_engine::service::{check_escalation, Shine};
+use shine_engine::workflow::Escalation;
 
 pub fn run(ctx: &Context, command: RulesCommand) -> Result<Output> {
     match command {
@@ -19,6 +20,10 @@ fn check(ctx: &Context) -> Result<Output> {
     let (origin, files) = ctx.rule_files()?;
     let n_files = files.len();
     let rules = RuleSet::load(files).map_err(shine_engine::error::ShineError::from)?;
+    // The picks name levels of the escalation chain, whose steps name them back.
+    let (_, chain) = ctx.escalation_file()?;
+    let escalation = Escalation::load(&chain.name, &chain.text).map_err(shine_engine::error::ShineError::from)?;
+    check_escalation(&rules, &escalation)?;
     let in_force: Option<String> = Shine::new(ctx.store()?).store().get("m/rules-in-force")?;
     let mut h = format!(
         "规则检查通过：{origin}，{n_files} 个文件，{} 条规则（其中不能评选情形 {} 条），规则集 {}\n",

@@ -92,13 +92,36 @@ pub enum RuleForm {
     Cap,
     Tie,
     Guard,
+    Pick,
+    Publicity,
+}
+
+/// How a pick bound compares; a publicity window has none.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BoundOp {
+    Exactly,
+    AtMost,
+    AtLeast,
+}
+
+/// `each unit at most 1` (a pick) or `5 working days` (a publicity window), as
+/// written. The number is kept as text: the checker says why `-1` or `1.5` is no count.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BoundItem {
+    pub each_unit: bool,
+    /// `None` for `… working days`.
+    pub op: Option<BoundOp>,
+    pub number: Ident,
+    pub span: Span,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RuleItem {
     pub form: RuleForm,
-    /// Exclusions and guards are named; the other forms are not.
+    /// Exclusions, guards, picks and publicity windows are named; the other forms are not.
     pub name: Option<Ident>,
+    /// `pick … by <level>`.
+    pub level: Option<Ident>,
     pub clause: String,
     pub text: String,
     /// `quota = e`, `cap … to e`: the value expression.
@@ -107,6 +130,8 @@ pub struct RuleItem {
     pub when: Option<Expr>,
     /// `tie … runoff`.
     pub policy: Option<Ident>,
+    /// `pick …` and `publicity …`: the bound.
+    pub bound: Option<BoundItem>,
     pub span: Span,
 }
 

@@ -9,7 +9,7 @@
 use super::ast::{self, AggKind, BinOp, ExprKind, Ident, Item, RuleForm, Span, TypeExpr};
 use super::diagnostic::{Reporter, RuleError};
 use super::host::{HostRecord, HostTy};
-use super::{EnumDecl, EnumVariant, RuleInfo, RuleKind, TiePolicy};
+use super::{EnumDecl, EnumVariant, PickBound, PickRule, PublicityRule, RuleInfo, RuleKind, TiePolicy};
 use chrono::NaiveDate;
 use std::collections::HashMap;
 
@@ -186,6 +186,11 @@ pub(crate) struct Program {
     pub enums: Vec<EnumDecl>,
     pub records: Vec<RecordDecl>,
     pub rules: Vec<CheckedRule>,
+    /// The `pick` rules in file order (also in `rules`, with no expression).
+    pub picks: Vec<PickRule>,
+    /// Where each pick names its level: (file index, span of the level), as `picks`.
+    pub pick_levels: Vec<(usize, Span)>,
+    pub publicity: Option<PublicityRule>,
 }
 
 struct RecordSrc<'a> {
@@ -194,11 +199,11 @@ struct RecordSrc<'a> {
 }
 
 pub(crate) fn check(files: &[(Reporter, ast::File)]) -> Result<Program, Vec<RuleError>> {
-    let mut c = Checker { files, errors: Vec::new(), enums: Vec::new(), enum_ix: HashMap::new(), records: Vec::new(), rec_ix: HashMap::new(), facts_ix: HashMap::new(), current_var: None };
+    let mut c = Checker { files, errors: Vec::new(), enums: Vec::new(), enum_ix: HashMap::new(), records: Vec::new(), rec_ix: HashMap::new(), facts_ix: HashMap::new(), current_var: None, picks: Vec::new(), pick_levels: Vec::new(), publicity: None };
     c.declare();
     let rules = c.rules();
     if c.errors.is_empty() {
-        Ok(Program { enums: c.enums, records: c.records, rules })
+        Ok(Program { enums: c.enums, records: c.records, rules, picks: c.picks, pick_levels: c.pick_levels, publicity: c.publicity })
     } else {
         Err(c.errors)
     }
@@ -216,6 +221,9 @@ struct Checker<'a, 'f> {
     facts_ix: HashMap<HostRecord, usize>,
     /// The name bound by the aggregate being checked (aggregates do not nest).
     current_var: Option<String>,
+    picks: Vec<PickRule>,
+    pick_levels: Vec<(usize, Span)>,
+    publicity: Option<PublicityRule>,
 }
 
 #[derive(Clone, Copy)]
@@ -244,7 +252,7 @@ fn distance(a: &str, b: &str) -> usize {
     prev[b.len()]
 }
 
-fn closest<'n>(name: &str, options: impl IntoIterator<Item = &'n str>) -> Option<&'n str> {
+pub(super) fn closest<'n>(name: &str, options: impl IntoIterator<Item = &'n str>) -> Option<&'n str> {
     options
         .into_iter()
         .map(|o| (distance(name, o), o))
@@ -466,6 +474,9 @@ impl<'a, 'f> Checker<'a, 'f> {
         let files = self.files;
         let mut out: Vec<CheckedRule> = Vec::new();
         let mut names: HashMap<(RuleKind, String), ()> = HashMap::new();
+        // Picks and publicity windows are named by the escalation workflow, so their
+        // names are unique among all rules, not only among rules of their kind.
+        let mut any_kind: HashMap<String, RuleKind> = HashMap::new();
         for (fi, (rep, file)) in files.iter().enumerate() {
             for item in &file.items {
                 let Item::Rule(r) = item else { continue };
@@ -479,6 +490,8 @@ impl<'a, 'f> Checker<'a, 'f> {
                     RuleForm::Cap => RuleKind::Cap,
                     RuleForm::Tie => RuleKind::Tie,
                     RuleForm::Guard => RuleKind::Guard,
+                    RuleForm::Pick => RuleKind::Pick,
+                    RuleForm::Publicity => RuleKind::Publicity,
                 };
                 let kw = kind_word(kind);
                 let name = r.name.as_ref().map(|n| n.name.clone()).unwrap_or_else(|| kw.to_string());
@@ -492,6 +505,24 @@ impl<'a, 'f> Checker<'a, 'f> {
                     continue;
                 }
                 let _ = singleton;
+                let workflow_named = |k: RuleKind| matches!(k, RuleKind::Pick | RuleKind::Publicity);
+                match any_kind.get(&name) {
+                    Some(&other) if other != kind && (workflow_named(kind) || workflow_named(other)) => {
+                        let sp = r.name.as_ref().map(|n| n.span).unwrap_or(Span::new(r.span.start, r.span.start + kw.len()));
+                        let msg = format!("`{name}` is already the name of a `{}` rule", kind_word(other));
+                        self.err(fi, sp, msg, "duplicate", Some("give each rule its own name: the escalation workflow names `pick` and `publicity` rules".into()));
+                        continue;
+                    }
+                    Some(_) => {}
+                    None => {
+                        any_kind.insert(name.clone(), kind);
+                    }
+                }
+                if kind == RuleKind::Publicity && out.iter().any(|o| o.info.kind == RuleKind::Publicity) {
+                    let sp = Span::new(r.span.start, r.span.start + kw.len());
+                    self.err(fi, sp, "there is more than one `publicity` rule".into(), "duplicate", Some("keep at most one `publicity` rule in the rule set".into()));
+                    continue;
+                }
                 let (line, _) = super::diagnostic::line_col(rep.text, r.span.start);
                 let value_ctx = Ctx { file: fi, member: false, excluded: false, quota: kind == RuleKind::Cap, var: None };
                 let when_ctx = Ctx {
@@ -508,15 +539,20 @@ impl<'a, 'f> Checker<'a, 'f> {
                     "drop" => TiePolicy::Drop,
                     _ => TiePolicy::Runoff,
                 });
-                let source = match (&r.value, &r.when, &r.policy) {
-                    (Some(v), Some(w), _) => format!("{} when {}", v.span.text(rep.text), w.span.text(rep.text)),
-                    (Some(v), None, _) => v.span.text(rep.text).to_string(),
-                    (None, Some(w), _) => w.span.text(rep.text).to_string(),
-                    (None, None, Some(p)) => p.name.clone(),
+                let source = match (&r.value, &r.when, &r.policy, &r.bound) {
+                    (_, _, _, Some(b)) => b.span.text(rep.text).to_string(),
+                    (Some(v), Some(w), _, _) => format!("{} when {}", v.span.text(rep.text), w.span.text(rep.text)),
+                    (Some(v), None, _, _) => v.span.text(rep.text).to_string(),
+                    (None, Some(w), _, _) => w.span.text(rep.text).to_string(),
+                    (None, None, Some(p), _) => p.name.clone(),
                     _ => String::new(),
                 };
+                let info = RuleInfo { name, kind, clause: r.clause.clone(), text: r.text.clone(), source, location: format!("{}:{line}", rep.file) };
+                if let Some(b) = &r.bound {
+                    self.bound(fi, r, b, &info);
+                }
                 out.push(CheckedRule {
-                    info: RuleInfo { name, kind, clause: r.clause.clone(), text: r.text.clone(), source, location: format!("{}:{line}", rep.file) },
+                    info,
                     value,
                     when,
                     policy,
@@ -537,6 +573,46 @@ impl<'a, 'f> Checker<'a, 'f> {
             }
         }
         out
+    }
+
+    /// A pick's or publicity window's bound: a whole number, not negative.
+    fn bound(&mut self, fi: usize, r: &ast::RuleItem, b: &ast::BoundItem, info: &RuleInfo) {
+        let written = b.number.name.as_str();
+        let (what, help) = match b.op {
+            Some(_) => ("stars", "a pick's bound is a whole number of stars, e.g. `exactly 1` or `at most 5`"),
+            None => ("working days", "a publicity window is a whole number of working days, e.g. `5 working days` (`0` for none)"),
+        };
+        let n = match written.parse::<i64>() {
+            Ok(n) if n < 0 => {
+                self.err(fi, b.number.span, format!("`{written}` is a negative number of {what}"), "negative", Some(help.into()));
+                return;
+            }
+            Ok(n) if n <= i64::MAX / 1_000_000 => n,
+            Ok(_) => {
+                self.err(fi, b.number.span, format!("the number `{written}` is too large"), "too large", Some("numbers in rules stay below 9 000 000 000 000".into()));
+                return;
+            }
+            Err(_) if written.trim_start_matches('-').chars().all(|c| c.is_ascii_digit()) => {
+                self.err(fi, b.number.span, format!("the number `{written}` is too large"), "too large", Some("numbers in rules stay below 9 000 000 000 000".into()));
+                return;
+            }
+            Err(_) => {
+                self.err(fi, b.number.span, format!("`{written}` is not a whole number of {what}"), "not a whole number", Some(help.into()));
+                return;
+            }
+        };
+        match (b.op, &r.level) {
+            (Some(op), Some(level)) => {
+                let bound = match op {
+                    ast::BoundOp::Exactly => PickBound::Exactly(n),
+                    ast::BoundOp::AtMost => PickBound::AtMost(n),
+                    ast::BoundOp::AtLeast => PickBound::AtLeast(n),
+                };
+                self.pick_levels.push((fi, level.span));
+                self.picks.push(PickRule { rule: info.clone(), level: level.name.clone(), each_unit: b.each_unit, bound });
+            }
+            _ => self.publicity = Some(PublicityRule { rule: info.clone(), working_days: n }),
+        }
     }
 
     fn expect(&mut self, e: &ast::Expr, cx: Ctx, base: Base, help: &str) -> Option<TExpr> {
@@ -927,6 +1003,8 @@ pub(crate) fn kind_word(k: RuleKind) -> &'static str {
         RuleKind::Cap => "cap",
         RuleKind::Tie => "tie",
         RuleKind::Guard => "guard",
+        RuleKind::Pick => "pick",
+        RuleKind::Publicity => "publicity",
     }
 }
 

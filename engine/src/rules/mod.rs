@@ -23,8 +23,11 @@ mod standing;
 pub use standing::Standing;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_pick;
 
 pub use diagnostic::{RuleError, RuleErrors};
+pub(crate) use check::kind_word;
 
 use crate::facts::{BranchFacts, MeetingFacts, MemberFacts, QuarterFacts};
 use serde::{Deserialize, Serialize};
@@ -59,6 +62,59 @@ pub enum RuleKind {
     Cap,
     Tie,
     Guard,
+    /// `pick <name> by <level> …`: how many stars a level of the escalation chain picks.
+    Pick,
+    /// `publicity <name> … N working days`: how long results are made public.
+    Publicity,
+}
+
+/// How many stars a pick rule admits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PickBound {
+    Exactly(i64),
+    AtMost(i64),
+    AtLeast(i64),
+}
+
+impl PickBound {
+    /// Whether `n` picks satisfy the bound.
+    pub fn admits(self, n: i64) -> bool {
+        match self {
+            PickBound::Exactly(k) => n == k,
+            PickBound::AtMost(k) => n <= k,
+            PickBound::AtLeast(k) => n >= k,
+        }
+    }
+
+    /// The bound in Chinese: `恰好 1 名`, `至多 5 名`, `至少 2 名`.
+    pub fn describe(self) -> String {
+        match self {
+            PickBound::Exactly(k) => format!("恰好 {k} 名"),
+            PickBound::AtMost(k) => format!("至多 {k} 名"),
+            PickBound::AtLeast(k) => format!("至少 {k} 名"),
+        }
+    }
+}
+
+/// `pick typical by general_branch §4.3.d "…" exactly 1`: the stars a level of the
+/// escalation chain picks, in all or from each unit under it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PickRule {
+    pub rule: RuleInfo,
+    /// The id of the escalation level that picks.
+    pub level: String,
+    /// The bound applies to the picks from each subordinate unit separately.
+    pub each_unit: bool,
+    pub bound: PickBound,
+}
+
+/// `publicity window §4.3.b "…" 5 working days`: how long results are made public
+/// before they are reported; 0 is no window.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PublicityRule {
+    pub rule: RuleInfo,
+    pub working_days: i64,
 }
 
 /// A rule as written: its name, the clause it cites and the clause's text.
@@ -302,6 +358,43 @@ impl RuleSet {
     /// The exclusion rules in order: bit `i` of an exclusion mask is `exclusions()[i]`.
     pub fn exclusions(&self) -> &[RuleInfo] {
         &self.inner.exclusions
+    }
+    /// The pick rules, in file order.
+    pub fn picks(&self) -> &[PickRule] {
+        &self.inner.program.picks
+    }
+    /// The pick rules of one escalation level, in file order.
+    pub fn picks_for(&self, level: &str) -> Vec<&PickRule> {
+        self.inner.program.picks.iter().filter(|p| p.level == level).collect()
+    }
+    /// The publicity window, if the rule set has one.
+    pub fn publicity(&self) -> Option<&PublicityRule> {
+        self.inner.program.publicity.as_ref()
+    }
+    /// Every pick names a level of the escalation chain, one of `levels`, whose
+    /// `Pick` step lists it: `listed(level, rule)`. The caller knows the chain; the
+    /// errors point at the level as written in the rule file.
+    pub fn check_pick_levels(&self, chain: &str, levels: &[&str], listed: &dyn Fn(&str, &str) -> bool) -> Result<(), RuleErrors> {
+        let mut errors = Vec::new();
+        for (pick, (file, span)) in self.inner.program.picks.iter().zip(&self.inner.program.pick_levels) {
+            let Some(source) = self.inner.sources.get(*file) else { continue };
+            let rep = diagnostic::Reporter { file: &source.name, text: &source.text };
+            let (name, level) = (&pick.rule.name, &pick.level);
+            if !levels.contains(&level.as_str()) {
+                let known = levels.iter().map(|l| format!("`{l}`")).collect::<Vec<_>>().join(", ");
+                let guess = check::closest(level, levels.iter().copied()).map(|c| format!("did you mean `{c}`? ")).unwrap_or_default();
+                let help = format!("{guess}the levels of `{chain}` are {known}");
+                errors.push(rep.error(*span, format!("`pick {name}` names unknown level `{level}`"), "no level has this id", Some(help)));
+            } else if !listed(level, name) {
+                let help = format!("add `\"{name}\"` to the `rules` of the `Pick` step of level `{level}` in `{chain}`, or remove this rule");
+                errors.push(rep.error(*span, format!("level `{level}` has no `Pick` step naming `pick {name}`"), "not picked by this level", Some(help)));
+            }
+        }
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(RuleErrors { errors })
+        }
     }
     pub fn has_guard(&self, name: &str) -> bool {
         self.inner.infos.iter().any(|r| r.kind == RuleKind::Guard && r.name == name)

@@ -49,7 +49,7 @@ pub(crate) fn parse(rep: &Reporter) -> Result<File, Vec<RuleError>> {
 
 /// The start of the first line after `pos` that begins with an item keyword.
 fn next_item(text: &str, pos: usize) -> Option<usize> {
-    const KEYWORDS: [&str; 12] = ["enum", "record", "facts", "quota", "exclude", "voter", "candidate", "quorum", "prefer", "cap", "tie", "guard"];
+    const KEYWORDS: [&str; 14] = ["enum", "record", "facts", "quota", "exclude", "voter", "candidate", "quorum", "prefer", "cap", "tie", "guard", "pick", "publicity"];
     let mut at = pos;
     loop {
         let nl = text.get(at..)?.find('\n')?;
@@ -106,7 +106,19 @@ fn help_for(e: &pest::error::Error<Rule>) -> String {
             return "a condition is introduced by `when`, e.g. `voter §3.4 \"…\" when member.full`".into();
         }
         if positives.iter().any(|r| matches!(r, Rule::enum_decl | Rule::quota_rule | Rule::kw_enum | Rule::kw_quota)) {
-            return "a file holds declarations (`enum`, `record`, `facts`) and rules (`quota`, `exclude`, `voter`, `candidate`, `quorum`, `prefer`, `cap`, `tie`, `guard`)".into();
+            return "a file holds declarations (`enum`, `record`, `facts`) and rules (`quota`, `exclude`, `voter`, `candidate`, `quorum`, `prefer`, `cap`, `tie`, `guard`, `pick`, `publicity`)".into();
+        }
+        if positives.iter().any(|r| matches!(r, Rule::pick_bound | Rule::each_unit | Rule::kw_exactly | Rule::kw_at | Rule::kw_each)) {
+            return "a pick ends with its bound, e.g. `pick typical by general_branch §4.3.d \"…\" exactly 1` or `… each unit at most 1`".into();
+        }
+        if positives.iter().any(|r| matches!(r, Rule::days_bound | Rule::kw_working | Rule::kw_days)) {
+            return "a publicity window is a number of working days, e.g. `publicity window §4.3.b \"…\" 5 working days`".into();
+        }
+        if positives.contains(&Rule::bound_count) {
+            return "a bound is a whole number written in digits, e.g. `exactly 1`, `at most 5` or `5 working days`".into();
+        }
+        if positives.contains(&Rule::kw_by) {
+            return "a pick names the level that picks, e.g. `pick typical by general_branch §4.3.d \"…\" exactly 1`".into();
         }
     }
     "see docs/RULES.md for the syntax of rule files".into()
@@ -135,6 +147,10 @@ fn plain_words(rules: &[Rule]) -> String {
             | Rule::cap_rule
             | Rule::tie_rule
             | Rule::guard_rule
+            | Rule::pick_rule
+            | Rule::publicity_rule
+            | Rule::kw_pick
+            | Rule::kw_publicity
             | Rule::kw_quota
             | Rule::kw_exclude
             | Rule::kw_voter
@@ -150,6 +166,15 @@ fn plain_words(rules: &[Rule]) -> String {
             Rule::kw_when => push("`when` and a condition"),
             Rule::kw_to => push("`to` and the limit"),
             Rule::tie_policy => push("`runoff`, `exceed` or `drop`"),
+            Rule::kw_by => push("`by` and the level that picks"),
+            Rule::pick_bound | Rule::each_unit | Rule::kw_each | Rule::kw_exactly | Rule::kw_at => {
+                push("a bound such as `exactly 1`, `at most 5` or `each unit at most 1`")
+            }
+            Rule::kw_unit => push("`unit`"),
+            Rule::kw_most | Rule::kw_least => push("`most` or `least`"),
+            Rule::bound_count | Rule::days_bound => push("a whole number such as `1`"),
+            Rule::kw_working => push("`working days`"),
+            Rule::kw_days => push("`days`"),
             Rule::variant => push("an enum variant"),
             Rule::field | Rule::fields => push("a field such as `name: text`"),
             Rule::type_expr | Rule::list_type | Rule::named_type => {
@@ -235,6 +260,23 @@ fn comment_start(line: &str) -> Option<usize> {
         prev = c;
     }
     None
+}
+
+/// `each unit at most 1` or `5 working days`.
+fn bound(p: Pair<Rule>) -> BoundItem {
+    let sp = span(&p);
+    let mut b = BoundItem { each_unit: false, op: None, number: Ident { name: String::new(), span: sp }, span: sp };
+    for q in p.into_inner() {
+        match q.as_rule() {
+            Rule::each_unit => b.each_unit = true,
+            Rule::kw_exactly => b.op = Some(BoundOp::Exactly),
+            Rule::kw_most => b.op = Some(BoundOp::AtMost),
+            Rule::kw_least => b.op = Some(BoundOp::AtLeast),
+            Rule::bound_count => b.number = ident(q),
+            _ => {}
+        }
+    }
+    b
 }
 
 fn ident(p: Pair<Rule>) -> Ident {
@@ -345,6 +387,8 @@ impl Builder<'_, '_> {
             Rule::prefer_rule => RuleForm::Prefer,
             Rule::cap_rule => RuleForm::Cap,
             Rule::tie_rule => RuleForm::Tie,
+            Rule::pick_rule => RuleForm::Pick,
+            Rule::publicity_rule => RuleForm::Publicity,
             _ => RuleForm::Guard,
         };
         let mut r = RuleItem {
@@ -355,12 +399,17 @@ impl Builder<'_, '_> {
             value: None,
             when: None,
             policy: None,
+            level: None,
+            bound: None,
             span: sp,
         };
         let mut after_when = false;
         for q in p.into_inner() {
             match q.as_rule() {
+                // `pick <name> by <level>`: the second name is the level.
+                Rule::ident if r.name.is_some() => r.level = Some(ident(q)),
                 Rule::ident => r.name = Some(ident(q)),
+                Rule::pick_bound | Rule::days_bound => r.bound = Some(bound(q)),
                 Rule::clause => r.clause = q.as_str().to_string(),
                 Rule::string => r.text = unquote(q),
                 Rule::kw_when => after_when = true,

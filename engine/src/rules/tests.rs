@@ -10,7 +10,7 @@ fn d(s: &str) -> NaiveDate {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("test date")
 }
 
-fn shipped_files() -> Vec<SourceFile> {
+pub(super) fn shipped_files() -> Vec<SourceFile> {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../rules");
     let mut names: Vec<_> = std::fs::read_dir(&dir)
         .expect("rules dir")
@@ -387,7 +387,7 @@ fn chinese_identifiers_and_rare_characters_round_trip() {
     assert_eq!(r.enum_decl("类别").map(|e| e.variants[0].name.as_str()), Some("教师"));
 }
 
-fn load_err(extra: &str) -> String {
+pub(super) fn load_err(extra: &str) -> String {
     let mut files = shipped_files();
     files.push(SourceFile { name: "rules/bad.shine".into(), text: extra.into() });
     match RuleSet::load(files) {

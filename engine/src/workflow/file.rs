@@ -106,6 +106,10 @@ pub(crate) struct LevelFile {
     pub role: String,
     #[serde(default, deserialize_with = "present")]
     pub reports_to: Option<String>,
+    /// The kind of unit of the organization tree acting at this level, written
+    /// `units: Some("general_branch")`; left out for a level outside the tree.
+    #[serde(default)]
+    pub units: Option<String>,
     pub steps: Vec<LevelStepFile>,
 }
 
@@ -115,6 +119,18 @@ pub(crate) struct LevelStepFile {
     pub action: ActionFile,
     pub title: String,
     pub clause: String,
+    /// Names of rules: the pick rules of a `Pick`, the publicity rule of a `Publish`.
+    #[serde(default)]
+    pub rules: Vec<String>,
+    /// Only on `Forward`: `All` (the default) or `Picked`.
+    #[serde(default, deserialize_with = "present")]
+    pub send: Option<SendingFile>,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize)]
+pub(crate) enum SendingFile {
+    All,
+    Picked,
 }
 
 #[derive(Debug, Clone, Copy, Deserialize)]

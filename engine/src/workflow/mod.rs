@@ -17,5 +17,5 @@ mod file;
 mod model;
 
 pub use error::{WorkflowError, WorkflowErrors};
-pub use escalation::{Action, Escalation, Level, LevelStep};
+pub use escalation::{Action, Escalation, Level, LevelStep, Sending};
 pub use model::{Effect, Next, RecordKind, Role, State, Step, Workflow};
