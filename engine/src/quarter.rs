@@ -135,10 +135,8 @@ impl QuarterState {
             Action::RulesAdopted { to, .. } => {
                 self.rules = to.clone();
             }
-            Action::UnitAdded { .. }
-            | Action::MembersImported { .. }
-            | Action::LifeRecorded { .. }
-            | Action::FindingRecorded { .. } => {}
+            // Other scopes' actions: the organization, rosters, the chain, credentials.
+            _ => {}
         }
     }
 

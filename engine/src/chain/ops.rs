@@ -201,7 +201,7 @@ impl Shine {
         Ok(())
     }
 
-    fn check_role(&self, a: &Acting, actor: &Actor, step: &str) -> Result<()> {
+    fn check_level_role(&self, a: &Acting, actor: &Actor, step: &str) -> Result<()> {
         if actor.role == a.level.role {
             return Ok(());
         }
@@ -221,7 +221,7 @@ impl Shine {
             ));
         };
         let title = a.level.steps[at].title.clone();
-        self.check_role(a, actor, &title)?;
+        self.check_level_role(a, actor, &title)?;
         if let Some(f) = &a.state.forwarded {
             return Err(not_now(
                 format!("「{}」{} 季度已于 {} 报送「{}」，不能再「{title}」", a.unit.name, a.quarter, f.at, f.to),
@@ -553,7 +553,7 @@ impl Shine {
         if !a.level.has(Step::Receive) {
             return Err(not_now(format!("{}（{}）不汇总下级报送", a.level.title, a.unit.name), "党支部的结果由季度流程报送（shine advance）"));
         }
-        self.check_role(&a, actor, &title)?;
+        self.check_level_role(&a, actor, &title)?;
         if a.state.forwarded.is_some() {
             return Err(not_now(format!("「{}」{} 季度已报送，不再汇总", a.unit.name, a.quarter), "已报送的记录只能由上级退回后更正再报"));
         }
@@ -589,7 +589,7 @@ impl Shine {
         if !a.level.has(Step::Receive) {
             return Err(not_now(format!("{}不汇总下级报送", a.level.title), "在有「接收」步骤的层级运行"));
         }
-        self.check_role(&a, actor, &title)?;
+        self.check_level_role(&a, actor, &title)?;
         if a.state.forwarded.is_some() {
             return Err(not_now(format!("「{}」{} 季度已报送，不再汇总", a.unit.name, a.quarter), "已报送的记录只能由上级退回后更正再报"));
         }
@@ -695,7 +695,7 @@ impl Shine {
     /// Record an objection raised in the window; it holds the star until decided.
     pub fn object(&self, actor: &Actor, unit: Option<&str>, quarter: &str, member: &str, reason: &str, today: NaiveDate) -> Result<Objection> {
         let a = self.acting(unit, quarter)?;
-        self.check_role(&a, actor, "受理异议")?;
+        self.check_level_role(&a, actor, "受理异议")?;
         let reason = nonempty(reason, "异议内容")?;
         let h = self.held_star(&a, member)?;
         let key = h.sealed.record.key();
@@ -715,7 +715,7 @@ impl Shine {
     /// Decide an objection: upheld withdraws the star, dismissed releases it.
     pub fn decide(&self, actor: &Actor, unit: Option<&str>, quarter: &str, member: &str, upheld: bool, reason: &str) -> Result<()> {
         let a = self.acting(unit, quarter)?;
-        self.check_role(&a, actor, "处理异议")?;
+        self.check_level_role(&a, actor, "处理异议")?;
         let reason = nonempty(reason, "处理意见")?;
         let h = self.held_star(&a, member)?;
         let key = h.sealed.record.key();
@@ -788,7 +788,7 @@ impl Shine {
     /// Send a star back to the unit it came from, with the reason.
     pub fn return_star(&self, actor: &Actor, unit: Option<&str>, quarter: &str, member: &str, reason: &str) -> Result<Return> {
         let a = self.acting(unit, quarter)?;
-        self.check_role(&a, actor, "退回更正")?;
+        self.check_level_role(&a, actor, "退回更正")?;
         if a.state.forwarded.is_some() {
             return Err(not_now(format!("「{}」{} 季度已报送", a.unit.name, a.quarter), "已报送后不能再退回"));
         }
@@ -812,7 +812,7 @@ impl Shine {
     /// Correct a returned star and send it again: a new version, with the correction on record.
     pub fn resubmit(&self, actor: &Actor, unit: &str, quarter: &str, member: &str, reason: &str, comment: Option<&str>) -> Result<Sealed> {
         let a = self.acting(Some(unit), quarter)?;
-        self.check_role(&a, actor, "更正后重新报送")?;
+        self.check_level_role(&a, actor, "更正后重新报送")?;
         let reason = nonempty(reason, "更正说明")?;
         let sup = a.superior.clone().ok_or_else(|| not_now("最高层级没有上级可报", "—"))?;
         let pending = self.pending_returns(&a, &sup.id)?;

@@ -27,7 +27,8 @@ use crate::org::UnitKind;
 use crate::rules::RuleKind;
 
 /// What a level does with the stars that reach it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Action {
     Receive,
     /// Keep on record (备案).
