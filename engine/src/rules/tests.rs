@@ -387,13 +387,14 @@ fn chinese_identifiers_and_rare_characters_round_trip() {
     assert_eq!(r.enum_decl("类别").map(|e| e.variants[0].name.as_str()), Some("教师"));
 }
 
+/// `files` and one more file `name` holding `extra`, loaded; errors rendered plain.
+pub(super) fn load_with(mut files: Vec<SourceFile>, name: &str, extra: &str) -> Result<RuleSet, String> {
+    files.push(SourceFile { name: name.into(), text: extra.into() });
+    RuleSet::load(files).map_err(|e| e.render_plain())
+}
+
 pub(super) fn load_err(extra: &str) -> String {
-    let mut files = shipped_files();
-    files.push(SourceFile { name: "rules/bad.shine".into(), text: extra.into() });
-    match RuleSet::load(files) {
-        Ok(_) => panic!("expected an error"),
-        Err(e) => e.render_plain(),
-    }
+    load_with(shipped_files(), "rules/bad.shine", extra).expect_err("expected an error")
 }
 
 #[test]

@@ -1,28 +1,21 @@
 //! Unit tests of the escalation rules (§4.3.b, §4.3.d): `pick` and `publicity`, as
 //! parsed and checked, with their errors in full.
 
-use super::tests::{load_err, shipped_files};
+use super::tests::{load_err, load_with, shipped_files};
 use super::*;
 
+/// The shipped rules but for `escalation.shine`, whose names the tests reuse.
+fn without_escalation() -> Vec<SourceFile> {
+    shipped_files().into_iter().filter(|f| !f.name.ends_with("escalation.shine")).collect()
+}
+
 fn load(extra: &str) -> RuleSet {
-    let mut files = shipped_files();
-    files.retain(|f| !f.name.ends_with("escalation.shine"));
-    files.push(SourceFile { name: "rules/picks.shine".into(), text: extra.into() });
-    match RuleSet::load(files) {
-        Ok(r) => r,
-        Err(e) => panic!("{}", e.render_plain()),
-    }
+    load_with(without_escalation(), "rules/picks.shine", extra).unwrap_or_else(|e| panic!("{e}"))
 }
 
 /// The errors of `extra` loaded with the shipped rules but for `escalation.shine`.
 fn errors(extra: &str) -> String {
-    let mut files = shipped_files();
-    files.retain(|f| !f.name.ends_with("escalation.shine"));
-    files.push(SourceFile { name: "rules/bad.shine".into(), text: extra.into() });
-    match RuleSet::load(files) {
-        Ok(_) => panic!("expected an error"),
-        Err(e) => e.render_plain(),
-    }
+    load_with(without_escalation(), "rules/bad.shine", extra).expect_err("expected an error")
 }
 
 #[test]
