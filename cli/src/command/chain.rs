@@ -5,7 +5,7 @@ use crate::args::{ChainCommand, LevelArgs};
 use crate::context::Context;
 use crate::render::{short_hash, table, yes_no, Output};
 use miette::Result;
-use shine_engine::chain::{LevelStatus, Pulled, Standing, StarView};
+use shine_engine::chain::{LevelStatus, PickCheck, Pulled, Standing, StarView};
 use shine_engine::service::Shine;
 
 pub fn pull_local(ctx: &Context, unit: Option<&str>, quarter: &str) -> Result<Output> {
@@ -151,6 +151,22 @@ fn stars_table(stars: &[StarView]) -> comfy_table::Table {
     t
 }
 
+/// The pick rules against the picks: one line a rule, one more per unit for `each unit` rules.
+pub fn pick_lines(checks: &[PickCheck]) -> String {
+    let mut h = String::new();
+    let mut last = "";
+    for c in checks {
+        let ok = if c.holds { "✓" } else { "✗" };
+        if c.rule.name != last {
+            h.push_str(&format!("{} {}（规则 `{}`）\n", c.rule.clause, c.rule.text, c.rule.name));
+            last = &c.rule.name;
+        }
+        let whose = c.unit.as_ref().map(|u| format!("「{}」", u.name)).unwrap_or_else(|| "合计".into());
+        h.push_str(&format!("    {ok} {whose}已推荐 {} 名，应{}\n", c.picked, c.bound.describe()));
+    }
+    h
+}
+
 pub fn status_text(s: &LevelStatus) -> String {
     let mut h = format!("「{}」（{}）{} 季度报送进度\n", s.unit.name, s.level_title, s.quarter);
     if let Some(sup) = &s.superior {
@@ -166,11 +182,7 @@ pub fn status_text(s: &LevelStatus) -> String {
     if !s.stars.is_empty() {
         h.push_str(&format!("汇总的“闪光言行之星” {} 名：\n{}\n", s.stars.len(), stars_table(&s.stars)));
     }
-    for c in &s.picks {
-        let whose = c.unit.as_ref().map(|u| format!("「{}」", u.name)).unwrap_or_default();
-        let ok = if c.holds { "符合" } else { "不符合" };
-        h.push_str(&format!("{} {}{whose}：已推荐 {} 名，应{}——{ok}\n", c.rule.clause, c.rule.text, c.picked, c.bound.describe()));
-    }
+    h.push_str(&pick_lines(&s.picks));
     if let Some(p) = &s.publication {
         h.push_str(&format!("公示：{} 起，公示期至 {}\n", p.on, p.until));
     }
@@ -178,7 +190,8 @@ pub fn status_text(s: &LevelStatus) -> String {
         h.push_str(&format!("被上级退回：{}——{}（用 `shine chain resubmit` 更正后重新报送）\n", r.key, r.reason));
     }
     if let Some((to, n, at)) = &s.forwarded {
-        h.push_str(&format!("已于 {at} 报送 `{to}` {n} 名\n"));
+        let to = s.superior.as_ref().filter(|u| &u.id == to).map(|u| u.name.as_str()).unwrap_or(to);
+        h.push_str(&format!("已于 {} 报送「{to}」{n} 名\n", at.get(..10).unwrap_or(at)));
     }
     h
 }

@@ -3,7 +3,7 @@
 
 mod advance;
 mod ballot;
-mod chain;
+pub mod chain;
 pub mod explain;
 mod history;
 mod member;

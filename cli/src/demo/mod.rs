@@ -5,6 +5,7 @@
 //! state: at each state it supplies the records the workflow's step accepts, then
 //! advances. Writes are batched (bulk mode) and flushed at the end.
 
+mod chain;
 mod university;
 
 use crate::command::stars::ranking_table;
@@ -147,11 +148,17 @@ pub fn run(ctx: &Context, dir: &Path, quarter: &str) -> Result<Output> {
         run_branch(&shine, branch, roster, &quarter, start, &scenario)?;
         ledgers.push(shine.ledger(branch, Some(&quarter), meeting)?);
     }
+    // 4. The escalation chain, from the day after the meetings up to the province.
+    let chain = chain::run(&shine, &quarter, meeting)?;
     shine.store().flush()?;
     let elapsed = started.elapsed();
 
-    let human = render(&shine, &ledgers, &quarter, dir, elapsed, rules.hash())?;
-    Ok(Output::new(human, serde_json::json!({ "quarter": quarter, "store": dir, "branches": ledgers, "seconds": elapsed.as_secs_f64() })))
+    let mut human = render(&shine, &ledgers, &quarter, dir, elapsed, rules.hash())?;
+    human.push_str(&format!("\n{}", chain::render(&chain)));
+    let json = serde_json::json!({
+        "quarter": quarter, "store": dir, "branches": ledgers, "chain": chain::json(&chain), "seconds": elapsed.as_secs_f64(),
+    });
+    Ok(Output::new(human, json))
 }
 
 fn secretary_actor(roster: &[MemberRecord], at: String) -> Actor {

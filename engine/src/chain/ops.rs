@@ -223,8 +223,9 @@ impl Shine {
         let title = a.level.steps[at].title.clone();
         self.check_level_role(a, actor, &title)?;
         if let Some(f) = &a.state.forwarded {
+            let to = a.superior.as_ref().map(|s| s.name.as_str()).unwrap_or(&f.to);
             return Err(not_now(
-                format!("「{}」{} 季度已于 {} 报送「{}」，不能再「{title}」", a.unit.name, a.quarter, f.at, f.to),
+                format!("「{}」{} 季度已于 {} 报送「{to}」，不能再「{title}」", a.unit.name, a.quarter, day_of(&f.at)),
                 "已报送的记录只能由上级退回后更正再报",
             ));
         }
@@ -340,6 +341,11 @@ impl Shine {
 
     fn step_states(&self, a: &Acting, today: NaiveDate) -> Result<Vec<StepState>> {
         let waiting = self.waiting(a)?;
+        // A branch files and forwards through its quarter: the ledger and the report.
+        let by_quarter = forwards_by_quarter(&a.level);
+        let reported = by_quarter
+            && self.quarters(&a.unit.id)?.contains(&a.quarter)
+            && self.own_stars(&a.tree, &a.unit.id, &a.quarter)?.is_some();
         let picks = self.pick_checks(a);
         let mut out = Vec::new();
         for step in &a.level.steps {
@@ -356,6 +362,11 @@ impl Shine {
                         if let Standing::Returned { reason } = &h.standing {
                             missing.push(format!("{} 已退回「{}」更正（{reason}），待重新报送", h.sealed.record.member.name, h.from));
                         }
+                    }
+                }
+                Step::File | Step::Forward if by_quarter => {
+                    if !reported {
+                        missing.push("季度评选尚未完成并报送（shine advance）".into());
                     }
                 }
                 Step::File => {
@@ -928,6 +939,11 @@ fn publishable(a: &Acting) -> Vec<String> {
     } else {
         a.state.in_play().map(|h| h.sealed.record.key()).collect()
     }
+}
+
+/// The date of an RFC 3339 time, as shown in messages.
+fn day_of(at: &str) -> &str {
+    at.get(..10).unwrap_or(at)
 }
 
 fn name_of(a: &Acting, key: &str) -> String {
