@@ -1,6 +1,7 @@
 //! A member's record across quarters: for each quarter of their branch, whether they
 //! were on the ballot, excluded (and under which clause), how they fared in each tallied
-//! round, whether they were starred, and where the branch's ledger was reported. The
+//! round, whether they were starred, where the branch's ledger was reported, and what
+//! each level above did with the star (published, picked with a reason, forwarded). The
 //! notice makes these results the basis of democratic appraisal, awards and nominations
 //! (§4.2.c).
 //!
@@ -11,6 +12,7 @@
 //! It deliberately does not follow a member across branches: the history is that of the
 //! branch the member belongs to now, because the store indexes quarters by branch.
 
+use crate::chain::TrailStep;
 use crate::error::ShineError;
 use crate::org::{MemberRecord, OrgTree};
 use crate::service::Shine;
@@ -58,12 +60,10 @@ pub struct QuarterRecord {
     pub star: bool,
     /// The unit the branch's ledger, with its stars, was reported to for filing
     /// (§4.2.b); `None` while it has not been reported.
-    ///
-    /// This is the only "upward" step the engine records today. Picks by higher levels
-    /// (the general branch's typical star, the Organization Department's recommendation
-    /// to the Provincial Education Work Committee, §4.3.d) will be added here with the
-    /// escalation chain; until then a history shows none, rather than inferring them.
     pub reported_to: Option<UnitRef>,
+    /// The levels above the branch that received the member's star, lowest first:
+    /// published, objected to, picked with a reason (§4.3.d), returned, forwarded.
+    pub upward: Vec<TrailStep>,
 }
 
 /// An exclusion rule that fired: its name, the clause it cites and the clause's text.
@@ -122,6 +122,7 @@ pub fn member_history(shine: &Shine, member: &str, today: NaiveDate) -> Result<M
             rounds,
             star: ledger.stars.iter().any(|m| m.id == record.id),
             reported_to: ledger.reported_to.as_deref().map(|id| unit_ref(&tree, id)),
+            upward: if shine.has_definitions() { shine.star_trail(&branch, &ledger.quarter, &record.id)? } else { Vec::new() },
         });
     }
     Ok(MemberHistory { branch: unit_ref(&tree, &branch), member: record, quarters })

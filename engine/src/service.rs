@@ -381,6 +381,11 @@ impl Shine {
         })
     }
 
+    /// Whether current definitions are attached (they are unless `rules/` is broken).
+    pub fn has_definitions(&self) -> bool {
+        self.current.is_some()
+    }
+
     /// The definitions currently in `rules/` and `workflows/`, checked.
     pub(crate) fn current_checked(&self) -> Result<&Checked> {
         Ok(&self.current()?.1)

@@ -306,6 +306,21 @@ fn s4_3_d_organization_department_picks_only_what_came_up_recommended() {
     let sent = s.args(["chain", "forward", "--quarter", QUARTER]).at(LATER).json();
     assert!(sent["done"].as_str().unwrap().contains("省委教育工委"), "{sent}");
     assert_eq!(sent["status"]["forwarded"][1], 3);
+
+    // §4.2.c: the member's history shows every level the star passed and its picks.
+    let history = s.args(["member", "history", "龘𠀀"]).at(LATER).json();
+    let upward = &history["quarters"][0]["upward"];
+    assert_eq!(upward[0]["unit"]["id"], "g1", "{upward}");
+    assert_eq!(upward[0]["picked"], "事迹突出，群众公认");
+    assert_eq!(upward[0]["forwarded"], true);
+    assert_eq!(upward[1]["unit"]["id"], "c");
+    assert_eq!(upward[1]["picked"], "择优推荐");
+    assert_eq!(upward[1]["published"], true);
+    assert_eq!(upward[1]["forwarded"], true);
+    // 陈𬭎 was filed with the Organization Department but not picked.
+    let filed = s.args(["member", "history", "陈𬭎"]).at(LATER).json();
+    assert_eq!(filed["quarters"][0]["upward"][1]["picked"], serde_json::Value::Null);
+    assert_eq!(filed["quarters"][0]["upward"][1]["forwarded"], false);
 }
 
 #[test]

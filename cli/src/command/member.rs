@@ -8,6 +8,7 @@ use crate::render::{table, Output};
 use chrono::Datelike;
 use miette::Result;
 use shine_engine::history::{member_history, MemberHistory, QuarterRecord};
+use shine_engine::chain::Standing;
 use shine_engine::tally::Outcome;
 
 pub fn run(ctx: &Context, command: MemberCommand) -> Result<Output> {
@@ -33,7 +34,7 @@ fn no_quarters(ctx: &Context, h: &MemberHistory) -> String {
 }
 
 fn quarters(h: &MemberHistory) -> String {
-    let mut t = table(&["季度", "环节", "候选人", "不能评选情形", "得票", "当选", "报送"]);
+    let mut t = table(&["季度", "环节", "候选人", "不能评选情形", "得票", "当选", "报送", "逐级推荐"]);
     for q in &h.quarters {
         t.add_row(vec![
             q.quarter.clone(),
@@ -43,6 +44,7 @@ fn quarters(h: &MemberHistory) -> String {
             votes(q),
             star(q).to_owned(),
             reported(q),
+            upward(q),
         ]);
     }
     let stars = h.quarters.iter().filter(|q| q.star).count();
@@ -57,7 +59,7 @@ fn quarters(h: &MemberHistory) -> String {
     if h.quarters.iter().any(|q| !q.ballot_fixed) {
         text.push_str("尚未投票的季度，不能评选情形按今天的记录判断；确定候选人时记入台帐\n");
     }
-    text.push_str("报送指支部台帐报上级备案（§4.2.b）；党总支、党委组织部的择优推荐尚未纳入记录\n");
+    text.push_str("报送指支部台帐报上级备案（§4.2.b）；逐级推荐为党总支、党委组织部的公示、推荐和报送（§4.3.b–d）\n");
     text
 }
 
@@ -102,4 +104,40 @@ fn reported(q: &QuarterRecord) -> String {
         Some(u) => format!("已报{}备案", u.name),
         None => "未报送".into(),
     }
+}
+
+/// What each level above the branch did with the star.
+fn upward(q: &QuarterRecord) -> String {
+    if q.upward.is_empty() {
+        return "—".into();
+    }
+    let lines: Vec<String> = q
+        .upward
+        .iter()
+        .map(|t| {
+            let mut parts = Vec::new();
+            match &t.standing {
+                Standing::Held => {}
+                Standing::Returned { reason } => parts.push(format!("退回更正：{reason}")),
+                Standing::Withdrawn { reason } => parts.push(format!("撤销：{reason}")),
+            }
+            if t.versions > 1 {
+                parts.push(format!("更正后重报（共 {} 版）", t.versions));
+            }
+            if t.published {
+                parts.push("公示".into());
+            }
+            if let Some(r) = &t.picked {
+                parts.push(format!("推荐：{r}"));
+            }
+            if t.forwarded {
+                parts.push("已上报".into());
+            }
+            if parts.is_empty() {
+                parts.push("已收到".into());
+            }
+            format!("{}：{}", t.unit.name, parts.join("，"))
+        })
+        .collect();
+    lines.join("\n")
 }

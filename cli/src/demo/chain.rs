@@ -35,11 +35,18 @@ fn best(stars: &[&StarView]) -> Option<String> {
         .map(|v| v.key.clone())
 }
 
+/// A general branch's reason: the star's first deed and the share of the votes.
 fn reason(v: &StarView) -> String {
     match v.record.deeds.first() {
         Some(d) => format!("{}：{}，得票率 {}", d.kind, d.text, v.record.share),
         None => format!("得票率 {}", v.record.share),
     }
+}
+
+/// The Organization Department's reason, building on the general branch's.
+fn reason_for_province(v: &StarView) -> String {
+    let below = v.record.picks.last().map(|p| format!("经{}推荐，", p.unit.name)).unwrap_or_default();
+    format!("{below}事迹具体、群众认可，择优推荐")
 }
 
 pub fn run(shine: &Shine, quarter: &str, reported: NaiveDate) -> Result<ChainRun> {
@@ -104,7 +111,7 @@ pub fn run(shine: &Shine, quarter: &str, reported: NaiveDate) -> Result<ChainRun
         let Some(key) = best(stars) else { continue };
         let v = stars.iter().find(|v| v.key == key).expect("picked from the list");
         // A pick beyond the rules' bounds is refused by the engine; the demo stops picking then.
-        if shine.pick(&actor(shine, None, od, day)?, None, quarter, &key, &reason(v), day).is_err() {
+        if shine.pick(&actor(shine, None, od, day)?, None, quarter, &key, &reason_for_province(v), day).is_err() {
             break;
         }
     }

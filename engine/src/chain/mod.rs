@@ -12,5 +12,5 @@ pub mod record;
 
 pub use access::{Credential, Issued};
 pub use level::{Held, LevelState, Objection, Publication, Return, Standing};
-pub use ops::{Display, LevelStatus, Outbox, PickCheck, Pulled, StarView, StepState};
+pub use ops::{Display, LevelStatus, Outbox, PickCheck, Pulled, StarView, StepState, TrailStep};
 pub use record::{page_seal, token_digest, Correction, DeedCard, MemberCard, PickNote, Sealed, StarRecord, UnitCard};

@@ -924,6 +924,51 @@ impl Shine {
     }
 }
 
+/// One level a star passed on its way up, as that level recorded it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TrailStep {
+    pub unit: UnitCard,
+    pub level_title: String,
+    /// Versions received (more than one after a return and resubmission).
+    pub versions: usize,
+    pub standing: Standing,
+    pub published: bool,
+    pub objection: Option<Objection>,
+    /// The written reason, when this level picked the star.
+    pub picked: Option<String>,
+    /// The star went further up from this level.
+    pub forwarded: bool,
+}
+
+impl Shine {
+    /// Where a branch's star went above the branch in `quarter`, lowest level first;
+    /// empty while no level above has received it.
+    pub fn star_trail(&self, branch: &str, quarter: &str, member: &str) -> Result<Vec<TrailStep>> {
+        let tree = self.org()?;
+        let escalation = self.escalation()?;
+        let path = tree.path(branch);
+        let university = path.first().map(|u| u.name.clone()).unwrap_or_default();
+        let key = format!("{university}/{branch}/{member}");
+        let mut out = Vec::new();
+        for unit in path.iter().rev() {
+            let state = LevelState::fold(&self.store().events(&chain_scope(&unit.id, quarter))?);
+            let Some(held) = state.held.get(&key) else { continue };
+            let title = escalation.level_for_kind(unit.kind).map(|l| l.title.clone()).unwrap_or_default();
+            out.push(TrailStep {
+                unit: card(&unit.id, &unit.name),
+                level_title: title,
+                versions: held.versions.len(),
+                standing: held.standing.clone(),
+                published: state.publication.as_ref().is_some_and(|p| p.keys.contains(&key)),
+                objection: state.objections.iter().rev().find(|o| o.key == key).cloned(),
+                picked: state.picked(&key).map(str::to_owned),
+                forwarded: state.forwarded.as_ref().is_some_and(|f| f.sealed.iter().any(|s| s.record.key() == key)),
+            });
+        }
+        Ok(out)
+    }
+}
+
 /// Levels whose units run quarters and do nothing between filing and forwarding: the
 /// quarter workflow's report is their forwarding.
 fn forwards_by_quarter(level: &Level) -> bool {
