@@ -154,6 +154,9 @@ pub enum Command {
         /// 季度
         #[arg(long, default_value = "2026Q4")]
         quarter: String,
+        /// 示例学校的名称（如 东湖大学）；不同名称生成不同的党员和得票
+        #[arg(long)]
+        name: Option<String>,
     },
 }
 

@@ -47,7 +47,7 @@ pub fn run(ctx: &Context, command: Command) -> Result<Output> {
             Err(miette!("此命令在本版本中尚未提供"))
         }
         Command::Chain(c) => chain::run(ctx, c),
-        Command::Demo { dir, quarter } => crate::demo::run(ctx, &dir, &quarter),
+        Command::Demo { dir, quarter, name } => crate::demo::run(ctx, &dir, &quarter, name.as_deref()),
     }
 }
 

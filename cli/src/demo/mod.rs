@@ -39,7 +39,7 @@ struct Scenario {
     no_deeds_excused: &'static str,
 }
 
-pub fn run(ctx: &Context, dir: &Path, quarter: &str) -> Result<Output> {
+pub fn run(ctx: &Context, dir: &Path, quarter: &str, name: Option<&str>) -> Result<Output> {
     let started = Instant::now();
     let (quarter, start, end) =
         quarter_dates(quarter).ok_or_else(|| miette!(help = "季度写作 2026Q4", "`{quarter}` 不是有效的季度"))?;
@@ -54,12 +54,19 @@ pub fn run(ctx: &Context, dir: &Path, quarter: &str) -> Result<Output> {
     let admin = Actor { who: "组织部管理员".into(), role: "organization_department".into(), at: at(start) };
 
     // 1. The organization tree and rosters.
-    let mut rng = Lcg::new(20_130_401);
+    // Another university's name gives other members and other votes, the same story.
+    let committee = name.map(|n| if n.ends_with("党委") { n.to_owned() } else { format!("{n}党委") });
+    let seed = committee.as_deref().map(|n| n.bytes().fold(0u64, |h, b| h.wrapping_mul(31).wrapping_add(u64::from(b)))).unwrap_or(0);
+    let mut rng = Lcg::new(20_130_401 ^ seed);
     let mut used = HashSet::new();
     let mut rosters: BTreeMap<&str, Vec<MemberRecord>> = BTreeMap::new();
     let all_units = units();
     for u in &all_units {
-        shine.add_unit(&admin, Unit { id: u.id.into(), name: u.name.into(), kind: u.kind, parent: u.parent.map(Into::into) })?;
+        let unit_name = match (&committee, u.kind) {
+            (Some(c), shine_engine::org::UnitKind::Committee) => c.clone(),
+            _ => u.name.to_owned(),
+        };
+        shine.add_unit(&admin, Unit { id: u.id.into(), name: unit_name, kind: u.kind, parent: u.parent.map(Into::into) })?;
         if u.members > 0 {
             let mut roster = university::roster(u, &mut rng, &mut used);
             if u.id == "jx-yj" {
