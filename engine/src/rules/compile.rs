@@ -118,11 +118,13 @@ pub(crate) struct Compiler {
     /// The date ranges of shapes and fused `any` groups, resolved once per scope by
     /// `prepare` into `Env::ranges`, in slot order.
     pub ranges: Vec<RangeF>,
+    /// The key of every `count` and `streak` of the exclusions, once per occurrence.
+    agg_seen: Vec<String>,
 }
 
 impl Compiler {
     pub fn new() -> Compiler {
-        Compiler { hoisted: Vec::new(), hoisting: true, file: (0, String::new()), memo_keys: Vec::new(), ranges: Vec::new() }
+        Compiler { hoisted: Vec::new(), hoisting: true, file: (0, String::new()), memo_keys: Vec::new(), ranges: Vec::new(), agg_seen: Vec::new() }
     }
 
     pub fn set_file(&mut self, index: usize, text: &str) {
@@ -144,6 +146,7 @@ impl Compiler {
                 self.memo_keys.push(k.clone());
             }
         }
+        self.agg_seen.extend(seen);
     }
 
     /// The member list a rule's condition is one `any` over, if it is (see [`AnyGroup`]).
@@ -503,9 +506,70 @@ impl Compiler {
         Some(Atom::Memo { slot, streak: *kind == AggKind::Streak, mask, k, pass })
     }
 
-    /// A rule's whole condition as one atom, evaluated inline by the caller.
+    /// A rule's whole condition as one atom, evaluated inline by the caller: one
+    /// specialised closure when it has the shape of [`Compiler::fused_rule`].
     pub fn rule_atom(&mut self, e: &TExpr) -> Atom<()> {
-        self.atom::<()>(e)
+        match self.fused_rule(e) {
+            Some(f) => Atom::Dyn(f),
+            None => self.atom::<()>(e),
+        }
+    }
+
+    /// A condition that is an `or` (or an `and`) of terms, some of which compare a
+    /// `count` or `streak` over one member list with a literal, all with the same list,
+    /// filter and predicate as written (x8: `streak(…) >= 2 or count(…) >= 3 or …`):
+    /// one closure that tries the other terms first, then makes a single pass over the
+    /// list for the count and the longest run together and compares them in place.
+    /// Not when the same aggregate appears in another rule: the memo shares it then.
+    fn fused_rule(&mut self, e: &TExpr) -> Option<BoolF<()>> {
+        let conj = matches!(e.kind, TKind::And(..));
+        let mut parts = Vec::new();
+        if conj {
+            conjuncts(e, &mut parts);
+        } else {
+            disjuncts(e, &mut parts);
+        }
+        // (kind, op, k, the aggregate) for each term `agg <op> k` over a member list.
+        let agg_cmp = |t: &'_ TExpr| -> Option<(bool, u8, i64)> {
+            let TKind::Cmp(op, CmpKind::Num, a, b) = &t.kind else { return None };
+            let (TKind::Agg { kind: kind @ (AggKind::Count | AggKind::Streak), list, .. }, TKind::Lit(Lit::Num(k))) = (&a.kind, &b.kind) else { return None };
+            let TKind::Field(Src::Root(_), HostRecord::Member, _) = &list.kind else { return None };
+            Some((*kind == AggKind::Streak, ops::op_mask(*op), *k))
+        };
+        let key_of = |t: &TExpr| match &t.kind {
+            TKind::Cmp(_, _, a, _) => agg_key(self.file.0, &self.file.1, a),
+            _ => None,
+        };
+        let first = parts.iter().position(|t| agg_cmp(t).is_some() && key_of(t).is_some())?;
+        let key = key_of(parts[first])?;
+        let (mut cmps, mut others) = (Vec::new(), Vec::new());
+        for t in &parts {
+            match agg_cmp(t) {
+                Some(c) if key_of(t).as_ref() == Some(&key) => cmps.push(c),
+                _ => others.push(*t),
+            }
+        }
+        if self.agg_seen.iter().filter(|k| **k == key).count() > cmps.len() {
+            return None;
+        }
+        let TKind::Cmp(_, _, agg, _) = &parts[first].kind else { return None };
+        let TKind::Agg { list, filter, pred, .. } = &agg.kind else { return None };
+        let TKind::Field(_, _, name) = &list.kind else { return None };
+        let others: Vec<Atom<()>> = others.into_iter().map(|t| self.atom::<()>(t)).collect();
+        let fused = Fused { conj, cmps, others };
+        macro_rules! over {
+            ($g:expr, $r:ty) => {{
+                let f: Vec<Atom<$r>> = filter.as_deref().map(|f| self.atoms::<$r>(f)).unwrap_or_default();
+                let p: Vec<Atom<$r>> = pred.as_deref().map(|p| self.atoms::<$r>(p)).unwrap_or_default();
+                fused.over($g, self.shape(f), self.shape(p))
+            }};
+        }
+        match MemberFacts::field(name)? {
+            Acc::Lives(g) => Some(over!(g, LifeRecord)),
+            Acc::Findings(g) => Some(over!(g, Finding)),
+            Acc::Deeds(g) => Some(over!(g, Deed)),
+            _ => None,
+        }
     }
 
     fn date_op<E: Host>(&mut self, e: &TExpr) -> DateOp<E> {
@@ -1262,20 +1326,44 @@ fn count_streak<R: Host>(f: &Shape<R>, p: &Shape<R>, env: &Env, list: &[R]) -> (
 
 #[inline(always)]
 fn count_streak_with<R>(list: &[R], f: &impl Test<R>, p: &impl Test<R>) -> (u64, u64) {
+    // Without branches on the element's values: which elements pass is data, and a
+    // mispredicted branch per member costs more than the arithmetic.
     let (mut count, mut run, mut best) = (0u64, 0u64, 0u64);
     for r in list {
-        if !f.test(r) {
-            continue;
-        }
-        if p.test(r) {
-            count += 1;
-            run += 1;
-            best = best.max(run);
-        } else {
-            run = 0;
-        }
+        let (fp, pp) = (f.test(r), p.test(r));
+        count += u64::from(fp & pp);
+        let next = (run + 1) * u64::from(pp);
+        run = if fp { next } else { run };
+        best = best.max(run);
     }
     (count, best)
+}
+
+/// The parts of a fused rule (see [`Compiler::fused_rule`]): the comparisons of the
+/// shared count (`false`) or streak (`true`) with a literal, and the other terms.
+struct Fused {
+    conj: bool,
+    cmps: Vec<(bool, u8, i64)>,
+    others: Vec<Atom<()>>,
+}
+
+impl Fused {
+    fn over<R: Host>(self, get: fn(&MemberFacts) -> &[R], f: Shape<R>, p: Shape<R>) -> BoolF<()> {
+        let Fused { conj, cmps, others } = self;
+        Box::new(move |env, _| {
+            // The other terms decide first when they can: they cost no pass.
+            if others.iter().any(|a| a.eval(env, &()) != conj) {
+                return !conj;
+            }
+            let (count, streak) = count_streak(&f, &p, env, get(env.member));
+            let test = |&(s, mask, k): &(bool, u8, i64)| ops::masked(mask, if s { streak } else { count } as i64, k);
+            if conj {
+                cmps.iter().all(test)
+            } else {
+                cmps.iter().any(test)
+            }
+        })
+    }
 }
 
 /// For `count` and `any`, `f` holds the filter and the predicate together and `p` is

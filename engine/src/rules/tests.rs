@@ -517,7 +517,8 @@ proptest! {
 /// strict and inclusive, `!=` left as an atom, optional dates, text literals
 /// compared either way, count and streak loops of every shape, member flags, `is`
 /// tests and interned texts inline in `and`/`or` chains, a bare list's count as its
-/// length, shared count/streak read from the memo inside nested chains) meets the trace.
+/// length, shared count/streak read from the memo inside nested chains, a rule's own count
+/// and streak fused into one pass under a top-level `and` or `or`) meets the trace.
 const SHAPES: &str = r#"
 exclude y1 §9.1 "t" when any(l in member.life: l.status == excused and l.date >= 2026-01-01 and l.date < meeting.date)
 exclude y2 §9.2 "t" when any(l in member.life: l.status != present and l.date == meeting.date - 3 months)
@@ -536,6 +537,8 @@ exclude y14 §9.14 "t" when any(l in member.life: l.status == unexcused and memb
 exclude y15 §9.15 "t" when unexcused == member.meeting or (member.last_report is none and member.presented)
 exclude y16 §9.16 "t" when count(d in member.deeds) != 1 and (streak(l in member.life where l.date > quarter.start - 9 months: l.status == unexcused) >= 2 or count(l in member.life where l.date > quarter.start - 9 months: l.status == unexcused) < 2)
 exclude y17 §9.17 "t" when count(f in member.findings) >= 2 or (member.mobile and count(l in member.life) < 12)
+exclude y18 §9.18 "t" when count(l in member.life where l.date > quarter.start - 4 months: l.status != present) >= 1 and member.presented and streak(l in member.life where l.date > quarter.start - 4 months: l.status != present) < 3
+exclude y19 §9.19 "t" when not member.mobile or count(f in member.findings where f.date <= meeting.date: f.clause == "x1" or f.open) >= 1
 "#;
 
 fn shapes() -> RuleSet {
