@@ -1,6 +1,7 @@
 //! Rendering: results as Chinese text or JSON, errors through miette (graphical with
 //! spans for people, its JSON handler for `--json`).
 
+use std::io::Write;
 use comfy_table::{presets::UTF8_FULL_CONDENSED, ContentArrangement, Table};
 use serde::Serialize;
 use shine_engine::error::ShineError;
@@ -19,11 +20,13 @@ impl Output {
 }
 
 pub fn output(out: &Output, json: bool) {
-    if json {
-        println!("{}", serde_json::to_string_pretty(&out.json).unwrap_or_default());
-    } else if !out.human.is_empty() {
-        println!("{}", out.human.trim_end());
+    let text = if json { serde_json::to_string_pretty(&out.json).unwrap_or_default() } else { out.human.trim_end().to_owned() };
+    if text.is_empty() {
+        return;
     }
+    // A reader that stops early (`shine … | head`) is not an error of ours.
+    let mut stdout = std::io::stdout().lock();
+    let _ = writeln!(stdout, "{text}").and_then(|()| stdout.flush());
 }
 
 pub fn error(report: &miette::Report, json: bool) {
