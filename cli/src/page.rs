@@ -217,8 +217,8 @@ fn card(out: &mut String, star: &StarRecord) {
     let branch = star.branch().map(|b| b.name.as_str()).unwrap_or("");
     let _ = write!(
         out,
-        "<article class=\"star\">\n<header><span class=\"mark\" aria-hidden=\"true\">★</span><h4>{}</h4></header>\n\
-         <dl class=\"who\"><div><dt>身份</dt><dd>{}</dd></div><div><dt>所在党支部</dt><dd>{}</dd></div></dl>\n",
+        "<article class=\"star\">\n<div class=\"profile\"><span class=\"mark\" aria-hidden=\"true\">★</span><h4>{}</h4>\
+         <dl class=\"who\"><div><dt>身份</dt><dd>{}</dd></div><div><dt>所在党支部</dt><dd>{}</dd></div></dl></div>\n<div class=\"body\">\n",
         Esc(&star.member.name),
         Esc(&star.member.identity),
         Esc(branch)
@@ -242,7 +242,7 @@ fn card(out: &mut String, star: &StarRecord) {
         }
         out.push_str("</ul></div>\n");
     }
-    out.push_str("</article>\n");
+    out.push_str("</div>\n</article>\n");
 }
 
 /// Links to the other quarters, when there are any.
@@ -277,43 +277,45 @@ fn document(title: &str, body: &str) -> String {
 }
 
 const CSS: &str = r#"
-:root{--red:#b71c1c;--red-deep:#8e1212;--gold:#c9a227;--gold-soft:#f6edd0;--ink:#2b2b2b;--muted:#6b6259;--paper:#faf7f2;--line:#e8e0d4}
+:root{--red:#b71c1c;--red-deep:#8e1212;--gold:#c9a227;--gold-soft:#f7efd6;--ink:#2b2b2b;--muted:#7a7068;--paper:#faf7f2;--line:#e9e1d5}
 *{box-sizing:border-box}
 html{-webkit-text-size-adjust:100%}
 body{margin:0;background:var(--paper);color:var(--ink);line-height:1.75;
-font-family:"Noto Sans CJK SC","Source Han Sans SC","Noto Sans SC","PingFang SC","Hiragino Sans GB","Microsoft YaHei","WenQuanYi Micro Hei",sans-serif}
+font-family:"Noto Sans CJK SC","Source Han Sans SC","Noto Sans SC","PingFang SC","Hiragino Sans GB","Microsoft YaHei","WenQuanYi Micro Hei","SimSun-ExtB","HanaMinA","HanaMinB",sans-serif}
 .wrap{max-width:1120px;margin:0 auto;padding:0 24px}
-.band{background:linear-gradient(180deg,var(--red) 0%,var(--red-deep) 100%);color:#fff;border-bottom:4px solid var(--gold);padding:40px 0 32px;text-align:center}
-.band .kicker{margin:0 0 6px;color:var(--gold-soft);letter-spacing:.2em;font-size:15px}
-.band h1{margin:0;font-size:32px;font-weight:700;letter-spacing:.06em}
-.band .facts{margin:16px 0 0;font-size:14px;color:#f3e3e3}
-.band .facts span{display:inline-block;margin:0 12px}
-main{max-width:1120px;margin:0 auto;padding:32px 24px 8px}
-h2.university{margin:8px 0 20px;font-size:24px;color:var(--red-deep);text-align:center;letter-spacing:.08em}
+.band{background:linear-gradient(180deg,var(--red) 0%,var(--red-deep) 100%);color:#fff;border-bottom:4px solid var(--gold);padding:44px 0 34px;text-align:center}
+.band .kicker{margin:0 0 8px;color:var(--gold-soft);letter-spacing:.25em;font-size:15px}
+.band h1{margin:0;font-size:34px;font-weight:700;letter-spacing:.08em}
+.band .facts{margin:18px 0 0;font-size:14px;color:#f5e6e6}
+.band .facts span{display:inline-block;margin:0 14px}
+.band .facts span+span::before{content:"";display:inline-block;width:4px;height:4px;margin:0 28px 3px -14px;background:var(--gold);transform:rotate(45deg)}
+main{max-width:1120px;margin:0 auto;padding:36px 24px 8px}
+h2.university{margin:4px 0 28px;font-size:26px;color:var(--red-deep);text-align:center;letter-spacing:.12em}
 h2.university::after{content:"";display:block;width:72px;height:3px;margin:10px auto 0;background:var(--gold)}
-.group{margin:0 0 32px}
-.group h3{margin:0 0 14px;padding-left:12px;border-left:4px solid var(--red);font-size:19px;color:var(--ink)}
-.tag{display:inline-block;margin-left:10px;padding:0 8px;border:1px solid var(--gold);border-radius:3px;font-size:13px;font-weight:400;color:#8a6d12;vertical-align:2px}
-.cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(320px,1fr));gap:20px}
-.star{background:#fff;border:1px solid var(--line);border-top:4px solid var(--red);border-radius:6px;padding:20px 22px;box-shadow:0 1px 3px rgba(80,40,20,.06)}
-.star header{display:flex;align-items:center;gap:10px;padding-bottom:10px;border-bottom:1px dashed var(--line)}
-.star .mark{color:var(--gold);font-size:22px;line-height:1}
-.star h4{margin:0;font-size:24px;letter-spacing:.08em}
-.who{margin:12px 0 4px;display:flex;flex-wrap:wrap;gap:4px 24px;font-size:14px}
-.who div{display:flex;gap:6px}
-.who dt{color:var(--muted)}
+.group{margin:0 0 36px}
+.group h3{margin:0 0 14px;padding-left:12px;border-left:4px solid var(--red);font-size:19px;line-height:1.4;color:var(--ink)}
+.tag{display:inline-block;margin-left:10px;padding:0 8px;border:1px solid var(--gold);border-radius:3px;font-size:13px;font-weight:400;line-height:1.7;color:#8a6d12;vertical-align:2px}
+.cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(500px,1fr));gap:20px}
+.star{display:flex;background:#fff;border:1px solid var(--line);border-top:4px solid var(--red);border-radius:6px;box-shadow:0 1px 4px rgba(80,40,20,.07)}
+.profile{flex:0 0 210px;padding:26px 18px;text-align:center;border-right:1px dashed var(--line);background:linear-gradient(180deg,#fffdf8,#fff)}
+.profile .mark{display:block;color:var(--gold);font-size:26px;line-height:1}
+.profile h4{margin:8px 0 12px;font-size:26px;line-height:1.4;letter-spacing:.1em}
+.who{margin:0;font-size:14px}
+.who div{margin:2px 0}
+.who dt{display:inline;color:var(--muted)}
 .who dt::after{content:"："}
-.who dd{margin:0}
-.kind,.reasons{margin-top:14px}
-.star h5{margin:0 0 6px;font-size:15px;color:var(--red)}
+.who dd{display:inline;margin:0}
+.body{flex:1 1 auto;min-width:0;padding:20px 24px}
+.kind{margin:0 0 14px}
+.star h5{margin:0 0 4px;font-size:15px;color:var(--red)}
 .kind h5::before{content:"";display:inline-block;width:6px;height:6px;margin:0 8px 2px 0;background:var(--gold);transform:rotate(45deg)}
 .star ul{margin:0;padding:0;list-style:none}
-.kind li{margin:0 0 6px;font-size:15px}
-.kind time{display:inline-block;margin-right:8px;color:var(--muted);font-size:13px}
-.reasons{background:var(--gold-soft);border-left:3px solid var(--gold);border-radius:0 4px 4px 0;padding:10px 14px}
+.kind li{margin:0 0 4px;padding-left:14px;font-size:15px}
+.kind time{margin-right:10px;color:var(--muted);font-size:13px;white-space:nowrap}
+.reasons{margin-top:6px;background:var(--gold-soft);border-left:3px solid var(--gold);border-radius:0 4px 4px 0;padding:10px 14px}
 .reasons h5{color:#7a5c0c}
 .reasons li{font-size:14px}
-.reasons .by{color:var(--muted);margin-right:6px}
+.reasons .by{color:var(--muted)}
 .reasons .by::after{content:"："}
 .empty{max-width:720px;margin:24px auto;padding:28px;background:#fff;border:1px solid var(--line);border-radius:6px;text-align:center;color:var(--muted)}
 ul.quarters{max-width:560px;margin:0 auto;padding:0;list-style:none}
@@ -324,7 +326,8 @@ ul.quarters a:hover{border-left-color:var(--gold)}
 .quarters-nav a{color:var(--red)}
 .quarters-nav span{color:var(--muted)}
 footer{margin-top:16px;padding-top:16px;padding-bottom:32px;border-top:1px solid var(--line);text-align:center;font-size:13px;color:var(--muted)}
-@media (max-width:600px){.band{padding:28px 0 22px}.band h1{font-size:24px}.cards{grid-template-columns:1fr}main{padding:20px 16px 8px}}
+@media (max-width:640px){.band{padding:28px 0 22px}.band h1{font-size:24px}main{padding:24px 14px 8px}
+.cards{grid-template-columns:1fr}.star{flex-direction:column}.profile{flex:none;padding:18px;border-right:0;border-bottom:1px dashed var(--line)}.body{padding:16px 18px}}
 "#;
 
 #[cfg(test)]
