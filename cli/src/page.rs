@@ -400,7 +400,9 @@ mod tests {
             star("另一大学", &[("c2", "另一大学党委"), ("g9", "数学学院党总支"), ("b9", "数学党支部")], "b9m1", "张三"),
             star("示范大学", &[C, G2, ("b4", "日语系党支部")], "b4m1", "何佳"),
         ];
-        let got: Vec<(&str, Vec<(&str, bool, Vec<&str>)>)> = group(&stars)
+        // (university, [(group, direct, [names])]).
+        type Shown<'a> = (&'a str, Vec<(&'a str, bool, Vec<&'a str>)>);
+        let got: Vec<Shown> = group(&stars)
             .iter()
             .map(|u| {
                 let groups = u
