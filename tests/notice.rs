@@ -21,3 +21,6 @@ mod history;
 
 #[path = "notice/chain.rs"]
 mod chain;
+
+#[path = "notice/display.rs"]
+mod display;

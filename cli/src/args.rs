@@ -146,6 +146,15 @@ pub enum Command {
     /// 上级单位拉取用的凭据
     #[command(subcommand)]
     Token(TokenCommand),
+    /// 公开展示页面（§4.3.c）另存为静态 HTML 文件，供离线发布
+    Display {
+        /// 如 2026Q4
+        #[arg(long)]
+        quarter: String,
+        /// 输出文件，缺省为 `display-<季度>.html`
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
     /// 演示：建立示例学校，所有支部走完一个季度
     Demo {
         /// 演示用的存储目录（每次运行前清空）

@@ -5,6 +5,7 @@ mod args;
 mod command;
 mod context;
 mod demo;
+mod page;
 mod render;
 
 use clap::Parser;

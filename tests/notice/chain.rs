@@ -24,6 +24,11 @@ fn seven(branch: &str, names: [&str; 7]) -> Vec<M> {
 /// Run an opened-and-imported branch through its quarter to `reported`.
 pub fn run_quarter(s: &Shine, branch: &str, roster: &[M]) {
     s.open(branch);
+    run_opened_quarter(s, branch, roster);
+}
+
+/// As [`run_quarter`], on a quarter already open.
+pub fn run_opened_quarter(s: &Shine, branch: &str, roster: &[M]) {
     s.all_to_voting(branch, roster);
     // Setup, not under test here: the ballots go in through the engine in one batch.
     let star = roster[0].id.clone();
@@ -79,7 +84,7 @@ pub fn university(s: &Shine, reported: &[&str]) {
 }
 
 /// `shine chain <args> --quarter 2026Q4`.
-fn chain<'a>(s: &'a Shine, args: &[&str]) -> Cmd<'a> {
+pub fn chain<'a>(s: &'a Shine, args: &[&str]) -> Cmd<'a> {
     let mut all = vec!["chain"];
     all.extend_from_slice(args);
     all.extend(["--quarter", QUARTER]);
@@ -256,8 +261,14 @@ fn s4_2_b_returned_star_is_corrected_and_resubmitted_and_history_keeps_both() {
 /// Every branch reported; both general branches pick their typical star and forward;
 /// the directly affiliated branch files, publishes and forwards straight to the
 /// Organization Department.
-fn up_to_the_organization_department(s: &Shine) {
+pub fn up_to_the_organization_department(s: &Shine) {
     university(s, &["b1", "b2", "b3", "d1"]);
+    forward_to_the_organization_department(s);
+}
+
+/// The levels' steps of [`up_to_the_organization_department`], once every branch has
+/// reported.
+pub fn forward_to_the_organization_department(s: &Shine) {
     for (gb, star) in [("g1", "龘𠀀"), ("g2", "欧阳明")] {
         pulled_and_published(s, gb);
         chain(s, &["pick", "--unit", gb, "--member", star, "--reason", "事迹突出，群众公认"]).at(AFTER_WINDOW).ok();

@@ -4,6 +4,7 @@
 mod advance;
 mod ballot;
 pub mod chain;
+mod display;
 pub mod explain;
 mod history;
 mod member;
@@ -47,6 +48,7 @@ pub fn run(ctx: &Context, command: Command) -> Result<Output> {
             Err(miette!("此命令在本版本中尚未提供"))
         }
         Command::Chain(c) => chain::run(ctx, c),
+        Command::Display { quarter, out } => display::run(ctx, &quarter, out),
         Command::Demo { dir, quarter, name } => crate::demo::run(ctx, &dir, &quarter, name.as_deref()),
     }
 }

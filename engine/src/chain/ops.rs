@@ -859,20 +859,12 @@ impl Shine {
         self.ready_for(&a, actor, Step::Forward, today)?;
         let to = a.superior.clone().ok_or_else(|| not_now(format!("{}是最高层级，没有上级可报", a.level.title), "—"))?;
         let sending = a.level.step(Step::Forward).and_then(|s| s.send).unwrap_or(Sending::All);
-        let pick_rules: Vec<String> = a.rules.picks_for(&a.level.id).iter().map(|r| format!("{} {}", r.rule.clause, r.rule.name)).collect();
         let mut sealed = Vec::new();
         for h in a.state.in_play() {
-            let key = h.sealed.record.key();
-            let pick = a.state.picked(&key);
-            if sending == Sending::Picked && pick.is_none() {
-                continue;
-            }
-            let mut record = h.sealed.record.clone();
-            if let Some(reason) = pick {
-                record.picks.push(PickNote { level: a.level.id.clone(), unit: a.unit.clone(), reason: reason.to_owned(), rules: pick_rules.clone() });
-                sealed.push(Sealed::seal(record));
-            } else {
-                sealed.push(h.sealed.clone());
+            match with_own_pick(&a, &h.sealed.record) {
+                Some(record) => sealed.push(Sealed::seal(record)),
+                None if sending == Sending::Picked => continue,
+                None => sealed.push(h.sealed.clone()),
             }
         }
         self.commit_chain(&a, actor, vec![Action::StarsForwarded { to: to.id.clone(), sealed: sealed.clone() }])?;
@@ -900,7 +892,8 @@ impl Shine {
                 .iter()
                 .filter_map(|k| a.state.held.get(k))
                 .filter(|h| h.standing == Standing::Held && a.state.objected(&h.sealed.record.key()).is_none())
-                .map(|h| h.sealed.record.clone())
+                // The public reads why this level chose the star, as its superior would.
+                .map(|h| with_own_pick(&a, &h.sealed.record).unwrap_or_else(|| h.sealed.record.clone()))
                 .collect(),
             _ => Vec::new(),
         };
@@ -973,6 +966,15 @@ impl Shine {
 /// quarter workflow's report is their forwarding.
 fn forwards_by_quarter(level: &Level) -> bool {
     level.units.is_some_and(|k| k.runs_quarters()) && !level.has(Step::Publish) && !level.has(Step::Pick)
+}
+
+/// The record with the acting level's pick and its reason appended, when it picked it.
+fn with_own_pick(a: &Acting, record: &StarRecord) -> Option<StarRecord> {
+    let reason = a.state.picked(&record.key())?;
+    let rules = a.rules.picks_for(&a.level.id).iter().map(|r| format!("{} {}", r.rule.clause, r.rule.name)).collect();
+    let mut record = record.clone();
+    record.picks.push(PickNote { level: a.level.id.clone(), unit: a.unit.clone(), reason: reason.to_owned(), rules });
+    Some(record)
 }
 
 /// What the Publish step publishes: the picks when the level picks before publishing,
