@@ -1,10 +1,12 @@
 //! `shine`: the command line. Parses arguments, builds a checked context, runs one
 //! subcommand and renders its result (Chinese text, or JSON with `--json`).
 
+mod api;
 mod args;
 mod command;
 mod context;
 mod demo;
+mod page;
 mod render;
 
 use clap::Parser;
