@@ -21,3 +21,6 @@ mod history;
 
 #[path = "notice/chain.rs"]
 mod chain;
+
+#[path = "notice/serve.rs"]
+mod serve;

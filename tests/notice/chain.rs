@@ -59,7 +59,12 @@ pub fn rosters() -> Vec<(&'static str, Vec<M>)> {
 /// (branch `b3`), directly affiliated branch `d1`. Branches in `reported` have run
 /// their quarter; the others are only imported.
 pub fn university(s: &Shine, reported: &[&str]) {
-    unit(s, "c", "示范大学党委", "committee", None);
+    university_named(s, "示范大学党委", reported);
+}
+
+/// [`university`] under another committee name (records of two universities differ by it).
+pub fn university_named(s: &Shine, name: &str, reported: &[&str]) {
+    unit(s, "c", name, "committee", None);
     unit(s, "g1", "计算机学院党总支", "general", Some("c"));
     unit(s, "g2", "外国语学院党总支", "general", Some("c"));
     unit(s, "b1", "软件工程教工党支部", "branch", Some("g1"));
@@ -78,7 +83,7 @@ pub fn university(s: &Shine, reported: &[&str]) {
 }
 
 /// `shine chain <args> --quarter 2026Q4`.
-fn chain<'a>(s: &'a Shine, args: &[&str]) -> Cmd<'a> {
+pub fn chain<'a>(s: &'a Shine, args: &[&str]) -> Cmd<'a> {
     let mut all = vec!["chain"];
     all.extend_from_slice(args);
     all.extend(["--quarter", QUARTER]);
@@ -255,8 +260,13 @@ fn s4_2_b_returned_star_is_corrected_and_resubmitted_and_history_keeps_both() {
 /// Every branch reported; both general branches pick their typical star and forward;
 /// the directly affiliated branch files, publishes and forwards straight to the
 /// Organization Department.
-fn up_to_the_organization_department(s: &Shine) {
-    university(s, &["b1", "b2", "b3", "d1"]);
+pub fn up_to_the_organization_department(s: &Shine) {
+    up_to_the_organization_department_of(s, "示范大学党委");
+}
+
+/// [`up_to_the_organization_department`] for the university named `name`.
+pub fn up_to_the_organization_department_of(s: &Shine, name: &str) {
+    university_named(s, name, &["b1", "b2", "b3", "d1"]);
     for (gb, star) in [("g1", "龘𠀀"), ("g2", "欧阳明")] {
         pulled_and_published(s, gb);
         chain(s, &["pick", "--unit", gb, "--member", star, "--reason", "事迹突出，群众公认"]).at(AFTER_WINDOW).ok();

@@ -45,6 +45,9 @@ pub fn pull(ctx: &Context, unit: Option<&str>, quarter: &str, from: &str, token:
             "从 {from} 拉取需要本单位的凭据"
         )
     })?;
+    let quarter: &str = &shine_engine::quarter::quarter_dates(quarter)
+        .map(|(q, ..)| q)
+        .ok_or_else(|| miette!(help = "季度写作 2026Q4（2026 年第四季度）", "`{quarter}` 不是有效的季度"))?;
     let shine = ctx.shine_with_current()?;
     let actor = ctx.actor_as(&shine.level_role(unit)?);
     let url = format!("{}{PULL}", from.trim_end_matches('/'));

@@ -45,7 +45,9 @@ pub fn run(ctx: &Context, listen: &str) -> Result<Output> {
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().into_diagnostic()?;
     let app = Arc::new(App { shine, today: ctx.today() });
     let url = runtime.block_on(serve(app, listen, &ctx.global.store))?;
-    Ok(Output::new(format!("shine serve: 已停止（{url}）"), serde_json::json!({ "stopped": url })))
+    // Logged, not printed: whoever read the first line may have closed stdout since.
+    eprintln!("shine serve: 已停止（{url}）");
+    Ok(Output::new("", serde_json::json!({ "stopped": url })))
 }
 
 async fn serve(app: Arc<App>, listen: &str, store: &FsPath) -> Result<String> {
