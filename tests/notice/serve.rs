@@ -7,6 +7,9 @@
 //! A university taken up to forwarding to the province is built once per test run
 //! (it takes a few seconds) and its store copied into each test's world.
 
+// A test that meets an unexpected shape should stop right there, with the value shown.
+#![allow(clippy::unwrap_used)]
+
 use crate::chain::{chain, university, up_to_the_organization_department_of, AFTER_WINDOW, LATER};
 use crate::support::{Shine, QUARTER};
 use serde_json::Value;
