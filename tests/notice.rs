@@ -24,3 +24,6 @@ mod chain;
 
 #[path = "notice/display.rs"]
 mod display;
+
+#[path = "notice/serve.rs"]
+mod serve;

@@ -133,6 +133,9 @@ pub enum Command {
         /// 对方为本单位发放的凭据（`shine token create`），也可用环境变量 SHINE_TOKEN
         #[arg(long, env = "SHINE_TOKEN", hide_env_values = true)]
         token: Option<String>,
+        /// 每页条数（测试用）
+        #[arg(long, hide = true, default_value_t = crate::api::DEFAULT_LIMIT, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=500))]
+        page_size: usize,
     },
     /// 逐级报送：查看、备案、公示、异议、推荐、退回、更正、报送（§4.2.b、§4.3.b–d）
     #[command(subcommand)]

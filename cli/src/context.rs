@@ -6,7 +6,9 @@ use miette::{miette, IntoDiagnostic, Result, WrapErr};
 use shine_engine::event::Actor;
 use shine_engine::rules::SourceFile;
 use shine_engine::service::{Definitions, Shine};
-use shine_engine::store::Store;
+use crate::command::serve::ServeFile;
+use shine_engine::error::ShineError;
+use shine_engine::store::{Store, StoreError};
 use std::path::{Path, PathBuf};
 
 mod embedded {
@@ -99,8 +101,23 @@ impl Context {
         Ok(Definitions { rules: self.rule_files()?.1, workflow: self.workflow_file()?.1, escalation: self.escalation_file()?.1 })
     }
 
+    /// The store, opened for this process alone. A store held by `shine serve` is
+    /// refused at once with the server's process and address (from `serve.json`).
     pub fn store(&self) -> Result<Store> {
-        Store::open(&self.global.store).map_err(|e| shine_engine::error::ShineError::from(e).into())
+        let path = &self.global.store;
+        Store::open(path).map_err(|e| match (&e, ServeFile::read(path)) {
+            (StoreError::Locked { .. }, Some(server)) => miette!(
+                help = format!(
+                    "先停止该服务（在其终端按 Ctrl-C，或 `kill {}`）再运行本命令；上级单位可通过服务拉取：shine pull --from {} --token <凭据>",
+                    server.pid, server.url
+                ),
+                "存储 `{}` 正由 `shine serve`（进程 {}，{}）使用，其他命令不能同时打开",
+                path.display(),
+                server.pid,
+                server.url
+            ),
+            _ => ShineError::from(e).into(),
+        })
     }
 
     /// The engine on the store, with the current definitions checked and attached:

@@ -1,6 +1,7 @@
 //! `shine`: the command line. Parses arguments, builds a checked context, runs one
 //! subcommand and renders its result (Chinese text, or JSON with `--json`).
 
+mod api;
 mod args;
 mod command;
 mod context;

@@ -65,7 +65,12 @@ pub fn rosters() -> Vec<(&'static str, Vec<M>)> {
 /// (branch `b3`), directly affiliated branch `d1`. Branches in `reported` have run
 /// their quarter; the others are only imported.
 pub fn university(s: &Shine, reported: &[&str]) {
-    unit(s, "c", "示范大学党委", "committee", None);
+    university_named(s, "示范大学党委", reported);
+}
+
+/// [`university`] under another committee name (records of two universities differ by it).
+pub fn university_named(s: &Shine, name: &str, reported: &[&str]) {
+    unit(s, "c", name, "committee", None);
     unit(s, "g1", "计算机学院党总支", "general", Some("c"));
     unit(s, "g2", "外国语学院党总支", "general", Some("c"));
     unit(s, "b1", "软件工程教工党支部", "branch", Some("g1"));
@@ -262,7 +267,12 @@ fn s4_2_b_returned_star_is_corrected_and_resubmitted_and_history_keeps_both() {
 /// the directly affiliated branch files, publishes and forwards straight to the
 /// Organization Department.
 pub fn up_to_the_organization_department(s: &Shine) {
-    university(s, &["b1", "b2", "b3", "d1"]);
+    up_to_the_organization_department_of(s, "示范大学党委");
+}
+
+/// [`up_to_the_organization_department`] for the university named `name`.
+pub fn up_to_the_organization_department_of(s: &Shine, name: &str) {
+    university_named(s, name, &["b1", "b2", "b3", "d1"]);
     forward_to_the_organization_department(s);
 }
 

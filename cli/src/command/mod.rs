@@ -11,10 +11,13 @@ mod member;
 mod org;
 mod quarter;
 mod records;
+mod remote;
 mod roster;
 mod rules;
+pub mod serve;
 pub mod stars;
 mod status;
+mod token;
 mod workflow;
 
 use crate::args::Command;
@@ -43,10 +46,12 @@ pub fn run(ctx: &Context, command: Command) -> Result<Output> {
         Command::Stars { branch, quarter } => stars::run(ctx, &branch, quarter.as_deref()),
         Command::Rules(c) => rules::run(ctx, c),
         Command::Workflow(c) => workflow::run(ctx, c),
-        Command::Pull { unit, quarter, from: None, token: _ } => chain::pull_local(ctx, unit.as_deref(), &quarter),
-        Command::Pull { .. } | Command::Serve { .. } | Command::Token(_) => {
-            Err(miette!("此命令在本版本中尚未提供"))
+        Command::Pull { unit, quarter, from: None, .. } => chain::pull_local(ctx, unit.as_deref(), &quarter),
+        Command::Pull { unit, quarter, from: Some(from), token, page_size } => {
+            remote::pull(ctx, unit.as_deref(), &quarter, &from, token.as_deref(), page_size)
         }
+        Command::Serve { listen } => serve::run(ctx, &listen),
+        Command::Token(c) => token::run(ctx, c),
         Command::Chain(c) => chain::run(ctx, c),
         Command::Display { quarter, out } => display::run(ctx, &quarter, out),
         Command::Demo { dir, quarter, name } => crate::demo::run(ctx, &dir, &quarter, name.as_deref()),

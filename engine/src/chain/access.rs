@@ -111,4 +111,21 @@ impl Shine {
         let digest = token_digest(token.trim());
         Ok(self.credentials()?.into_iter().find(|c| !c.revoked && c.digest == digest))
     }
+
+    /// Whether a credential of `viewer` may see the members of `unit`: the unit
+    /// itself, a unit above it in the tree, or the level the tree's top reports to.
+    /// A branch sees only its own members.
+    pub fn may_see(&self, viewer: &str, unit: &str) -> Result<bool> {
+        let tree = self.org()?;
+        if tree.unit(unit).is_none() {
+            return Ok(false);
+        }
+        if tree.path(unit).iter().any(|u| u.id == viewer) {
+            return Ok(true);
+        }
+        match tree.root() {
+            Some(root) if tree.unit(viewer).is_none() => self.may_pull(viewer, &root.id),
+            _ => Ok(false),
+        }
+    }
 }

@@ -1,0 +1,63 @@
+//! The HTTP pull API's wire format, shared by `shine serve` and `shine pull --from`.
+//! These are boundary types: the engine's own types travel inside them only as the
+//! sealed records, whose hashes the receiver checks.
+
+use serde::{Deserialize, Serialize};
+use shine_engine::chain::{Sealed, UnitCard};
+
+/// The pull route, relative to the server's base URL.
+pub const PULL: &str = "/api/v1/pull";
+/// Bodies above this are refused with 413 before they are read.
+pub const BODY_LIMIT: usize = 16 * 1024;
+pub const DEFAULT_LIMIT: usize = 50;
+pub const MAX_LIMIT: usize = 500;
+
+/// `POST /api/v1/pull`.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PullRequest {
+    pub quarter: String,
+    /// The unit pulled from; the server's top unit when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<String>,
+    /// The cursor of the page: `next` of the page before.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub after: Option<usize>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<usize>,
+}
+
+/// One page of what a unit sent upward.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct PullPage {
+    pub quarter: String,
+    pub from: UnitCard,
+    pub records: Vec<Sealed>,
+    pub total: usize,
+    pub next: Option<usize>,
+    /// `page_seal(token digest, quarter, content hashes of this page)`.
+    pub seal: String,
+}
+
+impl PullPage {
+    pub fn hashes(&self) -> Vec<&str> {
+        self.records.iter().map(|s| s.content_hash.as_str()).collect()
+    }
+}
+
+/// Every refusal's body: a reason, never data.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct ApiError {
+    pub error: String,
+}
+
+/// A roster row as `GET /api/v1/units/{unit}/members` shows it: no history, no votes.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct MemberRow {
+    pub id: String,
+    pub name: String,
+    pub identity: String,
+    pub role: String,
+    pub full: bool,
+    pub branch: String,
+}

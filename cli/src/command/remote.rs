@@ -1,0 +1,128 @@
+//! `shine pull --from URL`: pull from another machine's `shine serve`, page by page.
+//! Each page is checked (its seal under this unit's credential, every record's content
+//! hash) and then stored in one write, so an interrupted pull leaves whole pages only
+//! and running the same command again takes nothing twice.
+
+use crate::api::{ApiError, PullPage, PullRequest, PULL};
+use crate::command::chain::pulled_text;
+use crate::context::Context;
+use crate::render::Output;
+use miette::{miette, Result};
+use shine_engine::chain::{page_seal, token_digest, Pulled};
+use shine_engine::error::ShineError;
+use std::time::Duration;
+
+/// Where a pull stands when it stops: pages and records already stored.
+#[derive(Default)]
+struct Progress {
+    pages: usize,
+    records: usize,
+}
+
+impl Progress {
+    /// An engine refusal, with what was stored before it when anything was.
+    fn stopped(&self, e: ShineError) -> miette::Report {
+        if self.pages == 0 {
+            e.into()
+        } else {
+            miette::Report::new(e).wrap_err(format!("拉取在第 {} 页停止：{}", self.pages + 1, self.note()))
+        }
+    }
+
+    fn note(&self) -> String {
+        if self.pages == 0 {
+            "本次未保存任何记录".into()
+        } else {
+            format!("已保存 {} 页（{} 条记录）；重新运行同一命令即可继续，已保存的记录不会重复收取", self.pages, self.records)
+        }
+    }
+}
+
+pub fn pull(ctx: &Context, unit: Option<&str>, quarter: &str, from: &str, token: Option<&str>, page_size: usize) -> Result<Output> {
+    let token = token.map(str::trim).filter(|t| !t.is_empty()).ok_or_else(|| {
+        miette!(
+            help = "请对方单位运行 `shine token create --unit <本单位编号>` 发放凭据，再用 `--token` 或环境变量 SHINE_TOKEN 提供",
+            "从 {from} 拉取需要本单位的凭据"
+        )
+    })?;
+    let quarter: &str = &shine_engine::quarter::quarter_dates(quarter)
+        .map(|(q, ..)| q)
+        .ok_or_else(|| miette!(help = "季度写作 2026Q4（2026 年第四季度）", "`{quarter}` 不是有效的季度"))?;
+    let shine = ctx.shine_with_current()?;
+    let actor = ctx.actor_as(&shine.level_role(unit)?);
+    let url = format!("{}{PULL}", from.trim_end_matches('/'));
+    let agent = ureq::AgentBuilder::new().timeout_connect(Duration::from_secs(5)).timeout(Duration::from_secs(60)).build();
+    let key = token_digest(token);
+    let mut progress = Progress::default();
+    let mut all: Option<Pulled> = None;
+    let mut after = None;
+    loop {
+        let request = PullRequest { quarter: quarter.to_owned(), from: None, after, limit: Some(page_size) };
+        let page = fetch(&agent, &url, token, &request).map_err(|e| e.explain(from, &progress))?;
+        let hashes = page.hashes();
+        if page.quarter != quarter || page_seal(&key, &page.quarter, &hashes) != page.seal {
+            return Err(progress.stopped(ShineError::Tampered { what: format!("第 {} 页", progress.pages + 1), from: from.to_owned() }));
+        }
+        let next = page.next;
+        let count = page.records.len();
+        // `receive_remote` checks every content hash and stores the page in one write.
+        let pulled = shine.receive_remote(&actor, unit, quarter, from, page.records).map_err(|e| progress.stopped(e))?;
+        progress.pages += 1;
+        progress.records += count;
+        match &mut all {
+            None => all = Some(pulled),
+            Some(all) => {
+                all.received.extend(pulled.received);
+                all.unchanged += pulled.unchanged;
+            }
+        }
+        match next {
+            Some(n) if n > after.unwrap_or(0) => after = Some(n),
+            _ => break,
+        }
+    }
+    let Some(pulled) = all else { return Err(miette!("{from} 没有返回任何页")) };
+    let human = format!("{}从 {from} 拉取 {} 页，共 {} 条", pulled_text(&pulled), progress.pages, progress.records);
+    Ok(Output::new(human, pulled))
+}
+
+/// Why a page could not be had.
+enum Failed {
+    Status(u16, String),
+    Transport(String),
+    Unreadable(String),
+}
+
+fn fetch(agent: &ureq::Agent, url: &str, token: &str, request: &PullRequest) -> std::result::Result<PullPage, Failed> {
+    let response = agent.post(url).set("Authorization", &format!("Bearer {token}")).send_json(request);
+    match response {
+        Ok(r) => r.into_json::<PullPage>().map_err(|e| Failed::Unreadable(e.to_string())),
+        Err(ureq::Error::Status(code, r)) => {
+            let reason = r.into_json::<ApiError>().map(|e| e.error).unwrap_or_default();
+            Err(Failed::Status(code, reason))
+        }
+        Err(ureq::Error::Transport(t)) => Err(Failed::Transport(t.to_string())),
+    }
+}
+
+impl Failed {
+    fn explain(self, from: &str, progress: &Progress) -> miette::Report {
+        let note = progress.note();
+        match self {
+            Failed::Transport(e) if progress.pages == 0 => {
+                miette!(help = format!("确认对方已运行 `shine serve` 且地址正确；{note}"), "无法连接 {from}：服务未启动？（{e}）")
+            }
+            Failed::Transport(e) => miette!(help = note, "拉取中断：与 {from} 的连接断开（{e}）"),
+            Failed::Status(401, reason) => {
+                miette!(help = format!("向对方单位索取新的凭据（`shine token create`），用 --token 或 SHINE_TOKEN 提供；{note}"), "{from} 拒绝了凭据（401）：{reason}")
+            }
+            Failed::Status(403, reason) => {
+                miette!(help = format!("凭据须由直属下级单位为本单位发放，检查 --unit 是否正确；{note}"), "{from} 拒绝拉取（403）：{reason}")
+            }
+            Failed::Status(code, reason) => miette!(help = note, "{from} 返回 {code}：{reason}"),
+            Failed::Unreadable(e) => {
+                miette!(help = format!("对方返回的数据可能在传输中被改动，或版本不兼容；{note}"), "无法读取 {from} 返回的数据：{e}")
+            }
+        }
+    }
+}

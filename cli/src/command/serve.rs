@@ -1,0 +1,254 @@
+//! `shine serve`: the pull API for the level above (over HTTP, with per-unit
+//! credentials) and the public display pages. The server opens the store once and
+//! holds it; it only reads. While it runs, `<store>/serve.json` names it, so that
+//! another `shine` on the same store can say who holds it.
+
+use crate::api::{ApiError, MemberRow, PullPage, PullRequest, BODY_LIMIT, DEFAULT_LIMIT, MAX_LIMIT};
+use crate::context::Context;
+use crate::render::Output;
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{DefaultBodyLimit, Path, Request, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use miette::{miette, IntoDiagnostic, Result};
+use serde::{Deserialize, Serialize};
+use shine_engine::chain::{page_seal, Credential, Outbox, UnitCard};
+use shine_engine::service::Shine;
+use std::io::Write;
+use std::path::{Path as FsPath, PathBuf};
+use std::sync::Arc;
+
+/// `<store>/serve.json`: which process serves the store, and where.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct ServeFile {
+    pub pid: u32,
+    pub url: String,
+}
+
+impl ServeFile {
+    fn path(store: &FsPath) -> PathBuf {
+        store.join("serve.json")
+    }
+
+    /// The server that wrote `serve.json` in `store`, if any.
+    pub fn read(store: &FsPath) -> Option<ServeFile> {
+        serde_json::from_slice(&std::fs::read(Self::path(store)).ok()?).ok()
+    }
+}
+
+pub fn run(ctx: &Context, listen: &str) -> Result<Output> {
+    let shine = ctx.shine_with_current()?;
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().into_diagnostic()?;
+    let app = Arc::new(App { shine, today: ctx.today() });
+    let url = runtime.block_on(serve(app, listen, &ctx.global.store))?;
+    // Logged, not printed: whoever read the first line may have closed stdout since.
+    eprintln!("shine serve: 已停止（{url}）");
+    Ok(Output::new("", serde_json::json!({ "stopped": url })))
+}
+
+async fn serve(app: Arc<App>, listen: &str, store: &FsPath) -> Result<String> {
+    let listener = tokio::net::TcpListener::bind(listen).await.map_err(|e| {
+        miette!(help = "换一个端口，如 `--listen 127.0.0.1:8081`，或先停止占用该端口的程序", "无法监听 `{listen}`：{e}")
+    })?;
+    let url = format!("http://{}", listener.local_addr().into_diagnostic()?);
+    let file = ServeFile::path(store);
+    let info = ServeFile { pid: std::process::id(), url: url.clone() };
+    std::fs::write(&file, serde_json::to_vec(&info).into_diagnostic()?)
+        .map_err(|e| miette!(help = "检查存储目录的写权限", "无法写入 `{}`：{e}", file.display()))?;
+    // The first line is the address; callers (and tests) read it to learn the port.
+    println!("shine serve: {url}");
+    std::io::stdout().flush().into_diagnostic()?;
+    let served = axum::serve(listener, router(app)).with_graceful_shutdown(stopped()).await;
+    let _ = std::fs::remove_file(&file);
+    served.map_err(|e| miette!("服务异常退出：{e}"))?;
+    Ok(url)
+}
+
+fn router(app: Arc<App>) -> Router {
+    Router::new()
+        .route("/api/v1/pull", post(pull))
+        .route("/api/v1/units/{unit}/members", get(members))
+        .route("/api/v1/health", get(|| async { Json(serde_json::json!({ "status": "ok" })) }))
+        .route("/", get(index))
+        .route("/display/{quarter}", get(display))
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(middleware::from_fn(log))
+        .with_state(app)
+}
+
+/// Ctrl-C or SIGTERM.
+async fn stopped() {
+    let term = async {
+        #[cfg(unix)]
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            s.recv().await;
+            return;
+        }
+        std::future::pending::<()>().await
+    };
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        _ = term => {}
+    }
+}
+
+/// One line per request on stderr: method, path, status. Never headers or bodies.
+async fn log(request: Request, next: Next) -> Response {
+    let line = format!("{} {}", request.method(), request.uri().path());
+    let response = next.run(request).await;
+    eprintln!("{line} {}", response.status().as_u16());
+    response
+}
+
+struct App {
+    shine: Shine,
+    today: chrono::NaiveDate,
+}
+
+/// A refusal: a status and a reason in Chinese, nothing else.
+struct Refusal(StatusCode, String);
+
+impl IntoResponse for Refusal {
+    fn into_response(self) -> Response {
+        (self.0, Json(ApiError { error: self.1 })).into_response()
+    }
+}
+
+fn refuse(status: StatusCode, reason: impl Into<String>) -> Refusal {
+    Refusal(status, reason.into())
+}
+
+/// An engine failure: details go to the log, not to the caller.
+fn internal(e: shine_engine::error::ShineError) -> Refusal {
+    eprintln!("内部错误：{e}");
+    refuse(StatusCode::INTERNAL_SERVER_ERROR, "服务器内部错误，请联系对方管理员查看服务日志")
+}
+
+type Answer<T> = std::result::Result<T, Refusal>;
+
+/// Run engine work off the async threads.
+async fn blocking<T: Send + 'static>(app: Arc<App>, work: impl FnOnce(&App) -> Answer<T> + Send + 'static) -> Answer<T> {
+    tokio::task::spawn_blocking(move || work(&app))
+        .await
+        .unwrap_or_else(|_| Err(refuse(StatusCode::INTERNAL_SERVER_ERROR, "服务器内部错误，请稍后重试")))
+}
+
+impl App {
+    fn credential(&self, headers: &HeaderMap) -> Answer<Credential> {
+        let token = headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .ok_or_else(|| refuse(StatusCode::UNAUTHORIZED, "缺少凭据：请在 Authorization 头中以 Bearer 方式提供本单位的凭据"))?;
+        self.shine.authenticate(token).map_err(internal)?.ok_or_else(|| {
+            refuse(StatusCode::UNAUTHORIZED, "凭据无效或已吊销：请向下级单位索取新的凭据（shine token create）")
+        })
+    }
+
+    fn unit(&self, id: Option<&str>) -> Answer<UnitCard> {
+        let tree = self.shine.org().map_err(internal)?;
+        let unit = match id {
+            Some(id) => tree.unit(id),
+            None => tree.root(),
+        };
+        unit.map(|u| UnitCard { id: u.id.clone(), name: u.name.clone() })
+            .ok_or_else(|| refuse(StatusCode::NOT_FOUND, format!("没有编号为 `{}` 的单位", id.unwrap_or(""))))
+    }
+
+    fn pull(&self, headers: &HeaderMap, body: &[u8]) -> Answer<PullPage> {
+        let credential = self.credential(headers)?;
+        let request: PullRequest = serde_json::from_slice(body)
+            .map_err(|e| refuse(StatusCode::BAD_REQUEST, format!("请求体不是有效的拉取请求（{e}）：应为 {{\"quarter\": \"2026Q4\"}}，可选 from、after、limit")))?;
+        let Some((quarter, ..)) = shine_engine::quarter::quarter_dates(&request.quarter) else {
+            return Err(refuse(StatusCode::UNPROCESSABLE_ENTITY, format!("`{}` 不是有效的季度：季度写作 2026Q4", request.quarter)));
+        };
+        let limit = request.limit.unwrap_or(DEFAULT_LIMIT);
+        if limit == 0 || limit > MAX_LIMIT {
+            return Err(refuse(StatusCode::UNPROCESSABLE_ENTITY, format!("limit 应在 1 到 {MAX_LIMIT} 之间")));
+        }
+        let from = self.unit(request.from.as_deref())?;
+        if !self.shine.may_pull(&credential.unit, &from.id).map_err(internal)? {
+            return Err(refuse(StatusCode::FORBIDDEN, "该凭据无权拉取这个单位的报送：只能拉取直属下级单位的报送"));
+        }
+        let sealed = match self.shine.outbox(&from.id, &quarter).map_err(internal)? {
+            Outbox::Ready { sealed } => sealed,
+            Outbox::Waiting { reason } => return Err(refuse(StatusCode::CONFLICT, format!("尚未报送：{reason}"))),
+        };
+        let total = sealed.len();
+        let start = request.after.unwrap_or(0).min(total);
+        let end = (start + limit).min(total);
+        let records = sealed[start..end].to_vec();
+        let mut page = PullPage { quarter, from, records, total, next: (end < total).then_some(end), seal: String::new() };
+        page.seal = page_seal(&credential.digest, &page.quarter, &page.hashes());
+        Ok(page)
+    }
+
+    fn members(&self, headers: &HeaderMap, unit: &str) -> Answer<Vec<MemberRow>> {
+        let credential = self.credential(headers)?;
+        let unit = self.unit(Some(unit))?;
+        if !self.shine.may_see(&credential.unit, &unit.id).map_err(internal)? {
+            return Err(refuse(StatusCode::FORBIDDEN, "该凭据无权查看这个单位的党员：只能查看本单位及其下级单位"));
+        }
+        let tree = self.shine.org().map_err(internal)?;
+        let mut rows = Vec::new();
+        for branch in tree.branches().filter(|b| tree.path(&b.id).iter().any(|u| u.id == unit.id)) {
+            for m in &self.shine.roster(&branch.id).map_err(internal)?.members {
+                rows.push(MemberRow {
+                    id: m.id.clone(),
+                    name: m.name.clone(),
+                    identity: m.identity.clone(),
+                    role: m.role.clone(),
+                    full: m.full,
+                    branch: branch.id.clone(),
+                });
+            }
+        }
+        Ok(rows)
+    }
+
+    fn quarters(&self) -> Answer<Vec<String>> {
+        self.shine.chain_quarters().map_err(internal)
+    }
+}
+
+async fn pull(State(app): State<Arc<App>>, headers: HeaderMap, body: std::result::Result<Bytes, BytesRejection>) -> Response {
+    let body = match body {
+        Ok(body) => body,
+        Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+            return refuse(e.status(), format!("请求体超过 {} KiB", BODY_LIMIT / 1024)).into_response()
+        }
+        Err(e) => return refuse(e.status(), "无法读取请求体").into_response(),
+    };
+    blocking(app, move |app| app.pull(&headers, &body)).await.map(Json).into_response()
+}
+
+async fn members(State(app): State<Arc<App>>, headers: HeaderMap, Path(unit): Path<String>) -> Response {
+    blocking(app, move |app| app.members(&headers, &unit)).await.map(Json).into_response()
+}
+
+async fn index(State(app): State<Arc<App>>) -> Response {
+    blocking(app, |app| {
+        let title = app.shine.org().map_err(internal)?.root().map(|r| r.name.clone()).unwrap_or_else(|| "闪光言行之星".into());
+        Ok(Html(crate::page::index_page(&title, &app.quarters()?)))
+    })
+    .await
+    .into_response()
+}
+
+async fn display(State(app): State<Arc<App>>, Path(quarter): Path<String>) -> Response {
+    blocking(app, move |app| {
+        if shine_engine::quarter::quarter_dates(&quarter).is_none() {
+            return Err(refuse(StatusCode::UNPROCESSABLE_ENTITY, format!("`{quarter}` 不是有效的季度：季度写作 2026Q4")));
+        }
+        let display = app.shine.display(&quarter, app.today).map_err(internal)?;
+        Ok(Html(crate::page::quarter_page(&display, &app.quarters()?)))
+    })
+    .await
+    .into_response()
+}

@@ -1,0 +1,436 @@
+//! §4.2.b, §4.3.d across machines: the provincial committee runs its own `shine` and
+//! pulls each university's recommendations over HTTP from the university's
+//! `shine serve`, with a credential the university issued. Several servers run on
+//! loopback; a small proxy in the test tampers with responses or kills the server
+//! in the middle of a pull.
+//!
+//! A university taken up to forwarding to the province is built once per test run
+//! (it takes a few seconds) and its store copied into each test's world.
+
+// A test that meets an unexpected shape should stop right there, with the value shown.
+#![allow(clippy::unwrap_used)]
+
+use crate::chain::{chain, university, up_to_the_organization_department_of, AFTER_WINDOW, LATER};
+use crate::support::{Shine, QUARTER};
+use serde_json::Value;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::Path;
+use std::process::{Child, Stdio};
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::{Duration, Instant};
+
+const PROVINCE: &str = "provincial_education_committee";
+
+// ---- worlds -------------------------------------------------------------------------
+
+/// A university whose Organization Department has picked three stars, published them
+/// and forwarded them to the province.
+fn forwarded_to_the_province(name: &str) -> Shine {
+    let s = Shine::new();
+    up_to_the_organization_department_of(&s, name);
+    s.args(["pull", "--quarter", QUARTER]).at(AFTER_WINDOW).ok();
+    chain(&s, &["file"]).at(AFTER_WINDOW).ok();
+    for star in ["龘𠀀", "欧阳明", "许诺"] {
+        chain(&s, &["pick", "--member", star, "--reason", "择优推荐"]).at(AFTER_WINDOW).ok();
+    }
+    chain(&s, &["publish"]).at(AFTER_WINDOW).ok();
+    chain(&s, &["forward"]).at(LATER).ok();
+    s
+}
+
+/// A fresh world holding a copy of a university built once per test run: 示范大学党委,
+/// or any other name for the second university, 滨海大学党委.
+fn university_copy(name: &'static str) -> Shine {
+    static FIRST: OnceLock<Shine> = OnceLock::new();
+    static SECOND: OnceLock<Shine> = OnceLock::new();
+    let cell = if name == "示范大学党委" { &FIRST } else { &SECOND };
+    let source = cell.get_or_init(|| forwarded_to_the_province(name));
+    let world = Shine::new();
+    copy_tree(&source.store_dir(), &world.store_dir());
+    world
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("create dir");
+    for entry in std::fs::read_dir(from).expect("read dir") {
+        let path = entry.expect("dir entry").path();
+        let target = to.join(path.file_name().expect("file name"));
+        if path.is_dir() {
+            copy_tree(&path, &target);
+        } else {
+            std::fs::copy(&path, &target).expect("copy");
+        }
+    }
+}
+
+/// The province's own instance: no organization tree.
+fn province() -> Shine {
+    Shine::new()
+}
+
+fn token(s: &Shine, unit: &str) -> String {
+    s.args(["token", "create", "--unit", unit, "--label", "测试"]).json()["token"].as_str().unwrap().to_owned()
+}
+
+/// Stars the province holds, by name.
+fn held(province: &Shine) -> Vec<String> {
+    let status = province.args(["chain", "status", "--quarter", QUARTER]).at(LATER).json();
+    status["stars"].as_array().unwrap().iter().map(|v| v["record"]["member"]["name"].as_str().unwrap().to_owned()).collect()
+}
+
+fn pull_from<'a>(province: &'a Shine, url: &str, token: &str, page_size: &str) -> crate::support::Cmd<'a> {
+    province.args(["pull", "--from", url, "--token", token, "--quarter", QUARTER, "--page-size", page_size]).at(LATER)
+}
+
+fn received(v: &Value) -> usize {
+    v["received"].as_array().unwrap().len()
+}
+
+// ---- a server and a proxy ---------------------------------------------------------------
+
+/// `shine serve --listen 127.0.0.1:0` on a world's store, killed when dropped.
+struct Server {
+    child: Child,
+    url: String,
+    /// Kept open: the server writes its last line here when it stops.
+    _stdout: BufReader<std::process::ChildStdout>,
+}
+
+impl Server {
+    fn start(s: &Shine) -> Server {
+        let log = std::fs::File::create(s.dir().join("serve.log")).expect("log file");
+        let mut child = s
+            .command()
+            .args(["serve", "--listen", "127.0.0.1:0"])
+            .stdout(Stdio::piped())
+            .stderr(log)
+            .spawn()
+            .expect("spawn shine serve");
+        let mut line = String::new();
+        let mut stdout = BufReader::new(child.stdout.take().expect("stdout"));
+        stdout.read_line(&mut line).expect("first line");
+        let url = line.trim().strip_prefix("shine serve: ").unwrap_or_else(|| {
+            let log = std::fs::read_to_string(s.dir().join("serve.log")).unwrap_or_default();
+            panic!("shine serve did not start: {line:?}\n{log}")
+        });
+        Server { url: url.to_owned(), child, _stdout: stdout }
+    }
+
+    fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+/// One HTTP/1.1 message (head and a `Content-Length` body), or `None` at end of stream.
+fn read_message(r: &mut BufReader<TcpStream>) -> Option<Vec<u8>> {
+    let mut message = Vec::new();
+    let mut length = 0;
+    loop {
+        let mut line = String::new();
+        if r.read_line(&mut line).ok()? == 0 {
+            return None;
+        }
+        if let Some((name, value)) = line.split_once(':') {
+            if name.eq_ignore_ascii_case("content-length") {
+                length = value.trim().parse().ok()?;
+            }
+        }
+        message.extend_from_slice(line.as_bytes());
+        if line == "\r\n" {
+            break;
+        }
+    }
+    let mut body = vec![0; length];
+    r.read_exact(&mut body).ok()?;
+    message.extend(body);
+    Some(message)
+}
+
+/// A proxy in front of `upstream` that hands each response, with its number, to
+/// `change` before passing it on. Returns the proxy's URL.
+fn proxy(upstream: &str, change: impl FnMut(usize, &mut Vec<u8>) + Send + 'static) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind proxy");
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let upstream = upstream.trim_start_matches("http://").to_owned();
+    let change = Arc::new(Mutex::new(change));
+    std::thread::spawn(move || {
+        let mut n = 0;
+        for client in listener.incoming() {
+            let Ok(client) = client else { continue };
+            let Ok(server) = TcpStream::connect(&upstream) else { continue };
+            let (mut to_client, mut to_server) = (client.try_clone().unwrap(), server.try_clone().unwrap());
+            let (mut from_client, mut from_server) = (BufReader::new(client), BufReader::new(server));
+            while let Some(request) = read_message(&mut from_client) {
+                if to_server.write_all(&request).is_err() {
+                    break;
+                }
+                let Some(mut response) = read_message(&mut from_server) else { break };
+                (change.lock().unwrap())(n, &mut response);
+                n += 1;
+                if to_client.write_all(&response).is_err() {
+                    break;
+                }
+            }
+        }
+    });
+    url
+}
+
+// ---- raw HTTP ---------------------------------------------------------------------------
+
+/// Status and body of a request to `url`.
+fn http(method: &str, url: &str, token: Option<&str>, body: Option<&str>) -> (u16, String) {
+    let mut request = ureq::request(method, url).set("Content-Type", "application/json");
+    if let Some(t) = token {
+        request = request.set("Authorization", &format!("Bearer {t}"));
+    }
+    let result = match body {
+        Some(b) => request.send_string(b),
+        None => request.call(),
+    };
+    match result {
+        Ok(r) => (r.status(), r.into_string().unwrap()),
+        Err(ureq::Error::Status(code, r)) => (code, r.into_string().unwrap()),
+        Err(e) => panic!("{method} {url}: {e}"),
+    }
+}
+
+fn post_pull(server: &Server, token: Option<&str>, body: &str) -> (u16, String) {
+    http("POST", &format!("{}/api/v1/pull", server.url), token, Some(body))
+}
+
+/// A refusal's body: only `{"error": …}`, naming no member, unit or token.
+fn refused_without_data(body: &str, token: &str) {
+    let v: Value = serde_json::from_str(body).unwrap_or_else(|e| panic!("not JSON ({e}): {body}"));
+    assert_eq!(v.as_object().unwrap().len(), 1, "{body}");
+    assert!(v["error"].as_str().is_some_and(|e| !e.is_empty()), "{body}");
+    for secret in ["龘𠀀", "陈𬭎", "示范大学", "党支部", "votes", token] {
+        assert!(!body.contains(secret), "{secret:?} leaked in {body}");
+    }
+}
+
+// ---- tests ------------------------------------------------------------------------------
+
+#[test]
+fn s4_3_d_province_pulls_from_several_universities_over_http() {
+    let (a, b) = std::thread::scope(|t| {
+        let b = t.spawn(|| university_copy("滨海大学党委"));
+        (university_copy("示范大学党委"), b.join().unwrap())
+    });
+    let (ta, tb) = (token(&a, PROVINCE), token(&b, PROVINCE));
+    let (sa, sb) = (Server::start(&a), Server::start(&b));
+    let p = province();
+    let first = pull_from(&p, &sa.url, &ta, "2").json();
+    assert_eq!(received(&first), 3, "{first}");
+    let second = pull_from(&p, &sb.url, &tb, "50").json();
+    assert_eq!(received(&second), 3, "{second}");
+
+    // What travelled: the whole record, with the picks on the way up.
+    let status = p.args(["chain", "status", "--quarter", QUARTER]).at(LATER).json();
+    assert_eq!(status["stars"].as_array().unwrap().len(), 6, "{status}");
+    let star = status["stars"].as_array().unwrap().iter().find(|v| v["record"]["member"]["name"] == "龘𠀀").unwrap();
+    let record = &star["record"];
+    assert_eq!(record["unit_path"][2]["name"], "软件工程教工党支部");
+    assert_eq!(record["member"]["identity"], "教师");
+    assert_eq!(record["deeds"][0]["kind"], "带头服务群众");
+    assert_eq!(record["comment"], "立足岗位，表现突出");
+    assert_eq!(record["votes"], 7);
+    assert_eq!(record["share"], "100.0%");
+    assert_eq!(record["clauses_checked"].as_array().unwrap().len(), 9);
+    assert!(record["rules"].as_str().is_some_and(|h| h.len() == 64), "{record}");
+    assert!(star["content_hash"].as_str().is_some_and(|h| h.len() == 64));
+    let universities: std::collections::BTreeSet<&str> =
+        status["stars"].as_array().unwrap().iter().map(|v| v["record"]["university"].as_str().unwrap()).collect();
+    assert_eq!(universities.into_iter().collect::<Vec<_>>(), ["滨海大学党委", "示范大学党委"]);
+
+    // A university's token does not open the other university's server.
+    pull_from(&p, &sb.url, &ta, "50").fails().stderr_contains("401").stderr_contains("凭据");
+    // And a pull that fails to connect says so.
+    let gone = {
+        let l = TcpListener::bind("127.0.0.1:0").unwrap();
+        format!("http://{}", l.local_addr().unwrap())
+    };
+    pull_from(&p, &gone, &ta, "50").fails().stderr_contains("服务未启动");
+}
+
+#[test]
+fn s4_2_b_pull_is_idempotent_and_resumes_after_the_server_is_killed() {
+    let u = university_copy("示范大学党委");
+    let t = token(&u, PROVINCE);
+    let server = Arc::new(Mutex::new(Server::start(&u)));
+    // The proxy kills the server (SIGKILL) once it has the first page, before passing it on.
+    let killer = server.clone();
+    let via = proxy(&server.lock().unwrap().url, move |n, _| {
+        if n == 0 {
+            killer.lock().unwrap().kill();
+        }
+    });
+    let p = province();
+    let broken = pull_from(&p, &via, &t, "1").fails();
+    broken.stderr_contains("已保存 1 页").stderr_contains("重新运行同一命令");
+    assert_eq!(held(&p).len(), 1);
+
+    // Restarted on the same store, the same command brings the rest, nothing twice.
+    *server.lock().unwrap() = Server::start(&u);
+    let url = server.lock().unwrap().url.clone();
+    let rest = pull_from(&p, &url, &t, "1").json();
+    assert_eq!((received(&rest), rest["unchanged"].as_u64()), (2, Some(1)), "{rest}");
+    let again = pull_from(&p, &url, &t, "1").json();
+    assert_eq!((received(&again), again["unchanged"].as_u64()), (0, Some(3)), "{again}");
+    let mut names = held(&p);
+    names.sort();
+    assert_eq!(names, ["欧阳明", "许诺", "龘𠀀"]);
+}
+
+#[test]
+fn s4_2_b_tampered_record_is_refused() {
+    let u = university_copy("示范大学党委");
+    let t = token(&u, PROVINCE);
+    let server = Server::start(&u);
+    let p = province();
+    // A vote count changed on the way: the record no longer matches its hash.
+    let votes = proxy(&server.url, |_, response| {
+        let text = String::from_utf8(std::mem::take(response)).unwrap();
+        *response = text.replacen("\"votes\":7", "\"votes\":8", 1).into_bytes();
+    });
+    pull_from(&p, &votes, &t, "50").fails().stderr_contains("篡改").stderr_contains("本次未保存任何记录");
+    // A name changed together with the record's hash: the page seal no longer matches.
+    let renamed = proxy(&server.url, |_, response| {
+        let text = String::from_utf8(std::mem::take(response)).unwrap();
+        let v: Value = serde_json::from_str(text.split("\r\n\r\n").nth(1).unwrap()).unwrap();
+        let records = v["records"].as_array().unwrap();
+        let star = records.iter().find(|r| r["record"]["member"]["name"] == "龘𠀀").unwrap();
+        let mut sealed: shine_engine::chain::Sealed = serde_json::from_value(star.clone()).unwrap();
+        let old = sealed.content_hash.clone();
+        sealed.record.member.name = "龘𠀁".into();
+        let new = shine_engine::chain::Sealed::seal(sealed.record).content_hash;
+        *response = text.replacen("龘𠀀", "龘𠀁", 1).replacen(&old, &new, 1).into_bytes();
+    });
+    pull_from(&p, &renamed, &t, "50").fails().stderr_contains("篡改");
+    assert!(held(&p).is_empty());
+    // Straight from the server, the same pull is taken.
+    assert_eq!(received(&pull_from(&p, &server.url, &t, "50").json()), 3);
+}
+
+#[test]
+fn access_tokens_refused_with_401_and_403_without_data() {
+    let u = Shine::new();
+    university(&u, &["b1"]);
+    let g1 = token(&u, "g1");
+    let revoked = u.args(["token", "create", "--unit", PROVINCE]).json();
+    let revoked_token = revoked["token"].as_str().unwrap().to_owned();
+    u.args(["token", "revoke", revoked["credential"]["id"].as_str().unwrap()]).ok();
+    let list = u.args(["token", "list"]).json();
+    assert_eq!(list.as_array().unwrap().len(), 2);
+    assert!(!list.to_string().contains(&g1) && !list.to_string().contains("digest"), "{list}");
+    let server = Server::start(&u);
+    let body = r#"{"quarter": "2026Q4", "from": "b1"}"#;
+
+    for (token, why) in [(None, "no token"), (Some("shine_0000"), "unknown token"), (Some(revoked_token.as_str()), "revoked token")] {
+        let (code, text) = post_pull(&server, token, body);
+        assert_eq!(code, 401, "{why}: {text}");
+        refused_without_data(&text, token.unwrap_or("shine_"));
+    }
+    // g1 pulls from its own branch b1, not from the committee above it nor from g2's branch.
+    let (code, text) = post_pull(&server, Some(&g1), body);
+    assert_eq!(code, 200, "{text}");
+    assert!(text.contains("龘𠀀"));
+    for other in [r#"{"quarter": "2026Q4"}"#, r#"{"quarter": "2026Q4", "from": "b3"}"#] {
+        let (code, text) = post_pull(&server, Some(&g1), other);
+        assert_eq!(code, 403, "{other}: {text}");
+        refused_without_data(&text, &g1);
+    }
+    // What travels has no ballot in it: votes and share only.
+    assert!(!text.contains("ballot_key") && !text.contains("choices"), "{text}");
+}
+
+#[test]
+fn branch_sees_only_its_own_members() {
+    let u = Shine::new();
+    university(&u, &[]);
+    let (b1, b2, g1) = (token(&u, "b1"), token(&u, "b2"), token(&u, "g1"));
+    let server = Server::start(&u);
+    let members = |unit: &str, token: &str| http("GET", &format!("{}/api/v1/units/{unit}/members", server.url), Some(token), None);
+
+    let (code, text) = members("b1", &b1);
+    assert_eq!(code, 200, "{text}");
+    let rows: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(rows.as_array().unwrap().len(), 7);
+    assert_eq!(rows[0]["name"], "龘𠀀");
+    assert!(!text.contains("vote"), "{text}");
+    // The general branch sees its branches; a branch sees neither its sibling nor above.
+    let (code, text) = members("g1", &g1);
+    assert_eq!((code, serde_json::from_str::<Value>(&text).unwrap().as_array().unwrap().len()), (200, 14));
+    for (unit, token) in [("b1", &b2), ("g1", &b1), ("c", &g1)] {
+        let (code, text) = members(unit, token);
+        assert_eq!(code, 403, "{unit}: {text}");
+        refused_without_data(&text, token);
+    }
+    assert_eq!(members("nowhere", &g1).0, 404);
+    assert_eq!(http("GET", &format!("{}/api/v1/units/b1/members", server.url), None, None).0, 401);
+}
+
+#[test]
+fn bad_api_input_gets_4xx_and_changes_nothing() {
+    let u = Shine::new();
+    university(&u, &["b1"]);
+    let g1 = token(&u, "g1");
+    let before = u.engine().store().dump().unwrap();
+    let server = Server::start(&u);
+    let huge = format!(r#"{{"quarter": "2026Q4", "from": "{}"}}"#, "b".repeat(20 * 1024));
+    for (body, code) in [
+        ("{\"quarter\": ", 400),
+        ("[1, 2]", 400),
+        (r#"{"quarter": "2026Q4", "page": 1}"#, 400),
+        (huge.as_str(), 413),
+        (r#"{"quarter": "Q4-2026"}"#, 422),
+        (r#"{"quarter": "2026Q5", "from": "b1"}"#, 422),
+        (r#"{"quarter": "2026Q4", "from": "b1", "limit": 0}"#, 422),
+        (r#"{"quarter": "2026Q4", "from": "b1", "limit": 501}"#, 422),
+        (r#"{"quarter": "2026Q4", "from": "nowhere"}"#, 404),
+        (r#"{"quarter": "2026Q4", "from": "b2"}"#, 409),
+    ] {
+        let (got, text) = post_pull(&server, Some(&g1), body);
+        assert_eq!(got, code, "{}: {text}", &body[..body.len().min(60)]);
+        let v: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{code} not JSON ({e}): {text}"));
+        assert!(v["error"].as_str().is_some_and(|e| !e.is_empty()), "{text}");
+    }
+    assert_eq!(http("GET", &format!("{}/display/2026-4", server.url), None, None).0, 422);
+    let (code, page) = http("GET", &format!("{}/display/2026Q4", server.url), None, None);
+    assert_eq!(code, 200, "{page}");
+    assert_eq!(http("GET", &format!("{}/api/v1/health", server.url), None, None).0, 200);
+    drop(server);
+    assert!(before == u.engine().store().dump().unwrap(), "the store changed");
+}
+
+#[test]
+fn store_held_by_serve_refuses_other_commands_clearly() {
+    let u = Shine::new();
+    university(&u, &[]);
+    let server = Server::start(&u);
+    let started = Instant::now();
+    let refused = u.args(["chain", "status", "--quarter", QUARTER]).fails();
+    assert!(started.elapsed() < Duration::from_secs(5), "took {:?}", started.elapsed());
+    refused.stderr_contains("shine serve").stderr_contains(&server.pid().to_string()).stderr_contains(&server.url);
+    u.args(["token", "list"]).fails().stderr_contains("先停止该服务");
+
+    // Stopped gracefully (SIGTERM), the server lets go of the store and its note.
+    std::process::Command::new("kill").arg(server.pid().to_string()).status().expect("kill");
+    let mut server = server;
+    let status = server.child.wait().expect("wait");
+    assert!(status.success(), "{status:?}");
+    assert!(!u.store_dir().join("serve.json").exists());
+    u.args(["chain", "status", "--quarter", QUARTER]).ok();
+}
