@@ -101,7 +101,7 @@ fn status(s: &Shine, unit: &str, now: &str) -> Value {
 }
 
 fn names(status: &Value) -> Vec<String> {
-    status["stars"].as_array().unwrap().iter().map(|v| v["record"]["member"]["name"].as_str().unwrap().to_owned()).collect()
+    status["stars"].as_array().expect("a list").iter().map(|v| v["record"]["member"]["name"].as_str().expect("text").to_owned()).collect()
 }
 
 fn pull(s: &Shine, unit: &str) -> Value {
@@ -109,7 +109,7 @@ fn pull(s: &Shine, unit: &str) -> Value {
 }
 
 fn received(v: &Value) -> Vec<String> {
-    v["received"].as_array().unwrap().iter().map(|v| v["record"]["member"]["name"].as_str().unwrap().to_owned()).collect()
+    v["received"].as_array().expect("a list").iter().map(|v| v["record"]["member"]["name"].as_str().expect("text").to_owned()).collect()
 }
 
 /// A general branch's steps up to a closed window: pull, publish now, nothing objected.
@@ -132,7 +132,7 @@ fn s4_2_b_general_branch_pulls_each_star_of_its_branches_once() {
     assert_eq!(again["unchanged"], 1);
 
     // b2 reports later; the next pull brings only its star.
-    let (_, b2) = rosters().into_iter().find(|(b, _)| *b == "b2").unwrap();
+    let (_, b2) = rosters().into_iter().find(|(b, _)| *b == "b2").expect("b2");
     run_quarter(&s, "b2", &b2);
     assert_eq!(received(&pull(&s, "g1")), ["陈𬭎"]);
     let g1 = status(&s, "g1", crate::support::NOW);
@@ -142,7 +142,7 @@ fn s4_2_b_general_branch_pulls_each_star_of_its_branches_once() {
     assert_eq!(record["member"]["identity"], "教师");
     assert_eq!(record["votes"], 7);
     assert_eq!(record["share"], "100.0%");
-    assert_eq!(record["clauses_checked"].as_array().unwrap().len(), 9);
+    assert_eq!(record["clauses_checked"].as_array().expect("a list").len(), 9);
     assert_eq!(record["deeds"][0]["kind"], "带头服务群众");
 
     // The other general branch holds nothing of g1's branches.
@@ -175,7 +175,7 @@ fn s4_3_d_general_branch_forwards_exactly_one_typical_star_with_a_reason() {
     chain(&s, &["pick", "--unit", "g1", "--member", "龘𠀀", "--reason", "带头服务群众，事迹突出"]).at(AFTER_WINDOW).ok();
     chain(&s, &["pick", "--unit", "g1", "--member", "陈𬭎", "--reason", "也很突出"]).at(AFTER_WINDOW).fails().stderr_contains("§4.3.d");
     let sent = chain(&s, &["forward", "--unit", "g1"]).at(AFTER_WINDOW).json();
-    assert!(sent["done"].as_str().unwrap().contains("示范大学党委"), "{sent}");
+    assert!(sent["done"].as_str().expect("text").contains("示范大学党委"), "{sent}");
 
     // Everything goes up for filing; the typical star carries the pick and its reason.
     let org = s.args(["pull", "--quarter", QUARTER]).at(AFTER_WINDOW).json();
@@ -244,7 +244,7 @@ fn s4_2_b_returned_star_is_corrected_and_resubmitted_and_history_keeps_both() {
     let fixed = "该同志坚持每周为学生义务辅导，带头服务群众，作用突出";
     s.args(["chain", "resubmit", "--unit", "b1", "--quarter", QUARTER, "--member", "龘𠀀", "--reason", "已补充点评", "--comment", fixed])
         .ok();
-    assert!(status(&s, "b1", crate::support::NOW)["returned"].as_array().unwrap().is_empty());
+    assert!(status(&s, "b1", crate::support::NOW)["returned"].as_array().expect("a list").is_empty());
 
     let again = pull(&s, "g1");
     assert_eq!(received(&again), ["龘𠀀"]);
@@ -298,9 +298,9 @@ fn s4_2_b_directly_affiliated_branch_reports_straight_to_the_organization_depart
     let org = s.args(["pull", "--quarter", QUARTER]).at(AFTER_WINDOW).json();
     let from: Vec<(&str, &str)> = org["received"]
         .as_array()
-        .unwrap()
+        .expect("a list")
         .iter()
-        .map(|v| (v["record"]["member"]["name"].as_str().unwrap(), v["from"].as_str().unwrap()))
+        .map(|v| (v["record"]["member"]["name"].as_str().expect("text"), v["from"].as_str().expect("text")))
         .collect();
     assert_eq!(from, [("龘𠀀", "g1"), ("陈𬭎", "g1"), ("欧阳明", "g2"), ("许诺", "d1")]);
 }
@@ -326,7 +326,7 @@ fn s4_3_d_organization_department_picks_only_what_came_up_recommended() {
     assert_eq!(published["status"]["publication"]["until"], "2026-12-23", "{published}");
     s.args(["chain", "forward", "--quarter", QUARTER]).at(AFTER_WINDOW).fails().stderr_contains("2026-12-23");
     let sent = s.args(["chain", "forward", "--quarter", QUARTER]).at(LATER).json();
-    assert!(sent["done"].as_str().unwrap().contains("省委教育工委"), "{sent}");
+    assert!(sent["done"].as_str().expect("text").contains("省委教育工委"), "{sent}");
     assert_eq!(sent["status"]["forwarded"][1], 3);
 
     // §4.2.c: the member's history shows every level the star passed and its picks.

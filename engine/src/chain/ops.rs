@@ -23,6 +23,15 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+/// Where a unit stands in the chain: its level, whom it reports to.
+struct Placed {
+    unit: UnitCard,
+    level: Level,
+    superior: Option<UnitCard>,
+    tree: Arc<OrgTree>,
+    escalation: Arc<Escalation>,
+}
+
 /// The unit acting at a level, with what it needs to act.
 struct Acting {
     unit: UnitCard,
@@ -153,7 +162,7 @@ impl Shine {
 
     /// The unit acting: `unit` from the tree, or by default the tree's top unit; with no
     /// tree at all (an instance of the provincial committee), the top level of the chain.
-    fn placed(&self, unit: Option<&str>) -> Result<(UnitCard, Level, Option<UnitCard>, Arc<OrgTree>, Arc<Escalation>)> {
+    fn placed(&self, unit: Option<&str>) -> Result<Placed> {
         let escalation = self.escalation()?;
         let tree = self.org()?;
         let top = escalation.top_level().clone();
@@ -176,18 +185,18 @@ impl Shine {
             }
             None => (card(&top.id, &top.title), top, None),
         };
-        Ok((unit, level, superior, tree, escalation))
+        Ok(Placed { unit, level, superior, tree, escalation })
     }
 
     /// The role that acts for `unit` (resolved as every chain operation resolves it).
     pub fn level_role(&self, unit: Option<&str>) -> Result<String> {
-        Ok(self.placed(unit)?.1.role)
+        Ok(self.placed(unit)?.level.role)
     }
 
     fn acting(&self, unit: Option<&str>, quarter: &str) -> Result<Acting> {
         let quarter = checked_quarter(quarter)?;
         let rules = self.current_rules()?;
-        let (unit, level, superior, tree, escalation) = self.placed(unit)?;
+        let Placed { unit, level, superior, tree, escalation } = self.placed(unit)?;
         let scope = chain_scope(&unit.id, &quarter);
         let events = self.store().events(&scope)?;
         let state = Arc::new(LevelState::fold(&events));
