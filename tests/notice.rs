@@ -27,3 +27,6 @@ mod display;
 
 #[path = "notice/serve.rs"]
 mod serve;
+
+#[path = "notice/province_demo.rs"]
+mod province_demo;

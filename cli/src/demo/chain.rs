@@ -35,11 +35,11 @@ fn best(stars: &[&StarView]) -> Option<String> {
         .map(|v| v.key.clone())
 }
 
-/// A general branch's reason: the star's first deed and the share of the votes.
+/// A general branch's reason: the star's first deed. (Reasons are published: no votes in them.)
 fn reason(v: &StarView) -> String {
     match v.record.deeds.first() {
-        Some(d) => format!("{}：{}，得票率 {}", d.kind, d.text, v.record.share),
-        None => format!("得票率 {}", v.record.share),
+        Some(d) => format!("{}：{}。民主推荐中得到党员普遍认可", d.kind, d.text),
+        None => "在支部民主推荐中得到党员普遍认可".into(),
     }
 }
 

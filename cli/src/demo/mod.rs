@@ -191,15 +191,20 @@ fn prepare_dir(dir: &Path) -> Result<()> {
     Ok(())
 }
 
-const DEED_TEXT: &[&str] = &[
-    "主动承担新生入学教育工作，连续两周晚间为新生答疑",
-    "带领课题组完成省级重点实验室年度考核材料",
-    "组织社区志愿服务，为独居老人上门维修家电",
-    "在疫情防控值守中坚守岗位，连续值班十余天",
-    "认真学习党的二十大精神，撰写学习体会并在支部分享",
-    "指导学生参加全国大学生机械创新设计大赛获二等奖",
-    "主动劝阻考场违纪行为，维护考试公平",
-    "牵头整理学院党建工作台帐，提升服务效率",
+/// Sample deeds, each with the position of its kind in the rules' `enum deed_kind`
+/// (带头学习提高, 带头争创佳绩, 带头服务群众, 带头遵纪守法, 带头弘扬正气).
+const DEEDS: &[(usize, &str)] = &[
+    (0, "认真学习党的二十大精神，撰写学习体会并在支部分享"),
+    (0, "坚持每日理论学习，学习笔记在支部交流展示"),
+    (1, "带领课题组完成省级重点实验室年度考核材料"),
+    (1, "指导学生参加全国大学生机械创新设计大赛获二等奖"),
+    (2, "主动承担新生入学教育工作，连续两周晚间为新生答疑"),
+    (2, "组织社区志愿服务，为独居老人上门维修家电"),
+    (2, "牵头整理学院党建工作台帐，提升服务效率"),
+    (3, "主动劝阻考场违纪行为，维护考试公平"),
+    (3, "严格遵守实验室安全规范，带头排查安全隐患"),
+    (4, "在疫情防控值守中坚守岗位，连续值班十余天"),
+    (4, "主动反映并推动解决食堂卫生问题，维护师生利益"),
 ];
 
 const COMMENTS: &[&str] = &[
@@ -237,16 +242,23 @@ fn run_branch(
             match kind {
                 RecordKind::Deed => {
                     let mut records = Vec::new();
-                    for (i, m) in roster.iter().enumerate() {
+                    for m in roster {
                         if m.id == s.no_deeds || m.id == s.no_deeds_excused {
                             continue;
                         }
-                        for k in 0..1 + rng.below(3) {
+                        let mut chosen: Vec<usize> = Vec::new();
+                        for _ in 0..1 + rng.below(3) {
+                            let pick = rng.below(DEEDS.len());
+                            if chosen.contains(&pick) {
+                                continue;
+                            }
+                            chosen.push(pick);
+                            let (kind, text) = DEEDS[pick];
                             records.push(Record::Deed {
                                 member: m.id.clone(),
                                 deed: Deed {
-                                    kind: kinds.get((i + k) % kinds.len().max(1)).map(|k| k.as_str().into()).unwrap_or_default(),
-                                    text: DEED_TEXT[rng.below(DEED_TEXT.len())].into(),
+                                    kind: kinds.get(kind % kinds.len().max(1)).map(|k| k.as_str().into()).unwrap_or_default(),
+                                    text: text.into(),
                                     date: start.checked_add_days(chrono::Days::new(rng.below(60) as u64 + 3)).unwrap_or(start),
                                 },
                             });

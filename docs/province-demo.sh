@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# The second demo: three universities and the Provincial Education Work Committee,
+# each a `shine` of its own on its own store, talking over loopback HTTP (§4.3.c–d).
+#
+#   bash docs/province-demo.sh            # ends serving the province's public page
+#   bash docs/province-demo.sh --check    # the same, but writes the page to a file and exits
+#
+# Each university runs `shine demo` (its quarter and chain up to the Organization
+# Department forwarding its picks), issues a credential for the province and serves
+# its pull API; the province pulls from all three, publishes with its objection window
+# and serves the public display page. Ports: SHINE_DEMO_PORT (default 8100) and the
+# three above it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+check=false
+[[ "${1:-}" == "--check" ]] && check=true
+work="${SHINE_DEMO_DIR:-shine-province-demo}"
+base="${SHINE_DEMO_PORT:-8100}"
+quarter=2026Q4
+
+# SHINE_BIN: a `shine` already built (the tests pass theirs); else build it now.
+if [[ -n "${SHINE_BIN:-}" ]]; then
+    shine="$SHINE_BIN"
+else
+    cargo build -q -p shine
+    shine="$PWD/target/debug/shine"
+fi
+rm -rf "$work"
+mkdir -p "$work"
+
+pids=()
+trap 'kill "${pids[@]}" 2>/dev/null || true' EXIT
+
+# Start `shine serve` in the background; print its URL once it listens.
+serve() {
+    local store=$1 port=$2 log=$3
+    shift 3
+    "$shine" --store "$store" "$@" serve --listen "127.0.0.1:$port" >"$log" 2>&1 &
+    pids+=($!)
+    for _ in $(seq 100); do
+        if grep -q '^shine serve: ' "$log"; then
+            sed -n 's/^shine serve: //p' "$log" | head -1
+            return
+        fi
+        sleep 0.1
+    done
+    echo "shine serve on port $port did not start:" >&2
+    cat "$log" >&2
+    exit 1
+}
+
+urls=()
+tokens=()
+port=$((base + 1))
+for name in 东湖大学 南山大学 西江大学; do
+    store="$work/$name"
+    echo "== $name：季度评选与逐级报送（shine demo） =="
+    "$shine" demo --dir "$store" --name "$name" --quarter "$quarter" >"$work/$name-demo.txt"
+    tail -n 12 "$work/$name-demo.txt"
+    token=$("$shine" --store "$store" --json token create --unit provincial_education_committee --label 省委教育工委 \
+        | sed -n 's/.*"token": *"\([^"]*\)".*/\1/p')
+    urls+=("$(serve "$store" "$port" "$work/$name-serve.log")")
+    tokens+=("$token")
+    echo "$name 的拉取接口：${urls[-1]}"
+    port=$((port + 1))
+done
+
+province="$work/省委教育工委"
+echo
+echo "== 省委教育工委：从三所高校拉取推荐 =="
+for i in 0 1 2; do
+    "$shine" --store "$province" --now 2026-12-31 pull --from "${urls[$i]}" --token "${tokens[$i]}" --quarter "$quarter"
+done
+echo
+echo "== 省委教育工委：公示（5 个工作日） =="
+"$shine" --store "$province" --now 2027-01-04 chain publish --quarter "$quarter" | head -n 3
+
+if $check; then
+    "$shine" --store "$province" --now 2027-01-12 display --quarter "$quarter" --out "$work/province-$quarter.html"
+    exit 0
+fi
+echo
+url=$(serve "$province" "$base" "$work/province-serve.log" --now 2027-01-12)
+echo "== 公开展示页面：$url/display/$quarter （Ctrl-C 结束） =="
+wait "${pids[-1]}"
