@@ -99,9 +99,14 @@ struct Server {
 
 impl Server {
     fn start(s: &Shine) -> Server {
+        Server::start_at(s, crate::support::NOW)
+    }
+
+    /// A server whose clock reads `now` (the public page shows what is displayed then).
+    fn start_at(s: &Shine, now: &str) -> Server {
         let log = std::fs::File::create(s.dir().join("serve.log")).expect("log file");
         let mut child = s
-            .command()
+            .command_at(now)
             .args(["serve", "--listen", "127.0.0.1:0"])
             .stdout(Stdio::piped())
             .stderr(log)
@@ -433,4 +438,35 @@ fn store_held_by_serve_refuses_other_commands_clearly() {
     assert!(status.success(), "{status:?}");
     assert!(!u.store_dir().join("serve.json").exists());
     u.args(["chain", "status", "--quarter", QUARTER]).ok();
+}
+
+#[test]
+fn s4_3_b_objection_at_the_province_holds_the_candidate_off_the_public_page() {
+    let u = university_copy("示范大学党委");
+    let t = token(&u, PROVINCE);
+    let server = Server::start(&u);
+    let p = province();
+    pull_from(&p, &server.url, &t, "50").ok();
+    // Published on Monday 2026-12-28: the window runs to Friday 2027-01-01.
+    let published = p.args(["chain", "publish", "--quarter", QUARTER]).at(LATER).json();
+    assert_eq!(published["status"]["publication"]["until"], "2027-01-01", "{published}");
+    p.args(["chain", "object", "--quarter", QUARTER, "--member", "龘𠀀", "--reason", "反映其事迹材料有夸大"]).at(LATER).ok();
+
+    let after_window = "2027-01-05T10:00:00+08:00";
+    let page = |p: &Shine| {
+        let site = Server::start_at(p, after_window);
+        let (code, html) = http("GET", &format!("{}/display/{QUARTER}", site.url), None, None);
+        assert_eq!(code, 200, "{html}");
+        html
+    };
+    // Held while the objection stands, though the window has closed.
+    let held_off = page(&p);
+    assert!(held_off.contains("欧阳明") && held_off.contains("许诺"), "{held_off}");
+    assert!(!held_off.contains("龘𠀀"), "an objected star is not displayed");
+
+    // Dismissed after checking: displayed.
+    p.args(["chain", "decide", "--quarter", QUARTER, "--member", "龘𠀀", "--dismiss", "--reason", "经核实，事迹属实"])
+        .at(after_window)
+        .ok();
+    assert!(page(&p).contains("龘𠀀"));
 }

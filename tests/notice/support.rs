@@ -127,6 +127,11 @@ impl Shine {
 
     /// The `Command` with the global flags; for tests that spawn and kill.
     pub fn command(&self) -> Command {
+        self.command_at(NOW)
+    }
+
+    /// [`Shine::command`] at another time.
+    pub fn command_at(&self, now: &str) -> Command {
         let mut c = Command::new(bin());
         c.env_clear()
             .env("NO_COLOR", "1")
@@ -140,7 +145,7 @@ impl Shine {
             .arg("--workflows")
             .arg(&self.workflows)
             .arg("--now")
-            .arg(NOW);
+            .arg(now);
         c
     }
 
