@@ -43,7 +43,10 @@ impl ServeFile {
 pub fn run(ctx: &Context, listen: &str) -> Result<Output> {
     let shine = ctx.shine_with_current()?;
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().into_diagnostic()?;
-    let app = Arc::new(App { shine, today: ctx.today() });
+    // With `--now` the server's clock stands still (for tests and rehearsals); else each
+    // request reads the clock, so a window that closes while the server runs is seen closed.
+    let fixed_today = ctx.global.now.is_some().then(|| ctx.today());
+    let app = Arc::new(App { shine, fixed_today });
     let url = runtime.block_on(serve(app, listen, &ctx.global.store))?;
     // Logged, not printed: whoever read the first line may have closed stdout since.
     eprintln!("shine serve: 已停止（{url}）");
@@ -106,7 +109,7 @@ async fn log(request: Request, next: Next) -> Response {
 
 struct App {
     shine: Shine,
-    today: chrono::NaiveDate,
+    fixed_today: Option<chrono::NaiveDate>,
 }
 
 /// A refusal: a status and a reason in Chinese, nothing else.
@@ -138,6 +141,10 @@ async fn blocking<T: Send + 'static>(app: Arc<App>, work: impl FnOnce(&App) -> A
 }
 
 impl App {
+    fn today(&self) -> chrono::NaiveDate {
+        self.fixed_today.unwrap_or_else(|| chrono::Local::now().date_naive())
+    }
+
     fn credential(&self, headers: &HeaderMap) -> Answer<Credential> {
         let token = headers
             .get(header::AUTHORIZATION)
@@ -246,7 +253,7 @@ async fn display(State(app): State<Arc<App>>, Path(quarter): Path<String>) -> Re
         if shine_engine::quarter::quarter_dates(&quarter).is_none() {
             return Err(refuse(StatusCode::UNPROCESSABLE_ENTITY, format!("`{quarter}` 不是有效的季度：季度写作 2026Q4")));
         }
-        let display = app.shine.display(&quarter, app.today).map_err(internal)?;
+        let display = app.shine.display(&quarter, app.today()).map_err(internal)?;
         Ok(Html(crate::page::quarter_page(&display, &app.quarters()?)))
     })
     .await
