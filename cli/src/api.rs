@@ -3,7 +3,7 @@
 //! sealed records, whose hashes the receiver checks.
 
 use serde::{Deserialize, Serialize};
-use shine_engine::chain::{Sealed, UnitCard};
+use shine_engine::chain::{page_seal, Sealed, UnitCard};
 
 /// The pull route, relative to the server's base URL.
 pub const PULL: &str = "/api/v1/pull";
@@ -35,13 +35,21 @@ pub struct PullPage {
     pub records: Vec<Sealed>,
     pub total: usize,
     pub next: Option<usize>,
-    /// `page_seal(token digest, quarter, content hashes of this page)`.
+    /// [`PullPage::expected_seal`] under the puller's credential.
     pub seal: String,
 }
 
 impl PullPage {
     pub fn hashes(&self) -> Vec<&str> {
         self.records.iter().map(|s| s.content_hash.as_str()).collect()
+    }
+
+    /// The seal over this page under `key` (a credential's digest): the quarter, the
+    /// page's place (`total`, `next`: a page cut short on the way is detected too) and
+    /// every record's content hash.
+    pub fn expected_seal(&self, key: &str) -> String {
+        let place = format!("{}|{}|{}", self.quarter, self.total, self.next.map(|n| n.to_string()).unwrap_or_default());
+        page_seal(key, &place, &self.hashes())
     }
 }
 

@@ -324,6 +324,12 @@ fn s4_2_b_tampered_record_is_refused() {
         *response = text.replacen("龘𠀀", "龘𠀁", 1).replacen(&old, &new, 1).into_bytes();
     });
     pull_from(&p, &renamed, &t, "50").fails().stderr_contains("篡改");
+    // A pull cut short: the first page of two points back to itself, as if it were the last.
+    let cut = proxy(&server.url, |_, response| {
+        let text = String::from_utf8(std::mem::take(response)).unwrap();
+        *response = text.replacen("\"next\":2", "\"next\":0", 1).into_bytes();
+    });
+    pull_from(&p, &cut, &t, "2").fails().stderr_contains("篡改");
     assert!(held(&p).is_empty());
     // Straight from the server, the same pull is taken.
     assert_eq!(received(&pull_from(&p, &server.url, &t, "50").json()), 3);

@@ -8,7 +8,7 @@ use crate::command::chain::pulled_text;
 use crate::context::Context;
 use crate::render::Output;
 use miette::{miette, Result};
-use shine_engine::chain::{page_seal, token_digest, Pulled};
+use shine_engine::chain::{token_digest, Pulled};
 use shine_engine::error::ShineError;
 use std::time::Duration;
 
@@ -59,8 +59,7 @@ pub fn pull(ctx: &Context, unit: Option<&str>, quarter: &str, from: &str, token:
     loop {
         let request = PullRequest { quarter: quarter.to_owned(), from: None, after, limit: Some(page_size) };
         let page = fetch(&agent, &url, token, &request).map_err(|e| e.explain(from, &progress))?;
-        let hashes = page.hashes();
-        if page.quarter != quarter || page_seal(&key, &page.quarter, &hashes) != page.seal {
+        if page.quarter != quarter || page.expected_seal(&key) != page.seal {
             return Err(progress.stopped(ShineError::Tampered { what: format!("第 {} 页", progress.pages + 1), from: from.to_owned() }));
         }
         let next = page.next;

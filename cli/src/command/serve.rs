@@ -16,7 +16,7 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use miette::{miette, IntoDiagnostic, Result};
 use serde::{Deserialize, Serialize};
-use shine_engine::chain::{page_seal, Credential, Outbox, UnitCard};
+use shine_engine::chain::{Credential, Outbox, UnitCard};
 use shine_engine::service::Shine;
 use std::io::Write;
 use std::path::{Path as FsPath, PathBuf};
@@ -192,7 +192,7 @@ impl App {
         let end = (start + limit).min(total);
         let records = sealed[start..end].to_vec();
         let mut page = PullPage { quarter, from, records, total, next: (end < total).then_some(end), seal: String::new() };
-        page.seal = page_seal(&credential.digest, &page.quarter, &page.hashes());
+        page.seal = page.expected_seal(&credential.digest);
         Ok(page)
     }
 
