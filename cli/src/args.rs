@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 /// shine —— 党员“闪光言行之星”季度评选的流程引擎
 #[derive(Debug, Parser)]
-#[command(name = "shine", version, about, long_about = None)]
+#[command(name = "shine", version, about = "shine —— 党员“闪光言行之星”季度评选与逐级报送的流程引擎", long_about = None)]
 pub struct Cli {
     #[command(flatten)]
     pub global: Global,
@@ -158,7 +158,7 @@ pub enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
     },
-    /// 演示：建立示例学校，所有支部走完一个季度
+    /// 演示：建立示例学校，所有支部走完一个季度并逐级报送到省
     Demo {
         /// 演示用的存储目录（每次运行前清空）
         #[arg(long, default_value = "shine-demo")]
