@@ -570,3 +570,23 @@ proptest! {
         prop_assert_eq!(p.is_excluded(&m), mask != 0);
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(24))]
+
+    /// The batch (on several threads once it is large enough) decides every member as
+    /// the member-by-member path does, in order, for the shipped rules and every shape.
+    #[test]
+    fn batch_agrees_with_each_member(ms in prop::collection::vec(arb_member(), 1..40), extra in 0usize..3000) {
+        let n = 2 * crate::par::SEQUENTIAL_BELOW + extra;
+        let batch: Vec<MemberFacts> = ms.iter().cycle().take(n).cloned().collect();
+        for r in [shipped(), shapes()] {
+            let w = world(Vec::new());
+            let p = r.prepare(w.scope());
+            let one: Vec<u64> = batch.iter().map(|m| p.exclusion_mask(m)).collect();
+            prop_assert_eq!(&p.exclusion_masks(&batch), &one);
+            prop_assert_eq!(&r.exclusion_masks(w.scope(), &batch[..ms.len()]), &one[..ms.len()]);
+            prop_assert_eq!(p.count_excluded(&batch), one.iter().filter(|m| **m != 0).count());
+        }
+    }
+}
