@@ -14,6 +14,7 @@ pub mod workflow;
 pub mod error;
 pub mod event;
 pub mod org;
+pub mod par;
 pub mod quarter;
 pub mod service;
 pub mod store;

@@ -41,6 +41,13 @@ impl Sym {
     /// The empty text.
     pub const EMPTY: Sym = Sym(0);
 
+    /// The id: distinct texts have distinct ids, small and dense in the order they
+    /// were first interned (a table indexed by id stays small).
+    #[inline(always)]
+    pub fn id(self) -> u32 {
+        self.0
+    }
+
     /// The symbol for `s`, interning it if it is new.
     pub fn new(s: &str) -> Sym {
         if s.is_empty() {

@@ -199,23 +199,27 @@ impl Compiler {
             _ => None,
         };
         if let Some(field) = keyed {
-            return Box::new(move |env| {
-                let Some(ranges) = env.ranges.get(base..base + n) else { return 0 };
-                let mut mask = 0u64;
-                for e in get(env.member) {
-                    let Some(v) = e.sym_at(field) else { continue };
-                    for ((bit, shape), r) in shapes.iter().zip(ranges) {
-                        if matches!(shape.sym, Some((_, s, _)) if s == v) && mask & bit == 0 {
-                            if let Some(r) = r {
-                                if shape.pass(*r, env, e) {
+            if let Some(table) = SymTable::new(shapes.iter().map(|(_, s)| s.sym.map(|(_, s, _)| s))) {
+                return Box::new(move |env| {
+                    let Some(ranges) = env.ranges.get(base..base + n) else { return 0 };
+                    let mut mask = 0u64;
+                    for e in get(env.member) {
+                        let Some(v) = e.sym_at(field) else { continue };
+                        // The rules naming this value, as bits of their index.
+                        let mut rules = table.get(v);
+                        while rules != 0 {
+                            let i = rules.trailing_zeros() as usize;
+                            rules &= rules - 1;
+                            if let (Some((bit, shape)), Some(Some(r))) = (shapes.get(i), ranges.get(i)) {
+                                if mask & bit == 0 && shape.pass(*r, env, e) {
                                     mask |= bit;
                                 }
                             }
                         }
                     }
-                }
-                mask
-            });
+                    mask
+                });
+            }
         }
         Box::new(move |env| {
             let Some(ranges) = env.ranges.get(base..base + n) else { return 0 };
@@ -1042,6 +1046,40 @@ struct Shape<R> {
 enum DateBound {
     Slot(usize),
     Lit(NaiveDate),
+}
+
+/// The rules of a fused `any` group that each value of the keyed field names, by the
+/// value's interned id: entry `id - lo` holds bit `i` when rule `i` tests for it.
+struct SymTable {
+    lo: u32,
+    rules: Vec<u64>,
+}
+
+impl SymTable {
+    /// The ids the rules name span at most this many: the table stays in a cache line
+    /// or few.
+    const SPAN: u32 = 256;
+
+    /// `None` when a rule names no value, there are more than 64 rules, or the ids are
+    /// too far apart.
+    fn new(syms: impl Iterator<Item = Option<Sym>>) -> Option<SymTable> {
+        let syms: Vec<Sym> = syms.collect::<Option<_>>()?;
+        let lo = syms.iter().map(|s| s.id()).min()?;
+        let hi = syms.iter().map(|s| s.id()).max()?;
+        if syms.len() > 64 || hi - lo >= Self::SPAN {
+            return None;
+        }
+        let mut rules = vec![0u64; (hi - lo + 1) as usize];
+        for (i, s) in syms.iter().enumerate() {
+            rules[(s.id() - lo) as usize] |= 1 << i;
+        }
+        Some(SymTable { lo, rules })
+    }
+
+    #[inline(always)]
+    fn get(&self, v: Sym) -> u64 {
+        self.rules.get(v.id().wrapping_sub(self.lo) as usize).copied().unwrap_or(0)
+    }
 }
 
 /// A shape's date range for one call: `None` when no element can pass (a bound is

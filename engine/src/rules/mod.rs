@@ -511,6 +511,12 @@ impl RuleSet {
         let ranges = self.inner.ranges.iter().map(|r| r(&env)).collect();
         Prepared { set: self, scope, consts, ranges }
     }
+
+    /// The exclusion mask of every member, in order: [`Prepared::exclusion_masks`]
+    /// for the scope.
+    pub fn exclusion_masks(&self, scope: Scope, members: &[MemberFacts]) -> Vec<u64> {
+        self.prepare(scope).exclusion_masks(members)
+    }
 }
 
 /// A rule set bound to one scope, for evaluating many members fast.
@@ -545,6 +551,18 @@ impl Prepared<'_> {
             }
         }
         mask
+    }
+
+    /// [`Prepared::exclusion_mask`] of every member, in order, spread over the
+    /// machine's cores for a large batch (see [`crate::par`]).
+    pub fn exclusion_masks(&self, members: &[MemberFacts]) -> Vec<u64> {
+        crate::par::map(members, |m| self.exclusion_mask(m))
+    }
+
+    /// How many members an exclusion fires for, spread over the machine's cores for a
+    /// large batch (see [`crate::par`]).
+    pub fn count_excluded(&self, members: &[MemberFacts]) -> usize {
+        crate::par::count(members, |m| self.is_excluded(m))
     }
 
     /// Whether any exclusion fires; stops at the first that does.

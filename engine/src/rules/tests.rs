@@ -497,17 +497,22 @@ fn traced_mask(r: &RuleSet, j: &MemberJudgement) -> u64 {
         .fold(0u64, |mask, i| mask | 1 << i)
 }
 
+/// The member's exclusion mask by the fast path, checked against the trace, with the
+/// trace's judgement.
+fn compiled_meets_trace(r: &RuleSet, m: &MemberFacts) -> Result<(u64, MemberJudgement), TestCaseError> {
+    let w = world(vec![m.clone()]);
+    let p = r.prepare(w.scope());
+    let mask = p.exclusion_mask(m);
+    let j = r.judge(w.scope(), 1, m);
+    prop_assert_eq!(mask, traced_mask(r, &j));
+    prop_assert_eq!(p.is_excluded(m), mask != 0);
+    Ok((mask, j))
+}
+
 proptest! {
     #[test]
     fn trace_and_compiled_agree_on_random_members(m in arb_member()) {
-        let r = shipped();
-        let w = world(vec![m.clone()]);
-        let p = r.prepare(w.scope());
-        let mask = p.exclusion_mask(&m);
-        let j = r.judge(w.scope(), 1, &m);
-        let traced = traced_mask(&r, &j);
-        prop_assert_eq!(mask, traced);
-        prop_assert_eq!(p.is_excluded(&m), mask != 0);
+        let (mask, j) = compiled_meets_trace(&shipped(), &m)?;
         prop_assert_eq!(j.candidate.value, mask == 0);
     }
 }
@@ -541,12 +546,29 @@ exclude y18 §9.18 "t" when count(l in member.life where l.date > quarter.start 
 exclude y19 §9.19 "t" when not member.mobile or count(f in member.findings where f.date <= meeting.date: f.clause == "x1" or f.open) >= 1
 "#;
 
+/// A fused `any` group keyed by clause where a clause is named by two rules and by
+/// none, with the other list's rules in between (each element tries the rules its
+/// value names, looked up by the value's id).
+const KEYED: &str = r#"
+exclude z1 §9.1 "t" when any(f in member.findings: f.clause == "x2" and f.open)
+exclude z2 §9.2 "t" when any(l in member.life: l.status == unexcused)
+exclude z3 §9.3 "t" when any(f in member.findings: f.clause == "x5" and f.date > meeting.date - 6 months)
+exclude z4 §9.4 "t" when any(f in member.findings: f.clause == "x2" and f.until is some and f.date <= 2026-06-30)
+exclude z5 §9.5 "t" when any(l in member.life: l.status == excused and l.date > quarter.start)
+exclude z6 §9.6 "t" when any(f in member.findings: f.clause == "x9")
+exclude z7 §9.7 "t" when any(f in member.findings: f.clause == "x1" and not f.open and f.date > meeting.date - 12 months)
+"#;
+
 fn shapes() -> RuleSet {
+    with_exclusions(SHAPES)
+}
+
+fn with_exclusions(text: &str) -> RuleSet {
     let files = shipped_files()
         .into_iter()
         .map(|mut f| {
             if f.name.ends_with("exclusions.shine") {
-                f.text = SHAPES.to_string();
+                f.text = text.to_string();
             }
             f
         })
@@ -560,13 +582,28 @@ fn shapes() -> RuleSet {
 proptest! {
     #[test]
     fn trace_and_compiled_agree_on_every_shape(m in arb_member()) {
-        let r = shapes();
-        let w = world(vec![m.clone()]);
-        let p = r.prepare(w.scope());
-        let mask = p.exclusion_mask(&m);
-        let j = r.judge(w.scope(), 1, &m);
-        let traced = traced_mask(&r, &j);
-        prop_assert_eq!(mask, traced);
-        prop_assert_eq!(p.is_excluded(&m), mask != 0);
+        for r in [shapes(), with_exclusions(KEYED)] {
+            compiled_meets_trace(&r, &m)?;
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(24))]
+
+    /// The batch (on several threads once it is large enough) decides every member as
+    /// the member-by-member path does, in order, for the shipped rules and every shape.
+    #[test]
+    fn batch_agrees_with_each_member(ms in prop::collection::vec(arb_member(), 1..40), extra in 0usize..3000) {
+        let n = 2 * crate::par::SEQUENTIAL_BELOW + extra;
+        let batch: Vec<MemberFacts> = ms.iter().cycle().take(n).cloned().collect();
+        for r in [shipped(), shapes(), with_exclusions(KEYED)] {
+            let w = world(Vec::new());
+            let p = r.prepare(w.scope());
+            let one: Vec<u64> = batch.iter().map(|m| p.exclusion_mask(m)).collect();
+            prop_assert_eq!(&p.exclusion_masks(&batch), &one);
+            prop_assert_eq!(&r.exclusion_masks(w.scope(), &batch[..ms.len()]), &one[..ms.len()]);
+            prop_assert_eq!(p.count_excluded(&batch), one.iter().filter(|m| **m != 0).count());
+        }
     }
 }
