@@ -19,7 +19,7 @@ pub fn pull_local(ctx: &Context, unit: Option<&str>, quarter: &str) -> Result<Ou
 pub fn pulled_text(p: &Pulled) -> String {
     let mut h = format!("「{}」{} 季度汇总：新收到 {} 条，已有 {} 条未重复收取\n", p.unit.name, p.quarter, p.received.len(), p.unchanged);
     if !p.received.is_empty() {
-        h.push_str(&stars_table(&p.received).to_string());
+        h.push_str(&stars_table(&p.received, &p.unit.id).to_string());
         h.push('\n');
     }
     for (u, why) in &p.waiting {
@@ -134,14 +134,20 @@ fn standing(v: &StarView) -> String {
     }
 }
 
-fn stars_table(stars: &[StarView]) -> comfy_table::Table {
-    let mut t = table(&["姓名", "身份", "所在支部", "得票", "得票率", "下级推荐", "状态"]);
+/// Held stars, one row each; `unit` is the level's own unit: the "所在单位" column shows
+/// the path below it (from the university down, for stars from other instances).
+fn stars_table(stars: &[StarView], unit: &str) -> comfy_table::Table {
+    let mut t = table(&["姓名", "身份", "所在单位", "得票", "得票率", "下级推荐", "状态"]);
     for v in stars {
         let r = &v.record;
+        let below: Vec<&str> = match r.unit_path.iter().position(|u| u.id == unit) {
+            Some(at) => r.unit_path[at + 1..].iter().map(|u| u.name.as_str()).collect(),
+            None => std::iter::once(r.university.as_str()).chain(r.unit_path.iter().skip(1).map(|u| u.name.as_str())).collect(),
+        };
         t.add_row(vec![
             r.member.name.clone(),
             r.member.identity.clone(),
-            r.branch().map(|b| b.name.clone()).unwrap_or_default(),
+            if below.is_empty() { r.branch().map(|b| b.name.clone()).unwrap_or_default() } else { below.join(" / ") },
             format!("{}/{}", r.votes, r.ballots),
             r.share.clone(),
             yes_no(v.recommended).to_owned(),
@@ -180,7 +186,9 @@ pub fn status_text(s: &LevelStatus) -> String {
         }
     }
     if !s.stars.is_empty() {
-        h.push_str(&format!("汇总的“闪光言行之星” {} 名：\n{}\n", s.stars.len(), stars_table(&s.stars)));
+        let gathers = s.steps.iter().any(|step| step.action == shine_engine::workflow::Action::Receive);
+        let what = if gathers { "汇总的" } else { "报送的" };
+        h.push_str(&format!("{what}“闪光言行之星” {} 名：\n{}\n", s.stars.len(), stars_table(&s.stars, &s.unit.id)));
     }
     h.push_str(&pick_lines(&s.picks));
     if let Some(p) = &s.publication {

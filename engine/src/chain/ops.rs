@@ -532,9 +532,32 @@ impl Shine {
             Some(sup) if a.tree.unit(&sup.id).is_some() => self.pending_returns(&a, &sup.id)?,
             _ => Vec::new(),
         };
+        // A branch holds nothing from below: it shows what it sent up.
+        let stars = if forwards_by_quarter(&a.level) {
+            match self.outbox(&a.unit.id, &a.quarter)? {
+                Outbox::Ready { sealed } => sealed
+                    .into_iter()
+                    .map(|sealed| StarView {
+                        key: sealed.record.key(),
+                        content_hash: sealed.content_hash.clone(),
+                        from: a.unit.id.clone(),
+                        recommended: true,
+                        standing: Standing::Held,
+                        versions: sealed.record.version as usize,
+                        published: false,
+                        objection: None,
+                        picked: None,
+                        record: sealed.record,
+                    })
+                    .collect(),
+                Outbox::Waiting { .. } => Vec::new(),
+            }
+        } else {
+            a.state.stars().map(|h| self.view(&a, h)).collect()
+        };
         Ok(LevelStatus {
             steps: self.step_states(&a, today)?,
-            stars: a.state.stars().map(|h| self.view(&a, h)).collect(),
+            stars,
             waiting: self.waiting(&a)?,
             publication: a.state.publication.clone(),
             picks: self.pick_checks(&a),
