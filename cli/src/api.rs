@@ -53,6 +53,19 @@ impl PullPage {
     }
 }
 
+/// The return route: the level above sends a recommendation back for correction.
+pub const RETURNS: &str = "/api/v1/returns";
+
+/// `POST /api/v1/returns`.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReturnRequest {
+    pub quarter: String,
+    /// The record's key (university/branch/member), as pulled.
+    pub key: String,
+    pub reason: String,
+}
+
 /// Every refusal's body: a reason, never data.
 #[derive(Debug, Serialize, Deserialize)]
 pub struct ApiError {

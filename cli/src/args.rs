@@ -242,12 +242,15 @@ pub enum ChainCommand {
         member: String,
         #[arg(long)]
         reason: String,
+        /// 退回给另一实例（如省委教育工委退回高校）时：对方为本单位发放的凭据，也可用环境变量 SHINE_TOKEN
+        #[arg(long, env = "SHINE_TOKEN", hide_env_values = true)]
+        token: Option<String>,
     },
     /// 被退回的推荐更正后重新报送
     Resubmit {
-        /// 被退回的单位（党支部、党总支）
+        /// 被退回的单位（党支部、党总支、直属党支部）；缺省为本存储的校党委
         #[arg(long)]
-        unit: String,
+        unit: Option<String>,
         #[arg(long)]
         quarter: String,
         #[arg(long)]

@@ -173,11 +173,13 @@ pub enum Action {
     PickWithdrawn {
         key: String,
     },
-    /// Sent back down to `to` for correction.
+    /// Sent back down to `to` for correction; `hash` is the version returned.
     StarReturned {
         key: String,
         to: String,
         reason: String,
+        #[serde(default)]
+        hash: String,
     },
     /// A corrected version of one of this level's own stars, after a return.
     StarResubmitted {

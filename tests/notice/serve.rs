@@ -476,3 +476,52 @@ fn s4_3_b_objection_at_the_province_holds_the_candidate_off_the_public_page() {
         .ok();
     assert!(page(&p).contains("龘𠀀"));
 }
+
+#[test]
+fn s4_2_b_province_returns_a_recommendation_and_the_university_resubmits() {
+    let u = university_copy("示范大学党委");
+    let t = token(&u, PROVINCE);
+    let mut server = Server::start(&u);
+    let p = province();
+    pull_from(&p, &server.url, &t, "50").ok();
+    let back = ["chain", "return", "--quarter", QUARTER, "--member", "龘𠀀", "--reason", "请补充事迹的具体时间和成效"];
+    // The university must hear of it: without its credential nothing is recorded.
+    p.args(back).at(LATER).fails().stderr_contains("凭据");
+    assert_eq!(p.args(["chain", "status", "--quarter", QUARTER]).at(LATER).json()["stars"][0]["standing"]["state"], "held");
+    let mut with_token = back.to_vec();
+    with_token.extend(["--token", t.as_str()]);
+    p.args(with_token.clone()).at(LATER).ok();
+    // The province cannot go on while the star is away for correction.
+    p.args(["chain", "publish", "--quarter", QUARTER]).at(LATER).fails().stderr_contains("请补充事迹的具体时间和成效");
+
+    // The university stops its server, sees the return, corrects and resubmits.
+    server.kill();
+    let status = u.args(["chain", "status", "--quarter", QUARTER]).at(LATER).json();
+    assert_eq!(status["returned"][0]["reason"], "请补充事迹的具体时间和成效", "{status}");
+    let fixed = "2026年9月起每周两次为学生义务辅导，所带班级课程通过率提高15个百分点";
+    u.args(["chain", "resubmit", "--quarter", QUARTER, "--member", "龘𠀀", "--reason", "已补充时间和成效", "--comment", fixed])
+        .at(LATER)
+        .ok();
+    assert!(u.args(["chain", "status", "--quarter", QUARTER]).at(LATER).json()["returned"].as_array().unwrap().is_empty());
+
+    // Pulled again: the corrected version replaces the returned one; history keeps both.
+    let server = Server::start(&u);
+    let again = pull_from(&p, &server.url, &t, "50").json();
+    assert_eq!(received(&again), 1, "{again}");
+    let status = p.args(["chain", "status", "--quarter", QUARTER]).at(LATER).json();
+    let star = status["stars"].as_array().unwrap().iter().find(|v| v["record"]["member"]["name"] == "龘𠀀").unwrap();
+    assert_eq!(star["versions"], 2);
+    assert_eq!(star["standing"]["state"], "held");
+    assert_eq!(star["record"]["comment"], fixed);
+    assert_eq!(star["record"]["corrections"][0]["returned_by"]["id"], PROVINCE);
+    assert_eq!(star["record"]["corrections"][0]["returned_for"], "请补充事迹的具体时间和成效");
+    p.args(["chain", "publish", "--quarter", QUARTER]).at(LATER).ok();
+    // A record the university never sent cannot be returned.
+    let (code, _) = http(
+        "POST",
+        &format!("{}/api/v1/returns", server.url),
+        Some(&t),
+        Some(r#"{"quarter":"2026Q4","key":"no/such/star","reason":"x"}"#),
+    );
+    assert_eq!(code, 404);
+}

@@ -67,14 +67,21 @@ pub fn run(ctx: &Context, command: ChainCommand) -> Result<Output> {
             shine.pick(&actor, unit, &level.quarter, &member, &reason, today)?;
             after(&shine, &level, today, format!("已推荐 {member}：{reason}"))
         }
-        ChainCommand::Return { level, member, reason } => {
+        ChainCommand::Return { level, member, reason, token } => {
             let (actor, unit) = acting(ctx, &shine, &level)?;
-            let r = shine.return_star(&actor, unit, &level.quarter, &member, &reason)?;
-            after(&shine, &level, today, format!("已将 {member} 退回 `{}` 更正：{reason}", r.to))
+            let r = shine.prepare_return(&actor, unit, &level.quarter, &member, &reason)?;
+            let local = shine.org()?.unit(&r.to).is_some();
+            // Another instance hears of the return first; only then is it recorded here.
+            if !local {
+                crate::command::remote::send_return(&r, &level.quarter, token.as_deref())?;
+            }
+            shine.record_return(&actor, unit, &level.quarter, &r)?;
+            let to = shine.org()?.unit(&r.to).map(|u| u.name.clone()).unwrap_or_else(|| r.to.clone());
+            after(&shine, &level, today, format!("已将 {member} 退回「{to}」更正：{}", r.reason))
         }
         ChainCommand::Resubmit { unit, quarter, member, reason, comment } => {
-            let actor = ctx.actor_as(&shine.level_role(Some(&unit))?);
-            let sealed = shine.resubmit(&actor, &unit, &quarter, &member, &reason, comment.as_deref())?;
+            let actor = ctx.actor_as(&shine.level_role(unit.as_deref())?);
+            let sealed = shine.resubmit(&actor, unit.as_deref(), &quarter, &member, &reason, comment.as_deref())?;
             let human = format!(
                 "已更正 {} 的推荐（第 {} 版，校验值 {}），待上级重新汇总（shine pull）",
                 sealed.record.member.name,

@@ -3,7 +3,7 @@
 //! hash) and then stored in one write, so an interrupted pull leaves whole pages only
 //! and running the same command again takes nothing twice.
 
-use crate::api::{ApiError, PullPage, PullRequest, PULL};
+use crate::api::{ApiError, PullPage, PullRequest, ReturnRequest, PULL, RETURNS};
 use crate::command::chain::pulled_text;
 use crate::context::Context;
 use crate::render::Output;
@@ -123,5 +123,28 @@ impl Failed {
                 miette!(help = format!("对方返回的数据可能在传输中被改动，或版本不兼容；{note}"), "无法读取 {from} 返回的数据：{e}")
             }
         }
+    }
+}
+
+/// Tell the instance a record came from (its address is the return's `to`) that it
+/// is returned for correction. Repeating it is harmless: the instance records it once.
+pub fn send_return(r: &shine_engine::chain::Return, quarter: &str, token: Option<&str>) -> Result<()> {
+    let from = r.to.as_str();
+    let token = token.map(str::trim).filter(|t| !t.is_empty()).ok_or_else(|| {
+        miette!(
+            help = "用拉取时的凭据：`--token` 或环境变量 SHINE_TOKEN",
+            "退回给 {from} 需要对方为本单位发放的凭据"
+        )
+    })?;
+    let url = format!("{}{RETURNS}", from.trim_end_matches('/'));
+    let agent = ureq::AgentBuilder::new().timeout_connect(Duration::from_secs(5)).timeout(Duration::from_secs(30)).build();
+    let request = ReturnRequest { quarter: quarter.to_owned(), key: r.key.clone(), reason: r.reason.clone() };
+    match agent.post(&url).set("Authorization", &format!("Bearer {token}")).send_json(&request) {
+        Ok(_) => Ok(()),
+        Err(ureq::Error::Status(code, response)) => {
+            let reason = response.into_json::<ApiError>().map(|e| e.error).unwrap_or_default();
+            Err(Failed::Status(code, reason).explain(from, &Progress::default()))
+        }
+        Err(ureq::Error::Transport(t)) => Err(Failed::Transport(t.to_string()).explain(from, &Progress::default())),
     }
 }

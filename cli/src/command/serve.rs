@@ -3,7 +3,7 @@
 //! holds it; it only reads. While it runs, `<store>/serve.json` names it, so that
 //! another `shine` on the same store can say who holds it.
 
-use crate::api::{ApiError, MemberRow, PullPage, PullRequest, BODY_LIMIT, DEFAULT_LIMIT, MAX_LIMIT};
+use crate::api::{ApiError, MemberRow, PullPage, PullRequest, ReturnRequest, BODY_LIMIT, DEFAULT_LIMIT, MAX_LIMIT, RETURNS};
 use crate::context::Context;
 use crate::render::Output;
 use axum::body::Bytes;
@@ -74,6 +74,7 @@ async fn serve(app: Arc<App>, listen: &str, store: &FsPath) -> Result<String> {
 fn router(app: Arc<App>) -> Router {
     Router::new()
         .route("/api/v1/pull", post(pull))
+        .route(RETURNS, post(returns))
         .route("/api/v1/units/{unit}/members", get(members))
         .route("/api/v1/health", get(|| async { Json(serde_json::json!({ "status": "ok" })) }))
         .route("/", get(index))
@@ -196,6 +197,33 @@ impl App {
         Ok(page)
     }
 
+    /// The level above sends one of this instance's recommendations back for correction.
+    fn returned(&self, headers: &HeaderMap, body: &[u8]) -> Answer<shine_engine::chain::Return> {
+        let credential = self.credential(headers)?;
+        let request: ReturnRequest = serde_json::from_slice(body).map_err(|e| {
+            refuse(StatusCode::BAD_REQUEST, format!("请求体不是有效的退回请求（{e}）：应为 {{\"quarter\", \"key\", \"reason\"}}"))
+        })?;
+        let Some((quarter, ..)) = shine_engine::quarter::quarter_dates(&request.quarter) else {
+            return Err(refuse(StatusCode::UNPROCESSABLE_ENTITY, format!("`{}` 不是有效的季度：季度写作 2026Q4", request.quarter)));
+        };
+        let top = self.unit(None)?;
+        if !self.shine.may_pull(&credential.unit, &top.id).map_err(internal)? {
+            return Err(refuse(StatusCode::FORBIDDEN, "该凭据无权退回：只有本校党委报送的上级单位可以退回"));
+        }
+        let at = match self.fixed_today {
+            Some(day) => format!("{day}T12:00:00+08:00"),
+            None => chrono::Local::now().fixed_offset().to_rfc3339(),
+        };
+        let who = if credential.label.is_empty() { credential.unit.clone() } else { credential.label.clone() };
+        let actor = shine_engine::event::Actor { who, role: credential.unit.clone(), at };
+        self.shine.accept_return(&actor, &credential.unit, &quarter, &request.key, &request.reason).map_err(|e| match e {
+            shine_engine::error::ShineError::NotFound { .. } => refuse(StatusCode::NOT_FOUND, "没有这条报送记录：只能退回本校报送的推荐"),
+            shine_engine::error::ShineError::NotNow { what, .. } => refuse(StatusCode::CONFLICT, what),
+            shine_engine::error::ShineError::Invalid { what, .. } => refuse(StatusCode::UNPROCESSABLE_ENTITY, what),
+            other => internal(other),
+        })
+    }
+
     fn members(&self, headers: &HeaderMap, unit: &str) -> Answer<Vec<MemberRow>> {
         let credential = self.credential(headers)?;
         let unit = self.unit(Some(unit))?;
@@ -224,15 +252,29 @@ impl App {
     }
 }
 
-async fn pull(State(app): State<Arc<App>>, headers: HeaderMap, body: std::result::Result<Bytes, BytesRejection>) -> Response {
-    let body = match body {
-        Ok(body) => body,
-        Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-            return refuse(e.status(), format!("请求体超过 {} KiB", BODY_LIMIT / 1024)).into_response()
+/// A request body within the limit, or the refusal to answer with.
+fn read_body(body: std::result::Result<Bytes, BytesRejection>) -> std::result::Result<Bytes, Refusal> {
+    body.map_err(|e| {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            refuse(e.status(), format!("请求体超过 {} KiB", BODY_LIMIT / 1024))
+        } else {
+            refuse(e.status(), "无法读取请求体")
         }
-        Err(e) => return refuse(e.status(), "无法读取请求体").into_response(),
-    };
-    blocking(app, move |app| app.pull(&headers, &body)).await.map(Json).into_response()
+    })
+}
+
+async fn pull(State(app): State<Arc<App>>, headers: HeaderMap, body: std::result::Result<Bytes, BytesRejection>) -> Response {
+    match read_body(body) {
+        Ok(body) => blocking(app, move |app| app.pull(&headers, &body)).await.map(Json).into_response(),
+        Err(refused) => refused.into_response(),
+    }
+}
+
+async fn returns(State(app): State<Arc<App>>, headers: HeaderMap, body: std::result::Result<Bytes, BytesRejection>) -> Response {
+    match read_body(body) {
+        Ok(body) => blocking(app, move |app| app.returned(&headers, &body)).await.map(Json).into_response(),
+        Err(refused) => refused.into_response(),
+    }
 }
 
 async fn members(State(app): State<Arc<App>>, headers: HeaderMap, Path(unit): Path<String>) -> Response {

@@ -71,9 +71,12 @@ pub struct Forwarded {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Return {
     pub key: String,
+    /// The unit it went back to: a unit id, or for another instance the address pulled.
     pub to: String,
     pub reason: String,
     pub at: String,
+    /// Content hash of the version returned: the return stands until a newer one is sent.
+    pub hash: String,
 }
 
 /// A level's quarter.
@@ -161,7 +164,7 @@ impl LevelState {
                 self.picks.push((key.clone(), reason.clone()));
             }
             Action::PickWithdrawn { key } => self.picks.retain(|(k, _)| k != key),
-            Action::StarReturned { key, to, reason } => {
+            Action::StarReturned { key, to, reason, hash } => {
                 if let Some(held) = self.held.get_mut(key) {
                     held.standing = Standing::Returned { reason: reason.clone() };
                     if let Some(last) = held.versions.last_mut() {
@@ -169,7 +172,13 @@ impl LevelState {
                     }
                 }
                 self.picks.retain(|(k, _)| k != key);
-                self.returns.push(Return { key: key.clone(), to: to.clone(), reason: reason.clone(), at: event.at.clone() });
+                self.returns.push(Return {
+                    key: key.clone(),
+                    to: to.clone(),
+                    reason: reason.clone(),
+                    at: event.at.clone(),
+                    hash: hash.clone(),
+                });
             }
             Action::StarResubmitted { sealed, .. } => {
                 self.resubmitted.insert(sealed.record.key(), sealed.clone());

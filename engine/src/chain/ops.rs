@@ -529,8 +529,8 @@ impl Shine {
     pub fn level_status(&self, unit: Option<&str>, quarter: &str, today: NaiveDate) -> Result<LevelStatus> {
         let a = self.acting(unit, quarter)?;
         let returned = match &a.superior {
-            Some(sup) if a.tree.unit(&sup.id).is_some() => self.pending_returns(&a, &sup.id)?,
-            _ => Vec::new(),
+            Some(sup) => self.pending_returns(&a, &sup.id)?,
+            None => Vec::new(),
         };
         // A branch holds nothing from below: it shows what it sent up.
         let stars = if forwards_by_quarter(&a.level) {
@@ -572,20 +572,19 @@ impl Shine {
         })
     }
 
-    /// Returns by `superior` of this unit's stars whose latest version it has not resubmitted.
+    /// Returns by `superior` of this unit's stars whose returned version is still the one
+    /// this unit sends (not yet corrected and resubmitted), the latest per star.
     fn pending_returns(&self, a: &Acting, superior: &str) -> Result<Vec<Return>> {
         let sup = LevelState::fold(&self.store().events(&chain_scope(superior, &a.quarter))?);
-        Ok(sup
-            .returns
-            .iter()
-            .filter(|r| r.to == a.unit.id)
-            .filter(|r| sup.held.get(&r.key).is_some_and(|h| matches!(h.standing, Standing::Returned { .. })))
-            .filter(|r| {
-                let held = sup.held.get(&r.key).map(|h| h.sealed.content_hash.as_str());
-                a.state.resubmitted.get(&r.key).is_none_or(|s| Some(s.content_hash.as_str()) == held)
-            })
-            .cloned()
-            .collect())
+        let current: BTreeMap<String, String> = match self.outbox(&a.unit.id, &a.quarter)? {
+            Outbox::Ready { sealed } => sealed.into_iter().map(|s| (s.record.key(), s.content_hash)).collect(),
+            Outbox::Waiting { .. } => BTreeMap::new(),
+        };
+        let mut latest: BTreeMap<&str, &Return> = BTreeMap::new();
+        for r in sup.returns.iter().filter(|r| r.to == a.unit.id) {
+            latest.insert(&r.key, r);
+        }
+        Ok(latest.into_values().filter(|r| current.get(&r.key) == Some(&r.hash)).cloned().collect())
     }
 
     /// Pull what the units below have sent (§4.2.b). Records already held with the same
@@ -830,6 +829,22 @@ impl Shine {
 
     /// Send a star back to the unit it came from, with the reason.
     pub fn return_star(&self, actor: &Actor, unit: Option<&str>, quarter: &str, member: &str, reason: &str) -> Result<Return> {
+        let r = self.prepare_return(actor, unit, quarter, member, reason)?;
+        let a = self.acting(unit, quarter)?;
+        if a.tree.unit(&r.to).is_none() {
+            return Err(not_now(
+                format!("{} 来自另一实例（{}），退回须同时通知对方", name_of(&a, &r.key), r.to),
+                "用 `shine chain return … --token <对方为本单位发放的凭据>` 退回",
+            ));
+        }
+        self.record_return(actor, unit, quarter, &r)?;
+        Ok(r)
+    }
+
+    /// Check that a held star can be sent back to where it came from, and say how:
+    /// nothing is written. For a star from another instance the caller tells that
+    /// instance first, then calls [`Shine::record_return`].
+    pub fn prepare_return(&self, actor: &Actor, unit: Option<&str>, quarter: &str, member: &str, reason: &str) -> Result<Return> {
         let a = self.acting(unit, quarter)?;
         self.check_level_role(&a, actor, "退回更正")?;
         if a.state.forwarded.is_some() {
@@ -837,24 +852,65 @@ impl Shine {
         }
         let reason = nonempty(reason, "退回理由")?;
         let h = self.held_star(&a, member)?;
-        let key = h.sealed.record.key();
         if h.standing != Standing::Held {
             return Err(not_now(format!("{} 已退回或已撤销", h.sealed.record.member.name), "用 `shine chain status` 查看"));
         }
-        if a.tree.unit(&h.from).is_none() || h.from == a.unit.id {
-            return Err(not_now(
-                format!("{} 来自「{}」，不是本单位的下级组织", h.sealed.record.member.name, h.from),
-                "只能退回给本存储中的下级组织；其他单位的记录请联系报送单位",
-            ));
+        if h.from == a.unit.id {
+            return Err(not_now(format!("{} 是本单位自己的推荐", h.sealed.record.member.name), "本单位的记录无需退回"));
         }
-        let r = Return { key: key.clone(), to: h.from.clone(), reason: reason.clone(), at: actor.at.clone() };
-        self.commit_chain(&a, actor, vec![Action::StarReturned { key, to: h.from.clone(), reason }])?;
+        Ok(Return { key: h.sealed.record.key(), to: h.from.clone(), reason, at: actor.at.clone(), hash: h.sealed.content_hash.clone() })
+    }
+
+    /// Write a return prepared by [`Shine::prepare_return`].
+    pub fn record_return(&self, actor: &Actor, unit: Option<&str>, quarter: &str, r: &Return) -> Result<()> {
+        let a = self.acting(unit, quarter)?;
+        self.commit_chain(&a, actor, vec![Action::StarReturned {
+            key: r.key.clone(),
+            to: r.to.clone(),
+            reason: r.reason.clone(),
+            hash: r.hash.clone(),
+        }])
+    }
+
+    /// A return sent by the level above this instance's top (over HTTP): recorded where
+    /// that level's decisions are kept in this store, `chain/<superior>/<quarter>`, so
+    /// that the top unit sees it and can resubmit. Repeating it changes nothing.
+    pub fn accept_return(&self, actor: &Actor, superior: &str, quarter: &str, key: &str, reason: &str) -> Result<Return> {
+        let quarter = checked_quarter(quarter)?;
+        let reason = nonempty(reason, "退回理由")?;
+        let tree = self.org()?;
+        let Some(top) = tree.root().filter(|r| self.may_pull(superior, &r.id).unwrap_or(false)) else {
+            return Err(invalid(format!("`{superior}` 不是本校党委的上级"), "只有本校党委报送的上级可以退回"));
+        };
+        let sealed = match self.outbox(&top.id, &quarter)? {
+            Outbox::Ready { sealed } => sealed,
+            Outbox::Waiting { reason } => return Err(not_now(reason, "尚未报送的推荐无需退回")),
+        };
+        let current = sealed.iter().find(|s| s.record.key() == key).ok_or_else(|| ShineError::NotFound {
+            kind: "报送记录",
+            id: key.to_owned(),
+            help: "只能退回本校报送的推荐".into(),
+        })?;
+        let r = Return { key: key.to_owned(), to: top.id.clone(), reason, at: actor.at.clone(), hash: current.content_hash.clone() };
+        let scope = chain_scope(superior, &quarter);
+        let already = LevelState::fold(&self.store().events(&scope)?);
+        if already.returns.iter().any(|x| x.key == r.key && x.hash == r.hash && x.to == r.to) {
+            return Ok(r);
+        }
+        let mut w = Writes::default();
+        self.store().stage(&mut w, &scope, actor, None, vec![Action::StarReturned {
+            key: r.key.clone(),
+            to: r.to.clone(),
+            reason: r.reason.clone(),
+            hash: r.hash.clone(),
+        }])?;
+        self.store().commit(w)?;
         Ok(r)
     }
 
     /// Correct a returned star and send it again: a new version, with the correction on record.
-    pub fn resubmit(&self, actor: &Actor, unit: &str, quarter: &str, member: &str, reason: &str, comment: Option<&str>) -> Result<Sealed> {
-        let a = self.acting(Some(unit), quarter)?;
+    pub fn resubmit(&self, actor: &Actor, unit: Option<&str>, quarter: &str, member: &str, reason: &str, comment: Option<&str>) -> Result<Sealed> {
+        let a = self.acting(unit, quarter)?;
         self.check_level_role(&a, actor, "更正后重新报送")?;
         let reason = nonempty(reason, "更正说明")?;
         let sup = a.superior.clone().ok_or_else(|| not_now("最高层级没有上级可报", "—"))?;
