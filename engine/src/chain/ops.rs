@@ -369,7 +369,8 @@ impl Shine {
                     }
                     for h in a.state.stars() {
                         if let Standing::Returned { reason } = &h.standing {
-                            missing.push(format!("{} 已退回「{}」更正（{reason}），待重新报送", h.sealed.record.member.name, h.from));
+                            let to = a.tree.unit(&h.from).map(|u| u.name.as_str()).unwrap_or(&h.from);
+                            missing.push(format!("{} 已退回「{to}」更正（{reason}），待重新报送", h.sealed.record.member.name));
                         }
                     }
                 }
@@ -442,10 +443,7 @@ impl Shine {
             match self.outbox(&child.id, &a.quarter)? {
                 Outbox::Waiting { reason } => out.push((card(&child.id, &child.name), reason)),
                 Outbox::Ready { sealed } => {
-                    let fresh = sealed.iter().filter(|s| {
-                        a.state.held.get(&s.record.key()).is_none_or(|h| h.sealed.content_hash != s.content_hash)
-                    });
-                    let n = fresh.count();
+                    let n = sealed.iter().filter(|s| is_news(a.state.held.get(&s.record.key()), s)).count();
                     if n > 0 {
                         out.push((card(&child.id, &child.name), format!("有 {n} 条报送尚未汇总")));
                     }
@@ -670,10 +668,10 @@ impl Shine {
             if seen.insert(key.clone(), sealed.content_hash.clone()).is_some() {
                 continue;
             }
-            match a.state.held.get(&key) {
-                Some(h) if h.sealed.content_hash == sealed.content_hash => unchanged += 1,
-                Some(h) if sealed.record.version <= h.sealed.record.version => unchanged += 1,
-                _ => actions.push(Action::StarReceived { from: source, sealed, recommended }),
+            if is_news(a.state.held.get(&key), &sealed) {
+                actions.push(Action::StarReceived { from: source, sealed, recommended });
+            } else {
+                unchanged += 1;
             }
         }
         let received = actions.len();
@@ -1048,6 +1046,13 @@ impl Shine {
         }
         Ok(out)
     }
+}
+
+/// A record this level should take: one it does not hold, or a newer version of one it
+/// holds (after a return). The same version again, even if it reads differently (a
+/// name corrected in the roster since), is not taken twice.
+fn is_news(held: Option<&Held>, sealed: &Sealed) -> bool {
+    held.is_none_or(|h| h.sealed.content_hash != sealed.content_hash && sealed.record.version > h.sealed.record.version)
 }
 
 /// Levels whose units run quarters and do nothing between filing and forwarding: the
