@@ -4,8 +4,9 @@
 //! window is open and the three stars once it has closed. Chromium loads the file, the
 //! test reads the DOM it built, and a screenshot is kept in `target/artifacts/`.
 //!
-//! Debian's chromium is required (`.ci/run` installs it); `SHINE_SKIP_BROWSER=1` skips
-//! the browser part on purpose, with a notice.
+//! Debian's chromium is required: `tests/install-browser.sh` installs it when missing
+//! (root or passwordless sudo). `SHINE_SKIP_BROWSER=1` skips the browser part on
+//! purpose, with a notice.
 
 use crate::chain::{chain, forward_to_the_organization_department, rosters, run_opened_quarter, university, AFTER_WINDOW, LATER};
 use crate::support::{date, Shine, QUARTER};
@@ -123,15 +124,25 @@ fn chromium() -> Option<PathBuf> {
         eprintln!("SHINE_SKIP_BROWSER=1: the public page was not checked in a browser");
         return None;
     }
-    let on_path = std::env::var_os("PATH")
-        .map(|p| std::env::split_paths(&p).map(|d| d.join("chromium")).collect::<Vec<_>>())
-        .unwrap_or_default();
-    let found = std::iter::once(PathBuf::from("/usr/bin/chromium")).chain(on_path).find(|p| p.is_file());
-    assert!(
-        found.is_some(),
-        "chromium is not installed: run `.ci/run`, or `apt-get install chromium fonts-noto-cjk` \
-         (set SHINE_SKIP_BROWSER=1 to skip this check on purpose)"
-    );
+    let find = || {
+        let on_path = std::env::var_os("PATH")
+            .map(|p| std::env::split_paths(&p).map(|d| d.join("chromium")).collect::<Vec<_>>())
+            .unwrap_or_default();
+        std::iter::once(PathBuf::from("/usr/bin/chromium")).chain(on_path).find(|p| p.is_file())
+    };
+    if find().is_none() {
+        // The project installs what its tests need: Debian's chromium and CJK fonts.
+        let script = crate::support::repo().join("tests/install-browser.sh");
+        let status = Command::new("bash").arg(&script).status();
+        assert!(
+            status.is_ok_and(|s| s.success()),
+            "chromium is not installed and `{}` could not install it (it needs root or passwordless sudo): \
+             install Debian's `chromium fonts-noto-cjk fonts-hanazono`, or set SHINE_SKIP_BROWSER=1 to skip this check on purpose",
+            script.display()
+        );
+    }
+    let found = find();
+    assert!(found.is_some(), "chromium is still missing after tests/install-browser.sh");
     found
 }
 
