@@ -1366,12 +1366,14 @@ fn count_streak<R: Host>(f: &Shape<R>, p: &Shape<R>, env: &Env, list: &[R]) -> (
 fn count_streak_with<R>(list: &[R], f: &impl Test<R>, p: &impl Test<R>) -> (u64, u64) {
     // Without branches on the element's values: which elements pass is data, and a
     // mispredicted branch per member costs more than the arithmetic.
+    // An element passing `f` and `p` extends the run, one passing `f` alone breaks it,
+    // any other leaves it as it is.
     let (mut count, mut run, mut best) = (0u64, 0u64, 0u64);
     for r in list {
         let (fp, pp) = (f.test(r), p.test(r));
-        count += u64::from(fp & pp);
-        let next = (run + 1) * u64::from(pp);
-        run = if fp { next } else { run };
+        let hit = u64::from(fp & pp);
+        count += hit;
+        run = if fp & !pp { 0 } else { run + hit };
         best = best.max(run);
     }
     (count, best)
@@ -1386,14 +1388,33 @@ struct Fused {
 }
 
 impl Fused {
-    fn over<R: Host>(self, get: fn(&MemberFacts) -> &[R], f: Shape<R>, p: Shape<R>) -> BoolF<()> {
+    fn over<R: Host + 'static>(self, get: fn(&MemberFacts) -> &[R], f: Shape<R>, p: Shape<R>) -> BoolF<()> {
+        // A date range for the filter and an interned field equal to a literal for the
+        // predicate (x8's): the loop's tests are chosen now, not at each call.
+        let date_only = f.text.is_none() && f.sym.is_none() && f.rest.is_empty();
+        let sym_only = p.date.is_none() && p.text.is_none() && p.rest.is_empty();
+        if let (Some((df, _)), true, true, Some((sf, sym, true))) = (&f.date, date_only, sym_only, p.sym) {
+            let df = *df;
+            return self.with(get, move |env: &Env, list: &[R]| {
+                let Some(range) = f.range(env) else { return (0, 0) };
+                count_streak_with(list, &DateTest { field: df, range }, &SymTest { field: sf, sym, eq: true })
+            });
+        }
+        self.with(get, move |env: &Env, list: &[R]| count_streak(&f, &p, env, list))
+    }
+
+    /// The fused rule around `pass`, which answers the count and the longest run.
+    fn with<R: Host + 'static, P>(self, get: fn(&MemberFacts) -> &[R], pass: P) -> BoolF<()>
+    where
+        P: Fn(&Env, &[R]) -> (u64, u64) + Send + Sync + 'static,
+    {
         let Fused { conj, cmps, others } = self;
         Box::new(move |env, _| {
             // The other terms decide first when they can: they cost no pass.
             if others.iter().any(|a| a.eval(env, &()) != conj) {
                 return !conj;
             }
-            let (count, streak) = count_streak(&f, &p, env, get(env.member));
+            let (count, streak) = pass(env, get(env.member));
             let test = |&(s, mask, k): &(bool, u8, i64)| ops::masked(mask, if s { streak } else { count } as i64, k);
             if conj {
                 cmps.iter().all(test)
