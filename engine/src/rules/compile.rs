@@ -428,10 +428,10 @@ impl Compiler {
             let mut parts = Vec::new();
             if matches!(e.kind, TKind::And(..)) {
                 conjuncts(e, &mut parts);
-                return Atom::All(parts.into_iter().map(|p| self.atom::<E>(p)).collect());
+                return Atom::All(parts.into_iter().map(|p| self.atom::<E>(p)).collect()).tabled();
             }
             disjuncts(e, &mut parts);
-            return Atom::Any(parts.into_iter().map(|p| self.atom::<E>(p)).collect());
+            return Atom::Any(parts.into_iter().map(|p| self.atom::<E>(p)).collect()).tabled();
         }
         // `count(…) >= 3` and the like, unless the whole comparison is hoisted.
         if let TKind::Cmp(op, CmpKind::Num, a, b) = &e.kind {
@@ -833,6 +833,9 @@ pub(crate) enum Atom<E> {
     /// A nested `and` / `or` of atoms.
     All(Vec<Atom<E>>),
     Any(Vec<Atom<E>>),
+    /// An `and` / `or` chain of member tests alone (see [`Atom::tabled`]): bit `i` of the
+    /// index is leaf `i`, and the chain's value for that index is bit `index` of `table`.
+    Table { leaves: Vec<Atom<E>>, table: u64 },
     Dyn(BoolF<E>),
 }
 
@@ -879,7 +882,78 @@ impl<E: Host> Atom<E> {
             Atom::Memo { slot, streak, mask, k, pass } => ops::masked(*mask, memo_read(env, *slot, *streak, pass), *k),
             Atom::All(v) => v.iter().all(|a| a.eval_leaf(env, e)),
             Atom::Any(v) => v.iter().any(|a| a.eval_leaf(env, e)),
+            Atom::Table { leaves, table } => {
+                let mut index = 0u32;
+                for (i, a) in leaves.iter().enumerate() {
+                    index |= u32::from(a.eval_leaf(env, e)) << i;
+                }
+                table >> index & 1 != 0
+            }
             Atom::Dyn(f) => f(env, e),
+        }
+    }
+
+    /// A member test that reads nothing but the member and costs no loop: safe to
+    /// evaluate whether or not the chain around it would have reached it.
+    fn member_leaf(&self) -> bool {
+        matches!(self, Atom::MemberFlag { .. } | Atom::MemberBool { .. } | Atom::MemberDateIs { .. } | Atom::MemberTextIs { .. } | Atom::MemberSym { .. } | Atom::MemberLen { .. })
+    }
+
+    /// An `and` / `or` chain (nested or not) whose leaves are all member tests, at most
+    /// six of them, as a truth table: every leaf is evaluated, without branching on the
+    /// chain's shape, and the table gives the chain's value. Any other atom as it is.
+    fn tabled(self) -> Atom<E> {
+        fn flatten<E: Host>(a: Atom<E>, out: &mut Vec<Atom<E>>) -> Tree {
+            match a {
+                Atom::All(v) => Tree::All(v.into_iter().map(|a| flatten(a, out)).collect()),
+                Atom::Any(v) => Tree::Any(v.into_iter().map(|a| flatten(a, out)).collect()),
+                Atom::Table { leaves, table } => {
+                    let (base, n) = (out.len() as u32, leaves.len() as u32);
+                    out.extend(leaves);
+                    Tree::Table { base, n, table }
+                }
+                a => {
+                    out.push(a);
+                    Tree::Leaf(out.len() as u32 - 1)
+                }
+            }
+        }
+        match self.leaf_count() {
+            Some(n) if n <= 6 && matches!(self, Atom::All(_) | Atom::Any(_)) => {
+                let mut leaves = Vec::new();
+                let tree = flatten(self, &mut leaves);
+                let table = (0..1u32 << n).fold(0u64, |t, index| t | u64::from(tree.value(index)) << index);
+                Atom::Table { leaves, table }
+            }
+            _ => self,
+        }
+    }
+
+    /// How many member tests the chain has; `None` when it has anything else.
+    fn leaf_count(&self) -> Option<usize> {
+        match self {
+            Atom::All(v) | Atom::Any(v) => v.iter().map(Atom::leaf_count).sum(),
+            Atom::Table { leaves, .. } => Some(leaves.len()),
+            a => a.member_leaf().then_some(1),
+        }
+    }
+}
+
+/// The shape of a tabled chain (see [`Atom::tabled`]), over the bits of the index.
+enum Tree {
+    Leaf(u32),
+    All(Vec<Tree>),
+    Any(Vec<Tree>),
+    Table { base: u32, n: u32, table: u64 },
+}
+
+impl Tree {
+    fn value(&self, index: u32) -> bool {
+        match self {
+            Tree::Leaf(i) => index >> i & 1 != 0,
+            Tree::All(v) => v.iter().all(|t| t.value(index)),
+            Tree::Any(v) => v.iter().any(|t| t.value(index)),
+            Tree::Table { base, n, table } => table >> (index >> base & ((1 << n) - 1)) & 1 != 0,
         }
     }
 }
