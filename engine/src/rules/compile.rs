@@ -428,10 +428,10 @@ impl Compiler {
             let mut parts = Vec::new();
             if matches!(e.kind, TKind::And(..)) {
                 conjuncts(e, &mut parts);
-                return Atom::All(parts.into_iter().map(|p| self.atom::<E>(p)).collect());
+                return Atom::All(parts.into_iter().map(|p| self.atom::<E>(p)).collect()).tabled();
             }
             disjuncts(e, &mut parts);
-            return Atom::Any(parts.into_iter().map(|p| self.atom::<E>(p)).collect());
+            return Atom::Any(parts.into_iter().map(|p| self.atom::<E>(p)).collect()).tabled();
         }
         // `count(…) >= 3` and the like, unless the whole comparison is hoisted.
         if let TKind::Cmp(op, CmpKind::Num, a, b) = &e.kind {
@@ -833,6 +833,9 @@ pub(crate) enum Atom<E> {
     /// A nested `and` / `or` of atoms.
     All(Vec<Atom<E>>),
     Any(Vec<Atom<E>>),
+    /// An `and` / `or` chain of member tests alone (see [`Atom::tabled`]): bit `i` of the
+    /// index is leaf `i`, and the chain's value for that index is bit `index` of `table`.
+    Table { leaves: Vec<Atom<E>>, table: u64 },
     Dyn(BoolF<E>),
 }
 
@@ -879,7 +882,78 @@ impl<E: Host> Atom<E> {
             Atom::Memo { slot, streak, mask, k, pass } => ops::masked(*mask, memo_read(env, *slot, *streak, pass), *k),
             Atom::All(v) => v.iter().all(|a| a.eval_leaf(env, e)),
             Atom::Any(v) => v.iter().any(|a| a.eval_leaf(env, e)),
+            Atom::Table { leaves, table } => {
+                let mut index = 0u32;
+                for (i, a) in leaves.iter().enumerate() {
+                    index |= u32::from(a.eval_leaf(env, e)) << i;
+                }
+                table >> index & 1 != 0
+            }
             Atom::Dyn(f) => f(env, e),
+        }
+    }
+
+    /// A member test that reads nothing but the member and costs no loop: safe to
+    /// evaluate whether or not the chain around it would have reached it.
+    fn member_leaf(&self) -> bool {
+        matches!(self, Atom::MemberFlag { .. } | Atom::MemberBool { .. } | Atom::MemberDateIs { .. } | Atom::MemberTextIs { .. } | Atom::MemberSym { .. } | Atom::MemberLen { .. })
+    }
+
+    /// An `and` / `or` chain (nested or not) whose leaves are all member tests, at most
+    /// six of them, as a truth table: every leaf is evaluated, without branching on the
+    /// chain's shape, and the table gives the chain's value. Any other atom as it is.
+    fn tabled(self) -> Atom<E> {
+        fn flatten<E: Host>(a: Atom<E>, out: &mut Vec<Atom<E>>) -> Tree {
+            match a {
+                Atom::All(v) => Tree::All(v.into_iter().map(|a| flatten(a, out)).collect()),
+                Atom::Any(v) => Tree::Any(v.into_iter().map(|a| flatten(a, out)).collect()),
+                Atom::Table { leaves, table } => {
+                    let (base, n) = (out.len() as u32, leaves.len() as u32);
+                    out.extend(leaves);
+                    Tree::Table { base, n, table }
+                }
+                a => {
+                    out.push(a);
+                    Tree::Leaf(out.len() as u32 - 1)
+                }
+            }
+        }
+        match self.leaf_count() {
+            Some(n) if n <= 6 && matches!(self, Atom::All(_) | Atom::Any(_)) => {
+                let mut leaves = Vec::new();
+                let tree = flatten(self, &mut leaves);
+                let table = (0..1u32 << n).fold(0u64, |t, index| t | u64::from(tree.value(index)) << index);
+                Atom::Table { leaves, table }
+            }
+            _ => self,
+        }
+    }
+
+    /// How many member tests the chain has; `None` when it has anything else.
+    fn leaf_count(&self) -> Option<usize> {
+        match self {
+            Atom::All(v) | Atom::Any(v) => v.iter().map(Atom::leaf_count).sum(),
+            Atom::Table { leaves, .. } => Some(leaves.len()),
+            a => a.member_leaf().then_some(1),
+        }
+    }
+}
+
+/// The shape of a tabled chain (see [`Atom::tabled`]), over the bits of the index.
+enum Tree {
+    Leaf(u32),
+    All(Vec<Tree>),
+    Any(Vec<Tree>),
+    Table { base: u32, n: u32, table: u64 },
+}
+
+impl Tree {
+    fn value(&self, index: u32) -> bool {
+        match self {
+            Tree::Leaf(i) => index >> i & 1 != 0,
+            Tree::All(v) => v.iter().all(|t| t.value(index)),
+            Tree::Any(v) => v.iter().any(|t| t.value(index)),
+            Tree::Table { base, n, table } => table >> (index >> base & ((1 << n) - 1)) & 1 != 0,
         }
     }
 }
@@ -1366,12 +1440,14 @@ fn count_streak<R: Host>(f: &Shape<R>, p: &Shape<R>, env: &Env, list: &[R]) -> (
 fn count_streak_with<R>(list: &[R], f: &impl Test<R>, p: &impl Test<R>) -> (u64, u64) {
     // Without branches on the element's values: which elements pass is data, and a
     // mispredicted branch per member costs more than the arithmetic.
+    // An element passing `f` and `p` extends the run, one passing `f` alone breaks it,
+    // any other leaves it as it is.
     let (mut count, mut run, mut best) = (0u64, 0u64, 0u64);
     for r in list {
         let (fp, pp) = (f.test(r), p.test(r));
-        count += u64::from(fp & pp);
-        let next = (run + 1) * u64::from(pp);
-        run = if fp { next } else { run };
+        let hit = u64::from(fp & pp);
+        count += hit;
+        run = if fp & !pp { 0 } else { run + hit };
         best = best.max(run);
     }
     (count, best)
@@ -1386,14 +1462,33 @@ struct Fused {
 }
 
 impl Fused {
-    fn over<R: Host>(self, get: fn(&MemberFacts) -> &[R], f: Shape<R>, p: Shape<R>) -> BoolF<()> {
+    fn over<R: Host + 'static>(self, get: fn(&MemberFacts) -> &[R], f: Shape<R>, p: Shape<R>) -> BoolF<()> {
+        // A date range for the filter and an interned field equal to a literal for the
+        // predicate (x8's): the loop's tests are chosen now, not at each call.
+        let date_only = f.text.is_none() && f.sym.is_none() && f.rest.is_empty();
+        let sym_only = p.date.is_none() && p.text.is_none() && p.rest.is_empty();
+        if let (Some((df, _)), true, true, Some((sf, sym, true))) = (&f.date, date_only, sym_only, p.sym) {
+            let df = *df;
+            return self.with(get, move |env: &Env, list: &[R]| {
+                let Some(range) = f.range(env) else { return (0, 0) };
+                count_streak_with(list, &DateTest { field: df, range }, &SymTest { field: sf, sym, eq: true })
+            });
+        }
+        self.with(get, move |env: &Env, list: &[R]| count_streak(&f, &p, env, list))
+    }
+
+    /// The fused rule around `pass`, which answers the count and the longest run.
+    fn with<R: Host + 'static, P>(self, get: fn(&MemberFacts) -> &[R], pass: P) -> BoolF<()>
+    where
+        P: Fn(&Env, &[R]) -> (u64, u64) + Send + Sync + 'static,
+    {
         let Fused { conj, cmps, others } = self;
         Box::new(move |env, _| {
             // The other terms decide first when they can: they cost no pass.
             if others.iter().any(|a| a.eval(env, &()) != conj) {
                 return !conj;
             }
-            let (count, streak) = count_streak(&f, &p, env, get(env.member));
+            let (count, streak) = pass(env, get(env.member));
             let test = |&(s, mask, k): &(bool, u8, i64)| ops::masked(mask, if s { streak } else { count } as i64, k);
             if conj {
                 cmps.iter().all(test)

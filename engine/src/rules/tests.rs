@@ -523,7 +523,9 @@ proptest! {
 /// compared either way, count and streak loops of every shape, member flags, `is`
 /// tests and interned texts inline in `and`/`or` chains, a bare list's count as its
 /// length, shared count/streak read from the memo inside nested chains, a rule's own count
-/// and streak fused into one pass under a top-level `and` or `or`) meets the trace.
+/// and streak fused into one pass under a top-level `and` or `or`, with its loop chosen
+/// when compiled for a date range and an interned text equal to a literal) meets the
+/// trace.
 const SHAPES: &str = r#"
 exclude y1 §9.1 "t" when any(l in member.life: l.status == excused and l.date >= 2026-01-01 and l.date < meeting.date)
 exclude y2 §9.2 "t" when any(l in member.life: l.status != present and l.date == meeting.date - 3 months)
@@ -544,6 +546,7 @@ exclude y16 §9.16 "t" when count(d in member.deeds) != 1 and (streak(l in membe
 exclude y17 §9.17 "t" when count(f in member.findings) >= 2 or (member.mobile and count(l in member.life) < 12)
 exclude y18 §9.18 "t" when count(l in member.life where l.date > quarter.start - 4 months: l.status != present) >= 1 and member.presented and streak(l in member.life where l.date > quarter.start - 4 months: l.status != present) < 3
 exclude y19 §9.19 "t" when not member.mobile or count(f in member.findings where f.date <= meeting.date: f.clause == "x1" or f.open) >= 1
+exclude y20 §9.20 "t" when streak(l in member.life where l.date >= 2026-01-01 and l.date < meeting.date: l.status == excused) >= 2 and count(l in member.life where l.date >= 2026-01-01 and l.date < meeting.date: l.status == excused) < 4
 "#;
 
 /// A fused `any` group keyed by clause where a clause is named by two rules and by
