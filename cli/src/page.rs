@@ -36,7 +36,6 @@ pub fn quarter_page(display: &Display, quarters: &[String]) -> String {
 
 /// The landing page: the instance's title and links to each quarter's page
 /// (`/display/2026Q4`), the newest first.
-// `shine serve` (written in parallel) is its caller; until it lands only tests call it.
 pub fn index_page(title: &str, quarters: &[String]) -> String {
     let mut body = String::new();
     let _ = write!(
