@@ -1,18 +1,18 @@
-//! The demo's escalation chain (§4.2.b, §4.3.b–d): every general branch pulls its
-//! branches' stars, publishes them, hears one objection (dismissed after checking),
-//! picks its typical star with a reason and forwards; the directly affiliated branch
-//! files, publishes and forwards; the Organization Department pulls, files, picks for
-//! the province within the rules' bounds, publishes and, once the window has closed,
-//! forwards its picks to the provincial committee.
+//! The demo's escalation chain (§4.2.b, §4.3.b–d), driven by `workflows/escalation.ron`:
+//! every unit above the branches, deepest first, takes the steps its level lists, in
+//! order — pull, file, publish (the first publication hears one objection, dismissed
+//! after checking), pick the best recommended stars within the rules' bounds, forward.
+//! A branch's own filing and reporting are its quarter's, already done.
 //!
-//! Dates follow the meeting: each step is taken on the day after the previous
-//! window closed, so the demo shows the windows the rules set.
+//! Dates follow the meeting: each step after a publication is taken on the day after
+//! its window closed, so the demo shows the windows the rules set; a level starts when
+//! the levels below it have finished.
 
 use crate::render::table;
 use miette::Result;
-use shine_engine::chain::{days::window_end, LevelStatus, StarView};
+use shine_engine::chain::{days::window_end, LevelStatus, Standing, StarView};
 use shine_engine::event::Actor;
-use shine_engine::org::UnitKind;
+use shine_engine::workflow::Action as Step;
 use shine_engine::service::Shine;
 use chrono::NaiveDate;
 
@@ -27,15 +27,17 @@ fn actor(shine: &Shine, unit: Option<&str>, who: &str, day: NaiveDate) -> Result
     Ok(Actor { who: who.into(), role: shine.level_role(unit)?, at: format!("{day}T10:00:00+08:00") })
 }
 
-/// The star to pick among `stars`: the largest share of the votes, then the most deeds.
-fn best(stars: &[&StarView]) -> Option<String> {
-    stars
-        .iter()
-        .max_by_key(|v| (v.record.votes * 1000 / v.record.ballots.max(1), v.record.deeds.len()))
-        .map(|v| v.key.clone())
+/// How the demo ranks stars: the share of the votes, then the number of deeds.
+fn score(v: &StarView) -> (i64, usize) {
+    (v.record.votes * 1000 / v.record.ballots.max(1), v.record.deeds.len())
 }
 
-/// A general branch's reason: the star's first deed. (Reasons are published: no votes in them.)
+/// The star to pick among `stars`.
+fn best<'a>(stars: &[&'a StarView]) -> Option<&'a StarView> {
+    stars.iter().copied().max_by_key(|v| score(v))
+}
+
+/// A first pick's reason: the star's first deed. (Reasons are published: no votes in them.)
 fn reason(v: &StarView) -> String {
     match v.record.deeds.first() {
         Some(d) => format!("{}：{}。民主推荐中得到党员普遍认可", d.kind, d.text),
@@ -43,8 +45,8 @@ fn reason(v: &StarView) -> String {
     }
 }
 
-/// The Organization Department's reason, building on the general branch's.
-fn reason_for_province(v: &StarView) -> String {
+/// A reason building on the pick of the level below.
+fn reason_building_on(v: &StarView) -> String {
     let below = v.record.picks.last().map(|p| format!("经{}推荐，", p.unit.name)).unwrap_or_default();
     format!("{below}事迹具体、群众认可，择优推荐")
 }
@@ -52,74 +54,100 @@ fn reason_for_province(v: &StarView) -> String {
 pub fn run(shine: &Shine, quarter: &str, reported: NaiveDate) -> Result<ChainRun> {
     let tree = shine.org()?;
     let days = shine.current_rules()?.publicity().map(|p| p.working_days).unwrap_or(0);
-    let publish_on = reported.succ_opt().unwrap_or(reported);
-    let after_window = window_end(publish_on, days).succ_opt().unwrap_or(publish_on);
-    let mut levels = Vec::new();
+    // Deepest units first; units of one depth start on the same day.
+    let mut units: Vec<&shine_engine::org::Unit> = tree.order.iter().filter_map(|id| tree.unit(id)).collect();
+    units.sort_by_key(|u| std::cmp::Reverse(tree.path(&u.id).len()));
+    let mut start = reported.succ_opt().unwrap_or(reported);
+    let mut depth = units.first().map(|u| tree.path(&u.id).len()).unwrap_or(0);
+    let mut finished = start;
     let mut objected = false;
-    for unit in tree.order.iter().filter_map(|id| tree.unit(id)) {
-        let id = Some(unit.id.as_str());
-        match unit.kind {
-            UnitKind::GeneralBranch => {
-                let who = format!("{}书记", unit.name.trim_end_matches("党总支"));
-                shine.pull(&actor(shine, id, &who, publish_on)?, id, quarter)?;
-                shine.publish(&actor(shine, id, &who, publish_on)?, id, quarter, publish_on)?;
-                let status = shine.level_status(id, quarter, publish_on)?;
-                if !objected {
-                    if let Some(first) = status.stars.first() {
-                        let a = actor(shine, id, &who, publish_on)?;
-                        shine.object(&a, id, quarter, &first.key, "有群众反映其登记的事迹时间有出入", publish_on)?;
-                        let a = actor(shine, id, &who, after_window)?;
-                        shine.decide(&a, id, quarter, &first.key, false, "经核对登记证和活动记录，事迹属实，异议不成立")?;
-                        objected = true;
-                    }
-                }
-                let status = shine.level_status(id, quarter, after_window)?;
-                let candidates: Vec<&StarView> = status.stars.iter().filter(|v| v.recommended).collect();
-                if let Some(key) = best(&candidates) {
-                    let v = status.stars.iter().find(|v| v.key == key).expect("picked from the list");
-                    shine.pick(&actor(shine, id, &who, after_window)?, id, quarter, &key, &reason(v), after_window)?;
-                }
-                shine.forward(&actor(shine, id, &who, after_window)?, id, quarter, after_window)?;
-                levels.push(shine.level_status(id, quarter, after_window)?);
-            }
-            UnitKind::DirectBranch => {
-                let who = format!("{}书记", unit.name.trim_end_matches("党支部"));
-                shine.file(&actor(shine, id, &who, publish_on)?, id, quarter, publish_on)?;
-                shine.publish(&actor(shine, id, &who, publish_on)?, id, quarter, publish_on)?;
-                shine.forward(&actor(shine, id, &who, after_window)?, id, quarter, after_window)?;
-                levels.push(shine.level_status(id, quarter, after_window)?);
-            }
-            _ => {}
+    let mut levels = Vec::new();
+    let mut top = None;
+    for unit in units {
+        let here = tree.path(&unit.id).len();
+        if here != depth {
+            (depth, start) = (here, finished.max(start));
+        }
+        let id = (unit.parent.is_some()).then_some(unit.id.as_str());
+        let who = format!("{}书记", unit.name);
+        let (status, done) = run_level(shine, id, &who, quarter, start, days, &mut objected)?;
+        finished = finished.max(done);
+        match id {
+            None => top = Some((status, done)),
+            // Branches file and report through their quarter: nothing to show here.
+            Some(_) if status.steps.iter().all(|s| matches!(s.action, Step::File | Step::Forward)) => {}
+            Some(_) => levels.push(status),
         }
     }
+    let (top, forwarded_on) = top.ok_or_else(|| miette::miette!("示例学校没有校党委"))?;
+    Ok(ChainRun { levels, top, forwarded_on })
+}
 
-    // The Organization Department: pull, file, pick the best of each unit (as many as
-    // the rules allow), publish, and forward after its own window.
-    let od = "党委组织部";
-    let day = after_window;
-    shine.pull(&actor(shine, None, od, day)?, None, quarter)?;
-    shine.file(&actor(shine, None, od, day)?, None, quarter, day)?;
-    let status = shine.level_status(None, quarter, day)?;
+/// Take a level's steps not yet done, in the order of its workflow, from `day` on;
+/// returns where it ends and the day of its last step.
+fn run_level(
+    shine: &Shine,
+    unit: Option<&str>,
+    who: &str,
+    quarter: &str,
+    mut day: NaiveDate,
+    days: i64,
+    objected: &mut bool,
+) -> Result<(LevelStatus, NaiveDate)> {
+    let who = if unit.is_none() { "党委组织部" } else { who };
+    let a = |day| actor(shine, unit, who, day);
+    // A pick step whose bounds admit no pick yet counts as done: the demo picks anyway.
+    let steps = shine.level_status(unit, quarter, day)?.steps;
+    for step in steps.into_iter().filter(|s| !s.done || s.action == Step::Pick) {
+        match step.action {
+            Step::Receive => {
+                shine.pull(&a(day)?, unit, quarter)?;
+            }
+            Step::File => {
+                shine.file(&a(day)?, unit, quarter, day)?;
+            }
+            Step::Publish => {
+                shine.publish(&a(day)?, unit, quarter, day)?;
+                let after = window_end(day, days).succ_opt().unwrap_or(day);
+                if !*objected {
+                    let status = shine.level_status(unit, quarter, day)?;
+                    if let Some(first) = status.stars.iter().find(|v| v.published) {
+                        shine.object(&a(day)?, unit, quarter, &first.key, "有群众反映其登记的事迹时间有出入", day)?;
+                        shine.decide(&a(after)?, unit, quarter, &first.key, false, "经核对登记证和活动记录，事迹属实，异议不成立")?;
+                        *objected = true;
+                    }
+                }
+                day = after;
+            }
+            Step::Pick => pick_best(shine, &a(day)?, unit, quarter, day)?,
+            Step::Forward => {
+                shine.forward(&a(day)?, unit, quarter, day)?;
+            }
+        }
+    }
+    Ok((shine.level_status(unit, quarter, day)?, day))
+}
+
+/// Pick, with a reason, the best recommended star of each unit below, best units
+/// first, until the rules' bounds refuse one more.
+fn pick_best(shine: &Shine, actor: &Actor, unit: Option<&str>, quarter: &str, day: NaiveDate) -> Result<()> {
+    let status = shine.level_status(unit, quarter, day)?;
     let mut by_unit: Vec<(String, Vec<&StarView>)> = Vec::new();
-    for v in status.stars.iter().filter(|v| v.recommended) {
+    for v in status.stars.iter().filter(|v| v.recommended && v.standing == Standing::Held) {
         match by_unit.iter_mut().find(|(u, _)| *u == v.from) {
             Some((_, list)) => list.push(v),
             None => by_unit.push((v.from.clone(), vec![v])),
         }
     }
-    for (_, stars) in &by_unit {
-        let Some(key) = best(stars) else { continue };
-        let v = stars.iter().find(|v| v.key == key).expect("picked from the list");
-        // A pick beyond the rules' bounds is refused by the engine; the demo stops picking then.
-        if shine.pick(&actor(shine, None, od, day)?, None, quarter, &key, &reason_for_province(v), day).is_err() {
+    let mut bests: Vec<&StarView> = by_unit.iter().filter_map(|(_, stars)| best(stars)).collect();
+    bests.sort_by_key(|v| std::cmp::Reverse(score(v)));
+    for v in bests {
+        let why = if v.record.picks.is_empty() { reason(v) } else { reason_building_on(v) };
+        if shine.pick(actor, unit, quarter, &v.key, &why, day).is_err() {
             break;
         }
     }
-    shine.publish(&actor(shine, None, od, day)?, None, quarter, day)?;
-    let forwarded_on = window_end(day, days).succ_opt().unwrap_or(day);
-    shine.forward(&actor(shine, None, od, forwarded_on)?, None, quarter, forwarded_on)?;
-    let top = shine.level_status(None, quarter, forwarded_on)?;
-    Ok(ChainRun { levels, top, forwarded_on })
+    Ok(())
 }
 
 /// The chain, for people: what each level picked and why, then the Organization Department.

@@ -589,14 +589,7 @@ impl Shine {
     /// content are not taken twice; a new version replaces one that was returned.
     pub fn pull(&self, actor: &Actor, unit: Option<&str>, quarter: &str) -> Result<Pulled> {
         let a = self.acting(unit, quarter)?;
-        let title = a.level.step(Step::Receive).map(|s| s.title.clone()).unwrap_or_default();
-        if !a.level.has(Step::Receive) {
-            return Err(not_now(format!("{}（{}）不汇总下级报送", a.level.title, a.unit.name), "党支部的结果由季度流程报送（shine advance）"));
-        }
-        self.check_level_role(&a, actor, &title)?;
-        if a.state.forwarded.is_some() {
-            return Err(not_now(format!("「{}」{} 季度已报送，不再汇总", a.unit.name, a.quarter), "已报送的记录只能由上级退回后更正再报"));
-        }
+        self.ready_to_receive(&a, actor)?;
         let mut batch: Vec<(String, Sealed, bool)> = Vec::new();
         let mut waiting = Vec::new();
         let mut from = Vec::new();
@@ -625,14 +618,7 @@ impl Shine {
     /// record's content hash is checked first; one that does not match refuses the lot.
     pub fn receive_remote(&self, actor: &Actor, unit: Option<&str>, quarter: &str, from: &str, sealed: Vec<Sealed>) -> Result<Pulled> {
         let a = self.acting(unit, quarter)?;
-        let title = a.level.step(Step::Receive).map(|s| s.title.clone()).unwrap_or_default();
-        if !a.level.has(Step::Receive) {
-            return Err(not_now(format!("{}不汇总下级报送", a.level.title), "在有「接收」步骤的层级运行"));
-        }
-        self.check_level_role(&a, actor, &title)?;
-        if a.state.forwarded.is_some() {
-            return Err(not_now(format!("「{}」{} 季度已报送，不再汇总", a.unit.name, a.quarter), "已报送的记录只能由上级退回后更正再报"));
-        }
+        self.ready_to_receive(&a, actor)?;
         if let Some(bad) = sealed.iter().find(|s| !s.intact()) {
             return Err(ShineError::Tampered {
                 what: format!("{} 的推荐记录（{}）", bad.record.member.name, bad.record.key()),
@@ -647,6 +633,19 @@ impl Shine {
         }
         let batch = sealed.into_iter().map(|s| (from.to_owned(), s, true)).collect();
         self.receive(&a, actor, vec![from.to_owned()], batch, Vec::new())
+    }
+
+    /// Receiving is open until the level forwards; it may repeat (a later report, a
+    /// resubmitted star) and so does not wait on the steps after it.
+    fn ready_to_receive(&self, a: &Acting, actor: &Actor) -> Result<()> {
+        let Some(step) = a.level.step(Step::Receive) else {
+            return Err(not_now(format!("{}（{}）不汇总下级报送", a.level.title, a.unit.name), "党支部的结果由季度流程报送（shine advance）"));
+        };
+        self.check_level_role(a, actor, &step.title)?;
+        if a.state.forwarded.is_some() {
+            return Err(not_now(format!("「{}」{} 季度已报送，不再汇总", a.unit.name, a.quarter), "已报送的记录只能由上级退回后更正再报"));
+        }
+        Ok(())
     }
 
     fn receive(
