@@ -6,6 +6,7 @@ mod args;
 mod command;
 mod context;
 mod demo;
+mod messages;
 mod page;
 mod render;
 

@@ -15,6 +15,7 @@ pub mod error;
 pub mod event;
 pub mod org;
 pub mod par;
+pub mod place;
 pub mod quarter;
 pub mod service;
 pub mod store;
