@@ -8,20 +8,21 @@
 //! that does not fit is a tie, settled by the tie policy. A member with no vote at all
 //! is never seated.
 
+use crate::domain::MemberId;
 use crate::rules::TiePolicy;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 /// A candidate with their votes in the round and what the lean and cap rules say.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Contender {
-    pub member: String,
+    pub member: MemberId,
     pub votes: i64,
     pub preferred: bool,
     pub capped: bool,
 }
 
 /// Why a candidate did or did not get a seat.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Outcome {
     Seated,
@@ -41,9 +42,9 @@ pub enum Outcome {
     NoVotes,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Ranked {
-    pub member: String,
+    pub member: MemberId,
     pub votes: i64,
     /// 1-based; equal votes and preference share a place.
     pub place: usize,
@@ -53,21 +54,21 @@ pub struct Ranked {
 }
 
 /// A runoff to hold: `seats` among `tied`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Runoff {
     pub seats: i64,
-    pub tied: Vec<String>,
+    pub tied: Vec<MemberId>,
 }
 
 /// The result of one round.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Selection {
     pub seats: i64,
     /// How many capped members this round could still seat; `None` without a cap rule.
     pub cap_room: Option<i64>,
     pub ranking: Vec<Ranked>,
     /// Seated in this round.
-    pub seated: Vec<String>,
+    pub seated: Vec<MemberId>,
     pub runoff: Option<Runoff>,
 }
 
@@ -167,7 +168,7 @@ mod tests {
     use super::*;
 
     fn c(member: &str, votes: i64, ordinary: bool) -> Contender {
-        Contender { member: member.into(), votes, preferred: ordinary, capped: !ordinary }
+        Contender { member: MemberId::known(member), votes, preferred: ordinary, capped: !ordinary }
     }
 
     #[test]
@@ -199,7 +200,7 @@ mod tests {
             TiePolicy::Runoff,
         );
         assert_eq!(s.seated, vec!["甲"]);
-        assert_eq!(s.runoff, Some(Runoff { seats: 1, tied: vec!["乙".into(), "丙".into()] }));
+        assert_eq!(s.runoff, Some(Runoff { seats: 1, tied: vec![MemberId::known("乙"), MemberId::known("丙")] }));
     }
 
     #[test]

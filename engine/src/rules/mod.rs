@@ -20,6 +20,7 @@ mod ops;
 mod parse;
 mod trace;
 mod standing;
+mod shim;
 pub use standing::Standing;
 #[cfg(test)]
 mod tests;

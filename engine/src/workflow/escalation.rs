@@ -23,7 +23,7 @@ use super::check::{definitions, find, listing, span};
 use super::error::{Source, WorkflowError, WorkflowErrors};
 use super::file::{ActionFile, EscalationFile, LevelFile, SendingFile};
 use super::model::Role;
-use crate::org::UnitKind;
+use super::shim::UnitKind;
 use crate::rules::RuleKind;
 
 /// What a level does with the stars that reach it.
@@ -86,7 +86,7 @@ pub struct Level {
     pub reports_to: Option<String>,
     /// The kind of unit of the organization tree that acts at this level; `None`
     /// for a level outside the university's tree (the province).
-    pub units: Option<UnitKind>,
+    pub units: Option<String>,
     pub steps: Vec<LevelStep>,
 }
 
@@ -147,7 +147,7 @@ impl Escalation {
                     clause: level.clause,
                     role: level.role,
                     reports_to: level.reports_to,
-                    units: level.units.as_deref().and_then(unit_kind),
+                    units: level.units.clone(),
                     steps: level
                         .steps
                         .into_iter()
@@ -174,8 +174,8 @@ impl Escalation {
     }
 
     /// The level at which units of `kind` act.
-    pub fn level_for_kind(&self, kind: UnitKind) -> Option<&Level> {
-        self.levels.iter().find(|level| level.units == Some(kind))
+    pub fn level_for_kind(&self, kind: &str) -> Option<&Level> {
+        self.levels.iter().find(|level| level.units.as_deref() == Some(kind))
     }
 
     /// The one level that reports to no one.

@@ -15,7 +15,9 @@ mod error;
 mod escalation;
 mod file;
 mod model;
+mod shim;
 
 pub use error::{WorkflowError, WorkflowErrors};
 pub use escalation::{Action, Escalation, Level, LevelStep, Sending};
 pub use model::{Effect, Next, RecordKind, Role, State, Step, Workflow};
+pub use shim::UnitKindDecl;

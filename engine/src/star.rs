@@ -1,11 +1,16 @@
 //! What travels up the chain: one star as a level sends it, sealed with a content
-//! hash over every field so that a record changed on the way is detected and refused.
+//! hash over every field so that a record changed on the way is detected and refused;
+//! and the seal over a page of records sent over HTTP.
 //!
 //! Records carry plain text only (no interned symbols): a record received from
-//! another machine is untrusted input until its hash is checked.
+//! another machine is untrusted input until its hash is checked. The record's JSON is
+//! what its content hash covers, so its shape is part of the wire and of the event
+//! log alike: a field is only ever added as optional and left out when empty, so that
+//! records sealed by older versions keep their hashes.
 
-use serde::{Deserialize, Serialize};
+use crate::domain::Quarter;
 use hmac::{Hmac, Mac};
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 /// A unit of the organization, by id and name.
@@ -58,8 +63,7 @@ pub struct Correction {
 /// One star of a branch's quarter, as it goes upward.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StarRecord {
-    /// e.g. `2026Q4`.
-    pub quarter: String,
+    pub quarter: Quarter,
     /// The university Party committee's name.
     pub university: String,
     /// From the university committee down to the branch.
@@ -71,8 +75,11 @@ pub struct StarRecord {
     /// Votes in the round that seated the member, and ballots cast in that round.
     pub votes: i64,
     pub ballots: i64,
-    /// `votes / ballots`, e.g. `75.0%`.
-    pub share: String,
+    /// The share of the votes as text (`75.0%`), as records sealed before the event
+    /// log was versioned carried it; new records leave it out (the share is
+    /// `votes / ballots`, shown by whoever renders the record).
+    #[serde(rename = "share", default, skip_serializing_if = "Option::is_none")]
+    pub recorded_share: Option<String>,
     /// The clause of every exclusion the member was checked against, e.g. `§3.4.x8`.
     pub clauses_checked: Vec<String>,
     /// The rule set the branch's quarter ran under.
@@ -98,8 +105,23 @@ impl StarRecord {
 
     /// SHA-256 over the record's canonical JSON (fields in declaration order).
     pub fn content_hash(&self) -> String {
-        let bytes = serde_json::to_vec(self).unwrap_or_default();
-        hex::encode(Sha256::digest(bytes))
+        let mut hasher = Sha256::new();
+        // Writing plain data into a hasher cannot fail: no map keys that are not
+        // strings, no I/O.
+        let _ = serde_json::to_writer(HashWriter(&mut hasher), self);
+        hex::encode(hasher.finalize())
+    }
+}
+
+struct HashWriter<'h>(&'h mut Sha256);
+
+impl std::io::Write for HashWriter<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.update(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
     }
 }
 
@@ -147,7 +169,7 @@ mod tests {
 
     fn sample() -> StarRecord {
         StarRecord {
-            quarter: "2026Q4".into(),
+            quarter: "2026Q4".parse().expect("a quarter"),
             university: "示范大学党委".into(),
             unit_path: vec![UnitCard { id: "u".into(), name: "示范大学党委".into() }, UnitCard { id: "b1".into(), name: "软件党支部".into() }],
             member: MemberCard { id: "m1".into(), name: "龘𠀀".into(), identity: "教师".into(), role: "普通党员".into() },
@@ -155,7 +177,7 @@ mod tests {
             comment: "表现突出".into(),
             votes: 6,
             ballots: 8,
-            share: "75.0%".into(),
+            recorded_share: None,
             clauses_checked: vec!["§3.4.x1".into()],
             rules: "abc".into(),
             version: 1,

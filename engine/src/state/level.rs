@@ -2,14 +2,16 @@
 //! the stars it holds (with every version received), its publication and the
 //! objections raised in the window, its picks, what it returned and what it forwarded.
 
-use super::record::Sealed;
+use super::Fold;
+use crate::domain::Timestamp;
 use crate::event::{Action, Event};
+use crate::star::Sealed;
 use chrono::NaiveDate;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::collections::BTreeMap;
 
 /// Where a held star stands at this level.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "state", rename_all = "snake_case")]
 pub enum Standing {
     /// Held and in play.
@@ -21,7 +23,7 @@ pub enum Standing {
 }
 
 /// A star this level holds.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Held {
     /// The unit it came from (a unit id, or for another instance the address pulled).
     pub from: String,
@@ -35,7 +37,7 @@ pub struct Held {
 }
 
 /// The objection window.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Publication {
     pub on: NaiveDate,
     /// Last day on which an objection may be raised.
@@ -50,43 +52,50 @@ impl Publication {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Objection {
     pub key: String,
     pub on: NaiveDate,
     pub reason: String,
     pub by: String,
-    /// `Some((upheld, reason))` once the level decided.
-    pub decision: Option<(bool, String)>,
+    /// Once the level decided: upheld or dismissed, and why.
+    pub decision: Option<Decision>,
+}
+
+/// How an objection was decided.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Decision {
+    pub upheld: bool,
+    pub reason: String,
 }
 
 /// What this level sent upward.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Forwarded {
-    pub at: String,
+    pub at: Timestamp,
     pub to: String,
     pub sealed: Vec<Sealed>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Return {
     pub key: String,
     /// The unit it went back to: a unit id, or for another instance the address pulled.
     pub to: String,
     pub reason: String,
-    pub at: String,
+    pub at: Timestamp,
     /// Content hash of the version returned: the return stands until a newer one is sent.
     pub hash: String,
 }
 
 /// A level's quarter.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct LevelState {
-    /// Keyed by [`super::StarRecord::key`]; `order` keeps arrival order.
+    /// Keyed by [`crate::star::StarRecord::key`]; `order` keeps arrival order.
     pub held: BTreeMap<String, Held>,
     pub order: Vec<String>,
     pub pulls: usize,
-    pub filed: Option<String>,
+    pub filed: Option<Timestamp>,
     pub publication: Option<Publication>,
     pub objections: Vec<Objection>,
     /// Picked keys with the written reason, in the order picked.
@@ -97,21 +106,15 @@ pub struct LevelState {
     pub forwarded: Option<Forwarded>,
 }
 
-impl LevelState {
-    pub fn fold(events: &[Event]) -> LevelState {
-        let mut state = LevelState::default();
-        for event in events {
-            state.apply(event);
-        }
-        state
-    }
-
-    pub fn apply(&mut self, event: &Event) {
+impl Fold for LevelState {
+    fn apply(&mut self, event: &Event) {
         for action in &event.actions {
             self.apply_action(action, event);
         }
     }
+}
 
+impl LevelState {
     fn apply_action(&mut self, action: &Action, event: &Event) {
         match action {
             Action::StarsPulled { .. } => self.pulls += 1,
@@ -137,7 +140,7 @@ impl LevelState {
                     }
                 }
             }
-            Action::StarsFiled { .. } => self.filed = Some(event.at.clone()),
+            Action::StarsFiled { .. } => self.filed = Some(event.at),
             Action::Published { on, until, keys, rule } => {
                 self.publication = Some(Publication { on: *on, until: *until, keys: keys.clone(), rule: rule.clone() });
             }
@@ -150,7 +153,7 @@ impl LevelState {
             }),
             Action::ObjectionDecided { key, upheld, reason } => {
                 if let Some(o) = self.objections.iter_mut().find(|o| &o.key == key && o.decision.is_none()) {
-                    o.decision = Some((*upheld, reason.clone()));
+                    o.decision = Some(Decision { upheld: *upheld, reason: reason.clone() });
                 }
                 if *upheld {
                     if let Some(held) = self.held.get_mut(key) {
@@ -176,7 +179,7 @@ impl LevelState {
                     key: key.clone(),
                     to: to.clone(),
                     reason: reason.clone(),
-                    at: event.at.clone(),
+                    at: event.at,
                     hash: hash.clone(),
                 });
             }
@@ -184,7 +187,7 @@ impl LevelState {
                 self.resubmitted.insert(sealed.record.key(), sealed.clone());
             }
             Action::StarsForwarded { to, sealed } => {
-                self.forwarded = Some(Forwarded { at: event.at.clone(), to: to.clone(), sealed: sealed.clone() });
+                self.forwarded = Some(Forwarded { at: event.at, to: to.clone(), sealed: sealed.clone() });
             }
             _ => {}
         }

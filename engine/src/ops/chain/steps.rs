@@ -1,0 +1,364 @@
+//! A level's steps on what reached it: pull from the units below (or take what was
+//! pulled from another instance), file, publish with an objection window, record and
+//! decide objections, pick with a written reason within the pick rules' bounds, and
+//! forward upward.
+
+use super::views::{Pulled, StarView};
+use super::{card, is_news, over_bound, star_ref, LevelCtx, LevelGate, Outbox};
+use crate::days::window_end;
+use crate::domain::{Actor, Quarter};
+use crate::event::Action;
+use crate::ops::{Decided, Operation, Shine, Subject};
+use crate::refs::UnitRef;
+use crate::refusal::{Hint, Kind, LevelAct, Refusal, Result, Text};
+use crate::star::Sealed;
+use crate::state::level::{LevelState, Objection, Publication, Standing};
+use crate::workflow::{Action as Step, Sending};
+use std::collections::BTreeMap;
+
+/// Text that must not be empty, trimmed.
+pub(crate) fn nonempty(text: &str, what: Text) -> Result<String> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Err(Kind::Empty { what }.into());
+    }
+    Ok(text.to_owned())
+}
+
+/// Records from below, checked and deduplicated: what is new goes into one event.
+struct Receive {
+    from: Vec<String>,
+    batch: Vec<(String, Sealed, bool)>,
+    waiting: Vec<(UnitRef, crate::progress::Waiting)>,
+}
+
+impl Operation<LevelCtx> for Receive {
+    type Answer = Pulled;
+
+    fn gate(&self) -> LevelGate {
+        LevelGate::Receive
+    }
+
+    fn decide(self, ctx: &LevelCtx, actor: &Actor) -> Result<Decided<Pulled>> {
+        let mut actions = Vec::new();
+        let mut unchanged = 0;
+        let mut seen: BTreeMap<String, String> = BTreeMap::new();
+        let mut after: LevelState = (*ctx.state).clone();
+        for (source, sealed, recommended) in self.batch {
+            let key = sealed.record.key();
+            if seen.insert(key.clone(), sealed.content_hash.clone()).is_some() {
+                continue;
+            }
+            if is_news(ctx.state.held.get(&key), &sealed) {
+                actions.push(Action::StarReceived { from: source, sealed, recommended });
+            } else {
+                unchanged += 1;
+            }
+        }
+        let received = actions.len();
+        actions.push(Action::StarsPulled { from: self.from, received });
+        let event = crate::event::Event {
+            seq: 0,
+            who: String::new(),
+            role: String::new(),
+            at: actor.at,
+            rules: None,
+            actions: actions.clone(),
+        };
+        crate::state::Fold::apply(&mut after, &event);
+        let received: Vec<StarView> = after
+            .stars()
+            .filter(|h| ctx.state.held.get(&h.sealed.record.key()).is_none_or(|old| old.sealed.content_hash != h.sealed.content_hash))
+            .map(|h| StarView::of(ctx, &after, h))
+            .collect();
+        let answer = Pulled { unit: ctx.unit.clone(), quarter: ctx.quarter, received, unchanged, waiting: self.waiting };
+        Ok(Decided::new(ctx.plan(actions), answer))
+    }
+}
+
+struct File;
+
+impl Operation<LevelCtx> for File {
+    type Answer = usize;
+
+    fn gate(&self) -> LevelGate {
+        LevelGate::Step(Step::File)
+    }
+
+    fn decide(self, ctx: &LevelCtx, _: &Actor) -> Result<Decided<usize>> {
+        if ctx.state.filed.is_some() {
+            return Err(Refusal::new(Kind::AlreadyFiled { unit: ctx.unit.clone(), quarter: ctx.quarter }).next(ctx.chain_status_hint()));
+        }
+        let mut actions = Vec::new();
+        // A level that runs quarters itself files its own reported stars here.
+        if !ctx.level.has(Step::Receive) {
+            let own = ctx.archive.own_stars(&ctx.tree, &ctx.current, &ctx.unit_id(), ctx.quarter)?.ok_or_else(|| {
+                Refusal::new(Kind::NothingSent { unit: ctx.unit.clone(), why: crate::progress::Waiting::QuarterNotReported })
+                    .next(Hint::Advance { branch: ctx.unit_id() })
+            })?;
+            for sealed in own {
+                actions.push(Action::StarReceived { from: ctx.unit.id.clone(), sealed, recommended: true });
+            }
+        }
+        let count = ctx.state.in_play().count() + actions.len();
+        actions.push(Action::StarsFiled { count });
+        Ok(Decided::new(ctx.plan(actions), count))
+    }
+}
+
+struct Publish;
+
+impl Operation<LevelCtx> for Publish {
+    type Answer = Publication;
+
+    fn gate(&self) -> LevelGate {
+        LevelGate::Step(Step::Publish)
+    }
+
+    fn decide(self, ctx: &LevelCtx, _: &Actor) -> Result<Decided<Publication>> {
+        let keys = ctx.publishable();
+        if keys.is_empty() {
+            return Err(Refusal::new(Kind::NothingToPublish { unit: ctx.unit.clone(), quarter: ctx.quarter })
+                .next(Hint::Pull { unit: ctx.unit_id(), quarter: ctx.quarter }));
+        }
+        if let Some(p) = &ctx.state.publication {
+            if keys.iter().all(|k| p.keys.contains(k)) {
+                return Err(Refusal::new(Kind::AlreadyPublished { on: p.on, until: p.until }).next(Hint::WaitForWindow { until: p.until }));
+            }
+        }
+        let rule = ctx.current.rules.publicity().ok_or_else(|| Refusal::new(Kind::NoPublicityRule).next(Hint::CheckDefinitions))?;
+        let today = ctx.today;
+        let until = window_end(today, rule.working_days);
+        let publication = Publication { on: today, until, keys: keys.clone(), rule: rule.rule.name.clone() };
+        Ok(Decided::new(ctx.plan(vec![Action::Published { on: today, until, keys, rule: rule.rule.name.clone() }]), publication))
+    }
+}
+
+struct Object {
+    member: String,
+    reason: String,
+}
+
+impl Operation<LevelCtx> for Object {
+    type Answer = Objection;
+
+    fn gate(&self) -> LevelGate {
+        LevelGate::Role(LevelAct::Object)
+    }
+
+    fn decide(self, ctx: &LevelCtx, actor: &Actor) -> Result<Decided<Objection>> {
+        let reason = nonempty(&self.reason, Text::ObjectionReason)?;
+        let h = ctx.held_star(&self.member)?;
+        let key = h.sealed.record.key();
+        let p = ctx.state.publication.as_ref().filter(|p| p.keys.contains(&key)).ok_or_else(|| Refusal::new(Kind::NotPublished { star: star_ref(h) }))?;
+        if p.closed(ctx.today) {
+            return Err(Refusal::new(Kind::WindowClosed { until: p.until }).next(Hint::Petition));
+        }
+        if ctx.state.objected(&key).is_some() {
+            return Err(Refusal::new(Kind::ObjectionPending { star: star_ref(h) }).next(Hint::Decide { unit: ctx.unit_id(), quarter: ctx.quarter }));
+        }
+        let objection = Objection { key: key.clone(), on: ctx.today, reason: reason.clone(), by: actor.who.clone(), decision: None };
+        Ok(Decided::new(ctx.plan(vec![Action::ObjectionRaised { key, on: ctx.today, reason }]), objection))
+    }
+}
+
+struct Decide {
+    member: String,
+    upheld: bool,
+    reason: String,
+}
+
+impl Operation<LevelCtx> for Decide {
+    type Answer = ();
+
+    fn gate(&self) -> LevelGate {
+        LevelGate::Role(LevelAct::Decide)
+    }
+
+    fn decide(self, ctx: &LevelCtx, _: &Actor) -> Result<Decided<()>> {
+        let reason = nonempty(&self.reason, Text::DecisionReason)?;
+        let h = ctx.held_star(&self.member)?;
+        let key = h.sealed.record.key();
+        if ctx.state.objected(&key).is_none() {
+            return Err(Refusal::new(Kind::NoObjection { star: star_ref(h) }).next(ctx.chain_status_hint()));
+        }
+        Ok(Decided::new(ctx.plan(vec![Action::ObjectionDecided { key, upheld: self.upheld, reason }]), ()))
+    }
+}
+
+struct Pick {
+    member: String,
+    reason: String,
+}
+
+impl Operation<LevelCtx> for Pick {
+    type Answer = Vec<crate::progress::PickCheck>;
+
+    fn gate(&self) -> LevelGate {
+        LevelGate::Step(Step::Pick)
+    }
+
+    fn decide(self, ctx: &LevelCtx, _: &Actor) -> Result<Decided<Self::Answer>> {
+        let reason = nonempty(&self.reason, Text::PickReason)?;
+        let h = ctx.held_star(&self.member)?;
+        let key = h.sealed.record.key();
+        let star = star_ref(h);
+        if h.standing != Standing::Held {
+            return Err(Refusal::new(Kind::NotInPlay { star, standing: h.standing.clone() }).next(ctx.chain_status_hint()));
+        }
+        if !h.recommended {
+            return Err(Kind::NotRecommended { star, from: card(&ctx.tree, &h.from) }.into());
+        }
+        if ctx.state.objected(&key).is_some() {
+            return Err(Refusal::new(Kind::ObjectionPending { star }).next(Hint::Decide { unit: ctx.unit_id(), quarter: ctx.quarter }));
+        }
+        if ctx.level.position(Step::Publish) < ctx.level.position(Step::Pick) && !ctx.state.publication.as_ref().is_some_and(|p| p.keys.contains(&key)) {
+            return Err(Kind::NotPublished { star }.into());
+        }
+        if ctx.state.picked(&key).is_some() {
+            return Err(Refusal::new(Kind::AlreadyPicked { star }).next(Hint::WithdrawPick { unit: ctx.unit_id(), quarter: ctx.quarter }));
+        }
+        // Refuse a pick that would break an upper bound now; lower bounds wait for forwarding.
+        let mut trial = (*ctx.state).clone();
+        trial.picks.push((key.clone(), reason.clone()));
+        if let Some(check) = over_bound(ctx, &trial) {
+            return Err(Refusal::new(Kind::OverBound { star, check: Box::new(check.clone()) })
+                .next(Hint::WithdrawPick { unit: ctx.unit_id(), quarter: ctx.quarter })
+                .next(Hint::ChangeRule { rule: check.rule.name.clone() }));
+        }
+        let checks = super::pick_checks(ctx, &trial);
+        Ok(Decided::new(ctx.plan(vec![Action::StarPicked { key, reason }]), checks))
+    }
+}
+
+struct Unpick {
+    member: String,
+}
+
+impl Operation<LevelCtx> for Unpick {
+    type Answer = ();
+
+    fn gate(&self) -> LevelGate {
+        LevelGate::Step(Step::Pick)
+    }
+
+    fn decide(self, ctx: &LevelCtx, _: &Actor) -> Result<Decided<()>> {
+        let h = ctx.held_star(&self.member)?;
+        let key = h.sealed.record.key();
+        if ctx.state.picked(&key).is_none() {
+            return Err(Refusal::new(Kind::NotPicked { star: star_ref(h) }).next(ctx.chain_status_hint()));
+        }
+        Ok(Decided::new(ctx.plan(vec![Action::PickWithdrawn { key }]), ()))
+    }
+}
+
+struct Forward;
+
+impl Operation<LevelCtx> for Forward {
+    type Answer = (UnitRef, Vec<Sealed>);
+
+    fn gate(&self) -> LevelGate {
+        LevelGate::Step(Step::Forward)
+    }
+
+    fn decide(self, ctx: &LevelCtx, _: &Actor) -> Result<Decided<Self::Answer>> {
+        let to = ctx.superior.clone().ok_or_else(|| Refusal::new(Kind::TopLevel { level: ctx.level_ref() }))?;
+        let sending = ctx.level.step(Step::Forward).and_then(|s| s.send).unwrap_or(Sending::All);
+        let mut sealed = Vec::new();
+        for h in ctx.state.in_play() {
+            match ctx.with_own_pick(&h.sealed.record) {
+                Some(record) => sealed.push(Sealed::seal(record)),
+                None if sending == Sending::Picked => continue,
+                None => sealed.push(h.sealed.clone()),
+            }
+        }
+        Ok(Decided::new(ctx.plan(vec![Action::StarsForwarded { to: to.id.clone(), sealed: sealed.clone() }]), (to, sealed)))
+    }
+}
+
+impl Shine {
+    /// Pull what the units below have sent (§4.2.b). Records already held with the same
+    /// content are not taken twice; a new version replaces one that was returned.
+    pub fn pull(&self, actor: &Actor, unit: Option<&str>, quarter: Quarter) -> Result<Pulled> {
+        let ctx = self.level(unit, quarter, actor.today())?;
+        ctx.admit(actor, LevelGate::Receive)?;
+        let mut batch = Vec::new();
+        let mut waiting = Vec::new();
+        let mut from = Vec::new();
+        for child in ctx.tree.children(&ctx.unit.id) {
+            let child_level = self.current().escalation.level_for_kind(&child.kind).cloned();
+            match self.outbox(&ctx.tree, self.current(), &child.id, quarter)? {
+                Outbox::Waiting(why) => waiting.push((card(&ctx.tree, child.id.as_str()), why)),
+                Outbox::Ready(sealed) => {
+                    from.push(child.id.to_string());
+                    for s in sealed {
+                        let recommended =
+                            child_level.as_ref().is_none_or(|l| !l.has(Step::Pick) || s.record.picks.last().is_some_and(|p| p.level == l.id));
+                        batch.push((child.id.to_string(), s, recommended));
+                    }
+                }
+            }
+        }
+        self.run_on(&ctx, actor, Receive { from, batch, waiting })
+    }
+
+    /// Take records pulled from another instance at `from` (its address). Every
+    /// record's content hash is checked first; one that does not match refuses the lot.
+    pub fn receive_remote(&self, actor: &Actor, unit: Option<&str>, quarter: Quarter, from: &str, sealed: Vec<Sealed>) -> Result<Pulled> {
+        let ctx = self.level(unit, quarter, actor.today())?;
+        ctx.admit(actor, LevelGate::Receive)?;
+        if let Some(bad) = sealed.iter().find(|s| !s.intact()) {
+            let m = &bad.record.member;
+            return Err(Refusal::new(Kind::Tampered {
+                star: crate::refs::MemberRef { id: crate::domain::MemberId::known(m.id.clone()), name: m.name.clone() },
+                key: bad.record.key(),
+                from: from.to_owned(),
+            })
+            .next(Hint::AskSender { from: from.to_owned() }));
+        }
+        if let Some(other) = sealed.iter().find(|s| s.record.quarter != quarter) {
+            return Err(Refusal::new(Kind::WrongQuarter { got: other.record.quarter, expected: quarter }).next(Hint::AskSender { from: from.to_owned() }));
+        }
+        let batch = sealed.into_iter().map(|s| (from.to_owned(), s, true)).collect();
+        self.run_on(&ctx, actor, Receive { from: vec![from.to_owned()], batch, waiting: Vec::new() })
+    }
+
+    /// File what the level holds (备案).
+    pub fn file(&self, actor: &Actor, unit: Option<&str>, quarter: Quarter) -> Result<usize> {
+        self.on_level(actor, unit, quarter, File)
+    }
+
+    /// Publish with the objection window of the publicity rule (§4.3.b).
+    pub fn publish(&self, actor: &Actor, unit: Option<&str>, quarter: Quarter) -> Result<Publication> {
+        self.on_level(actor, unit, quarter, Publish)
+    }
+
+    /// Record an objection raised in the window; it holds the star until decided.
+    pub fn object(&self, actor: &Actor, unit: Option<&str>, quarter: Quarter, member: &str, reason: &str) -> Result<Objection> {
+        self.on_level(actor, unit, quarter, Object { member: member.to_owned(), reason: reason.to_owned() })
+    }
+
+    /// Decide an objection: upheld withdraws the star, dismissed releases it.
+    pub fn decide(&self, actor: &Actor, unit: Option<&str>, quarter: Quarter, member: &str, upheld: bool, reason: &str) -> Result<()> {
+        self.on_level(actor, unit, quarter, Decide { member: member.to_owned(), upheld, reason: reason.to_owned() })
+    }
+
+    /// Pick a star with a written reason (§4.3.d), within the pick rules' bounds.
+    pub fn pick(&self, actor: &Actor, unit: Option<&str>, quarter: Quarter, member: &str, reason: &str) -> Result<Vec<crate::progress::PickCheck>> {
+        self.on_level(actor, unit, quarter, Pick { member: member.to_owned(), reason: reason.to_owned() })
+    }
+
+    /// Withdraw a pick.
+    pub fn unpick(&self, actor: &Actor, unit: Option<&str>, quarter: Quarter, member: &str) -> Result<()> {
+        self.on_level(actor, unit, quarter, Unpick { member: member.to_owned() })
+    }
+
+    /// Forward upward: everything held with the picks marked, or only the picks.
+    pub fn forward(&self, actor: &Actor, unit: Option<&str>, quarter: Quarter) -> Result<(UnitRef, Vec<Sealed>)> {
+        let ctx = self.level(unit, quarter, actor.today())?;
+        if ctx.forwards_by_quarter() {
+            return Err(Refusal::new(Kind::ReportsByQuarter { level: ctx.level_ref() }).next(Hint::Advance { branch: ctx.unit_id() }));
+        }
+        self.on_level(actor, unit, quarter, Forward)
+    }
+}

@@ -1,0 +1,145 @@
+//! What the operations reuse between calls: states folded from their logs (kept while
+//! the log has not grown, extended in place when it has) and the facts of a quarter
+//! with every member's standing under its rules (kept while neither the roster nor
+//! the quarter has changed).
+
+use super::quarter::QuarterCtx;
+use crate::facts::{BranchFacts, MeetingFacts, MemberFacts, QuarterFacts};
+use crate::rules::{RuleSet, Scope as RuleScope, Standing};
+use crate::state::level::LevelState;
+use crate::state::org::{OrgTree, Roster};
+use crate::state::quarter::QuarterState;
+use crate::state::Fold;
+use crate::store::Scope;
+use chrono::NaiveDate;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock};
+
+pub(crate) type Slot<T> = Mutex<HashMap<Scope, (usize, Arc<T>)>>;
+
+type FactsEntry = (Arc<Roster>, Arc<QuarterState>, NaiveDate, Arc<FactSet>);
+
+/// Folded states per scope, and facts per quarter.
+#[derive(Default)]
+pub(crate) struct Folds {
+    pub orgs: Slot<OrgTree>,
+    pub rosters: Slot<Roster>,
+    pub quarters: Slot<QuarterState>,
+    pub levels: Slot<LevelState>,
+    facts: Mutex<HashMap<Scope, FactsEntry>>,
+}
+
+impl Folds {
+    /// The state folded from `events`: the cached one when the log has not grown,
+    /// else the cached one with the new events applied (in place when nobody else
+    /// holds it, as is the case between two commands). The store's logs only ever
+    /// grow, and only through this process.
+    pub fn get<T: Fold>(slot: &Slot<T>, scope: &Scope, events: &[crate::event::Event]) -> Arc<T> {
+        let mut map = slot.lock().unwrap_or_else(|e| e.into_inner());
+        let (n, mut state) = map.remove(scope).unwrap_or_default();
+        let from = if n > events.len() {
+            state = Arc::default();
+            0
+        } else {
+            n
+        };
+        if from < events.len() {
+            let s = Arc::make_mut(&mut state);
+            for event in &events[from..] {
+                s.apply(event);
+            }
+        }
+        map.insert(scope.clone(), (events.len(), state.clone()));
+        state
+    }
+
+    /// The facts of a branch's quarter as of `today` (the meeting date until one is
+    /// reported), reused while neither the roster nor the quarter has changed.
+    pub fn facts(&self, ctx: &QuarterCtx, today: NaiveDate) -> Arc<FactSet> {
+        let mut cache = self.facts.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((roster, q, day, facts)) = cache.get(&ctx.scope) {
+            if Arc::ptr_eq(roster, &ctx.roster) && Arc::ptr_eq(q, &ctx.q) && *day == today {
+                return facts.clone();
+            }
+        }
+        let facts = Arc::new(FactSet::build(ctx, today));
+        cache.insert(ctx.scope.clone(), (ctx.roster.clone(), ctx.q.clone(), today, facts.clone()));
+        facts
+    }
+}
+
+/// The facts of a branch's quarter, ready to hand to the rules.
+pub struct FactSet {
+    pub branch: BranchFacts,
+    pub meeting: MeetingFacts,
+    pub quarter: QuarterFacts,
+    /// The quota and each member's standing (in roster order), computed once.
+    standings: OnceLock<(i64, Vec<Standing>)>,
+}
+
+impl FactSet {
+    pub fn scope(&self) -> RuleScope<'_> {
+        RuleScope { branch: &self.branch, meeting: &self.meeting, quarter: &self.quarter }
+    }
+
+    /// The quota and every member's standing under `rules`: exclusions by the fast
+    /// path, the rest without witnesses.
+    pub(crate) fn standings(&self, rules: &RuleSet) -> &(i64, Vec<Standing>) {
+        self.standings.get_or_init(|| {
+            let scope = self.scope();
+            let quota = rules.quota(scope).value;
+            let prepared = rules.prepare(scope);
+            let list = self.branch.members.iter().map(|m| rules.standing(scope, quota, m, prepared.is_excluded(m))).collect();
+            (quota, list)
+        })
+    }
+
+    pub(crate) fn standing_of(&self, rules: &RuleSet, member: &str) -> Option<Standing> {
+        let i = self.branch.members.iter().position(|m| m.id == member)?;
+        self.standings(rules).1.get(i).copied()
+    }
+
+    pub(crate) fn member(&self, id: &str) -> Option<&MemberFacts> {
+        self.branch.members.iter().find(|m| m.id == id)
+    }
+
+    pub(crate) fn build(ctx: &QuarterCtx, today: NaiveDate) -> FactSet {
+        let q = &ctx.q;
+        let members = ctx
+            .roster
+            .members
+            .iter()
+            .map(|m| MemberFacts {
+                id: m.id.to_string(),
+                name: m.name.clone(),
+                identity: m.identity.as_str().into(),
+                role: m.role.as_str().into(),
+                full: m.full,
+                mobile: m.mobile,
+                last_report: m.last_report,
+                life: ctx.roster.life.get(&m.id).cloned().unwrap_or_default(),
+                findings: ctx.roster.findings.get(&m.id).cloned().unwrap_or_default(),
+                deeds: q.deeds.get(&m.id).cloned().unwrap_or_default(),
+                no_deed_reason: q.excuses.get(&m.id).cloned(),
+                meeting: q.attendance.get(&m.id).map(|s| s.as_str().into()),
+                presented: q.presented.contains(&m.id),
+                commented: q.comments.contains_key(&m.id),
+            })
+            .collect();
+        let round = q.open_round();
+        FactSet {
+            branch: BranchFacts { id: ctx.unit.id.to_string(), name: ctx.unit.name.clone(), members },
+            meeting: MeetingFacts {
+                date: q.meeting.as_ref().map(|m| m.date).unwrap_or(today),
+                reported: q.meeting.is_some(),
+                activists: q.guests.activists.len() as i64,
+                observers: q.guests.observers.len() as i64,
+                delegate: q.guests.delegate.is_some(),
+                ballots: round.map(|r| r.ballots()).unwrap_or(0),
+                round: round.map(|r| r.round).unwrap_or(0),
+            },
+            quarter: QuarterFacts { id: ctx.quarter.to_string(), start: ctx.quarter.start(), end: ctx.quarter.end() },
+            standings: OnceLock::new(),
+        }
+    }
+}

@@ -1,0 +1,119 @@
+//! A member's record across quarters: for each quarter of their branch, whether they
+//! were on the ballot, excluded (and under which rule), how they fared in each tallied
+//! round, whether they were starred, where the branch's ledger was reported, and what
+//! each level above did with the star (published, picked with a reason, forwarded).
+//! The notice makes these results the basis of democratic appraisal, awards and
+//! nominations (§4.2.c).
+//!
+//! This module only assembles that record from the quarter views and the chain's
+//! trail; it writes nothing. It follows the member's current branch only, because the
+//! store indexes quarters by branch.
+
+use super::chain::TrailStep;
+use super::{Archive, Current};
+use crate::entity::MemberRecord;
+use crate::refs::{RuleRef, StateRef, UnitRef};
+use crate::refusal::Result;
+use crate::tally::Outcome;
+use chrono::NaiveDate;
+use serde::Serialize;
+
+/// Every quarter of a member's branch, oldest first, seen from that member.
+#[derive(Debug, Clone, Serialize)]
+pub struct MemberHistory {
+    pub member: MemberRecord,
+    pub branch: UnitRef,
+    /// Oldest first; empty when the branch has not opened a quarter yet.
+    pub quarters: Vec<QuarterRecord>,
+    /// Whether the levels above were read (they need the current definitions).
+    pub upward_known: bool,
+}
+
+/// One quarter of the member's branch, as it concerns the member.
+#[derive(Debug, Clone, Serialize)]
+pub struct QuarterRecord {
+    pub quarter: crate::domain::Quarter,
+    pub state: StateRef,
+    /// The quarter reached a terminal state of its workflow.
+    pub finished: bool,
+    pub rules: crate::domain::RulesHash,
+    /// The candidates of the first round are fixed. Until then `exclusions` are those
+    /// the rules decide as of the day asked, not yet those the ledger keeps.
+    pub ballot_fixed: bool,
+    /// The member was a candidate of the first round.
+    pub on_ballot: bool,
+    /// The rules under which the member could not be selected, as the ledger keeps them.
+    pub exclusions: Vec<ExclusionRecord>,
+    /// The member's votes and place in each tallied round they stood in.
+    pub rounds: Vec<RoundResult>,
+    pub star: bool,
+    /// The ledger was reported: to this unit, if the branch has a superior.
+    pub reported: Option<Option<UnitRef>>,
+    /// The levels above the branch that received the member's star, lowest first.
+    pub upward: Vec<TrailStep>,
+}
+
+/// An exclusion rule that fired: the rule, the clause it cites and the clause's text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ExclusionRecord {
+    pub rule: RuleRef,
+    pub text: String,
+}
+
+/// The member's result in one tallied round.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RoundResult {
+    pub round: i64,
+    pub seats: i64,
+    pub votes: i64,
+    /// 1-based; equal votes share a place.
+    pub place: usize,
+    pub outcome: Outcome,
+}
+
+impl Archive {
+    /// The history of `member` (an id, or a unique name) in their branch, as of
+    /// `today`. With the current definitions, what the levels above did is included.
+    pub fn member_history(&self, current: Option<&Current>, member: &str, today: NaiveDate) -> Result<MemberHistory> {
+        let (branch, record) = self.find_member(member)?;
+        let tree = self.org()?;
+        let mut quarters = Vec::new();
+        for quarter in self.quarters(&branch)? {
+            let status = self.status(current, branch.as_str(), Some(quarter), today)?;
+            let ledger = self.ledger(current, branch.as_str(), Some(quarter), today)?;
+            let exclusions = ledger
+                .excluded
+                .iter()
+                .filter(|(m, _)| m.id == record.id)
+                .flat_map(|(_, entries)| entries)
+                .map(|e| ExclusionRecord { rule: RuleRef { name: e.rule.name.clone(), clause: e.rule.clause.clone() }, text: e.rule.text.clone() })
+                .collect();
+            let rounds = ledger
+                .rounds
+                .iter()
+                .filter_map(|r| {
+                    let ranked = r.selection.as_ref()?.ranking.iter().find(|x| x.member == record.id)?;
+                    Some(RoundResult { round: r.round, seats: r.seats, votes: ranked.votes, place: ranked.place, outcome: ranked.outcome })
+                })
+                .collect();
+            let upward = match current {
+                Some(c) => self.star_trail(c, &branch, quarter, record.id.as_str())?,
+                None => Vec::new(),
+            };
+            quarters.push(QuarterRecord {
+                quarter,
+                state: status.state,
+                finished: status.terminal,
+                rules: ledger.rules.clone(),
+                ballot_fixed: ledger.ballot_fixed,
+                on_ballot: ledger.rounds.first().is_some_and(|r| r.candidates.iter().any(|c| c.id == record.id)),
+                exclusions,
+                rounds,
+                star: ledger.stars.iter().any(|m| m.id == record.id),
+                reported: ledger.reported.clone(),
+                upward,
+            });
+        }
+        Ok(MemberHistory { branch: Archive::unit_ref(&tree, branch.as_str()), member: record, quarters, upward_known: current.is_some() })
+    }
+}

@@ -1,0 +1,333 @@
+//! The operations of shine, grouped by concern, and the handles they run on.
+//!
+//! - [`Archive`]: a store and what it holds. Quarters run under the rule set and
+//!   workflow they were opened with, kept in the store, so everything done inside an
+//!   open quarter (records, ballots, advancing, the ledger, explanations, history)
+//!   needs nothing else.
+//! - [`Shine`]: an archive with the definitions now in `rules/` and `workflows/`,
+//!   checked. Only it can do what acts under the current definitions: build the tree,
+//!   import rosters and findings, open a quarter, adopt new rules, take the chain's
+//!   steps, issue credentials. A broken definition file leaves an archive, never a
+//!   handle that fails later.
+//!
+//! Every operation that writes is a decision over folded state returning a [`Plan`]
+//! (the events to write and the values beside them), run by [`Archive::execute`]:
+//! load, admit (role and step), decide, commit one batch.
+//!
+//! Concerns: `org` (tree, roster, life, findings), `quarter` (opening and the records
+//! of the quarter's steps), `advance` (moving on, tallying, the ledger), `ballot`
+//! (electronic ballots and paper totals), `views` (status, explanation, ledger),
+//! `adopt` (moving an open quarter to new rules), `history` (a member across
+//! quarters), `chain` (the levels above the branch), `access` (credentials).
+
+pub mod access;
+pub mod adopt;
+pub mod advance;
+pub mod ballot;
+pub mod chain;
+mod definitions;
+mod facts;
+pub mod history;
+pub mod org;
+pub mod quarter;
+pub mod views;
+
+pub use definitions::{check_escalation, Current, Definitions};
+pub use facts::FactSet;
+
+use crate::domain::{Actor, MemberId, Quarter, RulesHash, UnitId, WorkflowHash};
+use crate::event::Action;
+use crate::refs::{MemberRef, UnitRef};
+use crate::refusal::{Hint, Kind, Refusal, Result, Stored, Thing};
+use crate::rules::RuleSet;
+use crate::state::org::{OrgTree, Roster};
+use crate::state::quarter::QuarterState;
+use crate::state::Fold;
+use crate::store::{Scope, Store, Writes};
+use crate::workflow::Workflow;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+/// A store and what it holds, with the definitions each quarter was opened under.
+/// Cheap to clone: clones share the store and every cache.
+#[derive(Clone)]
+pub struct Archive {
+    store: Store,
+    rule_sets: Arc<Mutex<HashMap<RulesHash, Arc<RuleSet>>>>,
+    workflows: Arc<Mutex<HashMap<WorkflowHash, Arc<Workflow>>>>,
+    folds: Arc<facts::Folds>,
+}
+
+/// An archive with the current definitions, checked.
+pub struct Shine {
+    archive: Archive,
+    current: Current,
+}
+
+impl std::ops::Deref for Shine {
+    type Target = Archive;
+    fn deref(&self) -> &Archive {
+        &self.archive
+    }
+}
+
+/// What an operation writes: events into scopes and plain values beside them,
+/// applied as one batch.
+#[derive(Default)]
+pub(crate) struct Plan {
+    events: Vec<(Scope, Option<RulesHash>, Vec<Action>)>,
+    values: Vec<(Vec<u8>, serde_json::Value)>,
+}
+
+impl Plan {
+    pub(crate) fn event(scope: Scope, rules: Option<&RulesHash>, actions: Vec<Action>) -> Plan {
+        Plan::default().and_event(scope, rules, actions)
+    }
+
+    pub(crate) fn and_event(mut self, scope: Scope, rules: Option<&RulesHash>, actions: Vec<Action>) -> Plan {
+        if !actions.is_empty() {
+            self.events.push((scope, rules.cloned(), actions));
+        }
+        self
+    }
+
+    /// A plain value under a key of `store::keys`.
+    pub(crate) fn and_value(mut self, key: Vec<u8>, value: impl serde::Serialize) -> Result<Plan> {
+        let value = serde_json::to_value(value)
+            .map_err(|e| Refusal::new(Kind::Store { problem: crate::store::StoreError::Encode { reason: e.to_string() } }))?;
+        self.values.push((key, value));
+        Ok(self)
+    }
+
+    pub(crate) fn is_empty(&self) -> bool {
+        self.events.is_empty() && self.values.is_empty()
+    }
+}
+
+/// A decided operation: what to write, and what to answer.
+pub(crate) struct Decided<T> {
+    pub plan: Plan,
+    pub answer: T,
+}
+
+impl<T> Decided<T> {
+    pub(crate) fn new(plan: Plan, answer: T) -> Decided<T> {
+        Decided { plan, answer }
+    }
+}
+
+/// The state an operation decides on, loaded for a target (a branch's quarter, a
+/// level of the chain), and the check that the actor may act on it now.
+pub(crate) trait Subject: Sized {
+    type Target;
+    /// What the operation needs the subject to allow: a kind of record, a step.
+    type Gate;
+    fn load(archive: &Archive, current: Option<&Current>, target: Self::Target) -> Result<Self>;
+    fn admit(&self, actor: &Actor, gate: Self::Gate) -> Result<()>;
+}
+
+/// One operation on a subject: what it needs allowed, and its decision.
+pub(crate) trait Operation<S: Subject> {
+    type Answer;
+    fn gate(&self) -> S::Gate;
+    fn decide(self, subject: &S, actor: &Actor) -> Result<Decided<Self::Answer>>;
+}
+
+impl Archive {
+    pub fn new(store: Store) -> Archive {
+        Archive { store, rule_sets: Arc::default(), workflows: Arc::default(), folds: Arc::default() }
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    pub fn store_mut(&mut self) -> &mut Store {
+        &mut self.store
+    }
+
+    /// Attach the current definitions, checked: a [`Shine`], or why not (with the
+    /// archive back, so the caller can still read the store).
+    pub fn with_definitions(self, files: Definitions) -> std::result::Result<Shine, (Archive, Refusal)> {
+        match files.check() {
+            Ok(current) => {
+                self.cache_rules(current.rules.clone());
+                Ok(Shine { archive: self, current })
+            }
+            Err(e) => Err((self, e)),
+        }
+    }
+
+    /// The generic executor: load the subject, then [`Archive::run_on`] it.
+    pub(crate) fn execute<S: Subject, O: Operation<S>>(&self, current: Option<&Current>, actor: &Actor, target: S::Target, op: O) -> Result<O::Answer> {
+        let subject = S::load(self, current, target)?;
+        self.run_on(&subject, actor, op)
+    }
+
+    /// Admit the actor, decide, commit one batch.
+    pub(crate) fn run_on<S: Subject, O: Operation<S>>(&self, subject: &S, actor: &Actor, op: O) -> Result<O::Answer> {
+        subject.admit(actor, op.gate())?;
+        let decided = op.decide(subject, actor)?;
+        self.commit(actor, decided.plan)?;
+        Ok(decided.answer)
+    }
+
+    /// Write a plan as one batch (nothing when it is empty).
+    pub(crate) fn commit(&self, actor: &Actor, plan: Plan) -> Result<()> {
+        if plan.is_empty() {
+            return Ok(());
+        }
+        let mut w = Writes::default();
+        for (key, value) in &plan.values {
+            self.store.put(&mut w, key.clone(), value)?;
+        }
+        for (scope, rules, actions) in plan.events {
+            self.store.stage(&mut w, &scope, actor, rules.as_ref(), actions)?;
+        }
+        self.store.commit(w)?;
+        Ok(())
+    }
+
+    fn cache_rules(&self, rules: Arc<RuleSet>) {
+        let hash = RulesHash::of_hex(rules.hash().to_owned());
+        self.rule_sets.lock().unwrap_or_else(|e| e.into_inner()).insert(hash, rules);
+    }
+
+    /// The rule set with this hash, from the store.
+    pub fn rules_by_hash(&self, hash: &RulesHash) -> Result<Arc<RuleSet>> {
+        if let Some(r) = self.rule_sets.lock().unwrap_or_else(|e| e.into_inner()).get(hash).cloned() {
+            return Ok(r);
+        }
+        let files = self.store.rule_files(hash)?.ok_or_else(|| {
+            Refusal::new(Kind::StoredDefinitionMissing { what: Stored::RuleSet, hash: hash.to_string() }).next(Hint::RestoreBackup)
+        })?;
+        let rules = Arc::new(RuleSet::load(files)?);
+        self.cache_rules(rules.clone());
+        Ok(rules)
+    }
+
+    pub(crate) fn workflow_by_hash(&self, hash: &WorkflowHash) -> Result<Arc<Workflow>> {
+        if let Some(w) = self.workflows.lock().unwrap_or_else(|e| e.into_inner()).get(hash).cloned() {
+            return Ok(w);
+        }
+        let file = self.store.workflow_file(hash)?.ok_or_else(|| {
+            Refusal::new(Kind::StoredDefinitionMissing { what: Stored::Workflow, hash: hash.to_string() }).next(Hint::RestoreBackup)
+        })?;
+        let workflow = Arc::new(Workflow::load(&file.name, &file.text)?);
+        self.workflows.lock().unwrap_or_else(|e| e.into_inner()).insert(hash.clone(), workflow.clone());
+        Ok(workflow)
+    }
+
+    // ---- what the logs add up to ----------------------------------------------------
+
+    pub fn org(&self) -> Result<Arc<OrgTree>> {
+        self.folded(&Scope::Org, &self.folds.orgs)
+    }
+
+    pub fn roster(&self, branch: &UnitId) -> Result<Arc<Roster>> {
+        self.folded(&Scope::Branch(branch.clone()), &self.folds.rosters)
+    }
+
+    pub(crate) fn quarter_state(&self, branch: &UnitId, quarter: Quarter) -> Result<Arc<QuarterState>> {
+        self.folded(&Scope::Quarter(branch.clone(), quarter), &self.folds.quarters)
+    }
+
+    pub(crate) fn level_state(&self, unit: &UnitId, quarter: Quarter) -> Result<Arc<crate::state::level::LevelState>> {
+        self.folded(&Scope::Chain(unit.clone(), quarter), &self.folds.levels)
+    }
+
+    fn folded<T: Fold>(&self, scope: &Scope, slot: &facts::Slot<T>) -> Result<Arc<T>> {
+        let events = self.store.events(scope)?;
+        Ok(facts::Folds::get(slot, scope, &events))
+    }
+
+    /// The quarters a branch has opened, oldest first.
+    pub fn quarters(&self, branch: &UnitId) -> Result<Vec<Quarter>> {
+        Ok(self.store.quarters_of(branch)?)
+    }
+
+    /// A unit of the tree by id, as a reference.
+    pub(crate) fn unit_ref(tree: &OrgTree, id: &str) -> UnitRef {
+        UnitRef { id: id.to_owned(), name: tree.unit(id).map(|u| u.name.clone()).unwrap_or_else(|| id.to_owned()) }
+    }
+
+    /// Which branch a member id belongs to.
+    pub fn member_branch(&self, member: &str) -> Result<Option<UnitId>> {
+        match MemberId::parse(member) {
+            Ok(id) => Ok(self.store.member_branch(&id)?),
+            Err(_) => Ok(None),
+        }
+    }
+
+    /// A member by id, or by name when the name is unique in the store.
+    pub fn find_member(&self, query: &str) -> Result<(UnitId, crate::entity::MemberRecord)> {
+        if let Some(branch) = self.member_branch(query)? {
+            if let Some(m) = self.roster(&branch)?.member(query) {
+                return Ok((branch, m.clone()));
+            }
+        }
+        let tree = self.org()?;
+        let mut found = Vec::new();
+        for unit in tree.in_order() {
+            for m in &self.roster(&unit.id)?.members {
+                if m.name == query {
+                    found.push((unit.id.clone(), m.clone()));
+                }
+            }
+        }
+        match found.len() {
+            1 => Ok(found.remove(0)),
+            0 => Err(Refusal::new(Kind::NotFound { what: Thing::Member, given: query.to_owned() })),
+            _ => Err(Refusal::new(Kind::AmbiguousMember {
+                name: query.to_owned(),
+                matches: found
+                    .iter()
+                    .map(|(b, m)| (MemberRef { id: m.id.clone(), name: m.name.clone() }, Self::unit_ref(&tree, b.as_str())))
+                    .collect(),
+            })
+            .next(Hint::UseMemberId)),
+        }
+    }
+}
+
+impl Shine {
+    /// The definitions in force now.
+    pub fn current(&self) -> &Current {
+        &self.current
+    }
+
+    pub fn current_rules(&self) -> Arc<RuleSet> {
+        self.current.rules.clone()
+    }
+
+    /// Give up the current definitions, keeping the archive.
+    pub fn into_archive(self) -> Archive {
+        self.archive
+    }
+
+    pub(crate) fn execute_current<S: Subject, O: Operation<S>>(&self, actor: &Actor, target: S::Target, op: O) -> Result<O::Answer> {
+        self.archive.execute(Some(&self.current), actor, target, op)
+    }
+}
+
+/// A member of this roster by id or unique name.
+pub(crate) fn resolve_in(roster: &Roster, branch: &UnitRef, query: &str) -> Result<MemberId> {
+    if let Some(m) = roster.member(query) {
+        return Ok(m.id.clone());
+    }
+    let hits: Vec<_> = roster.members.iter().filter(|m| m.name == query).collect();
+    match hits.as_slice() {
+        [one] => Ok(one.id.clone()),
+        [] => Err(Refusal::new(Kind::NotInBranch { given: query.to_owned(), branch: branch.clone() })
+            .next(Hint::ListMembers { branch: UnitId::known(branch.id.clone()) })),
+        _ => Err(Refusal::new(Kind::AmbiguousMember {
+            name: query.to_owned(),
+            matches: hits.iter().map(|m| (MemberRef { id: m.id.clone(), name: m.name.clone() }, branch.clone())).collect(),
+        })
+        .next(Hint::UseMemberId)),
+    }
+}
+
+pub(crate) fn member_ref(roster: &Roster, id: &str) -> MemberRef {
+    MemberRef { id: MemberId::known(id), name: roster.name(id) }
+}

@@ -1,0 +1,253 @@
+//! The organization and its people: adding units to the tree (kinds and their
+//! parents as `workflows/escalation.ron` declares them), importing a branch's roster,
+//! recording organizational life and conduct findings. All act under the current
+//! definitions: identities, roles and statuses must be variants the rules declare.
+
+use super::{Archive, Current, Decided, Operation, Plan, Shine, Subject};
+use crate::domain::{Actor, MemberId, UnitId};
+use crate::entity::{MemberRecord, Unit};
+use crate::event::Action;
+use crate::facts::{Finding, LifeRecord};
+use crate::refs::{EnumRef, KindRef, RuleRef, VariantRef};
+use crate::refusal::{Hint, IdOf, Kind, Refusal, Result, RowIssue, RowProblem, Text, Thing};
+use crate::rules::RuleSet;
+use crate::state::org::OrgTree;
+use crate::store::{keys, Scope};
+use crate::workflow::Escalation;
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::Arc;
+
+/// The tree under the current definitions.
+pub(crate) struct Org {
+    tree: Arc<OrgTree>,
+    current: Current,
+}
+
+impl Subject for Org {
+    type Target = Current;
+    type Gate = ();
+
+    fn load(archive: &Archive, _: Option<&Current>, current: Current) -> Result<Org> {
+        Ok(Org { tree: archive.org()?, current })
+    }
+
+    fn admit(&self, _: &Actor, (): ()) -> Result<()> {
+        Ok(())
+    }
+}
+
+/// The title of a declared kind, as a reference.
+pub(crate) fn kind_ref(escalation: &Escalation, id: &str) -> KindRef {
+    KindRef { id: id.to_owned(), title: escalation.kind(id).map(|k| k.title.clone()).unwrap_or_else(|| id.to_owned()) }
+}
+
+struct AddUnit {
+    unit: Unit,
+}
+
+impl Operation<Org> for AddUnit {
+    type Answer = Unit;
+
+    fn gate(&self) {}
+
+    fn decide(self, org: &Org, _: &Actor) -> Result<Decided<Unit>> {
+        let unit = self.unit;
+        let esc = &org.current.escalation;
+        if unit.name.trim().is_empty() {
+            return Err(Kind::Empty { what: Text::UnitName }.into());
+        }
+        let Some(kind) = esc.kind(&unit.kind) else {
+            return Err(Kind::UnknownKind { given: unit.kind.clone(), known: esc.kinds().iter().map(|k| kind_ref(esc, &k.id)).collect() }.into());
+        };
+        if let Some(existing) = org.tree.unit(unit.id.as_str()) {
+            if existing == &unit {
+                return Ok(Decided::new(Plan::default(), unit)); // repeating a command is safe
+            }
+            return Err(Kind::UnitIdTaken { id: unit.id.clone(), by: Archive::unit_ref(&org.tree, unit.id.as_str()) }.into());
+        }
+        let allowed = || kind.parents.iter().map(|p| kind_ref(esc, p)).collect::<Vec<_>>();
+        match &unit.parent {
+            None if kind.parents.is_empty() => {
+                if let Some(root) = org.tree.root() {
+                    return Err(Kind::SecondRoot { root: Archive::unit_ref(&org.tree, root.id.as_str()) }.into());
+                }
+            }
+            None => return Err(Kind::NeedsParent { kind: kind_ref(esc, &kind.id), allowed: allowed() }.into()),
+            Some(parent) => {
+                let p = org.tree.unit(parent.as_str()).ok_or_else(|| {
+                    Refusal::new(Kind::NotFound { what: Thing::ParentUnit, given: parent.to_string() })
+                        .next(Hint::AddParent { id: parent.to_string() })
+                })?;
+                if kind.parents.is_empty() {
+                    return Err(Kind::RootHasNoParent { kind: kind_ref(esc, &kind.id) }.into());
+                }
+                if !kind.parents.iter().any(|k| *k == p.kind) {
+                    return Err(Kind::WrongParent {
+                        kind: kind_ref(esc, &kind.id),
+                        parent: Archive::unit_ref(&org.tree, p.id.as_str()),
+                        parent_kind: kind_ref(esc, &p.kind),
+                        allowed: allowed(),
+                    }
+                    .into());
+                }
+            }
+        }
+        Ok(Decided::new(Plan::event(Scope::Org, None, vec![Action::UnitAdded { unit: unit.clone() }]), unit))
+    }
+}
+
+/// The variant `value` names (by name or by label) of the enum the rules declare for
+/// `entity.field`; any text when the rules declare no enum for it.
+pub(crate) fn check_enum(rules: &RuleSet, entity: &str, field: &str, value: &str) -> std::result::Result<String, Kind> {
+    let value = value.trim();
+    let Some(e) = rules.field_enum(entity, field) else { return Ok(value.to_owned()) };
+    if let Some(v) = e.variants.iter().find(|v| v.name == value || v.label.as_deref() == Some(value)) {
+        return Ok(v.name.clone());
+    }
+    Err(Kind::NotAVariant {
+        value: value.to_owned(),
+        decl: EnumRef { name: e.name.clone(), label: e.label.clone() },
+        allowed: e.variants.iter().map(|v| VariantRef { name: v.name.clone(), label: v.label.clone() }).collect(),
+    })
+}
+
+impl Shine {
+    /// Add a unit to the tree under the kinds the escalation file declares.
+    pub fn add_unit(&self, actor: &Actor, unit: Unit) -> Result<Unit> {
+        self.execute_current::<Org, _>(actor, self.current().clone(), AddUnit { unit })
+    }
+
+    /// A unit that runs quarters, as the quarter workflow declares them.
+    pub(crate) fn branch_unit(&self, tree: &OrgTree, id: &str) -> Result<Unit> {
+        branch_unit(tree, id, &self.current().workflow, &self.current().escalation)
+    }
+
+    /// Import members into a branch, all or none. Identities and roles must be
+    /// variants of the enums the current rules declare for `member.identity` and
+    /// `member.role`. Returns how many members the roster now has from this import.
+    pub fn import_members(&self, actor: &Actor, branch: &str, members: Vec<MemberRecord>) -> Result<usize> {
+        let tree = self.org()?;
+        let unit = self.branch_unit(&tree, branch)?;
+        let rules = self.current_rules();
+        let mut seen = HashSet::new();
+        let mut problems = Vec::new();
+        let mut checked = Vec::with_capacity(members.len());
+        for (i, mut m) in members.into_iter().enumerate() {
+            let row = i + 1;
+            let mut problem = |issue| problems.push(RowProblem { row, name: m.name.clone(), problem: issue });
+            if m.name.trim().is_empty() {
+                problem(RowIssue::EmptyName);
+            }
+            if !seen.insert(m.id.clone()) {
+                problem(RowIssue::RepeatedId { id: m.id.to_string() });
+            }
+            for (field, value) in [("identity", &mut m.identity), ("role", &mut m.role)] {
+                match check_enum(&rules, "member", field, value) {
+                    Ok(v) => *value = v,
+                    Err(Kind::NotAVariant { value, decl, allowed }) => {
+                        problems.push(RowProblem { row, name: m.name.clone(), problem: RowIssue::NotAVariant { value, decl, allowed } })
+                    }
+                    Err(_) => {}
+                }
+            }
+            if let Some(other) = self.store().member_branch(&m.id)? {
+                if other != unit.id {
+                    problems.push(RowProblem { row, name: m.name.clone(), problem: RowIssue::InAnotherBranch { id: m.id.clone(), branch: other } });
+                }
+            }
+            checked.push(m);
+        }
+        if !problems.is_empty() {
+            return Err(Kind::RosterRejected { problems }.into());
+        }
+        let n = checked.len();
+        let mut plan = Plan::default();
+        for m in &checked {
+            plan = plan.and_value(keys::member_index(&m.id), &unit.id)?;
+        }
+        let hash = crate::domain::RulesHash::of_hex(rules.hash().to_owned());
+        let plan = plan.and_event(Scope::Branch(unit.id.clone()), Some(&hash), vec![Action::MembersImported { branch: unit.id.clone(), members: checked }]);
+        self.commit(actor, plan)?;
+        Ok(n)
+    }
+
+    /// A roster row's id, checked (the CLI reads rows as text).
+    pub fn member_id(text: &str) -> std::result::Result<MemberId, RowIssue> {
+        MemberId::parse(text).map_err(|e| RowIssue::BadId { given: e.given })
+    }
+
+    /// Record organizational-life attendance (member, record, note), all or none (one
+    /// record or a whole import). A record the member already has is not recorded
+    /// again, so importing the same file twice changes nothing; a record for a date
+    /// already recorded corrects it. Returns how many records were new.
+    pub fn record_life(&self, actor: &Actor, records: Vec<(String, LifeRecord, String)>) -> Result<usize> {
+        let rules = self.current_rules();
+        let n = records.len();
+        let mut by_branch: BTreeMap<UnitId, Vec<Action>> = BTreeMap::new();
+        let mut ids: HashMap<String, (UnitId, MemberId)> = HashMap::new();
+        for (i, (query, mut record, note)) in records.into_iter().enumerate() {
+            let row = |e: Refusal| if n > 1 { Refusal::new(Kind::RowRejected { row: i + 1, problem: Box::new(e.kind) }) } else { e };
+            let (branch, member) = match ids.get(&query) {
+                Some(found) => found.clone(),
+                None => {
+                    let (b, m) = self.find_member(&query).map_err(row)?;
+                    ids.insert(query.clone(), (b.clone(), m.id.clone()));
+                    (b, m.id)
+                }
+            };
+            record.status = check_enum(&rules, "life", "status", record.status.as_str()).map_err(|k| row(k.into()))?.into();
+            let known = self.roster(&branch)?.life.get(&member).is_some_and(|l| l.contains(&record));
+            let actions = by_branch.entry(branch).or_default();
+            let repeated = actions.iter().any(|a| matches!(a, Action::LifeRecorded { member: m, record: r, .. } if *m == member && *r == record));
+            if !known && !repeated {
+                actions.push(Action::LifeRecorded { member, record, note });
+            }
+        }
+        let hash = crate::domain::RulesHash::of_hex(rules.hash().to_owned());
+        let mut plan = Plan::default();
+        let mut new = 0;
+        for (branch, actions) in by_branch {
+            new += actions.len();
+            plan = plan.and_event(Scope::Branch(branch), Some(&hash), actions);
+        }
+        self.commit(actor, plan)?;
+        Ok(new)
+    }
+
+    /// Record a conduct finding; its clause must name an exclusion rule in force.
+    pub fn record_finding(&self, actor: &Actor, member: &str, finding: Finding) -> Result<()> {
+        let (branch, record) = self.find_member(member)?;
+        let rules = self.current_rules();
+        if !rules.exclusions().iter().any(|r| r.name == finding.clause.as_str()) {
+            return Err(Kind::NotAnExclusion {
+                given: finding.clause.as_str().to_owned(),
+                known: rules.exclusions().iter().map(|r| RuleRef { name: r.name.clone(), clause: r.clause.clone() }).collect(),
+            }
+            .into());
+        }
+        if finding.evidence.trim().is_empty() {
+            return Err(Kind::Empty { what: Text::Evidence }.into());
+        }
+        if self.roster(&branch)?.findings.get(&record.id).is_some_and(|f| f.contains(&finding)) {
+            return Ok(()); // recorded already: repeating the command changes nothing
+        }
+        let hash = crate::domain::RulesHash::of_hex(rules.hash().to_owned());
+        self.commit(actor, Plan::event(Scope::Branch(branch), Some(&hash), vec![Action::FindingRecorded { member: record.id, finding }]))
+    }
+}
+
+/// A unit of `tree` whose kind runs the quarter workflow.
+pub(crate) fn branch_unit(tree: &OrgTree, id: &str, workflow: &crate::workflow::Workflow, escalation: &Escalation) -> Result<Unit> {
+    let unit = tree
+        .unit(id)
+        .ok_or_else(|| Refusal::new(Kind::NotFound { what: Thing::Branch, given: id.to_owned() }).next(Hint::ListUnits))?;
+    if !workflow.runs_in(&unit.kind) {
+        return Err(Kind::NotABranch { unit: Archive::unit_ref(tree, id), kind: kind_ref(escalation, &unit.kind) }.into());
+    }
+    Ok(unit.clone())
+}
+
+/// An id given for a unit, checked.
+pub fn unit_id(text: &str) -> Result<UnitId> {
+    UnitId::parse(text).map_err(|e| Kind::BadId { what: IdOf::Unit, given: e.given }.into())
+}

@@ -1,0 +1,440 @@
+//! A branch's quarter: opening it under the current definitions, and the records its
+//! steps take (deeds and excuses, the meeting's report, attendance and guests,
+//! presentations, comments). Each record is accepted only while the workflow's
+//! current state takes its kind, from a role its step allows.
+
+use super::facts::FactSet;
+use super::org::{branch_unit, check_enum};
+use super::views::Status;
+use super::{member_ref, resolve_in, Archive, Current, Decided, Operation, Plan, Shine, Subject};
+use crate::domain::{Actor, MemberId, Quarter, RulesHash, UnitId};
+use crate::entity::Unit;
+use crate::event::Action;
+use crate::facts::Deed;
+use crate::refs::{RoleRef, StateRef, StepRef, UnitRef};
+use crate::refusal::{Dated, Hint, Kind, Refusal, Result, Text, Thing};
+use crate::rules::RuleSet;
+use crate::state::org::Roster;
+use crate::state::quarter::QuarterState;
+use crate::store::{keys, Scope};
+use crate::workflow::{RecordKind, Step, Workflow};
+use std::sync::Arc;
+
+/// A branch's quarter with what is needed to act on it.
+pub(crate) struct QuarterCtx {
+    pub unit: Unit,
+    pub unit_ref: UnitRef,
+    pub roster: Arc<Roster>,
+    pub q: Arc<QuarterState>,
+    pub quarter: Quarter,
+    pub scope: Scope,
+    pub rules_hash: RulesHash,
+    pub rules: Arc<RuleSet>,
+    pub workflow: Arc<Workflow>,
+    /// The unit the branch reports to in the tree.
+    pub superior: Option<UnitId>,
+    pub(crate) store: crate::store::Store,
+    folds: Arc<super::facts::Folds>,
+}
+
+/// Which quarter: a branch, and a quarter or its latest.
+pub(crate) struct Which {
+    pub branch: String,
+    pub quarter: Option<Quarter>,
+}
+
+/// What an operation on a quarter needs the quarter to allow.
+pub(crate) enum Gate {
+    /// The current state takes these kinds of record, from the actor's role.
+    Records(Vec<RecordKind>),
+    /// The step leaving the current state may be taken in the actor's role.
+    Step,
+}
+
+impl Subject for QuarterCtx {
+    type Target = Which;
+    type Gate = Gate;
+
+    fn load(archive: &Archive, current: Option<&Current>, which: Which) -> Result<QuarterCtx> {
+        archive.quarter_ctx(current, &which.branch, which.quarter)
+    }
+
+    fn admit(&self, actor: &Actor, gate: Gate) -> Result<()> {
+        match gate {
+            Gate::Records(kinds) => kinds.into_iter().try_for_each(|k| self.accepting(k, &actor.role)),
+            Gate::Step => {
+                let step = self.workflow.step_from(&self.q.state).ok_or_else(|| {
+                    Refusal::new(Kind::QuarterFinished { branch: self.unit_ref.clone(), quarter: self.quarter })
+                        .next(Hint::Ledger { branch: self.unit.id.clone() })
+                })?;
+                check_role(&self.workflow, Some(step), &actor.role)
+            }
+        }
+    }
+}
+
+pub(crate) fn role_ref(workflow: &Workflow, id: &str) -> RoleRef {
+    RoleRef { id: id.to_owned(), title: workflow.role(id).map(|r| r.title.clone()).unwrap_or_else(|| id.to_owned()) }
+}
+
+pub(crate) fn state_ref(workflow: &Workflow, id: &str) -> StateRef {
+    StateRef { id: id.to_owned(), title: workflow.state(id).map(|s| s.title.clone()).unwrap_or_else(|| id.to_owned()) }
+}
+
+pub(crate) fn step_ref(step: &Step) -> StepRef {
+    StepRef { id: step.id.clone(), title: step.title.clone(), clause: step.clause.clone() }
+}
+
+/// The role is one of the workflow's and, for a step, one the step allows.
+pub(crate) fn check_role(workflow: &Workflow, step: Option<&Step>, role: &str) -> Result<()> {
+    let Some(r) = workflow.role(role) else {
+        return Err(Kind::UnknownRole { given: role.to_owned(), known: workflow.roles.iter().map(|r| role_ref(workflow, &r.id)).collect() }.into());
+    };
+    if let Some(step) = step {
+        if !step.roles.iter().any(|x| x == role) {
+            let allowed: Vec<RoleRef> = step.roles.iter().map(|x| role_ref(workflow, x)).collect();
+            let next = allowed.first().cloned();
+            let refusal = Refusal::new(Kind::MayNotAct { role: role_ref(workflow, &r.id), step: step_ref(step), allowed });
+            return Err(match next {
+                Some(role) => refusal.next(Hint::ActAs { role }),
+                None => refusal,
+            });
+        }
+    }
+    Ok(())
+}
+
+impl QuarterCtx {
+    /// The quarter's state takes `kind`, and the actor's role may record it.
+    fn accepting(&self, kind: RecordKind, role: &str) -> Result<()> {
+        let wf = &self.workflow;
+        if wf.accepts(&self.q.state, kind) {
+            return check_role(wf, wf.step_from(&self.q.state), role);
+        }
+        Err(Refusal::new(Kind::NotAcceptedNow {
+            branch: self.unit_ref.clone(),
+            state: state_ref(wf, &self.q.state),
+            record: kind,
+            accepted_in: wf.steps_accepting(kind).iter().map(|s| state_ref(wf, &s.from)).collect(),
+        })
+        .next(Hint::Status { branch: self.unit.id.clone() }))
+    }
+
+    pub(crate) fn member(&self, query: &str) -> Result<MemberId> {
+        resolve_in(&self.roster, &self.unit_ref, query)
+    }
+
+    pub(crate) fn plan(&self, actions: Vec<Action>) -> Plan {
+        Plan::event(self.scope.clone(), Some(&self.rules_hash), actions)
+    }
+
+    /// The quarter's facts as of `today` (the meeting date once reported).
+    pub(crate) fn facts(&self, today: chrono::NaiveDate) -> Arc<FactSet> {
+        self.folds.facts(self, today)
+    }
+}
+
+impl Archive {
+    /// A branch's quarter (the latest when none is named), folded, with its rule set
+    /// and workflow. With the current definitions at hand, a unit that does not run
+    /// quarters is named as such.
+    pub(crate) fn quarter_ctx(&self, current: Option<&Current>, branch: &str, quarter: Option<Quarter>) -> Result<QuarterCtx> {
+        let tree = self.org()?;
+        let unit = match current {
+            Some(c) => branch_unit(&tree, branch, &c.workflow, &c.escalation)?,
+            None => tree
+                .unit(branch)
+                .cloned()
+                .ok_or_else(|| Refusal::new(Kind::NotFound { what: Thing::Branch, given: branch.to_owned() }).next(Hint::ListUnits))?,
+        };
+        let unit_ref = Archive::unit_ref(&tree, unit.id.as_str());
+        let opened = self.quarters(&unit.id)?;
+        let quarter = match quarter {
+            Some(q) if opened.contains(&q) => q,
+            Some(q) => {
+                return Err(Refusal::new(Kind::QuarterNotOpened { branch: unit_ref, quarter: q, opened: opened.clone() })
+                    .next(Hint::ChooseQuarter { opened }))
+            }
+            None => *opened.last().ok_or_else(|| {
+                Refusal::new(Kind::NoQuarter { branch: unit_ref.clone() }).next(Hint::OpenQuarter { branch: unit.id.clone() })
+            })?,
+        };
+        let q = self.quarter_state(&unit.id, quarter)?;
+        let opening = q.opened.clone().ok_or_else(|| {
+            Refusal::new(Kind::QuarterNotOpened { branch: unit_ref.clone(), quarter, opened: opened.clone() })
+        })?;
+        Ok(QuarterCtx {
+            rules: self.rules_by_hash(&opening.rules)?,
+            workflow: self.workflow_by_hash(&opening.workflow)?,
+            rules_hash: opening.rules,
+            roster: self.roster(&unit.id)?,
+            scope: Scope::Quarter(unit.id.clone(), quarter),
+            q,
+            quarter,
+            unit_ref,
+            superior: tree.parent_of(unit.id.as_str()).map(|u| u.id.clone()),
+            unit,
+            store: self.store().clone(),
+            folds: self.folds.clone(),
+        })
+    }
+}
+
+// ---- opening ----------------------------------------------------------------------
+
+impl Shine {
+    /// Open a quarter for a branch under the current rules and workflow. Opening one
+    /// already open changes nothing.
+    pub fn open_quarter(&self, actor: &Actor, branch: &str, quarter: Quarter) -> Result<Status> {
+        let current = self.current();
+        let tree = self.org()?;
+        let unit = self.branch_unit(&tree, branch)?;
+        let unit_ref = Archive::unit_ref(&tree, unit.id.as_str());
+        let workflow = &current.workflow;
+        check_role(workflow, None, &actor.role)?;
+        let opens = &workflow.opened_by;
+        if !opens.is_empty() && !opens.iter().any(|r| r == &actor.role) {
+            let openers: Vec<RoleRef> = opens.iter().map(|r| role_ref(workflow, r)).collect();
+            let next = openers.first().cloned();
+            let refusal = Refusal::new(Kind::MayNotOpen { role: role_ref(workflow, &actor.role), openers });
+            return Err(match next {
+                Some(role) => refusal.next(Hint::ActAs { role }),
+                None => refusal,
+            });
+        }
+        if self.roster(&unit.id)?.members.is_empty() {
+            return Err(Refusal::new(Kind::NoRoster { branch: unit_ref }).next(Hint::ImportRoster { branch: unit.id.clone() }));
+        }
+        let existing = self.quarters(&unit.id)?;
+        if existing.contains(&quarter) {
+            return self.status(Some(current), branch, Some(quarter), actor.today()); // repeating is safe
+        }
+        if let Some(later) = existing.iter().copied().filter(|q| *q > quarter).max() {
+            return Err(Refusal::new(Kind::LaterQuarterOpened { branch: unit_ref, later, asked: quarter })
+                .next(Hint::ChooseQuarter { opened: existing }));
+        }
+        for q in &existing {
+            let ctx = self.quarter_ctx(Some(current), branch, Some(*q))?;
+            if !ctx.workflow.state(&ctx.q.state).is_some_and(|s| s.terminal) {
+                return Err(Refusal::new(Kind::QuarterUnfinished { branch: unit_ref, quarter: *q }).next(Hint::Status { branch: unit.id.clone() }));
+            }
+        }
+        let rules = RulesHash::of_hex(current.rules.hash().to_owned());
+        let workflow_hash = crate::domain::WorkflowHash::of_hex(workflow.hash());
+        let plan = Plan::default()
+            .and_value(keys::rules(&rules), &current.files.rules)?
+            .and_value(keys::workflow(&workflow_hash), &current.files.workflow)?
+            .and_value(keys::rules_in_force(), &rules)?
+            .and_value(keys::quarter_index(&unit.id, quarter), quarter)?
+            .and_event(Scope::Quarter(unit.id.clone(), quarter), Some(&rules), vec![Action::QuarterOpened {
+                branch: unit.id.clone(),
+                quarter,
+                rules: rules.clone(),
+                workflow: workflow_hash,
+                state: workflow.start.clone(),
+            }]);
+        self.commit(actor, plan)?;
+        self.status(Some(current), branch, Some(quarter), actor.today())
+    }
+}
+
+// ---- the records of the quarter's steps ----------------------------------------------
+
+/// A member's record in the quarter, as `record` takes it (members by id or name).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Record {
+    Deed { member: String, deed: Deed },
+    DeedExcuse { member: String, reason: String },
+    Attendance { member: String, status: String },
+    Presentation { member: String },
+    Comment { member: String, text: String },
+}
+
+impl Record {
+    pub fn member(&self) -> &str {
+        match self {
+            Record::Deed { member, .. }
+            | Record::DeedExcuse { member, .. }
+            | Record::Attendance { member, .. }
+            | Record::Presentation { member }
+            | Record::Comment { member, .. } => member,
+        }
+    }
+
+    fn kind(&self) -> RecordKind {
+        match self {
+            Record::Deed { .. } => RecordKind::Deed,
+            Record::DeedExcuse { .. } => RecordKind::DeedExcuse,
+            Record::Attendance { .. } => RecordKind::Attendance,
+            Record::Presentation { .. } => RecordKind::Presentation,
+            Record::Comment { .. } => RecordKind::Comment,
+        }
+    }
+}
+
+struct Records {
+    records: Vec<Record>,
+}
+
+impl Operation<QuarterCtx> for Records {
+    type Answer = usize;
+
+    fn gate(&self) -> Gate {
+        let mut kinds: Vec<RecordKind> = self.records.iter().map(Record::kind).collect();
+        kinds.dedup();
+        Gate::Records(kinds)
+    }
+
+    fn decide(self, ctx: &QuarterCtx, actor: &Actor) -> Result<Decided<usize>> {
+        let mut attendance = ctx.q.attendance.clone();
+        let mut actions = Vec::new();
+        for record in self.records {
+            let id = ctx.member(record.member())?;
+            let action = match record {
+                Record::Deed { mut deed, .. } => {
+                    deed.kind = check_enum(&ctx.rules, "deed", "kind", deed.kind.as_str())?.into();
+                    if deed.text.trim().is_empty() {
+                        return Err(Kind::Empty { what: Text::DeedText }.into());
+                    }
+                    if !ctx.quarter.contains(deed.date) {
+                        let member = member_ref(&ctx.roster, id.as_str());
+                        return Err(Kind::OutsideQuarter { what: Dated::Deed { member }, date: deed.date, quarter: ctx.quarter }.into());
+                    }
+                    let in_batch = actions.iter().any(|a| matches!(a, Action::DeedRegistered { member, deed: d } if *member == id && *d == deed));
+                    if in_batch || ctx.q.deeds.get(&id).is_some_and(|d| d.contains(&deed)) {
+                        continue; // the same deed twice is one deed
+                    }
+                    Action::DeedRegistered { member: id, deed }
+                }
+                Record::DeedExcuse { reason, .. } => {
+                    if reason.trim().is_empty() {
+                        return Err(Kind::Empty { what: Text::ExcuseReason }.into());
+                    }
+                    Action::DeedExcused { member: id, reason }
+                }
+                Record::Attendance { status, .. } => {
+                    let status = check_enum(&ctx.rules, "member", "meeting", &status)?;
+                    attendance.insert(id.clone(), status.clone());
+                    Action::AttendanceRecorded { member: id, status }
+                }
+                Record::Presentation { .. } => {
+                    if let Some(refusal) = may_present(ctx, &attendance, &id, actor) {
+                        return Err(refusal);
+                    }
+                    let in_batch = actions.iter().any(|a| matches!(a, Action::Presented { member } if *member == id));
+                    if in_batch || ctx.q.presented.contains(&id) {
+                        continue;
+                    }
+                    Action::Presented { member: id }
+                }
+                Record::Comment { text, .. } => {
+                    if text.trim().is_empty() {
+                        return Err(Kind::Empty { what: Text::Comment }.into());
+                    }
+                    Action::Commented { member: id, text }
+                }
+            };
+            actions.push(action);
+        }
+        let n = actions.len();
+        Ok(Decided::new(ctx.plan(actions), n))
+    }
+}
+
+/// Whether the rules' `presenter` rule lets the member present, with attendance as
+/// recorded so far in this command; `None` when it does (or the rules have none).
+fn may_present(ctx: &QuarterCtx, attendance: &std::collections::BTreeMap<MemberId, String>, id: &MemberId, actor: &Actor) -> Option<Refusal> {
+    let facts = ctx.facts(actor.today());
+    let mut member = facts.member(id.as_str())?.clone();
+    member.meeting = attendance.get(id).map(|s| s.as_str().into());
+    let decision = ctx.rules.presenter(facts.scope(), &member)?;
+    if decision.value {
+        return None;
+    }
+    Some(Refusal::new(Kind::MayNotPresent { member: member_ref(&ctx.roster, id.as_str()), rule: Box::new(decision) })
+        .next(Hint::RecordAttendance { branch: ctx.unit.id.clone() }))
+}
+
+struct ReportMeeting {
+    date: chrono::NaiveDate,
+    superior: Option<UnitId>,
+}
+
+impl Operation<QuarterCtx> for ReportMeeting {
+    type Answer = Option<UnitId>;
+
+    fn gate(&self) -> Gate {
+        Gate::Records(vec![RecordKind::MeetingReport])
+    }
+
+    fn decide(self, ctx: &QuarterCtx, _: &Actor) -> Result<Decided<Option<UnitId>>> {
+        if !ctx.quarter.contains(self.date) {
+            return Err(Kind::OutsideQuarter { what: Dated::Meeting, date: self.date, quarter: ctx.quarter }.into());
+        }
+        let plan = ctx.plan(vec![Action::MeetingReported { date: self.date, superior: self.superior.clone() }]);
+        Ok(Decided::new(plan, self.superior))
+    }
+}
+
+struct RecordGuests {
+    activists: Vec<String>,
+    observers: Vec<String>,
+    delegate: Option<String>,
+}
+
+impl Operation<QuarterCtx> for RecordGuests {
+    type Answer = ();
+
+    fn gate(&self) -> Gate {
+        Gate::Records(vec![RecordKind::Guests])
+    }
+
+    fn decide(self, ctx: &QuarterCtx, _: &Actor) -> Result<Decided<()>> {
+        let clean = |list: Vec<String>| list.into_iter().map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()).collect();
+        let action = Action::GuestsRecorded {
+            activists: clean(self.activists),
+            observers: clean(self.observers),
+            delegate: self.delegate.map(|d| d.trim().to_owned()).filter(|d| !d.is_empty()),
+        };
+        Ok(Decided::new(ctx.plan(vec![action]), ()))
+    }
+}
+
+impl Archive {
+    /// Run an operation on a branch's latest quarter.
+    pub(crate) fn on_quarter<O: Operation<QuarterCtx>>(&self, current: Option<&Current>, actor: &Actor, branch: &str, op: O) -> Result<O::Answer> {
+        self.execute::<QuarterCtx, O>(current, actor, Which { branch: branch.to_owned(), quarter: None }, op)
+    }
+
+    /// Record members' quarter records (deeds, excuses, attendance, presentations,
+    /// comments) for one branch, all or none: the branch given, or the first record's
+    /// member's. Returns how many were new.
+    pub fn record(&self, current: Option<&Current>, actor: &Actor, branch: Option<&str>, records: Vec<Record>) -> Result<usize> {
+        let branch = match (branch, records.first()) {
+            (Some(b), _) => b.to_owned(),
+            (None, Some(r)) => self.find_member(r.member())?.0.to_string(),
+            (None, None) => return Err(Kind::NothingToRecord.into()),
+        };
+        self.on_quarter(current, actor, &branch, Records { records })
+    }
+
+    /// Report the special meeting to the superior organization (§4.2.a in the default
+    /// workflow). Returns the superior reported to.
+    pub fn report_meeting(&self, current: Option<&Current>, actor: &Actor, branch: &str, date: chrono::NaiveDate) -> Result<Option<UnitId>> {
+        let superior = self.org()?.parent_of(branch).map(|u| u.id.clone());
+        self.on_quarter(current, actor, branch, ReportMeeting { date, superior })
+    }
+
+    pub fn record_guests(
+        &self,
+        current: Option<&Current>,
+        actor: &Actor,
+        branch: &str,
+        activists: Vec<String>,
+        observers: Vec<String>,
+        delegate: Option<String>,
+    ) -> Result<()> {
+        self.on_quarter(current, actor, branch, RecordGuests { activists, observers, delegate })
+    }
+}

@@ -1,0 +1,366 @@
+//! Why the engine said no, as data: a [`Refusal`] is a kind (with the values the
+//! engine saw, the rule or clause involved and what is missing) and, where the engine
+//! knows more than the kind says, typed hints of what to do next.
+//!
+//! Nothing here is a sentence: the edge (`cli/src/messages`) words every kind and
+//! hint in Chinese, the same for the terminal, the HTTP API and the web pages. A kind
+//! is serialised with its `code` (the variant's name) and its fields, which is the
+//! `details` of the JSON error shape.
+
+use crate::domain::{BadQuarter, MemberId, Quarter, UnitId};
+use crate::progress::{PickCheck, StepState, Waiting};
+use crate::refs::{EnumRef, KindRef, LevelRef, MemberRef, RoleRef, RuleRef, StateRef, StepRef, UnitRef, VariantRef};
+use crate::rules::{Decision, RuleErrors, RuleInfo};
+use crate::state::level::Standing;
+use crate::store::StoreError;
+use crate::workflow::{Action as ChainStep, RecordKind, WorkflowErrors};
+use chrono::NaiveDate;
+use serde::Serialize;
+
+/// A refusal: what kind, and what to do next when the engine can say more than the kind.
+#[derive(Debug, Serialize)]
+pub struct Refusal {
+    #[serde(flatten)]
+    pub kind: Kind,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub next: Vec<Hint>,
+}
+
+pub type Result<T, E = Refusal> = std::result::Result<T, E>;
+
+impl Refusal {
+    pub fn new(kind: Kind) -> Refusal {
+        Refusal { kind, next: Vec::new() }
+    }
+
+    /// The refusal with one more hint.
+    pub fn next(mut self, hint: Hint) -> Refusal {
+        self.next.push(hint);
+        self
+    }
+}
+
+impl From<Kind> for Refusal {
+    fn from(kind: Kind) -> Refusal {
+        Refusal::new(kind)
+    }
+}
+
+impl From<StoreError> for Refusal {
+    fn from(problem: StoreError) -> Refusal {
+        Refusal::new(Kind::Store { problem })
+    }
+}
+
+impl From<RuleErrors> for Refusal {
+    fn from(errors: RuleErrors) -> Refusal {
+        Refusal::new(Kind::RuleFiles { errors }).next(Hint::CheckDefinitions)
+    }
+}
+
+impl From<WorkflowErrors> for Refusal {
+    fn from(errors: WorkflowErrors) -> Refusal {
+        Refusal::new(Kind::WorkflowFile { errors }).next(Hint::CheckDefinitions)
+    }
+}
+
+impl From<BadQuarter> for Refusal {
+    fn from(e: BadQuarter) -> Refusal {
+        Refusal::new(Kind::BadQuarter { given: e.given })
+    }
+}
+
+/// What text was empty where some is needed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Text {
+    UnitName,
+    MemberName,
+    Evidence,
+    DeedText,
+    ExcuseReason,
+    Comment,
+    ObjectionReason,
+    DecisionReason,
+    PickReason,
+    ReturnReason,
+    CorrectionReason,
+}
+
+/// What an id or a name was meant to find.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Thing {
+    Unit,
+    Branch,
+    ParentUnit,
+    Member,
+    Quarter,
+    Token,
+    /// A record this instance sent upward.
+    SentRecord,
+}
+
+/// A stored definition a quarter needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Stored {
+    RuleSet,
+    Workflow,
+}
+
+/// What an id was meant to name, for a malformed id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum IdOf {
+    Unit,
+    Member,
+}
+
+/// A dated thing that must fall in its quarter.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "what", rename_all = "snake_case")]
+pub enum Dated {
+    Deed { member: MemberRef },
+    Meeting,
+}
+
+/// The voting method a round already uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(tag = "method", rename_all = "snake_case")]
+pub enum BallotMethod {
+    Paper,
+    Electronic { cast: usize },
+}
+
+/// What a level does that needs its role: one of its steps, or handling objections
+/// and returns.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "act", rename_all = "snake_case")]
+pub enum LevelAct {
+    Step { title: String },
+    Object,
+    Decide,
+    Return,
+    Resubmit,
+}
+
+/// One problem of one row of a roster.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RowProblem {
+    /// 1-based, in the order given.
+    pub row: usize,
+    pub name: String,
+    pub problem: RowIssue,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum RowIssue {
+    BadId { given: String },
+    EmptyName,
+    RepeatedId { id: String },
+    NotAVariant { value: String, decl: EnumRef, allowed: Vec<VariantRef> },
+    InAnotherBranch { id: MemberId, branch: UnitId },
+}
+
+/// One problem of the tellers' count of paper ballots.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum TotalsProblem {
+    NegativeBallots { ballots: i64 },
+    MoreBallotsThanVoters { ballots: i64, voters: i64 },
+    NamedTwice { given: String },
+    VotesOutOfRange { given: String, votes: i64, ballots: i64 },
+    NotACandidate { given: String },
+    NotInBranch { given: String },
+    SumTooLarge { sum: i64, ballots: i64, seats: i64 },
+}
+
+/// Every kind of refusal.
+#[derive(Debug, Serialize)]
+#[serde(tag = "code", rename_all = "snake_case")]
+pub enum Kind {
+    // ---- definitions and the store ------------------------------------------------
+    /// The rule files do not load; nothing of them is used.
+    RuleFiles {
+        #[serde(skip)]
+        errors: RuleErrors,
+    },
+    /// A workflow file does not load.
+    WorkflowFile {
+        #[serde(skip)]
+        errors: WorkflowErrors,
+    },
+    /// The store cannot be read or written.
+    Store { problem: StoreError },
+    /// The store lacks the rule set or workflow a quarter was opened with.
+    StoredDefinitionMissing { what: Stored, hash: String },
+    /// The quarter's workflow names a guard its rule set does not define.
+    GuardMissing { guard: String },
+    /// The rules have no `publicity` rule, which a `Publish` step needs.
+    NoPublicityRule,
+
+    // ---- input that is malformed --------------------------------------------------
+    BadQuarter { given: String },
+    BadId { what: IdOf, given: String },
+    Empty { what: Text },
+    /// A value outside the enum the rules declare for it.
+    NotAVariant { value: String, decl: EnumRef, allowed: Vec<VariantRef> },
+    NothingToRecord,
+
+    // ---- things that are not there --------------------------------------------------
+    NotFound { what: Thing, given: String },
+    /// A name that several members share.
+    AmbiguousMember { name: String, matches: Vec<(MemberRef, UnitRef)> },
+    /// A member the branch's roster does not have.
+    NotInBranch { given: String, branch: UnitRef },
+
+    // ---- the organization -------------------------------------------------------------
+    UnitIdTaken { id: UnitId, by: UnitRef },
+    /// The tree has its root already.
+    SecondRoot { root: UnitRef },
+    NeedsParent { kind: KindRef, allowed: Vec<KindRef> },
+    /// The root kind cannot sit under a unit.
+    RootHasNoParent { kind: KindRef },
+    WrongParent { kind: KindRef, parent: UnitRef, parent_kind: KindRef, allowed: Vec<KindRef> },
+    UnknownKind { given: String, known: Vec<KindRef> },
+    /// The unit is of a kind that does not run quarters.
+    NotABranch { unit: UnitRef, kind: KindRef },
+    RosterRejected { problems: Vec<RowProblem> },
+    /// A list of records was refused whole because of one row.
+    RowRejected { row: usize, problem: Box<Kind> },
+    /// Findings are recorded only under the name of an exclusion rule.
+    NotAnExclusion { given: String, known: Vec<RuleRef> },
+
+    // ---- roles --------------------------------------------------------------------------
+    UnknownRole { given: String, known: Vec<RoleRef> },
+    MayNotOpen { role: RoleRef, openers: Vec<RoleRef> },
+    MayNotAct { role: RoleRef, step: StepRef, allowed: Vec<RoleRef> },
+
+    // ---- a branch's quarter -----------------------------------------------------------
+    NoRoster { branch: UnitRef },
+    LaterQuarterOpened { branch: UnitRef, later: Quarter, asked: Quarter },
+    QuarterUnfinished { branch: UnitRef, quarter: Quarter },
+    NoQuarter { branch: UnitRef },
+    QuarterNotOpened { branch: UnitRef, quarter: Quarter, opened: Vec<Quarter> },
+    QuarterFinished { branch: UnitRef, quarter: Quarter },
+    /// The quarter's state does not take this kind of record.
+    NotAcceptedNow { branch: UnitRef, state: StateRef, record: RecordKind, accepted_in: Vec<StateRef> },
+    OutsideQuarter { what: Dated, date: NaiveDate, quarter: Quarter },
+    /// The presenter rule does not let the member present.
+    MayNotPresent { member: MemberRef, rule: Box<Decision<bool>> },
+    /// Guards of the step do not hold; each with the values that decided it.
+    Blocked { step: StepRef, failed: Vec<Decision<bool>> },
+    /// The ballot is fixed: the quarter's rule set can no longer change.
+    BallotFixed { branch: UnitRef, quarter: Quarter },
+
+    // ---- ballots ------------------------------------------------------------------------
+    NoOpenRound,
+    /// A round takes one method only.
+    OtherMethod { round: i64, used: BallotMethod },
+    NoVote { member: MemberRef, rule: Box<RuleInfo> },
+    AlreadyVoted { member: MemberRef, round: i64 },
+    NotOnBallot { member: MemberRef, round: i64, candidates: Vec<MemberRef> },
+    ChosenTwice { given: String },
+    TooManyChoices { chosen: usize, seats: i64 },
+    TotalsRejected { problems: Vec<TotalsProblem> },
+
+    // ---- the chain --------------------------------------------------------------------
+    /// The unit's kind has no level in the chain.
+    NotInChain { unit: UnitRef },
+    NoSuchStep { unit: UnitRef, level: LevelRef, step: ChainStep, steps: Vec<String> },
+    LevelRole { unit: UnitRef, act: LevelAct, needed: RoleRef, acting: String },
+    AlreadyForwarded { unit: UnitRef, quarter: Quarter, on: NaiveDate, to: UnitRef },
+    /// A step before this one is not done.
+    StepBefore { step: String, before: StepState },
+    AlreadyFiled { unit: UnitRef, quarter: Quarter },
+    NothingToPublish { unit: UnitRef, quarter: Quarter },
+    AlreadyPublished { on: NaiveDate, until: NaiveDate },
+    NotPublished { star: MemberRef },
+    WindowClosed { until: NaiveDate },
+    ObjectionPending { star: MemberRef },
+    NoObjection { star: MemberRef },
+    NotInPlay { star: MemberRef, standing: Standing },
+    NotRecommended { star: MemberRef, from: UnitRef },
+    AlreadyPicked { star: MemberRef },
+    NotPicked { star: MemberRef },
+    /// The pick would break an upper bound of a pick rule.
+    OverBound { star: MemberRef, check: Box<PickCheck> },
+    /// A level's own star needs no return.
+    OwnStar { star: MemberRef },
+    /// A star from another instance is returned by telling that instance.
+    ReturnNeedsToken { star: MemberRef, to: String },
+    NotOurSuperior { given: String },
+    NothingSent { unit: UnitRef, why: Waiting },
+    NotReturned { star: MemberRef },
+    /// The top level has no one to report to.
+    TopLevel { level: LevelRef },
+    /// The level's results go up through its quarter's workflow, not a chain step.
+    ReportsByQuarter { level: LevelRef },
+    NoReceive { level: LevelRef, unit: UnitRef },
+    StarNotHeld { given: String, unit: UnitRef, quarter: Quarter, held: Vec<MemberRef> },
+    AmbiguousStar { given: String, keys: Vec<String> },
+    /// A record whose content no longer matches its hash: changed on the way.
+    Tampered { star: MemberRef, key: String, from: String },
+    WrongQuarter { got: Quarter, expected: Quarter },
+
+    // ---- credentials ----------------------------------------------------------------
+    NoSuchToken { id: String },
+    TokenUnit { given: String, known: Vec<String> },
+}
+
+/// What to do next, as the engine knows it; the edge shows a command, a link or a
+/// button for it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "hint", rename_all = "snake_case")]
+pub enum Hint {
+    /// Check and correct the rule and workflow files.
+    CheckDefinitions,
+    /// Restore the store from a backup.
+    RestoreBackup,
+    /// See the units of the tree.
+    ListUnits,
+    /// Add the missing parent unit first.
+    AddParent { id: String },
+    ListMembers { branch: UnitId },
+    /// Name the member by id instead of by name.
+    UseMemberId,
+    ImportRoster { branch: UnitId },
+    OpenQuarter { branch: UnitId },
+    /// See where a branch's quarter stands.
+    Status { branch: UnitId },
+    /// Ask for quarters by `--quarter`-style selection.
+    ChooseQuarter { opened: Vec<Quarter> },
+    Advance { branch: UnitId },
+    /// See the ledger of a finished quarter.
+    Ledger { branch: UnitId },
+    RecordAttendance { branch: UnitId },
+    Explain { member: MemberId },
+    /// Act in this role.
+    ActAs { role: RoleRef },
+    /// New rules apply to quarters opened from now on.
+    NextQuarter,
+    /// See the chain status of a level.
+    ChainStatus { unit: UnitId, quarter: Quarter },
+    Pull { unit: UnitId, quarter: Quarter },
+    Decide { unit: UnitId, quarter: Quarter },
+    WithdrawPick { unit: UnitId, quarter: Quarter },
+    /// Return a star from another instance with that instance's credential.
+    ReturnWithToken,
+    /// The level above returns it first, then it is corrected and sent again.
+    AwaitReturn,
+    /// Wait until the objection window closes.
+    WaitForWindow { until: NaiveDate },
+    /// A complaint outside the window goes through the petition procedure.
+    Petition,
+    ListTokens,
+    /// Ask the sending instance to check and send again.
+    AskSender { from: String },
+    /// An administrator changes a rule in `rules/`.
+    ChangeRule { rule: String },
+    /// Count the paper ballots again.
+    Recount,
+    /// Fill in each of the given quarter's own records.
+    Retry,
+}

@@ -1,0 +1,37 @@
+//! Stand-ins until the typed rule program lands.
+
+use super::{Decision, RuleInfo, RuleKind, RuleSet, Scope};
+use crate::facts::MemberFacts;
+
+impl RuleSet {
+    /// The presenter rule's decision for a member; `None` when the set has none.
+    pub fn presenter(&self, _scope: Scope, member: &MemberFacts) -> Option<Decision<bool>> {
+        let present = self.field_enum("member", "meeting").and_then(|e| e.variants.first()).map(|v| v.name.clone())?;
+        let value = member.meeting.map(|m| m.as_str() == present).unwrap_or(false);
+        Some(Decision { rule: self.voter_rule().clone(), value, witnesses: Vec::new() })
+    }
+
+    pub fn voter_rule(&self) -> &RuleInfo {
+        self.rules().iter().find(|r| r.kind == RuleKind::Voter).unwrap_or_else(|| self.tie_rule())
+    }
+
+    /// A workflow guard by name: a `guard` rule, or the `quorum` rule.
+    pub fn guard_named(&self, name: &str, scope: Scope) -> Option<Decision<bool>> {
+        match self.rule(name) {
+            Some(r) if r.kind == RuleKind::Quorum => Some(self.quorum(scope)),
+            _ => self.guard(name, scope),
+        }
+    }
+
+    /// The rule with this name, as written; a bare stand-in when the set has none.
+    pub fn rule_info(&self, name: &str) -> RuleInfo {
+        self.rule(name).cloned().unwrap_or_else(|| RuleInfo {
+            name: name.to_owned(),
+            kind: RuleKind::Exclude,
+            clause: String::new(),
+            text: String::new(),
+            source: String::new(),
+            location: String::new(),
+        })
+    }
+}

@@ -1,0 +1,125 @@
+//! The organization tree (university Party committee → general branches and directly
+//! affiliated branches → branches) and each branch's roster, life history and conduct
+//! findings, folded from the `org` and `branch/<id>` logs.
+
+use super::Fold;
+use crate::domain::{MemberId, UnitId};
+use crate::entity::{MemberRecord, Unit};
+use crate::event::{Action, Event};
+use crate::facts::{Finding, LifeRecord};
+use std::collections::BTreeMap;
+
+/// The tree of units.
+#[derive(Debug, Clone, Default)]
+pub struct OrgTree {
+    pub units: BTreeMap<UnitId, Unit>,
+    /// Units in the order they were added.
+    pub order: Vec<UnitId>,
+}
+
+impl Fold for OrgTree {
+    fn apply(&mut self, event: &Event) {
+        for action in &event.actions {
+            if let Action::UnitAdded { unit } = action {
+                if self.units.insert(unit.id.clone(), unit.clone()).is_none() {
+                    self.order.push(unit.id.clone());
+                }
+            }
+        }
+    }
+}
+
+impl OrgTree {
+    /// The unit without a parent: the university Party committee.
+    pub fn root(&self) -> Option<&Unit> {
+        self.order.iter().filter_map(|id| self.units.get(id)).find(|u| u.parent.is_none())
+    }
+
+    pub fn unit(&self, id: &str) -> Option<&Unit> {
+        self.units.get(id)
+    }
+
+    pub fn parent_of(&self, id: &str) -> Option<&Unit> {
+        self.units.get(id)?.parent.as_ref().and_then(|p| self.units.get(p))
+    }
+
+    /// The units directly under `id`, in the order they were added.
+    pub fn children<'a>(&'a self, id: &'a str) -> impl Iterator<Item = &'a Unit> + 'a {
+        self.in_order().filter(move |u| u.parent.as_ref().is_some_and(|p| p == id))
+    }
+
+    /// Every unit, in the order added.
+    pub fn in_order(&self) -> impl Iterator<Item = &Unit> {
+        self.order.iter().filter_map(|id| self.units.get(id))
+    }
+
+    /// The units from the root down to `id`.
+    pub fn path(&self, id: &str) -> Vec<&Unit> {
+        let mut path = Vec::new();
+        let mut next = self.units.get(id);
+        while let Some(unit) = next {
+            path.push(unit);
+            next = unit.parent.as_ref().and_then(|p| self.units.get(p));
+            if path.len() > self.units.len() {
+                break;
+            }
+        }
+        path.reverse();
+        path
+    }
+}
+
+/// A branch's roster with each member's history.
+#[derive(Debug, Clone, Default)]
+pub struct Roster {
+    pub members: Vec<MemberRecord>,
+    pub life: BTreeMap<MemberId, Vec<LifeRecord>>,
+    pub findings: BTreeMap<MemberId, Vec<Finding>>,
+}
+
+impl Fold for Roster {
+    fn apply(&mut self, event: &Event) {
+        for action in &event.actions {
+            match action {
+                Action::MembersImported { members, .. } => {
+                    for member in members {
+                        match self.members.iter_mut().find(|m| m.id == member.id) {
+                            Some(existing) => *existing = member.clone(),
+                            None => self.members.push(member.clone()),
+                        }
+                    }
+                }
+                Action::LifeRecorded { member, record, .. } => {
+                    let list = self.life.entry(member.clone()).or_default();
+                    // One record per member and date: a later one corrects the earlier.
+                    // The history stays sorted by date: rules count runs in date order.
+                    match list.binary_search_by(|r| r.date.cmp(&record.date)) {
+                        Ok(at) => list[at] = record.clone(),
+                        Err(at) => list.insert(at, record.clone()),
+                    }
+                }
+                Action::FindingRecorded { member, finding } => {
+                    // A finding under the same clause and date replaces the earlier one:
+                    // that is how an investigation is closed or a period corrected.
+                    let list = self.findings.entry(member.clone()).or_default();
+                    match list.iter_mut().find(|f| f.clause == finding.clause && f.date == finding.date) {
+                        Some(f) => *f = finding.clone(),
+                        None => list.push(finding.clone()),
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+}
+
+impl Roster {
+    pub fn member(&self, id: &str) -> Option<&MemberRecord> {
+        self.members.iter().find(|m| m.id == id)
+    }
+
+    /// The member's name, or the id when the roster lacks it.
+    pub fn name(&self, id: &str) -> String {
+        self.member(id).map(|m| m.name.clone()).unwrap_or_else(|| id.to_owned())
+    }
+}

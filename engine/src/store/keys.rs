@@ -1,0 +1,157 @@
+//! Every key of the store, built here and nowhere else.
+//!
+//! - `e/<scope>\0<seq>`: the event log of a [`Scope`]; current state is a fold over it.
+//! - `i/m/<member>`: which branch a member belongs to (an index, written with the
+//!   event that imports the member).
+//! - `r/<hash>`, `w/<hash>`: rule sets and workflows by content hash, so a quarter keeps
+//!   running under the definitions it was opened with; `m/rules-in-force`: the hash of
+//!   the rule set last used to open a quarter.
+//! - `q/<branch>/<quarter>`: the quarters a branch has opened (written with the event
+//!   that opens one).
+//! - `b/<branch>/<quarter>/<round>/<random>`: ballots' contents (the ballots cast by one
+//!   command, shuffled) — no voter, no time, no sequence number; the key is random so
+//!   the tree's order says nothing either.
+
+use crate::domain::{MemberId, Quarter, RulesHash, UnitId, WorkflowHash};
+use rand::RngCore;
+
+/// The log an event belongs to.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Scope {
+    /// The organization tree.
+    Org,
+    /// A branch's roster, organizational life and findings.
+    Branch(UnitId),
+    /// One branch's quarter.
+    Quarter(UnitId, Quarter),
+    /// One level's quarter in the escalation chain.
+    Chain(UnitId, Quarter),
+    /// Credentials for pulling over HTTP.
+    Access,
+}
+
+impl Scope {
+    /// The scope's name inside keys: `org`, `branch/b1`, `quarter/b1/2026Q4`, ….
+    pub fn name(&self) -> String {
+        match self {
+            Scope::Org => "org".into(),
+            Scope::Branch(b) => format!("branch/{b}"),
+            Scope::Quarter(b, q) => format!("quarter/{b}/{q}"),
+            Scope::Chain(u, q) => format!("chain/{u}/{q}"),
+            Scope::Access => "access".into(),
+        }
+    }
+
+    /// The scope a name stands for; `None` for a name no version of shine wrote.
+    pub fn parse(name: &str) -> Option<Scope> {
+        let parts: Vec<&str> = name.split('/').collect();
+        match parts.as_slice() {
+            ["org"] => Some(Scope::Org),
+            ["access"] => Some(Scope::Access),
+            ["branch", b] => Some(Scope::Branch(UnitId::parse(b).ok()?)),
+            ["quarter", b, q] => Some(Scope::Quarter(UnitId::parse(b).ok()?, q.parse().ok()?)),
+            ["chain", u, q] => Some(Scope::Chain(UnitId::parse(u).ok()?, q.parse().ok()?)),
+            _ => None,
+        }
+    }
+}
+
+/// The scopes of one kind for one unit, for listing.
+#[derive(Debug, Clone, Copy)]
+pub enum ScopesOf<'a> {
+    /// `chain/<unit>/…`: the quarters a level has chain records for.
+    Chain(&'a UnitId),
+}
+
+impl ScopesOf<'_> {
+    pub(crate) fn prefix(self) -> Vec<u8> {
+        match self {
+            ScopesOf::Chain(u) => format!("e/chain/{u}/").into_bytes(),
+        }
+    }
+}
+
+const EVENT: &[u8] = b"e/";
+
+pub(crate) fn event(scope: &Scope, seq: u64) -> Vec<u8> {
+    let mut key = event_prefix(scope);
+    key.extend_from_slice(&seq.to_be_bytes());
+    key
+}
+
+/// The prefix of every event key of `scope` (the name, then a NUL).
+pub(crate) fn event_prefix(scope: &Scope) -> Vec<u8> {
+    let mut key = EVENT.to_vec();
+    key.extend_from_slice(scope.name().as_bytes());
+    key.push(0);
+    key
+}
+
+/// Every event key starts so.
+pub(crate) fn all_events() -> &'static [u8] {
+    EVENT
+}
+
+/// The scope name and sequence number of an event key.
+pub(crate) fn split_event(key: &[u8]) -> Option<(&str, u64)> {
+    let rest = key.strip_prefix(EVENT)?;
+    let nul = rest.iter().position(|b| *b == 0)?;
+    let name = std::str::from_utf8(&rest[..nul]).ok()?;
+    let seq: [u8; 8] = rest.get(nul + 1..)?.try_into().ok()?;
+    Some((name, u64::from_be_bytes(seq)))
+}
+
+pub(crate) fn member_index(member: &MemberId) -> Vec<u8> {
+    format!("i/m/{member}").into_bytes()
+}
+
+pub(crate) fn rules(hash: &RulesHash) -> Vec<u8> {
+    format!("r/{hash}").into_bytes()
+}
+
+pub(crate) fn workflow(hash: &WorkflowHash) -> Vec<u8> {
+    format!("w/{hash}").into_bytes()
+}
+
+pub(crate) fn rules_in_force() -> Vec<u8> {
+    b"m/rules-in-force".to_vec()
+}
+
+pub(crate) fn quarter_index(branch: &UnitId, quarter: Quarter) -> Vec<u8> {
+    format!("q/{branch}/{quarter}").into_bytes()
+}
+
+pub(crate) fn quarters_of(branch: &UnitId) -> Vec<u8> {
+    format!("q/{branch}/").into_bytes()
+}
+
+/// The ballots of one round, for counting.
+pub(crate) fn ballots_of(branch: &UnitId, quarter: Quarter, round: i64) -> Vec<u8> {
+    format!("b/{branch}/{quarter}/{round}/").into_bytes()
+}
+
+/// A fresh key for a box of ballots: the round's prefix, then 16 random bytes.
+pub(crate) fn ballot(branch: &UnitId, quarter: Quarter, round: i64) -> Vec<u8> {
+    let mut key = ballots_of(branch, quarter, round);
+    let mut random = [0u8; 16];
+    rand::thread_rng().fill_bytes(&mut random);
+    key.extend_from_slice(hex::encode(random).as_bytes());
+    key
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scope_names_read_back() {
+        let b = UnitId::known("jx-jg");
+        let q: Quarter = "2026Q4".parse().expect("quarter");
+        for s in [Scope::Org, Scope::Access, Scope::Branch(b.clone()), Scope::Quarter(b.clone(), q), Scope::Chain(b, q)] {
+            assert_eq!(Scope::parse(&s.name()), Some(s.clone()));
+            let key = event(&s, 42);
+            assert_eq!(split_event(&key), Some((s.name().as_str(), 42)));
+        }
+        assert_eq!(Scope::parse("quarter/b1/2026q4"), None);
+    }
+}

@@ -1,0 +1,314 @@
+//! The sled store: one directory, one tree, keys by prefix (all built in [`keys`]),
+//! events as versioned records ([`log`]).
+//!
+//! Every command writes one [`sled::Batch`], applied atomically, and is flushed before
+//! it returns (unless the caller asked for bulk mode and flushes at the end). A crash
+//! therefore leaves either the whole command or none of it.
+//!
+//! Ballot contents are kept apart from who voted: a ballot box is stored under a
+//! random key with only the choices; the "has voted" record is a `Voted` action in
+//! the quarter's log, with no ballot key and no choice.
+
+pub mod keys;
+pub mod log;
+
+use crate::domain::{Actor, MemberId, Quarter, RulesHash, UnitId, WorkflowHash};
+use crate::event::{Action, Event};
+use crate::rules::SourceFile;
+pub use keys::{Scope, ScopesOf};
+use serde::{de::DeserializeOwned, Serialize};
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+
+/// What went wrong underneath: the disk, or a record we cannot read back.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum StoreError {
+    /// Another process holds the store.
+    Locked { path: String },
+    /// The directory cannot be opened as a store.
+    Open { path: String, reason: String },
+    /// Reading or writing failed.
+    Io { reason: String },
+    /// A stored record does not read back.
+    Corrupt { key: String, problem: log::Invalid },
+    /// A value could not be written as a record.
+    Encode { reason: String },
+}
+
+impl From<sled::Error> for StoreError {
+    fn from(e: sled::Error) -> Self {
+        StoreError::Io { reason: e.to_string() }
+    }
+}
+
+/// A key and its value as they lie in the store.
+pub type RawEntry = (Vec<u8>, Vec<u8>);
+
+/// An open store.
+///
+/// Event logs read once are kept in memory and extended on every commit. That is
+/// sound because sled lets only one process open a store directory, and every write
+/// of this process goes through [`Store::commit`].
+#[derive(Clone)]
+pub struct Store {
+    db: sled::Db,
+    durable: bool,
+    logs: Arc<Mutex<HashMap<Scope, Arc<Vec<Event>>>>>,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store").finish_non_exhaustive()
+    }
+}
+
+/// The writes of one command, applied all at once by [`Store::commit`].
+#[derive(Default)]
+pub struct Writes {
+    batch: sled::Batch,
+    events: Vec<(Scope, Event)>,
+}
+
+impl Writes {
+    pub fn is_empty(&self) -> bool {
+        self.events.is_empty()
+    }
+}
+
+/// What `check` found: every record decoded or not, and how many of each version.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LogCheck {
+    pub events: usize,
+    pub scopes: usize,
+    /// Events by the version of the record that holds them.
+    pub versions: BTreeMap<u64, usize>,
+    /// Records that do not decode, by key (the scope name and sequence number).
+    pub unreadable: Vec<(String, log::Invalid)>,
+    /// Event keys whose scope name no version of shine writes.
+    pub unknown_scopes: Vec<String>,
+}
+
+impl Store {
+    /// Open (or create) the store directory. A store held by another process is
+    /// waited for briefly (a process that has just finished may still be letting go
+    /// of it), then reported as [`StoreError::Locked`]: never a hang.
+    pub fn open(path: &Path) -> Result<Store, StoreError> {
+        let shown = path.display().to_string();
+        std::fs::create_dir_all(path).map_err(|e| StoreError::Open { path: shown.clone(), reason: e.to_string() })?;
+        let mut wait = std::time::Duration::from_millis(10);
+        let deadline = std::time::Instant::now() + std::time::Duration::from_millis(1500);
+        loop {
+            match sled::Config::new().path(path).mode(sled::Mode::HighThroughput).open() {
+                Ok(db) => return Ok(Store { db, durable: true, logs: Arc::default() }),
+                Err(sled::Error::Io(e)) if is_lock_error(&e) => {
+                    if std::time::Instant::now() >= deadline {
+                        return Err(StoreError::Locked { path: shown });
+                    }
+                    std::thread::sleep(wait);
+                    wait = (wait * 2).min(std::time::Duration::from_millis(200));
+                }
+                Err(e) => return Err(StoreError::Open { path: shown, reason: e.to_string() }),
+            }
+        }
+    }
+
+    /// A store that lives in memory only (tests, benchmarks of the engine alone).
+    pub fn temporary() -> Result<Store, StoreError> {
+        let db = sled::Config::new().temporary(true).open()?;
+        Ok(Store { db, durable: false, logs: Arc::default() })
+    }
+
+    /// In bulk mode commits are not flushed one by one; call [`Store::flush`] at the end.
+    pub fn set_bulk(&mut self, bulk: bool) {
+        self.durable = !bulk;
+    }
+
+    pub fn flush(&self) -> Result<(), StoreError> {
+        self.db.flush()?;
+        Ok(())
+    }
+
+    /// Stage an event in `writes`; its sequence number is allocated now. A command
+    /// that changes many things (a roster import, a batch of attendance records)
+    /// writes them as one event.
+    pub(crate) fn stage(
+        &self,
+        writes: &mut Writes,
+        scope: &Scope,
+        actor: &Actor,
+        rules: Option<&RulesHash>,
+        actions: Vec<Action>,
+    ) -> Result<(), StoreError> {
+        let seq = self.db.generate_id()?;
+        let event = Event { seq, who: actor.who.clone(), role: actor.role.clone(), at: actor.at, rules: rules.cloned(), actions };
+        let bytes = log::encode(&event).map_err(|e| StoreError::Encode { reason: e.to_string() })?;
+        writes.batch.insert(keys::event(scope, seq), bytes);
+        writes.events.push((scope.clone(), event));
+        Ok(())
+    }
+
+    /// Stage a plain value under a key of [`keys`], alongside the events.
+    pub(crate) fn put<T: Serialize + ?Sized>(&self, writes: &mut Writes, key: Vec<u8>, value: &T) -> Result<(), StoreError> {
+        let bytes = serde_json::to_vec(value).map_err(|e| StoreError::Encode { reason: e.to_string() })?;
+        writes.batch.insert(key, bytes);
+        Ok(())
+    }
+
+    /// Apply everything staged, atomically; durable on return unless in bulk mode.
+    pub(crate) fn commit(&self, writes: Writes) -> Result<(), StoreError> {
+        self.db.apply_batch(writes.batch)?;
+        if self.durable {
+            self.db.flush()?;
+        }
+        let mut logs = self.logs.lock().unwrap_or_else(|e| e.into_inner());
+        for (scope, event) in writes.events {
+            if let Some(log) = logs.get_mut(&scope) {
+                Arc::make_mut(log).push(event);
+            }
+        }
+        Ok(())
+    }
+
+    /// The events of one scope, oldest first.
+    pub fn events(&self, scope: &Scope) -> Result<Arc<Vec<Event>>, StoreError> {
+        if let Some(log) = self.logs.lock().unwrap_or_else(|e| e.into_inner()).get(scope) {
+            return Ok(log.clone());
+        }
+        let log: Vec<Event> = self
+            .db
+            .scan_prefix(keys::event_prefix(scope))
+            .map(|item| {
+                let (k, v) = item?;
+                log::decode(&v).map_err(|problem| corrupt(&k, problem))
+            })
+            .collect::<Result<_, _>>()?;
+        let log = Arc::new(log);
+        self.logs.lock().unwrap_or_else(|e| e.into_inner()).insert(scope.clone(), log.clone());
+        Ok(log)
+    }
+
+    /// The quarters a level has chain records for, oldest first.
+    pub fn chain_quarters(&self, unit: &UnitId) -> Result<Vec<Quarter>, StoreError> {
+        let mut out: Vec<Quarter> = Vec::new();
+        for item in self.db.scan_prefix(ScopesOf::Chain(unit).prefix()) {
+            let (k, _) = item?;
+            let Some((name, _)) = keys::split_event(&k) else { continue };
+            if let Some(Scope::Chain(_, q)) = Scope::parse(name) {
+                if out.last() != Some(&q) {
+                    out.push(q);
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// The quarters a branch has opened, oldest first.
+    pub fn quarters_of(&self, branch: &UnitId) -> Result<Vec<Quarter>, StoreError> {
+        let mut out: Vec<Quarter> = self.values(&keys::quarters_of(branch))?;
+        out.sort();
+        Ok(out)
+    }
+
+    /// The branch a member belongs to.
+    pub fn member_branch(&self, member: &MemberId) -> Result<Option<UnitId>, StoreError> {
+        self.get(&keys::member_index(member))
+    }
+
+    /// The files of a rule set stored by `quarter open` or `rules adopt`.
+    pub fn rule_files(&self, hash: &RulesHash) -> Result<Option<Vec<SourceFile>>, StoreError> {
+        self.get(&keys::rules(hash))
+    }
+
+    /// A workflow file stored by `quarter open`.
+    pub fn workflow_file(&self, hash: &WorkflowHash) -> Result<Option<SourceFile>, StoreError> {
+        self.get(&keys::workflow(hash))
+    }
+
+    /// Every ballot of one round: each the choices of one voter, in no order that
+    /// says anything about the voters.
+    pub fn ballots(&self, branch: &UnitId, quarter: Quarter, round: i64) -> Result<Vec<Vec<MemberId>>, StoreError> {
+        let boxes: Vec<Vec<Vec<MemberId>>> = self.values(&keys::ballots_of(branch, quarter, round))?;
+        Ok(boxes.into_iter().flatten().collect())
+    }
+
+    fn get<T: DeserializeOwned>(&self, key: &[u8]) -> Result<Option<T>, StoreError> {
+        match self.db.get(key)? {
+            Some(v) => Ok(Some(value(key, &v)?)),
+            None => Ok(None),
+        }
+    }
+
+    /// Values of every key under `prefix`.
+    fn values<T: DeserializeOwned>(&self, prefix: &[u8]) -> Result<Vec<T>, StoreError> {
+        self.db
+            .scan_prefix(prefix)
+            .map(|item| {
+                let (k, v) = item?;
+                value(&k, &v)
+            })
+            .collect()
+    }
+
+    /// Every raw key and value, for audits and tests of what the disk holds.
+    pub fn dump(&self) -> Result<Vec<RawEntry>, StoreError> {
+        self.db
+            .iter()
+            .map(|item| {
+                let (k, v) = item?;
+                Ok((k.to_vec(), v.to_vec()))
+            })
+            .collect()
+    }
+
+    /// Read every event record back: which decode, which do not, of which version.
+    pub fn check_log(&self) -> Result<LogCheck, StoreError> {
+        let mut check = LogCheck {
+            events: 0,
+            scopes: 0,
+            versions: BTreeMap::new(),
+            unreadable: Vec::new(),
+            unknown_scopes: Vec::new(),
+        };
+        let mut last_scope = String::new();
+        for item in self.db.scan_prefix(keys::all_events()) {
+            let (k, v) = item?;
+            let Some((name, seq)) = keys::split_event(&k) else {
+                check.unknown_scopes.push(shown(&k));
+                continue;
+            };
+            if name != last_scope {
+                check.scopes += 1;
+                last_scope = name.to_owned();
+                if Scope::parse(name).is_none() {
+                    check.unknown_scopes.push(name.to_owned());
+                }
+            }
+            check.events += 1;
+            *check.versions.entry(log::version_of(&v).unwrap_or(0)).or_default() += 1;
+            if let Err(problem) = log::decode(&v) {
+                check.unreadable.push((format!("{name}#{seq}"), problem));
+            }
+        }
+        Ok(check)
+    }
+}
+
+fn value<T: DeserializeOwned>(key: &[u8], bytes: &[u8]) -> Result<T, StoreError> {
+    serde_json::from_slice(bytes).map_err(|e| corrupt(key, log::Invalid::Shape(e.to_string())))
+}
+
+fn corrupt(key: &[u8], problem: log::Invalid) -> StoreError {
+    StoreError::Corrupt { key: shown(key), problem }
+}
+
+/// A key as text, its NUL separator shown as `#`.
+fn shown(key: &[u8]) -> String {
+    String::from_utf8_lossy(key).replace('\0', "#")
+}
+
+fn is_lock_error(e: &std::io::Error) -> bool {
+    let text = e.to_string();
+    e.kind() == std::io::ErrorKind::WouldBlock || text.contains("lock") || e.raw_os_error() == Some(11)
+}
