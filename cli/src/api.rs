@@ -3,7 +3,7 @@
 //! sealed records, whose hashes the receiver checks.
 
 use serde::{Deserialize, Serialize};
-use shine_engine::chain::{page_seal, Sealed, UnitCard};
+use shine_engine::star::{page_seal, Sealed, UnitCard};
 
 /// The pull route, relative to the server's base URL.
 pub const PULL: &str = "/api/v1/pull";
@@ -66,10 +66,17 @@ pub struct ReturnRequest {
     pub reason: String,
 }
 
-/// Every refusal's body: a reason, never data.
+/// Every refusal's body: `{"error": {"code", "message"}}` — a reason, never data (no
+/// member, unit or token), in the same shape as the CLI's `--json` errors.
 #[derive(Debug, Serialize, Deserialize)]
 pub struct ApiError {
-    pub error: String,
+    pub error: ApiErrorBody,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+pub struct ApiErrorBody {
+    pub code: String,
+    pub message: String,
 }
 
 /// A roster row as `GET /api/v1/units/{unit}/members` shows it: no history, no votes.

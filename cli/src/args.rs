@@ -1,7 +1,7 @@
 //! Raw command-line arguments, as close to what the user typed as clap gives them.
 //! `context` turns the global ones into a checked configuration.
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 
 /// shine —— 党员“闪光言行之星”季度评选的流程引擎
@@ -116,6 +116,9 @@ pub enum Command {
     /// 检查和采用规则
     #[command(subcommand)]
     Rules(RulesCommand),
+    /// 存储：检查每条记录能否读出
+    #[command(subcommand)]
+    Store(StoreCommand),
     /// 检查流程文件
     #[command(subcommand)]
     Workflow(WorkflowCommand),
@@ -286,18 +289,6 @@ pub enum TokenCommand {
     Revoke { id: String },
 }
 
-#[derive(Debug, Clone, Copy, ValueEnum)]
-pub enum UnitKindArg {
-    /// 校党委
-    Committee,
-    /// 党总支
-    General,
-    /// 直属党支部
-    Direct,
-    /// 党支部
-    Branch,
-}
-
 #[derive(Debug, Subcommand)]
 pub enum OrgCommand {
     /// 新增组织
@@ -306,8 +297,9 @@ pub enum OrgCommand {
         id: String,
         #[arg(long)]
         name: String,
-        #[arg(long, value_enum)]
-        kind: UnitKindArg,
+        /// 组织类别：编号或名称，如 `党支部`、`branch`（见 workflows/escalation.ron）
+        #[arg(long)]
+        kind: String,
         #[arg(long)]
         parent: Option<String>,
     },
@@ -468,6 +460,12 @@ pub enum BallotCommand {
         #[arg(long = "votes")]
         votes: Vec<String>,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum StoreCommand {
+    /// 检查存储：每条事件记录都能读出（任何版本写入的），各支部、各层级的状态都能重建
+    Check,
 }
 
 #[derive(Debug, Subcommand)]

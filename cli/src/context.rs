@@ -2,12 +2,12 @@
 //! in force (a `rules/` directory or the embedded defaults), who acts and when.
 
 use crate::args::Global;
-use miette::{miette, IntoDiagnostic, Result, WrapErr};
-use shine_engine::event::Actor;
+use crate::failure::{EdgeError, Failure, Result};
+use crate::serve_file::ServeFile;
+use shine_engine::domain::{Actor, Quarter, Timestamp};
+use shine_engine::ops::{Archive, Current, Definitions, Shine};
+use shine_engine::refusal::Refusal;
 use shine_engine::rules::SourceFile;
-use shine_engine::service::{Definitions, Shine};
-use crate::command::serve::ServeFile;
-use shine_engine::error::ShineError;
 use shine_engine::store::{Store, StoreError};
 use std::path::{Path, PathBuf};
 
@@ -37,40 +37,76 @@ pub struct Context {
     now: chrono::DateTime<chrono::FixedOffset>,
 }
 
+/// The engine for a command on the store: with the current definitions when they
+/// check, else the archive alone together with why not.
+pub enum Engine {
+    Current(Shine),
+    /// The current definitions do not load (already reported as a warning).
+    Archive(Archive),
+}
+
+impl Engine {
+    pub fn archive(&self) -> &Archive {
+        match self {
+            Engine::Current(shine) => shine,
+            Engine::Archive(archive) => archive,
+        }
+    }
+
+    pub fn current(&self) -> Option<&Current> {
+        match self {
+            Engine::Current(shine) => Some(shine.current()),
+            Engine::Archive(_) => None,
+        }
+    }
+}
+
 impl Context {
     pub fn new(global: Global) -> Result<Context> {
         let now = match global.now.as_deref() {
             None => chrono::Local::now().fixed_offset(),
             Some(text) => parse_now(text).ok_or_else(|| {
-                miette!(help = "写作 2026-12-10T10:00:00+08:00，或只写日期 2026-12-10", "`--now {text}` 不是有效的时间")
+                crate::fail!("bad_time", help = "写作 2026-12-10T10:00:00+08:00，或只写日期 2026-12-10", "`--now {text}` 不是有效的时间")
             })?,
         };
         Ok(Context { global, now })
     }
 
-    pub fn actor(&self) -> Actor {
-        let at = self.now.to_rfc3339();
-        let who = self
-            .global
-            .by
-            .clone()
-            .or_else(|| std::env::var("USER").ok())
-            .unwrap_or_else(|| "shine".into());
-        let role = self.global.role.clone().unwrap_or_else(|| "branch_secretary".into());
-        Actor { who, role, at }
+    /// Who acts: `--by` (else the login name), in the role `--as` names (by id or by
+    /// its title, e.g. `党员`), else the quarter workflow's default role.
+    pub fn actor(&self, current: Option<&Current>) -> Result<Actor> {
+        let role = match &self.global.role {
+            Some(given) => resolve_role(current, given)?,
+            None => default_role(current),
+        };
+        Ok(self.actor_in(role))
     }
 
     /// The actor for a chain step: `--as` when given, else the acting level's role.
-    pub fn actor_as(&self, level_role: &str) -> Actor {
-        let mut actor = self.actor();
-        if self.global.role.is_none() {
-            actor.role = level_role.to_owned();
-        }
-        actor
+    pub fn actor_as(&self, current: &Current, level_role: &str) -> Result<Actor> {
+        let role = match &self.global.role {
+            Some(given) => resolve_role(Some(current), given)?,
+            None => level_role.to_owned(),
+        };
+        Ok(self.actor_in(role))
+    }
+
+    fn actor_in(&self, role: String) -> Actor {
+        let who = self.global.by.clone().or_else(|| std::env::var("USER").ok()).unwrap_or_else(|| "shine".into());
+        Actor { who, role, at: Timestamp::new(self.now) }
     }
 
     pub fn today(&self) -> chrono::NaiveDate {
         self.now.date_naive()
+    }
+
+    /// A quarter as typed: `2026Q4`.
+    pub fn quarter(&self, text: &str) -> Result<Quarter> {
+        text.trim().parse::<Quarter>().map_err(|e| Failure::from(Refusal::from(e)))
+    }
+
+    pub fn quarter_opt(&self, text: Option<&str>) -> Result<Option<Quarter>> {
+        text.map(|t| self.quarter(t)).transpose()
     }
 
     /// The rule files: `--rules`, else `./rules` if present, else the embedded defaults.
@@ -93,7 +129,7 @@ impl Context {
         let file = files
             .into_iter()
             .find(|f| f.name.ends_with(name))
-            .ok_or_else(|| miette!("{origin} 中没有{what} `{name}`"))?;
+            .ok_or_else(|| crate::fail!("file_missing", help = "从仓库的 workflows/ 复制该文件", "{origin} 中没有{what} `{name}`"))?;
         Ok((origin, file))
     }
 
@@ -106,40 +142,88 @@ impl Context {
     pub fn store(&self) -> Result<Store> {
         let path = &self.global.store;
         Store::open(path).map_err(|e| match (&e, ServeFile::read(path)) {
-            (StoreError::Locked { .. }, Some(server)) => miette!(
-                help = format!(
+            (StoreError::Locked { .. }, Some(server)) => Failure::Edge(
+                EdgeError::new(
+                    "store_served",
+                    format!("存储 `{}` 正由 `shine serve`（进程 {}，{}）使用，其他命令不能同时打开", path.display(), server.pid, server.url),
+                )
+                .help(format!(
                     "先停止该服务（在其终端按 Ctrl-C，或 `kill {}`）再运行本命令；上级单位可通过服务拉取：shine pull --from {} --token <凭据>",
                     server.pid, server.url
-                ),
-                "存储 `{}` 正由 `shine serve`（进程 {}，{}）使用，其他命令不能同时打开",
-                path.display(),
-                server.pid,
-                server.url
+                )),
             ),
-            _ => ShineError::from(e).into(),
+            _ => e.into(),
         })
     }
 
-    /// The engine on the store, with the current definitions checked and attached:
-    /// for commands that act under the current `rules/` (opening a quarter, imports).
+    /// The engine with the current definitions checked and attached: for commands
+    /// that act under the current `rules/` (opening a quarter, imports, the chain).
     /// Broken definitions are refused here with every error and its location.
-    pub fn shine_with_current(&self) -> Result<Shine> {
+    pub fn shine(&self) -> Result<Shine> {
         let defs = self.definitions()?;
-        Ok(Shine::new(self.store()?).with_definitions(defs)?)
+        Archive::new(self.store()?).with_definitions(defs).map_err(|(_, refusal)| refusal.into())
     }
 
     /// The engine for commands on quarters already open: they run under the rules and
-    /// workflow stored with the quarter, so a broken `rules/` does not stop them.
-    pub fn shine(&self) -> Result<Shine> {
-        let store = self.store()?;
-        match self.definitions() {
-            Ok(defs) => match Shine::new(store.clone()).with_definitions(defs) {
-                Ok(shine) => Ok(shine),
-                Err(_) => Ok(Shine::new(store)),
-            },
-            Err(_) => Ok(Shine::new(store)),
+    /// workflow stored with the quarter, so a broken `rules/` does not stop them; it
+    /// is reported as a warning on standard error.
+    pub fn engine(&self) -> Result<Engine> {
+        let archive = Archive::new(self.store()?);
+        let defs = match self.definitions() {
+            Ok(defs) => defs,
+            Err(failure) => {
+                warn(&failure);
+                return Ok(Engine::Archive(archive));
+            }
+        };
+        match archive.with_definitions(defs) {
+            Ok(shine) => Ok(Engine::Current(shine)),
+            Err((archive, refusal)) => {
+                warn(&refusal.into());
+                Ok(Engine::Archive(archive))
+            }
         }
     }
+}
+
+/// A problem with the current definitions while a command runs under stored ones.
+fn warn(failure: &Failure) {
+    eprintln!("注意：当前规则或流程文件未能载入，本命令按季度开启时保存的规则和流程办理。\n{}", crate::messages::text(failure));
+}
+
+/// A role by id or by title, from the quarter workflow or the escalation chain.
+fn resolve_role(current: Option<&Current>, given: &str) -> Result<String> {
+    let given = given.trim();
+    let Some(c) = current else { return Ok(given.to_owned()) };
+    let found = c
+        .workflow
+        .roles
+        .iter()
+        .chain(&c.escalation.roles)
+        .find(|r| r.id == given || r.title == given)
+        .map(|r| r.id.clone());
+    found.ok_or_else(|| {
+        let mut known: Vec<shine_engine::refs::RoleRef> = Vec::new();
+        for r in c.workflow.roles.iter().chain(&c.escalation.roles) {
+            if !known.iter().any(|k| k.id == r.id) {
+                known.push(shine_engine::refs::RoleRef { id: r.id.clone(), title: r.title.clone() });
+            }
+        }
+        Refusal::new(shine_engine::refusal::Kind::UnknownRole { given: given.to_owned(), known }).into()
+    })
+}
+
+fn default_role(current: Option<&Current>) -> String {
+    match current {
+        Some(c) => c.workflow.default_role().to_owned(),
+        // The definitions in force are broken: the embedded workflow names the default.
+        None => embedded_workflow().map(|w| w.default_role().to_owned()).unwrap_or_default(),
+    }
+}
+
+fn embedded_workflow() -> Option<shine_engine::workflow::Workflow> {
+    let (name, text) = embedded::WORKFLOWS.iter().find(|(n, _)| n.ends_with("quarter.ron"))?;
+    shine_engine::workflow::Workflow::load(name, text).ok()
 }
 
 /// An RFC 3339 time, or a date (taken at midnight, China Standard Time).
@@ -157,32 +241,25 @@ pub fn embedded(files: &[(&str, &str)]) -> Vec<SourceFile> {
     files.iter().map(|(n, t)| SourceFile { name: (*n).into(), text: (*t).into() }).collect()
 }
 
-fn load_dir(
-    given: Option<&Path>,
-    default: &str,
-    ext: &str,
-    builtin: &[(&str, &str)],
-) -> Result<(Origin, Vec<SourceFile>)> {
+fn load_dir(given: Option<&Path>, default: &str, ext: &str, builtin: &[(&str, &str)]) -> Result<(Origin, Vec<SourceFile>)> {
     let dir = match given {
         Some(d) => d.to_path_buf(),
         None if Path::new(default).is_dir() => PathBuf::from(default),
         None => return Ok((Origin::Embedded, embedded(builtin))),
     };
     let mut paths: Vec<_> = std::fs::read_dir(&dir)
-        .into_diagnostic()
-        .wrap_err_with(|| format!("无法读取目录 `{}`", dir.display()))?
+        .map_err(|e| crate::fail!("dir_unreadable", help = "检查目录是否存在及其权限", "无法读取目录 `{}`：{e}", dir.display()))?
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|e| e == ext))
         .collect();
     paths.sort();
     if paths.is_empty() {
-        return Err(miette!("目录 `{}` 中没有 `.{ext}` 文件", dir.display()));
+        return Err(crate::fail!("dir_empty", help = "从仓库复制默认文件，或去掉该选项使用内置默认", "目录 `{}` 中没有 `.{ext}` 文件", dir.display()));
     }
     let mut files = Vec::new();
     for p in paths {
         let text = std::fs::read_to_string(&p)
-            .into_diagnostic()
-            .wrap_err_with(|| format!("无法读取 `{}`（须为 UTF-8 文本）", p.display()))?;
+            .map_err(|e| crate::fail!("file_unreadable", help = "文件须为 UTF-8 文本", "无法读取 `{}`：{e}", p.display()))?;
         files.push(SourceFile { name: p.display().to_string(), text });
     }
     Ok((Origin::Dir(dir), files))

@@ -6,9 +6,11 @@ mod args;
 mod command;
 mod context;
 mod demo;
+mod failure;
 mod messages;
 mod page;
 mod render;
+mod serve_file;
 
 use clap::Parser;
 use std::process::ExitCode;

@@ -12,12 +12,14 @@
 //! (inline CSS, system CJK fonts), so it also reads offline.
 
 use chrono::{Datelike, NaiveDate};
-use shine_engine::chain::{DeedCard, Display, StarRecord, UnitCard};
+use shine_engine::domain::Quarter;
+use shine_engine::ops::chain::Display;
+use shine_engine::star::{DeedCard, StarRecord, UnitCard};
 use std::fmt::{self, Write as _};
 
 /// The public page of one quarter.
-pub fn quarter_page(display: &Display, quarters: &[String]) -> String {
-    let title = format!("{} 党员“闪光言行之星”展示", quarter_label(&display.quarter));
+pub fn quarter_page(display: &Display, quarters: &[Quarter]) -> String {
+    let title = format!("{} 党员“闪光言行之星”展示", quarter_label(display.quarter));
     let mut body = String::new();
     header(&mut body, &title, display);
     body.push_str("<main>\n");
@@ -29,14 +31,14 @@ pub fn quarter_page(display: &Display, quarters: &[String]) -> String {
         }
     }
     body.push_str("</main>\n");
-    quarter_nav(&mut body, &display.quarter, quarters);
+    quarter_nav(&mut body, display.quarter, quarters);
     footer(&mut body);
     document(&title, &body)
 }
 
 /// The landing page: the instance's title and links to each quarter's page
 /// (`/display/2026Q4`), the newest first.
-pub fn index_page(title: &str, quarters: &[String]) -> String {
+pub fn index_page(title: &str, quarters: &[Quarter]) -> String {
     let mut body = String::new();
     let _ = write!(
         body,
@@ -48,7 +50,7 @@ pub fn index_page(title: &str, quarters: &[String]) -> String {
     } else {
         body.push_str("<h2 class=\"university\">各季度展示</h2>\n<ul class=\"quarters\">\n");
         for q in quarters.iter().rev() {
-            let _ = writeln!(body, "<li><a href=\"/display/{}\">{} 党员“闪光言行之星”展示</a></li>", Esc(q), Esc(&quarter_label(q)));
+            let _ = writeln!(body, "<li><a href=\"/display/{q}\">{} 党员“闪光言行之星”展示</a></li>", Esc(&quarter_label(*q)));
         }
         body.push_str("</ul>\n");
     }
@@ -78,22 +80,10 @@ impl fmt::Display for Esc<'_> {
     }
 }
 
-/// `2026Q4` as a Chinese reader writes it: `2026年第四季度`; anything else as it is.
-pub fn quarter_label(quarter: &str) -> String {
-    let ordinal = |q: &str| match q {
-        "1" => Some("一"),
-        "2" => Some("二"),
-        "3" => Some("三"),
-        "4" => Some("四"),
-        _ => None,
-    };
-    match quarter.split_once(['Q', 'q']) {
-        Some((year, q)) if year.len() == 4 && year.bytes().all(|b| b.is_ascii_digit()) => match ordinal(q) {
-            Some(n) => format!("{year}年第{n}季度"),
-            None => quarter.to_owned(),
-        },
-        _ => quarter.to_owned(),
-    }
+/// `2026Q4` as a Chinese reader writes it: `2026年第四季度`.
+pub fn quarter_label(quarter: Quarter) -> String {
+    let n = ["一", "二", "三", "四"].get(usize::from(quarter.number()) - 1).copied().unwrap_or_default();
+    format!("{}年第{n}季度", quarter.year())
 }
 
 /// `2026年12月17日`.
@@ -244,16 +234,16 @@ fn card(out: &mut String, star: &StarRecord) {
 }
 
 /// Links to the other quarters, when there are any.
-fn quarter_nav(out: &mut String, current: &str, quarters: &[String]) {
-    if quarters.iter().all(|q| q == current) {
+fn quarter_nav(out: &mut String, current: Quarter, quarters: &[Quarter]) {
+    if quarters.iter().all(|q| *q == current) {
         return;
     }
     out.push_str("<nav class=\"quarters-nav wrap\"><a href=\"/\">全部季度</a>");
     for q in quarters.iter().rev() {
-        if q == current {
-            let _ = write!(out, "<span aria-current=\"page\">{}</span>", Esc(&quarter_label(q)));
+        if *q == current {
+            let _ = write!(out, "<span aria-current=\"page\">{}</span>", Esc(&quarter_label(*q)));
         } else {
-            let _ = write!(out, "<a href=\"/display/{}\">{}</a>", Esc(q), Esc(&quarter_label(q)));
+            let _ = write!(out, "<a href=\"/display/{q}\">{}</a>", Esc(&quarter_label(*q)));
         }
     }
     out.push_str("</nav>\n");
@@ -331,7 +321,7 @@ footer{margin-top:16px;padding-top:16px;padding-bottom:32px;border-top:1px solid
 #[cfg(test)]
 mod tests {
     use super::*;
-    use shine_engine::chain::{MemberCard, PickNote};
+    use shine_engine::star::{MemberCard, PickNote};
 
     fn unit(id: &str, name: &str) -> UnitCard {
         UnitCard { id: id.into(), name: name.into() }
@@ -343,7 +333,7 @@ mod tests {
 
     fn star(university: &str, path: &[(&str, &str)], id: &str, name: &str) -> StarRecord {
         StarRecord {
-            quarter: "2026Q4".into(),
+            quarter: "2026Q4".parse().expect("quarter"),
             university: university.into(),
             unit_path: path.iter().map(|(i, n)| unit(i, n)).collect(),
             member: MemberCard { id: id.into(), name: name.into(), identity: "教师".into(), role: "普通党员".into() },
@@ -351,7 +341,7 @@ mod tests {
             comment: "表现突出".into(),
             votes: 7,
             ballots: 7,
-            share: "100.0%".into(),
+            recorded_share: None,
             clauses_checked: vec!["§3.4.x1".into()],
             rules: "abc".into(),
             version: 1,
@@ -364,7 +354,7 @@ mod tests {
         Display {
             unit: unit("c", "示范大学党委"),
             level_title: "党委组织部".into(),
-            quarter: "2026Q4".into(),
+            quarter: "2026Q4".parse().expect("quarter"),
             published_on: NaiveDate::from_ymd_opt(2026, 12, 17),
             window_until: NaiveDate::from_ymd_opt(2026, 12, 23),
             stars,
@@ -465,8 +455,8 @@ mod tests {
 
     #[test]
     fn quarters_read_in_chinese() {
-        assert_eq!(quarter_label("2026Q4"), "2026年第四季度");
-        assert_eq!(quarter_label("2027Q1"), "2027年第一季度");
-        assert_eq!(quarter_label("2026Q5"), "2026Q5");
+        let q = |t: &str| t.parse::<Quarter>().expect("quarter");
+        assert_eq!(quarter_label(q("2026Q4")), "2026年第四季度");
+        assert_eq!(quarter_label(q("2027Q1")), "2027年第一季度");
     }
 }

@@ -3,15 +3,18 @@
 
 use crate::args::{ChainCommand, LevelArgs};
 use crate::context::Context;
-use crate::render::{short_hash, table, yes_no, Output};
-use miette::Result;
-use shine_engine::chain::{LevelStatus, PickCheck, Pulled, Standing, StarView};
-use shine_engine::service::Shine;
+use crate::failure::Result;
+use crate::messages::words::{self, yes_no};
+use crate::render::{table, Output};
+use shine_engine::domain::{Actor, Quarter};
+use shine_engine::ops::chain::{LevelStatus, Pulled, StarView};
+use shine_engine::ops::Shine;
+use shine_engine::progress::PickCheck;
 
 pub fn pull_local(ctx: &Context, unit: Option<&str>, quarter: &str) -> Result<Output> {
-    let shine = ctx.shine_with_current()?;
-    let actor = ctx.actor_as(&shine.level_role(unit)?);
-    let pulled = shine.pull(&actor, unit, quarter)?;
+    let shine = ctx.shine()?;
+    let actor = ctx.actor_as(shine.current(), &shine.level_role(unit)?.id)?;
+    let pulled = shine.pull(&actor, unit, ctx.quarter(quarter)?)?;
     Ok(Output::new(pulled_text(&pulled), pulled))
 }
 
@@ -23,106 +26,102 @@ pub fn pulled_text(p: &Pulled) -> String {
         h.push('\n');
     }
     for (u, why) in &p.waiting {
-        h.push_str(&format!("尚未报送：「{}」——{why}\n", u.name));
+        h.push_str(&format!("尚未报送：「{}」——{}\n", u.name, words::waiting(why)));
     }
     h
 }
 
 pub fn run(ctx: &Context, command: ChainCommand) -> Result<Output> {
-    let shine = ctx.shine_with_current()?;
+    let shine = ctx.shine()?;
     let today = ctx.today();
     match command {
         ChainCommand::Status { level } => {
-            let s = shine.level_status(level.unit.as_deref(), &level.quarter, today)?;
+            let s = shine.level_status(level.unit.as_deref(), ctx.quarter(&level.quarter)?, today)?;
             Ok(Output::new(status_text(&s), s))
         }
         ChainCommand::File { level } => {
-            let (actor, unit) = acting(ctx, &shine, &level)?;
-            let n = shine.file(&actor, unit, &level.quarter, today)?;
-            after(&shine, &level, today, format!("已备案 {n} 名“闪光言行之星”"))
+            let (actor, unit, quarter) = acting(ctx, &shine, &level)?;
+            let n = shine.file(&actor, unit, quarter)?;
+            after(&shine, unit, quarter, today, format!("已备案 {n} 名“闪光言行之星”"))
         }
         ChainCommand::Publish { level } => {
-            let (actor, unit) = acting(ctx, &shine, &level)?;
-            let p = shine.publish(&actor, unit, &level.quarter, today)?;
-            after(&shine, &level, today, format!("已公示 {} 名，公示期 {} 至 {}，期内可登记异议", p.keys.len(), p.on, p.until))
+            let (actor, unit, quarter) = acting(ctx, &shine, &level)?;
+            let p = shine.publish(&actor, unit, quarter)?;
+            after(&shine, unit, quarter, today, format!("已公示 {} 名，公示期 {} 至 {}，期内可登记异议", p.keys.len(), p.on, p.until))
         }
         ChainCommand::Object { level, member, reason } => {
-            let (actor, unit) = acting(ctx, &shine, &level)?;
-            let o = shine.object(&actor, unit, &level.quarter, &member, &reason, today)?;
-            after(&shine, &level, today, format!("已登记对 {member} 的异议（{}），处理前暂缓推荐和报送", o.reason))
+            let (actor, unit, quarter) = acting(ctx, &shine, &level)?;
+            let o = shine.object(&actor, unit, quarter, &member, &reason)?;
+            after(&shine, unit, quarter, today, format!("已登记对 {member} 的异议（{}），处理前暂缓推荐和报送", o.reason))
         }
         ChainCommand::Decide { level, member, uphold, dismiss: _, reason } => {
-            let (actor, unit) = acting(ctx, &shine, &level)?;
-            shine.decide(&actor, unit, &level.quarter, &member, uphold, &reason)?;
+            let (actor, unit, quarter) = acting(ctx, &shine, &level)?;
+            shine.decide(&actor, unit, quarter, &member, uphold, &reason)?;
             let what = if uphold { "异议成立，已撤销其推荐" } else { "异议不成立，继续推荐" };
-            after(&shine, &level, today, format!("{member}：{what}（{reason}）"))
+            after(&shine, unit, quarter, today, format!("{member}：{what}（{reason}）"))
         }
         ChainCommand::Pick { level, member, reason, undo } => {
-            let (actor, unit) = acting(ctx, &shine, &level)?;
+            let (actor, unit, quarter) = acting(ctx, &shine, &level)?;
             if undo {
-                shine.unpick(&actor, unit, &level.quarter, &member, today)?;
-                return after(&shine, &level, today, format!("已撤回对 {member} 的推荐"));
+                shine.unpick(&actor, unit, quarter, &member)?;
+                return after(&shine, unit, quarter, today, format!("已撤回对 {member} 的推荐"));
             }
             let reason = reason.unwrap_or_default();
-            shine.pick(&actor, unit, &level.quarter, &member, &reason, today)?;
-            after(&shine, &level, today, format!("已推荐 {member}：{reason}"))
+            shine.pick(&actor, unit, quarter, &member, &reason)?;
+            after(&shine, unit, quarter, today, format!("已推荐 {member}：{reason}"))
         }
         ChainCommand::Return { level, member, reason, token } => {
-            let (actor, unit) = acting(ctx, &shine, &level)?;
-            let r = shine.prepare_return(&actor, unit, &level.quarter, &member, &reason)?;
+            let (actor, unit, quarter) = acting(ctx, &shine, &level)?;
+            let r = shine.prepare_return(&actor, unit, quarter, &member, &reason)?;
             let local = shine.org()?.unit(&r.to).is_some();
             // Another instance hears of the return first; only then is it recorded here.
             if !local {
-                crate::command::remote::send_return(&r, &level.quarter, token.as_deref())?;
+                crate::command::remote::send_return(&r, quarter, token.as_deref())?;
             }
-            shine.record_return(&actor, unit, &level.quarter, &r)?;
+            shine.record_return(&actor, unit, quarter, &r)?;
             let to = shine.org()?.unit(&r.to).map(|u| u.name.clone()).unwrap_or_else(|| r.to.clone());
-            after(&shine, &level, today, format!("已将 {member} 退回「{to}」更正：{}", r.reason))
+            after(&shine, unit, quarter, today, format!("已将 {member} 退回「{to}」更正：{}", r.reason))
         }
         ChainCommand::Resubmit { unit, quarter, member, reason, comment } => {
-            let actor = ctx.actor_as(&shine.level_role(unit.as_deref())?);
-            let sealed = shine.resubmit(&actor, unit.as_deref(), &quarter, &member, &reason, comment.as_deref())?;
+            let actor = ctx.actor_as(shine.current(), &shine.level_role(unit.as_deref())?.id)?;
+            let sealed = shine.resubmit(&actor, unit.as_deref(), ctx.quarter(&quarter)?, &member, &reason, comment.as_deref())?;
             let human = format!(
                 "已更正 {} 的推荐（第 {} 版，校验值 {}），待上级重新汇总（shine pull）",
                 sealed.record.member.name,
                 sealed.record.version,
-                short_hash(&sealed.content_hash)
+                &sealed.content_hash[..12]
             );
             Ok(Output::new(human, sealed))
         }
         ChainCommand::Forward { level } => {
-            let (actor, unit) = acting(ctx, &shine, &level)?;
-            let (to, sent) = shine.forward(&actor, unit, &level.quarter, today)?;
+            let (actor, unit, quarter) = acting(ctx, &shine, &level)?;
+            let (to, sent) = shine.forward(&actor, unit, quarter)?;
             let names: Vec<&str> = sent.iter().map(|s| s.record.member.name.as_str()).collect();
-            after(&shine, &level, today, format!("已报送「{}」{} 名：{}", to.name, sent.len(), names.join("、")))
+            after(&shine, unit, quarter, today, format!("已报送「{}」{} 名：{}", to.name, sent.len(), names.join("、")))
         }
     }
 }
 
-fn acting<'a>(ctx: &Context, shine: &Shine, level: &'a LevelArgs) -> Result<(shine_engine::event::Actor, Option<&'a str>)> {
+fn acting<'a>(ctx: &Context, shine: &Shine, level: &'a LevelArgs) -> Result<(Actor, Option<&'a str>, Quarter)> {
     let unit = level.unit.as_deref();
-    Ok((ctx.actor_as(&shine.level_role(unit)?), unit))
+    let quarter = ctx.quarter(&level.quarter)?;
+    Ok((ctx.actor_as(shine.current(), &shine.level_role(unit)?.id)?, unit, quarter))
 }
 
 /// A step's result line followed by where the level now stands.
-fn after(shine: &Shine, level: &LevelArgs, today: chrono::NaiveDate, done: String) -> Result<Output> {
-    let s = shine.level_status(level.unit.as_deref(), &level.quarter, today)?;
+fn after(shine: &Shine, unit: Option<&str>, quarter: Quarter, today: chrono::NaiveDate, done: String) -> Result<Output> {
+    let s = shine.level_status(unit, quarter, today)?;
     let human = format!("{done}\n\n{}", status_text(&s));
     Ok(Output::new(human, serde_json::json!({ "done": done, "status": s })))
 }
 
 fn standing(v: &StarView) -> String {
-    let mut parts = Vec::new();
-    match &v.standing {
-        Standing::Held => {}
-        Standing::Returned { reason } => parts.push(format!("已退回：{reason}")),
-        Standing::Withdrawn { reason } => parts.push(format!("已撤销：{reason}")),
-    }
+    let mut parts: Vec<String> = words::standing(&v.standing).into_iter().collect();
     if let Some(o) = &v.objection {
         match &o.decision {
             None => parts.push(format!("异议待处理：{}", o.reason)),
-            Some((true, r)) => parts.push(format!("异议成立：{r}")),
-            Some((false, r)) => parts.push(format!("异议不成立：{r}")),
+            Some(d) if d.upheld => parts.push(format!("异议成立：{}", d.reason)),
+            Some(d) => parts.push(format!("异议不成立：{}", d.reason)),
         }
     }
     if v.published {
@@ -156,7 +155,7 @@ fn stars_table(stars: &[StarView], unit: &str) -> comfy_table::Table {
             r.member.identity.clone(),
             if below.is_empty() { r.branch().map(|b| b.name.clone()).unwrap_or_default() } else { below.join(" / ") },
             format!("{}/{}", r.votes, r.ballots),
-            r.share.clone(),
+            words::share(r.votes, r.ballots),
             yes_no(v.recommended).to_owned(),
             standing(v),
         ]);
@@ -174,14 +173,13 @@ pub fn pick_lines(checks: &[PickCheck]) -> String {
             h.push_str(&format!("{} {}（规则 `{}`）\n", c.rule.clause, c.rule.text, c.rule.name));
             last = &c.rule.name;
         }
-        let whose = c.unit.as_ref().map(|u| format!("「{}」", u.name)).unwrap_or_else(|| "合计".into());
-        h.push_str(&format!("    {ok} {whose}已推荐 {} 名，应{}\n", c.picked, c.bound.describe()));
+        h.push_str(&format!("    {ok} {}\n", words::pick_check(c)));
     }
     h
 }
 
 pub fn status_text(s: &LevelStatus) -> String {
-    let mut h = format!("「{}」（{}）{} 季度报送进度\n", s.unit.name, s.level_title, s.quarter);
+    let mut h = format!("「{}」（{}）{} 季度报送进度\n", s.unit.name, s.level.title, s.quarter);
     if let Some(sup) = &s.superior {
         h.push_str(&format!("上级：「{}」\n", sup.name));
     }
@@ -189,7 +187,7 @@ pub fn status_text(s: &LevelStatus) -> String {
         let mark = if step.done { "✓" } else { "·" };
         h.push_str(&format!("{mark} {}. {}（{}）\n", i + 1, step.title, step.clause));
         for m in &step.missing {
-            h.push_str(&format!("      {m}\n"));
+            h.push_str(&format!("      {}\n", words::missing(m)));
         }
     }
     if !s.stars.is_empty() {
@@ -204,9 +202,9 @@ pub fn status_text(s: &LevelStatus) -> String {
     for r in &s.returned {
         h.push_str(&format!("被上级退回：{}——{}（用 `shine chain resubmit` 更正后重新报送）\n", r.key, r.reason));
     }
-    if let Some((to, n, at)) = &s.forwarded {
-        let to = s.superior.as_ref().filter(|u| &u.id == to).map(|u| u.name.as_str()).unwrap_or(to);
-        h.push_str(&format!("已于 {} 报送「{to}」{n} 名\n", at.get(..10).unwrap_or(at)));
+    if let Some(f) = &s.forwarded {
+        let to = s.superior.as_ref().filter(|u| u.id == f.to).map(|u| u.name.as_str()).unwrap_or(&f.to);
+        h.push_str(&format!("已于 {} 报送「{to}」{} 名\n", f.at.date(), f.count));
     }
     h
 }

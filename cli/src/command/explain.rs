@@ -2,22 +2,25 @@
 //! member was selected.
 
 use crate::context::Context;
-use crate::render::{decision, rule_line, short_hash, witnesses, Output};
-use miette::Result;
-use shine_engine::tally::Outcome;
+use crate::failure::Result;
+use crate::messages::values::witnesses;
+use crate::messages::words::{decision, outcome, rule_line};
+use crate::render::Output;
+use shine_engine::ops::views::Explanation;
 
 pub fn run(ctx: &Context, member: &str, quarter: Option<&str>) -> Result<Output> {
-    let shine = ctx.shine()?;
-    let e = shine.explain(member, quarter, ctx.today())?;
+    let engine = ctx.engine()?;
+    let e = engine.archive().explain(engine.current(), member, ctx.quarter_opt(quarter)?, ctx.today())?;
     let j = &e.judgement;
+    let path: Vec<&str> = e.path.iter().map(|u| u.name.as_str()).collect();
     let mut h = format!(
         "{}（{}，{}）— {} {} 季度，规则集 {}\n",
         e.member.name,
         e.member.id,
-        e.path.join(" / "),
-        e.path.last().cloned().unwrap_or_default(),
+        path.join(" / "),
+        path.last().copied().unwrap_or_default(),
         e.quarter,
-        short_hash(&e.rules)
+        e.rules.short()
     );
     h.push_str(&format!("结论：{}\n\n", verdict(&e)));
     if j.excluded.is_empty() {
@@ -38,21 +41,14 @@ pub fn run(ctx: &Context, member: &str, quarter: Option<&str>) -> Result<Output>
     h.push_str(&format!("倾斜（得票相同时优先）：\n{}", decision(&j.preferred, "  ")));
     for r in &e.rounds {
         match &r.ranked {
-            Some(x) => h.push_str(&format!(
-                "第 {} 轮：得票 {}，第 {} 名，名额 {}，{}\n",
-                r.round,
-                x.votes,
-                x.place,
-                r.seats,
-                outcome(x.outcome)
-            )),
+            Some(x) => h.push_str(&format!("第 {} 轮：得票 {}，第 {} 名，名额 {}，{}\n", r.round, x.votes, x.place, r.seats, outcome(x.outcome))),
             None => h.push_str(&format!("第 {} 轮：不在本轮候选人中\n", r.round)),
         }
     }
     Ok(Output::new(h, e))
 }
 
-fn verdict(e: &shine_engine::service::Explanation) -> String {
+fn verdict(e: &Explanation) -> String {
     if e.star {
         return "当选“闪光言行之星”".into();
     }
@@ -64,18 +60,5 @@ fn verdict(e: &shine_engine::service::Explanation) -> String {
         Some(x) => format!("未当选：{}", outcome(x.outcome)),
         None if e.rounds.is_empty() => "尚未计票".into(),
         None => "未当选".into(),
-    }
-}
-
-pub fn outcome(o: Outcome) -> &'static str {
-    match o {
-        Outcome::Seated => "当选",
-        Outcome::Tied => "末位并列，进入再次投票",
-        Outcome::SeatedOnTie => "末位并列，按规则全部当选",
-        Outcome::DroppedOnTie => "末位并列，按规则均不当选",
-        Outcome::CapReached => "计入上限的名额已满",
-        Outcome::BelowLine => "得票排名在名额之外",
-        Outcome::BehindOnLean => "与当选者得票相同，按倾斜规则排后",
-        Outcome::NoVotes => "未得票",
     }
 }

@@ -4,11 +4,11 @@
 
 use crate::args::MemberCommand;
 use crate::context::Context;
+use crate::failure::Result;
+use crate::messages::words;
 use crate::render::{table, Output};
-use chrono::Datelike;
-use miette::Result;
-use shine_engine::history::{member_history, MemberHistory, QuarterRecord};
-use shine_engine::chain::Standing;
+use shine_engine::domain::Quarter;
+use shine_engine::ops::history::{MemberHistory, QuarterRecord};
 use shine_engine::tally::Outcome;
 
 pub fn run(ctx: &Context, command: MemberCommand) -> Result<Output> {
@@ -18,15 +18,14 @@ pub fn run(ctx: &Context, command: MemberCommand) -> Result<Output> {
 }
 
 fn history(ctx: &Context, member: &str) -> Result<Output> {
-    let shine = ctx.shine()?;
-    let h = member_history(&shine, member, ctx.today())?;
+    let engine = ctx.engine()?;
+    let h = engine.archive().member_history(engine.current(), member, ctx.today())?;
     let text = if h.quarters.is_empty() { no_quarters(ctx, &h) } else { quarters(&h) };
     Ok(Output::new(text, h))
 }
 
 fn no_quarters(ctx: &Context, h: &MemberHistory) -> String {
-    let today = ctx.today();
-    let quarter = format!("{}Q{}", today.year(), today.month0() / 3 + 1);
+    let quarter = Quarter::of(ctx.today());
     format!(
         "{}（{}）所在的「{}」还没有开启过季度评选，暂无记录。\n开启本季度评选：`shine quarter open --branch {} --quarter {quarter}`\n",
         h.member.name, h.member.id, h.branch.name, h.branch.id
@@ -37,8 +36,8 @@ fn quarters(h: &MemberHistory) -> String {
     let mut t = table(&["季度", "环节", "候选人", "不能评选情形", "得票", "当选", "报送", "逐级推荐"]);
     for q in &h.quarters {
         t.add_row(vec![
-            q.quarter.clone(),
-            q.state_title.clone(),
+            q.quarter.to_string(),
+            q.state.title.clone(),
             candidate(q).to_owned(),
             exclusions(q),
             votes(q),
@@ -75,7 +74,7 @@ fn exclusions(q: &QuarterRecord) -> String {
     if q.exclusions.is_empty() {
         return "无".into();
     }
-    q.exclusions.iter().map(|e| format!("{} {}（规则 `{}`）", e.clause, e.text, e.rule)).collect::<Vec<_>>().join("\n")
+    q.exclusions.iter().map(|e| format!("{} {}（规则 `{}`）", e.rule.clause, e.text, e.rule.name)).collect::<Vec<_>>().join("\n")
 }
 
 fn votes(q: &QuarterRecord) -> String {
@@ -100,8 +99,9 @@ fn star(q: &QuarterRecord) -> &'static str {
 }
 
 fn reported(q: &QuarterRecord) -> String {
-    match &q.reported_to {
-        Some(u) => format!("已报{}备案", u.name),
+    match &q.reported {
+        Some(Some(u)) => format!("已报{}备案", u.name),
+        Some(None) => "已记入台帐".into(),
         None => "未报送".into(),
     }
 }
@@ -116,11 +116,7 @@ fn upward(q: &QuarterRecord) -> String {
         .iter()
         .map(|t| {
             let mut parts = Vec::new();
-            match &t.standing {
-                Standing::Held => {}
-                Standing::Returned { reason } => parts.push(format!("退回更正：{reason}")),
-                Standing::Withdrawn { reason } => parts.push(format!("撤销：{reason}")),
-            }
+            parts.extend(words::standing(&t.standing));
             if t.versions > 1 {
                 parts.push(format!("更正后重报（共 {} 版）", t.versions));
             }

@@ -15,6 +15,7 @@ mod remote;
 mod roster;
 mod rules;
 pub mod serve;
+mod store;
 pub mod stars;
 mod status;
 mod token;
@@ -22,9 +23,9 @@ mod workflow;
 
 use crate::args::Command;
 use crate::context::Context;
+use crate::failure::Result;
 use crate::render::Output;
 use chrono::NaiveDate;
-use miette::{miette, Result};
 
 pub fn run(ctx: &Context, command: Command) -> Result<Output> {
     match command {
@@ -45,6 +46,7 @@ pub fn run(ctx: &Context, command: Command) -> Result<Output> {
         Command::Member(c) => member::run(ctx, c),
         Command::Stars { branch, quarter } => stars::run(ctx, &branch, quarter.as_deref()),
         Command::Rules(c) => rules::run(ctx, c),
+        Command::Store(c) => store::run(ctx, c),
         Command::Workflow(c) => workflow::run(ctx, c),
         Command::Pull { unit, quarter, from: None, .. } => chain::pull_local(ctx, unit.as_deref(), &quarter),
         Command::Pull { unit, quarter, from: Some(from), token, page_size } => {
@@ -66,5 +68,5 @@ pub fn parse_date(text: &str, what: &str) -> Result<NaiveDate> {
             return Ok(d);
         }
     }
-    Err(miette!(help = "日期写作 2026-10-15", "{what} `{text}` 不是有效日期"))
+    Err(crate::fail!("bad_date", help = "日期写作 2026-10-15", "{what} `{text}` 不是有效日期"))
 }

@@ -4,14 +4,14 @@
 use crate::args::{DeedCommand, MeetingCommand};
 use crate::command::parse_date;
 use crate::context::Context;
-use crate::render::Output;
-use miette::Result;
+use crate::failure::Result;
+use crate::render::{unit_name, Output};
 use shine_engine::facts::Deed;
-use shine_engine::service::Record;
+use shine_engine::ops::quarter::Record;
 
 pub fn deed(ctx: &Context, command: DeedCommand) -> Result<Output> {
-    let shine = ctx.shine()?;
-    let actor = ctx.actor();
+    let engine = ctx.engine()?;
+    let actor = ctx.actor(engine.current())?;
     let record = match command {
         DeedCommand::Add { member, kind, text, date } => {
             let date = match date {
@@ -27,27 +27,29 @@ pub fn deed(ctx: &Context, command: DeedCommand) -> Result<Output> {
         Record::DeedExcuse { member, reason } => format!("已记录 {member} 本季度未登记的理由：{reason}"),
         _ => String::new(),
     };
-    shine.record(&actor, None, vec![record.clone()])?;
+    engine.archive().record(engine.current(), &actor, None, vec![record.clone()])?;
     Ok(Output::new(human, record))
 }
 
 pub fn meeting(ctx: &Context, command: MeetingCommand) -> Result<Output> {
-    let shine = ctx.shine()?;
-    let actor = ctx.actor();
+    let engine = ctx.engine()?;
+    let (archive, current) = (engine.archive(), engine.current());
+    let actor = ctx.actor(current)?;
     match command {
         MeetingCommand::Report { branch, date } => {
             let date = parse_date(&date, "会议日期")?;
-            let superior = shine.report_meeting(&actor, &branch, date)?;
-            let human = format!("已向上级党组织{}报告：{date} 召开专题组织生活会（§4.2.a）。下一步：`shine advance --branch {branch}`", crate::render::unit_name(&shine, &superior));
+            let superior = archive.report_meeting(current, &actor, &branch, date)?;
+            let to = superior.as_ref().map(|s| unit_name(archive, s.as_str())).unwrap_or_default();
+            let human = format!("已向上级党组织{to}报告：{date} 召开专题组织生活会（§4.2.a）。下一步：`shine advance --branch {branch}`");
             Ok(Output::new(human, serde_json::json!({ "branch": branch, "date": date, "superior": superior })))
         }
         MeetingCommand::Attend { status, members } => {
             let records: Vec<_> = members.iter().map(|m| Record::Attendance { member: m.clone(), status: status.clone() }).collect();
-            let n = shine.record(&actor, None, records)?;
+            let n = archive.record(current, &actor, None, records)?;
             Ok(Output::new(format!("已登记 {n} 人出席情况：{status}"), serde_json::json!({ "recorded": n, "status": status })))
         }
         MeetingCommand::Guests { branch, activists, observers, delegate } => {
-            shine.record_guests(&actor, &branch, activists.clone(), observers.clone(), delegate.clone())?;
+            archive.record_guests(current, &actor, &branch, activists.clone(), observers.clone(), delegate.clone())?;
             let human = format!(
                 "已登记列席人员：入党积极分子 {} 人，党外群众代表 {} 人，上级派员 {}",
                 activists.len(),
@@ -60,14 +62,15 @@ pub fn meeting(ctx: &Context, command: MeetingCommand) -> Result<Output> {
 }
 
 pub fn present(ctx: &Context, members: Vec<String>) -> Result<Output> {
-    let shine = ctx.shine()?;
+    let engine = ctx.engine()?;
     let records = members.iter().map(|m| Record::Presentation { member: m.clone() }).collect();
-    let n = shine.record(&ctx.actor(), None, records)?;
+    let n = engine.archive().record(engine.current(), &ctx.actor(engine.current())?, None, records)?;
     Ok(Output::new(format!("已登记 {n} 人交流发言"), serde_json::json!({ "recorded": n })))
 }
 
 pub fn comment(ctx: &Context, member: &str, text: &str) -> Result<Output> {
-    let shine = ctx.shine()?;
-    shine.record(&ctx.actor(), None, vec![Record::Comment { member: member.to_owned(), text: text.to_owned() }])?;
+    let engine = ctx.engine()?;
+    let record = Record::Comment { member: member.to_owned(), text: text.to_owned() };
+    engine.archive().record(engine.current(), &ctx.actor(engine.current())?, None, vec![record])?;
     Ok(Output::new(format!("已记录对 {member} 的点评"), serde_json::json!({ "member": member, "text": text })))
 }

@@ -6,10 +6,12 @@
 use crate::api::{ApiError, PullPage, PullRequest, ReturnRequest, PULL, RETURNS};
 use crate::command::chain::pulled_text;
 use crate::context::Context;
+use crate::failure::{EdgeError, Failure, Result};
 use crate::render::Output;
-use miette::{miette, Result};
-use shine_engine::chain::{token_digest, Pulled};
-use shine_engine::error::ShineError;
+use shine_engine::domain::Quarter;
+use shine_engine::ops::chain::Pulled;
+use shine_engine::refusal::Refusal;
+use shine_engine::star::token_digest;
 use std::time::Duration;
 
 /// Where a pull stands when it stops: pages and records already stored.
@@ -21,11 +23,11 @@ struct Progress {
 
 impl Progress {
     /// An engine refusal, with what was stored before it when anything was.
-    fn stopped(&self, e: ShineError) -> miette::Report {
+    fn stopped(&self, e: Refusal) -> Failure {
         if self.pages == 0 {
             e.into()
         } else {
-            miette::Report::new(e).wrap_err(format!("拉取在第 {} 页停止：{}", self.pages + 1, self.note()))
+            Failure::After { done: format!("拉取在第 {} 页停止：{}", self.pages + 1, self.note()), refusal: Box::new(e) }
         }
     }
 
@@ -40,16 +42,15 @@ impl Progress {
 
 pub fn pull(ctx: &Context, unit: Option<&str>, quarter: &str, from: &str, token: Option<&str>, page_size: usize) -> Result<Output> {
     let token = token.map(str::trim).filter(|t| !t.is_empty()).ok_or_else(|| {
-        miette!(
+        crate::fail!(
+            "no_token",
             help = "请对方单位运行 `shine token create --unit <本单位编号>` 发放凭据，再用 `--token` 或环境变量 SHINE_TOKEN 提供",
             "从 {from} 拉取需要本单位的凭据"
         )
     })?;
-    let quarter: &str = &shine_engine::quarter::quarter_dates(quarter)
-        .map(|(q, ..)| q)
-        .ok_or_else(|| miette!(help = "季度写作 2026Q4（2026 年第四季度）", "`{quarter}` 不是有效的季度"))?;
-    let shine = ctx.shine_with_current()?;
-    let actor = ctx.actor_as(&shine.level_role(unit)?);
+    let quarter: Quarter = ctx.quarter(quarter)?;
+    let shine = ctx.shine()?;
+    let actor = ctx.actor_as(shine.current(), &shine.level_role(unit)?.id)?;
     let url = format!("{}{PULL}", from.trim_end_matches('/'));
     let agent = ureq::AgentBuilder::new().timeout_connect(Duration::from_secs(5)).timeout(Duration::from_secs(60)).build();
     let key = token_digest(token);
@@ -57,10 +58,13 @@ pub fn pull(ctx: &Context, unit: Option<&str>, quarter: &str, from: &str, token:
     let mut all: Option<Pulled> = None;
     let mut after = None;
     loop {
-        let request = PullRequest { quarter: quarter.to_owned(), from: None, after, limit: Some(page_size) };
+        let request = PullRequest { quarter: quarter.to_string(), from: None, after, limit: Some(page_size) };
         let page = fetch(&agent, &url, token, &request).map_err(|e| e.explain(from, &progress))?;
-        if page.quarter != quarter || page.expected_seal(&key) != page.seal {
-            return Err(progress.stopped(ShineError::Tampered { what: format!("第 {} 页", progress.pages + 1), from: from.to_owned() }));
+        if page.quarter != quarter.to_string() || page.expected_seal(&key) != page.seal {
+            return Err(Failure::Edge(
+                EdgeError::new("tampered_page", format!("从 {from} 收到的第 {} 页与其校验值不符，可能在传输中被篡改", progress.pages + 1))
+                    .help(format!("请联系对方核实后重新拉取；{}", progress.note())),
+            ));
         }
         let next = page.next;
         let count = page.records.len();
@@ -80,7 +84,7 @@ pub fn pull(ctx: &Context, unit: Option<&str>, quarter: &str, from: &str, token:
             _ => break,
         }
     }
-    let Some(pulled) = all else { return Err(miette!("{from} 没有返回任何页")) };
+    let Some(pulled) = all else { return Err(crate::fail!("empty_answer", "{from} 没有返回任何页")) };
     let human = format!("{}从 {from} 拉取 {} 页，共 {} 条", pulled_text(&pulled), progress.pages, progress.records);
     Ok(Output::new(human, pulled))
 }
@@ -97,7 +101,7 @@ fn fetch(agent: &ureq::Agent, url: &str, token: &str, request: &PullRequest) -> 
     match response {
         Ok(r) => r.into_json::<PullPage>().map_err(|e| Failed::Unreadable(e.to_string())),
         Err(ureq::Error::Status(code, r)) => {
-            let reason = r.into_json::<ApiError>().map(|e| e.error).unwrap_or_default();
+            let reason = r.into_json::<ApiError>().map(|e| e.error.message).unwrap_or_default();
             Err(Failed::Status(code, reason))
         }
         Err(ureq::Error::Transport(t)) => Err(Failed::Transport(t.to_string())),
@@ -105,22 +109,24 @@ fn fetch(agent: &ureq::Agent, url: &str, token: &str, request: &PullRequest) -> 
 }
 
 impl Failed {
-    fn explain(self, from: &str, progress: &Progress) -> miette::Report {
+    fn explain(self, from: &str, progress: &Progress) -> Failure {
         let note = progress.note();
         match self {
             Failed::Transport(e) if progress.pages == 0 => {
-                miette!(help = format!("确认对方已运行 `shine serve` 且地址正确；{note}"), "无法连接 {from}：服务未启动？（{e}）")
+                crate::fail!("unreachable", help = format!("确认对方已运行 `shine serve` 且地址正确；{note}"), "无法连接 {from}：服务未启动？（{e}）")
             }
-            Failed::Transport(e) => miette!(help = note, "拉取中断：与 {from} 的连接断开（{e}）"),
-            Failed::Status(401, reason) => {
-                miette!(help = format!("向对方单位索取新的凭据（`shine token create`），用 --token 或 SHINE_TOKEN 提供；{note}"), "{from} 拒绝了凭据（401）：{reason}")
-            }
+            Failed::Transport(e) => crate::fail!("connection_lost", help = note, "拉取中断：与 {from} 的连接断开（{e}）"),
+            Failed::Status(401, reason) => crate::fail!(
+                "http_401",
+                help = format!("向对方单位索取新的凭据（`shine token create`），用 --token 或 SHINE_TOKEN 提供；{note}"),
+                "{from} 拒绝了凭据（401）：{reason}"
+            ),
             Failed::Status(403, reason) => {
-                miette!(help = format!("凭据须由直属下级单位为本单位发放，检查 --unit 是否正确；{note}"), "{from} 拒绝拉取（403）：{reason}")
+                crate::fail!("http_403", help = format!("凭据须由直属下级单位为本单位发放，检查 --unit 是否正确；{note}"), "{from} 拒绝拉取（403）：{reason}")
             }
-            Failed::Status(code, reason) => miette!(help = note, "{from} 返回 {code}：{reason}"),
+            Failed::Status(code, reason) => crate::fail!("http_status", help = note, "{from} 返回 {code}：{reason}"),
             Failed::Unreadable(e) => {
-                miette!(help = format!("对方返回的数据可能在传输中被改动，或版本不兼容；{note}"), "无法读取 {from} 返回的数据：{e}")
+                crate::fail!("unreadable_answer", help = format!("对方返回的数据可能在传输中被改动，或版本不兼容；{note}"), "无法读取 {from} 返回的数据：{e}")
             }
         }
     }
@@ -128,21 +134,19 @@ impl Failed {
 
 /// Tell the instance a record came from (its address is the return's `to`) that it
 /// is returned for correction. Repeating it is harmless: the instance records it once.
-pub fn send_return(r: &shine_engine::chain::Return, quarter: &str, token: Option<&str>) -> Result<()> {
+pub fn send_return(r: &shine_engine::state::level::Return, quarter: Quarter, token: Option<&str>) -> Result<()> {
     let from = r.to.as_str();
-    let token = token.map(str::trim).filter(|t| !t.is_empty()).ok_or_else(|| {
-        miette!(
-            help = "用拉取时的凭据：`--token` 或环境变量 SHINE_TOKEN",
-            "退回给 {from} 需要对方为本单位发放的凭据"
-        )
-    })?;
+    let token = token
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .ok_or_else(|| crate::fail!("no_token", help = "用拉取时的凭据：`--token` 或环境变量 SHINE_TOKEN", "退回给 {from} 需要对方为本单位发放的凭据"))?;
     let url = format!("{}{RETURNS}", from.trim_end_matches('/'));
     let agent = ureq::AgentBuilder::new().timeout_connect(Duration::from_secs(5)).timeout(Duration::from_secs(30)).build();
-    let request = ReturnRequest { quarter: quarter.to_owned(), key: r.key.clone(), reason: r.reason.clone() };
+    let request = ReturnRequest { quarter: quarter.to_string(), key: r.key.clone(), reason: r.reason.clone() };
     match agent.post(&url).set("Authorization", &format!("Bearer {token}")).send_json(&request) {
         Ok(_) => Ok(()),
         Err(ureq::Error::Status(code, response)) => {
-            let reason = response.into_json::<ApiError>().map(|e| e.error).unwrap_or_default();
+            let reason = response.into_json::<ApiError>().map(|e| e.error.message).unwrap_or_default();
             Err(Failed::Status(code, reason).explain(from, &Progress::default()))
         }
         Err(ureq::Error::Transport(t)) => Err(Failed::Transport(t.to_string()).explain(from, &Progress::default())),

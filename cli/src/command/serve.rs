@@ -3,9 +3,11 @@
 //! holds it; it only reads. While it runs, `<store>/serve.json` names it, so that
 //! another `shine` on the same store can say who holds it.
 
-use crate::api::{ApiError, MemberRow, PullPage, PullRequest, ReturnRequest, BODY_LIMIT, DEFAULT_LIMIT, MAX_LIMIT, RETURNS};
+use crate::api::{ApiError, ApiErrorBody, MemberRow, PullPage, PullRequest, ReturnRequest, BODY_LIMIT, DEFAULT_LIMIT, MAX_LIMIT, RETURNS};
 use crate::context::Context;
+use crate::failure::Result;
 use crate::render::Output;
+use crate::serve_file::ServeFile;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{DefaultBodyLimit, Path, Request, State};
@@ -14,35 +16,22 @@ use axum::middleware::{self, Next};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use miette::{miette, IntoDiagnostic, Result};
-use serde::{Deserialize, Serialize};
-use shine_engine::chain::{Credential, Outbox, UnitCard};
-use shine_engine::service::Shine;
+use shine_engine::domain::{Actor, Quarter, Timestamp};
+use shine_engine::ops::chain::Outbox;
+use shine_engine::ops::Shine;
+use shine_engine::refusal::{Kind, Refusal};
+use shine_engine::star::UnitCard;
+use shine_engine::state::access::Credential;
 use std::io::Write;
-use std::path::{Path as FsPath, PathBuf};
+use std::path::Path as FsPath;
 use std::sync::Arc;
 
-/// `<store>/serve.json`: which process serves the store, and where.
-#[derive(Debug, Serialize, Deserialize)]
-pub struct ServeFile {
-    pub pid: u32,
-    pub url: String,
-}
-
-impl ServeFile {
-    fn path(store: &FsPath) -> PathBuf {
-        store.join("serve.json")
-    }
-
-    /// The server that wrote `serve.json` in `store`, if any.
-    pub fn read(store: &FsPath) -> Option<ServeFile> {
-        serde_json::from_slice(&std::fs::read(Self::path(store)).ok()?).ok()
-    }
-}
-
 pub fn run(ctx: &Context, listen: &str) -> Result<Output> {
-    let shine = ctx.shine_with_current()?;
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().into_diagnostic()?;
+    let shine = ctx.shine()?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| crate::fail!("runtime", "无法启动服务：{e}"))?;
     // With `--now` the server's clock stands still (for tests and rehearsals); else each
     // request reads the clock, so a window that closes while the server runs is seen closed.
     let fixed_today = ctx.global.now.is_some().then(|| ctx.today());
@@ -55,19 +44,20 @@ pub fn run(ctx: &Context, listen: &str) -> Result<Output> {
 
 async fn serve(app: Arc<App>, listen: &str, store: &FsPath) -> Result<String> {
     let listener = tokio::net::TcpListener::bind(listen).await.map_err(|e| {
-        miette!(help = "换一个端口，如 `--listen 127.0.0.1:8081`，或先停止占用该端口的程序", "无法监听 `{listen}`：{e}")
+        crate::fail!("listen", help = "换一个端口，如 `--listen 127.0.0.1:8081`，或先停止占用该端口的程序", "无法监听 `{listen}`：{e}")
     })?;
-    let url = format!("http://{}", listener.local_addr().into_diagnostic()?);
+    let address = listener.local_addr().map_err(|e| crate::fail!("listen", "无法取得监听地址：{e}"))?;
+    let url = format!("http://{address}");
     let file = ServeFile::path(store);
     let info = ServeFile { pid: std::process::id(), url: url.clone() };
-    std::fs::write(&file, serde_json::to_vec(&info).into_diagnostic()?)
-        .map_err(|e| miette!(help = "检查存储目录的写权限", "无法写入 `{}`：{e}", file.display()))?;
+    std::fs::write(&file, serde_json::to_vec(&info).unwrap_or_default())
+        .map_err(|e| crate::fail!("file_unwritable", help = "检查存储目录的写权限", "无法写入 `{}`：{e}", file.display()))?;
     // The first line is the address; callers (and tests) read it to learn the port.
     println!("shine serve: {url}");
-    std::io::stdout().flush().into_diagnostic()?;
+    let _ = std::io::stdout().flush();
     let served = axum::serve(listener, router(app)).with_graceful_shutdown(stopped()).await;
     let _ = std::fs::remove_file(&file);
-    served.map_err(|e| miette!("服务异常退出：{e}"))?;
+    served.map_err(|e| crate::fail!("server", "服务异常退出：{e}"))?;
     Ok(url)
 }
 
@@ -113,32 +103,41 @@ struct App {
     fixed_today: Option<chrono::NaiveDate>,
 }
 
-/// A refusal: a status and a reason in Chinese, nothing else.
-struct Refusal(StatusCode, String);
+/// A refusal: a status, a code and a reason in Chinese, nothing else.
+struct Refused(StatusCode, &'static str, String);
 
-impl IntoResponse for Refusal {
+impl IntoResponse for Refused {
     fn into_response(self) -> Response {
-        (self.0, Json(ApiError { error: self.1 })).into_response()
+        (self.0, Json(ApiError { error: ApiErrorBody { code: self.1.to_owned(), message: self.2 } })).into_response()
     }
 }
 
-fn refuse(status: StatusCode, reason: impl Into<String>) -> Refusal {
-    Refusal(status, reason.into())
+fn refuse(status: StatusCode, code: &'static str, reason: impl Into<String>) -> Refused {
+    Refused(status, code, reason.into())
 }
 
-/// An engine failure: details go to the log, not to the caller.
-fn internal(e: shine_engine::error::ShineError) -> Refusal {
-    eprintln!("内部错误：{e}");
-    refuse(StatusCode::INTERNAL_SERVER_ERROR, "服务器内部错误，请联系对方管理员查看服务日志")
+/// An engine failure the caller cannot act on: details go to the log, not to the caller.
+fn internal(r: Refusal) -> Refused {
+    eprintln!("内部错误：{}", crate::messages::refusal::word(&r).message);
+    refuse(StatusCode::INTERNAL_SERVER_ERROR, "internal", "服务器内部错误，请联系对方管理员查看服务日志")
 }
 
-type Answer<T> = std::result::Result<T, Refusal>;
+/// An engine refusal the caller can act on, worded as the CLI words it.
+fn refused(status: StatusCode, code: &'static str, r: &Refusal) -> Refused {
+    refuse(status, code, crate::messages::refusal::word(r).message)
+}
+
+type Answer<T> = std::result::Result<T, Refused>;
+
+fn quarter(text: &str) -> Answer<Quarter> {
+    text.parse().map_err(|_| refuse(StatusCode::UNPROCESSABLE_ENTITY, "bad_quarter", format!("`{text}` 不是有效的季度：季度写作 2026Q4")))
+}
 
 /// Run engine work off the async threads.
 async fn blocking<T: Send + 'static>(app: Arc<App>, work: impl FnOnce(&App) -> Answer<T> + Send + 'static) -> Answer<T> {
     tokio::task::spawn_blocking(move || work(&app))
         .await
-        .unwrap_or_else(|_| Err(refuse(StatusCode::INTERNAL_SERVER_ERROR, "服务器内部错误，请稍后重试")))
+        .unwrap_or_else(|_| Err(refuse(StatusCode::INTERNAL_SERVER_ERROR, "internal", "服务器内部错误，请稍后重试")))
 }
 
 impl App {
@@ -153,9 +152,9 @@ impl App {
             .and_then(|v| v.strip_prefix("Bearer "))
             .map(str::trim)
             .filter(|t| !t.is_empty())
-            .ok_or_else(|| refuse(StatusCode::UNAUTHORIZED, "缺少凭据：请在 Authorization 头中以 Bearer 方式提供本单位的凭据"))?;
+            .ok_or_else(|| refuse(StatusCode::UNAUTHORIZED, "no_token", "缺少凭据：请在 Authorization 头中以 Bearer 方式提供本单位的凭据"))?;
         self.shine.authenticate(token).map_err(internal)?.ok_or_else(|| {
-            refuse(StatusCode::UNAUTHORIZED, "凭据无效或已吊销：请向下级单位索取新的凭据（shine token create）")
+            refuse(StatusCode::UNAUTHORIZED, "bad_token", "凭据无效或已吊销：请向下级单位索取新的凭据（shine token create）")
         })
     }
 
@@ -165,62 +164,63 @@ impl App {
             Some(id) => tree.unit(id),
             None => tree.root(),
         };
-        unit.map(|u| UnitCard { id: u.id.clone(), name: u.name.clone() })
-            .ok_or_else(|| refuse(StatusCode::NOT_FOUND, format!("没有编号为 `{}` 的单位", id.unwrap_or(""))))
+        unit.map(|u| UnitCard { id: u.id.to_string(), name: u.name.clone() })
+            .ok_or_else(|| refuse(StatusCode::NOT_FOUND, "not_found", format!("没有编号为 `{}` 的单位", id.unwrap_or(""))))
     }
 
     fn pull(&self, headers: &HeaderMap, body: &[u8]) -> Answer<PullPage> {
         let credential = self.credential(headers)?;
         let request: PullRequest = serde_json::from_slice(body)
-            .map_err(|e| refuse(StatusCode::BAD_REQUEST, format!("请求体不是有效的拉取请求（{e}）：应为 {{\"quarter\": \"2026Q4\"}}，可选 from、after、limit")))?;
-        let Some((quarter, ..)) = shine_engine::quarter::quarter_dates(&request.quarter) else {
-            return Err(refuse(StatusCode::UNPROCESSABLE_ENTITY, format!("`{}` 不是有效的季度：季度写作 2026Q4", request.quarter)));
-        };
+            .map_err(|e| refuse(StatusCode::BAD_REQUEST, "bad_request", format!("请求体不是有效的拉取请求（{e}）：应为 {{\"quarter\": \"2026Q4\"}}，可选 from、after、limit")))?;
+        let quarter = quarter(&request.quarter)?;
         let limit = request.limit.unwrap_or(DEFAULT_LIMIT);
         if limit == 0 || limit > MAX_LIMIT {
-            return Err(refuse(StatusCode::UNPROCESSABLE_ENTITY, format!("limit 应在 1 到 {MAX_LIMIT} 之间")));
+            return Err(refuse(StatusCode::UNPROCESSABLE_ENTITY, "bad_limit", format!("limit 应在 1 到 {MAX_LIMIT} 之间")));
         }
         let from = self.unit(request.from.as_deref())?;
         if !self.shine.may_pull(&credential.unit, &from.id).map_err(internal)? {
-            return Err(refuse(StatusCode::FORBIDDEN, "该凭据无权拉取这个单位的报送：只能拉取直属下级单位的报送"));
+            return Err(refuse(StatusCode::FORBIDDEN, "forbidden", "该凭据无权拉取这个单位的报送：只能拉取直属下级单位的报送"));
         }
-        let sealed = match self.shine.outbox(&from.id, &quarter).map_err(internal)? {
-            Outbox::Ready { sealed } => sealed,
-            Outbox::Waiting { reason } => return Err(refuse(StatusCode::CONFLICT, format!("尚未报送：{reason}"))),
+        let tree = self.shine.org().map_err(internal)?;
+        let from_id = shine_engine::domain::UnitId::parse(&from.id).map_err(|_| refuse(StatusCode::NOT_FOUND, "not_found", "没有这个单位"))?;
+        let sealed = match self.shine.outbox(&tree, self.shine.current(), &from_id, quarter).map_err(internal)? {
+            Outbox::Ready(sealed) => sealed,
+            Outbox::Waiting(why) => {
+                return Err(refuse(StatusCode::CONFLICT, "nothing_sent", format!("尚未报送：{}", crate::messages::words::waiting(&why))))
+            }
         };
         let total = sealed.len();
         let start = request.after.unwrap_or(0).min(total);
         let end = (start + limit).min(total);
         let records = sealed[start..end].to_vec();
-        let mut page = PullPage { quarter, from, records, total, next: (end < total).then_some(end), seal: String::new() };
+        let mut page = PullPage { quarter: quarter.to_string(), from, records, total, next: (end < total).then_some(end), seal: String::new() };
         page.seal = page.expected_seal(&credential.digest);
         Ok(page)
     }
 
     /// The level above sends one of this instance's recommendations back for correction.
-    fn returned(&self, headers: &HeaderMap, body: &[u8]) -> Answer<shine_engine::chain::Return> {
+    fn returned(&self, headers: &HeaderMap, body: &[u8]) -> Answer<shine_engine::state::level::Return> {
         let credential = self.credential(headers)?;
         let request: ReturnRequest = serde_json::from_slice(body).map_err(|e| {
-            refuse(StatusCode::BAD_REQUEST, format!("请求体不是有效的退回请求（{e}）：应为 {{\"quarter\", \"key\", \"reason\"}}"))
+            refuse(StatusCode::BAD_REQUEST, "bad_request", format!("请求体不是有效的退回请求（{e}）：应为 {{\"quarter\", \"key\", \"reason\"}}"))
         })?;
-        let Some((quarter, ..)) = shine_engine::quarter::quarter_dates(&request.quarter) else {
-            return Err(refuse(StatusCode::UNPROCESSABLE_ENTITY, format!("`{}` 不是有效的季度：季度写作 2026Q4", request.quarter)));
-        };
+        let quarter = quarter(&request.quarter)?;
         let top = self.unit(None)?;
         if !self.shine.may_pull(&credential.unit, &top.id).map_err(internal)? {
-            return Err(refuse(StatusCode::FORBIDDEN, "该凭据无权退回：只有本校党委报送的上级单位可以退回"));
+            return Err(refuse(StatusCode::FORBIDDEN, "forbidden", "该凭据无权退回：只有本校党委报送的上级单位可以退回"));
         }
         let at = match self.fixed_today {
-            Some(day) => format!("{day}T12:00:00+08:00"),
-            None => chrono::Local::now().fixed_offset().to_rfc3339(),
-        };
+            Some(day) => day.and_hms_opt(12, 0, 0).and_then(|t| t.and_local_timezone(chrono::FixedOffset::east_opt(8 * 3600)?).single()),
+            None => Some(chrono::Local::now().fixed_offset()),
+        }
+        .ok_or_else(|| refuse(StatusCode::INTERNAL_SERVER_ERROR, "internal", "服务器时间无效"))?;
         let who = if credential.label.is_empty() { credential.unit.clone() } else { credential.label.clone() };
-        let actor = shine_engine::event::Actor { who, role: credential.unit.clone(), at };
-        self.shine.accept_return(&actor, &credential.unit, &quarter, &request.key, &request.reason).map_err(|e| match e {
-            shine_engine::error::ShineError::NotFound { .. } => refuse(StatusCode::NOT_FOUND, "没有这条报送记录：只能退回本校报送的推荐"),
-            shine_engine::error::ShineError::NotNow { what, .. } => refuse(StatusCode::CONFLICT, what),
-            shine_engine::error::ShineError::Invalid { what, .. } => refuse(StatusCode::UNPROCESSABLE_ENTITY, what),
-            other => internal(other),
+        let actor = Actor { who, role: credential.unit.clone(), at: Timestamp::new(at) };
+        self.shine.accept_return(&actor, &credential.unit, quarter, &request.key, &request.reason).map_err(|r| match &r.kind {
+            Kind::NotFound { .. } => refuse(StatusCode::NOT_FOUND, "not_found", "没有这条报送记录：只能退回本校报送的推荐"),
+            Kind::NothingSent { .. } => refused(StatusCode::CONFLICT, "nothing_sent", &r),
+            Kind::Empty { .. } | Kind::NotOurSuperior { .. } => refused(StatusCode::UNPROCESSABLE_ENTITY, "invalid", &r),
+            _ => internal(r),
         })
     }
 
@@ -228,37 +228,38 @@ impl App {
         let credential = self.credential(headers)?;
         let unit = self.unit(Some(unit))?;
         if !self.shine.may_see(&credential.unit, &unit.id).map_err(internal)? {
-            return Err(refuse(StatusCode::FORBIDDEN, "该凭据无权查看这个单位的党员：只能查看本单位及其下级单位"));
+            return Err(refuse(StatusCode::FORBIDDEN, "forbidden", "该凭据无权查看这个单位的党员：只能查看本单位及其下级单位"));
         }
         let tree = self.shine.org().map_err(internal)?;
         let mut rows = Vec::new();
-        for branch in tree.branches().filter(|b| tree.path(&b.id).iter().any(|u| u.id == unit.id)) {
+        let workflow = &self.shine.current().workflow;
+        for branch in tree.in_order().filter(|b| workflow.runs_in(&b.kind) && tree.path(b.id.as_str()).iter().any(|u| u.id.as_str() == unit.id)) {
             for m in &self.shine.roster(&branch.id).map_err(internal)?.members {
                 rows.push(MemberRow {
-                    id: m.id.clone(),
+                    id: m.id.to_string(),
                     name: m.name.clone(),
                     identity: m.identity.clone(),
                     role: m.role.clone(),
                     full: m.full,
-                    branch: branch.id.clone(),
+                    branch: branch.id.to_string(),
                 });
             }
         }
         Ok(rows)
     }
 
-    fn quarters(&self) -> Answer<Vec<String>> {
+    fn quarters(&self) -> Answer<Vec<Quarter>> {
         self.shine.chain_quarters().map_err(internal)
     }
 }
 
 /// A request body within the limit, or the refusal to answer with.
-fn read_body(body: std::result::Result<Bytes, BytesRejection>) -> std::result::Result<Bytes, Refusal> {
+fn read_body(body: std::result::Result<Bytes, BytesRejection>) -> std::result::Result<Bytes, Refused> {
     body.map_err(|e| {
         if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            refuse(e.status(), format!("请求体超过 {} KiB", BODY_LIMIT / 1024))
+            refuse(e.status(), "too_large", format!("请求体超过 {} KiB", BODY_LIMIT / 1024))
         } else {
-            refuse(e.status(), "无法读取请求体")
+            refuse(e.status(), "bad_request", "无法读取请求体")
         }
     })
 }
@@ -292,10 +293,8 @@ async fn index(State(app): State<Arc<App>>) -> Response {
 
 async fn display(State(app): State<Arc<App>>, Path(quarter): Path<String>) -> Response {
     blocking(app, move |app| {
-        if shine_engine::quarter::quarter_dates(&quarter).is_none() {
-            return Err(refuse(StatusCode::UNPROCESSABLE_ENTITY, format!("`{quarter}` 不是有效的季度：季度写作 2026Q4")));
-        }
-        let display = app.shine.display(&quarter, app.today()).map_err(internal)?;
+        let quarter = self::quarter(&quarter)?;
+        let display = app.shine.display(quarter, app.today()).map_err(internal)?;
         Ok(Html(crate::page::quarter_page(&display, &app.quarters()?)))
     })
     .await

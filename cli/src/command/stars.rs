@@ -1,28 +1,32 @@
 //! `shine stars`: the quarter's result as recorded in the branch ledger (台帐).
 
-use crate::command::explain::outcome;
 use crate::context::Context;
-use crate::render::{rule_line, short_hash, table, yes_no, Output, unit_name};
-use miette::Result;
+use crate::failure::Result;
+use crate::messages::words::{outcome, rule_line, yes_no};
+use crate::render::{table, Output};
+use shine_engine::domain::MemberId;
+use shine_engine::ops::org::unit_id;
 use shine_engine::tally::Ranked;
 
 pub fn run(ctx: &Context, branch: &str, quarter: Option<&str>) -> Result<Output> {
-    let shine = ctx.shine()?;
-    let l = shine.ledger(branch, quarter, ctx.today())?;
-    let name = |id: &String| l.names.get(id).cloned().unwrap_or_else(|| id.clone());
+    let engine = ctx.engine()?;
+    let archive = engine.archive();
+    let l = archive.ledger(engine.current(), branch, ctx.quarter_opt(quarter)?, ctx.today())?;
+    let roster = archive.roster(&unit_id(l.branch.id.as_str())?)?;
+    let name = |id: &MemberId| roster.name(id.as_str());
     let mut h = format!(
         "「{}」{} 季度 党员“闪光言行之星”评选台帐（规则集 {}）\n党员 {} 人，名额 {}（{}）\n",
         l.branch.name,
         l.quarter,
-        short_hash(&l.rules),
+        l.rules.short(),
         l.members,
         l.quota.value,
         l.quota.rule.clause
     );
     if !l.excluded.is_empty() {
         h.push_str("不能评选：\n");
-        for (m, ds) in &l.excluded {
-            let why: Vec<_> = ds.iter().map(|d| rule_line(&d.rule)).collect();
+        for (m, entries) in &l.excluded {
+            let why: Vec<_> = entries.iter().map(|e| rule_line(&e.rule)).collect();
             h.push_str(&format!("  {}：{}\n", m.name, why.join("；")));
         }
     }
@@ -32,7 +36,7 @@ pub fn run(ctx: &Context, branch: &str, quarter: Option<&str>) -> Result<Output>
             continue;
         };
         let t = ranking_table(s.ranking.iter(), name);
-        let how = if r.totals.is_some() { "纸质选票" } else { "电子选票" };
+        let how = if r.paper { "纸质选票" } else { "电子选票" };
         h.push_str(&format!("第 {} 轮（{how}，名额 {}）：\n{t}\n", r.round, r.seats));
     }
     if l.stars.is_empty() {
@@ -40,14 +44,14 @@ pub fn run(ctx: &Context, branch: &str, quarter: Option<&str>) -> Result<Output>
     } else {
         h.push_str(&format!("当选“闪光言行之星”：{}\n", l.stars.iter().map(|m| m.name.as_str()).collect::<Vec<_>>().join("、")));
     }
-    if let Some(to) = &l.reported_to {
-        h.push_str(&format!("已报上级党组织{}备案\n", unit_name(&shine, to)));
+    if let Some(Some(to)) = &l.reported {
+        h.push_str(&format!("已报上级党组织「{}」（{}）备案\n", to.name, to.id));
     }
     Ok(Output::new(h, l))
 }
 
 /// A round's ranking: place, candidate, votes, what the lean and the cap say, outcome.
-pub fn ranking_table<'a>(ranked: impl Iterator<Item = &'a Ranked>, name: impl Fn(&String) -> String) -> comfy_table::Table {
+pub fn ranking_table<'a>(ranked: impl Iterator<Item = &'a Ranked>, name: impl Fn(&MemberId) -> String) -> comfy_table::Table {
     let mut t = table(&["名次", "候选人", "得票", "倾斜优先", "计入上限", "结果"]);
     for x in ranked {
         t.add_row(vec![

@@ -1,18 +1,19 @@
 //! `shine status`: where a branch's quarter stands and what it needs next.
 
 use crate::context::Context;
-use crate::render::{decision, short_hash, Output, unit_name};
-use miette::Result;
+use crate::failure::Result;
+use crate::messages::words::decision;
+use crate::render::Output;
 
 pub fn run(ctx: &Context, branch: &str, quarter: Option<&str>) -> Result<Output> {
-    let shine = ctx.shine()?;
-    let s = shine.status(branch, quarter, ctx.today())?;
+    let engine = ctx.engine()?;
+    let s = engine.archive().status(engine.current(), branch, ctx.quarter_opt(quarter)?, ctx.today())?;
     let mut h = format!(
         "「{}」{} 季度（规则集 {}）\n当前环节：{}{}\n",
         s.branch.name,
         s.quarter,
-        short_hash(&s.rules),
-        s.state_title,
+        s.rules.short(),
+        s.state.title,
         if s.terminal { "（已完成）" } else { "" }
     );
     h.push_str(&format!(
@@ -35,7 +36,8 @@ pub fn run(ctx: &Context, branch: &str, quarter: Option<&str>) -> Result<Output>
     }
     match &s.next_step {
         Some(n) => {
-            h.push_str(&format!("下一环节：{}（{}，办理：{}）\n", n.title, n.clause, n.roles.join("、")));
+            let roles: Vec<&str> = n.roles.iter().map(|r| r.title.as_str()).collect();
+            h.push_str(&format!("下一环节：{}（{}，办理：{}）\n", n.step.title, n.step.clause, roles.join("、")));
             for g in &n.guards {
                 h.push_str(&format!("  {} ", if g.value { "✓" } else { "✗" }));
                 h.push_str(decision(g, "").trim_start());
@@ -43,8 +45,8 @@ pub fn run(ctx: &Context, branch: &str, quarter: Option<&str>) -> Result<Output>
             h.push_str(&format!("条件满足后运行 `shine advance --branch {branch}`\n"));
         }
         None => {
-            if let Some(to) = &s.reported_to {
-                h.push_str(&format!("已报上级党组织{}备案\n", unit_name(&shine, to)));
+            if let Some(Some(to)) = &s.reported {
+                h.push_str(&format!("已报上级党组织「{}」（{}）备案\n", to.name, to.id));
             }
         }
     }

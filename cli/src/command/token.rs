@@ -3,14 +3,14 @@
 
 use crate::args::TokenCommand;
 use crate::context::Context;
+use crate::failure::Result;
 use crate::render::{table, unit_name, Output};
-use miette::Result;
 
 pub fn run(ctx: &Context, command: TokenCommand) -> Result<Output> {
-    let shine = ctx.shine_with_current()?;
     match command {
         TokenCommand::Create { unit, label } => {
-            let issued = shine.issue_token(&ctx.actor(), &unit, &label)?;
+            let shine = ctx.shine()?;
+            let issued = shine.issue_token(&ctx.actor(Some(shine.current()))?, &unit, &label)?;
             let human = format!(
                 "已为 {} 发放凭据 {}：\n\n    {}\n\n请立即交给对方妥善保存：凭据只显示这一次，存储中只保存其摘要。\n对方拉取：shine pull --from <本机 shine serve 的地址> --token <凭据> --quarter 2026Q4",
                 unit_name(&shine, &unit),
@@ -20,11 +20,13 @@ pub fn run(ctx: &Context, command: TokenCommand) -> Result<Output> {
             Ok(Output::new(human, issued))
         }
         TokenCommand::List => {
-            let all = shine.credentials()?;
+            let engine = ctx.engine()?;
+            let archive = engine.archive();
+            let all = archive.credentials()?;
             let mut t = table(&["编号", "单位", "备注", "发放时间", "状态"]);
             for c in &all {
                 let state = if c.revoked { "已吊销" } else { "有效" };
-                t.add_row(vec![c.id.clone(), unit_name(&shine, &c.unit), c.label.clone(), c.issued_at.clone(), state.to_owned()]);
+                t.add_row(vec![c.id.clone(), unit_name(archive, &c.unit), c.label.clone(), c.issued_at.to_string(), state.to_owned()]);
             }
             let human = if all.is_empty() { "尚未发放凭据（shine token create --unit …）".to_owned() } else { t.to_string() };
             // The list never carries the digests either.
@@ -35,8 +37,10 @@ pub fn run(ctx: &Context, command: TokenCommand) -> Result<Output> {
             Ok(Output::new(human, json))
         }
         TokenCommand::Revoke { id } => {
-            let c = shine.revoke_token(&ctx.actor(), &id)?;
-            Ok(Output::new(format!("已吊销凭据 {}（{}）", c.id, unit_name(&shine, &c.unit)), serde_json::json!({ "revoked": c.id })))
+            let engine = ctx.engine()?;
+            let archive = engine.archive();
+            let c = archive.revoke_token(&ctx.actor(engine.current())?, &id)?;
+            Ok(Output::new(format!("已吊销凭据 {}（{}）", c.id, unit_name(archive, &c.unit)), serde_json::json!({ "revoked": c.id })))
         }
     }
 }

@@ -8,13 +8,16 @@
 //! its window closed, so the demo shows the windows the rules set; a level starts when
 //! the levels below it have finished.
 
+use super::at;
+use crate::failure::Result;
 use crate::render::table;
-use miette::Result;
-use shine_engine::chain::{days::window_end, LevelStatus, Standing, StarView};
-use shine_engine::event::Actor;
-use shine_engine::workflow::Action as Step;
-use shine_engine::service::Shine;
 use chrono::NaiveDate;
+use shine_engine::days::window_end;
+use shine_engine::domain::{Actor, Quarter};
+use shine_engine::ops::chain::{LevelStatus, StarView};
+use shine_engine::ops::Shine;
+use shine_engine::state::level::Standing;
+use shine_engine::workflow::Action as Step;
 
 /// What the chain did, for the demo's output.
 pub struct ChainRun {
@@ -24,7 +27,7 @@ pub struct ChainRun {
 }
 
 fn actor(shine: &Shine, unit: Option<&str>, who: &str, day: NaiveDate) -> Result<Actor> {
-    Ok(Actor { who: who.into(), role: shine.level_role(unit)?, at: format!("{day}T10:00:00+08:00") })
+    Ok(Actor { who: who.into(), role: shine.level_role(unit)?.id, at: at(day, 10) })
 }
 
 /// How the demo ranks stars: the share of the votes, then the number of deeds.
@@ -51,20 +54,20 @@ fn reason_building_on(v: &StarView) -> String {
     format!("{below}事迹具体、群众认可，择优推荐")
 }
 
-pub fn run(shine: &Shine, quarter: &str, reported: NaiveDate) -> Result<ChainRun> {
+pub fn run(shine: &Shine, quarter: Quarter, reported: NaiveDate) -> Result<ChainRun> {
     let tree = shine.org()?;
-    let days = shine.current_rules()?.publicity().map(|p| p.working_days).unwrap_or(0);
+    let days = shine.current_rules().publicity().map(|p| p.working_days).unwrap_or(0);
     // Deepest units first; units of one depth start on the same day.
-    let mut units: Vec<&shine_engine::org::Unit> = tree.order.iter().filter_map(|id| tree.unit(id)).collect();
-    units.sort_by_key(|u| std::cmp::Reverse(tree.path(&u.id).len()));
+    let mut units: Vec<&shine_engine::entity::Unit> = tree.in_order().collect();
+    units.sort_by_key(|u| std::cmp::Reverse(tree.path(u.id.as_str()).len()));
     let mut start = reported.succ_opt().unwrap_or(reported);
-    let mut depth = units.first().map(|u| tree.path(&u.id).len()).unwrap_or(0);
+    let mut depth = units.first().map(|u| tree.path(u.id.as_str()).len()).unwrap_or(0);
     let mut finished = start;
     let mut objected = false;
     let mut levels = Vec::new();
     let mut top = None;
     for unit in units {
-        let here = tree.path(&unit.id).len();
+        let here = tree.path(unit.id.as_str()).len();
         if here != depth {
             (depth, start) = (here, finished.max(start));
         }
@@ -79,7 +82,7 @@ pub fn run(shine: &Shine, quarter: &str, reported: NaiveDate) -> Result<ChainRun
             Some(_) => levels.push(status),
         }
     }
-    let (top, forwarded_on) = top.ok_or_else(|| miette::miette!("示例学校没有校党委"))?;
+    let (top, forwarded_on) = top.ok_or_else(|| crate::fail!("demo_tree", "示例学校没有校党委"))?;
     Ok(ChainRun { levels, top, forwarded_on })
 }
 
@@ -89,7 +92,7 @@ fn run_level(
     shine: &Shine,
     unit: Option<&str>,
     who: &str,
-    quarter: &str,
+    quarter: Quarter,
     mut day: NaiveDate,
     days: i64,
     objected: &mut bool,
@@ -104,15 +107,15 @@ fn run_level(
                 shine.pull(&a(day)?, unit, quarter)?;
             }
             Step::File => {
-                shine.file(&a(day)?, unit, quarter, day)?;
+                shine.file(&a(day)?, unit, quarter)?;
             }
             Step::Publish => {
-                shine.publish(&a(day)?, unit, quarter, day)?;
+                shine.publish(&a(day)?, unit, quarter)?;
                 let after = window_end(day, days).succ_opt().unwrap_or(day);
                 if !*objected {
                     let status = shine.level_status(unit, quarter, day)?;
                     if let Some(first) = status.stars.iter().find(|v| v.published) {
-                        shine.object(&a(day)?, unit, quarter, &first.key, "有群众反映其登记的事迹时间有出入", day)?;
+                        shine.object(&a(day)?, unit, quarter, &first.key, "有群众反映其登记的事迹时间有出入")?;
                         shine.decide(&a(after)?, unit, quarter, &first.key, false, "经核对登记证和活动记录，事迹属实，异议不成立")?;
                         *objected = true;
                     }
@@ -121,7 +124,7 @@ fn run_level(
             }
             Step::Pick => pick_best(shine, &a(day)?, unit, quarter, day)?,
             Step::Forward => {
-                shine.forward(&a(day)?, unit, quarter, day)?;
+                shine.forward(&a(day)?, unit, quarter)?;
             }
         }
     }
@@ -130,7 +133,7 @@ fn run_level(
 
 /// Pick, with a reason, the best recommended star of each unit below, best units
 /// first, until the rules' bounds refuse one more.
-fn pick_best(shine: &Shine, actor: &Actor, unit: Option<&str>, quarter: &str, day: NaiveDate) -> Result<()> {
+fn pick_best(shine: &Shine, actor: &Actor, unit: Option<&str>, quarter: Quarter, day: NaiveDate) -> Result<()> {
     let status = shine.level_status(unit, quarter, day)?;
     let mut by_unit: Vec<(String, Vec<&StarView>)> = Vec::new();
     for v in status.stars.iter().filter(|v| v.recommended && v.standing == Standing::Held) {
@@ -143,7 +146,7 @@ fn pick_best(shine: &Shine, actor: &Actor, unit: Option<&str>, quarter: &str, da
     bests.sort_by_key(|v| std::cmp::Reverse(score(v)));
     for v in bests {
         let why = if v.record.picks.is_empty() { reason(v) } else { reason_building_on(v) };
-        if shine.pick(actor, unit, quarter, &v.key, &why, day).is_err() {
+        if shine.pick(actor, unit, quarter, &v.key, &why).is_err() {
             break;
         }
     }
@@ -171,8 +174,8 @@ pub fn render(run: &ChainRun) -> String {
         for v in l.stars.iter().filter_map(|v| v.objection.as_ref().map(|o| (v, o))) {
             let (star, o) = v;
             let decided = match &o.decision {
-                Some((true, r)) => format!("异议成立：{r}"),
-                Some((false, r)) => format!("异议不成立：{r}"),
+                Some(d) if d.upheld => format!("异议成立：{}", d.reason),
+                Some(d) => format!("异议不成立：{}", d.reason),
                 None => "待处理".into(),
             };
             h.push_str(&format!("公示期异议：「{}」{} —— {}（{}）\n", l.unit.name, star.record.member.name, o.reason, decided));
@@ -182,7 +185,7 @@ pub fn render(run: &ChainRun) -> String {
     h.push_str(&format!(
         "\n{}（{}）收到并备案 {} 名，择优遴选报{}：\n",
         top.unit.name,
-        top.level_title,
+        top.level.title,
         top.stars.len(),
         top.superior.as_ref().map(|s| s.name.as_str()).unwrap_or("上级")
     ));

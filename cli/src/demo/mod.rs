@@ -10,13 +10,17 @@ mod university;
 
 use crate::command::stars::ranking_table;
 use crate::context::Context;
-use crate::render::{rule_line, short_hash, squeeze, table, Output};
-use miette::{miette, IntoDiagnostic, Result};
-use shine_engine::event::Actor;
+use crate::failure::{Failure, Result};
+use crate::messages::values::squeeze;
+use crate::messages::words::rule_line;
+use crate::render::{table, Output};
+use shine_engine::domain::{Actor, MemberId, Quarter, Timestamp, UnitId};
+use shine_engine::entity::{MemberRecord, Unit};
 use shine_engine::facts::{Deed, Finding, LifeRecord};
-use shine_engine::org::{MemberRecord, Unit};
-use shine_engine::quarter::quarter_dates;
-use shine_engine::service::{Ballot, Ledger, Record, Shine};
+use shine_engine::ops::ballot::{Ballot, PaperCount};
+use shine_engine::ops::quarter::Record;
+use shine_engine::ops::views::Ledger;
+use shine_engine::ops::{Archive, Shine};
 use shine_engine::store::Store;
 use shine_engine::workflow::RecordKind;
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -39,19 +43,29 @@ struct Scenario {
     no_deeds_excused: &'static str,
 }
 
+/// A moment of a demo day, in China Standard Time.
+pub fn at(day: chrono::NaiveDate, hour: u32) -> Timestamp {
+    let cst = chrono::FixedOffset::east_opt(8 * 3600).expect("UTC+8 is a valid offset");
+    let t = day.and_hms_opt(hour, 0, 0).and_then(|t| t.and_local_timezone(cst).single()).expect("a demo day has this hour");
+    Timestamp::new(t)
+}
+
+fn id(text: &str) -> UnitId {
+    UnitId::parse(text).expect("demo ids have no spaces or slashes")
+}
+
 pub fn run(ctx: &Context, dir: &Path, quarter: &str, name: Option<&str>) -> Result<Output> {
     let started = Instant::now();
-    let (quarter, start, end) =
-        quarter_dates(quarter).ok_or_else(|| miette!(help = "季度写作 2026Q4", "`{quarter}` 不是有效的季度"))?;
+    let quarter = ctx.quarter(quarter)?;
+    let (start, end) = (quarter.start(), quarter.end());
     prepare_dir(dir)?;
     let defs = ctx.definitions()?;
-    let mut store = Store::open(dir).map_err(shine_engine::error::ShineError::from)?;
+    let mut store = Store::open(dir)?;
     store.set_bulk(true);
-    let shine = Shine::new(store).with_definitions(defs)?;
-    let rules = shine.current_rules()?;
-    let at = |d: chrono::NaiveDate| format!("{d}T09:00:00+08:00");
+    let shine = Archive::new(store).with_definitions(defs).map_err(|(_, r)| Failure::from(r))?;
+    let rules = shine.current_rules();
     let meeting = end.checked_sub_days(chrono::Days::new(16)).unwrap_or(end);
-    let admin = Actor { who: "组织部管理员".into(), role: "organization_department".into(), at: at(start) };
+    let admin = Actor { who: "组织部管理员".into(), role: shine.level_role(None)?.id, at: at(start, 9) };
 
     // 1. The organization tree and rosters.
     // Another university's name gives other members and other votes, the same story.
@@ -62,11 +76,11 @@ pub fn run(ctx: &Context, dir: &Path, quarter: &str, name: Option<&str>) -> Resu
     let mut rosters: BTreeMap<&str, Vec<MemberRecord>> = BTreeMap::new();
     let all_units = units();
     for u in &all_units {
-        let unit_name = match (&committee, u.kind) {
-            (Some(c), shine_engine::org::UnitKind::Committee) => c.clone(),
+        let unit_name = match (&committee, u.parent) {
+            (Some(c), None) => c.clone(),
             _ => u.name.to_owned(),
         };
-        shine.add_unit(&admin, Unit { id: u.id.into(), name: unit_name, kind: u.kind, parent: u.parent.map(Into::into) })?;
+        shine.add_unit(&admin, Unit { id: id(u.id), name: unit_name, kind: u.kind.to_owned(), parent: u.parent.map(id) })?;
         if u.members > 0 {
             let mut roster = university::roster(u, &mut rng, &mut used);
             if u.id == "jx-yj" {
@@ -84,7 +98,7 @@ pub fn run(ctx: &Context, dir: &Path, quarter: &str, name: Option<&str>) -> Resu
     let statuses = statuses.unwrap_or_else(|| vec!["present".into(), "excused".into(), "unexcused".into()]);
     // The sample data needs three attendance statuses: present, excused, unexcused.
     let [present, excused, unexcused] = <[String; 3]>::try_from(statuses.into_iter().take(3).collect::<Vec<_>>())
-        .map_err(|_| miette!(help = "rules/facts.shine 的 `enum attendance` 应依次列出出席、请假、无故缺席", "演示需要三种出席情况"))?;
+        .map_err(|_| crate::fail!("demo_statuses", help = "rules/facts.shine 的 `enum attendance` 应依次列出出席、请假、无故缺席", "演示需要三种出席情况"))?;
     let sessions: Vec<_> = (1..=12u32)
         .rev()
         .filter_map(|k| meeting.checked_sub_months(chrono::Months::new(k)))
@@ -101,22 +115,22 @@ pub fn run(ctx: &Context, dir: &Path, quarter: &str, name: Option<&str>) -> Resu
         }
     };
     for roster in rosters.values() {
-        let secretary = secretary_actor(roster, at(start));
+        let secretary = secretary_actor(&shine, roster, at(start, 9));
         let mut records = Vec::new();
         for m in roster {
             for (i, d) in sessions.iter().enumerate() {
-                let status = match problem(&m.id, i) {
+                let status = match problem(m.id.as_str(), i) {
                     "u" => &unexcused,
                     "e" => &excused,
                     _ => &present,
                 };
-                records.push((m.id.clone(), LifeRecord { date: *d, status: status.as_str().into() }, String::new()));
+                records.push((m.id.to_string(), LifeRecord { date: *d, status: status.as_str().into() }, String::new()));
             }
         }
         shine.record_life(&secretary, records)?;
     }
     // Conduct findings with their evidence.
-    let secretary_of = |b: &str| secretary_actor(&rosters[b], at(start));
+    let secretary_of = |b: &str| secretary_actor(&shine, &rosters[b], at(start, 9));
     shine.record_finding(&secretary_of("rw-jg"), "rw-jg-07", Finding {
         clause: "x3".into(),
         date: start.checked_sub_months(chrono::Months::new(3)).unwrap_or(start),
@@ -152,15 +166,15 @@ pub fn run(ctx: &Context, dir: &Path, quarter: &str, name: Option<&str>) -> Resu
     // 3. One full quarter for every branch.
     let mut ledgers = Vec::new();
     for (branch, roster) in &rosters {
-        run_branch(&shine, branch, roster, &quarter, start, &scenario)?;
-        ledgers.push(shine.ledger(branch, Some(&quarter), meeting)?);
+        run_branch(&shine, branch, roster, quarter, start, &scenario)?;
+        ledgers.push(shine.ledger(Some(shine.current()), branch, Some(quarter), meeting)?);
     }
     // 4. The escalation chain, from the day after the meetings up to the province.
-    let chain = chain::run(&shine, &quarter, meeting)?;
+    let chain = chain::run(&shine, quarter, meeting)?;
     shine.store().flush()?;
     let elapsed = started.elapsed();
 
-    let mut human = render(&shine, &ledgers, &quarter, dir, elapsed, rules.hash())?;
+    let mut human = render(&shine, &ledgers, quarter, dir, elapsed, rules.hash())?;
     human.push_str(&format!("\n{}", chain::render(&chain)));
     let json = serde_json::json!({
         "quarter": quarter, "store": dir, "branches": ledgers, "chain": chain::json(&chain), "seconds": elapsed.as_secs_f64(),
@@ -168,26 +182,31 @@ pub fn run(ctx: &Context, dir: &Path, quarter: &str, name: Option<&str>) -> Resu
     Ok(Output::new(human, json))
 }
 
-fn secretary_actor(roster: &[MemberRecord], at: String) -> Actor {
-    let who = roster.iter().find(|m| m.role == "secretary").map(|m| m.name.clone()).unwrap_or_else(|| "书记".into());
-    Actor { who, role: "branch_secretary".into(), at }
+/// The branch's secretary (the first member of the roster's first role), acting in
+/// the quarter workflow's default role.
+fn secretary_actor(shine: &Shine, roster: &[MemberRecord], at: Timestamp) -> Actor {
+    let first_role = shine.current().rules.field_enum("member", "role").and_then(|e| e.variants.first()).map(|v| v.name.clone());
+    let who = roster.iter().find(|m| Some(&m.role) == first_role.as_ref()).map(|m| m.name.clone()).unwrap_or_else(|| "书记".into());
+    Actor { who, role: shine.current().workflow.default_role().to_owned(), at }
 }
 
 /// Refuse to wipe a directory that is not a previous demo store.
 fn prepare_dir(dir: &Path) -> Result<()> {
+    let io = |e: std::io::Error| crate::fail!("demo_dir", help = "检查目录权限，或用 `--dir` 指定其他目录", "无法准备演示目录 `{}`：{e}", dir.display());
     if dir.exists() {
-        let empty = std::fs::read_dir(dir).into_diagnostic()?.next().is_none();
+        let empty = std::fs::read_dir(dir).map_err(io)?.next().is_none();
         if !empty && !dir.join(MARKER).exists() {
-            return Err(miette!(
+            return Err(crate::fail!(
+                "demo_dir_taken",
                 help = "用 `--dir` 指定一个新目录，演示会在其中建立示例学校",
                 "目录 `{}` 不是演示存储，为避免误删，演示不会覆盖它",
                 dir.display()
             ));
         }
-        std::fs::remove_dir_all(dir).into_diagnostic()?;
+        std::fs::remove_dir_all(dir).map_err(io)?;
     }
-    std::fs::create_dir_all(dir).into_diagnostic()?;
-    std::fs::write(dir.join(MARKER), "shine demo store; safe to delete\n").into_diagnostic()?;
+    std::fs::create_dir_all(dir).map_err(io)?;
+    std::fs::write(dir.join(MARKER), "shine demo store; safe to delete\n").map_err(io)?;
     Ok(())
 }
 
@@ -214,18 +233,11 @@ const COMMENTS: &[&str] = &[
     "事迹朴实感人，在群众中反响良好",
 ];
 
-fn run_branch(
-    shine: &Shine,
-    branch: &str,
-    roster: &[MemberRecord],
-    quarter: &str,
-    start: chrono::NaiveDate,
-    s: &Scenario,
-) -> Result<()> {
-    let at = |d: chrono::NaiveDate| format!("{d}T19:00:00+08:00");
-    let secretary = secretary_actor(roster, at(start));
+fn run_branch(shine: &Shine, branch: &str, roster: &[MemberRecord], quarter: Quarter, start: chrono::NaiveDate, s: &Scenario) -> Result<()> {
+    let secretary = secretary_actor(shine, roster, at(start, 19));
     shine.open_quarter(&secretary, branch, quarter)?;
-    let rules = shine.current_rules()?;
+    let current = Some(shine.current());
+    let rules = shine.current_rules();
     let kinds: Vec<String> = rules
         .field_enum("deed", "kind")
         .map(|e| e.variants.iter().map(|v| v.name.clone()).collect())
@@ -235,9 +247,9 @@ fn run_branch(
     let mut rng = Lcg::new(branch.bytes().map(u64::from).sum());
     let is_present = |m: &MemberRecord| m.id != s.meeting_unexcused && !(m.mobile && m.last_report.is_some());
     for _ in 0..20 {
-        let status = shine.status(branch, Some(quarter), s.meeting)?;
+        let status = shine.status(current, branch, Some(quarter), s.meeting)?;
         let Some(step) = status.next_step else { return Ok(()) };
-        let actor = secretary_actor(roster, at(s.meeting));
+        let actor = secretary_actor(shine, roster, at(s.meeting, 19));
         for kind in &step.accepts {
             match kind {
                 RecordKind::Deed => {
@@ -255,7 +267,7 @@ fn run_branch(
                             chosen.push(pick);
                             let (kind, text) = DEEDS[pick];
                             records.push(Record::Deed {
-                                member: m.id.clone(),
+                                member: m.id.to_string(),
                                 deed: Deed {
                                     kind: kinds.get(kind % kinds.len().max(1)).map(|k| k.as_str().into()).unwrap_or_default(),
                                     text: text.into(),
@@ -264,53 +276,53 @@ fn run_branch(
                             });
                         }
                     }
-                    shine.record(&secretary, Some(branch), records)?;
+                    shine.record(current, &secretary, Some(branch), records)?;
                 }
                 RecordKind::DeedExcuse => {
                     if roster.iter().any(|m| m.id == s.no_deeds_excused) {
-                        shine.record(&secretary, Some(branch), vec![Record::DeedExcuse {
+                        shine.record(current, &secretary, Some(branch), vec![Record::DeedExcuse {
                             member: s.no_deeds_excused.into(),
                             reason: "本季度住院治疗，无法正常参加工作学习".into(),
                         }])?;
                     }
                 }
                 RecordKind::MeetingReport => {
-                    shine.report_meeting(&actor, branch, s.meeting)?;
+                    shine.report_meeting(current, &actor, branch, s.meeting)?;
                 }
                 RecordKind::Attendance => {
                     let records = roster
                         .iter()
                         .map(|m| Record::Attendance {
-                            member: m.id.clone(),
+                            member: m.id.to_string(),
                             status: attendance.get(if is_present(m) { 0 } else { 2 }).cloned().unwrap_or_default(),
                         })
                         .collect();
-                    shine.record(&actor, Some(branch), records)?;
+                    shine.record(current, &actor, Some(branch), records)?;
                 }
                 RecordKind::Guests => {
                     let activists = (0..2 + rng.below(3)).map(|i| format!("入党积极分子{}", i + 1)).collect();
-                    shine.record_guests(&actor, branch, activists, vec!["党外教师代表".into()], Some("上级党组织组织员".into()))?;
+                    shine.record_guests(current, &actor, branch, activists, vec!["党外教师代表".into()], Some("上级党组织组织员".into()))?;
                 }
                 RecordKind::Presentation => {
-                    let records = roster.iter().filter(|m| is_present(m)).map(|m| Record::Presentation { member: m.id.clone() }).collect();
-                    shine.record(&actor, Some(branch), records)?;
+                    let records = roster.iter().filter(|m| is_present(m)).map(|m| Record::Presentation { member: m.id.to_string() }).collect();
+                    shine.record(current, &actor, Some(branch), records)?;
                 }
                 RecordKind::Comment => {
                     let records = roster
                         .iter()
                         .filter(|m| is_present(m))
-                        .map(|m| Record::Comment { member: m.id.clone(), text: COMMENTS[rng.below(COMMENTS.len())].into() })
+                        .map(|m| Record::Comment { member: m.id.to_string(), text: COMMENTS[rng.below(COMMENTS.len())].into() })
                         .collect();
-                    shine.record(&actor, Some(branch), records)?;
+                    shine.record(current, &actor, Some(branch), records)?;
                 }
                 RecordKind::Ballot | RecordKind::BallotTotals => {
                     vote(shine, &actor, branch, s, &mut rng, *kind)?;
                 }
             }
         }
-        shine.advance(&actor, branch)?;
+        shine.advance(current, &actor, branch)?;
     }
-    Err(miette!("「{branch}」的流程在 20 步内没有结束，请检查 workflows/"))
+    Err(crate::fail!("demo_workflow", help = "检查 workflows/quarter.ron", "「{branch}」的流程在 20 步内没有结束"))
 }
 
 /// Cast the round's ballots (or, for the paper branch, enter the tellers' totals).
@@ -319,19 +331,20 @@ fn vote(shine: &Shine, actor: &Actor, branch: &str, s: &Scenario, rng: &mut Lcg,
     if paper != (kind == RecordKind::BallotTotals) {
         return Ok(());
     }
-    let status = shine.status(branch, None, s.meeting)?;
+    let current = Some(shine.current());
+    let status = shine.status(current, branch, None, s.meeting)?;
     let Some(round) = status.round else { return Ok(()) };
     if round.ballots > 0 {
         return Ok(());
     }
-    let voters = shine.voters(branch, s.meeting)?;
+    let voters = shine.voters(current, branch, s.meeting)?;
     let seats = round.seats.max(1) as usize;
     let targets = round
         .candidates
         .iter()
         .map(|c| {
             let t = if round.round > 1 { s.runoff_targets.get(c.id.as_str()) } else { s.targets.get(c.id.as_str()) };
-            (c.id.clone(), t.copied())
+            (c.id.to_string(), t.copied())
         })
         .collect::<Vec<_>>();
     // Candidates without a scripted target get distinct vote counts, so that the only
@@ -354,16 +367,17 @@ fn vote(shine: &Shine, actor: &Actor, branch: &str, s: &Scenario, rng: &mut Lcg,
                 *totals.entry(c.clone()).or_insert(0) += 1;
             }
         }
-        shine.enter_totals(actor, branch, voters.len() as i64, &totals.into_iter().collect::<Vec<_>>())?;
+        let count = PaperCount { ballots: voters.len() as i64, votes: totals.into_iter().collect() };
+        shine.enter_totals(current, actor, branch, count)?;
     } else {
-        shine.cast_ballots(actor, Some(branch), ballots)?;
+        shine.cast_ballots(current, actor, Some(branch), ballots)?;
     }
     Ok(())
 }
 
 /// Ballots that give each candidate its target, each voter choosing at most `seats`.
-fn allocate(voters: &[String], seats: usize, mut targets: Vec<(String, usize)>) -> Vec<Ballot> {
-    let mut ballots: Vec<Ballot> = voters.iter().map(|v| Ballot { member: v.clone(), choices: Vec::new() }).collect();
+fn allocate(voters: &[MemberId], seats: usize, mut targets: Vec<(String, usize)>) -> Vec<Ballot> {
+    let mut ballots: Vec<Ballot> = voters.iter().map(|v| Ballot { member: v.to_string(), choices: Vec::new() }).collect();
     targets.sort_by_key(|t| std::cmp::Reverse(t.1));
     for (candidate, target) in targets {
         let mut order: Vec<usize> = (0..ballots.len()).filter(|&i| ballots[i].choices.len() < seats).collect();
@@ -375,10 +389,10 @@ fn allocate(voters: &[String], seats: usize, mut targets: Vec<(String, usize)>) 
     ballots
 }
 
-fn render(shine: &Shine, ledgers: &[Ledger], quarter: &str, dir: &Path, elapsed: std::time::Duration, hash: &str) -> Result<String> {
+fn render(shine: &Shine, ledgers: &[Ledger], quarter: Quarter, dir: &Path, elapsed: std::time::Duration, hash: &str) -> Result<String> {
     let tree = shine.org()?;
     let root = tree.root().map(|u| u.name.clone()).unwrap_or_default();
-    let mut h = format!("{root} {quarter} 季度党员“闪光言行之星”评选演示（规则集 {}）\n\n", short_hash(hash));
+    let mut h = format!("{root} {quarter} 季度党员“闪光言行之星”评选演示（规则集 {}）\n\n", &hash[..12]);
     let mut summary = table(&["党支部", "党员", "名额", "不能评选", "当选", "报送"]);
     let mut members_total = 0;
     for l in ledgers {
@@ -393,24 +407,25 @@ fn render(shine: &Shine, ledgers: &[Ledger], quarter: &str, dir: &Path, elapsed:
             h.push_str("不能评选：无\n");
         } else {
             h.push_str("不能评选：\n");
-            for (m, ds) in &l.excluded {
-                for d in ds {
+            for (m, entries) in &l.excluded {
+                for d in entries {
                     let why = reasons(&d.witnesses);
                     h.push_str(&format!("  {} — {}\n      {}\n", m.name, rule_line(&d.rule), why.join("；")));
                 }
             }
         }
-        let name = |id: &String| l.names.get(id).cloned().unwrap_or_else(|| id.clone());
+        let roster = shine.roster(&id(&l.branch.id))?;
+        let name = |m: &MemberId| roster.name(m.as_str());
         for r in &l.rounds {
             let Some(sel) = &r.selection else { continue };
-            let how = if r.totals.is_some() { "纸质选票，监票人计票" } else { "无记名电子选票" };
+            let how = if r.paper { "纸质选票，监票人计票" } else { "无记名电子选票" };
             let cap = sel.cap_room.map(|c| format!("，计入上限者至多 {c} 人")).unwrap_or_default();
             h.push_str(&format!("第 {} 轮（{how}，名额 {}{cap}）：\n", r.round, r.seats));
             let shown = sel.ranking.iter().filter(|x| x.votes > 0).take(r.seats as usize + 3);
             h.push_str(&format!("{}\n", ranking_table(shown, name)));
         }
         let stars: Vec<_> = l.stars.iter().map(|m| m.name.clone()).collect();
-        let up = l.reported_to.as_deref().and_then(|u| tree.unit(u)).map(|u| u.name.clone()).unwrap_or_default();
+        let up = l.reported.clone().flatten().map(|u| u.name).unwrap_or_default();
         h.push_str(&format!("当选“闪光言行之星”：{}\n报送：{up} 备案（§4.2.b）\n\n", stars.join("、")));
         summary.add_row(vec![
             l.branch.name.clone(),

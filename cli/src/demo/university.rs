@@ -3,7 +3,8 @@
 //! exclude them. Deterministic, so every run shows the same quarter.
 
 use chrono::NaiveDate;
-use shine_engine::org::{MemberRecord, UnitKind};
+use shine_engine::domain::MemberId;
+use shine_engine::entity::MemberRecord;
 
 pub const SURNAMES: &[&str] = &[
     "王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡", "郭", "何", "林", "罗", "高",
@@ -21,7 +22,8 @@ pub const GIVEN: &[&str] = &[
 pub struct DemoUnit {
     pub id: &'static str,
     pub name: &'static str,
-    pub kind: UnitKind,
+    /// A kind of unit of the default `workflows/escalation.ron`.
+    pub kind: &'static str,
     pub parent: Option<&'static str>,
     /// For branches: how many members, and which kind of branch.
     pub members: usize,
@@ -39,22 +41,22 @@ pub enum Profile {
 
 pub fn units() -> Vec<DemoUnit> {
     use Profile::{Offices, Retired, Staff, Students};
-    use UnitKind::*;
+    let (committee, general, direct, branch) = ("committee", "general_branch", "direct_branch", "branch");
     let u = |id, name, kind, parent, members, profile| DemoUnit { id, name, kind, parent, members, profile };
     vec![
-        u("dw", "示例大学党委", Committee, None, 0, Profile::None),
-        u("jx", "机械与能源工程学院党总支", GeneralBranch, Some("dw"), 0, Profile::None),
-        u("xx", "信息与电子工程学院党总支", GeneralBranch, Some("dw"), 0, Profile::None),
-        u("rw", "人文与外国语学院党总支", GeneralBranch, Some("dw"), 0, Profile::None),
-        u("jg", "机关直属党支部", DirectBranch, Some("dw"), 19, Offices),
-        u("jx-jg", "机械学院教工党支部", Branch, Some("jx"), 22, Staff),
-        u("jx-bk", "机械学院本科生党支部", Branch, Some("jx"), 16, Students),
-        u("jx-yj", "机械学院研究生党支部", Branch, Some("jx"), 14, Students),
-        u("xx-jg", "信息学院教工党支部", Branch, Some("xx"), 20, Staff),
-        u("xx-xs", "信息学院学生党支部", Branch, Some("xx"), 18, Students),
-        u("xx-lt", "信息学院离退休党支部", Branch, Some("xx"), 11, Retired),
-        u("rw-jg", "人文学院教工党支部", Branch, Some("rw"), 15, Staff),
-        u("rw-xs", "人文学院学生党支部", Branch, Some("rw"), 17, Students),
+        u("dw", "示例大学党委", committee, None, 0, Profile::None),
+        u("jx", "机械与能源工程学院党总支", general, Some("dw"), 0, Profile::None),
+        u("xx", "信息与电子工程学院党总支", general, Some("dw"), 0, Profile::None),
+        u("rw", "人文与外国语学院党总支", general, Some("dw"), 0, Profile::None),
+        u("jg", "机关直属党支部", direct, Some("dw"), 19, Offices),
+        u("jx-jg", "机械学院教工党支部", branch, Some("jx"), 22, Staff),
+        u("jx-bk", "机械学院本科生党支部", branch, Some("jx"), 16, Students),
+        u("jx-yj", "机械学院研究生党支部", branch, Some("jx"), 14, Students),
+        u("xx-jg", "信息学院教工党支部", branch, Some("xx"), 20, Staff),
+        u("xx-xs", "信息学院学生党支部", branch, Some("xx"), 18, Students),
+        u("xx-lt", "信息学院离退休党支部", branch, Some("xx"), 11, Retired),
+        u("rw-jg", "人文学院教工党支部", branch, Some("rw"), 15, Staff),
+        u("rw-xs", "人文学院学生党支部", branch, Some("rw"), 17, Students),
     ]
 }
 
@@ -102,7 +104,7 @@ pub fn roster(unit: &DemoUnit, rng: &mut Lcg, used_names: &mut std::collections:
         // Students join late: the last few of a student branch are probationary.
         let full = !(unit.profile == Profile::Students && i + 3 >= unit.members);
         out.push(MemberRecord {
-            id: format!("{}-{:02}", unit.id, i + 1),
+            id: MemberId::parse(&format!("{}-{:02}", unit.id, i + 1)).expect("demo ids have no spaces or slashes"),
             name,
             identity: identity.into(),
             role: role.into(),

@@ -2,5 +2,78 @@
 //! values (refusals with their kind, clause, rule and the values it saw; diagnostics
 //! of definition files with their place; results); the CLI, the HTTP API and the
 //! public page render them through this module and nowhere else.
+//!
+//! A failure reads, for people:
+//! ```text
+//! 错误：<what is wrong>
+//!   <details>
+//! 下一步：<what to do>
+//! ```
+//! and for programs (`--json`), always the same shape:
+//! `{"error": {"code": "...", "message": "...", "help": ["..."], ...details}}`, where
+//! the details are the refusal's own fields (with its typed hints under `next`).
 
+pub mod diagnostics;
+pub mod refusal;
 pub mod snippet;
+pub mod values;
+pub mod words;
+
+use crate::failure::Failure;
+use serde_json::{json, Value};
+
+/// A failure in words: the message, the lines under it, and what to do next.
+pub fn worded(f: &Failure) -> refusal::Worded {
+    match f {
+        Failure::Refused(r) => refusal::word(r),
+        Failure::After { done, refusal } => {
+            let mut w = refusal::word(refusal);
+            w.details.push(done.clone());
+            w
+        }
+        Failure::Edge(e) => refusal::Worded { message: e.message.clone(), details: Vec::new(), next: e.help.iter().cloned().collect() },
+    }
+}
+
+/// The failure for people.
+pub fn text(f: &Failure) -> String {
+    let w = worded(f);
+    let mut out = format!("错误：{}\n", w.message);
+    for d in &w.details {
+        for line in d.lines() {
+            out.push_str("  ");
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    for n in &w.next {
+        out.push_str(&format!("下一步：{n}\n"));
+    }
+    out
+}
+
+/// The failure for programs: `{"error": {"code", "message", "help", …details}}`.
+pub fn json(f: &Failure) -> Value {
+    let w = worded(f);
+    let mut error = match f {
+        Failure::Refused(r) | Failure::After { refusal: r, .. } => serde_json::to_value(r.as_ref()).unwrap_or_else(|_| json!({})),
+        Failure::Edge(e) => {
+            let mut v = json!({ "code": e.code });
+            if let (Some(obj), Value::Object(extra)) = (v.as_object_mut(), &e.details) {
+                obj.extend(extra.clone());
+            }
+            v
+        }
+    };
+    if let Some(obj) = error.as_object_mut() {
+        obj.insert("message".into(), Value::String(w.message));
+        if !w.details.is_empty() {
+            obj.insert("lines".into(), json!(w.details));
+        }
+        obj.insert("help".into(), json!(w.next));
+        if let Failure::After { done, .. } = f {
+            obj.insert("done".into(), Value::String(done.clone()));
+        }
+    }
+    json!({ "error": error })
+}

@@ -241,6 +241,11 @@ impl Archive {
         Ok(facts::Folds::get(slot, scope, &events))
     }
 
+    /// The rule set last used to open a quarter, if any.
+    pub fn rules_in_force(&self) -> Result<Option<RulesHash>> {
+        Ok(self.store.rules_in_force()?)
+    }
+
     /// The quarters a branch has opened, oldest first.
     pub fn quarters(&self, branch: &UnitId) -> Result<Vec<Quarter>> {
         Ok(self.store.quarters_of(branch)?)

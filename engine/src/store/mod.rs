@@ -221,6 +221,11 @@ impl Store {
         self.get(&keys::rules(hash))
     }
 
+    /// The rule set last used to open a quarter.
+    pub fn rules_in_force(&self) -> Result<Option<RulesHash>, StoreError> {
+        self.get(&keys::rules_in_force())
+    }
+
     /// A workflow file stored by `quarter open`.
     pub fn workflow_file(&self, hash: &WorkflowHash) -> Result<Option<SourceFile>, StoreError> {
         self.get(&keys::workflow(hash))

@@ -404,7 +404,7 @@ pub(crate) fn forwards_by_quarter(current: &Current, level: &Level) -> bool {
 
 impl Archive {
     /// What `unit` has sent upward for `quarter`.
-    pub(crate) fn outbox(&self, tree: &OrgTree, current: &Current, unit: &UnitId, quarter: Quarter) -> Result<Outbox> {
+    pub fn outbox(&self, tree: &OrgTree, current: &Current, unit: &UnitId, quarter: Quarter) -> Result<Outbox> {
         let Some(u) = tree.unit(unit.as_str()) else { return Ok(Outbox::Waiting(Waiting::NotInChain)) };
         let Some(level) = current.escalation.level_for_kind(&u.kind) else {
             return Ok(Outbox::Waiting(Waiting::NotInChain));

@@ -1,0 +1,330 @@
+//! Every refusal of the engine in Chinese: one line saying what is wrong, the details
+//! that back it (the values seen, the rule and clause, what is missing), and what to
+//! do next.
+
+use super::words::{self, decision, member, members, rule_line, step, titled, titles, unit, variant};
+use shine_engine::refusal::{BallotMethod, Dated, Hint, IdOf, Kind, LevelAct, Refusal, RowIssue, Stored, TotalsProblem};
+use shine_engine::store::StoreError;
+
+/// A refusal in words.
+#[derive(Debug, Default)]
+pub struct Worded {
+    pub message: String,
+    /// Lines under the message.
+    pub details: Vec<String>,
+    /// What to do next, one line each.
+    pub next: Vec<String>,
+}
+
+impl Worded {
+    fn new(message: impl Into<String>) -> Worded {
+        Worded { message: message.into(), ..Worded::default() }
+    }
+
+    fn detail(mut self, line: impl Into<String>) -> Worded {
+        self.details.push(line.into());
+        self
+    }
+
+    fn then(mut self, line: impl Into<String>) -> Worded {
+        self.next.push(line.into());
+        self
+    }
+}
+
+pub fn word(r: &Refusal) -> Worded {
+    let mut w = kind(&r.kind);
+    for h in &r.next {
+        w.next.push(hint(h));
+    }
+    w
+}
+
+fn store(p: &StoreError) -> Worded {
+    match p {
+        StoreError::Locked { path } => Worded::new(format!("存储 `{path}` 正被另一个 shine 进程使用"))
+            .then("等该进程结束后再运行；同一存储同一时间只能由一个进程打开"),
+        StoreError::Open { path, reason } => Worded::new(format!("无法打开存储 `{path}`：{reason}"))
+            .then("检查目录权限和磁盘空间，或用 `--store` 指定其他目录"),
+        StoreError::Io { reason } => Worded::new(format!("存储读写失败：{reason}")).then("检查磁盘空间和权限后重试"),
+        StoreError::Corrupt { key, problem } => Worded::new(format!("存储中的记录无法读取（{key}）"))
+            .detail(format!("原因：{}", invalid(problem)))
+            .then("运行 `shine store check` 查看全部问题；存储可能已损坏，请从备份恢复"),
+        StoreError::Encode { reason } => Worded::new(format!("记录无法写入存储：{reason}")),
+    }
+}
+
+fn invalid(p: &shine_engine::store::log::Invalid) -> String {
+    use shine_engine::store::log::Invalid;
+    match p {
+        Invalid::Shape(e) => format!("格式不符（{e}）"),
+        Invalid::Version(v) => format!("记录版本 {v} 由更新版本的 shine 写入，请升级 shine"),
+        Invalid::Id(id) => format!("编号 `{id}` 无效"),
+        Invalid::Time(t) => format!("时间 `{t}` 无效"),
+        Invalid::Quarter(q) => format!("季度 `{q}` 无效"),
+        Invalid::Hash(h) => format!("校验值 `{h}` 无效"),
+    }
+}
+
+fn row_issue(i: &RowIssue) -> String {
+    match i {
+        RowIssue::BadId { given } => format!("党员编号 `{given}` 无效：不能为空，不能含空格或 `/`"),
+        RowIssue::EmptyName => "姓名为空".into(),
+        RowIssue::RepeatedId { id } => format!("党员编号 `{id}` 重复"),
+        RowIssue::NotAVariant { value, decl, allowed } => format!(
+            "`{value}` 不是有效的{}，应为 {}",
+            decl.label.as_deref().unwrap_or(&decl.name),
+            allowed.iter().map(variant).collect::<Vec<_>>().join("、")
+        ),
+        RowIssue::InAnotherBranch { id, branch } => format!("党员编号 `{id}` 已在支部 `{branch}` 中"),
+    }
+}
+
+fn totals(p: &TotalsProblem) -> String {
+    match p {
+        TotalsProblem::NegativeBallots { ballots } => format!("选票数 {ballots} 不能为负数"),
+        TotalsProblem::MoreBallotsThanVoters { ballots, voters } => format!("选票数 {ballots} 超出有表决权的到会党员数 {voters}"),
+        TotalsProblem::NamedTwice { given } => format!("「{given}」出现了两次"),
+        TotalsProblem::VotesOutOfRange { given, votes, ballots } => format!("「{given}」得票 {votes} 超出选票数 {ballots}"),
+        TotalsProblem::NotACandidate { given } => format!("「{given}」不是本轮候选人"),
+        TotalsProblem::NotInBranch { given } => format!("「{given}」不在本支部名单中"),
+        TotalsProblem::SumTooLarge { sum, ballots, seats } => format!("总票数 {sum} 超过 选票数 {ballots} × 名额 {seats}"),
+    }
+}
+
+fn act(a: &LevelAct) -> String {
+    match a {
+        LevelAct::Step { title } => format!("「{title}」"),
+        LevelAct::Object => "受理异议".into(),
+        LevelAct::Decide => "处理异议".into(),
+        LevelAct::Return => "退回更正".into(),
+        LevelAct::Resubmit => "更正后重新报送".into(),
+    }
+}
+
+fn kind(k: &Kind) -> Worded {
+    match k {
+        Kind::RuleFiles { errors } => {
+            let mut w = Worded::new(format!("规则文件有 {} 处错误，未载入任何规则", errors.errors.len()));
+            w.details = super::diagnostics::rule_errors(errors);
+            w
+        }
+        Kind::WorkflowFile { errors } => {
+            let mut w = Worded::new(format!("流程文件 `{}` 有 {} 处错误", errors.file, errors.errors.len()));
+            w.details = super::diagnostics::workflow_errors(errors);
+            w
+        }
+        Kind::Store { problem } => store(problem),
+        Kind::StoredDefinitionMissing { what, hash } => {
+            let what = match what {
+                Stored::RuleSet => "规则集",
+                Stored::Workflow => "流程",
+            };
+            Worded::new(format!("存储中缺少该季度的{what} {}，存储可能已损坏", &hash[..hash.len().min(12)]))
+        }
+        Kind::GuardMissing { guard } => Worded::new(format!("流程要求的条件 `{guard}` 在本季度的规则集中不存在")),
+        Kind::NoPublicityRule => Worded::new("规则中没有公示期（publicity）规则").then("在 rules/ 中加入 `publicity … N working days`"),
+
+        Kind::BadQuarter { given } => Worded::new(format!("`{given}` 不是有效的季度")).then("季度写作 `2026Q4`（2026 年第四季度）"),
+        Kind::BadId { what, given } => {
+            let what = match what {
+                IdOf::Unit => "组织编号",
+                IdOf::Member => "党员编号",
+            };
+            Worded::new(format!("{what} `{given}` 无效")).then(format!("{what}不能为空，不能含空格或 `/`"))
+        }
+        Kind::Empty { what } => Worded::new(format!("{}不能为空", words::text(*what))).then(format!("写明{}，它会记入台帐", words::text(*what))),
+        Kind::NotAVariant { value, decl, allowed } => Worded::new(format!("`{value}` 不是有效的{}", decl.label.as_deref().unwrap_or(&decl.name)))
+            .then(format!("应为 {}（见 rules/ 中的 `enum {}`）", allowed.iter().map(variant).collect::<Vec<_>>().join("、"), decl.name)),
+        Kind::NothingToRecord => Worded::new("没有要登记的记录").then("至少给出一条记录"),
+
+        Kind::NotFound { what, given } => Worded::new(format!("找不到{} `{given}`", words::thing(*what))),
+        Kind::AmbiguousMember { name, matches } => Worded::new(format!("有 {} 名党员叫「{name}」", matches.len()))
+            .detail(matches.iter().map(|(m, b)| format!("`{}`（{}）", m.id, b.name)).collect::<Vec<_>>().join("、")),
+        Kind::NotInBranch { given, branch } => Worded::new(format!("{}的名单中没有「{given}」", unit(branch))),
+
+        Kind::UnitIdTaken { id, by } => Worded::new(format!("组织编号 `{id}` 已被{}使用", unit(by))).then("换一个编号"),
+        Kind::SecondRoot { root } => Worded::new(format!("已有校党委{}（`{}`）", unit(root), root.id)).then("一个存储只对应一个学校党委"),
+        Kind::NeedsParent { kind, allowed } => Worded::new(format!("{}需要上级组织", titled(kind)))
+            .then(format!("用 `--parent` 指定上级：{}", titles(allowed))),
+        Kind::RootHasNoParent { kind } => Worded::new(format!("{}是最高一级组织，没有上级", titled(kind))).then("去掉 `--parent`"),
+        Kind::WrongParent { kind, parent, parent_kind, allowed } => {
+            Worded::new(format!("{}不能隶属于{}{}", titled(kind), titled(parent_kind), unit(parent))).then(format!("{}隶属于 {}", titled(kind), titles(allowed)))
+        }
+        Kind::UnknownKind { given, known } => Worded::new(format!("`{given}` 不是组织类别"))
+            .then(format!("可用的类别：{}（见 workflows/escalation.ron）", known.iter().map(|k| format!("{}（{}）", k.title, k.id)).collect::<Vec<_>>().join("、"))),
+        Kind::NotABranch { unit: u, kind } => Worded::new(format!("{}是{}，不直接开展评选", unit(u), titled(kind))).then("请指定其下的党支部"),
+        Kind::RosterRejected { problems } => {
+            let mut w = Worded::new(format!("名单有 {} 处问题，未导入任何党员", problems.len()));
+            for p in problems {
+                let who = if p.name.trim().is_empty() { String::new() } else { format!("（{}）", p.name) };
+                w.details.push(format!("第 {} 条{who}：{}", p.row, row_issue(&p.problem)));
+            }
+            w.then("改正名单后重新导入；导入是整体进行的，重复导入同一名单是安全的")
+        }
+        Kind::RowRejected { row, problem } => {
+            let inner = kind(problem);
+            let mut w = Worded::new(format!("第 {row} 条：{}", inner.message));
+            w.details = inner.details;
+            w.next = inner.next;
+            w.then("改正后重新导入；未记录任何一条")
+        }
+        Kind::NotAnExclusion { given, known } => Worded::new(format!("`{given}` 不是现行规则中的不能评选情形"))
+            .then(format!("可用的情形：{}", known.iter().map(|r| format!("{}（{}）", r.name, r.clause)).collect::<Vec<_>>().join("、"))),
+
+        Kind::UnknownRole { given, known } => Worded::new(format!("`{given}` 不是流程中的角色"))
+            .then(format!("可用的角色：{}", known.iter().map(|r| format!("{}（{}）", r.title, r.id)).collect::<Vec<_>>().join("、"))),
+        Kind::MayNotOpen { role, openers } => Worded::new(format!("{}不能开启季度评选", titled(role))).detail(format!("季度评选由 {} 开启", titles(openers))),
+        Kind::MayNotAct { role, step: s, allowed } => {
+            Worded::new(format!("{}不能办理{}", titled(role), step(s))).detail(format!("该环节由 {} 办理", titles(allowed)))
+        }
+
+        Kind::NoRoster { branch } => Worded::new(format!("{}还没有党员名单", unit(branch))),
+        Kind::LaterQuarterOpened { branch, later, asked } => {
+            Worded::new(format!("{}已开启过更晚的 {later} 季度，不能再开启 {asked} 季度", unit(branch))).detail("季度按时间顺序开启")
+        }
+        Kind::QuarterUnfinished { branch, quarter } => Worded::new(format!("{}的 {quarter} 季度尚未完成", unit(branch))),
+        Kind::NoQuarter { branch } => Worded::new(format!("{}还没有开启任何季度", unit(branch))),
+        Kind::QuarterNotOpened { branch, quarter, .. } => Worded::new(format!("{}没有开启 {quarter} 季度", unit(branch))),
+        Kind::QuarterFinished { branch, quarter } => Worded::new(format!("{}的 {quarter} 季度已经完成", unit(branch))),
+        Kind::NotAcceptedNow { branch, state, record, accepted_in } => {
+            let w = Worded::new(format!("{}当前处于「{}」环节，此时不能登记{}", unit(branch), state.title, words::record_kind(*record)));
+            if accepted_in.is_empty() {
+                w.detail("现行流程中没有接受这类记录的环节")
+            } else {
+                w.detail(format!("这类记录在 {} 环节登记", titles(accepted_in)))
+            }
+        }
+        Kind::OutsideQuarter { what, date, quarter } => {
+            let what = match what {
+                Dated::Deed { member: m } => format!("{} 的事迹日期", member(m)),
+                Dated::Meeting => "会议日期".into(),
+            };
+            Worded::new(format!("{what} {date} 不在 {quarter} 季度内（{} 至 {}）", quarter.start(), quarter.end()))
+                .then("填写本季度内的日期；事迹日期用 `--date` 指定")
+        }
+        Kind::MayNotPresent { member: m, rule } => {
+            Worded::new(format!("按规则，{} 此时不能登记交流发言", member(m))).detail(decision(rule.as_ref(), "  ").trim_end().to_owned())
+        }
+        Kind::Blocked { step: s, failed } => {
+            let mut w = Worded::new(format!("不能完成{}：{} 项条件未满足", step(s), failed.len()));
+            w.details.push("未满足的条件：".into());
+            for d in failed {
+                w.details.push(decision(d, "  ").trim_end().to_owned());
+            }
+            w
+        }
+        Kind::BallotFixed { branch, quarter } => Worded::new(format!("{}的 {quarter} 季度已经开始投票，候选人名单已确定，不能再更换本季度的规则", unit(branch))),
+
+        Kind::NoOpenRound => Worded::new("当前没有进行中的投票"),
+        Kind::OtherMethod { round, used } => match used {
+            BallotMethod::Paper => Worded::new(format!("第 {round} 轮已录入纸质选票的计票结果，不能再投电子票")),
+            BallotMethod::Electronic { cast } => Worded::new(format!("第 {round} 轮已有 {cast} 张电子选票，不能再录入纸质计票结果")),
+        }
+        .detail("同一轮只能采用一种投票方式"),
+        Kind::NoVote { member: m, rule } => Worded::new(format!("{} 没有表决权，不能投票", member(m))).detail(rule_line(rule)),
+        Kind::AlreadyVoted { member: m, round } => Worded::new(format!("{} 在第 {round} 轮已经投过票", member(m))).detail("每人每轮只能投一票"),
+        Kind::NotOnBallot { member: m, round, candidates } => {
+            Worded::new(format!("「{}」不在第 {round} 轮候选人名单中", member(m))).detail(format!("候选人：{}", members(candidates)))
+        }
+        Kind::ChosenTwice { given } => Worded::new(format!("同一张选票上「{given}」出现了两次")).detail("每位候选人在一张选票上至多选一次"),
+        Kind::TooManyChoices { chosen, seats } => Worded::new(format!("选了 {chosen} 人，超过本轮名额 {seats} 人")).detail("选票无效，未计入；所选人数不能超过名额"),
+        Kind::TotalsRejected { problems } => {
+            let mut w = Worded::new(format!("计票结果有 {} 处问题，未录入", problems.len()));
+            w.details = problems.iter().map(totals).collect();
+            w
+        }
+
+        Kind::NotInChain { unit: u } => Worded::new(format!("{}不在上报链中", unit(u))).detail("检查 workflows/escalation.ron 中各层级的 units"),
+        Kind::NoSuchStep { unit: u, level, step: s, steps } => Worded::new(format!("{}（{}）没有「{}」这一步", level.title, u.name, words::chain_step(*s)))
+            .detail(format!("{}的步骤：{}", level.title, steps.join(" → "))),
+        Kind::LevelRole { unit: u, act: a, needed, acting } => {
+            Worded::new(format!("{}的{}由{}办理，当前身份是 `{acting}`", unit(u), act(a), needed.title))
+        }
+        Kind::AlreadyForwarded { unit: u, quarter, on, to } => Worded::new(format!("{}{quarter} 季度已于 {on} 报送{}", unit(u), unit(to))),
+        Kind::StepBefore { step: s, before } => {
+            let mut w = Worded::new(format!("「{s}」之前还要先完成「{}」（{}）", before.title, before.clause));
+            w.details = before.missing.iter().map(words::missing).collect();
+            w
+        }
+        Kind::AlreadyFiled { unit: u, quarter } => Worded::new(format!("{}{quarter} 季度已备案", unit(u))),
+        Kind::NothingToPublish { unit: u, quarter } => Worded::new(format!("{}{quarter} 季度没有可公示的对象", unit(u))),
+        Kind::AlreadyPublished { on, until } => Worded::new(format!("已于 {on} 公示，公示期至 {until}")),
+        Kind::NotPublished { star } => Worded::new(format!("{} 尚未公示", member(star))).detail("异议在公示期内提出，推荐在公示之后"),
+        Kind::WindowClosed { until } => Worded::new(format!("公示期已于 {until} 结束")),
+        Kind::ObjectionPending { star } => Worded::new(format!("对 {} 有待处理的异议", member(star))),
+        Kind::NoObjection { star } => Worded::new(format!("对 {} 没有待处理的异议", member(star))),
+        Kind::NotInPlay { star, standing } => {
+            Worded::new(format!("{} 已退回或已撤销", member(star))).detail(words::standing(standing).unwrap_or_default())
+        }
+        Kind::NotRecommended { star, from } => Worded::new(format!("{} 不是{}推荐的典型", member(star), unit(from))).detail("只能从下级推荐上来的对象中遴选"),
+        Kind::AlreadyPicked { star } => Worded::new(format!("{} 已在推荐名单中", member(star))),
+        Kind::NotPicked { star } => Worded::new(format!("{} 不在推荐名单中", member(star))),
+        Kind::OverBound { star, check } => Worded::new(format!(
+            "推荐 {} 后{}：超出{}（{} {}）",
+            member(star),
+            words::pick_check(check),
+            words::bound(check.bound),
+            check.rule.clause,
+            check.rule.text
+        )),
+        Kind::OwnStar { star } => Worded::new(format!("{} 是本单位自己的推荐，无需退回", member(star))),
+        Kind::ReturnNeedsToken { star, to } => Worded::new(format!("{} 来自另一实例（{to}），退回须同时通知对方", member(star))),
+        Kind::NotOurSuperior { given } => Worded::new(format!("`{given}` 不是本校党委的上级")).detail("只有本校党委报送的上级可以退回"),
+        Kind::NothingSent { unit: u, why } => Worded::new(format!("{}{}", unit(u), words::waiting(why))),
+        Kind::NotReturned { star } => Worded::new(format!("{} 没有被上级退回", member(star))).detail("只有被退回的记录才能更正后重新报送"),
+        Kind::TopLevel { level } => Worded::new(format!("{}是最高层级，没有上级可报", level.title)),
+        Kind::ReportsByQuarter { level } => Worded::new(format!("{}的结果由季度流程报送", level.title)),
+        Kind::NoReceive { level, unit: u } => Worded::new(format!("{}（{}）不汇总下级报送", level.title, u.name)).detail("党支部的结果由季度流程报送"),
+        Kind::StarNotHeld { given, unit: u, quarter, held } => {
+            let held = if held.is_empty() { "暂无".to_owned() } else { members(held) };
+            Worded::new(format!("{}{quarter} 季度汇总的推荐对象中没有「{given}」", unit(u))).detail(format!("汇总的推荐对象：{held}"))
+        }
+        Kind::AmbiguousStar { given, keys } => Worded::new(format!("「{given}」对应 {} 名推荐对象", keys.len())).then(format!("改用编号：{}", keys.join("、"))),
+        Kind::Tampered { star, key, from } => {
+            Worded::new(format!("{} 的推荐记录（{key}）内容与其校验值不符，可能在传输中被篡改；本次未保存任何记录", member(star))).detail(format!("来自 {from}"))
+        }
+        Kind::WrongQuarter { got, expected } => Worded::new(format!("收到的记录属于 {got} 季度，而不是 {expected}")).detail("本次未保存任何记录"),
+
+        Kind::NoSuchToken { id } => Worded::new(format!("没有有效的凭据 `{id}`")),
+        Kind::TokenUnit { given, known } => Worded::new(format!("找不到单位 `{given}`")).detail(format!("可发放凭据的单位：{}", known.join("、"))),
+    }
+}
+
+/// What to do next, as a command the user can run.
+pub fn hint(h: &Hint) -> String {
+    match h {
+        Hint::CheckDefinitions => "运行 `shine rules check` 和 `shine workflow check` 查看错误位置并改正".into(),
+        Hint::RestoreBackup => "存储可能已损坏，请从备份恢复".into(),
+        Hint::ListUnits => "用 `shine org list` 查看现有组织".into(),
+        Hint::AddParent { id } => format!("先用 `shine org add --id {id} …` 建立上级组织"),
+        Hint::ListMembers { branch } => format!("`shine members --branch {branch}` 列出该支部党员"),
+        Hint::UseMemberId => "请改用党员编号".into(),
+        Hint::ImportRoster { branch } => format!("先用 `shine roster import --branch {branch} 名单.csv` 导入名单"),
+        Hint::OpenQuarter { branch } => format!("用 `shine quarter open --branch {branch} --quarter 2026Q4` 开启"),
+        Hint::Status { branch } => format!("用 `shine status --branch {branch}` 查看进度"),
+        Hint::ChooseQuarter { opened } if opened.is_empty() => "尚未开启任何季度".into(),
+        Hint::ChooseQuarter { opened } => {
+            format!("已开启的季度：{}；在 `status`、`stars` 中用 `--quarter` 指定", opened.iter().map(ToString::to_string).collect::<Vec<_>>().join("、"))
+        }
+        Hint::Advance { branch } => format!("满足条件后运行 `shine advance --branch {branch}`"),
+        Hint::Ledger { branch } => format!("用 `shine stars --branch {branch}` 查看结果；下个季度用 `shine quarter open` 开启"),
+        Hint::RecordAttendance { branch } => format!("先登记出席情况（`shine meeting attend`，`shine status --branch {branch}` 查看进度）"),
+        Hint::Explain { member } => format!("`shine explain {member}` 可查看依据"),
+        Hint::ActAs { role } => format!("以 `--as {}`（{}）办理", role.id, role.title),
+        Hint::NextQuarter => "新规则将用于之后开启的季度".into(),
+        Hint::ChainStatus { unit, quarter } => format!("用 `shine chain status --unit {unit} --quarter {quarter}` 查看各步骤"),
+        Hint::Pull { unit, quarter } => format!("先汇总：`shine pull --unit {unit} --quarter {quarter}`"),
+        Hint::Decide { unit, quarter } => format!("先处理异议：`shine chain decide --unit {unit} --quarter {quarter} --member … --uphold|--dismiss --reason …`"),
+        Hint::WithdrawPick { unit, quarter } => format!("先撤回一名：`shine chain pick --unit {unit} --quarter {quarter} --member … --undo`"),
+        Hint::ReturnWithToken => "用 `shine chain return … --token <对方为本单位发放的凭据>` 退回".into(),
+        Hint::AwaitReturn => "已报送的记录只能由上级退回后更正再报".into(),
+        Hint::WaitForWindow { until } => format!("公示期至 {until}，期满后继续下一步"),
+        Hint::Petition => "公示期外的意见请按信访程序处理".into(),
+        Hint::ListTokens => "用 `shine token list` 查看凭据编号".into(),
+        Hint::AskSender { from } => format!("请联系报送单位（{from}）核实后重新拉取"),
+        Hint::ChangeRule { rule } => format!("或由管理员修改 rules/ 中的 `{rule}` 规则"),
+        Hint::Recount => "请监票人核对后重新录入".into(),
+        Hint::Retry => "改正后重试".into(),
+    }
+}
