@@ -446,7 +446,8 @@ mod tests {
 
     #[test]
     fn index_links_each_quarter_newest_first() {
-        let page = index_page("示范大学党委", &["2026Q3".into(), "2026Q4".into()]);
+        let q = |t: &str| t.parse::<Quarter>().expect("quarter");
+        let page = index_page("示范大学党委", &[q("2026Q3"), q("2026Q4")]);
         let q4 = page.find("/display/2026Q4").expect("Q4 link");
         let q3 = page.find("/display/2026Q3").expect("Q3 link");
         assert!(q4 < q3);

@@ -7,11 +7,13 @@
 //! another size).
 
 use chrono::NaiveDate;
-use shine_engine::event::Actor;
+use shine_engine::domain::{Actor, MemberId, Timestamp, UnitId};
+use shine_engine::entity::{MemberRecord, Unit};
 use shine_engine::facts::{Deed, LifeRecord};
-use shine_engine::org::{MemberRecord, Unit, UnitKind};
+use shine_engine::ops::ballot::Ballot;
+use shine_engine::ops::quarter::Record;
+use shine_engine::ops::{Archive, Definitions};
 use shine_engine::rules::SourceFile;
-use shine_engine::service::{Ballot, Definitions, Record, Shine};
 use shine_engine::store::Store;
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -47,21 +49,25 @@ fn d(y: i32, m: u32, day: u32) -> NaiveDate {
 fn quarter(dir: &Path, branches: usize) -> (Duration, usize) {
     let mut store = Store::open(dir).expect("store opens");
     store.set_bulk(true);
-    let shine = Shine::new(store).with_definitions(definitions()).expect("default definitions load");
-    let actor = Actor { who: "书记".into(), role: "branch_secretary".into(), at: "2026-12-10T10:00:00+08:00".into() };
+    let Ok(shine) = Archive::new(store).with_definitions(definitions()) else { panic!("default definitions load") };
+    let current = Some(shine.current());
+    let at = Timestamp::parse("2026-12-10T10:00:00+08:00").expect("a time");
+    let actor = Actor { who: "书记".into(), role: "branch_secretary".into(), at };
     let start = Instant::now();
-    let unit = |id: String, kind, parent: Option<&str>| Unit { name: format!("单位{id}"), id, kind, parent: parent.map(Into::into) };
-    shine.add_unit(&actor, unit("dw".into(), UnitKind::Committee, None)).expect("committee");
+    let id = |text: &str| UnitId::parse(text).expect("an id");
+    let unit = |uid: String, kind: &str, parent: Option<&str>| Unit { name: format!("单位{uid}"), id: id(&uid), kind: kind.into(), parent: parent.map(id) };
+    shine.add_unit(&actor, unit("dw".into(), "committee", None)).expect("committee");
     let generals = branches.div_ceil(20);
     for g in 0..generals {
-        shine.add_unit(&actor, unit(format!("g{g}"), UnitKind::GeneralBranch, Some("dw"))).expect("general branch");
+        shine.add_unit(&actor, unit(format!("g{g}"), "general_branch", Some("dw"))).expect("general branch");
     }
+    let quarter = "2026Q4".parse().expect("a quarter");
     for b in 0..branches {
         let branch = format!("b{b}");
-        shine.add_unit(&actor, unit(branch.clone(), UnitKind::Branch, Some(&format!("g{}", b / 20)))).expect("branch");
+        shine.add_unit(&actor, unit(branch.clone(), "branch", Some(&format!("g{}", b / 20)))).expect("branch");
         let roster: Vec<MemberRecord> = (0..MEMBERS)
             .map(|i| MemberRecord {
-                id: format!("{branch}-{i}"),
+                id: MemberId::parse(&format!("{branch}-{i}")).expect("an id"),
                 name: format!("党员{b}之{i}"),
                 identity: "教师".into(),
                 role: match i { 0 => "secretary", 1 | 2 => "committee", _ => "ordinary" }.into(),
@@ -80,39 +86,39 @@ fn quarter(dir: &Path, branches: usize) -> (Duration, usize) {
             })
             .collect();
         shine.record_life(&actor, life).expect("life");
-        shine.open_quarter(&actor, &branch, "2026Q4").expect("open");
+        shine.open_quarter(&actor, &branch, quarter).expect("open");
         let ids: Vec<String> = (0..MEMBERS).map(|i| format!("{branch}-{i}")).collect();
         let deeds = ids
             .iter()
             .map(|m| Record::Deed { member: m.clone(), deed: Deed { kind: "带头服务群众".into(), text: "为师生办实事".into(), date: d(2026, 10, 20) } })
             .collect();
-        shine.record(&actor, Some(&branch), deeds).expect("deeds");
-        shine.advance(&actor, &branch).expect("to reporting");
-        shine.report_meeting(&actor, &branch, d(2026, 12, 10)).expect("report");
-        shine.advance(&actor, &branch).expect("to meeting");
+        shine.record(current, &actor, Some(&branch), deeds).expect("deeds");
+        shine.advance(current, &actor, &branch).expect("to reporting");
+        shine.report_meeting(current, &actor, &branch, d(2026, 12, 10)).expect("report");
+        shine.advance(current, &actor, &branch).expect("to meeting");
         let attendance = ids.iter().map(|m| Record::Attendance { member: m.clone(), status: "present".into() }).collect();
-        shine.record(&actor, Some(&branch), attendance).expect("attendance");
-        shine.advance(&actor, &branch).expect("to exchange");
-        shine.record(&actor, Some(&branch), ids.iter().map(|m| Record::Presentation { member: m.clone() }).collect()).expect("presentations");
-        shine.advance(&actor, &branch).expect("to commentary");
+        shine.record(current, &actor, Some(&branch), attendance).expect("attendance");
+        shine.advance(current, &actor, &branch).expect("to exchange");
+        shine.record(current, &actor, Some(&branch), ids.iter().map(|m| Record::Presentation { member: m.clone() }).collect()).expect("presentations");
+        shine.advance(current, &actor, &branch).expect("to commentary");
         let comments = ids.iter().map(|m| Record::Comment { member: m.clone(), text: "事迹突出".into() }).collect();
-        shine.record(&actor, Some(&branch), comments).expect("comments");
-        shine.advance(&actor, &branch).expect("to voting");
-        let voters = shine.voters(&branch, d(2026, 12, 10)).expect("voters");
+        shine.record(current, &actor, Some(&branch), comments).expect("comments");
+        shine.advance(current, &actor, &branch).expect("to voting");
+        let voters = shine.voters(current, &branch, d(2026, 12, 10)).expect("voters");
         let ballots = voters
             .iter()
             .enumerate()
-            .map(|(v, m)| Ballot { member: m.clone(), choices: vec![ids[3 + v % 19].clone(), ids[22 + v % 6].clone()] })
+            .map(|(v, m)| Ballot { member: m.to_string(), choices: vec![ids[3 + v % 19].clone(), ids[22 + v % 6].clone()] })
             .collect();
-        shine.cast_ballots(&actor, Some(&branch), ballots).expect("ballots");
-        let mut tally = shine.advance(&actor, &branch).expect("tally");
+        shine.cast_ballots(current, &actor, Some(&branch), ballots).expect("ballots");
+        let mut tally = shine.advance(current, &actor, &branch).expect("tally");
         while let Some(runoff) = tally.selection.as_ref().and_then(|s| s.runoff.clone()) {
             // A runoff: every voter backs the first tied candidate.
-            let ballots = voters.iter().map(|m| Ballot { member: m.clone(), choices: vec![runoff.tied[0].clone()] }).collect();
-            shine.cast_ballots(&actor, Some(&branch), ballots).expect("runoff ballots");
-            tally = shine.advance(&actor, &branch).expect("runoff tally");
+            let ballots = voters.iter().map(|m| Ballot { member: m.to_string(), choices: vec![runoff.tied[0].to_string()] }).collect();
+            shine.cast_ballots(current, &actor, Some(&branch), ballots).expect("runoff ballots");
+            tally = shine.advance(current, &actor, &branch).expect("runoff tally");
         }
-        shine.advance(&actor, &branch).expect("ledger");
+        shine.advance(current, &actor, &branch).expect("ledger");
     }
     shine.store().flush().expect("flush");
     let elapsed = start.elapsed();

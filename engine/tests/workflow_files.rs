@@ -8,7 +8,7 @@
 
 use std::path::{Path, PathBuf};
 
-use shine_engine::org::UnitKind;
+
 use shine_engine::rules::RuleKind;
 use shine_engine::workflow::{Action, Effect, Escalation, Next, RecordKind, Sending, Workflow, WorkflowErrors};
 
@@ -321,10 +321,10 @@ fn escalation_refuses_send_off_forward_and_rules_off_pick_and_publish() {
 fn s4_3_d_levels_map_to_the_organization_tree() {
     let escalation = escalation();
     let id = |kind| escalation.level_for_kind(kind).map(|level| level.id.as_str());
-    assert_eq!(id(UnitKind::Branch), Some("branch"));
-    assert_eq!(id(UnitKind::GeneralBranch), Some("general_branch"));
-    assert_eq!(id(UnitKind::DirectBranch), Some("directly_affiliated_branch"));
-    assert_eq!(id(UnitKind::Committee), Some("organization_department"));
+    assert_eq!(id("branch"), Some("branch"));
+    assert_eq!(id("general_branch"), Some("general_branch"));
+    assert_eq!(id("direct_branch"), Some("directly_affiliated_branch"));
+    assert_eq!(id("committee"), Some("organization_department"));
     assert_eq!(escalation.top_level().id, "provincial_education_committee");
     assert_eq!(escalation.top_level().units, None);
 }

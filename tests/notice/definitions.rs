@@ -47,9 +47,9 @@ fn bad_rule_file_refused_with_location_and_previous_set_stays() {
     // The open quarter runs on under the rule set it was opened with.
     let st = s.args(["status", "--branch", "b1"]).json();
     assert_eq!(st["rules"], hash);
-    assert_eq!(st["state"], "registering");
+    assert_eq!(st["state"]["id"], "registering");
     let done = s.advance("b1");
-    assert_eq!(done["to"], "reporting");
+    assert_eq!(done["to"]["id"], "reporting");
     assert_eq!(quota_of(&s, "m01"), 1);
 }
 
@@ -112,7 +112,7 @@ fn open_quarter_keeps_its_rules_until_adopted() {
     let dry = s.args(["rules", "adopt", "--branch", "b1"]).json();
     assert_eq!(dry["applied"], false);
     let changes = dry["changes"].as_array().expect("changes");
-    assert!(changes.iter().any(|c| c["before"] == "3" && c["after"] == "4"), "quota change listed: {dry}");
+    assert!(changes.iter().any(|c| c["what"] == "quota" && c["before"] == 3 && c["after"] == 4), "quota change listed: {dry}");
     let human = s.args(["rules", "adopt", "--branch", "b1"]).ok();
     assert!(human.contains('3') && human.contains('4') && human.contains("--yes"), "{human}");
     assert_eq!(quota_of(&s, "m01"), 3);

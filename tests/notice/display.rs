@@ -11,7 +11,7 @@
 use crate::chain::{chain, forward_to_the_organization_department, rosters, run_opened_quarter, university, AFTER_WINDOW, LATER};
 use crate::support::{date, Shine, QUARTER};
 use shine_engine::facts::Deed;
-use shine_engine::service::Record;
+use shine_engine::ops::quarter::Record;
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 use std::process::Command;

@@ -5,7 +5,7 @@
 use crate::support::{date, members, Shine, M};
 use serde_json::Value;
 use shine_engine::facts::Deed;
-use shine_engine::service::Record;
+use shine_engine::ops::quarter::Record;
 
 /// Run `2026Q3` (which the harness's helpers, fixed to `2026Q4`, do not) through to
 /// `voting`: deeds and the special meeting dated inside the quarter, everyone present,
@@ -26,13 +26,13 @@ fn q3_to_voting(s: &Shine, branch: &str, roster: &[M]) {
     s.advance(branch);
     s.records(branch, roster.iter().map(|m| Record::Comment { member: m.id.clone(), text: "立足岗位，表现突出".into() }).collect());
     let v = s.advance(branch);
-    assert_eq!(v["to"], "voting", "{v}");
+    assert_eq!(v["to"]["id"], "voting", "{v}");
 }
 
 /// Tally and file the quarter with the general branch.
 fn tally_and_file(s: &Shine, branch: &str) {
-    assert_eq!(s.advance(branch)["to"], "tallied");
-    assert_eq!(s.advance(branch)["to"], "reported");
+    assert_eq!(s.advance(branch)["to"]["id"], "tallied");
+    assert_eq!(s.advance(branch)["to"]["id"], "reported");
 }
 
 fn history(s: &Shine, member: &str) -> Value {
@@ -75,7 +75,7 @@ fn s4_2_c_history_lists_each_quarter_candidate_excluded_starred() {
 
     let q3 = &qs[0];
     assert_eq!(q3["quarter"], "2026Q3");
-    assert_eq!(q3["state"], "reported");
+    assert_eq!(q3["state"]["id"], "reported");
     assert_eq!(q3["finished"], true);
     assert_eq!(q3["ballot_fixed"], true);
     assert_eq!(q3["on_ballot"], false);
@@ -85,7 +85,7 @@ fn s4_2_c_history_lists_each_quarter_candidate_excluded_starred() {
     assert!(q3["exclusions"][0]["text"].as_str().is_some_and(|t| t.contains("处分期")), "{q3}");
     assert_eq!(q3["rounds"], serde_json::json!([]));
     assert_eq!(q3["star"], false);
-    assert_eq!(q3["reported_to"]["id"], "g");
+    assert_eq!(q3["reported"]["id"], "g");
 
     let q4 = &qs[1];
     assert_eq!(q4["quarter"], "2026Q4");
@@ -95,7 +95,7 @@ fn s4_2_c_history_lists_each_quarter_candidate_excluded_starred() {
     assert_eq!(q4["rounds"][0]["place"], 1);
     assert_eq!(q4["rounds"][0]["outcome"], "seated");
     assert_eq!(q4["star"], true);
-    assert_eq!(q4["reported_to"], serde_json::json!({ "id": "g", "name": "测试学院党总支" }));
+    assert_eq!(q4["reported"], serde_json::json!({ "id": "g", "name": "测试学院党总支" }));
     assert_eq!(q3["rules"], q4["rules"]);
 
     // The star of 2026Q3, for contrast.

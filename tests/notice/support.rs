@@ -9,10 +9,11 @@
 #![allow(dead_code)]
 
 use serde_json::Value;
-use shine_engine::event::Actor;
+use shine_engine::domain::{Actor, Timestamp};
 use shine_engine::facts::Deed;
+use shine_engine::ops::quarter::Record;
+use shine_engine::ops::{Archive, Definitions};
 use shine_engine::rules::SourceFile;
-use shine_engine::service::{Definitions, Record};
 use shine_engine::store::Store;
 use std::ffi::{OsStr, OsString};
 use std::path::{Path, PathBuf};
@@ -195,7 +196,7 @@ impl Shine {
     }
 
     pub fn state(&self, branch: &str) -> String {
-        self.args(["status", "--branch", branch]).json()["state"].as_str().unwrap_or_default().to_owned()
+        self.args(["status", "--branch", branch]).json()["state"]["id"].as_str().unwrap_or_default().to_owned()
     }
 
     pub fn explain(&self, member: &str) -> Value {
@@ -210,9 +211,12 @@ impl Shine {
     // ---- the engine on the same store, for fast setup -----------------------------
 
     /// The engine with the definitions the binary would load from this world.
-    pub fn engine(&self) -> shine_engine::service::Shine {
+    pub fn engine(&self) -> shine_engine::ops::Shine {
         let store = Store::open(&self.store_dir()).expect("open store");
-        shine_engine::service::Shine::new(store).with_definitions(self.definitions()).expect("definitions check")
+        match Archive::new(store).with_definitions(self.definitions()) {
+            Ok(shine) => shine,
+            Err((_, refusal)) => panic!("definitions check: {refusal:?}"),
+        }
     }
 
     /// The rule files and workflow, named exactly as the binary names them.
@@ -227,7 +231,8 @@ impl Shine {
         if records.is_empty() {
             return;
         }
-        self.engine().record(&secretary(), Some(branch), records).expect("records");
+        let engine = self.engine();
+        engine.record(Some(engine.current()), &secretary(), Some(branch), records).expect("records");
     }
 
     /// Run a branch's opened quarter up to `voting`: every member registers a deed,
@@ -236,7 +241,7 @@ impl Shine {
     pub fn to_voting(&self, branch: &str, members: &[M], present: &[&str]) {
         self.to_commentary(branch, members, present);
         let v = self.advance(branch);
-        assert_eq!(v["to"], "voting", "{v}");
+        assert_eq!(v["to"]["id"], "voting", "{v}");
     }
 
     /// As [`Shine::to_voting`], but stop in `commentary` with everyone commented on,
@@ -527,7 +532,7 @@ pub fn date(s: &str) -> chrono::NaiveDate {
 }
 
 pub fn secretary() -> Actor {
-    Actor { who: "tester".into(), role: "branch_secretary".into(), at: NOW.into() }
+    Actor { who: "tester".into(), role: "branch_secretary".into(), at: Timestamp::parse(NOW).expect("NOW is RFC 3339") }
 }
 
 // ---- files ------------------------------------------------------------------------

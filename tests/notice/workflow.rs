@@ -9,7 +9,7 @@ fn advance_says_which_guard_blocks_and_why() {
     let s = Shine::new();
     s.branch("b1", &members(2));
     s.open("b1");
-    assert_eq!(s.advance("b1")["to"], "reporting");
+    assert_eq!(s.advance("b1")["to"]["id"], "reporting");
 
     // §4.2.a: the meeting has not been reported.
     let err = s.args(["advance", "--branch", "b1"]).fails_json();
@@ -28,7 +28,7 @@ fn advance_says_which_guard_blocks_and_why() {
     assert_eq!(err["failed"][0]["rule"]["name"], "attendance_recorded", "{err}");
     assert_eq!(err["failed"][0]["rule"]["clause"], "§3.2");
     s.args(["meeting", "attend", "--status", "excused", "m02"]).ok();
-    assert_eq!(s.advance("b1")["to"], "exchange");
+    assert_eq!(s.advance("b1")["to"]["id"], "exchange");
 
     // §3.3: the secretary has not commented on everyone present.
     s.args(["present", "m01"]).ok();
@@ -110,7 +110,7 @@ fn repeating_a_command_is_safe() {
     assert_eq!(witness(crate::support::exclusion(&e, "x9"), "count(d in member.deeds)"), "1", "the same deed twice is one deed");
     let st = s.args(["status", "--branch", "b1"]).json();
     assert_eq!(st["deeds_registered"], 1);
-    assert_eq!(st["state"], "registering");
+    assert_eq!(st["state"]["id"], "registering");
 }
 
 #[test]
@@ -127,9 +127,18 @@ fn chinese_text_round_trips_byte_for_byte() {
     let out = s.args(["deed", "add", "--member", names[0], "--kind", "带头服务群众", "--text", deed, "--date", "2026-11-01"]).json();
     assert_eq!(out["deed"]["text"], deed);
     s.all_to_voting("b1", &roster);
-    let events = s.engine().quarter_events("b1", None).expect("events");
-    let stored = serde_json::to_string(&events).expect("json");
-    assert!(stored.contains(deed), "the deed text is stored as entered");
+    let engine = s.engine();
+    let events = engine.quarter_events(Some(engine.current()), "b1", None).expect("events");
+    let stored: Vec<&str> = events
+        .iter()
+        .flat_map(|e| &e.actions)
+        .filter_map(|a| match a {
+            shine_engine::event::Action::DeedRegistered { deed, .. } => Some(deed.text.as_str()),
+            _ => None,
+        })
+        .collect();
+    assert!(stored.contains(&deed), "the deed text is stored as entered");
+    drop(engine);
     s.vote("m02", &[names[0]]);
     s.vote("m03", &[names[0]]);
     s.advance("b1");
@@ -169,7 +178,7 @@ fn crash_between_steps_leaves_nothing_half_done() {
         kill_after(&s, &["roster".as_ref(), "import".as_ref(), "--branch".as_ref(), "b2".as_ref(), roster.as_os_str()], Duration::from_millis(ms));
         {
             let engine = s.engine();
-            let n = engine.roster("b2").expect("roster after crash").members.len();
+            let n = engine.roster(&shine_engine::domain::UnitId::parse("b2").expect("id")).expect("roster after crash").members.len();
             assert!(n == 0 || n == N, "killed after {ms} ms: {n} of {N} members imported");
             let indexed = engine.store().dump().expect("dump").iter().filter(|(k, _)| k.starts_with(b"i/m/p")).count();
             assert_eq!(indexed, n, "killed after {ms} ms: index and roster disagree");
@@ -182,7 +191,8 @@ fn crash_between_steps_leaves_nothing_half_done() {
         kill_after(&s, &["life".as_ref(), "import".as_ref(), file.as_os_str()], Duration::from_millis(ms));
         {
             let engine = s.engine();
-            let events = engine.store().events("branch/b2").expect("events after crash");
+            let scope = shine_engine::store::Scope::parse("branch/b2").expect("scope");
+            let events = engine.store().events(&scope).expect("events after crash");
             let recorded = events.iter().flat_map(|e| &e.actions).filter(|a| matches!(a, shine_engine::event::Action::LifeRecorded { .. })).count();
             assert!(recorded == 0 || recorded == N, "killed after {ms} ms: {recorded} of {N} life records");
         }
@@ -200,11 +210,11 @@ fn demo_runs_every_branch_through_a_quarter() {
     let mut runoffs = 0;
     for b in branches {
         let id = &b["branch"]["id"];
-        assert_eq!(b["state"], "reported", "{id} did not finish");
+        assert_eq!(b["state"]["id"], "reported", "{id} did not finish");
         let stars = b["stars"].as_array().expect("stars");
         assert!(!stars.is_empty(), "{id} has no star");
         assert!(stars.len() as i64 <= b["quota"]["value"].as_i64().expect("quota"), "{id} has more stars than its quota");
-        assert!(b["reported_to"].as_str().is_some_and(|s| !s.is_empty()), "{id} not reported");
+        assert!(b["reported"]["id"].as_str().is_some_and(|s| !s.is_empty()), "{id} not reported");
         if b["rounds"].as_array().is_some_and(|r| r.len() > 1) {
             runoffs += 1;
         }

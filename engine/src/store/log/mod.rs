@@ -37,8 +37,9 @@ pub(crate) fn encode(event: &Event) -> Result<Vec<u8>, serde_json::Error> {
     serde_json::to_vec(&v1::record(event))
 }
 
-/// The event a record holds, whatever version wrote it.
-pub(crate) fn decode(bytes: &[u8]) -> Result<Event, Invalid> {
+/// The event a record holds, whatever version wrote it (also for audits that read
+/// the raw store).
+pub fn decode(bytes: &[u8]) -> Result<Event, Invalid> {
     let value: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| Invalid::Shape(e.to_string()))?;
     match value.get("v").map(|v| v.as_u64()) {
         None => v0::event(serde_json::from_value(value).map_err(|e| Invalid::Shape(e.to_string()))?),
