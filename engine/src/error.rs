@@ -15,8 +15,8 @@ pub enum ShineError {
     #[diagnostic(transparent)]
     Rules(RuleErrors),
 
+    /// Typed problems with their places; the edge words them (`cli/src/messages`).
     #[error(transparent)]
-    #[diagnostic(transparent)]
     Workflow(WorkflowErrors),
 
     #[error("{what}")]

@@ -23,6 +23,25 @@ pub enum UnitKind {
 }
 
 impl UnitKind {
+    const ALL: [UnitKind; 4] = [UnitKind::Committee, UnitKind::GeneralBranch, UnitKind::DirectBranch, UnitKind::Branch];
+
+    /// The kind's serde name, which is its id among the kinds declared in
+    /// `workflows/escalation.ron`. A bridge while the tree still uses this enum:
+    /// `escalation.level_for_kind(unit.kind.id())`.
+    pub fn id(self) -> &'static str {
+        match self {
+            UnitKind::Committee => "committee",
+            UnitKind::GeneralBranch => "general_branch",
+            UnitKind::DirectBranch => "direct_branch",
+            UnitKind::Branch => "branch",
+        }
+    }
+
+    /// The kind whose [`UnitKind::id`] is `id`; the other half of the bridge.
+    pub fn from_id(id: &str) -> Option<UnitKind> {
+        UnitKind::ALL.into_iter().find(|kind| kind.id() == id)
+    }
+
     pub fn runs_quarters(self) -> bool {
         matches!(self, UnitKind::Branch | UnitKind::DirectBranch)
     }

@@ -65,7 +65,7 @@ impl Shine {
         let escalation = self.current_checked()?.escalation.clone();
         let above_top = tree
             .root()
-            .and_then(|r| escalation.level_for_kind(r.kind))
+            .and_then(|r| escalation.level_for_kind(r.kind.id()))
             .and_then(|l| l.reports_to.clone());
         if tree.unit(unit).is_none() && above_top.as_deref() != Some(unit) {
             let mut known: Vec<String> = tree.order.clone();

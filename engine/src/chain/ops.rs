@@ -12,7 +12,7 @@ use super::level::{Held, LevelState, Objection, Publication, Return, Standing};
 use super::record::{Correction, DeedCard, MemberCard, PickNote, Sealed, StarRecord, UnitCard};
 use crate::error::{invalid, not_now, Result, ShineError};
 use crate::event::{Action, Actor};
-use crate::org::OrgTree;
+use crate::org::{OrgTree, UnitKind};
 use crate::quarter::quarter_dates;
 use crate::rules::{PickBound, RuleInfo, RuleSet};
 use crate::service::Shine;
@@ -174,7 +174,7 @@ impl Shine {
                     id: id.to_owned(),
                     help: "用 `shine org list` 查看现有组织".into(),
                 })?;
-                let level = escalation.level_for_kind(u.kind).cloned().ok_or_else(|| {
+                let level = escalation.level_for_kind(u.kind.id()).cloned().ok_or_else(|| {
                     invalid(format!("「{}」不在上报链中", u.name), "检查 workflows/escalation.ron 中各层级的 units")
                 })?;
                 let superior = match tree.parent_of(id) {
@@ -260,7 +260,7 @@ impl Shine {
             id: unit.to_owned(),
             help: "用 `shine org list` 查看现有组织".into(),
         })?;
-        let Some(level) = escalation.level_for_kind(u.kind) else {
+        let Some(level) = escalation.level_for_kind(u.kind.id()) else {
             return Ok(Outbox::Waiting { reason: format!("「{}」不在上报链中", u.name) });
         };
         let state = LevelState::fold(&self.store().events(&chain_scope(unit, &quarter))?);
@@ -597,7 +597,7 @@ impl Shine {
             if child.parent.as_deref() != Some(a.unit.id.as_str()) {
                 continue;
             }
-            let child_level = a.escalation.level_for_kind(child.kind).cloned();
+            let child_level = a.escalation.level_for_kind(child.kind.id()).cloned();
             match self.outbox(&child.id, &a.quarter)? {
                 Outbox::Waiting { reason } => waiting.push((card(&child.id, &child.name), reason)),
                 Outbox::Ready { sealed } => {
@@ -963,7 +963,7 @@ impl Shine {
         let Some(unit) = tree.unit(from) else { return Ok(false) };
         Ok(match &unit.parent {
             Some(parent) => parent == puller,
-            None => escalation.level_for_kind(unit.kind).and_then(|l| l.reports_to.as_deref()) == Some(puller),
+            None => escalation.level_for_kind(unit.kind.id()).and_then(|l| l.reports_to.as_deref()) == Some(puller),
         })
     }
 
@@ -1031,7 +1031,7 @@ impl Shine {
         for unit in path.iter().rev() {
             let state = LevelState::fold(&self.store().events(&chain_scope(&unit.id, quarter))?);
             let Some(held) = state.held.get(&key) else { continue };
-            let title = escalation.level_for_kind(unit.kind).map(|l| l.title.clone()).unwrap_or_default();
+            let title = escalation.level_for_kind(unit.kind.id()).map(|l| l.title.clone()).unwrap_or_default();
             out.push(TrailStep {
                 unit: card(&unit.id, &unit.name),
                 level_title: title,
@@ -1057,7 +1057,7 @@ fn is_news(held: Option<&Held>, sealed: &Sealed) -> bool {
 /// Levels whose units run quarters and do nothing between filing and forwarding: the
 /// quarter workflow's report is their forwarding.
 fn forwards_by_quarter(level: &Level) -> bool {
-    level.units.is_some_and(|k| k.runs_quarters()) && !level.has(Step::Publish) && !level.has(Step::Pick)
+    level.units.as_deref().and_then(UnitKind::from_id).is_some_and(UnitKind::runs_quarters) && !level.has(Step::Publish) && !level.has(Step::Pick)
 }
 
 /// The record with the acting level's pick and its reason appended, when it picked it.
