@@ -30,6 +30,16 @@ pub fn output(out: &Output, json: bool) {
 }
 
 pub fn error(report: &miette::Report, json: bool) {
+    // A workflow file's problems are typed; `messages` words them.
+    if let Some(ShineError::Workflow(errors)) = report.downcast_ref::<ShineError>() {
+        let text = crate::messages::workflow::render(errors);
+        if json {
+            println!("{}", serde_json::json!({ "error": { "message": text, "file": errors.file, "problems": errors.errors } }));
+        } else {
+            eprint!("{text}");
+        }
+        return;
+    }
     // A blocked `advance` is answered with the guards that failed and their values.
     if let Some(ShineError::Blocked { step, failed }) = report.downcast_ref::<ShineError>() {
         if json {
