@@ -237,7 +237,7 @@ fn words(file: &str, problem: &P) -> Words {
                 format!("`{kind}` 类组织隶属于层级 `{expected}` 所代表的组织")
             };
             says(
-                format!("层级 `{level}` {to}，但{why}"),
+                format!("层级 `{level}` {to}，但 {why}"),
                 "与组织树不符",
                 format!("改为报送至 `{expected}`，与组织树一致，或修改 `units`"),
             )
