@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 
 use shine_engine::rules::RuleKind;
 use shine_engine::workflow::{
-    check_together, Action, Effect, Escalation, Next, RecordKind, Sending, Workflow, WorkflowErrors,
+    check_together, Action, Effect, Escalation, Next, RecordKind, Sending, Workflow, WorkflowErrors, WorkflowProblem,
 };
 
 fn repo() -> PathBuf {
@@ -389,9 +389,20 @@ fn a_workflow_stored_before_units_and_the_default_role_still_loads() {
     let old = Workflow::load("workflows/quarter.ron", &text).expect("a quarter stored by an older version loads");
     assert_eq!(old.default_role(), None);
     assert!(!old.runs_in("branch"));
-    // … but it does not pass as the definitions in force.
-    let errors = check_together(&old, &escalation()).map_err(|errors| render(&errors));
-    assert!(errors.as_ref().is_err_and(|text| text.contains("NoQuarterUnits")), "{errors:?}");
+    // … but it does not pass as the workflow in force.
+    let problems = match check_together(&old, &escalation()) {
+        Ok(()) => panic!("a workflow without units and a default role passes as the one in force"),
+        Err(errors) => errors.errors.into_iter().map(|error| error.problem).collect::<Vec<_>>(),
+    };
+    let roles = ["member", "branch_secretary", "general_branch", "organization_department"];
+    let kinds = ["committee", "general_branch", "direct_branch", "branch"];
+    assert_eq!(
+        problems,
+        [
+            WorkflowProblem::NoQuarterUnits { known: kinds.map(String::from).to_vec() },
+            WorkflowProblem::NoDefaultRole { known: roles.map(String::from).to_vec() },
+        ]
+    );
 }
 
 #[test]
@@ -437,6 +448,11 @@ fn escalation_refuses_a_level_acting_for_an_undeclared_kind() {
 #[test]
 fn quarter_units_must_be_kinds_declared_in_escalation_ron() {
     together("unknown_quarter_kind");
+}
+
+#[test]
+fn the_quarter_in_force_declares_its_default_role() {
+    together("no_default_role");
 }
 
 #[test]

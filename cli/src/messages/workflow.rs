@@ -148,6 +148,11 @@ fn words(file: &str, problem: &P) -> Words {
             "没有这个组织类别",
             format!("{}改用 {}，或在逐级报送文件的 `kinds` 中声明 `{kind}`", guess(kind, known), listing(known)),
         ),
+        P::NoDefaultRole { known } => says(
+            "没有指明默认角色：未说明以何种角色办理时无从确定".into(),
+            "未写 `default_role`",
+            format!("加上 `default_role: \"…\"`，可选 {}", listing(known)),
+        ),
         P::UnknownParentKind { kind, parent, known } => says(
             format!("组织类别 `{kind}` 的上级类别 `{parent}` 未声明"),
             "没有这个组织类别",

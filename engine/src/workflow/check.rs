@@ -128,7 +128,8 @@ pub(crate) fn repeated<'i>(
     again
 }
 
-/// Roles declared twice, by id or by title: either would make `--as` ambiguous.
+/// Roles declared twice, by id or by title: either would make naming a role by its
+/// id or its title ambiguous.
 pub(crate) fn check_roles(source: &Source<'_>, roles: &[super::file::RoleFile], places: &[Option<usize>], errors: &mut Vec<WorkflowError>) {
     let declared = || roles.iter().zip(places.iter().copied());
     for (id, place, first_line) in repeated(source, declared().map(|(role, place)| (role.id.as_str(), place))) {

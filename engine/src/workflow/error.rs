@@ -103,6 +103,8 @@ pub enum WorkflowProblem {
     NoQuarterUnits { known: Vec<String> },
     /// The workflow's `units` names a kind the escalation file does not declare.
     UnknownQuarterKind { kind: String, known: Vec<String> },
+    /// The workflow declares no `default_role`.
+    NoDefaultRole { known: Vec<String> },
 
     // ---- the kinds of unit of the escalation file ----
     UnknownParentKind { kind: String, parent: String, known: Vec<String> },

@@ -208,8 +208,8 @@ impl Escalation {
         self.kind(kind).is_some_and(|kind| kind.parents.iter().any(|p| p == parent))
     }
 
-    /// The role whose id, or else whose title, is `name` (`organization_department`
-    /// or `党委组织部`), as someone may name the role they act in.
+    /// The role whose id, or else whose title, is `name`, as someone may name the
+    /// role they act in.
     pub fn role_named(&self, name: &str) -> Option<&Role> {
         Role::named(&self.roles, name)
     }

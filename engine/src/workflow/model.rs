@@ -175,14 +175,15 @@ impl Workflow {
         self.roles.iter().find(|role| role.id == id)
     }
 
-    /// The role whose id, or else whose title, is `name`: `member` or `党员`, as
-    /// someone may name the role they act in.
+    /// The role whose id, or else whose title, is `name`, as someone may name the
+    /// role they act in.
     pub fn role_named(&self, name: &str) -> Option<&Role> {
         Role::named(&self.roles, name)
     }
 
     /// The role of someone who does not say which role they act in, as the file's
-    /// `default_role` declares it; `None` when the file declares none.
+    /// `default_role` declares it; `None` only for a file stored before it existed
+    /// ([`super::check_together`] refuses that as the workflow in force).
     pub fn default_role(&self) -> Option<&Role> {
         self.default_role.as_deref().and_then(|id| self.role(id))
     }
