@@ -195,13 +195,7 @@ fn warn(failure: &Failure) {
 fn resolve_role(current: Option<&Current>, given: &str) -> Result<String> {
     let given = given.trim();
     let Some(c) = current else { return Ok(given.to_owned()) };
-    let found = c
-        .workflow
-        .roles
-        .iter()
-        .chain(&c.escalation.roles)
-        .find(|r| r.id == given || r.title == given)
-        .map(|r| r.id.clone());
+    let found = c.workflow.role_named(given).or_else(|| c.escalation.role_named(given)).map(|r| r.id.clone());
     found.ok_or_else(|| {
         let mut known: Vec<shine_engine::refs::RoleRef> = Vec::new();
         for r in c.workflow.roles.iter().chain(&c.escalation.roles) {
@@ -215,9 +209,10 @@ fn resolve_role(current: Option<&Current>, given: &str) -> Result<String> {
 
 fn default_role(current: Option<&Current>) -> String {
     match current {
-        Some(c) => c.workflow.default_role().to_owned(),
+        // Checked together with the escalation file, the workflow in force names one.
+        Some(c) => c.workflow.default_role().map(|r| r.id.clone()).unwrap_or_default(),
         // The definitions in force are broken: the embedded workflow names the default.
-        None => embedded_workflow().map(|w| w.default_role().to_owned()).unwrap_or_default(),
+        None => embedded_workflow().and_then(|w| w.default_role().map(|r| r.id.clone())).unwrap_or_default(),
     }
 }
 

@@ -189,7 +189,7 @@ pub enum Kind {
     },
     /// A workflow file does not load.
     WorkflowFile {
-        #[serde(skip)]
+        #[serde(flatten)]
         errors: WorkflowErrors,
     },
     /// The store cannot be read or written.

@@ -1,16 +1,18 @@
 //! Workflow files: the shipped `workflows/*.ron` load and follow the notice, and
 //! every broken file under `tests/workflows/` is refused with the expected errors.
 //!
-//! Refusals are golden files: `err/<case>.ron` is loaded and its errors, rendered
-//! as `error: … / --> file:line:col / = help: …`, are compared with
-//! `err/<case>.expected`. Run with `SHINE_BLESS=1` to write the expected files
-//! after checking by eye that the new text is right.
+//! Refusals are golden files: `err/<case>.ron` is loaded and its problems, one a
+//! line as ``file:line:col `underlined text` Problem { … }`` (the typed value, not
+//! its wording, which is the CLI's), are compared with `err/<case>.expected`. Run
+//! with `SHINE_BLESS=1` to write the expected files after checking by eye that the
+//! new problems are right.
 
 use std::path::{Path, PathBuf};
 
-
 use shine_engine::rules::RuleKind;
-use shine_engine::workflow::{Action, Effect, Escalation, Next, RecordKind, Sending, Workflow, WorkflowErrors};
+use shine_engine::workflow::{
+    check_together, Action, Effect, Escalation, Next, RecordKind, Sending, Workflow, WorkflowErrors, WorkflowProblem,
+};
 
 fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
@@ -36,13 +38,14 @@ fn escalation() -> Escalation {
     }
 }
 
+/// One line a problem: where it is, the text underlined, and the problem as data.
 fn render(errors: &WorkflowErrors) -> String {
     let mut out = String::new();
     for error in &errors.errors {
-        out.push_str(&format!("error: {}\n  --> {}\n", error.message, error.position()));
-        if let Some(help) = &error.help {
-            out.push_str(&format!("  = help: {help}\n"));
-        }
+        let place = &error.place;
+        assert_eq!(place.file, errors.file, "every problem is placed in the file reported");
+        let underlined: String = place.line_text.chars().skip(place.col - 1).take(place.width()).collect();
+        out.push_str(&format!("{} `{underlined}` {:?}\n", place.position(), error.problem));
     }
     out
 }
@@ -71,6 +74,14 @@ fn workflow(case: &str) {
 
 fn chain(case: &str) {
     refused("escalation_err", case, Escalation::load);
+}
+
+/// A workflow that loads but does not fit the shipped escalation file.
+fn together(case: &str) {
+    refused("together_err", case, |name, text| {
+        let workflow = Workflow::load(name, text)?;
+        check_together(&workflow, &escalation()).map(|()| workflow)
+    });
 }
 
 /// The path of the quarter when every tally selects: (state, clause) pairs.
@@ -204,11 +215,8 @@ fn check_guards_refuses_a_guard_naming_an_unknown_rule() {
     };
     assert_eq!(
         errors,
-        "error: step `comment_on_members` is guarded by unknown rule `quorum`\n  \
-         --> workflows/quarter.ron:77:39\n  \
-         = help: define a rule named `quorum` in the rule files, or remove it from the step's `guards`\n"
-    );
-}
+        "workflows/quarter.ron:81:39 `\"quorum\"` UnknownGuard { step: \"comment_on_members\", rule: \"quorum\" }\n"
+    );}
 
 #[test]
 fn refuses_a_state_unreachable_from_the_start() {
@@ -325,8 +333,131 @@ fn s4_3_d_levels_map_to_the_organization_tree() {
     assert_eq!(id("general_branch"), Some("general_branch"));
     assert_eq!(id("direct_branch"), Some("directly_affiliated_branch"));
     assert_eq!(id("committee"), Some("organization_department"));
+    assert_eq!(id("province"), None);
     assert_eq!(escalation.top_level().id, "provincial_education_committee");
     assert_eq!(escalation.top_level().units, None);
+}
+
+#[test]
+fn s4_1_the_kinds_of_unit_and_who_sits_under_whom_come_from_escalation_ron() {
+    let escalation = escalation();
+    let kinds: Vec<(&str, &str)> = escalation.kinds().iter().map(|kind| (kind.id.as_str(), kind.title.as_str())).collect();
+    assert_eq!(
+        kinds,
+        [("committee", "校党委"), ("general_branch", "党总支"), ("direct_branch", "直属党支部"), ("branch", "党支部")]
+    );
+    assert_eq!(escalation.root_kind().id, "committee");
+    assert!(escalation.root_kind().parents.is_empty());
+    assert_eq!(escalation.kind("branch").map(|kind| kind.parents.clone()), Some(vec!["general_branch".to_string()]));
+    assert_eq!(escalation.kind("comittee"), None);
+    assert!(escalation.may_sit_under("general_branch", "committee"));
+    assert!(escalation.may_sit_under("direct_branch", "committee"));
+    assert!(escalation.may_sit_under("branch", "general_branch"));
+    assert!(!escalation.may_sit_under("branch", "committee"));
+    assert!(!escalation.may_sit_under("committee", "general_branch"));
+    assert!(!escalation.may_sit_under("nowhere", "committee"));
+}
+
+#[test]
+fn s4_1_branches_and_directly_affiliated_branches_run_the_quarter() {
+    let workflow = quarter();
+    assert!(workflow.runs_in("branch"));
+    assert!(workflow.runs_in("direct_branch"));
+    assert!(!workflow.runs_in("general_branch"));
+    assert!(!workflow.runs_in("committee"));
+    assert!(check_together(&workflow, &escalation()).is_ok());
+}
+
+#[test]
+fn s4_1_the_default_role_and_roles_by_title_come_from_the_files() {
+    let workflow = quarter();
+    assert_eq!(workflow.default_role().map(|role| role.id.as_str()), Some("branch_secretary"));
+    assert_eq!(workflow.role_named("党员").map(|role| role.id.as_str()), Some("member"));
+    assert_eq!(workflow.role_named("member").map(|role| role.title.as_str()), Some("党员"));
+    assert_eq!(workflow.role_named("省委教育工委"), None);
+    let escalation = escalation();
+    let role = escalation.role_named("省委教育工委").map(|role| role.id.as_str());
+    assert_eq!(role, Some("provincial_education_committee"));
+    assert_eq!(escalation.role_named("党委组织部").map(|role| role.id.as_str()), Some("organization_department"));
+}
+
+#[test]
+fn a_workflow_stored_before_units_and_the_default_role_still_loads() {
+    let text = read(&repo().join("workflows/quarter.ron"))
+        .replace("    default_role: \"branch_secretary\",\n", "")
+        .replace("    units: [\"branch\", \"direct_branch\"],\n", "");
+    let old = Workflow::load("workflows/quarter.ron", &text).expect("a quarter stored by an older version loads");
+    assert_eq!(old.default_role(), None);
+    assert!(!old.runs_in("branch"));
+    // … but it does not pass as the workflow in force.
+    let problems = match check_together(&old, &escalation()) {
+        Ok(()) => panic!("a workflow without units and a default role passes as the one in force"),
+        Err(errors) => errors.errors.into_iter().map(|error| error.problem).collect::<Vec<_>>(),
+    };
+    let roles = ["member", "branch_secretary", "general_branch", "organization_department"];
+    let kinds = ["committee", "general_branch", "direct_branch", "branch"];
+    assert_eq!(
+        problems,
+        [
+            WorkflowProblem::NoQuarterUnits { known: kinds.map(String::from).to_vec() },
+            WorkflowProblem::NoDefaultRole { known: roles.map(String::from).to_vec() },
+        ]
+    );
+}
+
+#[test]
+fn refuses_a_default_role_that_is_not_declared() {
+    workflow("unknown_default_role");
+}
+
+#[test]
+fn refuses_two_roles_with_one_title() {
+    workflow("duplicate_role_title");
+}
+
+#[test]
+fn refuses_an_unknown_record_kind_as_ron_reports_it() {
+    workflow("unknown_record_kind");
+}
+
+#[test]
+fn escalation_refuses_a_kind_under_an_undeclared_kind_and_a_kind_declared_twice() {
+    chain("kind_with_unknown_parent");
+}
+
+#[test]
+fn escalation_refuses_an_unknown_key_as_ron_reports_it() {
+    chain("unknown_key");
+}
+
+#[test]
+fn escalation_refuses_two_root_kinds() {
+    chain("two_root_kinds");
+}
+
+#[test]
+fn escalation_refuses_kinds_sitting_under_each_other_in_a_loop() {
+    chain("kinds_in_a_loop");
+}
+
+#[test]
+fn escalation_refuses_a_level_acting_for_an_undeclared_kind() {
+    chain("level_names_an_undeclared_kind");
+}
+
+#[test]
+fn quarter_units_must_be_kinds_declared_in_escalation_ron() {
+    together("unknown_quarter_kind");
+}
+
+#[test]
+fn the_quarter_in_force_declares_its_default_role() {
+    together("no_default_role");
+}
+
+#[test]
+fn quarter_units_must_name_a_kind() {
+    together("no_quarter_units");
 }
 
 #[test]
@@ -376,14 +507,10 @@ fn check_rules_refuses_an_unknown_rule_and_a_rule_of_the_wrong_kind() {
     };
     assert_eq!(
         errors,
-        "error: the `Publish` step of level `directly_affiliated_branch` names `x8`, which is not a `publicity` rule\n  \
-         --> workflows/escalation.ron:32:82\n  \
-         = help: a `Publish` step names `publicity` rules only\n\
-         error: the `Pick` step of level `general_branch` names unknown rule `typicl`\n  \
-         --> workflows/escalation.ron:42:83\n  \
-         = help: define a `pick` rule named `typicl` in the rule files, or remove it from the step's `rules`\n\
-         error: the `Pick` step of level `organization_department` names `window`, which is not a `pick` rule\n  \
-         --> workflows/escalation.ron:52:87\n  \
-         = help: a `Pick` step names `pick` rules only\n"
-    );
-}
+        "workflows/escalation.ron:41:82 `\"x8\"` WrongKindOfRule { level: \"directly_affiliated_branch\", \
+         action: Publish, rule: \"x8\", wanted: Publicity, found: Exclude }\n\
+         workflows/escalation.ron:51:83 `\"typicl\"` UnknownStepRule { level: \"general_branch\", \
+         action: Pick, rule: \"typicl\", wanted: Pick }\n\
+         workflows/escalation.ron:61:87 `\"window\"` WrongKindOfRule { level: \"organization_department\", \
+         action: Pick, rule: \"window\", wanted: Pick, found: Publicity }\n"
+    );}

@@ -64,7 +64,7 @@ fn bad_workflow_file_refused_with_location() {
     let text = std::fs::read_to_string(s.dir().join("workflows/quarter.ron")).expect("read");
     let line = line_of(&text, "limbo");
     let run = s.args(["workflow", "check"]).fails();
-    run.stderr_contains(&format!("quarter.ron:{line}:")).stderr_contains("`limbo`").stderr_contains("cannot be reached");
+    run.stderr_contains(&format!("quarter.ron:{line}:")).stderr_contains("`limbo`").stderr_contains("到不了状态");
 }
 
 #[test]
@@ -183,7 +183,7 @@ fn s4_3_d_escalation_step_naming_an_unknown_rule_refused_with_location() {
     s.args(["workflow", "check"])
         .fails()
         .stderr_contains(&format!("escalation.ron:{line}:"))
-        .stderr_contains("names unknown rule `typicl`");
+        .stderr_contains("引用了不存在的规则 `typicl`");
 }
 
 #[test]

@@ -72,7 +72,9 @@ fn record_outside_its_step_is_refused_with_next_step_named() {
         .fails()
         .stderr_contains("党员登记“闪光言行”");
     let err = s.args(["present", "m01"]).fails_json();
-    assert!(err["help"].as_str().is_some_and(|h| h.contains("党员交流“闪光言行”")), "{err}");
+    assert_eq!(err["code"], "not_accepted_now", "{err}");
+    let states: Vec<&str> = err["accepted_in"].as_array().expect("states").iter().filter_map(|s| s["title"].as_str()).collect();
+    assert_eq!(states, ["党员交流“闪光言行”"], "{err}");
 }
 
 #[test]
@@ -280,4 +282,72 @@ fn only_the_roles_the_workflow_names_may_open_a_quarter() {
     s.branch("b1", &members(2));
     s.args(["quarter", "open", "--branch", "b1", "--quarter", "2026Q4"]).role("member").fails().stderr_contains("党支部书记");
     assert_eq!(s.args(["quarter", "list", "--branch", "b1"]).json(), serde_json::json!([]));
+}
+
+/// The number of the first line containing `needle`, and that line.
+fn line_with<'t>(text: &'t str, needle: &str) -> (usize, &'t str) {
+    text.lines().enumerate().find(|(_, line)| line.contains(needle)).map(|(i, line)| (i + 1, line)).expect("needle in text")
+}
+
+#[test]
+fn a_workflow_problem_after_chinese_text_is_worded_in_chinese_and_underlined_where_the_header_says() {
+    let s = Shine::new().workflow_edit(|t| {
+        t.replace(
+            "State(id: \"voting\", title: \"无记名投票民主推荐\", clause: \"§3.4\")",
+            "State(id: \"voting\", title: \"无记名投票民主推荐\", clause: \"3.4\")",
+        )
+    });
+    let path = s.dir().join("workflows/quarter.ron");
+    let text = std::fs::read_to_string(&path).expect("read");
+    let (n, line) = line_with(&text, "clause: \"3.4\"");
+    let run = s.args(["workflow", "check"]).fails();
+    let gutter = " ".repeat(n.to_string().len());
+    assert_eq!(
+        run.stderr,
+        format!(
+            "错误：状态 `voting` 引用的 `3.4` 不是条款编号\n\
+             {gutter}--> {}:{n}:57\n\
+             {gutter} |\n\
+             {n} | {line}\n\
+             {gutter} | {}^^^^^ 不是条款编号\n  \
+             = 帮助：写出它所执行的通知条款，如 `§3.2` 或 `§4.2.a`\n",
+            path.display(),
+            " ".repeat(65),
+        )
+    );
+    // The header counts characters (56 before the clause, nine of them Chinese); the
+    // caret sits at their display width, two columns for each Chinese character.
+    let before = &line[..line.find("\"3.4\"").expect("the clause")];
+    assert_eq!(before.chars().count() + 1, 57);
+    assert_eq!(unicode_width::UnicodeWidthStr::width(before), 65);
+}
+
+#[test]
+fn a_ron_syntax_error_says_what_kind_of_error_it_is_in_chinese() {
+    let s = Shine::new().workflow_edit(|t| {
+        t.replace("State(id: \"meeting\", title: \"召开专题组织生活会\", clause: \"§3.2\"),", "State(id: \"meeting\", title: \"召开专题组织生活会\", clause: \"§3.2\")")
+    });
+    let path = s.dir().join("workflows/quarter.ron");
+    let text = std::fs::read_to_string(&path).expect("read");
+    let (n, line) = line_with(&text, "State(id: \"exchange\"");
+    let run = s.args(["workflow", "check"]).fails();
+    let gutter = " ".repeat(n.to_string().len());
+    assert_eq!(
+        run.stderr,
+        format!(
+            "错误：无法读取 `{path}`：RON 语法错误\n\
+             {gutter}--> {path}:{n}:9\n\
+             {gutter} |\n\
+             {n} | {line}\n\
+             {gutter} |         ^ 此处有误\n  \
+             = 帮助：检查此处附近的逗号、括号、冒号和引号（RON 的说明：Expected comma）；格式见 docs/WORKFLOWS.md\n",
+            path = path.display(),
+        )
+    );
+    // `--json` gives the same problem as data.
+    let err = s.args(["workflow", "check"]).fails_json();
+    let problem = &err["problems"][0];
+    assert_eq!(problem["place"]["line"], n, "{err}");
+    assert_eq!(problem["problem"]["code"], "syntax", "{err}");
+    assert_eq!(problem["problem"]["problem"]["code"], "malformed", "{err}");
 }

@@ -5,12 +5,14 @@ use crate::args::WorkflowCommand;
 use crate::context::Context;
 use crate::failure::{Failure, Result};
 use crate::render::{table, Output};
-use shine_engine::workflow::{Action, Escalation, LevelStep, Sending};
+use shine_engine::refusal::Refusal;
+use shine_engine::workflow::{check_together, Action, Escalation, LevelStep, Sending};
 
 pub fn run(ctx: &Context, command: WorkflowCommand) -> Result<Output> {
     let WorkflowCommand::Check = command;
     let (origin, _) = ctx.workflow_file()?;
     let checked = ctx.definitions()?.check().map_err(Failure::from)?;
+    check_together(&checked.workflow, &checked.escalation).map_err(|e| Failure::from(Refusal::from(e)))?;
     let wf = &checked.workflow;
     let mut t = table(&["环节", "从", "到", "办理", "条件", "条款"]);
     for s in &wf.steps {
@@ -48,10 +50,7 @@ fn levels(chain: &Escalation) -> comfy_table::Table {
     let mut t = table(&["层级", "组织单位", "报送至", "办理环节", "条款"]);
     for l in &chain.levels {
         let up = l.reports_to.as_deref().and_then(|id| chain.level(id)).map(|up| up.title.clone()).unwrap_or_else(|| "—（最高层级）".into());
-        let units = match &l.units {
-            Some(kind) => chain.kind(kind).map(|k| k.title.clone()).unwrap_or_else(|| kind.clone()),
-            None => "—（校外）".to_owned(),
-        };
+        let units = l.units.as_deref().and_then(|kind| chain.kind(kind)).map_or("—（校外）", |kind| kind.title.as_str());
         let steps: Vec<String> = l.steps.iter().map(step_label).collect();
         t.add_row(vec![format!("{}（{}）", l.title, l.id), units.to_string(), up, steps.join(" → "), l.clause.clone()]);
     }

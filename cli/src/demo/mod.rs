@@ -187,7 +187,7 @@ pub fn run(ctx: &Context, dir: &Path, quarter: &str, name: Option<&str>) -> Resu
 fn secretary_actor(shine: &Shine, roster: &[MemberRecord], at: Timestamp) -> Actor {
     let first_role = shine.current().rules.field_enum("member", "role").and_then(|e| e.variants.first()).map(|v| v.name.clone());
     let who = roster.iter().find(|m| Some(&m.role) == first_role.as_ref()).map(|m| m.name.clone()).unwrap_or_else(|| "书记".into());
-    Actor { who, role: shine.current().workflow.default_role().to_owned(), at }
+    Actor { who, role: shine.current().workflow.default_role().map(|r| r.id.clone()).unwrap_or_default(), at }
 }
 
 /// Refuse to wipe a directory that is not a previous demo store.

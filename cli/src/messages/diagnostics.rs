@@ -5,9 +5,9 @@ use shine_engine::rules::RuleErrors;
 use shine_engine::workflow::WorkflowErrors;
 
 pub fn rule_errors(errors: &RuleErrors) -> Vec<String> {
-    errors.render_plain().lines().map(str::to_owned).collect()
+    vec![errors.render_plain()]
 }
 
 pub fn workflow_errors(errors: &WorkflowErrors) -> Vec<String> {
-    errors.errors.iter().map(|e| format!("{}: {}", e.position(), e.message)).collect()
+    errors.errors.iter().map(|e| super::workflow::problem(&errors.file, e)).collect()
 }

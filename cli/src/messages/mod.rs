@@ -18,6 +18,7 @@ pub mod refusal;
 pub mod snippet;
 pub mod values;
 pub mod words;
+pub mod workflow;
 
 use crate::failure::Failure;
 use serde_json::{json, Value};
@@ -35,8 +36,16 @@ pub fn worded(f: &Failure) -> refusal::Worded {
     }
 }
 
-/// The failure for people.
+/// The failure for people. Problems of definition files are shown as their own
+/// blocks (message, snippet, help), one after another, and nothing else.
 pub fn text(f: &Failure) -> String {
+    if let Failure::Refused(r) = f {
+        match &r.kind {
+            shine_engine::refusal::Kind::RuleFiles { errors } => return diagnostics::rule_errors(errors).join("\n"),
+            shine_engine::refusal::Kind::WorkflowFile { errors } => return diagnostics::workflow_errors(errors).join("\n"),
+            _ => {}
+        }
+    }
     let w = worded(f);
     let mut out = format!("错误：{}\n", w.message);
     for d in &w.details {
@@ -76,4 +85,20 @@ pub fn json(f: &Failure) -> Value {
         }
     }
     json!({ "error": error })
+}
+
+/// The declared name closest to a misspelt `name`, for "是不是 `…`？": at most one
+/// edit in three characters away, and never a name wholly unlike it.
+pub fn closest<'k>(name: &str, known: &'k [String]) -> Option<&'k str> {
+    known
+        .iter()
+        .map(|option| (strsim::levenshtein(name, option), option.as_str()))
+        .filter(|(distance, option)| *distance <= 1.max(option.chars().count() / 3) && *distance < name.chars().count())
+        .min_by_key(|(distance, _)| *distance)
+        .map(|(_, option)| option)
+}
+
+/// `` `a`、`b`、`c` ``: user text in backticks, listed the Chinese way.
+pub fn listing(names: &[String]) -> String {
+    names.iter().map(|name| format!("`{name}`")).collect::<Vec<_>>().join("、")
 }

@@ -34,6 +34,7 @@ impl Definitions {
         let escalation = Escalation::load(&self.escalation.name, &self.escalation.text)?;
         workflow.check_guards(&|name| guard_exists(&rules, name))?;
         check_escalation(&rules, &escalation)?;
+        crate::workflow::check_together(&workflow, &escalation)?;
         Ok(Current { files: self.clone(), rules: Arc::new(rules), workflow: Arc::new(workflow), escalation: Arc::new(escalation) })
     }
 }

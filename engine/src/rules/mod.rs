@@ -28,7 +28,6 @@ mod tests;
 mod tests_pick;
 
 pub use diagnostic::{RuleError, RuleErrors};
-pub(crate) use check::kind_word;
 
 use crate::facts::{BranchFacts, MeetingFacts, MemberFacts, QuarterFacts};
 use serde::{Deserialize, Serialize};

@@ -13,7 +13,7 @@ use petgraph::algo::tarjan_scc;
 use petgraph::graphmap::DiGraphMap;
 use petgraph::visit::{Dfs, Reversed};
 
-use super::error::{Source, WorkflowError, WorkflowErrors};
+use super::error::{Item, RoleUser, Source, WorkflowError, WorkflowErrors, WorkflowProblem as P};
 use super::file::{EffectFile, RecordFile, StepFile, WorkflowFile};
 use super::model::{Effect, Next, RecordKind, Role, State, Step, Workflow};
 
@@ -27,6 +27,7 @@ impl Workflow {
         check.ids();
         check.clauses();
         check.start();
+        check.default_role();
         check.graph();
         source.finish(check.errors)?;
         Ok(Workflow {
@@ -35,6 +36,8 @@ impl Workflow {
             clause: file.clause,
             start: file.start,
             opened_by: file.opened_by,
+            default_role: file.default_role,
+            units: file.units,
             roles: file.roles.into_iter().map(|role| Role { id: role.id, title: role.title }).collect(),
             states: file
                 .states
@@ -61,12 +64,8 @@ impl Workflow {
         let mut errors = Vec::new();
         for (step, place) in self.steps.iter().zip(places) {
             for guard in step.guards.iter().filter(|guard| !rule_exists(guard)) {
-                errors.push(source.error(
-                    find(&source, guard, place),
-                    format!("step `{}` is guarded by unknown rule `{guard}`", step.id),
-                    "no rule has this name",
-                    &format!("define a rule named `{guard}` in the rule files, or remove it from the step's `guards`"),
-                ));
+                let problem = P::UnknownGuard { step: step.id.clone(), rule: guard.clone() };
+                errors.push(source.error(find(&source, guard, place), problem));
             }
         }
         source.finish(errors)
@@ -100,9 +99,56 @@ pub(crate) fn span(place: Option<usize>, id: &str) -> Option<(usize, usize)> {
     place.map(|offset| (offset, id.len() + 2))
 }
 
-/// `a`, `b`, `c` — for "use one of" help lines.
-pub(crate) fn listing<'i>(ids: impl Iterator<Item = &'i str>) -> String {
-    ids.map(|id| format!("`{id}`")).collect::<Vec<_>>().join(", ")
+/// The ids of declared items, each once, for the "use one of" of a problem.
+pub(crate) fn ids<'i>(ids: impl Iterator<Item = &'i str>) -> Vec<String> {
+    let mut distinct: Vec<String> = Vec::new();
+    for id in ids {
+        if !distinct.iter().any(|seen| seen == id) {
+            distinct.push(id.to_string());
+        }
+    }
+    distinct
+}
+
+/// Each id that was seen before, with where: `(id, place, line of the first)`.
+pub(crate) fn repeated<'i>(
+    source: &Source<'_>,
+    items: impl Iterator<Item = (&'i str, Option<usize>)>,
+) -> Vec<(&'i str, Option<usize>, Option<usize>)> {
+    let mut seen: HashMap<&str, Option<usize>> = HashMap::new();
+    let mut again = Vec::new();
+    for (id, place) in items {
+        match seen.get(id) {
+            Some(first) => again.push((id, place, first.map(|at| source.line(at)))),
+            None => {
+                seen.insert(id, place);
+            }
+        }
+    }
+    again
+}
+
+/// Roles declared twice, by id or by title: either would make naming a role by its
+/// id or its title ambiguous.
+pub(crate) fn check_roles(source: &Source<'_>, roles: &[super::file::RoleFile], places: &[Option<usize>], errors: &mut Vec<WorkflowError>) {
+    let declared = || roles.iter().zip(places.iter().copied());
+    for (id, place, first_line) in repeated(source, declared().map(|(role, place)| (role.id.as_str(), place))) {
+        let problem = P::DuplicateId { item: Item::Role, id: id.to_string(), first_line };
+        errors.push(source.error(span(place, id), problem));
+    }
+    let mut titled: HashMap<&str, &str> = HashMap::new();
+    for (role, place) in declared() {
+        match titled.get(role.title.as_str()) {
+            Some(first) if *first != role.id => {
+                let second = role.id.clone();
+                let problem = P::DuplicateTitle { item: Item::Role, title: role.title.clone(), first: first.to_string(), second };
+                errors.push(source.error(find(source, &role.title, place), problem));
+            }
+            _ => {
+                titled.entry(role.title.as_str()).or_insert(role.id.as_str());
+            }
+        }
+    }
 }
 
 struct Check<'a> {
@@ -126,12 +172,20 @@ impl<'a> Check<'a> {
         }
     }
 
-    fn error(&mut self, at: Option<(usize, usize)>, message: String, label: &str, help: &str) {
-        self.errors.push(self.source.error(at, message, label, help));
+    fn error(&mut self, at: Option<(usize, usize)>, problem: P) {
+        self.errors.push(self.source.error(at, problem));
     }
 
-    fn state_ids(&self) -> String {
-        listing(self.file.states.iter().map(|state| state.id.as_str()))
+    fn state_ids(&self) -> Vec<String> {
+        ids(self.file.states.iter().map(|state| state.id.as_str()))
+    }
+
+    fn role_ids(&self) -> Vec<String> {
+        ids(self.file.roles.iter().map(|role| role.id.as_str()))
+    }
+
+    fn is_role(&self, id: &str) -> bool {
+        self.file.roles.iter().any(|role| role.id == id)
     }
 
     fn is_state(&self, id: &str) -> bool {
@@ -152,87 +206,42 @@ impl<'a> Check<'a> {
         let id = &step.id;
         let at = span(place, id);
         if step.roles.is_empty() {
-            self.error(
-                at,
-                format!("step `{id}` names no role that may take it"),
-                "this step",
-                "list at least one role in its `roles`, e.g. `roles: [\"branch_secretary\"]`",
-            );
+            self.error(at, P::StepWithoutRoles { step: id.clone() });
         }
-        for role in &step.roles {
-            if !self.file.roles.iter().any(|declared| &declared.id == role) {
-                let known = listing(self.file.roles.iter().map(|role| role.id.as_str()));
-                self.error(
-                    find(self.source, role, place),
-                    format!("step `{id}` names unknown role `{role}`"),
-                    "no role has this id",
-                    &format!("declare `Role(id: \"{role}\", title: \"…\")` in `roles`, or use one of {known}"),
-                );
-            }
+        let unknown: Vec<&String> = step.roles.iter().filter(|role| !self.is_role(role)).collect();
+        for role in unknown {
+            let problem = P::UnknownRole { by: RoleUser::Step(id.clone()), role: role.clone(), known: self.role_ids() };
+            self.error(find(self.source, role, place), problem);
         }
         if !self.is_state(&step.from) {
-            let known = self.state_ids();
-            self.error(
-                find(self.source, &step.from, place),
-                format!("step `{id}` leaves from unknown state `{}`", step.from),
-                "no state has this id",
-                &format!("declare a state `{}`, or use one of {known}", step.from),
-            );
+            let problem = P::UnknownFromState { step: id.clone(), state: step.from.clone(), known: self.state_ids() };
+            self.error(find(self.source, &step.from, place), problem);
         }
         let targets = step.to.iter().chain(step.outcomes.iter().flat_map(|o| [&o.selected, &o.runoff]));
         let unknown: Vec<&String> = targets.filter(|target| !self.is_state(target)).collect();
         for target in unknown {
-            let known = self.state_ids();
-            self.error(
-                find(self.source, target, place),
-                format!("step `{id}` leads to unknown state `{target}`"),
-                "no state has this id",
-                &format!("declare a state `{target}`, or use one of {known}"),
-            );
+            let problem = P::UnknownTargetState { step: id.clone(), state: target.clone(), known: self.state_ids() };
+            self.error(find(self.source, target, place), problem);
         }
         let tally = matches!(step.effect, Some(EffectFile::Tally));
-        let next = match (&step.to, &step.outcomes) {
-            (Some(_), Some(_)) => {
-                self.error(
-                    at,
-                    format!("step `{id}` has both `to` and `outcomes`"),
-                    "this step",
-                    "a step leads to one state (`to`) or, after a tally, to `outcomes`; keep one of them",
-                );
+        let refused = match (&step.to, &step.outcomes) {
+            (Some(_), Some(_)) => Some(P::BothToAndOutcomes { step: id.clone() }),
+            (None, None) => Some(P::LeadsNowhere { step: id.clone() }),
+            (None, Some(_)) if !tally => Some(P::OutcomesWithoutTally { step: id.clone() }),
+            (Some(_), None) if tally => Some(P::TallyWithoutOutcomes { step: id.clone() }),
+            _ => None,
+        };
+        let next = match (refused, &step.to, &step.outcomes) {
+            (Some(problem), _, _) => {
+                self.error(at, problem);
                 None
             }
-            (None, None) => {
-                self.error(
-                    at,
-                    format!("step `{id}` leads nowhere"),
-                    "this step",
-                    "add `to: \"<state>\"`, or `outcomes` together with `effect: Tally`",
-                );
-                None
-            }
-            (None, Some(_)) if !tally => {
-                self.error(
-                    at,
-                    format!("step `{id}` has `outcomes` but no `effect: Tally` to choose between them"),
-                    "this step",
-                    "add `effect: Tally`, or replace `outcomes` with `to`",
-                );
-                None
-            }
-            (Some(_), None) if tally => {
-                self.error(
-                    at,
-                    format!("step `{id}` tallies ballots but has no `outcomes`"),
-                    "this step",
-                    "replace `to` with `outcomes: (selected: \"…\", runoff: \"…\")` so that the tally can choose the next state",
-                );
-                None
-            }
-            (Some(to), None) => Some(Next::To(to.clone())),
-            (None, Some(outcomes)) => Some(Next::Outcomes {
+            (None, Some(to), _) => Some(Next::To(to.clone())),
+            (None, None, Some(outcomes)) => Some(Next::Outcomes {
                 selected: outcomes.selected.clone(),
                 runoff: outcomes.runoff.clone(),
             }),
+            (None, None, None) => None,
         };
         Some(Step {
             id: id.clone(),
@@ -251,31 +260,13 @@ impl<'a> Check<'a> {
     }
 
     fn ids(&mut self) {
-        let file = self.file;
-        let roles = file.roles.iter().map(|role| role.id.as_str()).zip(self.roles.clone());
-        self.unique("role", roles.collect());
+        let (source, file) = (self.source, self.file);
+        check_roles(source, &file.roles, &self.roles, &mut self.errors);
         let states = file.states.iter().map(|state| state.id.as_str()).zip(self.states.clone());
-        self.unique("state", states.collect());
         let steps = file.steps.iter().map(|step| step.id.as_str()).zip(self.steps.clone());
-        self.unique("step", steps.collect());
-    }
-
-    fn unique(&mut self, what: &str, items: Vec<(&str, Option<usize>)>) {
-        let mut seen: HashMap<&str, Option<usize>> = HashMap::new();
-        for (id, place) in items {
-            match seen.get(id) {
-                Some(first) => {
-                    let line = first.map_or(String::new(), |at| format!(" (line {})", self.source.line_col(at).0));
-                    self.error(
-                        span(place, id),
-                        format!("duplicate {what} id `{id}`"),
-                        "defined again here",
-                        &format!("give each {what} its own id; `{id}` is first defined earlier{line}"),
-                    );
-                }
-                None => {
-                    seen.insert(id, place);
-                }
+        for (item, items) in [(Item::State, states.collect::<Vec<_>>()), (Item::Step, steps.collect())] {
+            for (id, place, first_line) in repeated(source, items.into_iter()) {
+                self.error(span(place, id), P::DuplicateId { item, id: id.to_string(), first_line });
             }
         }
     }
@@ -284,42 +275,34 @@ impl<'a> Check<'a> {
     /// can be traced to the sentence that demands it.
     fn clauses(&mut self) {
         let file = self.file;
-        let states = file.states.iter().map(|s| ("state", &s.id, &s.clause)).zip(self.states.clone());
-        let steps = file.steps.iter().map(|s| ("step", &s.id, &s.clause)).zip(self.steps.clone());
-        for ((what, id, clause), place) in states.chain(steps).collect::<Vec<_>>() {
+        let states = file.states.iter().map(|s| (Item::State, &s.id, &s.clause)).zip(self.states.clone());
+        let steps = file.steps.iter().map(|s| (Item::Step, &s.id, &s.clause)).zip(self.steps.clone());
+        for ((item, id, clause), place) in states.chain(steps).collect::<Vec<_>>() {
             if !clause.starts_with('§') {
-                self.error(
-                    find(self.source, clause, place).or(span(place, id)),
-                    format!("{what} `{id}` cites `{clause}`, which is not a clause id"),
-                    "not a clause id",
-                    "cite the clause of the notice it carries out, such as `§3.2` or `§4.2.a`",
-                );
+                let problem = P::NotAClause { item, id: id.clone(), clause: clause.clone() };
+                self.error(find(self.source, clause, place).or(span(place, id)), problem);
             }
         }
     }
 
     fn start(&mut self) {
-        for role in &self.file.opened_by {
-            if !self.file.roles.iter().any(|declared| &declared.id == role) {
-                let known = listing(self.file.roles.iter().map(|role| role.id.as_str()));
-                self.error(
-                    find(self.source, role, self.source.word("opened_by:", 0)),
-                    format!("`opened_by` names unknown role `{role}`"),
-                    "no role has this id",
-                    &format!("declare `Role(id: \"{role}\", title: \"…\")` in `roles`, or use one of {known}"),
-                );
-            }
+        let file = self.file;
+        let unknown: Vec<&String> = file.opened_by.iter().filter(|role| !self.is_role(role)).collect();
+        for role in unknown {
+            let problem = P::UnknownRole { by: RoleUser::OpenedBy, role: role.clone(), known: self.role_ids() };
+            self.error(find(self.source, role, self.source.word("opened_by:", 0)), problem);
         }
-        let start = &self.file.start;
+        let start = &file.start;
         if !self.is_state(start) {
             let at = find(self.source, start, self.source.word("start:", 0));
-            let known = self.state_ids();
-            self.error(
-                at,
-                format!("the start state `{start}` is not a declared state"),
-                "no state has this id",
-                &format!("declare a state `{start}`, or start at one of {known}"),
-            );
+            self.error(at, P::UnknownStartState { state: start.clone(), known: self.state_ids() });
+        }
+    }
+
+    fn default_role(&mut self) {
+        if let Some(role) = self.file.default_role.as_ref().filter(|role| !self.is_role(role)) {
+            let problem = P::UnknownRole { by: RoleUser::DefaultRole, role: role.clone(), known: self.role_ids() };
+            self.error(find(self.source, role, self.source.word("default_role:", 0)), problem);
         }
     }
 
@@ -350,27 +333,16 @@ impl<'a> Check<'a> {
             let out = leaving.get(id).map_or(&[][..], Vec::as_slice);
             if let [(first, _), rest @ ..] = out {
                 for (second, second_place) in rest {
-                    self.error(
-                        span(*second_place, second),
-                        format!("state `{id}` is left by more than one step: `{first}` and `{second}`"),
-                        "a second step from the same state",
-                        "each state is left by exactly one step; merge the steps, or put a state between them",
-                    );
+                    let problem = P::SecondStepFromState { state: id.to_string(), first: first.to_string(), second: second.to_string() };
+                    self.error(span(*second_place, second), problem);
                 }
             }
             match (state.terminal, out.first()) {
                 (true, Some((step, step_place))) => self.error(
                     find(self.source, id, *step_place),
-                    format!("terminal state `{id}` is left by step `{step}`"),
-                    "leaves a terminal state",
-                    &format!("remove `terminal: true` from `{id}`, or remove the step `{step}`"),
+                    P::TerminalStateLeft { state: id.to_string(), step: step.to_string() },
                 ),
-                (false, None) => self.error(
-                    span(place, id),
-                    format!("state `{id}` is a dead end: it is not terminal and no step leaves it"),
-                    "no step leaves this state",
-                    &format!("add a step from `{id}`, or mark it `terminal: true`"),
-                ),
+                (false, None) => self.error(span(place, id), P::DeadEnd { state: id.to_string() }),
                 _ => {}
             }
         }
@@ -383,25 +355,15 @@ impl<'a> Check<'a> {
             }
             for (state, place) in file.states.iter().zip(self.states.clone()) {
                 if !reached.contains(state.id.as_str()) {
-                    self.error(
-                        span(place, &state.id),
-                        format!("state `{}` cannot be reached from the start state `{}`", state.id, file.start),
-                        "unreachable",
-                        &format!("add a step that leads to `{}`, or remove the state", state.id),
-                    );
+                    let problem = P::Unreachable { state: state.id.clone(), start: file.start.clone() };
+                    self.error(span(place, &state.id), problem);
                 }
             }
         }
 
         let terminals: Vec<&str> = file.states.iter().filter(|s| s.terminal).map(|s| s.id.as_str()).collect();
         let Some((first, others)) = terminals.split_first() else {
-            let at = self.source.word("states:", 0).map(|offset| (offset, "states".len()));
-            self.error(
-                at,
-                "the workflow has no terminal state".to_string(),
-                "none of these states is terminal",
-                "mark the state that ends the quarter `terminal: true`",
-            );
+            self.error(self.source.key("states", 0), P::NoTerminalState);
             return;
         };
         // States from which a terminal state can be reached: a search backwards
@@ -435,18 +397,7 @@ impl<'a> Check<'a> {
         for states in loops {
             let head = states[0];
             let place = file.states.iter().position(|s| s.id == head).and_then(|i| self.states[i]);
-            let names = listing(states.iter().copied());
-            let message = if states.len() == 1 {
-                format!("state `{head}` loops on itself with no way out to a terminal state")
-            } else {
-                format!("states {names} form a loop with no way out to a terminal state")
-            };
-            self.error(
-                span(place, head),
-                message,
-                "the loop starts here",
-                "give one of these states a step (or a tally outcome) that leads on towards a terminal state",
-            );
+            self.error(span(place, head), P::LoopWithoutExit { states: ids(states.into_iter()) });
         }
     }
 }

@@ -1,63 +1,199 @@
-//! Errors of workflow and escalation files, and the `Source` that places them.
+//! Problems of workflow and escalation files, and the `Source` that places them.
 //!
-//! Errors are plain data: a lowercase message naming the offending text in
-//! backticks, the file with a 1-based line and column, a byte span for `miette`,
-//! and a help line saying what to do. This module never renders them; the `shine`
-//! binary does. Semantic errors have no parser token to point at, so `Source`
-//! finds the offending id in the text (its definition `id: "x"`, or a quoted
-//! reference after the item that makes it), which is good enough to underline.
+//! A problem is plain data: a [`Place`] in the file and a [`WorkflowProblem`], one
+//! variant per kind of problem carrying the ids involved and the declared
+//! alternatives. No prose: the edge (`cli/src/messages/workflow.rs`) words them.
+//! Semantic problems have no parser token to point at, so `Source` finds the
+//! offending id in the text (its definition `id: "x"`, or a quoted reference after
+//! the item that makes it), which is good enough to underline.
 
-use miette::{Diagnostic, NamedSource, SourceSpan};
-use thiserror::Error;
+use serde::Serialize;
 
-/// One problem in a workflow or escalation file.
-#[derive(Debug, Clone, PartialEq, Eq, Error, Diagnostic)]
-#[error("{message}")]
+use super::escalation::Action;
+use crate::place::Place;
+use crate::rules::RuleKind;
+
+/// One problem in a workflow or escalation file, where it is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct WorkflowError {
-    /// What is wrong, lowercase, user text in backticks.
-    pub message: String,
+    /// The offending text; the start of the file when it could not be found.
+    pub place: Place,
+    pub problem: WorkflowProblem,
+}
+
+/// Every problem found in one file, in file order; loading never stops at the first.
+///
+/// Its `Display` is only the positions, for logs; the edge words the problems.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error)]
+#[error("{}", positions(.errors))]
+pub struct WorkflowErrors {
     /// The file name as given to `load`, e.g. `workflows/quarter.ron`.
     pub file: String,
-    /// 1-based line of the offending text (1 when it could not be found).
-    pub line: usize,
-    /// 1-based column, counted in characters.
-    pub col: usize,
-    /// What to do about it.
-    #[help]
-    pub help: Option<String>,
-    /// The offending text, as a byte range of the file.
-    #[label("{label}")]
-    pub span: Option<SourceSpan>,
-    /// The text under the underline, e.g. `no step leaves this state`.
-    pub label: String,
-}
-
-impl WorkflowError {
-    /// `file:line:col`, as editors and terminals link it.
-    pub fn position(&self) -> String {
-        format!("{}:{}:{}", self.file, self.line, self.col)
-    }
-}
-
-/// Every problem found in one file; loading never stops at the first.
-#[derive(Debug, Error, Diagnostic)]
-#[error("{}", summary(file, errors.len()))]
-pub struct WorkflowErrors {
-    pub file: String,
-    #[source_code]
-    pub source_code: NamedSource<String>,
-    #[related]
+    #[serde(rename = "problems")]
     pub errors: Vec<WorkflowError>,
 }
 
-fn summary(file: &str, count: usize) -> String {
-    match count {
-        1 => format!("`{file}` has a problem"),
-        n => format!("`{file}` has {n} problems"),
+fn positions(errors: &[WorkflowError]) -> String {
+    errors.iter().map(|error| error.place.position()).collect::<Vec<_>>().join(", ")
+}
+
+/// What kind of item an id names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Item {
+    Role,
+    State,
+    Step,
+    Level,
+    /// A kind of unit of the organization tree (`kinds` of the escalation file).
+    Kind,
+}
+
+/// What names a role.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RoleUser {
+    /// A step's `roles`.
+    Step(String),
+    /// The workflow's `opened_by`.
+    OpenedBy,
+    /// The workflow's `default_role`.
+    DefaultRole,
+    /// A level's `role`.
+    Level(String),
+}
+
+/// What is wrong, with the ids involved and, where a name is unknown, the declared
+/// ones (`known`) so that the edge can suggest the closest.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "code", rename_all = "snake_case")]
+pub enum WorkflowProblem {
+    // ---- either file ----
+    /// RON could not read the file; `ron` is the RON crate's own text, kept as data.
+    Syntax { problem: RonProblem, ron: String },
+    /// An id declared twice; `first_line` is where it was declared first.
+    DuplicateId { item: Item, id: String, first_line: Option<usize> },
+    /// Two roles with one title, so that the title cannot name one of them.
+    DuplicateTitle { item: Item, title: String, first: String, second: String },
+    /// A `clause` that is not a clause id of the notice (`§…`).
+    NotAClause { item: Item, id: String, clause: String },
+    UnknownRole { by: RoleUser, role: String, known: Vec<String> },
+
+    // ---- the quarter workflow ----
+    StepWithoutRoles { step: String },
+    UnknownFromState { step: String, state: String, known: Vec<String> },
+    UnknownTargetState { step: String, state: String, known: Vec<String> },
+    UnknownStartState { state: String, known: Vec<String> },
+    BothToAndOutcomes { step: String },
+    LeadsNowhere { step: String },
+    OutcomesWithoutTally { step: String },
+    TallyWithoutOutcomes { step: String },
+    SecondStepFromState { state: String, first: String, second: String },
+    TerminalStateLeft { state: String, step: String },
+    DeadEnd { state: String },
+    Unreachable { state: String, start: String },
+    NoTerminalState,
+    /// States caught in a loop from which no terminal state is reachable, in file
+    /// order; one state when it loops on itself.
+    LoopWithoutExit { states: Vec<String> },
+    /// A guard naming no rule (second stage, [`super::Workflow::check_guards`]).
+    UnknownGuard { step: String, rule: String },
+
+    // ---- the quarter workflow against the escalation file ----
+    /// The workflow's `units` is empty: no kind of unit runs it.
+    NoQuarterUnits { known: Vec<String> },
+    /// The workflow's `units` names a kind the escalation file does not declare.
+    UnknownQuarterKind { kind: String, known: Vec<String> },
+    /// The workflow declares no `default_role`.
+    NoDefaultRole { known: Vec<String> },
+
+    // ---- the kinds of unit of the escalation file ----
+    UnknownParentKind { kind: String, parent: String, known: Vec<String> },
+    /// Every kind has a parent: the tree has no root.
+    NoRootKind,
+    SecondRootKind { first: String, second: String },
+    /// Kinds that sit under each other in a loop, in file order.
+    KindLoop { kinds: Vec<String> },
+
+    // ---- the levels of the escalation file ----
+    UnknownReportsTo { level: String, target: String, known: Vec<String> },
+    ReportsButNeverForwards { level: String, reports_to: String },
+    ForwardsButReportsToNone { level: String },
+    /// Levels that report to each other in a loop, in file order.
+    LevelLoop { levels: Vec<String> },
+    NoTopLevel,
+    SecondTopLevel { first: String, second: String },
+    NeverReachesTop { level: String, top: String },
+    /// A level's `units` names a kind that is not declared in `kinds`.
+    UnknownLevelKind { level: String, kind: String, known: Vec<String> },
+    KindActedForTwice { kind: String, first: String, second: String },
+    /// A level acts for `kind`, but no level acts for any of its `parents`.
+    ParentKindWithoutLevel { level: String, kind: String, parents: Vec<String> },
+    /// A level acting for `kind` does not report to `expected`: the level of the
+    /// kind's parent, or, for the root kind (`root`), the top level.
+    ReportsNotAsTheTree { level: String, kind: String, reports_to: Option<String>, expected: String, root: bool },
+    SendOffForward { level: String, action: Action },
+    RulesOffPickOrPublish { level: String, action: Action },
+    /// A step naming no rule (second stage, [`super::Escalation::check_rules`]).
+    UnknownStepRule { level: String, action: Action, rule: String, wanted: RuleKind },
+    WrongKindOfRule { level: String, action: Action, rule: String, wanted: RuleKind, found: RuleKind },
+}
+
+/// What RON reported, as a kind of problem; the RON crate's text is kept beside it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "code", rename_all = "snake_case")]
+pub enum RonProblem {
+    /// Not well-formed: a comma, bracket, parenthesis, colon or quote is missing or
+    /// out of place.
+    Malformed,
+    /// The file ends before what it opened is closed.
+    UnexpectedEnd,
+    /// A key the format does not have, in the item `within`.
+    UnknownKey { key: String, expected: Vec<String>, within: Option<String> },
+    MissingKey { key: String, within: Option<String> },
+    DuplicateKey { key: String, within: Option<String> },
+    /// A name outside a fixed set: a record kind, an action, an effect…
+    UnknownName { name: String, expected: Vec<String> },
+    /// Another definition than the one read, e.g. `Escalation(` where `Workflow(` is.
+    WrongDefinition { expected: String, found: String },
+    /// A value of the wrong type, e.g. a number where text is expected.
+    WrongValue { expected: String, found: String },
+    Other,
+}
+
+impl RonProblem {
+    /// The key or name that RON did not take, when there is one.
+    pub fn name(&self) -> Option<&str> {
+        match self {
+            RonProblem::UnknownKey { key, .. } | RonProblem::DuplicateKey { key, .. } => Some(key),
+            RonProblem::UnknownName { name, .. } => Some(name),
+            _ => None,
+        }
+    }
+
+    fn of(error: &ron::error::Error) -> RonProblem {
+        use ron::error::Error as E;
+        let names = |expected: &[&str]| expected.iter().map(|name| name.to_string()).collect();
+        match error {
+            E::Eof => RonProblem::UnexpectedEnd,
+            E::NoSuchStructField { expected, found, outer } => {
+                RonProblem::UnknownKey { key: found.clone(), expected: names(expected), within: outer.clone() }
+            }
+            E::MissingStructField { field, outer } => RonProblem::MissingKey { key: field.to_string(), within: outer.clone() },
+            E::DuplicateStructField { field, outer } => RonProblem::DuplicateKey { key: field.to_string(), within: outer.clone() },
+            // `outer` names the Rust enum here, not anything written in the file.
+            E::NoSuchEnumVariant { expected, found, .. } => RonProblem::UnknownName { name: found.clone(), expected: names(expected) },
+            E::ExpectedDifferentStructName { expected, found } => {
+                RonProblem::WrongDefinition { expected: expected.to_string(), found: found.clone() }
+            }
+            E::InvalidValueForType { expected, found } => RonProblem::WrongValue { expected: expected.clone(), found: found.clone() },
+            E::Io(_) | E::Message(_) | E::Base64Error(_) | E::Utf8Error(_) | E::ExceededRecursionLimit => RonProblem::Other,
+            _ => RonProblem::Malformed,
+        }
     }
 }
 
-/// A file's name and text, for placing errors in it.
+/// A file's name and text, for placing problems in it.
 pub(crate) struct Source<'a> {
     pub name: &'a str,
     pub text: &'a str,
@@ -96,6 +232,11 @@ impl<'a> Source<'a> {
         self.text.get(from..)?.find(word).map(|found| from + found)
     }
 
+    /// The span of the key `name` (written `name:`) at or after `from`.
+    pub fn key(&self, name: &str, from: usize) -> Option<(usize, usize)> {
+        self.word(&format!("{name}:"), from).map(|offset| (offset, name.len()))
+    }
+
     /// Byte offset of a 1-based line and character column, as RON reports them.
     pub fn offset_of(&self, line: usize, col: usize) -> usize {
         let mut offset = 0;
@@ -113,36 +254,23 @@ impl<'a> Source<'a> {
         self.text.len()
     }
 
-    /// 1-based line and character column of a byte offset.
-    pub fn line_col(&self, offset: usize) -> (usize, usize) {
-        let offset = offset.min(self.text.len());
-        let before = self.text.get(..offset).unwrap_or_default();
-        let line = before.matches('\n').count() + 1;
-        let line_start = before.rfind('\n').map_or(0, |at| at + 1);
-        let col = before[line_start..].chars().count() + 1;
-        (line, col)
+    /// 1-based line of a byte offset.
+    pub fn line(&self, offset: usize) -> usize {
+        self.text.get(..offset.min(self.text.len())).unwrap_or_default().matches('\n').count() + 1
     }
 
-    /// An error spanning `len` bytes at `offset`, or the start of the file when
+    /// A problem spanning `len` bytes at `offset`, or at the start of the file when
     /// the offending text could not be found.
-    pub fn error(&self, at: Option<(usize, usize)>, message: String, label: &str, help: &str) -> WorkflowError {
-        let (line, col) = at.map_or((1, 1), |(offset, _)| self.line_col(offset));
-        WorkflowError {
-            message,
-            file: self.name.to_string(),
-            line,
-            col,
-            help: (!help.is_empty()).then(|| help.to_string()),
-            span: at.map(|(offset, len)| SourceSpan::from((offset, len))),
-            label: label.to_string(),
-        }
+    pub fn error(&self, at: Option<(usize, usize)>, problem: WorkflowProblem) -> WorkflowError {
+        let (offset, len) = at.unwrap_or((0, 0));
+        WorkflowError { place: Place::locate(self.name, self.text, offset..offset + len), problem }
     }
 
     /// All `errors` of this file, or `Ok` when there are none.
     pub fn finish(&self, mut errors: Vec<WorkflowError>) -> Result<(), WorkflowErrors> {
         // In file order, as a reader goes through the file; the sort is stable, so
-        // errors at one place keep the order of the checks.
-        errors.sort_by_key(|error| (error.line, error.col));
+        // problems at one place keep the order of the checks.
+        errors.sort_by_key(|error| error.place.span.start);
         if errors.is_empty() {
             Ok(())
         } else {
@@ -151,34 +279,21 @@ impl<'a> Source<'a> {
     }
 
     pub fn errors(&self, errors: Vec<WorkflowError>) -> WorkflowErrors {
-        WorkflowErrors {
-            file: self.name.to_string(),
-            source_code: NamedSource::new(self.name, self.text.to_string()),
-            errors,
-        }
+        WorkflowErrors { file: self.name.to_string(), errors }
     }
 
-    /// The RON parser's error (syntax, unknown field, unknown record kind…), at its position.
+    /// The RON parser's error (syntax, unknown key, unknown record kind…), at its position.
     pub fn syntax(&self, error: &ron::error::SpannedError) -> WorkflowErrors {
         let offset = self.offset_of(error.position.line, error.position.col);
-        let detail = lowercase_first(&error.code.to_string());
-        let mut problem = self.error(
-            Some((offset, 1)),
-            format!("cannot read `{}`: {detail}", self.name),
-            "here",
-            "fix the RON near this position; docs/WORKFLOWS.md shows the format",
-        );
-        // RON knows the exact position; ours would only be a search.
-        problem.line = error.position.line;
-        problem.col = error.position.col;
-        self.errors(vec![problem])
-    }
-}
-
-fn lowercase_first(text: &str) -> String {
-    let mut chars = text.chars();
-    match chars.next() {
-        Some(first) => first.to_lowercase().chain(chars).collect(),
-        None => String::new(),
+        let problem = RonProblem::of(&error.code);
+        // RON stops after reading a key or name it does not take; underline the name.
+        let named = problem.name().and_then(|name| {
+            let before = self.text.get(..offset)?;
+            before.rfind(name).map(|at| (at, name.len()))
+        });
+        let here = (offset, self.text.get(offset..).and_then(|rest| rest.chars().next()).map_or(0, char::len_utf8));
+        let at = named.unwrap_or(here);
+        let problem = WorkflowProblem::Syntax { problem, ron: error.code.to_string() };
+        self.errors(vec![self.error(Some(at), problem)])
     }
 }

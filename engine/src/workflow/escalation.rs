@@ -5,9 +5,10 @@
 //! [`Escalation`] engine type and checked with petgraph: ids unique, roles and
 //! levels known, no level reports to itself through a loop, exactly one top level
 //! and every level reaches it, and a level forwards exactly when it reports upward.
-//! Levels that act for a kind of unit of the organization tree (`units`) report as
-//! the tree does: each kind is mapped by one level at most, and a level reports to
-//! the level of its kind's parent kind (the committee's level, to the top).
+//! The kinds of unit of the organization tree are declared in the same file
+//! (`kinds`, checked in `kinds`). Levels that act for a kind (`units`) report as the
+//! tree does: each declared kind is mapped by one level at most, and a level reports
+//! to the level of its kind's parent kind (the root kind's level, to the top).
 //!
 //! Steps name rules (`pick` rules on `Pick`, the `publicity` rule on `Publish`);
 //! [`Escalation::check_rules`] checks them against a lookup the caller supplies, so
@@ -15,19 +16,21 @@
 
 use std::collections::HashSet;
 
+use serde::Serialize;
+
 use petgraph::algo::tarjan_scc;
 use petgraph::graphmap::DiGraphMap;
 use petgraph::visit::{Dfs, Reversed};
 
-use super::check::{definitions, find, listing, span};
-use super::error::{Source, WorkflowError, WorkflowErrors};
+use super::check::{check_roles, definitions, find, ids, repeated, span};
+use super::error::{Item, RoleUser, Source, WorkflowError, WorkflowErrors, WorkflowProblem as P};
 use super::file::{ActionFile, EscalationFile, LevelFile, SendingFile};
+use super::kinds::{check_kinds, UnitKindDecl};
 use super::model::Role;
-use super::shim::UnitKind;
 use crate::rules::RuleKind;
 
 /// What a level does with the stars that reach it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Action {
     Receive,
@@ -84,8 +87,9 @@ pub struct Level {
     pub role: String,
     /// The level it reports to; `None` only for the top.
     pub reports_to: Option<String>,
-    /// The kind of unit of the organization tree that acts at this level; `None`
-    /// for a level outside the university's tree (the province).
+    /// The id of the kind of unit of the organization tree that acts at this level
+    /// (one of [`Escalation::kinds`]); `None` for a level outside the university's
+    /// tree (the province).
     pub units: Option<String>,
     pub steps: Vec<LevelStep>,
 }
@@ -110,6 +114,8 @@ pub struct Escalation {
     pub name: String,
     pub title: String,
     pub clause: String,
+    /// The kinds of unit of the organization tree; read through [`Escalation::kinds`].
+    kinds: Vec<UnitKindDecl>,
     pub roles: Vec<Role>,
     pub levels: Vec<Level>,
     /// The one level that reports to no one.
@@ -137,6 +143,7 @@ impl Escalation {
             name: file.name,
             title: file.title,
             clause: file.clause,
+            kinds: file.kinds.into_iter().map(UnitKindDecl::from).collect(),
             roles: file.roles.into_iter().map(|role| Role { id: role.id, title: role.title }).collect(),
             levels: file
                 .levels
@@ -147,7 +154,7 @@ impl Escalation {
                     clause: level.clause,
                     role: level.role,
                     reports_to: level.reports_to,
-                    units: level.units.clone(),
+                    units: level.units,
                     steps: level
                         .steps
                         .into_iter()
@@ -173,9 +180,38 @@ impl Escalation {
         self.levels.iter().find(|level| level.id == id)
     }
 
-    /// The level at which units of `kind` act.
+    /// The level at which units of kind `kind` (a declared kind's id) act; `None`
+    /// when no level acts for the kind.
     pub fn level_for_kind(&self, kind: &str) -> Option<&Level> {
         self.levels.iter().find(|level| level.units.as_deref() == Some(kind))
+    }
+
+    /// The kinds of unit of the organization tree, in file order.
+    pub fn kinds(&self) -> &[UnitKindDecl] {
+        &self.kinds
+    }
+
+    /// The declared kind of unit with this id.
+    pub fn kind(&self, id: &str) -> Option<&UnitKindDecl> {
+        self.kinds.iter().find(|kind| kind.id == id)
+    }
+
+    /// The one kind that sits under no other: the kind of the tree's root.
+    pub fn root_kind(&self) -> &UnitKindDecl {
+        // Loading refuses kinds without exactly one root, so the fallback is unused.
+        self.kinds.iter().find(|kind| kind.parents.is_empty()).unwrap_or(&self.kinds[0])
+    }
+
+    /// Whether a unit of kind `kind` may sit directly under a unit of kind
+    /// `parent`; `false` when either is not a declared kind.
+    pub fn may_sit_under(&self, kind: &str, parent: &str) -> bool {
+        self.kind(kind).is_some_and(|kind| kind.parents.iter().any(|p| p == parent))
+    }
+
+    /// The role whose id, or else whose title, is `name`, as someone may name the
+    /// role they act in.
+    pub fn role_named(&self, name: &str) -> Option<&Role> {
+        Role::named(&self.roles, name)
     }
 
     /// The one level that reports to no one.
@@ -194,25 +230,18 @@ impl Escalation {
         for (level, place) in self.levels.iter().zip(places) {
             let steps = step_places(&source, place, level.steps.len());
             for (step, at) in level.steps.iter().zip(steps) {
-                let (want, word) = match step.action {
-                    Action::Pick => (RuleKind::Pick, "pick"),
-                    _ => (RuleKind::Publicity, "publicity"),
+                let want = match step.action {
+                    Action::Pick => RuleKind::Pick,
+                    _ => RuleKind::Publicity,
                 };
-                for rule in &step.rules {
-                    let (message, label, help) = match kind_of(rule) {
-                        Some(kind) if kind == want => continue,
-                        None => (
-                            format!("the `{}` step of level `{}` names unknown rule `{rule}`", step.action.name(), level.id),
-                            "no rule has this name".to_string(),
-                            format!("define a `{word}` rule named `{rule}` in the rule files, or remove it from the step's `rules`"),
-                        ),
-                        Some(kind) => (
-                            format!("the `{}` step of level `{}` names `{rule}`, which is not a `{word}` rule", step.action.name(), level.id),
-                            format!("a `{}` rule", crate::rules::kind_word(kind)),
-                            format!("a `{}` step names `{word}` rules only", step.action.name()),
-                        ),
+                for name in &step.rules {
+                    let (level, action, rule) = (level.id.clone(), step.action, name.clone());
+                    let problem = match kind_of(name) {
+                        Some(found) if found == want => continue,
+                        None => P::UnknownStepRule { level, action, rule, wanted: want },
+                        Some(found) => P::WrongKindOfRule { level, action, rule, wanted: want, found },
                     };
-                    errors.push(source.error(find(&source, rule, at), message, &label, &help));
+                    errors.push(source.error(find(&source, name, at), problem));
                 }
             }
         }
@@ -242,18 +271,6 @@ fn action(action: ActionFile) -> Action {
     }
 }
 
-/// Every kind of unit, for "use one of" help lines.
-const KINDS: [UnitKind; 4] = [UnitKind::Committee, UnitKind::GeneralBranch, UnitKind::DirectBranch, UnitKind::Branch];
-
-/// A kind of unit as spelled in files: its serde name, `general_branch`.
-fn unit_kind(name: &str) -> Option<UnitKind> {
-    serde_json::from_value(serde_json::Value::String(name.to_string())).ok()
-}
-
-fn kind_name(kind: UnitKind) -> String {
-    serde_json::to_value(kind).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
-}
-
 /// Offsets of the `Do(` of a level's steps, in order, searched from the level's
 /// definition.
 fn step_places(source: &Source<'_>, level: Option<usize>, count: usize) -> Vec<Option<usize>> {
@@ -267,188 +284,142 @@ fn step_places(source: &Source<'_>, level: Option<usize>, count: usize) -> Vec<O
         .collect()
 }
 
-/// The checks of `units`, `rules` and `send`: each kind of unit at one level, a
+/// The checks of `units`, `rules` and `send`: each declared kind at one level, a
 /// mapped level reports to the level of its kind's parent, keys on the right steps.
 fn check_units_and_steps(source: &Source<'_>, file: &EscalationFile, places: &[Option<usize>], errors: &mut Vec<WorkflowError>) {
-    let kinds: Vec<Option<UnitKind>> = file.levels.iter().map(|level| level.units.as_deref().and_then(unit_kind)).collect();
     let top = file.levels.iter().find(|level| level.reports_to.is_none()).map(|level| level.id.as_str());
-    let levels_of = |kind: UnitKind| file.levels.iter().zip(&kinds).filter(|(_, k)| **k == Some(kind)).map(|(level, _)| level).collect();
+    let levels_of = |kind: &str| file.levels.iter().filter(|level| level.units.as_deref() == Some(kind)).collect();
     for (i, (level, place)) in file.levels.iter().zip(places).enumerate() {
         let id = &level.id;
-        let at_units = |name: &str| source.word("units:", place.unwrap_or(0)).and_then(|from| find(source, name, Some(from)));
-        if let Some(name) = &level.units {
-            match kinds[i] {
-                None => errors.push(source.error(
-                    at_units(name),
-                    format!("level `{id}` names unknown kind of unit `{name}`"),
-                    "not a kind of unit",
-                    &format!("use one of {}, or leave `units` out for a level outside the organization tree", listing(KINDS.iter().map(|k| kind_name(*k)).collect::<Vec<_>>().iter().map(String::as_str))),
-                )),
-                Some(kind) => {
-                    if let Some(first) = file.levels[..i].iter().zip(&kinds).find(|(_, k)| **k == Some(kind)).map(|(l, _)| l) {
-                        errors.push(source.error(
-                            at_units(name),
-                            format!("levels `{}` and `{id}` both act for `{name}` units", first.id),
-                            "mapped again here",
-                            "map each kind of unit to one level: remove `units` from one of them",
-                        ));
-                    } else {
-                        check_reports_as_the_tree(source, level, kind, top, &levels_of, *place, errors);
+        if let Some(kind) = &level.units {
+            let at = source.key("units", place.unwrap_or(0)).and_then(|(from, _)| find(source, kind, Some(from)));
+            let first = file.levels[..i].iter().find(|earlier| earlier.units.as_deref() == Some(kind));
+            match (file.kinds.iter().find(|declared| &declared.id == kind), first) {
+                (None, _) => {
+                    let known = ids(file.kinds.iter().map(|kind| kind.id.as_str()));
+                    errors.push(source.error(at, P::UnknownLevelKind { level: id.clone(), kind: kind.clone(), known }));
+                }
+                (Some(_), Some(first)) => {
+                    let problem = P::KindActedForTwice { kind: kind.clone(), first: first.id.clone(), second: id.clone() };
+                    errors.push(source.error(at, problem));
+                }
+                (Some(declared), None) => {
+                    let tree = Tree { file, top, levels_of: &levels_of };
+                    if let Some(problem) = tree.reports_as_it(level, &declared.id, &declared.parents) {
+                        errors.push(reports_not_as_the_tree(source, level, *place, problem));
                     }
                 }
             }
         }
         for (step, at) in level.steps.iter().zip(step_places(source, *place, level.steps.len())) {
-            let act = action(step.action);
-            if step.send.is_some() && act != Action::Forward {
-                errors.push(source.error(
-                    at.and_then(|from| source.word("send", from)).map(|offset| (offset, "send".len())),
-                    format!("the `{}` step of level `{id}` says what to `send`, but only a `Forward` step sends", act.name()),
-                    "`send` on a step that does not forward",
-                    "remove `send`, or move it to the level's `Forward` step",
-                ));
+            let action = action(step.action);
+            if step.send.is_some() && action != Action::Forward {
+                let at = at.and_then(|from| source.key("send", from));
+                errors.push(source.error(at, P::SendOffForward { level: id.clone(), action }));
             }
-            if !step.rules.is_empty() && !matches!(act, Action::Pick | Action::Publish) {
-                errors.push(source.error(
-                    at.and_then(|from| source.word("rules", from)).map(|offset| (offset, "rules".len())),
-                    format!("the `{}` step of level `{id}` names rules, but only `Pick` and `Publish` steps follow rules", act.name()),
-                    "`rules` on a step that neither picks nor publishes",
-                    "remove `rules`, or move them to the level's `Pick` or `Publish` step",
-                ));
+            if !step.rules.is_empty() && !matches!(action, Action::Pick | Action::Publish) {
+                let at = at.and_then(|from| source.key("rules", from));
+                errors.push(source.error(at, P::RulesOffPickOrPublish { level: id.clone(), action }));
             }
         }
     }
 }
 
-/// A level acting for `kind` reports to the level acting for its parent kind, or,
-/// for the committee, to the top (or is the top itself).
-fn check_reports_as_the_tree<'f>(
-    source: &Source<'_>,
-    level: &LevelFile,
-    kind: UnitKind,
-    top: Option<&str>,
-    levels_of: &dyn Fn(UnitKind) -> Vec<&'f LevelFile>,
-    place: Option<usize>,
-    errors: &mut Vec<WorkflowError>,
-) {
-    let id = &level.id;
-    let name = kind_name(kind);
-    let parents = kind.allowed_parents();
-    let expected: Option<&str> = if parents.is_empty() {
-        if level.reports_to.is_none() {
-            return;
+/// The organization tree as the levels map it, for checking one level against it.
+struct Tree<'f, 'l> {
+    file: &'f EscalationFile,
+    /// The top level, when there is exactly one candidate.
+    top: Option<&'f str>,
+    levels_of: &'l dyn Fn(&str) -> Vec<&'f LevelFile>,
+}
+
+impl Tree<'_, '_> {
+    /// A level acting for `kind` reports to the level acting for its parent kind,
+    /// or, for the root kind, to the top (or is the top itself). `None` when it
+    /// does, or when what it should report to is unclear (a parent kind undeclared
+    /// or at two levels: reported as such).
+    fn reports_as_it(&self, level: &LevelFile, kind: &str, parents: &[String]) -> Option<P> {
+        let (id, root) = (&level.id, parents.is_empty());
+        if parents.iter().any(|parent| !self.file.kinds.iter().any(|declared| &declared.id == parent)) {
+            return None;
         }
-        top
-    } else {
-        let ups: Vec<&LevelFile> = parents.iter().flat_map(|p| levels_of(*p)).collect();
-        match ups.as_slice() {
-            [up] => Some(up.id.as_str()),
-            // A parent kind at two levels is reported as such; which one is meant is unclear.
-            [_, _, ..] => return,
-            [] => {
-                let parent_names: Vec<String> = parents.iter().map(|p| kind_name(*p)).collect();
-                errors.push(source.error(
-                    span(place, id),
-                    format!("level `{id}` acts for `{name}` units, but no level acts for their parent {}", listing(parent_names.iter().map(String::as_str))),
-                    "its parent has no level",
-                    &format!("add `units: Some(\"{}\")` to the level that `{name}` units report to", parent_names.first().map(String::as_str).unwrap_or_default()),
-                ));
-                return;
+        let expected = if root {
+            level.reports_to.as_ref()?;
+            self.top?
+        } else {
+            let ups: Vec<&LevelFile> = parents.iter().flat_map(|parent| (self.levels_of)(parent)).collect();
+            match ups.as_slice() {
+                [up] => up.id.as_str(),
+                [] => {
+                    let parents = parents.to_vec();
+                    return Some(P::ParentKindWithoutLevel { level: id.clone(), kind: kind.to_string(), parents });
+                }
+                [_, _, ..] => return None,
             }
-        }
-    };
-    if level.reports_to.as_deref() == expected {
-        return;
+        };
+        (level.reports_to.as_deref() != Some(expected)).then(|| P::ReportsNotAsTheTree {
+            level: id.clone(),
+            kind: kind.to_string(),
+            reports_to: level.reports_to.clone(),
+            expected: expected.to_string(),
+            root,
+        })
     }
-    let Some(expected) = expected else { return };
-    let why = if parents.is_empty() { format!("`{name}` is the root of the organization tree, so its level reports to the top level `{expected}`") } else { format!("`{name}` units sit under units acting at level `{expected}`") };
-    let at = match &level.reports_to {
-        Some(up) => source.word("reports_to:", place.unwrap_or(0)).and_then(|from| find(source, up, Some(from))),
-        None => span(place, id),
+}
+
+/// Places a problem of [`Tree::reports_as_it`]: on the `reports_to` it names, or
+/// on the level when it names none or its parent has no level.
+fn reports_not_as_the_tree(source: &Source<'_>, level: &LevelFile, place: Option<usize>, problem: P) -> WorkflowError {
+    let at = match (&problem, &level.reports_to) {
+        (P::ReportsNotAsTheTree { .. }, Some(up)) => {
+            source.key("reports_to", place.unwrap_or(0)).and_then(|(from, _)| find(source, up, Some(from)))
+        }
+        _ => span(place, &level.id),
     };
-    errors.push(source.error(
-        at,
-        format!("level `{id}` reports to {}, but {why}", level.reports_to.as_deref().map_or("no level".to_string(), |up| format!("`{up}`"))),
-        "not as the organization tree",
-        &format!("report to `{expected}`, as the organization tree does, or change `units`"),
-    ));
+    source.error(at, problem)
 }
 
 fn check(source: &Source<'_>, file: &EscalationFile) -> Vec<WorkflowError> {
     let mut errors = Vec::new();
-    let mut error = |at, message: String, label: &str, help: &str| {
-        errors.push(source.error(at, message, label, help));
-    };
+    check_kinds(source, &file.kinds, &mut errors);
     let roles = definitions(source, "roles:", file.roles.iter().map(|role| role.id.as_str()));
     let levels = definitions(source, "levels:", file.levels.iter().map(|level| level.id.as_str()));
-
-    for (what, items) in [
-        ("role", file.roles.iter().map(|r| r.id.as_str()).zip(roles).collect::<Vec<_>>()),
-        ("level", file.levels.iter().map(|l| l.id.as_str()).zip(levels.clone()).collect()),
-    ] {
-        let mut seen = HashSet::new();
-        for (id, place) in items {
-            if !seen.insert(id) {
-                error(
-                    span(place, id),
-                    format!("duplicate {what} id `{id}`"),
-                    "defined again here",
-                    &format!("give each {what} its own id"),
-                );
-            }
-        }
+    check_roles(source, &file.roles, &roles, &mut errors);
+    let level_items = file.levels.iter().map(|level| level.id.as_str()).zip(levels.iter().copied());
+    for (id, place, first_line) in repeated(source, level_items) {
+        errors.push(source.error(span(place, id), P::DuplicateId { item: Item::Level, id: id.to_string(), first_line }));
     }
+    let mut error = |at, problem| errors.push(source.error(at, problem));
 
-    let level_ids = listing(file.levels.iter().map(|level| level.id.as_str()));
     let is_level = |id: &str| file.levels.iter().any(|level| level.id == id);
     let mut graph: DiGraphMap<&str, ()> = DiGraphMap::new();
     for level in &file.levels {
         graph.add_node(level.id.as_str());
     }
-    for (level, place) in file.levels.iter().zip(levels.clone()) {
+    for (level, place) in file.levels.iter().zip(levels.iter().copied()) {
         let id = &level.id;
         if !file.roles.iter().any(|role| role.id == level.role) {
-            let known = listing(file.roles.iter().map(|role| role.id.as_str()));
-            error(
-                find(source, &level.role, place),
-                format!("level `{id}` names unknown role `{}`", level.role),
-                "no role has this id",
-                &format!("declare `Role(id: \"{}\", title: \"…\")` in `roles`, or use one of {known}", level.role),
-            );
+            let known = ids(file.roles.iter().map(|role| role.id.as_str()));
+            let problem = P::UnknownRole { by: RoleUser::Level(id.clone()), role: level.role.clone(), known };
+            error(find(source, &level.role, place), problem);
         }
         if !level.clause.starts_with('§') {
-            error(
-                find(source, &level.clause, place),
-                format!("level `{id}` cites `{}`, which is not a clause id", level.clause),
-                "not a clause id",
-                "cite the clause of the notice it carries out, such as `§4.2.b`",
-            );
+            let problem = P::NotAClause { item: Item::Level, id: id.clone(), clause: level.clause.clone() };
+            error(find(source, &level.clause, place), problem);
         }
         let forwards = level.steps.iter().any(|step| matches!(step.action, ActionFile::Forward));
         match &level.reports_to {
-            Some(up) if !is_level(up) => error(
-                find(source, up, place),
-                format!("level `{id}` reports to unknown level `{up}`"),
-                "no level has this id",
-                &format!("declare a level `{up}`, or report to one of {level_ids}"),
-            ),
+            Some(up) if !is_level(up) => {
+                let known = ids(file.levels.iter().map(|level| level.id.as_str()));
+                error(find(source, up, place), P::UnknownReportsTo { level: id.clone(), target: up.clone(), known });
+            }
             Some(up) => {
                 graph.add_edge(id.as_str(), up.as_str(), ());
                 if !forwards {
-                    error(
-                        span(place, id),
-                        format!("level `{id}` reports to `{up}` but never forwards anything"),
-                        "no `Forward` step",
-                        "add a `Forward` step, or remove `reports_to`",
-                    );
+                    error(span(place, id), P::ReportsButNeverForwards { level: id.clone(), reports_to: up.clone() });
                 }
             }
-            None if forwards => error(
-                span(place, id),
-                format!("level `{id}` forwards but reports to no level"),
-                "a `Forward` step with nowhere to go",
-                "add `reports_to: \"<level>\"`, or remove the `Forward` step",
-            ),
+            None if forwards => error(span(place, id), P::ForwardsButReportsToNone { level: id.clone() }),
             None => {}
         }
     }
@@ -460,23 +431,13 @@ fn check(source: &Source<'_>, file: &EscalationFile) -> Vec<WorkflowError> {
             in_loop.extend(scc.iter().copied());
             let mut members = scc.clone();
             members.sort_by_key(|id| file.levels.iter().position(|level| level.id == *id));
-            error(
-                span(place_of(members[0]), members[0]),
-                format!("levels {} report to each other in a loop", listing(members.iter().copied())),
-                "the loop starts here",
-                "each level reports up towards the top; break the loop with a different `reports_to`",
-            );
+            error(span(place_of(members[0]), members[0]), P::LevelLoop { levels: ids(members.into_iter()) });
         }
     }
 
     let tops: Vec<&str> = file.levels.iter().filter(|l| l.reports_to.is_none()).map(|l| l.id.as_str()).collect();
     match tops.as_slice() {
-        [] => error(
-            source.word("levels:", 0).map(|offset| (offset, "levels".len())),
-            "the chain has no top level: every level reports to another".to_string(),
-            "no level without `reports_to`",
-            "leave out `reports_to` on the level at the top of the chain",
-        ),
+        [] => error(source.key("levels", 0), P::NoTopLevel),
         [top] => {
             let mut reaching = HashSet::new();
             let backwards = Reversed(&graph);
@@ -484,26 +445,16 @@ fn check(source: &Source<'_>, file: &EscalationFile) -> Vec<WorkflowError> {
             while let Some(level) = dfs.next(backwards) {
                 reaching.insert(level);
             }
-            for (level, place) in file.levels.iter().zip(levels.clone()) {
+            for (level, place) in file.levels.iter().zip(levels.iter().copied()) {
                 let reported_elsewhere = level.reports_to.as_deref().is_some_and(|up| !is_level(up));
                 if !reaching.contains(level.id.as_str()) && !reported_elsewhere && !in_loop.contains(level.id.as_str()) {
-                    error(
-                        span(place, &level.id),
-                        format!("level `{}` never reaches the top level `{top}`", level.id),
-                        "does not reach the top",
-                        "make its `reports_to` chain end at the top level",
-                    );
+                    error(span(place, &level.id), P::NeverReachesTop { level: level.id.clone(), top: top.to_string() });
                 }
             }
         }
         [first, rest @ ..] => {
             for other in rest {
-                error(
-                    span(place_of(other), other),
-                    format!("levels `{first}` and `{other}` are both at the top: neither reports to a level"),
-                    "a second top level",
-                    &format!("give `{other}` a `reports_to`, so that every level reaches one top"),
-                );
+                error(span(place_of(other), other), P::SecondTopLevel { first: first.to_string(), second: other.to_string() });
             }
         }
     }

@@ -3,7 +3,9 @@
 //! These structs describe the *file* and nothing else: they are read with serde and
 //! converted by `check` and `escalation` into the engine types of `model`, which are
 //! not themselves a file format. Optional keys are written without `Some(..)`
-//! (`to: "voting"`, `effect: Tally`), so each is read through [`present`].
+//! (`to: "voting"`, `effect: Tally`), so each is read through [`present`]. Every
+//! struct is renamed to its name in the file (`Step`, `Outcomes`), because RON names
+//! the struct when it reports a key it does not know, and that name reaches the user.
 
 use serde::{Deserialize, Deserializer};
 
@@ -14,10 +16,17 @@ pub(crate) struct WorkflowFile {
     pub title: String,
     pub clause: String,
     pub roles: Vec<RoleFile>,
+    /// The role of someone who does not say which role they act in.
+    #[serde(default, deserialize_with = "present")]
+    pub default_role: Option<String>,
     /// The roles that may open the procedure (a quarter, for the quarter workflow);
     /// left out, any declared role may.
     #[serde(default)]
     pub opened_by: Vec<String>,
+    /// The kinds of unit that run the procedure: ids of the `kinds` of the
+    /// escalation file. Left out only in files stored before it existed.
+    #[serde(default)]
+    pub units: Vec<String>,
     pub start: String,
     pub states: Vec<StateFile>,
     pub steps: Vec<StepFile>,
@@ -61,7 +70,7 @@ pub(crate) struct StepFile {
 }
 
 #[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(rename = "Outcomes", deny_unknown_fields)]
 pub(crate) struct OutcomesFile {
     pub selected: String,
     pub runoff: String,
@@ -93,8 +102,20 @@ pub(crate) struct EscalationFile {
     pub name: String,
     pub title: String,
     pub clause: String,
+    /// The kinds of unit of the organization tree and which kind sits under which.
+    pub kinds: Vec<KindFile>,
     pub roles: Vec<RoleFile>,
     pub levels: Vec<LevelFile>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename = "Kind", deny_unknown_fields)]
+pub(crate) struct KindFile {
+    pub id: String,
+    pub title: String,
+    /// The kinds a unit of this kind may sit under; left out for the root.
+    #[serde(default)]
+    pub parents: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -106,8 +127,9 @@ pub(crate) struct LevelFile {
     pub role: String,
     #[serde(default, deserialize_with = "present")]
     pub reports_to: Option<String>,
-    /// The kind of unit of the organization tree acting at this level, written
-    /// `units: Some("general_branch")`; left out for a level outside the tree.
+    /// The kind of unit of the organization tree acting at this level (an id of
+    /// `kinds`), written `units: Some("general_branch")`; left out for a level
+    /// outside the tree.
     #[serde(default)]
     pub units: Option<String>,
     pub steps: Vec<LevelStepFile>,

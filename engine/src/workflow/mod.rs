@@ -3,21 +3,24 @@
 //!
 //! `file` holds the serde structs of the formats, `model` the engine types made from
 //! them, `check` the conversion and the checks of a workflow (graph checks with
-//! petgraph), `escalation` the same for the reporting chain, `error` the error type.
-//! A `Workflow` or `Escalation` exists only after every check has passed.
+//! petgraph), `escalation` the same for the reporting chain, `kinds` the kinds of
+//! unit of the organization tree declared with the chain, `error` the problems.
+//! A `Workflow` or `Escalation` exists only after every check has passed;
+//! [`check_together`] checks the two against each other.
 //!
 //! This module does not know the rule language: guards are rule *names*, checked by
 //! [`Workflow::check_guards`] against a predicate the caller supplies. Nor does it
-//! know the notice: every title, clause and step comes from the files.
+//! know the notice: every kind of unit, role, state, step, title and clause comes
+//! from the files, and problems are typed values that the edge words.
 
 mod check;
 mod error;
 mod escalation;
 mod file;
+mod kinds;
 mod model;
-mod shim;
 
-pub use error::{WorkflowError, WorkflowErrors};
+pub use error::{Item, RonProblem, RoleUser, WorkflowError, WorkflowErrors, WorkflowProblem};
 pub use escalation::{Action, Escalation, Level, LevelStep, Sending};
+pub use kinds::{check_together, UnitKindDecl};
 pub use model::{Effect, Next, RecordKind, Role, State, Step, Workflow};
-pub use shim::UnitKindDecl;

@@ -91,6 +91,14 @@ pub struct Role {
     pub title: String,
 }
 
+impl Role {
+    /// The role among `roles` whose id, or else whose title, is `name`; loading
+    /// refuses two roles of one file with the same title.
+    pub(crate) fn named<'r>(roles: &'r [Role], name: &str) -> Option<&'r Role> {
+        roles.iter().find(|role| role.id == name).or_else(|| roles.iter().find(|role| role.title == name))
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct State {
     pub id: String,
@@ -124,6 +132,13 @@ pub struct Workflow {
     pub start: String,
     /// The roles that may open the procedure.
     pub opened_by: Vec<String>,
+    /// The id of the role of someone who does not say which role they act in;
+    /// `None` in files stored before it existed.
+    pub default_role: Option<String>,
+    /// The kinds of unit that run the procedure (ids of the escalation file's
+    /// kinds; [`super::check_together`] checks them). Empty in files stored before
+    /// it existed.
+    pub units: Vec<String>,
     pub roles: Vec<Role>,
     pub states: Vec<State>,
     pub steps: Vec<Step>,
@@ -158,6 +173,25 @@ impl Workflow {
 
     pub fn role(&self, id: &str) -> Option<&Role> {
         self.roles.iter().find(|role| role.id == id)
+    }
+
+    /// The role whose id, or else whose title, is `name`, as someone may name the
+    /// role they act in.
+    pub fn role_named(&self, name: &str) -> Option<&Role> {
+        Role::named(&self.roles, name)
+    }
+
+    /// The role of someone who does not say which role they act in, as the file's
+    /// `default_role` declares it; `None` only for a file stored before it existed
+    /// ([`super::check_together`] refuses that as the workflow in force).
+    pub fn default_role(&self) -> Option<&Role> {
+        self.default_role.as_deref().and_then(|id| self.role(id))
+    }
+
+    /// Whether units of kind `kind` (an id of the escalation file's kinds) run
+    /// this procedure, as the file's `units` says.
+    pub fn runs_in(&self, kind: &str) -> bool {
+        self.units.iter().any(|unit| unit == kind)
     }
 
     /// SHA-256 of the file text, lowercase hex: which version of the workflow a

@@ -88,7 +88,8 @@ impl Subject for LevelCtx {
             LevelGate::Role(act) => self.check_role(actor, act),
             LevelGate::Receive => {
                 let Some(step) = self.level.step(Step::Receive) else {
-                    return Err(Kind::NoReceive { level: self.level_ref(), unit: self.unit.clone() }.into());
+                    let refusal = Refusal::new(Kind::NoReceive { level: self.level_ref(), unit: self.unit.clone() });
+                    return Err(if self.forwards_by_quarter() { refusal.next(Hint::Advance { branch: self.unit_id() }) } else { refusal });
                 };
                 self.check_role(actor, LevelAct::Step { title: step.title.clone() })?;
                 self.not_forwarded()
