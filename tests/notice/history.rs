@@ -80,8 +80,8 @@ fn s4_2_c_history_lists_each_quarter_candidate_excluded_starred() {
     assert_eq!(q3["ballot_fixed"], true);
     assert_eq!(q3["on_ballot"], false);
     assert_eq!(q3["exclusions"].as_array().map(Vec::len), Some(1), "{q3}");
-    assert_eq!(q3["exclusions"][0]["rule"], "x3");
-    assert_eq!(q3["exclusions"][0]["clause"], "§3.4.x3");
+    assert_eq!(q3["exclusions"][0]["rule"]["name"], "x3");
+    assert_eq!(q3["exclusions"][0]["rule"]["clause"], "§3.4.x3");
     assert!(q3["exclusions"][0]["text"].as_str().is_some_and(|t| t.contains("处分期")), "{q3}");
     assert_eq!(q3["rounds"], serde_json::json!([]));
     assert_eq!(q3["star"], false);

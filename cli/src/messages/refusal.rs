@@ -257,7 +257,7 @@ fn kind(k: &Kind) -> Worded {
         Kind::NotInPlay { star, standing } => {
             Worded::new(format!("{} 已退回或已撤销", member(star))).detail(words::standing(standing).unwrap_or_default())
         }
-        Kind::NotRecommended { star, from } => Worded::new(format!("{} 不是{}推荐的典型", member(star), unit(from))).detail("只能从下级推荐上来的对象中遴选"),
+        Kind::NotRecommended { star, from } => Worded::new(format!("{} 不是{}推荐的典型", member(star), unit(from))).detail("只能从下级推荐的对象中遴选"),
         Kind::AlreadyPicked { star } => Worded::new(format!("{} 已在推荐名单中", member(star))),
         Kind::NotPicked { star } => Worded::new(format!("{} 不在推荐名单中", member(star))),
         Kind::OverBound { star, check } => Worded::new(format!(
