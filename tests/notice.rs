@@ -30,3 +30,6 @@ mod serve;
 
 #[path = "notice/province_demo.rs"]
 mod province_demo;
+
+#[path = "notice/upgrade.rs"]
+mod upgrade;
