@@ -361,6 +361,4 @@ pub enum Hint {
     ChangeRule { rule: String },
     /// Count the paper ballots again.
     Recount,
-    /// Fill in each of the given quarter's own records.
-    Retry,
 }

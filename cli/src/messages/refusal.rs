@@ -325,6 +325,5 @@ pub fn hint(h: &Hint) -> String {
         Hint::AskSender { from } => format!("请联系报送单位（{from}）核实后重新拉取"),
         Hint::ChangeRule { rule } => format!("或由管理员修改 rules/ 中的 `{rule}` 规则"),
         Hint::Recount => "请监票人核对后重新录入".into(),
-        Hint::Retry => "改正后重试".into(),
     }
 }

@@ -87,14 +87,6 @@ impl PickBound {
         }
     }
 
-    /// The bound in Chinese: `恰好 1 名`, `至多 5 名`, `至少 2 名`.
-    pub fn describe(self) -> String {
-        match self {
-            PickBound::Exactly(k) => format!("恰好 {k} 名"),
-            PickBound::AtMost(k) => format!("至多 {k} 名"),
-            PickBound::AtLeast(k) => format!("至少 {k} 名"),
-        }
-    }
 }
 
 /// `pick typical by general_branch §4.3.d "…" exactly 1`: the stars a level of the
