@@ -3,7 +3,7 @@
 
 mod advance;
 mod ballot;
-pub mod chain;
+mod chain;
 mod display;
 pub mod explain;
 mod history;

@@ -4,7 +4,7 @@
 //! and running the same command again takes nothing twice.
 
 use crate::api::{ApiError, PullPage, PullRequest, ReturnRequest, PULL, RETURNS};
-use crate::command::chain::pulled_text;
+use crate::messages::chain::pulled_text;
 use crate::context::Context;
 use crate::failure::{EdgeError, Failure, Result};
 use crate::render::Output;

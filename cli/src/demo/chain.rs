@@ -200,7 +200,7 @@ pub fn render(run: &ChainRun) -> String {
         ]);
     }
     h.push_str(&format!("{t}\n"));
-    h.push_str(&crate::command::chain::pick_lines(&top.picks));
+    h.push_str(&crate::messages::chain::pick_lines(&top.picks));
     if let Some(p) = &top.publication {
         h.push_str(&format!("公示 {} 至 {}，期满无异议，于 {} 报送。\n", p.on, p.until, run.forwarded_on));
     }

@@ -13,6 +13,7 @@
 //! `{"error": {"code": "...", "message": "...", "help": ["..."], ...details}}`, where
 //! the details are the refusal's own fields (with its typed hints under `next`).
 
+pub mod chain;
 pub mod diagnostics;
 pub mod refusal;
 pub mod snippet;

@@ -4,7 +4,7 @@
 //! fixed. The quarter keeps its workflow, so the new rules must define its guards.
 
 use super::definitions::guard_exists;
-use super::quarter::QuarterCtx;
+use super::branch::QuarterCtx;
 use super::{member_ref, Plan, Shine};
 use crate::domain::{Actor, RulesHash};
 use crate::event::Action;

@@ -4,7 +4,7 @@
 //! ledger written and reported upward — and entering a state that takes ballots
 //! fixes the first round's candidates and the exclusions that kept others off.
 
-use super::quarter::{state_ref, step_ref, Gate, QuarterCtx};
+use super::branch::{state_ref, step_ref, Gate, QuarterCtx};
 use super::{Archive, Current, Decided, Operation};
 use crate::domain::{Actor, MemberId, UnitId};
 use crate::event::{Action, Excluded};

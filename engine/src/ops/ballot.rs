@@ -2,7 +2,7 @@
 //! ballots, stored apart from who voted, and the tellers' count of paper ballots. A
 //! round takes one method only.
 
-use super::quarter::{Gate, QuarterCtx};
+use super::branch::{Gate, QuarterCtx};
 use super::{member_ref, Archive, Current, Decided, Operation};
 use crate::domain::{Actor, MemberId};
 use crate::event::Action;

@@ -3,7 +3,8 @@
 //! with every member's standing under its rules (kept while neither the roster nor
 //! the quarter has changed).
 
-use super::quarter::QuarterCtx;
+use crate::domain::Quarter;
+use crate::entity::Unit;
 use crate::facts::{BranchFacts, MeetingFacts, MemberFacts, QuarterFacts};
 use crate::rules::{RuleSet, Scope as RuleScope, Standing};
 use crate::state::level::LevelState;
@@ -55,15 +56,15 @@ impl Folds {
 
     /// The facts of a branch's quarter as of `today` (the meeting date until one is
     /// reported), reused while neither the roster nor the quarter has changed.
-    pub fn facts(&self, ctx: &QuarterCtx, today: NaiveDate) -> Arc<FactSet> {
+    pub fn facts(&self, scope: &Scope, unit: &Unit, roster: &Arc<Roster>, q: &Arc<QuarterState>, quarter: Quarter, today: NaiveDate) -> Arc<FactSet> {
         let mut cache = self.facts.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some((roster, q, day, facts)) = cache.get(&ctx.scope) {
-            if Arc::ptr_eq(roster, &ctx.roster) && Arc::ptr_eq(q, &ctx.q) && *day == today {
+        if let Some((r, s, day, facts)) = cache.get(scope) {
+            if Arc::ptr_eq(r, roster) && Arc::ptr_eq(s, q) && *day == today {
                 return facts.clone();
             }
         }
-        let facts = Arc::new(FactSet::build(ctx, today));
-        cache.insert(ctx.scope.clone(), (ctx.roster.clone(), ctx.q.clone(), today, facts.clone()));
+        let facts = Arc::new(FactSet::build(unit, roster, q, quarter, today));
+        cache.insert(scope.clone(), (roster.clone(), q.clone(), today, facts.clone()));
         facts
     }
 }
@@ -103,10 +104,8 @@ impl FactSet {
         self.branch.members.iter().find(|m| m.id == id)
     }
 
-    pub(crate) fn build(ctx: &QuarterCtx, today: NaiveDate) -> FactSet {
-        let q = &ctx.q;
-        let members = ctx
-            .roster
+    fn build(unit: &Unit, roster: &Roster, q: &QuarterState, quarter: Quarter, today: NaiveDate) -> FactSet {
+        let members = roster
             .members
             .iter()
             .map(|m| MemberFacts {
@@ -117,8 +116,8 @@ impl FactSet {
                 full: m.full,
                 mobile: m.mobile,
                 last_report: m.last_report,
-                life: ctx.roster.life.get(&m.id).cloned().unwrap_or_default(),
-                findings: ctx.roster.findings.get(&m.id).cloned().unwrap_or_default(),
+                life: roster.life.get(&m.id).cloned().unwrap_or_default(),
+                findings: roster.findings.get(&m.id).cloned().unwrap_or_default(),
                 deeds: q.deeds.get(&m.id).cloned().unwrap_or_default(),
                 no_deed_reason: q.excuses.get(&m.id).cloned(),
                 meeting: q.attendance.get(&m.id).map(|s| s.as_str().into()),
@@ -128,7 +127,7 @@ impl FactSet {
             .collect();
         let round = q.open_round();
         FactSet {
-            branch: BranchFacts { id: ctx.unit.id.to_string(), name: ctx.unit.name.clone(), members },
+            branch: BranchFacts { id: unit.id.to_string(), name: unit.name.clone(), members },
             meeting: MeetingFacts {
                 date: q.meeting.as_ref().map(|m| m.date).unwrap_or(today),
                 reported: q.meeting.is_some(),
@@ -138,7 +137,7 @@ impl FactSet {
                 ballots: round.map(|r| r.ballots()).unwrap_or(0),
                 round: round.map(|r| r.round).unwrap_or(0),
             },
-            quarter: QuarterFacts { id: ctx.quarter.to_string(), start: ctx.quarter.start(), end: ctx.quarter.end() },
+            quarter: QuarterFacts { id: quarter.to_string(), start: quarter.start(), end: quarter.end() },
             standings: OnceLock::new(),
         }
     }

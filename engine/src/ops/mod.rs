@@ -24,6 +24,7 @@ pub mod access;
 pub mod adopt;
 pub mod advance;
 pub mod ballot;
+mod branch;
 pub mod chain;
 mod definitions;
 mod facts;
@@ -313,6 +314,15 @@ impl Shine {
     pub(crate) fn execute_current<S: Subject, O: Operation<S>>(&self, actor: &Actor, target: S::Target, op: O) -> Result<O::Answer> {
         self.archive.execute(Some(&self.current), actor, target, op)
     }
+}
+
+/// Text that must not be empty, trimmed.
+pub(crate) fn nonempty(text: &str, what: crate::refusal::Text) -> Result<String> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Err(Kind::Empty { what }.into());
+    }
+    Ok(text.to_owned())
 }
 
 /// A member of this roster by id or unique name.

@@ -2,7 +2,7 @@
 //! step needs ([`Status`]), why a member was or was not selected ([`Explanation`]),
 //! and the ledger (台帐, [`Ledger`]). Reading only.
 
-use super::quarter::{role_ref, state_ref, step_ref, QuarterCtx};
+use super::branch::{role_ref, state_ref, step_ref, QuarterCtx};
 use super::{member_ref, Archive, Current};
 use crate::domain::{MemberId, Quarter, RulesHash, UnitId};
 use crate::entity::MemberRecord;

@@ -9,7 +9,7 @@
 
 use serde::Serialize;
 
-use super::escalation::Action;
+use super::model::Action;
 use crate::place::Place;
 use crate::rules::RuleKind;
 

@@ -16,7 +16,6 @@
 
 use std::collections::HashSet;
 
-use serde::Serialize;
 
 use petgraph::algo::tarjan_scc;
 use petgraph::graphmap::DiGraphMap;
@@ -26,36 +25,8 @@ use super::check::{check_roles, definitions, find, ids, repeated, span};
 use super::error::{Item, RoleUser, Source, WorkflowError, WorkflowErrors, WorkflowProblem as P};
 use super::file::{ActionFile, EscalationFile, LevelFile, SendingFile};
 use super::kinds::{check_kinds, UnitKindDecl};
-use super::model::Role;
+use super::model::{Action, Role};
 use crate::rules::RuleKind;
-
-/// What a level does with the stars that reach it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Action {
-    Receive,
-    /// Keep on record (备案).
-    File,
-    /// Choose among those received, e.g. one typical star per general branch.
-    Pick,
-    /// Send up to the level it reports to.
-    Forward,
-    /// Make public.
-    Publish,
-}
-
-impl Action {
-    /// The action as spelled in escalation files, for messages.
-    pub fn name(self) -> &'static str {
-        match self {
-            Action::Receive => "Receive",
-            Action::File => "File",
-            Action::Pick => "Pick",
-            Action::Forward => "Forward",
-            Action::Publish => "Publish",
-        }
-    }
-}
 
 /// What a `Forward` step sends up.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

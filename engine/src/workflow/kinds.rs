@@ -14,10 +14,8 @@ use petgraph::algo::tarjan_scc;
 use petgraph::graphmap::DiGraphMap;
 
 use super::check::{definitions, find, ids, repeated, span};
-use super::error::{Item, Source, WorkflowError, WorkflowErrors, WorkflowProblem as P};
-use super::escalation::Escalation;
+use super::error::{Item, Source, WorkflowError, WorkflowProblem as P};
 use super::file::KindFile;
-use super::model::Workflow;
 
 /// A kind of unit of the organization tree, as declared in the escalation file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -86,29 +84,4 @@ pub(crate) fn check_kinds(source: &Source<'_>, kinds: &[KindFile], errors: &mut 
         let place = order.get(head).and_then(|i| places[*i]);
         errors.push(source.error(span(place, head), P::KindLoop { kinds: ids(members.into_iter()) }));
     }
-}
-
-/// The quarter workflow as the one in force, against the escalation file: its
-/// `units` name at least one kind, and only kinds that `escalation` declares, and it
-/// declares its default role. Problems are placed in the workflow's file. Run where
-/// the definitions in force are checked; a workflow stored with an older quarter,
-/// which may lack both keys, is loaded without it.
-pub fn check_together(workflow: &Workflow, escalation: &Escalation) -> Result<(), WorkflowErrors> {
-    let source = Source::new(&workflow.file_name, &workflow.text);
-    let known = || ids(escalation.kinds().iter().map(|kind| kind.id.as_str()));
-    let units = source.key("units", 0);
-    let head = || source.word("Workflow", 0).map(|offset| (offset, "Workflow".len()));
-    let mut errors = Vec::new();
-    if workflow.default_role.is_none() {
-        let roles = ids(workflow.roles.iter().map(|role| role.id.as_str()));
-        errors.push(source.error(source.key("roles", 0).or_else(head), P::NoDefaultRole { known: roles }));
-    }
-    if workflow.units.is_empty() {
-        errors.push(source.error(units.or_else(head), P::NoQuarterUnits { known: known() }));
-    }
-    for kind in workflow.units.iter().filter(|kind| escalation.kind(kind).is_none()) {
-        let problem = P::UnknownQuarterKind { kind: kind.clone(), known: known() };
-        errors.push(source.error(find(&source, kind, units.map(|(offset, _)| offset)), problem));
-    }
-    source.finish(errors)
 }

@@ -19,8 +19,10 @@ mod escalation;
 mod file;
 mod kinds;
 mod model;
+mod together;
 
 pub use error::{Item, RonProblem, RoleUser, WorkflowError, WorkflowErrors, WorkflowProblem};
-pub use escalation::{Action, Escalation, Level, LevelStep, Sending};
-pub use kinds::{check_together, UnitKindDecl};
-pub use model::{Effect, Next, RecordKind, Role, State, Step, Workflow};
+pub use escalation::{Escalation, Level, LevelStep, Sending};
+pub use kinds::UnitKindDecl;
+pub use together::check_together;
+pub use model::{Action, Effect, Next, RecordKind, Role, State, Step, Workflow};

@@ -200,3 +200,31 @@ impl Workflow {
         hex::encode(Sha256::digest(self.text.as_bytes()))
     }
 }
+
+/// What a level does with the stars that reach it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    Receive,
+    /// Keep on record (备案).
+    File,
+    /// Choose among those received, e.g. one typical star per general branch.
+    Pick,
+    /// Send up to the level it reports to.
+    Forward,
+    /// Make public.
+    Publish,
+}
+
+impl Action {
+    /// The action as spelled in escalation files, for messages.
+    pub fn name(self) -> &'static str {
+        match self {
+            Action::Receive => "Receive",
+            Action::File => "File",
+            Action::Pick => "Pick",
+            Action::Forward => "Forward",
+            Action::Publish => "Publish",
+        }
+    }
+}

@@ -17,7 +17,7 @@ mod views;
 
 pub use views::{Display, LevelStatus, Pulled, StarView, TrailStep};
 
-use super::quarter::role_ref;
+use super::branch::role_ref;
 use super::{Archive, Current, Shine, Subject};
 use crate::domain::{Actor, MemberId, Quarter, UnitId};
 use crate::progress::{Missing, PickCheck, StepState, Waiting};
@@ -25,7 +25,7 @@ use crate::refs::{LevelRef, MemberRef, UnitRef};
 use crate::refusal::{Hint, Kind, LevelAct, Refusal, Result};
 use crate::rules::PickBound;
 use crate::star::{DeedCard, MemberCard, PickNote, Sealed, StarRecord};
-use crate::state::level::{Held, LevelState, Standing};
+use crate::state::level::{Held, LevelState, Return, Standing};
 use crate::state::org::OrgTree;
 use crate::store::Scope;
 use crate::workflow::{Action as Step, Level};
@@ -294,6 +294,22 @@ impl LevelCtx {
             }
         }
         Ok(out)
+    }
+
+    /// Returns by `superior` of this unit's stars whose returned version is still the one
+    /// this unit sends (not yet corrected and resubmitted), the latest per star.
+    pub(crate) fn pending_returns(&self, superior: &str) -> Result<Vec<Return>> {
+        let Ok(sup) = UnitId::parse(superior) else { return Ok(Vec::new()) };
+        let state = self.archive.level_state(&sup, self.quarter)?;
+        let current: BTreeMap<String, String> = match self.archive.outbox(&self.tree, &self.current, &self.unit_id(), self.quarter)? {
+            Outbox::Ready(sealed) => sealed.into_iter().map(|s| (s.record.key(), s.content_hash)).collect(),
+            Outbox::Waiting(_) => BTreeMap::new(),
+        };
+        let mut latest: BTreeMap<&str, &Return> = BTreeMap::new();
+        for r in state.returns.iter().filter(|r| r.to == self.unit.id) {
+            latest.insert(&r.key, r);
+        }
+        Ok(latest.into_values().filter(|r| current.get(&r.key) == Some(&r.hash)).cloned().collect())
     }
 
     /// Each pick rule of the level against the picks (per unit below for `each unit`).

@@ -2,17 +2,15 @@
 //! a reason (within one store, or to another instance by telling it over HTTP first);
 //! the unit corrects it and sends a new version, with the correction on record.
 
-use super::steps::nonempty;
 use super::{star_ref, LevelCtx, LevelGate, Outbox};
 use crate::domain::{Actor, Quarter, UnitId};
 use crate::event::Action;
-use crate::ops::{Decided, Operation, Plan, Shine, Subject};
+use crate::ops::{nonempty, Decided, Operation, Plan, Shine, Subject};
 use crate::refs::MemberRef;
 use crate::refusal::{Hint, Kind, LevelAct, Refusal, Result, Text, Thing};
 use crate::star::{Correction, Sealed};
 use crate::state::level::{Return, Standing};
 use crate::store::Scope;
-use std::collections::BTreeMap;
 
 /// A return checked against the level's state, not yet written.
 struct ReturnStar {
@@ -71,7 +69,7 @@ impl Operation<LevelCtx> for Resubmit {
     fn decide(self, ctx: &LevelCtx, _: &Actor) -> Result<Decided<Sealed>> {
         let reason = nonempty(&self.reason, Text::CorrectionReason)?;
         let sup = ctx.superior.clone().ok_or_else(|| Refusal::new(Kind::TopLevel { level: ctx.level_ref() }))?;
-        let pending = pending_returns(ctx, &sup.id)?;
+        let pending = ctx.pending_returns(&sup.id)?;
         let outbox = match ctx.archive.outbox(&ctx.tree, &ctx.current, &ctx.unit_id(), ctx.quarter)? {
             Outbox::Ready(sealed) => sealed,
             Outbox::Waiting(why) => return Err(Kind::NothingSent { unit: ctx.unit.clone(), why }.into()),
@@ -93,22 +91,6 @@ impl Operation<LevelCtx> for Resubmit {
         let sealed = Sealed::seal(record);
         Ok(Decided::new(ctx.plan(vec![Action::StarResubmitted { sealed: sealed.clone(), reason }]), sealed))
     }
-}
-
-/// Returns by `superior` of this unit's stars whose returned version is still the one
-/// this unit sends (not yet corrected and resubmitted), the latest per star.
-pub(crate) fn pending_returns(ctx: &LevelCtx, superior: &str) -> Result<Vec<Return>> {
-    let Ok(sup) = UnitId::parse(superior) else { return Ok(Vec::new()) };
-    let state = ctx.archive.level_state(&sup, ctx.quarter)?;
-    let current: BTreeMap<String, String> = match ctx.archive.outbox(&ctx.tree, &ctx.current, &ctx.unit_id(), ctx.quarter)? {
-        Outbox::Ready(sealed) => sealed.into_iter().map(|s| (s.record.key(), s.content_hash)).collect(),
-        Outbox::Waiting(_) => BTreeMap::new(),
-    };
-    let mut latest: BTreeMap<&str, &Return> = BTreeMap::new();
-    for r in state.returns.iter().filter(|r| r.to == ctx.unit.id) {
-        latest.insert(&r.key, r);
-    }
-    Ok(latest.into_values().filter(|r| current.get(&r.key) == Some(&r.hash)).cloned().collect())
 }
 
 impl Shine {

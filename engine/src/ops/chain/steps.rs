@@ -8,22 +8,13 @@ use super::{card, is_news, over_bound, star_ref, LevelCtx, LevelGate, Outbox};
 use crate::days::window_end;
 use crate::domain::{Actor, Quarter};
 use crate::event::Action;
-use crate::ops::{Decided, Operation, Shine, Subject};
+use crate::ops::{nonempty, Decided, Operation, Shine, Subject};
 use crate::refs::UnitRef;
 use crate::refusal::{Hint, Kind, LevelAct, Refusal, Result, Text};
 use crate::star::Sealed;
 use crate::state::level::{LevelState, Objection, Publication, Standing};
 use crate::workflow::{Action as Step, Sending};
 use std::collections::BTreeMap;
-
-/// Text that must not be empty, trimmed.
-pub(crate) fn nonempty(text: &str, what: Text) -> Result<String> {
-    let text = text.trim();
-    if text.is_empty() {
-        return Err(Kind::Empty { what }.into());
-    }
-    Ok(text.to_owned())
-}
 
 /// Records from below, checked and deduplicated: what is new goes into one event.
 struct Receive {

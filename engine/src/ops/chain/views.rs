@@ -2,7 +2,6 @@
 //! below is still to send, publication, picks, returns), what a pull brought, the
 //! public display of the top level (§4.3.c), and one star's trail upward.
 
-use super::returns::pending_returns;
 use super::{card, LevelCtx, Outbox};
 use crate::domain::{Quarter, Timestamp, UnitId};
 use crate::ops::Shine;
@@ -118,7 +117,7 @@ impl Shine {
     pub fn level_status(&self, unit: Option<&str>, quarter: Quarter, today: NaiveDate) -> Result<LevelStatus> {
         let ctx = self.level(unit, quarter, today)?;
         let returned = match &ctx.superior {
-            Some(sup) => pending_returns(&ctx, &sup.id)?,
+            Some(sup) => ctx.pending_returns(&sup.id)?,
             None => Vec::new(),
         };
         // A branch holds nothing from below: it shows what it sent up.
