@@ -95,7 +95,7 @@ impl StarRecord {
     /// Identifies the star across levels and instances: university, branch, member.
     pub fn key(&self) -> String {
         let branch = self.unit_path.last().map(|u| u.id.as_str()).unwrap_or("");
-        format!("{}/{}/{}", self.university, branch, self.member.id)
+        key(&self.university, branch, &self.member.id)
     }
 
     /// The branch that selected the star.
@@ -123,6 +123,11 @@ impl std::io::Write for HashWriter<'_> {
     fn flush(&mut self) -> std::io::Result<()> {
         Ok(())
     }
+}
+
+/// The key of a star: the university's name, the branch's id, the member's id.
+pub fn key(university: &str, branch: &str, member: &str) -> String {
+    format!("{university}/{branch}/{member}")
 }
 
 /// A record with the hash it was sent with.

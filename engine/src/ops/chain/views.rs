@@ -192,7 +192,7 @@ impl crate::ops::Archive {
         let tree = self.org()?;
         let path = tree.path(branch.as_str());
         let university = path.first().map(|u| u.name.clone()).unwrap_or_default();
-        let key = format!("{university}/{branch}/{member}");
+        let key = crate::star::key(&university, branch.as_str(), member);
         let mut out = Vec::new();
         for unit in path.iter().rev() {
             let state = self.level_state(&unit.id, quarter)?;
