@@ -214,3 +214,22 @@ pub fn decision<T: Verdict>(d: &Decision<T>, indent: &str) -> String {
         super::values::witnesses(&d.witnesses, &format!("{indent}    "))
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn s4_3_d_pick_bounds_read_in_chinese() {
+        assert_eq!(bound(PickBound::Exactly(1)), "恰好 1 名");
+        assert_eq!(bound(PickBound::AtMost(5)), "至多 5 名");
+        assert_eq!(bound(PickBound::AtLeast(2)), "至少 2 名");
+    }
+
+    #[test]
+    fn a_share_is_votes_over_ballots_to_a_tenth_of_a_percent() {
+        assert_eq!(share(17, 22), "77.3%");
+        assert_eq!(share(7, 7), "100.0%");
+        assert_eq!(share(0, 0), "—");
+    }
+}
