@@ -36,7 +36,7 @@ fn load_rules() -> RuleSet {
         .collect();
     match RuleSet::load(files) {
         Ok(r) => r,
-        Err(e) => panic!("{}", e.render_plain()),
+        Err(e) => panic!("{e}"),
     }
 }
 

@@ -182,11 +182,9 @@ pub enum TotalsProblem {
 #[serde(tag = "code", rename_all = "snake_case")]
 pub enum Kind {
     // ---- definitions and the store ------------------------------------------------
-    /// The rule files do not load; nothing of them is used.
-    RuleFiles {
-        #[serde(skip)]
-        errors: RuleErrors,
-    },
+    /// The rule files do not load; nothing of them is used. Each error is its place
+    /// and its typed problem.
+    RuleFiles { errors: RuleErrors },
     /// A workflow file does not load.
     WorkflowFile {
         #[serde(flatten)]

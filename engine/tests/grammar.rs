@@ -1,10 +1,12 @@
 //! Golden files for the rule language.
 //!
 //! Every `grammar/ok/*.shine` must load; every `grammar/err/*.shine` must fail with
-//! exactly the text in the matching `.expected` file (`file:line:col: message` and a
-//! `help:` line per error). Each case is loaded together with the shipped rules in
-//! `rules/`, unless its first line is `// standalone`. Run with `UPDATE_GOLDEN=1` to
-//! rewrite the `.expected` files.
+//! exactly the problems in the matching `.expected` file: one line per error, its
+//! place and its typed problem (`file:line:col: Problem { … }`, the `Display` of a
+//! `RuleError`), so that these files hold what the engine found, not how the CLI
+//! words it (that is tested in `tests/notice/definitions.rs`). Each case is loaded
+//! together with the shipped rules in `rules/`, unless its first line is
+//! `// standalone`. Run with `UPDATE_GOLDEN=1` to rewrite the `.expected` files.
 
 use shine_engine::rules::{RuleSet, SourceFile};
 use std::path::{Path, PathBuf};
@@ -33,7 +35,7 @@ fn load_case(path: &Path, kind: &str) -> Result<RuleSet, String> {
         }
     }
     files.push(SourceFile { name, text });
-    RuleSet::load(files).map_err(|e| e.render_plain())
+    RuleSet::load(files).map_err(|e| e.to_string())
 }
 
 #[test]

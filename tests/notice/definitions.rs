@@ -147,7 +147,7 @@ fn the_same_rule_files_hash_the_same_wherever_they_are_read_from() {
             let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_owned();
             files.push(SourceFile { name: format!("{prefix}{name}"), text: std::fs::read_to_string(&path).expect("read") });
         }
-        RuleSet::load(files).map(|r| r.hash().to_owned()).unwrap_or_else(|e| panic!("{}", e.render_plain()))
+        RuleSet::load(files).map(|r| r.hash().to_owned()).unwrap_or_else(|e| panic!("{e}"))
     };
     assert_eq!(load("rules/"), load("/srv/party/rules/"));
 }

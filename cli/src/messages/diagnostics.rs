@@ -5,7 +5,7 @@ use shine_engine::rules::RuleErrors;
 use shine_engine::workflow::WorkflowErrors;
 
 pub fn rule_errors(errors: &RuleErrors) -> Vec<String> {
-    vec![errors.render_plain()]
+    errors.errors.iter().map(ToString::to_string).collect()
 }
 
 pub fn workflow_errors(errors: &WorkflowErrors) -> Vec<String> {

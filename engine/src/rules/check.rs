@@ -7,7 +7,7 @@
 //! across all files. It does not evaluate anything.
 
 use super::ast::{self, AggKind, BinOp, ExprKind, Ident, Item, RuleForm, Span, TypeExpr};
-use super::diagnostic::{Reporter, RuleError};
+use super::diagnostic::{Arguments, BaseType, BoundOf, Choices, Reporter, RuleError, RuleProblem, ValueType, Wanted};
 use super::host::{HostRecord, HostTy};
 use super::{EnumDecl, EnumVariant, PickBound, PickRule, PublicityRule, RuleInfo, RuleKind, TiePolicy};
 use chrono::NaiveDate;
@@ -236,57 +236,25 @@ struct Ctx {
     var: Option<usize>,
 }
 
-/// The edit distance between two names, for "did you mean" suggestions.
-fn distance(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.iter().enumerate() {
-        let mut cur = vec![i + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let sub = prev[j] + usize::from(ca != cb);
-            cur.push(sub.min(prev[j + 1] + 1).min(cur[j] + 1));
-        }
-        prev = cur;
-    }
-    prev[b.len()]
-}
-
-pub(super) fn closest<'n>(name: &str, options: impl IntoIterator<Item = &'n str>) -> Option<&'n str> {
-    options
-        .into_iter()
-        .map(|o| (distance(name, o), o))
-        .filter(|(d, o)| *d <= 1.max(o.chars().count() / 3) && *d < name.chars().count())
-        .min_by_key(|(d, _)| *d)
-        .map(|(_, o)| o)
-}
-
-fn ticks<'n>(names: impl IntoIterator<Item = &'n str>) -> String {
-    names.into_iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
-}
-
 impl<'a, 'f> Checker<'a, 'f> {
-    fn err(&mut self, file: usize, span: Span, msg: String, label: &str, help: Option<String>) {
-        let e = self.files[file].0.error(span, msg, label, help);
+    fn err(&mut self, file: usize, span: Span, problem: RuleProblem) {
+        let e = self.files[file].0.error(span, problem);
         self.errors.push(e);
     }
 
-    pub fn ty_name(&self, t: Ty) -> String {
-        let b = match t.base {
-            Base::Bool => "bool".to_string(),
-            Base::Int => "int".into(),
-            Base::Dec => "dec".into(),
-            Base::Date => "date".into(),
-            Base::Months => "months".into(),
-            Base::Text => "text".into(),
-            Base::Enum(i) => format!("enum `{}`", self.enums[i].name),
-            Base::List(r) => format!("a list of `{}`", self.records[r].name),
+    /// A checked type as a diagnostic names it.
+    pub fn ty_name(&self, t: Ty) -> ValueType {
+        let base = match t.base {
+            Base::Bool => BaseType::Bool,
+            Base::Int => BaseType::Int,
+            Base::Dec => BaseType::Dec,
+            Base::Date => BaseType::Date,
+            Base::Months => BaseType::Months,
+            Base::Text => BaseType::Text,
+            Base::Enum(i) => BaseType::Enum(self.enums[i].name.clone()),
+            Base::List(r) => BaseType::List(self.records[r].name.clone()),
         };
-        if t.opt {
-            format!("optional {b}")
-        } else {
-            b
-        }
+        ValueType { base, optional: t.opt }
     }
 
     // ---- declarations ---------------------------------------------------------------
@@ -299,13 +267,13 @@ impl<'a, 'f> Checker<'a, 'f> {
                 match item {
                     Item::Enum(e) => {
                         if self.enum_ix.contains_key(&e.name.name) {
-                            self.err(fi, e.name.span, format!("the enum `{}` is declared twice", e.name.name), "declared again here", Some("give each enum one declaration".into()));
+                            self.err(fi, e.name.span, RuleProblem::EnumDeclaredTwice { name: e.name.name.clone() });
                             continue;
                         }
                         let mut variants: Vec<EnumVariant> = Vec::new();
                         for (v, l) in &e.variants {
                             if variants.iter().any(|x| x.name == v.name) {
-                                self.err(fi, v.span, format!("the variant `{}` appears twice in `{}`", v.name, e.name.name), "repeated", Some("list each variant once".into()));
+                                self.err(fi, v.span, RuleProblem::VariantListedTwice { variant: v.name.clone(), enum_name: e.name.name.clone() });
                                 continue;
                             }
                             variants.push(EnumVariant { name: v.name.clone(), label: l.clone() });
@@ -321,14 +289,14 @@ impl<'a, 'f> Checker<'a, 'f> {
                             self.rec_ix.contains_key(&key)
                         };
                         if dup {
-                            self.err(fi, r.name.span, format!("`{key}` is declared twice"), "declared again here", Some("declare each record and facts block once".into()));
+                            self.err(fi, r.name.span, RuleProblem::RecordDeclaredTwice { name: key });
                             continue;
                         }
                         let host = if r.is_facts {
                             match HostRecord::root(&key) {
                                 Some(h) => Some(h),
                                 None => {
-                                    self.err(fi, r.name.span, format!("the engine provides no facts named `{key}`"), "unknown facts", Some(format!("facts blocks describe one of {}", ticks(HostRecord::roots().iter().copied()))));
+                                    self.err(fi, r.name.span, RuleProblem::UnknownFacts { name: key, roots: HostRecord::roots().iter().map(|r| (*r).to_owned()).collect() });
                                     continue;
                                 }
                             }
@@ -356,7 +324,7 @@ impl<'a, 'f> Checker<'a, 'f> {
             let mut fields = Vec::new();
             for f in &rs.item.fields {
                 if fields.iter().any(|(n, _): &(String, Ty)| *n == f.name.name) {
-                    self.err(rs.file, f.name.span, format!("the field `{}` is declared twice", f.name.name), "declared again here", None);
+                    self.err(rs.file, f.name.span, RuleProblem::FieldDeclaredTwice { field: f.name.name.clone() });
                     continue;
                 }
                 if let Some(t) = self.decl_ty(rs.file, &f.ty) {
@@ -388,12 +356,8 @@ impl<'a, 'f> Checker<'a, 'f> {
             for f in &rs.item.fields {
                 let Some((_, t)) = self.records[ri].fields.iter().find(|(n, _)| *n == f.name.name).cloned() else { continue };
                 let Some(ht) = host.field_ty(&f.name.name) else {
-                    let names = host.field_names();
-                    let help = match closest(&f.name.name, names.iter().copied()) {
-                        Some(c) => format!("did you mean `{c}`? the engine's fields here are {}", ticks(names.iter().copied())),
-                        None => format!("the engine's fields here are {}", ticks(names.iter().copied())),
-                    };
-                    self.err(file, f.name.span, format!("the engine has no field `{}` on `{}`", f.name.name, rs.item.name.name), "not provided by the engine", Some(help));
+                    let choices = Choices::among(&f.name.name, host.field_names());
+                    self.err(file, f.name.span, RuleProblem::FieldNotInEngine { record: rs.item.name.name.clone(), field: f.name.name.clone(), choices });
                     continue;
                 };
                 let ok = match (t.base, t.opt, ht) {
@@ -402,7 +366,7 @@ impl<'a, 'f> Checker<'a, 'f> {
                     (Base::List(r), _, HostTy::List(h)) => {
                         match self.records[r].host {
                             Some(existing) if existing != h => {
-                                self.err(file, f.span, format!("the record `{}` is used for two different lists", self.records[r].name), "a different list", Some("declare one record per kind of list".into()));
+                                self.err(file, f.span, RuleProblem::RecordForTwoLists { record: self.records[r].name.clone() });
                             }
                             Some(_) => {}
                             None => {
@@ -416,8 +380,8 @@ impl<'a, 'f> Checker<'a, 'f> {
                     _ => false,
                 };
                 if !ok {
-                    let msg = format!("the field `{}` is declared as {} but the engine provides {}", f.name.name, self.ty_name(t), ht.describe());
-                    self.err(file, f.span, msg, "wrong type", Some(format!("declare `{}` with a type matching the engine's: {}", f.name.name, ht.describe())));
+                    let problem = RuleProblem::FieldTypeNotInEngine { field: f.name.name.clone(), declared: self.ty_name(t), engine: ht.into() };
+                    self.err(file, f.span, problem);
                 }
             }
         }
@@ -436,8 +400,11 @@ impl<'a, 'f> Checker<'a, 'f> {
             TypeExpr::List(id) => match self.rec_ix.get(&id.name) {
                 Some(&r) => Some(Ty::of(Base::List(r))),
                 None => {
-                    let names: Vec<String> = self.rec_ix.keys().cloned().collect();
-                    self.err(file, id.span, format!("no record named `{}`", id.name), "unknown record", Some(format!("declare it with `record {} {{ … }}`; declared records: {}", id.name, ticks(names.iter().map(|s| s.as_str())))));
+                    // In declaration order, so that the problem is the same every time.
+                    let mut records: Vec<(usize, String)> = self.rec_ix.iter().map(|(n, i)| (*i, n.clone())).collect();
+                    records.sort();
+                    let records = records.into_iter().map(|(_, n)| n).collect();
+                    self.err(file, id.span, RuleProblem::UnknownRecord { name: id.name.clone(), records });
                     None
                 }
             },
@@ -452,13 +419,11 @@ impl<'a, 'f> Checker<'a, 'f> {
                     n => match self.enum_ix.get(n) {
                         Some(&e) => Base::Enum(e),
                         None => {
-                            let hint = if self.rec_ix.contains_key(n) { format!("`{n}` is a record: write `[{n}]` for a list of them") } else {
-                                let mut all = vec!["bool", "int", "dec", "date", "months", "text"];
-                                let enums: Vec<String> = self.enums.iter().map(|e| e.name.clone()).collect();
-                                all.extend(enums.iter().map(|s| s.as_str()));
-                                format!("use one of {}", ticks(all))
+                            let problem = if self.rec_ix.contains_key(n) { RuleProblem::RecordUsedAsType { name: n.to_owned() } } else {
+                                let all = ["bool", "int", "dec", "date", "months", "text"].into_iter().chain(self.enums.iter().map(|e| e.name.as_str()));
+                                RuleProblem::UnknownType { name: n.to_owned(), choices: Choices::among(n, all) }
                             };
-                            self.err(file, name.span, format!("unknown type `{n}`"), "unknown type", Some(hint));
+                            self.err(file, name.span, problem);
                             return None;
                         }
                     },
@@ -497,11 +462,11 @@ impl<'a, 'f> Checker<'a, 'f> {
                 let name = r.name.as_ref().map(|n| n.name.clone()).unwrap_or_else(|| kw.to_string());
                 let singleton = !matches!(kind, RuleKind::Exclude | RuleKind::Guard);
                 if names.insert((kind, name.clone()), ()).is_some() {
-                    let (sp, msg, help) = match &r.name {
-                        Some(n) => (n.span, format!("there are two `{kw}` rules named `{name}`"), format!("give each `{kw}` rule its own name")),
-                        None => (Span::new(r.span.start, r.span.start + kw.len()), format!("there is more than one `{kw}` rule"), format!("keep exactly one `{kw}` rule in the rule set")),
+                    let (sp, problem) = match &r.name {
+                        Some(n) => (n.span, RuleProblem::DuplicateRule { rule: kind, name: name.clone() }),
+                        None => (Span::new(r.span.start, r.span.start + kw.len()), RuleProblem::MoreThanOneRule { rule: kind }),
                     };
-                    self.err(fi, sp, msg, "duplicate", Some(help));
+                    self.err(fi, sp, problem);
                     continue;
                 }
                 let _ = singleton;
@@ -509,8 +474,7 @@ impl<'a, 'f> Checker<'a, 'f> {
                 match any_kind.get(&name) {
                     Some(&other) if other != kind && (workflow_named(kind) || workflow_named(other)) => {
                         let sp = r.name.as_ref().map(|n| n.span).unwrap_or(Span::new(r.span.start, r.span.start + kw.len()));
-                        let msg = format!("`{name}` is already the name of a `{}` rule", kind_word(other));
-                        self.err(fi, sp, msg, "duplicate", Some("give each rule its own name: the escalation workflow names `pick` and `publicity` rules".into()));
+                        self.err(fi, sp, RuleProblem::NameOfAnotherRule { name: name.clone(), rule: kind, other });
                         continue;
                     }
                     Some(_) => {}
@@ -520,7 +484,7 @@ impl<'a, 'f> Checker<'a, 'f> {
                 }
                 if kind == RuleKind::Publicity && out.iter().any(|o| o.info.kind == RuleKind::Publicity) {
                     let sp = Span::new(r.span.start, r.span.start + kw.len());
-                    self.err(fi, sp, "there is more than one `publicity` rule".into(), "duplicate", Some("keep at most one `publicity` rule in the rule set".into()));
+                    self.err(fi, sp, RuleProblem::MoreThanOneRule { rule: RuleKind::Publicity });
                     continue;
                 }
                 let (line, _) = super::diagnostic::line_col(rep.text, r.span.start);
@@ -532,8 +496,8 @@ impl<'a, 'f> Checker<'a, 'f> {
                     quota: false,
                     var: None,
                 };
-                let value = r.value.as_ref().and_then(|e| self.expect(e, value_ctx, Base::Int, "the quota and a cap are whole numbers: use `floor`, `ceil` or `round`"));
-                let when = r.when.as_ref().and_then(|e| self.expect(e, when_ctx, Base::Bool, "a condition is true or false: compare values, e.g. `member.full` or `x >= 2`"));
+                let value = r.value.as_ref().and_then(|e| self.expect(e, value_ctx, Base::Int, Wanted::WholeNumber));
+                let when = r.when.as_ref().and_then(|e| self.expect(e, when_ctx, Base::Bool, Wanted::Condition));
                 let policy = r.policy.as_ref().map(|p| match p.name.as_str() {
                     "exceed" => TiePolicy::Exceed,
                     "drop" => TiePolicy::Drop,
@@ -563,13 +527,12 @@ impl<'a, 'f> Checker<'a, 'f> {
         if out.iter().filter(|r| r.info.kind == RuleKind::Exclude).count() > 64 {
             if let Some(r) = out.iter().filter(|r| r.info.kind == RuleKind::Exclude).nth(64) {
                 let fi = r.file;
-                self.err(fi, Span::default(), "there are more than 64 `exclude` rules".into(), "the 65th", Some("merge related exclusions into one rule".into()));
+                self.err(fi, Span::default(), RuleProblem::TooManyExclusions { limit: 64 });
             }
         }
         for kind in [RuleKind::Quota, RuleKind::Voter, RuleKind::Candidate, RuleKind::Quorum, RuleKind::Tie] {
             if !out.iter().any(|r| r.info.kind == kind) && !files.is_empty() {
-                let kw = kind_word(kind);
-                self.err(0, Span::new(0, 0), format!("the rule set has no `{kw}` rule"), "required", Some(format!("add exactly one `{kw}` rule, e.g. `{}`", example(kind))));
+                self.err(0, Span::new(0, 0), RuleProblem::MissingRule { rule: kind });
             }
         }
         out
@@ -578,26 +541,26 @@ impl<'a, 'f> Checker<'a, 'f> {
     /// A pick's or publicity window's bound: a whole number, not negative.
     fn bound(&mut self, fi: usize, r: &ast::RuleItem, b: &ast::BoundItem, info: &RuleInfo) {
         let written = b.number.name.as_str();
-        let (what, help) = match b.op {
-            Some(_) => ("stars", "a pick's bound is a whole number of stars, e.g. `exactly 1` or `at most 5`"),
-            None => ("working days", "a publicity window is a whole number of working days, e.g. `5 working days` (`0` for none)"),
+        let of = match b.op {
+            Some(_) => BoundOf::Stars,
+            None => BoundOf::WorkingDays,
         };
         let n = match written.parse::<i64>() {
             Ok(n) if n < 0 => {
-                self.err(fi, b.number.span, format!("`{written}` is a negative number of {what}"), "negative", Some(help.into()));
+                self.err(fi, b.number.span, RuleProblem::NegativeBound { written: written.to_owned(), of });
                 return;
             }
             Ok(n) if n <= i64::MAX / 1_000_000 => n,
             Ok(_) => {
-                self.err(fi, b.number.span, format!("the number `{written}` is too large"), "too large", Some("numbers in rules stay below 9 000 000 000 000".into()));
+                self.err(fi, b.number.span, RuleProblem::NumberTooLarge { written: written.to_owned() });
                 return;
             }
             Err(_) if written.trim_start_matches('-').chars().all(|c| c.is_ascii_digit()) => {
-                self.err(fi, b.number.span, format!("the number `{written}` is too large"), "too large", Some("numbers in rules stay below 9 000 000 000 000".into()));
+                self.err(fi, b.number.span, RuleProblem::NumberTooLarge { written: written.to_owned() });
                 return;
             }
             Err(_) => {
-                self.err(fi, b.number.span, format!("`{written}` is not a whole number of {what}"), "not a whole number", Some(help.into()));
+                self.err(fi, b.number.span, RuleProblem::BoundNotWhole { written: written.to_owned(), of });
                 return;
             }
         };
@@ -615,12 +578,11 @@ impl<'a, 'f> Checker<'a, 'f> {
         }
     }
 
-    fn expect(&mut self, e: &ast::Expr, cx: Ctx, base: Base, help: &str) -> Option<TExpr> {
+    fn expect(&mut self, e: &ast::Expr, cx: Ctx, base: Base, wanted: Wanted) -> Option<TExpr> {
         let t = self.expr(e, cx, None)?;
         let t = if t.ty.base == base && !t.ty.opt { t } else {
-            let msg = format!("expected {} but `{}` is {}", match base { Base::Bool => "a condition (bool)", _ => "a whole number (int)" }, e.span.text(self.files[cx.file].0.text), self.ty_name(t.ty));
-            let help = if t.ty.opt { "the value may be missing: test it with `is some` first".to_string() } else { help.to_string() };
-            self.err(cx.file, e.span, msg, "wrong type", Some(help));
+            let problem = RuleProblem::WrongType { wanted, expr: self.src(e.span, cx.file), found: self.ty_name(t.ty) };
+            self.err(cx.file, e.span, problem);
             return None;
         };
         Some(t)
@@ -654,7 +616,7 @@ impl<'a, 'f> Checker<'a, 'f> {
             ExprKind::Neg(x) => {
                 let t = self.expr(x, cx, None)?;
                 if !matches!(t.ty.base, Base::Int | Base::Dec | Base::Months) {
-                    self.err(cx.file, sp, format!("cannot negate `{}`, which is {}", self.src(x.span, cx.file), self.ty_name(t.ty)), "not a number", Some("only numbers can be negated".into()));
+                    self.err(cx.file, sp, RuleProblem::CannotNegate { expr: self.src(x.span, cx.file), found: self.ty_name(t.ty) });
                     return None;
                 }
                 Some(TExpr::new(TKind::Neg(Box::new(t.clone())), t.ty, sp))
@@ -675,8 +637,7 @@ impl<'a, 'f> Checker<'a, 'f> {
             ExprKind::Is(x, some) => {
                 let t = self.expr(x, cx, None)?;
                 if !t.ty.opt {
-                    let w = if *some { "some" } else { "none" };
-                    self.err(cx.file, sp, format!("`{}` is never missing, so `is {w}` cannot be false or true", self.src(x.span, cx.file)), "always present", Some("only optional fields (declared with `?`) can be tested with `is none` / `is some`".into()));
+                    self.err(cx.file, sp, RuleProblem::NeverMissing { expr: self.src(x.span, cx.file), some: *some });
                     return None;
                 }
                 Some(TExpr::new(TKind::Is(Box::new(t), *some), Ty::of(Base::Bool), sp))
@@ -687,7 +648,7 @@ impl<'a, 'f> Checker<'a, 'f> {
                     Base::Enum(en) => Some(en),
                     Base::Text => None,
                     _ => {
-                        self.err(cx.file, x.span, format!("`in` needs text or an enum value but `{}` is {}", self.src(x.span, cx.file), self.ty_name(t.ty)), "not text", Some("use `in` with text or enum values, e.g. `member.role in [secretary, committee]`".into()));
+                        self.err(cx.file, x.span, RuleProblem::InNeedsText { expr: self.src(x.span, cx.file), found: self.ty_name(t.ty) });
                         return None;
                     }
                 };
@@ -703,7 +664,7 @@ impl<'a, 'f> Checker<'a, 'f> {
                                 self.unknown_variant(cx.file, it.span, s, en);
                             }
                         }
-                        _ => self.err(cx.file, it.span, format!("`{}` is not a fixed value", self.src(it.span, cx.file)), "not a literal", Some("the list after `in` holds enum variants or quoted texts".into())),
+                        _ => self.err(cx.file, it.span, RuleProblem::NotAFixedValue { expr: self.src(it.span, cx.file) }),
                     }
                 }
                 Some(TExpr::new(TKind::In(Box::new(t), vals), Ty::of(Base::Bool), sp))
@@ -715,19 +676,15 @@ impl<'a, 'f> Checker<'a, 'f> {
 
     fn unknown_variant(&mut self, file: usize, sp: Span, name: &str, en: usize) {
         let d = &self.enums[en];
-        let names: Vec<&str> = d.variants.iter().map(|v| v.name.as_str()).collect();
-        let help = match closest(name, names.iter().copied()) {
-            Some(c) => format!("did you mean `{c}`? the variants of `{}` are {}", d.name, ticks(names.iter().copied())),
-            None => format!("the variants of `{}` are {}", d.name, ticks(names.iter().copied())),
-        };
-        let msg = format!("`{name}` is not a variant of the enum `{}`", d.name);
-        self.err(file, sp, msg, "unknown variant", Some(help));
+        let choices = Choices::among(name, d.variants.iter().map(|v| v.name.as_str()));
+        let problem = RuleProblem::UnknownVariant { name: name.to_owned(), enum_name: d.name.clone(), choices };
+        self.err(file, sp, problem);
     }
 
     fn bool_operand(&mut self, x: &ast::Expr, cx: Ctx, op: &str) -> Option<TExpr> {
         let t = self.expr(x, cx, None)?;
         if t.ty != Ty::of(Base::Bool) {
-            self.err(cx.file, x.span, format!("`{op}` needs a condition but `{}` is {}", self.src(x.span, cx.file), self.ty_name(t.ty)), "not a condition", Some("compare the value to something, e.g. `x >= 2` or `x == present`".into()));
+            self.err(cx.file, x.span, RuleProblem::NotACondition { operator: op.to_owned(), expr: self.src(x.span, cx.file), found: self.ty_name(t.ty) });
             return None;
         }
         Some(t)
@@ -746,20 +703,30 @@ impl<'a, 'f> Checker<'a, 'f> {
             self.unknown_variant(cx.file, sp, n, en);
             return None;
         }
-        let help = match n {
-            "excluded" => "`excluded` can only be used in the `candidate` rule".to_string(),
-            "quota" => "`quota` can only be used in the `to` part of the `cap` rule".to_string(),
-            "member" => "this rule is about the branch as a whole, so it cannot read `member`; use `branch`, `meeting` or `quarter`, or an aggregate such as `count(m in branch.members: …)`".to_string(),
-            _ if HostRecord::root(n).is_some() => format!("declare it with `facts {n} {{ … }}`"),
-            _ => "a name is a root such as `member`, `branch`, `meeting` or `quarter` followed by a field, an element bound by an aggregate, or an enum variant compared with an enum value".to_string(),
+        let problem = match (n, HostRecord::root(n)) {
+            ("excluded", _) => RuleProblem::ExcludedOutsideCandidate,
+            ("quota", _) => RuleProblem::QuotaOutsideCap,
+            ("member", _) if !cx.member => RuleProblem::MemberInBranchRule,
+            (_, Some(h)) => match self.facts_ix.get(&h) {
+                Some(&r) => RuleProblem::RootWithoutField { root: n.to_owned(), fields: self.records[r].fields.iter().map(|(f, _)| f.clone()).collect() },
+                None => RuleProblem::UndeclaredFacts { root: n.to_owned() },
+            },
+            _ => {
+                // The names this rule can read: declared roots, the bound element,
+                // `excluded` and `quota` where they are allowed.
+                let roots = HostRecord::roots().iter().copied().filter(|r| HostRecord::root(r).is_some_and(|h| self.facts_ix.contains_key(&h) && (h != HostRecord::Member || cx.member)));
+                let var = self.current_var.as_deref().filter(|_| cx.var.is_some());
+                let names = roots.chain(var).chain(cx.excluded.then_some("excluded")).chain(cx.quota.then_some("quota"));
+                RuleProblem::UnknownName { name: n.to_owned(), choices: Choices::among(n, names) }
+            }
         };
-        self.err(cx.file, sp, format!("unknown name `{n}`"), "not known here", Some(help));
+        self.err(cx.file, sp, problem);
         None
     }
 
     fn field(&mut self, base: &ast::Expr, f: &Ident, cx: Ctx) -> Option<TExpr> {
         let ExprKind::Name(root) = &base.kind else {
-            self.err(cx.file, base.span, format!("`{}` has no fields", self.src(base.span, cx.file)), "no fields", Some("fields are read from a root (`member.full`) or from an element bound by an aggregate (`l.date`)".into()));
+            self.err(cx.file, base.span, RuleProblem::NoFields { expr: self.src(base.span, cx.file) });
             return None;
         };
         let (src, rec) = if let (Some(r), true) = (cx.var, self.current_var.as_deref() == Some(root.as_str())) {
@@ -772,7 +739,7 @@ impl<'a, 'f> Checker<'a, 'f> {
             match self.facts_ix.get(&h) {
                 Some(&r) => (Src::Root(h), r),
                 None => {
-                    self.err(cx.file, base.span, format!("`{root}` is not declared"), "undeclared facts", Some(format!("declare the fields rules may read with `facts {root} {{ … }}`")));
+                    self.err(cx.file, base.span, RuleProblem::UndeclaredFacts { root: root.clone() });
                     return None;
                 }
             }
@@ -782,13 +749,9 @@ impl<'a, 'f> Checker<'a, 'f> {
         };
         let rd = &self.records[rec];
         let Some((_, ty)) = rd.fields.iter().find(|(n, _)| *n == f.name) else {
-            let names: Vec<&str> = rd.fields.iter().map(|(n, _)| n.as_str()).collect();
-            let help = match closest(&f.name, names.iter().copied()) {
-                Some(c) => format!("did you mean `{c}`? the declared fields of `{}` are {}", rd.name, ticks(names.iter().copied())),
-                None => format!("the declared fields of `{}` are {}", rd.name, ticks(names.iter().copied())),
-            };
-            let msg = format!("`{}` has no field `{}`", self.src(base.span, cx.file), f.name);
-            self.err(cx.file, f.span, msg, "unknown field", Some(help));
+            let choices = Choices::among(&f.name, rd.fields.iter().map(|(n, _)| n.as_str()));
+            let problem = RuleProblem::UnknownField { of: self.src(base.span, cx.file), record: rd.name.clone(), field: f.name.clone(), choices };
+            self.err(cx.file, f.span, problem);
             return None;
         };
         let host = rd.host.unwrap_or(HostRecord::Member);
@@ -840,12 +803,12 @@ impl<'a, 'f> Checker<'a, 'f> {
                 let (na, nb) = (self.ty_name(ta.ty), self.ty_name(tb.ty));
                 let (sa, sb) = (self.src(a.span, cx.file), self.src(b.span, cx.file));
                 let same = ta.ty.base == tb.ty.base || matches!((ta.ty.base, tb.ty.base), (Base::Enum(_), Base::Enum(_)));
-                let (msg, help) = if same && ordered {
-                    (format!("cannot order `{sa}` and `{sb}` with `{}`: {na} values are only equal or not", op.symbol()), "use `==` or `!=`".to_string())
+                let problem = if same && ordered {
+                    RuleProblem::CannotOrder { operator: op.symbol().to_owned(), left: sa, right: sb, found: na }
                 } else {
-                    (format!("cannot compare `{sa}` ({na}) with `{sb}` ({nb})"), "compare values of the same kind: numbers with numbers, dates with dates, an enum with one of its variants".to_string())
+                    RuleProblem::CannotCompare { left: sa, left_type: na, right: sb, right_type: nb }
                 };
-                self.err(cx.file, sp, msg, "mismatched types", Some(help));
+                self.err(cx.file, sp, problem);
                 return None;
             }
         };
@@ -868,7 +831,7 @@ impl<'a, 'f> Checker<'a, 'f> {
             (BinOp::Mul, _, _) if ta.ty.is_num() && tb.ty.is_num() => (Arith::MulDec, ty(Base::Dec), Self::to_dec(ta), Self::to_dec(tb)),
             (BinOp::Div, _, _) if ta.ty.is_num() && tb.ty.is_num() => {
                 if let TKind::Lit(Lit::Num(0)) = tb.kind {
-                    self.err(cx.file, b.span, "division by zero".into(), "zero", Some("divide by a number other than 0".into()));
+                    self.err(cx.file, b.span, RuleProblem::DivisionByZero);
                     return None;
                 }
                 (Arith::DivDec, ty(Base::Dec), Self::to_dec(ta), Self::to_dec(tb))
@@ -876,12 +839,8 @@ impl<'a, 'f> Checker<'a, 'f> {
             _ => {
                 let (na, nb) = (self.ty_name(ta.ty), self.ty_name(tb.ty));
                 let (sa, sb) = (self.src(a.span, cx.file), self.src(b.span, cx.file));
-                let help = if ta.ty.base == Base::Date && tb.ty.base == Base::Date {
-                    "to measure between two dates use `months(a, b)` or `days(a, b)`".to_string()
-                } else {
-                    "numbers combine with numbers, and a date with a duration such as `12 months`".to_string()
-                };
-                self.err(cx.file, sp, format!("cannot apply `{}` to `{sa}` ({na}) and `{sb}` ({nb})", op.symbol()), "mismatched types", Some(help));
+                let problem = RuleProblem::CannotApply { operator: op.symbol().to_owned(), left: sa, left_type: na, right: sb, right_type: nb };
+                self.err(cx.file, sp, problem);
                 return None;
             }
         };
@@ -898,16 +857,12 @@ impl<'a, 'f> Checker<'a, 'f> {
             "months" => Func::Months,
             "days" => Func::Days,
             n @ ("count" | "any" | "all" | "streak") => {
-                self.err(cx.file, sp, format!("`{n}` needs an element name and a list"), "not an aggregate", Some(format!("write `{n}(x in member.life where … : …)`")));
+                self.err(cx.file, sp, RuleProblem::AggregateWithoutList { function: n.to_owned() });
                 return None;
             }
             n => {
                 let all = ["floor", "ceil", "round", "max", "min", "months", "days", "count", "any", "all", "streak"];
-                let help = match closest(n, all) {
-                    Some(c) => format!("did you mean `{c}`? the functions are {}", ticks(all)),
-                    None => format!("the functions are {}", ticks(all)),
-                };
-                self.err(cx.file, f.span, format!("unknown function `{n}`"), "unknown function", Some(help));
+                self.err(cx.file, f.span, RuleProblem::UnknownFunction { name: n.to_owned(), choices: Choices::among(n, all) });
                 return None;
             }
         };
@@ -918,17 +873,13 @@ impl<'a, 'f> Checker<'a, 'f> {
         let mut targs: Vec<TExpr> = targs.into_iter().collect::<Option<_>>()?;
         let opt = targs.iter().any(|t| t.ty.opt);
         let name = &f.name;
-        let bad = |me: &mut Self, want: &str| {
-            me.err(cx.file, sp, format!("`{name}` expects {want}"), "wrong arguments", Some(format!("e.g. {}", match func {
-                Func::Floor | Func::Ceil | Func::Round => "`floor(branch.member_count * 15%)`",
-                Func::Max | Func::Min => "`max(1, floor(x))`",
-                _ => "`months(member.last_report, meeting.date)`",
-            })));
+        let bad = |me: &mut Self, wants: Arguments| {
+            me.err(cx.file, sp, RuleProblem::WrongArguments { function: name.clone(), wants });
         };
         match func {
             Func::Floor | Func::Ceil | Func::Round => {
                 if targs.len() != 1 || !targs[0].ty.is_num() {
-                    bad(self, "one number");
+                    bad(self, Arguments::OneNumber);
                     return None;
                 }
                 let a = Self::to_dec(targs.remove(0));
@@ -936,7 +887,7 @@ impl<'a, 'f> Checker<'a, 'f> {
             }
             Func::Max | Func::Min => {
                 if targs.len() < 2 || !targs.iter().all(|t| t.ty.is_num()) {
-                    bad(self, "two or more numbers");
+                    bad(self, Arguments::TwoOrMoreNumbers);
                     return None;
                 }
                 let dec = targs.iter().any(|t| t.ty.base == Base::Dec);
@@ -945,7 +896,7 @@ impl<'a, 'f> Checker<'a, 'f> {
             }
             Func::Months | Func::Days => {
                 if targs.len() != 2 || !targs.iter().all(|t| t.ty.base == Base::Date) {
-                    bad(self, "two dates, from and to");
+                    bad(self, Arguments::TwoDates);
                     return None;
                 }
                 Some(TExpr::new(TKind::Call(func, targs), Ty { base: Base::Int, opt }, sp))
@@ -956,17 +907,17 @@ impl<'a, 'f> Checker<'a, 'f> {
     #[allow(clippy::too_many_arguments)]
     fn agg(&mut self, kind: AggKind, var: &Ident, list: &ast::Expr, filter: Option<&ast::Expr>, pred: Option<&ast::Expr>, sp: Span, cx: Ctx) -> Option<TExpr> {
         if self.current_var.is_some() {
-            self.err(cx.file, sp, "aggregates cannot be nested".into(), "inside another aggregate", Some("split the condition into two rules, or count in one aggregate with a `where` filter".into()));
+            self.err(cx.file, sp, RuleProblem::NestedAggregate);
             return None;
         }
         let tl = self.expr(list, cx, None)?;
         let Base::List(r) = tl.ty.base else {
-            self.err(cx.file, list.span, format!("`{}` is {}, not a list", self.src(list.span, cx.file), self.ty_name(tl.ty)), "not a list", Some("aggregate over a list field such as `member.life` or `branch.members`".into()));
+            self.err(cx.file, list.span, RuleProblem::NotAList { expr: self.src(list.span, cx.file), found: self.ty_name(tl.ty) });
             return None;
         };
         let elem = self.records[r].host.unwrap_or(HostRecord::Member);
         if HostRecord::root(&var.name).is_some() || matches!(var.name.as_str(), "excluded" | "quota") {
-            self.err(cx.file, var.span, format!("`{}` is already a name in rules", var.name), "taken", Some("bind the element to a short new name such as `l`, `f` or `m`".into()));
+            self.err(cx.file, var.span, RuleProblem::ElementNameTaken { name: var.name.clone() });
             return None;
         }
         self.current_var = Some(var.name.clone());
@@ -1005,15 +956,5 @@ pub(crate) fn kind_word(k: RuleKind) -> &'static str {
         RuleKind::Guard => "guard",
         RuleKind::Pick => "pick",
         RuleKind::Publicity => "publicity",
-    }
-}
-
-fn example(k: RuleKind) -> &'static str {
-    match k {
-        RuleKind::Quota => "quota §3.4 \"…\" = max(1, floor(branch.member_count * 15%))",
-        RuleKind::Voter => "voter §3.4 \"…\" when member.full and member.meeting == present",
-        RuleKind::Candidate => "candidate §3.4 \"…\" when not excluded",
-        RuleKind::Quorum => "quorum §3.4 \"…\" when count(m in branch.members: m.full and m.meeting == present) * 2 > count(m in branch.members: m.full)",
-        _ => "tie §3.4 \"…\" runoff",
     }
 }

@@ -70,26 +70,6 @@ pub(crate) enum HostTy {
     List(HostRecord),
 }
 
-impl HostTy {
-    pub fn describe(self) -> String {
-        match self {
-            HostTy::Bool => "bool".into(),
-            HostTy::Int => "int".into(),
-            HostTy::Date => "date".into(),
-            HostTy::OptDate => "date?".into(),
-            HostTy::Text => "text (or an enum)".into(),
-            HostTy::OptText => "text? (or an optional enum)".into(),
-            HostTy::List(r) => format!("a list of {}", match r {
-                HostRecord::Member => "members",
-                HostRecord::Life => "organizational-life records",
-                HostRecord::Finding => "findings",
-                HostRecord::Deed => "deeds",
-                _ => "records",
-            }),
-        }
-    }
-}
-
 /// A typed accessor for a field of `T`.
 pub(crate) enum Acc<T> {
     Bool(fn(&T) -> bool),

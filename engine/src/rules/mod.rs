@@ -4,7 +4,8 @@
 //! `ast` (our own nodes, each with a span) → `check` (names and types against the
 //! declared facts and the host catalogue in `host`) → `compile` (typed closures for
 //! the fast path) and `trace` (a tree-walking evaluator that records the values that
-//! decided a rule, for explanations). `diagnostic` owns the error type.
+//! decided a rule, for explanations). `diagnostic` owns the error type: a place and
+//! a typed problem, worded at the edge.
 //!
 //! This module knows nothing of the notice: every number, clause, category and text
 //! comes from the rule files.
@@ -27,7 +28,7 @@ mod tests;
 #[cfg(test)]
 mod tests_pick;
 
-pub use diagnostic::{RuleError, RuleErrors};
+pub use diagnostic::{Arguments, BaseType, BoundOf, Choices, Expected, HostType, RuleError, RuleErrors, RuleProblem, ValueType, Wanted};
 
 use crate::facts::{BranchFacts, MeetingFacts, MemberFacts, QuarterFacts};
 use serde::{Deserialize, Serialize};
@@ -235,7 +236,7 @@ impl RuleSet {
         }
         let program = check::check(&parsed).map_err(|mut errors| {
             // In reading order: by file, then by position.
-            let order = |e: &RuleError| (files.iter().position(|f| f.name == e.file).unwrap_or(0), e.line, e.col);
+            let order = |e: &RuleError| (files.iter().position(|f| f.name == e.place.file).unwrap_or(0), e.place.span.start);
             errors.sort_by_key(order);
             RuleErrors { errors }
         })?;
@@ -371,15 +372,12 @@ impl RuleSet {
         for (pick, (file, span)) in self.inner.program.picks.iter().zip(&self.inner.program.pick_levels) {
             let Some(source) = self.inner.sources.get(*file) else { continue };
             let rep = diagnostic::Reporter { file: &source.name, text: &source.text };
-            let (name, level) = (&pick.rule.name, &pick.level);
+            let (pick, level, chain) = (pick.rule.name.clone(), pick.level.clone(), chain.to_owned());
             if !levels.contains(&level.as_str()) {
-                let known = levels.iter().map(|l| format!("`{l}`")).collect::<Vec<_>>().join(", ");
-                let guess = check::closest(level, levels.iter().copied()).map(|c| format!("did you mean `{c}`? ")).unwrap_or_default();
-                let help = format!("{guess}the levels of `{chain}` are {known}");
-                errors.push(rep.error(*span, format!("`pick {name}` names unknown level `{level}`"), "no level has this id", Some(help)));
-            } else if !listed(level, name) {
-                let help = format!("add `\"{name}\"` to the `rules` of the `Pick` step of level `{level}` in `{chain}`, or remove this rule");
-                errors.push(rep.error(*span, format!("level `{level}` has no `Pick` step naming `pick {name}`"), "not picked by this level", Some(help)));
+                let choices = Choices::among(&level, levels.iter().copied());
+                errors.push(rep.error(*span, RuleProblem::UnknownLevel { pick, level, chain, choices }));
+            } else if !listed(&level, &pick) {
+                errors.push(rep.error(*span, RuleProblem::LevelDoesNotPick { pick, level, chain }));
             }
         }
         if errors.is_empty() {

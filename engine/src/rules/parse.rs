@@ -1,8 +1,9 @@
 //! Text to syntax tree. pest's types stay in this file: what leaves it is an
-//! [`ast::File`] or a [`RuleError`] whose message says in plain words what was expected.
+//! [`ast::File`] or a [`RuleError`] whose problem lists what was expected as our own
+//! [`Expected`] things.
 
 use super::ast::*;
-use super::diagnostic::{Reporter, RuleError};
+use super::diagnostic::{Expected, Reporter, RuleError, RuleProblem};
 use chrono::NaiveDate;
 use pest::iterators::Pair;
 use pest::Parser as _;
@@ -20,7 +21,7 @@ pub(crate) fn parse(rep: &Reporter) -> Result<File, Vec<RuleError>> {
         Err(e) => {
             let mut errors = vec![syntax_error(rep, e, 0)];
             let mut offset = 0;
-            while let Some(next) = next_item(rep.text, offset + errors.last().map(|e| e.span.offset() - offset).unwrap_or(0)) {
+            while let Some(next) = next_item(rep.text, offset + errors.last().map(|e| e.place.span.start - offset).unwrap_or(0)) {
                 offset = next;
                 match Grammar::parse(Rule::file, &rep.text[offset..]) {
                     Ok(_) => break,
@@ -70,21 +71,12 @@ fn syntax_error(rep: &Reporter, e: pest::error::Error<Rule>, offset: usize) -> R
         };
     let found = found_at(rep.text, pos);
     let expected = match &e.variant {
-        pest::error::ErrorVariant::ParsingError { positives, .. } => plain_words(positives),
-        pest::error::ErrorVariant::CustomError { message } => message.clone(),
+        pest::error::ErrorVariant::ParsingError { positives, .. } => expected(positives),
+        pest::error::ErrorVariant::CustomError { .. } => vec![Expected::Other],
     };
     let end = pos + found.len().max(1).min(rep.text.len().saturating_sub(pos));
-    let found_words = if found.is_empty() {
-        "the end of the file".to_string()
-    } else {
-        format!("`{found}`")
-    };
-    rep.error(
-        Span::new(pos, end.max(pos)),
-        format!("expected {expected}, found {found_words}"),
-        format!("expected {expected}"),
-        Some(help_for(&e)),
-    )
+    let found = if found.is_empty() { None } else { Some(found) };
+    rep.error(Span::new(pos, end.max(pos)), RuleProblem::Syntax { expected, found })
 }
 
 fn found_at(text: &str, pos: usize) -> String {
@@ -97,47 +89,23 @@ fn found_at(text: &str, pos: usize) -> String {
     word
 }
 
-fn help_for(e: &pest::error::Error<Rule>) -> String {
-    if let pest::error::ErrorVariant::ParsingError { positives, .. } = &e.variant {
-        if positives.contains(&Rule::clause) {
-            return "every rule cites its clause right after its keyword (or name), e.g. `exclude x8 §3.4.x8 \"…\" when …`".into();
-        }
-        if positives.contains(&Rule::kw_when) {
-            return "a condition is introduced by `when`, e.g. `voter §3.4 \"…\" when member.full`".into();
-        }
-        if positives.iter().any(|r| matches!(r, Rule::enum_decl | Rule::quota_rule | Rule::kw_enum | Rule::kw_quota)) {
-            return "a file holds declarations (`enum`, `record`, `facts`) and rules (`quota`, `exclude`, `voter`, `candidate`, `quorum`, `prefer`, `cap`, `tie`, `guard`, `pick`, `publicity`)".into();
-        }
-        if positives.iter().any(|r| matches!(r, Rule::pick_bound | Rule::each_unit | Rule::kw_exactly | Rule::kw_at | Rule::kw_each)) {
-            return "a pick ends with its bound, e.g. `pick typical by general_branch §4.3.d \"…\" exactly 1` or `… each unit at most 1`".into();
-        }
-        if positives.iter().any(|r| matches!(r, Rule::days_bound | Rule::kw_working | Rule::kw_days)) {
-            return "a publicity window is a number of working days, e.g. `publicity window §4.3.b \"…\" 5 working days`".into();
-        }
-        if positives.contains(&Rule::bound_count) {
-            return "a bound is a whole number written in digits, e.g. `exactly 1`, `at most 5` or `5 working days`".into();
-        }
-        if positives.contains(&Rule::kw_by) {
-            return "a pick names the level that picks, e.g. `pick typical by general_branch §4.3.d \"…\" exactly 1`".into();
-        }
-    }
-    "see docs/RULES.md for the syntax of rule files".into()
-}
-
-/// pest's expected-rule list, in words an administrator can read.
-fn plain_words(rules: &[Rule]) -> String {
-    let mut words: Vec<&str> = Vec::new();
-    let mut push = |w: &'static str| {
-        if !words.contains(&w) {
-            words.push(w);
+/// pest's expected-rule list as our own [`Expected`] things, each once, in order.
+fn expected(rules: &[Rule]) -> Vec<Expected> {
+    let mut out: Vec<Expected> = Vec::new();
+    let mut push = |x: Expected| {
+        if !out.contains(&x) {
+            out.push(x);
         }
     };
     for r in rules {
-        match r {
-            Rule::EOI => push("the end of the file"),
-            Rule::enum_decl | Rule::record_decl | Rule::facts_decl | Rule::kw_enum | Rule::kw_record | Rule::kw_facts => {
-                push("a declaration such as `enum`, `record`, `facts`")
+        let x = match r {
+            // A file that cannot even start: pest names the whole file.
+            Rule::file => {
+                push(Expected::Declaration);
+                Expected::Rule
             }
+            Rule::EOI => Expected::EndOfFile,
+            Rule::enum_decl | Rule::record_decl | Rule::facts_decl | Rule::kw_enum | Rule::kw_record | Rule::kw_facts => Expected::Declaration,
             Rule::quota_rule
             | Rule::exclude_rule
             | Rule::voter_rule
@@ -159,28 +127,24 @@ fn plain_words(rules: &[Rule]) -> String {
             | Rule::kw_prefer
             | Rule::kw_cap
             | Rule::kw_tie
-            | Rule::kw_guard => push("a rule such as `exclude`, `quota`, `guard`"),
-            Rule::ident => push("a name"),
-            Rule::string | Rule::str_inner => push("a quoted text such as `\"…\"`"),
-            Rule::clause => push("a clause such as `§3.4.x8`"),
-            Rule::kw_when => push("`when` and a condition"),
-            Rule::kw_to => push("`to` and the limit"),
-            Rule::tie_policy => push("`runoff`, `exceed` or `drop`"),
-            Rule::kw_by => push("`by` and the level that picks"),
-            Rule::pick_bound | Rule::each_unit | Rule::kw_each | Rule::kw_exactly | Rule::kw_at => {
-                push("a bound such as `exactly 1`, `at most 5` or `each unit at most 1`")
-            }
-            Rule::kw_unit => push("`unit`"),
-            Rule::kw_most | Rule::kw_least => push("`most` or `least`"),
-            Rule::bound_count | Rule::days_bound => push("a whole number such as `1`"),
-            Rule::kw_working => push("`working days`"),
-            Rule::kw_days => push("`days`"),
-            Rule::variant => push("an enum variant"),
-            Rule::field | Rule::fields => push("a field such as `name: text`"),
-            Rule::type_expr | Rule::list_type | Rule::named_type => {
-                push("a type such as `int`, `date?` or `[life]`")
-            }
-            Rule::optional => push("`?`"),
+            | Rule::kw_guard => Expected::Rule,
+            Rule::ident => Expected::Name,
+            Rule::string | Rule::str_inner => Expected::Text,
+            Rule::clause => Expected::Clause,
+            Rule::kw_when => Expected::When,
+            Rule::kw_to => Expected::To,
+            Rule::tie_policy => Expected::TiePolicy,
+            Rule::kw_by => Expected::By,
+            Rule::pick_bound | Rule::each_unit | Rule::kw_each | Rule::kw_exactly | Rule::kw_at => Expected::PickBound,
+            Rule::kw_unit => Expected::Unit,
+            Rule::kw_most | Rule::kw_least => Expected::MostOrLeast,
+            Rule::bound_count | Rule::days_bound => Expected::Number,
+            Rule::kw_working => Expected::WorkingDays,
+            Rule::kw_days => Expected::Days,
+            Rule::variant => Expected::Variant,
+            Rule::field | Rule::fields => Expected::Field,
+            Rule::type_expr | Rule::list_type | Rule::named_type => Expected::Type,
+            Rule::optional => Expected::Optional,
             Rule::expr
             | Rule::or_expr
             | Rule::and_expr
@@ -200,27 +164,27 @@ fn plain_words(rules: &[Rule]) -> String {
             | Rule::bool_lit
             | Rule::neg
             | Rule::kw_not
-            | Rule::agg_kw => push("an expression"),
-            Rule::cmp_op => push("a comparison such as `==` or `>=`"),
-            Rule::add_op | Rule::mul_op => push("an operator such as `+` or `*`"),
-            Rule::kw_and | Rule::kw_or => push("`and` or `or`"),
-            Rule::kw_is => push("`is none` or `is some`"),
-            Rule::kw_in => push("`in`"),
-            Rule::kw_where => push("`where`"),
-            Rule::kw_none | Rule::kw_some => push("`none` or `some`"),
-            Rule::list_lit => push("a list such as `[a, b]`"),
-            _ => push("something else"),
-        }
+            | Rule::agg_kw => Expected::Expression,
+            Rule::cmp_op => Expected::Comparison,
+            Rule::add_op | Rule::mul_op => Expected::Operator,
+            Rule::kw_and | Rule::kw_or => Expected::AndOr,
+            Rule::kw_is => Expected::IsNoneOrSome,
+            Rule::kw_in => Expected::In,
+            Rule::kw_where => Expected::Where,
+            Rule::kw_none | Rule::kw_some => Expected::NoneOrSome,
+            Rule::list_lit => Expected::List,
+            _ => Expected::Other,
+        };
+        push(x);
     }
-    // At the top level "the end of the file" is implied by "a declaration or a rule".
-    if words.len() > 1 {
-        words.retain(|w| *w != "the end of the file");
+    // At the top level the end of the file is implied by "a declaration or a rule".
+    if out.len() > 1 {
+        out.retain(|x| *x != Expected::EndOfFile);
     }
-    match words.len() {
-        0 => "something else".into(),
-        1 => words[0].into(),
-        n => format!("{} or {}", words[..n - 1].join(", "), words[n - 1]),
+    if out.is_empty() {
+        out.push(Expected::Other);
     }
+    out
 }
 
 struct Builder<'r, 'f> {
@@ -303,8 +267,8 @@ fn unquote(p: Pair<Rule>) -> String {
 }
 
 impl Builder<'_, '_> {
-    fn err(&mut self, sp: Span, msg: String, label: &str, help: &str) {
-        let e = self.rep.error(sp, msg, label, Some(help.to_string()));
+    fn err(&mut self, sp: Span, problem: RuleProblem) {
+        let e = self.rep.error(sp, problem);
         self.errors.push(e);
     }
 
@@ -564,7 +528,7 @@ impl Builder<'_, '_> {
                 let kind = match p.as_str().parse::<i64>() {
                     Ok(n) if n <= i64::MAX / 1_000_000 => ExprKind::Int(n),
                     _ => {
-                        self.err(sp, format!("the number `{}` is too large", p.as_str()), "too large", "numbers in rules stay below 9 000 000 000 000");
+                        self.err(sp, RuleProblem::NumberTooLarge { written: p.as_str().to_owned() });
                         ExprKind::Int(0)
                     }
                 };
@@ -591,7 +555,7 @@ impl Builder<'_, '_> {
                 let kind = match NaiveDate::parse_from_str(p.as_str(), "%Y-%m-%d") {
                     Ok(d) => ExprKind::Date(d),
                     Err(_) => {
-                        self.err(sp, format!("`{}` is not a date", p.as_str()), "no such day", "write dates as `YYYY-MM-DD`, e.g. `2026-09-30`");
+                        self.err(sp, RuleProblem::NotADate { written: p.as_str().to_owned() });
                         ExprKind::Bool(false)
                     }
                 };
@@ -605,11 +569,11 @@ impl Builder<'_, '_> {
     fn decimal(&mut self, s: &str, sp: Span) -> i64 {
         let (int, frac) = s.split_once('.').unwrap_or((s, ""));
         if frac.len() > 4 {
-            self.err(sp, format!("the number `{s}` has too many decimal places"), "at most 4 decimal places", "decimals are exact to 4 places (6 internally), e.g. `0.15` or `12.5%`");
+            self.err(sp, RuleProblem::TooManyDecimals { written: s.to_owned() });
             return 0;
         }
         let Ok(i) = int.parse::<i64>() else {
-            self.err(sp, format!("the number `{s}` is too large"), "too large", "numbers in rules stay below 9 000 000 000 000");
+            self.err(sp, RuleProblem::NumberTooLarge { written: s.to_owned() });
             return 0;
         };
         let mut f = 0i64;
@@ -623,7 +587,7 @@ impl Builder<'_, '_> {
         match i.checked_mul(100_000_000).and_then(|v| v.checked_add(f)) {
             Some(v) => v,
             _ => {
-                self.err(sp, format!("the number `{s}` is too large"), "too large", "numbers in rules stay below 9 000 000 000 000");
+                self.err(sp, RuleProblem::NumberTooLarge { written: s.to_owned() });
                 0
             }
         }

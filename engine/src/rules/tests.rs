@@ -31,7 +31,7 @@ pub(super) fn shipped_files() -> Vec<SourceFile> {
 fn shipped() -> RuleSet {
     match RuleSet::load(shipped_files()) {
         Ok(r) => r,
-        Err(e) => panic!("{}", e.render_plain()),
+        Err(e) => panic!("{e}"),
     }
 }
 
@@ -387,30 +387,97 @@ fn chinese_identifiers_and_rare_characters_round_trip() {
     assert_eq!(r.enum_decl("类别").map(|e| e.variants[0].name.as_str()), Some("教师"));
 }
 
-/// `files` and one more file `name` holding `extra`, loaded; errors rendered plain.
+/// `files` and one more file `name` holding `extra`, loaded; errors in their stable
+/// text form, one a line (`file:line:col: Problem { … }`).
 pub(super) fn load_with(mut files: Vec<SourceFile>, name: &str, extra: &str) -> Result<RuleSet, String> {
     files.push(SourceFile { name: name.into(), text: extra.into() });
-    RuleSet::load(files).map_err(|e| e.render_plain())
+    RuleSet::load(files).map_err(|e| e.to_string())
 }
 
 pub(super) fn load_err(extra: &str) -> String {
     load_with(shipped_files(), "rules/bad.shine", extra).expect_err("expected an error")
 }
 
+/// The problem found at `position` in `files`, which must fail to load.
+fn problem_at(files: Vec<SourceFile>, position: &str) -> RuleProblem {
+    let e = RuleSet::load(files).expect_err("expected an error");
+    match e.errors.iter().find(|x| x.place.position() == position) {
+        Some(x) => x.problem.clone(),
+        None => panic!("no error at {position}:\n{e}"),
+    }
+}
+
+/// The problem at `position` of the shipped rules with `extra` as `rules/bad.shine`.
+fn bad_at(extra: &str, position: &str) -> RuleProblem {
+    let mut files = shipped_files();
+    files.push(SourceFile { name: "rules/bad.shine".into(), text: extra.into() });
+    problem_at(files, position)
+}
+
+fn names(names: &[&str]) -> Vec<String> {
+    names.iter().map(|n| (*n).to_owned()).collect()
+}
+
+fn ty(base: BaseType) -> ValueType {
+    ValueType { base, optional: false }
+}
+
 #[test]
 fn errors_point_at_the_offending_text() {
-    let e = load_err("guard g §1 \"t\" when member.full\n");
-    assert!(e.starts_with("rules/bad.shine:1:21: unknown name `member`"), "{e}");
-    let e = load_err("exclude y §1 \"中文\" when member.lfe");
-    assert!(e.contains("rules/bad.shine:1:31: `member` has no field `lfe`"), "{e}");
-    assert!(e.contains("did you mean `life`?"), "{e}");
-    let e = load_err("exclude y §1 \"t\" when member.full >= 2");
-    assert!(e.contains("cannot compare `member.full` (bool) with `2` (int)"), "{e}");
-    let e = load_err("exclude y §1 \"t\" when member.meeting == presnt");
-    assert!(e.contains("`presnt` is not a variant of the enum `attendance`"), "{e}");
-    assert!(e.contains("did you mean `present`?"), "{e}");
-    let e = load_err("exclude x8 §1 \"t\" when true");
-    assert!(e.contains("there are two `exclude` rules named `x8`"), "{e}");
+    assert_eq!(bad_at("guard g §1 \"t\" when member.full\n", "rules/bad.shine:1:21"), RuleProblem::MemberInBranchRule);
+    let member_fields = names(&["name", "identity", "role", "full", "mobile", "last_report", "life", "findings", "deeds", "no_deed_reason", "meeting", "presented", "commented"]);
+    assert_eq!(
+        bad_at("exclude y §1 \"中文\" when member.lfe", "rules/bad.shine:1:31"),
+        RuleProblem::UnknownField {
+            of: "member".into(),
+            record: "member".into(),
+            field: "lfe".into(),
+            choices: Choices { closest: Some("life".into()), names: member_fields },
+        }
+    );
+    assert_eq!(
+        bad_at("exclude y §1 \"t\" when member.full >= 2", "rules/bad.shine:1:23"),
+        RuleProblem::CannotCompare { left: "member.full".into(), left_type: ty(BaseType::Bool), right: "2".into(), right_type: ty(BaseType::Int) }
+    );
+    assert_eq!(
+        bad_at("exclude y §1 \"t\" when member.meeting == presnt", "rules/bad.shine:1:41"),
+        RuleProblem::UnknownVariant {
+            name: "presnt".into(),
+            enum_name: "attendance".into(),
+            choices: Choices { closest: Some("present".into()), names: names(&["present", "excused", "unexcused"]) },
+        }
+    );
+    assert_eq!(bad_at("exclude x8 §1 \"t\" when true", "rules/bad.shine:1:9"), RuleProblem::DuplicateRule { rule: RuleKind::Exclude, name: "x8".into() });
+}
+
+#[test]
+fn an_unknown_name_lists_the_names_the_rule_can_read() {
+    assert_eq!(
+        bad_at("exclude y §1 \"t\" when menber.full", "rules/bad.shine:1:23"),
+        RuleProblem::UnknownName { name: "menber".into(), choices: Choices { closest: Some("member".into()), names: names(&["member", "branch", "meeting", "quarter"]) } }
+    );
+    // A branch-level rule cannot read `member`, so it is not offered.
+    assert_eq!(
+        bad_at("guard g §1 \"t\" when any(m in branch.members: mm.full)", "rules/bad.shine:1:46"),
+        RuleProblem::UnknownName { name: "mm".into(), choices: Choices { closest: Some("m".into()), names: names(&["branch", "meeting", "quarter", "m"]) } }
+    );
+}
+
+#[test]
+fn a_rule_error_serializes_as_its_place_and_a_tagged_problem() {
+    let mut files = shipped_files();
+    files.push(SourceFile { name: "rules/bad.shine".into(), text: "exclude y §1 \"中文\" when member.lfe".into() });
+    let e = RuleSet::load(files).expect_err("unknown field");
+    let v = serde_json::to_value(&e.errors[0]).expect("json");
+    assert_eq!((v["file"].as_str(), v["line"].as_u64(), v["col"].as_u64()), (Some("rules/bad.shine"), Some(1), Some(31)));
+    assert_eq!((v["span"]["start"].as_u64(), v["span"]["end"].as_u64()), (Some(35), Some(38)));
+    assert_eq!(v["line_text"], "exclude y §1 \"中文\" when member.lfe");
+    let p = &v["problem"];
+    assert_eq!((p["kind"].as_str(), p["of"].as_str(), p["field"].as_str(), p["closest"].as_str()), (Some("unknown_field"), Some("member"), Some("lfe"), Some("life")));
+    assert!(p["names"].as_array().is_some_and(|n| n.len() == 13), "{p}");
+    let syntax = RuleSet::load(vec![SourceFile { name: "a.shine".into(), text: "exclud x".into() }]).expect_err("syntax");
+    let v = serde_json::to_value(&syntax).expect("json");
+    assert_eq!(v[0]["problem"], serde_json::json!({ "kind": "syntax", "expected": ["declaration", "rule"], "found": "exclud" }));
 }
 
 #[test]
@@ -422,8 +489,9 @@ fn a_quota_must_be_a_whole_number() {
             f
         })
         .collect();
-    let e = RuleSet::load(files).expect_err("dec quota").render_plain();
-    assert!(e.contains("expected a whole number (int) but `branch.member_count * 15%` is dec"), "{e}");
+    let e = RuleSet::load(files).expect_err("dec quota");
+    let problems: Vec<&RuleProblem> = e.errors.iter().map(|x| &x.problem).collect();
+    assert_eq!(problems, [&RuleProblem::WrongType { wanted: Wanted::WholeNumber, expr: "branch.member_count * 15%".into(), found: ty(BaseType::Dec) }]);
 }
 
 #[test]
@@ -433,21 +501,36 @@ fn errors_of_every_file_are_reported() {
         SourceFile { name: "b.shine".into(), text: "exclude §1 \"t\" when true\n".into() },
     ];
     let e = RuleSet::load(files).expect_err("two bad files");
-    assert_eq!(e.errors.len(), 2, "{}", e.render_plain());
+    assert_eq!(e.errors.len(), 2, "{e}");
 }
 
 #[test]
 fn a_field_the_engine_lacks_is_refused_at_its_declaration() {
-    let files: Vec<SourceFile> = shipped_files()
-        .into_iter()
-        .map(|mut f| {
-            f.text = f.text.replace("commented: bool,", "commented: bool, 籍贯: text, full2: int,").replace("presented: bool,", "presented: int,");
-            f
-        })
-        .collect();
-    let e = RuleSet::load(files).expect_err("host mismatch").render_plain();
-    assert!(e.contains("the engine has no field `籍贯` on `member`"), "{e}");
-    assert!(e.contains("the field `presented` is declared as int but the engine provides bool"), "{e}");
+    let files = || -> Vec<SourceFile> {
+        shipped_files()
+            .into_iter()
+            .map(|mut f| {
+                f.text = f.text.replace("commented: bool,", "commented: bool, 籍贯: text, full2: int,").replace("presented: bool,", "presented: int,");
+                f
+            })
+            .collect()
+    };
+    let text = files().into_iter().find(|f| f.name == "rules/facts.shine").map(|f| f.text).expect("facts.shine");
+    let at = |needle: &str| {
+        let offset = text.find(needle).expect("needle");
+        crate::place::Place::locate("rules/facts.shine", &text, offset..offset).position()
+    };
+    match problem_at(files(), &at("籍贯")) {
+        RuleProblem::FieldNotInEngine { record, field, choices } => {
+            assert_eq!((record.as_str(), field.as_str(), choices.closest), ("member", "籍贯", None));
+            assert!(choices.names.contains(&"commented".to_owned()), "{:?}", choices.names);
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(
+        problem_at(files(), &at("presented: int")),
+        RuleProblem::FieldTypeNotInEngine { field: "presented".into(), declared: ty(BaseType::Int), engine: HostType::Bool }
+    );
 }
 
 fn arb_member() -> impl Strategy<Value = MemberFacts> {
@@ -578,7 +661,7 @@ fn with_exclusions(text: &str) -> RuleSet {
         .collect();
     match RuleSet::load(files) {
         Ok(r) => r,
-        Err(e) => panic!("{}", e.render_plain()),
+        Err(e) => panic!("{e}"),
     }
 }
 
