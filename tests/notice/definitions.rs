@@ -21,7 +21,8 @@ fn bad_rule_file_refused_with_location_and_offending_text() {
     let run = s.args(["rules", "check"]).fails();
     run.stderr_contains(&format!("quota.shine:{line}:")).stderr_contains("membr_count");
     // In plain words, and no Rust type names.
-    assert!(!run.stderr.contains("Error {") && !run.stderr.contains("RuleError"), "{}", run.stderr);
+    assert!(!run.stderr.contains("Error {") && !run.stderr.contains("RuleError") && !run.stderr.contains("UnknownField"), "{}", run.stderr);
+    run.stderr_contains("错误：`branch` 没有字段 `membr_count`").stderr_contains("= 帮助：是否想写 `member_count`？");
     let err = s.args(["rules", "check"]).fails_json();
     assert!(err.to_string().contains("membr_count"), "{err}");
 }
@@ -158,10 +159,25 @@ fn s4_3_d_pick_rule_names_a_known_level() {
     let text = std::fs::read_to_string(s.rules_dir().join("escalation.shine")).expect("read");
     let line = line_of(&text, "general_brnch");
     let col = text.lines().nth(line - 1).and_then(|l| l.find("general_brnch")).map(|b| b + 1).expect("column");
-    s.args(["rules", "check"]).fails().stderr_contains(&format!("escalation.shine:{line}:{col}:")).stderr_contains("`general_brnch`");
-    let err = s.args(["rules", "check"]).fails_json().to_string();
-    assert!(err.contains("`pick typical` names unknown level `general_brnch`"), "{err}");
-    assert!(err.contains("did you mean `general_branch`?"), "{err}");
+    let at = format!("{}:{line}:{col}", s.rules_dir().join("escalation.shine").display());
+    let levels = "`branch`、`directly_affiliated_branch`、`general_branch`、`organization_department`、`provincial_education_committee`";
+    let chain = crate::support::repo().join("workflows/escalation.ron");
+    assert_eq!(
+        s.args(["rules", "check"]).fails().stderr,
+        shown_alone(
+            "`pick typical` 指定了未知层级 `general_brnch`",
+            &at,
+            text.lines().nth(line - 1).expect("line"),
+            &format!("{}^^^^^^^^^^^^^ 无此层级", " ".repeat(16)),
+            &format!("是否想写 `general_branch`？`{}` 中的层级：{levels}", chain.display())
+        )
+    );
+    let err = s.args(["rules", "check"]).fails_json();
+    assert_eq!(err["code"], "rule_files");
+    assert_eq!(err["lines"][0], format!("{at}: `pick typical` 指定了未知层级 `general_brnch`"));
+    let e = &err["errors"][0];
+    assert_eq!((e["problem"]["kind"].as_str(), e["problem"]["level"].as_str(), e["problem"]["closest"].as_str()), (Some("unknown_level"), Some("general_brnch"), Some("general_branch")));
+    assert_eq!((e["line"].as_u64(), e["col"].as_u64()), (Some(line as u64), Some(col as u64)));
     s.args(["workflow", "check"]).fails().stderr_contains("general_brnch");
 }
 
@@ -170,9 +186,15 @@ fn s4_3_d_pick_rule_is_listed_by_its_levels_pick_step() {
     let s = Shine::new().rules_edit("escalation.shine", |t| t.replace("pick province by organization_department", "pick province by general_branch"));
     let text = std::fs::read_to_string(s.rules_dir().join("escalation.shine")).expect("read");
     let line = line_of(&text, "pick province");
-    s.args(["rules", "check"]).fails().stderr_contains(&format!("escalation.shine:{line}:"));
-    let err = s.args(["rules", "check"]).fails_json().to_string();
-    assert!(err.contains("level `general_branch` has no `Pick` step naming `pick province`"), "{err}");
+    s.args(["rules", "check"])
+        .fails()
+        .stderr_contains(&format!("escalation.shine:{line}:"))
+        .stderr_contains("错误：层级 `general_branch` 的 `Pick` 步骤没有列出 `pick province`")
+        .stderr_contains("的 `Pick` 步骤的 `rules` 里加上 `\"province\"`，或删去这条规则");
+    let err = s.args(["rules", "check"]).fails_json();
+    let problem = &err["errors"][0]["problem"];
+    assert_eq!(problem, &serde_json::json!({ "kind": "level_does_not_pick", "pick": "province", "level": "general_branch", "chain": problem["chain"] }));
+    assert!(err["lines"][0].as_str().is_some_and(|l| l.ends_with(": 层级 `general_branch` 的 `Pick` 步骤没有列出 `pick province`")), "{err}");
 }
 
 #[test]
@@ -193,4 +215,149 @@ fn s4_2_b_workflow_check_prints_the_escalation_chain() {
     for needle in ["逐级报送", "党委组织部（organization_department）", "报送（仅遴选结果）", "遴选（per_unit、province）"] {
         assert!(out.contains(needle), "`{needle}` missing from:\n{out}");
     }
+}
+
+// ---- rule-file diagnostics, in Chinese ------------------------------------------------
+
+/// `shine rules check` with the shipped rules and `rules/extra.shine` holding `text`:
+/// the world, the path shown for `extra.shine`, and what the command printed.
+fn check_extra(text: &str) -> (Shine, String, crate::support::Run) {
+    let s = Shine::new();
+    s.write("rules/extra.shine", text);
+    let path = s.rules_dir().join("extra.shine").display().to_string();
+    let run = s.args(["rules", "check"]).fails();
+    (s, path, run)
+}
+
+/// The 1-based character of `line_text` under the first caret of a rendered snippet:
+/// the underline is placed by display width (a Chinese character takes two columns).
+fn caret_char(rendered: &str, line_text: &str) -> usize {
+    use unicode_width::UnicodeWidthChar;
+    let under = rendered.lines().find(|l| l.contains('^')).expect("an underline");
+    let bar = under.find('|').expect("the gutter");
+    let offset = under[bar + 2..].find('^').expect("a caret");
+    let mut width = 0;
+    for (i, c) in line_text.chars().enumerate() {
+        if width == offset {
+            return i + 1;
+        }
+        width += c.width().unwrap_or(0);
+    }
+    line_text.chars().count() + 1
+}
+
+/// A rule-file error as `shine` shows it when it is the only one: the message, the
+/// snippet (`at` is `file:line:col`; `underline` follows the gutter: spaces, carets
+/// and the label) and the help. For lines 1–9.
+fn shown_alone(message: &str, at: &str, line: &str, underline: &str, help: &str) -> String {
+    let number = at.rsplit(':').nth(1).expect("a line number");
+    format!("错误：{message}\n --> {at}\n  |\n{number} | {line}\n  | {underline}\n  = 帮助：{help}\n")
+}
+
+#[test]
+fn rule_error_names_an_unknown_name_and_suggests_the_one_meant() {
+    let line = "guard 报告 §4.2.a \"召开专题组织生活会前，要及时向上级党组织报告\" when meting.reported";
+    let (_s, path, run) = check_extra(&format!("{line}\n"));
+    assert_eq!(
+        run.stderr,
+        shown_alone(
+            "未知名称 `meting`",
+            &format!("{path}:1:47"),
+            line,
+            &format!("{}^^^^^^ 此处无此名称", " ".repeat(70)),
+            "是否想写 `meeting`？可用的名称：`branch`、`meeting`、`quarter`"
+        )
+    );
+}
+
+#[test]
+fn rule_error_column_is_counted_in_characters_in_the_header_and_under_the_caret() {
+    // Before the error: 46 characters, 70 display columns, 95 bytes.
+    let line = "guard 报告 §4.2.a \"召开专题组织生活会前，要及时向上级党组织报告\" when meting.reported";
+    let (_s, path, run) = check_extra(&format!("{line}\n"));
+    let header = run.stderr.lines().find(|l| l.contains(" --> ")).expect("a header");
+    let col: usize = header.rsplit(':').next().and_then(|c| c.parse().ok()).expect("a column");
+    assert_eq!(header.trim(), format!("--> {path}:1:{col}"));
+    assert!(line.chars().skip(col - 1).collect::<String>().starts_with("meting"), "column {col} is not at `meting`");
+    assert_eq!(caret_char(&run.stderr, line), col);
+    let s = Shine::new();
+    s.write("rules/extra.shine", &format!("{line}\n"));
+    let err = s.args(["rules", "check"]).fails_json();
+    assert_eq!(err["errors"][0]["col"].as_u64(), Some(col as u64));
+    assert_eq!(err["errors"][0]["problem"]["kind"], "unknown_name");
+}
+
+#[test]
+fn rule_error_for_values_of_different_types_names_both_types() {
+    let line = "guard 票数 §3.4 \"组织民主推荐，采取无记名投票的方式\" when meeting.ballots == true";
+    let (_s, path, run) = check_extra(&format!("{line}\n"));
+    assert_eq!(
+        run.stderr,
+        shown_alone(
+            "不能比较 `meeting.ballots`（`int`）与 `true`（`bool`）",
+            &format!("{path}:1:40"),
+            line,
+            &format!("{}{} 类型不符", " ".repeat(58), "^".repeat(23)),
+            "比较同类的值：数与数、日期与日期、枚举与它的值"
+        )
+    );
+}
+
+#[test]
+fn syntax_error_in_rule_file_says_what_was_expected() {
+    let line = "guard 票数 §3.4 \"组织民主推荐，采取无记名投票的方式\" meeting.ballots > 0";
+    let (_s, path, run) = check_extra(&format!("{line}\n"));
+    assert_eq!(
+        run.stderr,
+        shown_alone(
+            "应有 `when` 及条件，却是 `meeting.ballots`",
+            &format!("{path}:1:35"),
+            line,
+            &format!("{}{} 此处应写 `when` 及条件", " ".repeat(53), "^".repeat(15)),
+            "条件以 `when` 引出，如 `voter §3.4 \"…\" when member.full`"
+        )
+    );
+}
+
+#[test]
+fn s3_4_rule_set_without_a_tie_rule_refused() {
+    let s = Shine::new().rules_edit("recommendation.shine", |t| t.lines().filter(|l| !l.starts_with("tie ")).map(|l| format!("{l}\n")).collect());
+    // A rule missing from the whole set is placed at the start of the first file.
+    let first = s.rules_dir().join("escalation.shine");
+    let text = std::fs::read_to_string(&first).expect("read");
+    assert_eq!(
+        s.args(["rules", "check"]).fails().stderr,
+        shown_alone(
+            "规则集缺少 `tie` 规则",
+            &format!("{}:1:1", first.display()),
+            text.lines().next().unwrap_or_default(),
+            "^ 整个规则集都没有这条规则",
+            "添加一条 `tie` 规则，如 `tie §3.4 \"…\" runoff`"
+        )
+    );
+}
+
+#[test]
+fn every_rule_file_error_is_shown_then_listed_one_a_line() {
+    let text = "guard 报告 §4.2.a \"召开专题组织生活会前，要及时向上级党组织报告\" when meting.reported\n\
+                guard 票数 §3.4 \"组织民主推荐，采取无记名投票的方式\" when meeting.ballots == true\n";
+    let (_s, path, run) = check_extra(text);
+    assert_eq!(run.stderr.lines().filter(|l| l.starts_with("错误：")).count(), 2, "{}", run.stderr);
+    assert!(
+        run.stderr.ends_with(&format!(
+            "\n规则文件有 2 处错误，未载入任何规则：\n\
+             {path}:1:47: 未知名称 `meting`\n\
+             {path}:2:40: 不能比较 `meeting.ballots`（`int`）与 `true`（`bool`）\n"
+        )),
+        "{}",
+        run.stderr
+    );
+    let s = Shine::new();
+    s.write("rules/extra.shine", text);
+    let err = s.args(["rules", "check"]).fails_json();
+    assert_eq!(err["message"], "规则文件有 2 处错误，未载入任何规则");
+    let path = s.rules_dir().join("extra.shine");
+    assert_eq!(err["lines"][1], format!("{}:2:40: 不能比较 `meeting.ballots`（`int`）与 `true`（`bool`）", path.display()));
+    let kinds: Vec<&str> = err["errors"].as_array().expect("errors").iter().filter_map(|e| e["problem"]["kind"].as_str()).collect();
+    assert_eq!(kinds, ["unknown_name", "cannot_compare"]);
 }

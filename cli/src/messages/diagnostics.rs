@@ -5,7 +5,7 @@ use shine_engine::rules::RuleErrors;
 use shine_engine::workflow::WorkflowErrors;
 
 pub fn rule_errors(errors: &RuleErrors) -> Vec<String> {
-    errors.errors.iter().map(ToString::to_string).collect()
+    super::rules::plain(errors)
 }
 
 pub fn workflow_errors(errors: &WorkflowErrors) -> Vec<String> {

@@ -16,6 +16,7 @@
 pub mod chain;
 pub mod diagnostics;
 pub mod refusal;
+pub mod rules;
 pub mod snippet;
 pub mod values;
 pub mod words;
@@ -38,11 +39,12 @@ pub fn worded(f: &Failure) -> refusal::Worded {
 }
 
 /// The failure for people. Problems of definition files are shown as their own
-/// blocks (message, snippet, help), one after another, and nothing else.
+/// blocks (message, snippet, help), one after another, and nothing else (but, for
+/// several rule-file errors, their one-line list).
 pub fn text(f: &Failure) -> String {
     if let Failure::Refused(r) = f {
         match &r.kind {
-            shine_engine::refusal::Kind::RuleFiles { errors } => return diagnostics::rule_errors(errors).join("\n"),
+            shine_engine::refusal::Kind::RuleFiles { errors } => return rules::render(errors),
             shine_engine::refusal::Kind::WorkflowFile { errors } => return diagnostics::workflow_errors(errors).join("\n"),
             _ => {}
         }

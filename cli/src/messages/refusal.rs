@@ -105,7 +105,7 @@ fn act(a: &LevelAct) -> String {
 fn kind(k: &Kind) -> Worded {
     match k {
         Kind::RuleFiles { errors } => {
-            let mut w = Worded::new(format!("规则文件有 {} 处错误，未载入任何规则", errors.errors.len()));
+            let mut w = Worded::new(super::rules::summary(errors));
             w.details = super::diagnostics::rule_errors(errors);
             w
         }

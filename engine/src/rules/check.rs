@@ -943,7 +943,8 @@ impl<'a, 'f> Checker<'a, 'f> {
     }
 }
 
-pub(crate) fn kind_word(k: RuleKind) -> &'static str {
+/// The keyword a rule of this kind is written with.
+pub fn kind_word(k: RuleKind) -> &'static str {
     match k {
         RuleKind::Quota => "quota",
         RuleKind::Exclude => "exclude",

@@ -29,6 +29,7 @@ mod tests;
 mod tests_pick;
 
 pub use diagnostic::{Arguments, BaseType, BoundOf, Choices, Expected, HostType, RuleError, RuleErrors, RuleProblem, ValueType, Wanted};
+pub use check::kind_word;
 
 use crate::facts::{BranchFacts, MeetingFacts, MemberFacts, QuarterFacts};
 use serde::{Deserialize, Serialize};
