@@ -274,14 +274,12 @@ fn rule_error_names_an_unknown_name_and_suggests_the_one_meant() {
 fn rule_error_column_is_counted_in_characters_in_the_header_and_under_the_caret() {
     // Before the error: 46 characters, 70 display columns, 95 bytes.
     let line = "guard 报告 §4.2.a \"召开专题组织生活会前，要及时向上级党组织报告\" when meting.reported";
-    let (_s, path, run) = check_extra(&format!("{line}\n"));
+    let (s, path, run) = check_extra(&format!("{line}\n"));
     let header = run.stderr.lines().find(|l| l.contains(" --> ")).expect("a header");
     let col: usize = header.rsplit(':').next().and_then(|c| c.parse().ok()).expect("a column");
     assert_eq!(header.trim(), format!("--> {path}:1:{col}"));
     assert!(line.chars().skip(col - 1).collect::<String>().starts_with("meting"), "column {col} is not at `meting`");
     assert_eq!(caret_char(&run.stderr, line), col);
-    let s = Shine::new();
-    s.write("rules/extra.shine", &format!("{line}\n"));
     let err = s.args(["rules", "check"]).fails_json();
     assert_eq!(err["errors"][0]["col"].as_u64(), Some(col as u64));
     assert_eq!(err["errors"][0]["problem"]["kind"], "unknown_name");
@@ -341,7 +339,7 @@ fn s3_4_rule_set_without_a_tie_rule_refused() {
 fn every_rule_file_error_is_shown_then_listed_one_a_line() {
     let text = "guard 报告 §4.2.a \"召开专题组织生活会前，要及时向上级党组织报告\" when meting.reported\n\
                 guard 票数 §3.4 \"组织民主推荐，采取无记名投票的方式\" when meeting.ballots == true\n";
-    let (_s, path, run) = check_extra(text);
+    let (s, path, run) = check_extra(text);
     assert_eq!(run.stderr.lines().filter(|l| l.starts_with("错误：")).count(), 2, "{}", run.stderr);
     assert!(
         run.stderr.ends_with(&format!(
@@ -352,12 +350,9 @@ fn every_rule_file_error_is_shown_then_listed_one_a_line() {
         "{}",
         run.stderr
     );
-    let s = Shine::new();
-    s.write("rules/extra.shine", text);
     let err = s.args(["rules", "check"]).fails_json();
     assert_eq!(err["message"], "规则文件有 2 处错误，未载入任何规则");
-    let path = s.rules_dir().join("extra.shine");
-    assert_eq!(err["lines"][1], format!("{}:2:40: 不能比较 `meeting.ballots`（`int`）与 `true`（`bool`）", path.display()));
+    assert_eq!(err["lines"][1], format!("{path}:2:40: 不能比较 `meeting.ballots`（`int`）与 `true`（`bool`）"));
     let kinds: Vec<&str> = err["errors"].as_array().expect("errors").iter().filter_map(|e| e["problem"]["kind"].as_str()).collect();
     assert_eq!(kinds, ["unknown_name", "cannot_compare"]);
 }
