@@ -71,9 +71,10 @@ pub fn words(problem: &RuleProblem) -> Words {
     use RuleProblem as P;
     match problem {
         P::Syntax { expected, found } => {
+            let what = spaced(&either(expected.iter().map(|x| expected_word(*x))));
             let message = match found {
-                Some(f) => format!("应有{}，却是 `{f}`", spaced(&either(expected.iter().map(|x| expected_word(*x))))),
-                None => format!("应有{}，文件却已结束", spaced(&either(expected.iter().map(|x| expected_word(*x))))),
+                Some(f) => format!("应有{what}，却是 `{f}`"),
+                None => format!("应有{what}，文件却已结束"),
             };
             let label = format!("此处应写{}", spaced(&either(expected.iter().map(|x| expected_name(*x).to_owned()))));
             Words { message, label, help: syntax_help(expected) }
