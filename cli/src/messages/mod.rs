@@ -90,7 +90,7 @@ pub fn json(f: &Failure) -> Value {
     json!({ "error": error })
 }
 
-/// The declared name closest to a misspelt `name`, for "是不是 `…`？": at most one
+/// The declared name closest to a misspelt `name`, for "是否想写 `…`？": at most one
 /// edit in three characters away, and never a name wholly unlike it.
 pub fn closest<'k>(name: &str, known: &'k [String]) -> Option<&'k str> {
     known

@@ -16,7 +16,7 @@ use shine_engine::workflow::{Item, RonProblem, RoleUser, WorkflowError, Workflow
 ///    |
 /// 31 |     roles: ["membr"],
 ///    |             ^^^^^^^ 没有这个角色
-///   = 帮助：是不是 `member`？…
+///   = 帮助：是否想写 `member`？…
 /// ```
 pub fn problem(file: &str, error: &WorkflowError) -> String {
     let Words { message, label, help } = words(file, &error.problem);
@@ -323,9 +323,9 @@ fn unknown_state(message: String, state: &str, known: &[String]) -> Words {
     says(message, "没有这个状态", help)
 }
 
-/// `是不是 `member`？`, or nothing when no declared name is close.
+/// `是否想写 `member`？`, or nothing when no declared name is close.
 fn guess(name: &str, known: &[String]) -> String {
-    closest(name, known).map(|near| format!("是不是 `{near}`？")).unwrap_or_default()
+    closest(name, known).map(|near| format!("是否想写 `{near}`？")).unwrap_or_default()
 }
 
 fn item_word(item: Item) -> &'static str {

@@ -291,7 +291,9 @@ impl Store {
                 }
             }
             check.events += 1;
-            *check.versions.entry(log::version_of(&v).unwrap_or(0)).or_default() += 1;
+            if let Ok(version) = log::version_of(&v) {
+                *check.versions.entry(version).or_default() += 1;
+            }
             if let Err(problem) = log::decode(&v) {
                 check.unreadable.push((format!("{name}#{seq}"), problem));
             }

@@ -40,17 +40,22 @@ pub(crate) fn encode(event: &Event) -> Result<Vec<u8>, serde_json::Error> {
 /// The event a record holds, whatever version wrote it (also for audits that read
 /// the raw store).
 pub fn decode(bytes: &[u8]) -> Result<Event, Invalid> {
-    let value: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| Invalid::Shape(e.to_string()))?;
-    match value.get("v").map(|v| v.as_u64()) {
-        None => v0::event(serde_json::from_value(value).map_err(|e| Invalid::Shape(e.to_string()))?),
-        Some(Some(1)) => v1::event(serde_json::from_value(value).map_err(|e| Invalid::Shape(e.to_string()))?),
-        Some(Some(v)) => Err(Invalid::Version(u32::try_from(v).unwrap_or(u32::MAX))),
-        Some(None) => Err(Invalid::Shape("`v` is not a number".into())),
+    let shape = |e: serde_json::Error| Invalid::Shape(e.to_string());
+    match version_of(bytes).map_err(shape)? {
+        0 => v0::event(serde_json::from_slice(bytes).map_err(shape)?),
+        1 => v1::event(serde_json::from_slice(bytes).map_err(shape)?),
+        v => Err(Invalid::Version(u32::try_from(v).unwrap_or(u32::MAX))),
     }
 }
 
-/// The version of a record, without decoding it: 0 when it has none.
-pub(crate) fn version_of(bytes: &[u8]) -> Option<u64> {
-    let value: serde_json::Value = serde_json::from_slice(bytes).ok()?;
-    Some(value.get("v").and_then(|v| v.as_u64()).unwrap_or(0))
+/// Only the version field of a record; everything else is skipped unread.
+#[derive(serde::Deserialize)]
+struct Probe {
+    #[serde(default)]
+    v: u64,
+}
+
+/// The version of a record without decoding the rest: 0 when it has none.
+pub(crate) fn version_of(bytes: &[u8]) -> Result<u64, serde_json::Error> {
+    serde_json::from_slice::<Probe>(bytes).map(|p| p.v)
 }
