@@ -77,7 +77,8 @@ impl std::ops::Deref for Shine {
 #[derive(Default)]
 pub(crate) struct Plan {
     events: Vec<(Scope, Option<RulesHash>, Vec<Action>)>,
-    values: Vec<(Vec<u8>, serde_json::Value)>,
+    /// Keys of `store::keys` and their values, already encoded.
+    values: Vec<(Vec<u8>, Vec<u8>)>,
 }
 
 impl Plan {
@@ -94,9 +95,7 @@ impl Plan {
 
     /// A plain value under a key of `store::keys`.
     pub(crate) fn and_value(mut self, key: Vec<u8>, value: impl serde::Serialize) -> Result<Plan> {
-        let value = serde_json::to_value(value)
-            .map_err(|e| Refusal::new(Kind::Store { problem: crate::store::StoreError::Encode { reason: e.to_string() } }))?;
-        self.values.push((key, value));
+        self.values.push((key, crate::store::encode(&value)?));
         Ok(self)
     }
 
@@ -179,8 +178,8 @@ impl Archive {
             return Ok(());
         }
         let mut w = Writes::default();
-        for (key, value) in &plan.values {
-            self.store.put(&mut w, key.clone(), value)?;
+        for (key, value) in plan.values {
+            w.put(key, value);
         }
         for (scope, rules, actions) in plan.events {
             self.store.stage(&mut w, &scope, actor, rules.as_ref(), actions)?;

@@ -75,6 +75,16 @@ impl Writes {
     pub fn is_empty(&self) -> bool {
         self.events.is_empty()
     }
+
+    /// A plain value, already [`encode`]d, under a key of [`keys`], beside the events.
+    pub(crate) fn put(&mut self, key: Vec<u8>, value: Vec<u8>) {
+        self.batch.insert(key, value);
+    }
+}
+
+/// A plain value (not an event) as the store keeps it.
+pub(crate) fn encode<T: Serialize + ?Sized>(value: &T) -> Result<Vec<u8>, StoreError> {
+    serde_json::to_vec(value).map_err(|e| StoreError::Encode { reason: e.to_string() })
 }
 
 /// What `check` found: every record decoded or not, and how many of each version.
@@ -146,13 +156,6 @@ impl Store {
         let bytes = log::encode(&event).map_err(|e| StoreError::Encode { reason: e.to_string() })?;
         writes.batch.insert(keys::event(scope, seq), bytes);
         writes.events.push((scope.clone(), event));
-        Ok(())
-    }
-
-    /// Stage a plain value under a key of [`keys`], alongside the events.
-    pub(crate) fn put<T: Serialize + ?Sized>(&self, writes: &mut Writes, key: Vec<u8>, value: &T) -> Result<(), StoreError> {
-        let bytes = serde_json::to_vec(value).map_err(|e| StoreError::Encode { reason: e.to_string() })?;
-        writes.batch.insert(key, bytes);
         Ok(())
     }
 

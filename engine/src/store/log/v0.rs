@@ -66,7 +66,7 @@ struct DecisionRec {
     rule: RuleInfoRec,
     #[allow(dead_code)]
     value: bool,
-    witnesses: Vec<v1::WitnessRec>,
+    witnesses: Vec<v1::WitnessRec<'static>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -80,7 +80,7 @@ fn superior(text: String) -> Result<Option<crate::domain::UnitId>, Invalid> {
     if text.is_empty() {
         Ok(None)
     } else {
-        v1::unit(text).map(Some)
+        v1::unit(text.into()).map(Some)
     }
 }
 
@@ -104,32 +104,31 @@ pub(super) fn event(r: EventRec) -> Result<Event, Invalid> {
         }
         actions.push(action);
     }
-    Ok(Event { seq: r.seq, who: r.who, role: r.role, at, rules: r.rules.map(v1::rules_hash).transpose()?, actions })
+    Ok(Event { seq: r.seq, who: r.who, role: r.role, at, rules: r.rules.map(|h| v1::rules_hash(h.into())).transpose()?, actions })
 }
 
 fn changed(c: Changed) -> Result<Action, Invalid> {
     Ok(match c {
         Changed::QuarterOpened { branch, quarter, rules, workflow, .. } => {
             let quarter: Quarter = quarter.parse().map_err(|_| Invalid::Quarter(quarter))?;
-            let workflow = v1::rules_hash(workflow.clone()).map(|_| workflow)?;
             Action::QuarterOpened {
-                branch: v1::unit(branch)?,
+                branch: v1::unit(branch.into())?,
                 quarter,
-                rules: v1::rules_hash(rules)?,
-                workflow: crate::domain::WorkflowHash::of_hex(workflow),
+                rules: v1::rules_hash(rules.into())?,
+                workflow: v1::workflow_hash(workflow.into())?,
                 state: String::new(),
             }
         }
         Changed::MeetingReported { date, superior: s } => Action::MeetingReported { date, superior: superior(s)? },
         Changed::LedgerWritten { stars, superior: s } => Action::LedgerWritten {
-            stars: stars.into_iter().map(v1::member).collect::<Result<_, _>>()?,
+            stars: v1::members(stars.into_iter().map(Into::into).collect())?,
             superior: superior(s)?,
         },
         Changed::RoundOpened { round, seats, candidates, seated, excluded } => Action::RoundOpened {
             round,
             seats,
-            candidates: candidates.into_iter().map(v1::member).collect::<Result<_, _>>()?,
-            seated: seated.into_iter().map(v1::member).collect::<Result<_, _>>()?,
+            candidates: v1::members(candidates.into_iter().map(Into::into).collect())?,
+            seated: v1::members(seated.into_iter().map(Into::into).collect())?,
             excluded: excluded
                 .into_iter()
                 .map(|(m, decisions)| {
@@ -140,7 +139,7 @@ fn changed(c: Changed) -> Result<Action, Invalid> {
                             witnesses: d.witnesses.into_iter().map(v1::witness).collect(),
                         })
                         .collect();
-                    Ok((v1::member(m)?, list))
+                    Ok((v1::member(m.into())?, list))
                 })
                 .collect::<Result<_, Invalid>>()?,
         },

@@ -15,52 +15,53 @@ use crate::star::Sealed;
 use crate::tally::{Outcome, Ranked, Runoff, Selection};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 
 pub(super) const VERSION: u32 = 1;
 
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub(super) struct EventRec {
+pub(super) struct EventRec<'a> {
     pub v: u32,
     pub seq: u64,
-    pub who: String,
-    pub role: String,
+    pub who: Cow<'a, str>,
+    pub role: Cow<'a, str>,
     pub at: Timestamp,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rules: Option<String>,
-    pub actions: Vec<ActionRec>,
+    pub rules: Option<Cow<'a, str>>,
+    pub actions: Vec<ActionRec<'a>>,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
-pub(super) struct UnitRec {
-    pub id: String,
-    pub name: String,
-    pub kind: String,
-    pub parent: Option<String>,
+pub(super) struct UnitRec<'a> {
+    pub id: Cow<'a, str>,
+    pub name: Cow<'a, str>,
+    pub kind: Cow<'a, str>,
+    pub parent: Option<Cow<'a, str>>,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
-pub(super) struct MemberRec {
-    pub id: String,
-    pub name: String,
-    pub identity: String,
-    pub role: String,
+pub(super) struct MemberRec<'a> {
+    pub id: Cow<'a, str>,
+    pub name: Cow<'a, str>,
+    pub identity: Cow<'a, str>,
+    pub role: Cow<'a, str>,
     pub full: bool,
     pub mobile: bool,
     pub last_report: Option<NaiveDate>,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
-pub(super) struct LifeRec {
+pub(super) struct LifeRec<'a> {
     pub date: NaiveDate,
-    pub status: String,
+    pub status: Cow<'a, str>,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
-pub(super) struct FindingRec {
-    pub clause: String,
+pub(super) struct FindingRec<'a> {
+    pub clause: Cow<'a, str>,
     pub date: NaiveDate,
-    pub evidence: String,
+    pub evidence: Cow<'a, str>,
     #[serde(default)]
     pub open: bool,
     #[serde(default)]
@@ -68,27 +69,27 @@ pub(super) struct FindingRec {
 }
 
 #[derive(Debug, Serialize, Deserialize)]
-pub(super) struct DeedRec {
-    pub kind: String,
-    pub text: String,
+pub(super) struct DeedRec<'a> {
+    pub kind: Cow<'a, str>,
+    pub text: Cow<'a, str>,
     pub date: NaiveDate,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
-pub(super) struct WitnessRec {
-    pub expr: String,
-    pub value: String,
+pub(super) struct WitnessRec<'a> {
+    pub expr: Cow<'a, str>,
+    pub value: Cow<'a, str>,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
-pub(super) struct ExcludedRec {
-    pub rule: String,
-    pub witnesses: Vec<WitnessRec>,
+pub(super) struct ExcludedRec<'a> {
+    pub rule: Cow<'a, str>,
+    pub witnesses: Vec<WitnessRec<'a>>,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
-pub(super) struct RankedRec {
-    pub member: String,
+pub(super) struct RankedRec<'a> {
+    pub member: Cow<'a, str>,
     pub votes: i64,
     pub place: usize,
     pub preferred: bool,
@@ -110,206 +111,186 @@ pub(super) enum OutcomeRec {
 }
 
 #[derive(Debug, Serialize, Deserialize)]
-pub(super) struct RunoffRec {
+pub(super) struct RunoffRec<'a> {
     pub seats: i64,
-    pub tied: Vec<String>,
+    pub tied: Vec<Cow<'a, str>>,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
-pub(super) struct SelectionRec {
+pub(super) struct SelectionRec<'a> {
     pub seats: i64,
     pub cap_room: Option<i64>,
-    pub ranking: Vec<RankedRec>,
-    pub seated: Vec<String>,
-    pub runoff: Option<RunoffRec>,
+    pub ranking: Vec<RankedRec<'a>>,
+    pub seated: Vec<Cow<'a, str>>,
+    pub runoff: Option<RunoffRec<'a>>,
 }
 
 /// The star records travel as [`Sealed`]: their JSON is pinned by their content hash
 /// (see `crate::star`), so the log keeps them as they are.
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
-pub(super) enum ActionRec {
-    UnitAdded { unit: UnitRec },
-    MembersImported { branch: String, members: Vec<MemberRec> },
+pub(super) enum ActionRec<'a> {
+    UnitAdded { unit: UnitRec<'a> },
+    MembersImported { branch: Cow<'a, str>, members: Vec<MemberRec<'a>> },
     LifeRecorded {
-        member: String,
-        record: LifeRec,
-        #[serde(default, skip_serializing_if = "String::is_empty")]
-        note: String,
+        member: Cow<'a, str>,
+        record: LifeRec<'a>,
+        #[serde(default, skip_serializing_if = "str::is_empty")]
+        note: Cow<'a, str>,
     },
-    FindingRecorded { member: String, finding: FindingRec },
-    QuarterOpened { branch: String, quarter: Quarter, rules: String, workflow: String, state: String },
-    DeedRegistered { member: String, deed: DeedRec },
-    DeedExcused { member: String, reason: String },
-    MeetingReported { date: NaiveDate, superior: Option<String> },
-    AttendanceRecorded { member: String, status: String },
-    GuestsRecorded { activists: Vec<String>, observers: Vec<String>, delegate: Option<String> },
-    Presented { member: String },
-    Commented { member: String, text: String },
+    FindingRecorded { member: Cow<'a, str>, finding: FindingRec<'a> },
+    QuarterOpened { branch: Cow<'a, str>, quarter: Quarter, rules: Cow<'a, str>, workflow: Cow<'a, str>, state: Cow<'a, str> },
+    DeedRegistered { member: Cow<'a, str>, deed: DeedRec<'a> },
+    DeedExcused { member: Cow<'a, str>, reason: Cow<'a, str> },
+    MeetingReported { date: NaiveDate, superior: Option<Cow<'a, str>> },
+    AttendanceRecorded { member: Cow<'a, str>, status: Cow<'a, str> },
+    GuestsRecorded { activists: Vec<Cow<'a, str>>, observers: Vec<Cow<'a, str>>, delegate: Option<Cow<'a, str>> },
+    Presented { member: Cow<'a, str> },
+    Commented { member: Cow<'a, str>, text: Cow<'a, str> },
     RoundOpened {
         round: i64,
         seats: i64,
-        candidates: Vec<String>,
-        seated: Vec<String>,
+        candidates: Vec<Cow<'a, str>>,
+        seated: Vec<Cow<'a, str>>,
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
-        excluded: Vec<(String, Vec<ExcludedRec>)>,
+        excluded: Vec<(Cow<'a, str>, Vec<ExcludedRec<'a>>)>,
     },
-    Voted { member: String, round: i64 },
-    TotalsEntered { round: i64, ballots: i64, votes: Vec<(String, i64)> },
-    Advanced { step: String, from: String, to: String },
-    Tallied { round: i64, selection: SelectionRec },
-    LedgerWritten { stars: Vec<String>, superior: Option<String> },
-    RulesAdopted { from: String, to: String },
-    StarsPulled { from: Vec<String>, received: usize },
-    StarReceived { from: String, sealed: Sealed, recommended: bool },
+    Voted { member: Cow<'a, str>, round: i64 },
+    TotalsEntered { round: i64, ballots: i64, votes: Vec<(Cow<'a, str>, i64)> },
+    Advanced { step: Cow<'a, str>, from: Cow<'a, str>, to: Cow<'a, str> },
+    Tallied { round: i64, selection: SelectionRec<'a> },
+    LedgerWritten { stars: Vec<Cow<'a, str>>, superior: Option<Cow<'a, str>> },
+    RulesAdopted { from: Cow<'a, str>, to: Cow<'a, str> },
+    StarsPulled { from: Vec<Cow<'a, str>>, received: usize },
+    StarReceived { from: Cow<'a, str>, sealed: Cow<'a, Sealed>, recommended: bool },
     StarsFiled { count: usize },
-    Published { on: NaiveDate, until: NaiveDate, keys: Vec<String>, rule: String },
-    ObjectionRaised { key: String, on: NaiveDate, reason: String },
-    ObjectionDecided { key: String, upheld: bool, reason: String },
-    StarPicked { key: String, reason: String },
-    PickWithdrawn { key: String },
-    StarReturned { key: String, to: String, reason: String, hash: String },
-    StarResubmitted { sealed: Sealed, reason: String },
-    StarsForwarded { to: String, sealed: Vec<Sealed> },
-    TokenIssued { id: String, unit: String, label: String, digest: String },
-    TokenRevoked { id: String },
+    Published { on: NaiveDate, until: NaiveDate, keys: Vec<Cow<'a, str>>, rule: Cow<'a, str> },
+    ObjectionRaised { key: Cow<'a, str>, on: NaiveDate, reason: Cow<'a, str> },
+    ObjectionDecided { key: Cow<'a, str>, upheld: bool, reason: Cow<'a, str> },
+    StarPicked { key: Cow<'a, str>, reason: Cow<'a, str> },
+    PickWithdrawn { key: Cow<'a, str> },
+    StarReturned { key: Cow<'a, str>, to: Cow<'a, str>, reason: Cow<'a, str>, hash: Cow<'a, str> },
+    StarResubmitted { sealed: Cow<'a, Sealed>, reason: Cow<'a, str> },
+    StarsForwarded { to: Cow<'a, str>, sealed: Cow<'a, [Sealed]> },
+    TokenIssued { id: Cow<'a, str>, unit: Cow<'a, str>, label: Cow<'a, str>, digest: Cow<'a, str> },
+    TokenRevoked { id: Cow<'a, str> },
 }
 
 // ---- engine → record -------------------------------------------------------------
+// Records borrow the engine's texts: writing an event copies nothing before encoding.
 
-pub(super) fn record(e: &Event) -> EventRec {
+fn b<'a>(text: &'a (impl AsRef<str> + ?Sized)) -> Cow<'a, str> {
+    Cow::Borrowed(text.as_ref())
+}
+
+fn all<'a, T: AsRef<str>>(list: &'a [T]) -> Vec<Cow<'a, str>> {
+    list.iter().map(b).collect()
+}
+
+pub(super) fn record(e: &Event) -> EventRec<'_> {
     EventRec {
         v: VERSION,
         seq: e.seq,
-        who: e.who.clone(),
-        role: e.role.clone(),
+        who: b(&e.who),
+        role: b(&e.role),
         at: e.at,
-        rules: e.rules.as_ref().map(|h| h.as_str().to_owned()),
+        rules: e.rules.as_ref().map(|h| b(h.as_str())),
         actions: e.actions.iter().map(action_rec).collect(),
     }
 }
 
-fn ids<T: AsRef<str>>(list: &[T]) -> Vec<String> {
-    list.iter().map(|x| x.as_ref().to_owned()).collect()
-}
-
-fn action_rec(a: &Action) -> ActionRec {
+fn action_rec(a: &Action) -> ActionRec<'_> {
     match a {
         Action::UnitAdded { unit } => ActionRec::UnitAdded {
-            unit: UnitRec {
-                id: unit.id.to_string(),
-                name: unit.name.clone(),
-                kind: unit.kind.clone(),
-                parent: unit.parent.as_ref().map(ToString::to_string),
-            },
+            unit: UnitRec { id: b(&unit.id), name: b(&unit.name), kind: b(&unit.kind), parent: unit.parent.as_ref().map(b) },
         },
         Action::MembersImported { branch, members } => ActionRec::MembersImported {
-            branch: branch.to_string(),
+            branch: b(branch),
             members: members
                 .iter()
                 .map(|m| MemberRec {
-                    id: m.id.to_string(),
-                    name: m.name.clone(),
-                    identity: m.identity.clone(),
-                    role: m.role.clone(),
+                    id: b(&m.id),
+                    name: b(&m.name),
+                    identity: b(&m.identity),
+                    role: b(&m.role),
                     full: m.full,
                     mobile: m.mobile,
                     last_report: m.last_report,
                 })
                 .collect(),
         },
-        Action::LifeRecorded { member, record, note } => ActionRec::LifeRecorded {
-            member: member.to_string(),
-            record: LifeRec { date: record.date, status: record.status.as_str().to_owned() },
-            note: note.clone(),
-        },
+        Action::LifeRecorded { member, record, note } => {
+            ActionRec::LifeRecorded { member: b(member), record: LifeRec { date: record.date, status: b(record.status.as_str()) }, note: b(note) }
+        }
         Action::FindingRecorded { member, finding: f } => ActionRec::FindingRecorded {
-            member: member.to_string(),
-            finding: FindingRec { clause: f.clause.as_str().to_owned(), date: f.date, evidence: f.evidence.clone(), open: f.open, until: f.until },
+            member: b(member),
+            finding: FindingRec { clause: b(f.clause.as_str()), date: f.date, evidence: b(&f.evidence), open: f.open, until: f.until },
         },
         Action::QuarterOpened { branch, quarter, rules, workflow, state } => ActionRec::QuarterOpened {
-            branch: branch.to_string(),
+            branch: b(branch),
             quarter: *quarter,
-            rules: rules.to_string(),
-            workflow: workflow.to_string(),
-            state: state.clone(),
+            rules: b(rules.as_str()),
+            workflow: b(workflow.as_str()),
+            state: b(state),
         },
-        Action::DeedRegistered { member, deed } => ActionRec::DeedRegistered {
-            member: member.to_string(),
-            deed: DeedRec { kind: deed.kind.as_str().to_owned(), text: deed.text.clone(), date: deed.date },
-        },
-        Action::DeedExcused { member, reason } => ActionRec::DeedExcused { member: member.to_string(), reason: reason.clone() },
-        Action::MeetingReported { date, superior } => {
-            ActionRec::MeetingReported { date: *date, superior: superior.as_ref().map(ToString::to_string) }
+        Action::DeedRegistered { member, deed } => {
+            ActionRec::DeedRegistered { member: b(member), deed: DeedRec { kind: b(deed.kind.as_str()), text: b(&deed.text), date: deed.date } }
         }
-        Action::AttendanceRecorded { member, status } => {
-            ActionRec::AttendanceRecorded { member: member.to_string(), status: status.clone() }
+        Action::DeedExcused { member, reason } => ActionRec::DeedExcused { member: b(member), reason: b(reason) },
+        Action::MeetingReported { date, superior } => ActionRec::MeetingReported { date: *date, superior: superior.as_ref().map(b) },
+        Action::AttendanceRecorded { member, status } => ActionRec::AttendanceRecorded { member: b(member), status: b(status) },
+        Action::GuestsRecorded { activists, observers, delegate } => {
+            ActionRec::GuestsRecorded { activists: all(activists), observers: all(observers), delegate: delegate.as_ref().map(b) }
         }
-        Action::GuestsRecorded { activists, observers, delegate } => ActionRec::GuestsRecorded {
-            activists: activists.clone(),
-            observers: observers.clone(),
-            delegate: delegate.clone(),
-        },
-        Action::Presented { member } => ActionRec::Presented { member: member.to_string() },
-        Action::Commented { member, text } => ActionRec::Commented { member: member.to_string(), text: text.clone() },
+        Action::Presented { member } => ActionRec::Presented { member: b(member) },
+        Action::Commented { member, text } => ActionRec::Commented { member: b(member), text: b(text) },
         Action::RoundOpened { round, seats, candidates, seated, excluded } => ActionRec::RoundOpened {
             round: *round,
             seats: *seats,
-            candidates: ids(candidates),
-            seated: ids(seated),
+            candidates: all(candidates),
+            seated: all(seated),
             excluded: excluded
                 .iter()
                 .map(|(m, list)| {
                     let list = list
                         .iter()
-                        .map(|x| ExcludedRec {
-                            rule: x.rule.clone(),
-                            witnesses: x.witnesses.iter().map(|w| WitnessRec { expr: w.expr.clone(), value: w.value.clone() }).collect(),
-                        })
+                        .map(|x| ExcludedRec { rule: b(&x.rule), witnesses: x.witnesses.iter().map(witness_rec).collect() })
                         .collect();
-                    (m.to_string(), list)
+                    (b(m), list)
                 })
                 .collect(),
         },
-        Action::Voted { member, round } => ActionRec::Voted { member: member.to_string(), round: *round },
-        Action::TotalsEntered { round, ballots, votes } => ActionRec::TotalsEntered {
-            round: *round,
-            ballots: *ballots,
-            votes: votes.iter().map(|(m, n)| (m.to_string(), *n)).collect(),
-        },
-        Action::Advanced { step, from, to } => ActionRec::Advanced { step: step.clone(), from: from.clone(), to: to.clone() },
-        Action::Tallied { round, selection } => ActionRec::Tallied { round: *round, selection: selection_rec(selection) },
-        Action::LedgerWritten { stars, superior } => {
-            ActionRec::LedgerWritten { stars: ids(stars), superior: superior.as_ref().map(ToString::to_string) }
+        Action::Voted { member, round } => ActionRec::Voted { member: b(member), round: *round },
+        Action::TotalsEntered { round, ballots, votes } => {
+            ActionRec::TotalsEntered { round: *round, ballots: *ballots, votes: votes.iter().map(|(m, n)| (b(m), *n)).collect() }
         }
-        Action::RulesAdopted { from, to } => ActionRec::RulesAdopted { from: from.to_string(), to: to.to_string() },
-        Action::StarsPulled { from, received } => ActionRec::StarsPulled { from: from.clone(), received: *received },
+        Action::Advanced { step, from, to } => ActionRec::Advanced { step: b(step), from: b(from), to: b(to) },
+        Action::Tallied { round, selection } => ActionRec::Tallied { round: *round, selection: selection_rec(selection) },
+        Action::LedgerWritten { stars, superior } => ActionRec::LedgerWritten { stars: all(stars), superior: superior.as_ref().map(b) },
+        Action::RulesAdopted { from, to } => ActionRec::RulesAdopted { from: b(from.as_str()), to: b(to.as_str()) },
+        Action::StarsPulled { from, received } => ActionRec::StarsPulled { from: all(from), received: *received },
         Action::StarReceived { from, sealed, recommended } => {
-            ActionRec::StarReceived { from: from.clone(), sealed: sealed.clone(), recommended: *recommended }
+            ActionRec::StarReceived { from: b(from), sealed: Cow::Borrowed(sealed), recommended: *recommended }
         }
         Action::StarsFiled { count } => ActionRec::StarsFiled { count: *count },
-        Action::Published { on, until, keys, rule } => {
-            ActionRec::Published { on: *on, until: *until, keys: keys.clone(), rule: rule.clone() }
-        }
-        Action::ObjectionRaised { key, on, reason } => ActionRec::ObjectionRaised { key: key.clone(), on: *on, reason: reason.clone() },
-        Action::ObjectionDecided { key, upheld, reason } => {
-            ActionRec::ObjectionDecided { key: key.clone(), upheld: *upheld, reason: reason.clone() }
-        }
-        Action::StarPicked { key, reason } => ActionRec::StarPicked { key: key.clone(), reason: reason.clone() },
-        Action::PickWithdrawn { key } => ActionRec::PickWithdrawn { key: key.clone() },
-        Action::StarReturned { key, to, reason, hash } => {
-            ActionRec::StarReturned { key: key.clone(), to: to.clone(), reason: reason.clone(), hash: hash.clone() }
-        }
-        Action::StarResubmitted { sealed, reason } => ActionRec::StarResubmitted { sealed: sealed.clone(), reason: reason.clone() },
-        Action::StarsForwarded { to, sealed } => ActionRec::StarsForwarded { to: to.clone(), sealed: sealed.clone() },
-        Action::TokenIssued { id, unit, label, digest } => {
-            ActionRec::TokenIssued { id: id.clone(), unit: unit.clone(), label: label.clone(), digest: digest.clone() }
-        }
-        Action::TokenRevoked { id } => ActionRec::TokenRevoked { id: id.clone() },
+        Action::Published { on, until, keys, rule } => ActionRec::Published { on: *on, until: *until, keys: all(keys), rule: b(rule) },
+        Action::ObjectionRaised { key, on, reason } => ActionRec::ObjectionRaised { key: b(key), on: *on, reason: b(reason) },
+        Action::ObjectionDecided { key, upheld, reason } => ActionRec::ObjectionDecided { key: b(key), upheld: *upheld, reason: b(reason) },
+        Action::StarPicked { key, reason } => ActionRec::StarPicked { key: b(key), reason: b(reason) },
+        Action::PickWithdrawn { key } => ActionRec::PickWithdrawn { key: b(key) },
+        Action::StarReturned { key, to, reason, hash } => ActionRec::StarReturned { key: b(key), to: b(to), reason: b(reason), hash: b(hash) },
+        Action::StarResubmitted { sealed, reason } => ActionRec::StarResubmitted { sealed: Cow::Borrowed(sealed), reason: b(reason) },
+        Action::StarsForwarded { to, sealed } => ActionRec::StarsForwarded { to: b(to), sealed: Cow::Borrowed(sealed) },
+        Action::TokenIssued { id, unit, label, digest } => ActionRec::TokenIssued { id: b(id), unit: b(unit), label: b(label), digest: b(digest) },
+        Action::TokenRevoked { id } => ActionRec::TokenRevoked { id: b(id) },
     }
 }
 
-fn selection_rec(s: &Selection) -> SelectionRec {
+fn witness_rec(w: &Witness) -> WitnessRec<'_> {
+    WitnessRec { expr: b(&w.expr), value: b(&w.value) }
+}
+
+fn selection_rec(s: &Selection) -> SelectionRec<'_> {
     SelectionRec {
         seats: s.seats,
         cap_room: s.cap_room,
@@ -317,7 +298,7 @@ fn selection_rec(s: &Selection) -> SelectionRec {
             .ranking
             .iter()
             .map(|r| RankedRec {
-                member: r.member.to_string(),
+                member: b(&r.member),
                 votes: r.votes,
                 place: r.place,
                 preferred: r.preferred,
@@ -334,35 +315,43 @@ fn selection_rec(s: &Selection) -> SelectionRec {
                 },
             })
             .collect(),
-        seated: ids(&s.seated),
-        runoff: s.runoff.as_ref().map(|r| RunoffRec { seats: r.seats, tied: ids(&r.tied) }),
+        seated: all(&s.seated),
+        runoff: s.runoff.as_ref().map(|r| RunoffRec { seats: r.seats, tied: all(&r.tied) }),
     }
 }
 
 // ---- record → engine -------------------------------------------------------------
 
+fn own(text: Cow<'_, str>) -> String {
+    text.into_owned()
+}
+
+fn owned(list: Vec<Cow<'_, str>>) -> Vec<String> {
+    list.into_iter().map(own).collect()
+}
+
 /// An id read back: it was checked when it was first recorded, but a store is input
 /// too, so an id that could not have been recorded is an error, not a guess.
-pub(super) fn unit(text: String) -> Result<UnitId, Invalid> {
-    UnitId::parse(&text).map_err(|_| Invalid::Id(text))
+pub(super) fn unit(text: Cow<'_, str>) -> Result<UnitId, Invalid> {
+    UnitId::parse(&text).map_err(|_| Invalid::Id(text.into_owned()))
 }
 
-pub(super) fn member(text: String) -> Result<MemberId, Invalid> {
-    MemberId::parse(&text).map_err(|_| Invalid::Id(text))
+pub(super) fn member(text: Cow<'_, str>) -> Result<MemberId, Invalid> {
+    MemberId::parse(&text).map_err(|_| Invalid::Id(text.into_owned()))
 }
 
-fn members(list: Vec<String>) -> Result<Vec<MemberId>, Invalid> {
+pub(super) fn members(list: Vec<Cow<'_, str>>) -> Result<Vec<MemberId>, Invalid> {
     list.into_iter().map(member).collect()
 }
 
-pub(super) fn rules_hash(text: String) -> Result<RulesHash, Invalid> {
+pub(super) fn rules_hash(text: Cow<'_, str>) -> Result<RulesHash, Invalid> {
     hash_hex(&text)?;
-    Ok(RulesHash::of_hex(text))
+    Ok(RulesHash::of_hex(text.into_owned()))
 }
 
-fn workflow_hash(text: String) -> Result<WorkflowHash, Invalid> {
+pub(super) fn workflow_hash(text: Cow<'_, str>) -> Result<WorkflowHash, Invalid> {
     hash_hex(&text)?;
-    Ok(WorkflowHash::of_hex(text))
+    Ok(WorkflowHash::of_hex(text.into_owned()))
 }
 
 fn hash_hex(text: &str) -> Result<(), Invalid> {
@@ -373,25 +362,25 @@ fn hash_hex(text: &str) -> Result<(), Invalid> {
     }
 }
 
-pub(super) fn event(r: EventRec) -> Result<Event, Invalid> {
+pub(super) fn event(r: EventRec<'_>) -> Result<Event, Invalid> {
     Ok(Event {
         seq: r.seq,
-        who: r.who,
-        role: r.role,
+        who: own(r.who),
+        role: own(r.role),
         at: r.at,
         rules: r.rules.map(rules_hash).transpose()?,
         actions: r.actions.into_iter().map(action).collect::<Result<_, _>>()?,
     })
 }
 
-pub(super) fn witness(w: WitnessRec) -> Witness {
-    Witness { expr: w.expr, value: w.value }
+pub(super) fn witness(w: WitnessRec<'_>) -> Witness {
+    Witness { expr: own(w.expr), value: own(w.value) }
 }
 
-pub(super) fn action(a: ActionRec) -> Result<Action, Invalid> {
+pub(super) fn action(a: ActionRec<'_>) -> Result<Action, Invalid> {
     Ok(match a {
         ActionRec::UnitAdded { unit: u } => Action::UnitAdded {
-            unit: Unit { id: unit(u.id)?, name: u.name, kind: u.kind, parent: u.parent.map(unit).transpose()? },
+            unit: Unit { id: unit(u.id)?, name: own(u.name), kind: own(u.kind), parent: u.parent.map(unit).transpose()? },
         },
         ActionRec::MembersImported { branch, members: list } => Action::MembersImported {
             branch: unit(branch)?,
@@ -400,9 +389,9 @@ pub(super) fn action(a: ActionRec) -> Result<Action, Invalid> {
                 .map(|m| {
                     Ok(MemberRecord {
                         id: member(m.id)?,
-                        name: m.name,
-                        identity: m.identity,
-                        role: m.role,
+                        name: own(m.name),
+                        identity: own(m.identity),
+                        role: own(m.role),
                         full: m.full,
                         mobile: m.mobile,
                         last_report: m.last_report,
@@ -411,28 +400,30 @@ pub(super) fn action(a: ActionRec) -> Result<Action, Invalid> {
                 .collect::<Result<_, Invalid>>()?,
         },
         ActionRec::LifeRecorded { member: m, record, note } => {
-            Action::LifeRecorded { member: member(m)?, record: LifeRecord { date: record.date, status: record.status.into() }, note }
+            Action::LifeRecorded { member: member(m)?, record: LifeRecord { date: record.date, status: record.status.as_ref().into() }, note: own(note) }
         }
         ActionRec::FindingRecorded { member: m, finding: f } => Action::FindingRecorded {
             member: member(m)?,
-            finding: Finding { clause: f.clause.into(), date: f.date, evidence: f.evidence, open: f.open, until: f.until },
+            finding: Finding { clause: f.clause.as_ref().into(), date: f.date, evidence: own(f.evidence), open: f.open, until: f.until },
         },
         ActionRec::QuarterOpened { branch, quarter, rules, workflow, state } => Action::QuarterOpened {
             branch: unit(branch)?,
             quarter,
             rules: rules_hash(rules)?,
             workflow: workflow_hash(workflow)?,
-            state,
+            state: own(state),
         },
         ActionRec::DeedRegistered { member: m, deed } => {
-            Action::DeedRegistered { member: member(m)?, deed: Deed { kind: deed.kind.into(), text: deed.text, date: deed.date } }
+            Action::DeedRegistered { member: member(m)?, deed: Deed { kind: deed.kind.as_ref().into(), text: own(deed.text), date: deed.date } }
         }
-        ActionRec::DeedExcused { member: m, reason } => Action::DeedExcused { member: member(m)?, reason },
+        ActionRec::DeedExcused { member: m, reason } => Action::DeedExcused { member: member(m)?, reason: own(reason) },
         ActionRec::MeetingReported { date, superior } => Action::MeetingReported { date, superior: superior.map(unit).transpose()? },
-        ActionRec::AttendanceRecorded { member: m, status } => Action::AttendanceRecorded { member: member(m)?, status },
-        ActionRec::GuestsRecorded { activists, observers, delegate } => Action::GuestsRecorded { activists, observers, delegate },
+        ActionRec::AttendanceRecorded { member: m, status } => Action::AttendanceRecorded { member: member(m)?, status: own(status) },
+        ActionRec::GuestsRecorded { activists, observers, delegate } => {
+            Action::GuestsRecorded { activists: owned(activists), observers: owned(observers), delegate: delegate.map(own) }
+        }
         ActionRec::Presented { member: m } => Action::Presented { member: member(m)? },
-        ActionRec::Commented { member: m, text } => Action::Commented { member: member(m)?, text },
+        ActionRec::Commented { member: m, text } => Action::Commented { member: member(m)?, text: own(text) },
         ActionRec::RoundOpened { round, seats, candidates, seated, excluded } => Action::RoundOpened {
             round,
             seats,
@@ -441,10 +432,7 @@ pub(super) fn action(a: ActionRec) -> Result<Action, Invalid> {
             excluded: excluded
                 .into_iter()
                 .map(|(m, list)| {
-                    let list = list
-                        .into_iter()
-                        .map(|x| Excluded { rule: x.rule, witnesses: x.witnesses.into_iter().map(witness).collect() })
-                        .collect();
+                    let list = list.into_iter().map(|x| Excluded { rule: own(x.rule), witnesses: x.witnesses.into_iter().map(witness).collect() }).collect();
                     Ok((member(m)?, list))
                 })
                 .collect::<Result<_, Invalid>>()?,
@@ -455,29 +443,27 @@ pub(super) fn action(a: ActionRec) -> Result<Action, Invalid> {
             ballots,
             votes: votes.into_iter().map(|(m, n)| Ok((member(m)?, n))).collect::<Result<_, Invalid>>()?,
         },
-        ActionRec::Advanced { step, from, to } => Action::Advanced { step, from, to },
+        ActionRec::Advanced { step, from, to } => Action::Advanced { step: own(step), from: own(from), to: own(to) },
         ActionRec::Tallied { round, selection: s } => Action::Tallied { round, selection: selection(s)? },
-        ActionRec::LedgerWritten { stars, superior } => {
-            Action::LedgerWritten { stars: members(stars)?, superior: superior.map(unit).transpose()? }
-        }
+        ActionRec::LedgerWritten { stars, superior } => Action::LedgerWritten { stars: members(stars)?, superior: superior.map(unit).transpose()? },
         ActionRec::RulesAdopted { from, to } => Action::RulesAdopted { from: rules_hash(from)?, to: rules_hash(to)? },
-        ActionRec::StarsPulled { from, received } => Action::StarsPulled { from, received },
-        ActionRec::StarReceived { from, sealed, recommended } => Action::StarReceived { from, sealed, recommended },
+        ActionRec::StarsPulled { from, received } => Action::StarsPulled { from: owned(from), received },
+        ActionRec::StarReceived { from, sealed, recommended } => Action::StarReceived { from: own(from), sealed: sealed.into_owned(), recommended },
         ActionRec::StarsFiled { count } => Action::StarsFiled { count },
-        ActionRec::Published { on, until, keys, rule } => Action::Published { on, until, keys, rule },
-        ActionRec::ObjectionRaised { key, on, reason } => Action::ObjectionRaised { key, on, reason },
-        ActionRec::ObjectionDecided { key, upheld, reason } => Action::ObjectionDecided { key, upheld, reason },
-        ActionRec::StarPicked { key, reason } => Action::StarPicked { key, reason },
-        ActionRec::PickWithdrawn { key } => Action::PickWithdrawn { key },
-        ActionRec::StarReturned { key, to, reason, hash } => Action::StarReturned { key, to, reason, hash },
-        ActionRec::StarResubmitted { sealed, reason } => Action::StarResubmitted { sealed, reason },
-        ActionRec::StarsForwarded { to, sealed } => Action::StarsForwarded { to, sealed },
-        ActionRec::TokenIssued { id, unit, label, digest } => Action::TokenIssued { id, unit, label, digest },
-        ActionRec::TokenRevoked { id } => Action::TokenRevoked { id },
+        ActionRec::Published { on, until, keys, rule } => Action::Published { on, until, keys: owned(keys), rule: own(rule) },
+        ActionRec::ObjectionRaised { key, on, reason } => Action::ObjectionRaised { key: own(key), on, reason: own(reason) },
+        ActionRec::ObjectionDecided { key, upheld, reason } => Action::ObjectionDecided { key: own(key), upheld, reason: own(reason) },
+        ActionRec::StarPicked { key, reason } => Action::StarPicked { key: own(key), reason: own(reason) },
+        ActionRec::PickWithdrawn { key } => Action::PickWithdrawn { key: own(key) },
+        ActionRec::StarReturned { key, to, reason, hash } => Action::StarReturned { key: own(key), to: own(to), reason: own(reason), hash: own(hash) },
+        ActionRec::StarResubmitted { sealed, reason } => Action::StarResubmitted { sealed: sealed.into_owned(), reason: own(reason) },
+        ActionRec::StarsForwarded { to, sealed } => Action::StarsForwarded { to: own(to), sealed: sealed.into_owned() },
+        ActionRec::TokenIssued { id, unit, label, digest } => Action::TokenIssued { id: own(id), unit: own(unit), label: own(label), digest: own(digest) },
+        ActionRec::TokenRevoked { id } => Action::TokenRevoked { id: own(id) },
     })
 }
 
-pub(super) fn selection(s: SelectionRec) -> Result<Selection, Invalid> {
+pub(super) fn selection(s: SelectionRec<'_>) -> Result<Selection, Invalid> {
     Ok(Selection {
         seats: s.seats,
         cap_room: s.cap_room,
