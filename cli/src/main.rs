@@ -7,12 +7,13 @@ mod command;
 mod context;
 mod demo;
 mod failure;
+mod help;
 mod messages;
 mod page;
 mod render;
 mod serve_file;
 
-use clap::Parser;
+use clap::FromArgMatches;
 use std::process::ExitCode;
 
 // The engine folds logs and builds facts with many small allocations; mimalloc
@@ -21,7 +22,7 @@ use std::process::ExitCode;
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
-    let cli = match args::Cli::try_parse() {
+    let cli = match help::command().try_get_matches().and_then(|matches| args::Cli::from_arg_matches(&matches)) {
         Ok(cli) => cli,
         // Under `--json` even a usage error is JSON on stdout.
         Err(e) if std::env::args().any(|a| a == "--json") && e.use_stderr() => {
