@@ -228,6 +228,24 @@ pub enum Command {
         #[arg(long, value_name = "校名")]
         name: Option<String>,
     },
+    /// 生成命令行补全脚本（按 Tab 补全命令和选项）
+    #[command(after_help = "示例:
+  shine completions bash > ~/.local/share/bash-completion/completions/shine
+  shine completions zsh > ~/.zfunc/_shine")]
+    Completions {
+        /// 所用的 shell
+        #[arg(value_name = "shell")]
+        shell: clap_complete::Shell,
+    },
+    /// 生成手册页（man）：shine 和每个子命令各一页
+    #[command(after_help = "示例:
+  shine man --out man/                                  写入 man/shine.1、man/shine-quarter-open.1 等
+  shine man | man -l -                                  直接阅读 shine.1")]
+    Man {
+        /// 写入手册页的目录；不写时把 shine.1 输出到屏幕
+        #[arg(long, value_name = "目录")]
+        out: Option<PathBuf>,
+    },
 }
 
 /// The unit acting in the chain, and the quarter.

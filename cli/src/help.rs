@@ -18,12 +18,17 @@ const OPTIONS: &str = "选项";
 const ARGUMENTS: &str = "参数";
 const COMMANDS: &str = "命令";
 /// How `args` starts a command's examples in `after_help`.
-const EXAMPLES: &str = "示例:";
+pub const EXAMPLES: &str = "示例:";
 
 /// The command to parse with, to complete and to document: built (so that clap's
 /// help flags and `help` subcommands exist) and then put in Chinese.
 pub fn command() -> Command {
     built(Cli::command())
+}
+
+/// [`command`] without the `help` subcommands, which a man page does not need.
+pub fn command_without_help_subcommand() -> Command {
+    built(Cli::command().disable_help_subcommand(true))
 }
 
 fn built(cmd: Command) -> Command {
