@@ -2,7 +2,8 @@
 //! the error's kind and context (never from clap's English text, which only shows
 //! through for a kind this module does not know), with the command's usage and where
 //! to read more. For people on stderr; under `--json` as
-//! `{"error": {"code": "usage", "message": …, "usage": …}}` on stdout. Exit code 2.
+//! `{"error": {"code": "usage", "message": …, "usage": …, "help": […]}}` on stdout,
+//! the shape of every failure (`messages`). Exit code 2.
 //!
 //! Help and version, which clap also hands over as errors, are printed as clap
 //! renders them (in Chinese, see `help`).
@@ -45,7 +46,7 @@ pub fn report(error: &clap::Error, cmd: &Command, args: &[OsString]) -> ExitCode
     }
     let worded = UsageError::new(error, cmd, args);
     if json {
-        println!("{}", worded.json());
+        println!("{}", serde_json::to_string_pretty(&worded.json()).unwrap_or_default());
     } else {
         eprintln!("{}", worded.text());
     }
@@ -67,20 +68,25 @@ impl UsageError {
         UsageError { message, tips, usage, command }
     }
 
-    /// For people: the message, the tips, the usage and where to read more.
+    /// For people, laid out as every failure is (`messages`): the message, the tips
+    /// and the usage under it, and what to do next.
     pub fn text(&self) -> String {
         let mut s = format!("错误：{}\n", self.message);
         for tip in &self.tips {
-            s.push_str(&format!("  提示：{tip}\n"));
+            s.push_str(&format!("  {tip}\n"));
         }
-        s.push_str(&format!("\n用法：{}\n\n查看说明和示例：{} --help", self.usage, self.command));
+        s.push_str(&format!("  用法：{}\n下一步：{}", self.usage, self.next()));
         s
     }
 
-    /// The one shape of every `--json` error, for a usage error.
+    /// The one shape of every `--json` error (`messages`), for a usage error.
     pub fn json(&self) -> serde_json::Value {
         let message = std::iter::once(self.message.as_str()).chain(self.tips.iter().map(String::as_str)).collect::<Vec<_>>().join("；");
-        serde_json::json!({ "error": { "code": "usage", "message": message, "usage": self.usage } })
+        serde_json::json!({ "error": { "code": "usage", "message": message, "usage": self.usage, "help": [self.next()] } })
+    }
+
+    fn next(&self) -> String {
+        format!("运行 `{} --help` 查看说明和示例", self.command)
     }
 }
 

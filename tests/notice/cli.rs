@@ -155,7 +155,7 @@ fn an_unknown_option_is_refused_in_chinese_with_a_suggestion() {
     assert_eq!(run.code, Some(2));
     assert_eq!(
         run.stderr.trim_end(),
-        "错误：没有选项 `--brnch`\n  提示：是否要用 `--branch`？\n\n用法：shine advance [选项] --branch <支部>\n\n查看说明和示例：shine advance --help"
+        "错误：没有选项 `--brnch`\n  是否要用 `--branch`？\n  用法：shine advance [选项] --branch <支部>\n下一步：运行 `shine advance --help` 查看说明和示例"
     );
     assert!(run.stdout.is_empty(), "{}", run.stdout);
 
@@ -183,6 +183,7 @@ fn a_usage_error_under_json_has_the_documented_shape() {
             "code": "usage",
             "message": "没有选项 `--brnch`；是否要用 `--branch`？",
             "usage": "shine advance [选项] --branch <支部>",
+            "help": ["运行 `shine advance --help` 查看说明和示例"],
         }})
     );
 
