@@ -82,10 +82,6 @@ fn localize_arg(arg: Arg) -> Arg {
             }
         }
         ArgAction::Version => arg.help_heading(GLOBAL).help("打印版本"),
-        _ if arg.get_id() == "subcommand" && arg.get_value_names().is_some_and(|v| v.iter().any(|n| n == "COMMAND")) => {
-            // The argument of clap's `help` subcommand.
-            arg.value_name(COMMANDS).help("要查看说明的子命令").help_heading(ARGUMENTS)
-        }
         _ => {
             let arg = described(arg);
             match arg.get_help_heading() {

@@ -64,7 +64,7 @@ impl UsageError {
         let command = sub.get_bin_name().unwrap_or("shine").to_owned();
         let usage = crate::help::usage(sub);
         let mut tips = Vec::new();
-        let message = message(error, sub, &mut tips);
+        let message = message(error, sub, args, &mut tips);
         UsageError { message, tips, usage, command }
     }
 
@@ -112,6 +112,10 @@ fn typed_subcommand<'a>(cmd: &'a Command, args: &[OsString]) -> &'a Command {
         if text.starts_with('-') {
             continue;
         }
+        // `shine help chain x` is about `shine chain`; clap's `help` has no `--help` to point to.
+        if text == "help" {
+            continue;
+        }
         match current.find_subcommand(text) {
             Some(sub) => current = sub,
             None => break,
@@ -121,13 +125,13 @@ fn typed_subcommand<'a>(cmd: &'a Command, args: &[OsString]) -> &'a Command {
 }
 
 /// The message for `error`; suggestions go to `tips`.
-fn message(error: &clap::Error, sub: &Command, tips: &mut Vec<String>) -> String {
+fn message(error: &clap::Error, sub: &Command, args: &[OsString], tips: &mut Vec<String>) -> String {
     let command = sub.get_bin_name().unwrap_or("shine");
     let arg = string(error, ContextKind::InvalidArg);
     let value = string(error, ContextKind::InvalidValue);
     let message = match error.kind() {
         ErrorKind::UnknownArgument => match arg {
-            Some(a) if a.starts_with('-') => format!("没有选项 `{a}`"),
+            Some(a) if a.starts_with('-') && !after_double_dash(args, a) => format!("没有选项 `{a}`"),
             Some(a) => format!("多余的参数 `{a}`"),
             None => "命令行中有多余的内容".to_owned(),
         },
@@ -214,6 +218,11 @@ fn message(error: &clap::Error, sub: &Command, tips: &mut Vec<String>) -> String
         tips.extend(suggested.iter().map(|s| tip(&s.to_string())));
     }
     message
+}
+
+/// Whether `arg` was written after a `--`, where it is a value, not an option.
+fn after_double_dash(args: &[OsString], arg: &str) -> bool {
+    args.iter().skip_while(|a| *a != "--").skip(1).any(|a| a == arg)
 }
 
 /// One of clap's free-text tips, in Chinese when it is one clap is known to give.
