@@ -33,7 +33,7 @@ pub struct Cli {
 
 /// Options every command takes; shown apart under 全局选项.
 #[derive(Debug, Args)]
-#[command(next_help_heading = "全局选项")]
+#[command(next_help_heading = crate::help::GLOBAL)]
 pub struct Global {
     /// 数据存储目录
     #[arg(long, global = true, value_name = "目录", env = "SHINE_STORE", default_value = "shine-data")]

@@ -11,7 +11,7 @@ use crate::args::Cli;
 use clap::builder::{PossibleValue, StyledStr};
 use clap::{Arg, ArgAction, Command, CommandFactory};
 
-/// The heading of the options every command takes (set in `args`), and of the help
+/// The heading of the options every command takes (`args::Global`), and of the help
 /// and version flags, which every command takes too.
 pub const GLOBAL: &str = "全局选项";
 const OPTIONS: &str = "选项";

@@ -18,13 +18,13 @@ use std::process::ExitCode;
 #[derive(Debug)]
 pub struct UsageError {
     /// What is wrong, in one line.
-    pub message: String,
+    message: String,
     /// What may be meant instead, one suggestion a line.
-    pub tips: Vec<String>,
+    tips: Vec<String>,
     /// The usage of the (sub)command the error is about, without heading.
-    pub usage: String,
+    usage: String,
     /// That command as typed: `shine chain pick`.
-    pub command: String,
+    command: String,
 }
 
 /// Print `error` as it should be shown and say with which code to exit.
