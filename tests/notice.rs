@@ -33,3 +33,6 @@ mod province_demo;
 
 #[path = "notice/upgrade.rs"]
 mod upgrade;
+
+#[path = "notice/cli.rs"]
+mod cli;

@@ -1,12 +1,29 @@
 //! Raw command-line arguments, as close to what the user typed as clap gives them.
-//! `context` turns the global ones into a checked configuration.
+//! `context` turns the global ones into a checked configuration; `help` puts clap's
+//! own words (headings, the help flag, defaults) in Chinese around what is said here.
+//!
+//! Each command and option is described here, in Chinese, with a value name saying
+//! what to write (`<支部>`, `<季度>`); the main commands carry examples in
+//! `after_help`. Roles, attendance and kinds of deed stay free text: what they may be
+//! comes from the rule and workflow files at run time, not from clap.
 
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 
-/// shine —— 党员“闪光言行之星”季度评选的流程引擎
+/// shine —— 党员“闪光言行之星”季度评选与逐级报送的流程引擎
 #[derive(Debug, Parser)]
-#[command(name = "shine", version, about = "shine —— 党员“闪光言行之星”季度评选与逐级报送的流程引擎", long_about = None)]
+#[command(
+    name = "shine",
+    version,
+    long_about = None,
+    after_help = "示例:
+  shine quarter open --branch jx-jg --quarter 2026Q4    开启党支部的季度评选
+  shine status --branch jx-jg                           本季度进行到哪一步，下一步还缺什么
+  shine advance --branch jx-jg                          推进到下一环节
+  shine demo                                            建立示例学校，走完一个季度
+
+每个命令的说明和示例：shine <命令> --help"
+)]
 pub struct Cli {
     #[command(flatten)]
     pub global: Global,
@@ -14,29 +31,30 @@ pub struct Cli {
     pub command: Command,
 }
 
+/// Options every command takes; shown apart under 全局选项.
 #[derive(Debug, Args)]
+#[command(next_help_heading = crate::help::GLOBAL)]
 pub struct Global {
-    /// 存储目录（sled）
-    #[arg(long, global = true, env = "SHINE_STORE", default_value = "shine-data")]
+    /// 数据存储目录
+    #[arg(long, global = true, value_name = "目录", env = "SHINE_STORE", default_value = "shine-data")]
     pub store: PathBuf,
-    /// 规则目录；缺省为当前目录下的 `rules/`，没有时用内置规则
-    #[arg(long, global = true, env = "SHINE_RULES")]
+    /// 规则目录；不写时用当前目录下的 `rules/`，没有时用内置规则
+    #[arg(long, global = true, value_name = "目录", env = "SHINE_RULES")]
     pub rules: Option<PathBuf>,
-    /// 流程目录；缺省为当前目录下的 `workflows/`，没有时用内置流程
-    #[arg(long, global = true, env = "SHINE_WORKFLOWS")]
+    /// 流程目录；不写时用当前目录下的 `workflows/`，没有时用内置流程
+    #[arg(long, global = true, value_name = "目录", env = "SHINE_WORKFLOWS")]
     pub workflows: Option<PathBuf>,
-    /// 只输出 JSON
+    /// 只输出 JSON（供其他程序读取）
     #[arg(long, global = true)]
     pub json: bool,
-    /// 以哪个流程角色办理（member、branch_secretary、general_branch、organization_department、provincial_education_committee）
-    /// 缺省：季度流程为 branch_secretary，逐级报送为办理单位所在层级的角色
-    #[arg(long = "as", global = true, env = "SHINE_ROLE")]
+    /// 以哪个流程角色办理，如 党支部书记、党员、党总支、党委组织部；不写时季度评选为党支部书记，逐级报送为办理单位的角色
+    #[arg(long = "as", global = true, value_name = "角色", env = "SHINE_ROLE")]
     pub role: Option<String>,
     /// 办理人姓名，记入日志
-    #[arg(long, global = true, env = "SHINE_USER")]
+    #[arg(long, global = true, value_name = "姓名", env = "SHINE_USER")]
     pub by: Option<String>,
-    /// 办理时间（RFC 3339），缺省为当前时间；用于补录和可重复的测试
-    #[arg(long, global = true, env = "SHINE_NOW")]
+    /// 办理时间，如 2026-12-10T10:00:00+08:00 或 2026-12-10；不写时为当前时间，用于补录
+    #[arg(long, global = true, value_name = "时间", env = "SHINE_NOW")]
     pub now: Option<String>,
 }
 
@@ -50,7 +68,8 @@ pub enum Command {
     Roster(RosterCommand),
     /// 列出支部党员
     Members {
-        #[arg(long)]
+        /// 党支部编号
+        #[arg(long, value_name = "支部")]
         branch: String,
     },
     /// 组织生活出席记录
@@ -69,48 +88,72 @@ pub enum Command {
     #[command(subcommand)]
     Meeting(MeetingCommand),
     /// 登记党员的交流发言
+    #[command(after_help = "示例:
+  shine present m01 m02 m03 陈丽娟")]
     Present {
-        /// 党员编号或姓名，可多个
-        #[arg(required = true)]
+        /// 发言的党员：编号或姓名，可写多个
+        #[arg(required = true, value_name = "党员")]
         members: Vec<String>,
     },
     /// 支部书记点评
+    #[command(after_help = "示例:
+  shine comment --member 陈丽娟 --text \"立足岗位，事迹具体实在\"")]
     Comment {
-        #[arg(long)]
+        /// 被点评的党员：编号或姓名
+        #[arg(long, value_name = "党员")]
         member: String,
-        #[arg(long)]
+        /// 点评内容
+        #[arg(long, value_name = "点评")]
         text: String,
     },
     /// 民主推荐投票
     #[command(subcommand)]
     Ballot(BallotCommand),
     /// 推进到下一环节，或说明哪项条件未满足
+    #[command(after_help = "示例:
+  shine advance --branch jx-jg")]
     Advance {
-        #[arg(long)]
+        /// 党支部编号
+        #[arg(long, value_name = "支部")]
         branch: String,
     },
-    /// 支部本季度进度
+    /// 支部本季度进度：进行到哪一步，下一步还缺什么
+    #[command(after_help = "示例:
+  shine status --branch jx-jg
+  shine status --branch jx-jg --quarter 2026Q3")]
     Status {
-        #[arg(long)]
+        /// 党支部编号
+        #[arg(long, value_name = "支部")]
         branch: String,
-        #[arg(long)]
+        /// 季度，写作 2026Q4；不写时为最近开启的季度
+        #[arg(long, value_name = "季度")]
         quarter: Option<String>,
     },
     /// 说明某党员为何当选或未当选：规则、条款和数值
+    #[command(after_help = "示例:
+  shine explain 张志强
+  shine explain m03 --quarter 2026Q3")]
     Explain {
         /// 党员编号或姓名
+        #[arg(value_name = "党员")]
         member: String,
-        #[arg(long)]
+        /// 季度，写作 2026Q4；不写时为最近开启的季度
+        #[arg(long, value_name = "季度")]
         quarter: Option<String>,
     },
     /// 党员个人的历次评选记录
     #[command(subcommand)]
     Member(MemberCommand),
     /// 评选结果和台帐
+    #[command(after_help = "示例:
+  shine stars --branch jx-jg
+  shine stars --branch jx-jg --quarter 2026Q3")]
     Stars {
-        #[arg(long)]
+        /// 党支部编号
+        #[arg(long, value_name = "支部")]
         branch: String,
-        #[arg(long)]
+        /// 季度，写作 2026Q4；不写时为最近开启的季度
+        #[arg(long, value_name = "季度")]
         quarter: Option<String>,
     },
     /// 检查和采用规则
@@ -123,18 +166,22 @@ pub enum Command {
     #[command(subcommand)]
     Workflow(WorkflowCommand),
     /// 汇总下级报送的推荐：同一存储中的下级组织，或用 --from 从另一台机器上的 shine 拉取
+    #[command(after_help = "示例:
+  shine pull --unit jx --quarter 2026Q4                 党总支汇总各党支部已报送的结果
+  shine pull --quarter 2026Q4                           校党委汇总
+  shine pull --from http://university:8080 --token shine_… --quarter 2026Q4")]
     Pull {
-        /// 汇总的单位（党总支、校党委）；缺省为本存储的校党委，没有组织架构时为省委教育工委
-        #[arg(long)]
+        /// 汇总的单位（党总支、校党委）的编号；不写时为本存储的校党委，没有组织架构时为省委教育工委
+        #[arg(long, value_name = "单位")]
         unit: Option<String>,
-        /// 如 2026Q4
-        #[arg(long)]
+        /// 季度，写作 2026Q4
+        #[arg(long, value_name = "季度")]
         quarter: String,
-        /// 另一实例 `shine serve` 的地址，如 http://127.0.0.1:8080
-        #[arg(long)]
+        /// 另一台机器上 `shine serve` 的地址，如 http://127.0.0.1:8080
+        #[arg(long, value_name = "地址")]
         from: Option<String>,
-        /// 对方为本单位发放的凭据（`shine token create`），也可用环境变量 SHINE_TOKEN
-        #[arg(long, env = "SHINE_TOKEN", hide_env_values = true)]
+        /// 对方为本单位发放的凭据（`shine token create`）
+        #[arg(long, value_name = "凭据", env = "SHINE_TOKEN", hide_env_values = true)]
         token: Option<String>,
         /// 每页条数（测试用）
         #[arg(long, hide = true, default_value_t = crate::api::DEFAULT_LIMIT, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=500))]
@@ -144,128 +191,185 @@ pub enum Command {
     #[command(subcommand)]
     Chain(ChainCommand),
     /// 提供拉取接口（供上级用 `shine pull --from` 拉取）和公开展示页面（§4.3.c）
+    #[command(after_help = "示例:
+  shine serve                                           只供本机访问
+  shine serve --listen 0.0.0.0:8080                     供其他机器访问")]
     Serve {
-        /// 监听地址
-        #[arg(long, default_value = "127.0.0.1:8080")]
+        /// 监听地址：IP 地址和端口
+        #[arg(long, value_name = "地址", default_value = "127.0.0.1:8080")]
         listen: String,
     },
     /// 上级单位拉取用的凭据
     #[command(subcommand)]
     Token(TokenCommand),
     /// 公开展示页面（§4.3.c）另存为静态 HTML 文件，供离线发布
+    #[command(after_help = "示例:
+  shine display --quarter 2026Q4 --out 展示.html")]
     Display {
-        /// 如 2026Q4
-        #[arg(long)]
+        /// 季度，写作 2026Q4
+        #[arg(long, value_name = "季度")]
         quarter: String,
-        /// 输出文件，缺省为 `display-<季度>.html`
-        #[arg(long)]
+        /// 输出文件；不写时为 `display-<季度>.html`
+        #[arg(long, value_name = "文件")]
         out: Option<PathBuf>,
     },
     /// 演示：建立示例学校，所有支部走完一个季度并逐级报送到省
+    #[command(after_help = "示例:
+  shine demo
+  shine demo --name 东湖大学 --dir 东湖大学演示")]
     Demo {
         /// 演示用的存储目录（每次运行前清空）
-        #[arg(long, default_value = "shine-demo")]
+        #[arg(long, value_name = "目录", default_value = "shine-demo")]
         dir: PathBuf,
-        /// 季度
-        #[arg(long, default_value = "2026Q4")]
+        /// 季度，写作 2026Q4
+        #[arg(long, value_name = "季度", default_value = "2026Q4")]
         quarter: String,
-        /// 示例学校的名称（如 东湖大学）；不同名称生成不同的党员和得票
-        #[arg(long)]
+        /// 示例学校的名称，如 东湖大学；不同名称生成不同的党员和得票
+        #[arg(long, value_name = "校名")]
         name: Option<String>,
+    },
+    /// 生成命令行补全脚本（按 Tab 补全命令和选项）
+    #[command(after_help = "示例:
+  shine completions bash > ~/.local/share/bash-completion/completions/shine
+  shine completions zsh > ~/.zfunc/_shine")]
+    Completions {
+        /// 所用的 shell
+        #[arg(value_name = "shell")]
+        shell: clap_complete::Shell,
+    },
+    /// 生成手册页（man）：shine 和每个子命令各一页
+    #[command(after_help = "示例:
+  shine man --out man/                                  写入 man/shine.1、man/shine-quarter-open.1 等
+  shine man | man -l -                                  直接阅读 shine.1")]
+    Man {
+        /// 写入手册页的目录；不写时把 shine.1 输出到屏幕
+        #[arg(long, value_name = "目录")]
+        out: Option<PathBuf>,
     },
 }
 
 /// The unit acting in the chain, and the quarter.
 #[derive(Debug, Args)]
 pub struct LevelArgs {
-    /// 办理单位（党总支、直属党支部、校党委）；缺省为本存储的校党委
-    #[arg(long)]
+    /// 办理单位（党总支、直属党支部、校党委）的编号；不写时为本存储的校党委
+    #[arg(long, value_name = "单位")]
     pub unit: Option<String>,
-    /// 如 2026Q4
-    #[arg(long)]
+    /// 季度，写作 2026Q4
+    #[arg(long, value_name = "季度")]
     pub quarter: String,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum ChainCommand {
     /// 本单位本季度的报送进度：各步骤、汇总的推荐对象、公示、异议、推荐
+    #[command(after_help = "示例:
+  shine chain status --unit jx --quarter 2026Q4")]
     Status {
         #[command(flatten)]
         level: LevelArgs,
     },
     /// 备案
+    #[command(after_help = "示例:
+  shine chain file --unit jg --quarter 2026Q4")]
     File {
         #[command(flatten)]
         level: LevelArgs,
     },
     /// 公示，公示期按规则（publicity）计算
+    #[command(after_help = "示例:
+  shine chain publish --unit jx --quarter 2026Q4")]
     Publish {
         #[command(flatten)]
         level: LevelArgs,
     },
     /// 登记公示期内收到的异议；异议处理前该对象暂缓
+    #[command(after_help = "示例:
+  shine chain object --unit jx --quarter 2026Q4 --member 陈丽娟 --reason \"群众反映……\"")]
     Object {
         #[command(flatten)]
         level: LevelArgs,
-        /// 党员编号或姓名
-        #[arg(long)]
+        /// 被提出异议的党员：编号或姓名
+        #[arg(long, value_name = "党员")]
         member: String,
-        #[arg(long)]
+        /// 异议内容
+        #[arg(long, value_name = "理由")]
         reason: String,
     },
     /// 处理异议：--uphold 异议成立（撤销），--dismiss 异议不成立
+    #[command(after_help = "示例:
+  shine chain decide --unit jx --quarter 2026Q4 --member 陈丽娟 --dismiss --reason \"经核实……\"")]
     Decide {
         #[command(flatten)]
         level: LevelArgs,
-        #[arg(long)]
+        /// 被提出异议的党员：编号或姓名
+        #[arg(long, value_name = "党员")]
         member: String,
+        /// 异议成立，撤销其推荐
         #[arg(long, conflicts_with = "dismiss", required_unless_present = "dismiss")]
         uphold: bool,
+        /// 异议不成立，继续推荐
         #[arg(long)]
         dismiss: bool,
-        #[arg(long)]
+        /// 处理意见和依据
+        #[arg(long, value_name = "理由")]
         reason: String,
     },
     /// 推荐典型（须写明理由）；--undo 撤回推荐
+    #[command(after_help = "示例:
+  shine chain pick --unit jx --quarter 2026Q4 --member 陈丽娟 --reason \"带头服务群众，事迹突出\"
+  shine chain pick --unit jx --quarter 2026Q4 --member 陈丽娟 --undo")]
     Pick {
         #[command(flatten)]
         level: LevelArgs,
-        #[arg(long)]
+        /// 推荐的党员：编号或姓名
+        #[arg(long, value_name = "党员")]
         member: String,
-        #[arg(long, required_unless_present = "undo")]
+        /// 推荐理由（撤回时不用写）
+        #[arg(long, value_name = "理由", required_unless_present = "undo")]
         reason: Option<String>,
+        /// 撤回对该党员的推荐
         #[arg(long)]
         undo: bool,
     },
     /// 退回下级更正，写明理由
+    #[command(after_help = "示例:
+  shine chain return --unit jx --quarter 2026Q4 --member 刘海燕 --reason \"点评过于简略\"")]
     Return {
         #[command(flatten)]
         level: LevelArgs,
-        #[arg(long)]
+        /// 退回的党员：编号或姓名
+        #[arg(long, value_name = "党员")]
         member: String,
-        #[arg(long)]
+        /// 退回理由，写明要更正什么
+        #[arg(long, value_name = "理由")]
         reason: String,
-        /// 退回给另一实例（如省委教育工委退回高校）时：对方为本单位发放的凭据，也可用环境变量 SHINE_TOKEN
-        #[arg(long, env = "SHINE_TOKEN", hide_env_values = true)]
+        /// 退回给另一实例（如省委教育工委退回高校）时：对方为本单位发放的凭据
+        #[arg(long, value_name = "凭据", env = "SHINE_TOKEN", hide_env_values = true)]
         token: Option<String>,
     },
     /// 被退回的推荐更正后重新报送
+    #[command(after_help = "示例:
+  shine chain resubmit --unit jx-jg --quarter 2026Q4 --member 刘海燕 --reason \"已补充\" --comment \"……\"")]
     Resubmit {
-        /// 被退回的单位（党支部、党总支、直属党支部）；缺省为本存储的校党委
-        #[arg(long)]
+        /// 被退回的单位（党支部、党总支、直属党支部）的编号；不写时为本存储的校党委
+        #[arg(long, value_name = "单位")]
         unit: Option<String>,
-        #[arg(long)]
+        /// 季度，写作 2026Q4
+        #[arg(long, value_name = "季度")]
         quarter: String,
-        #[arg(long)]
+        /// 被退回的党员：编号或姓名
+        #[arg(long, value_name = "党员")]
         member: String,
         /// 更正说明
-        #[arg(long)]
+        #[arg(long, value_name = "理由")]
         reason: String,
         /// 更正后的点评
-        #[arg(long)]
+        #[arg(long, value_name = "点评")]
         comment: Option<String>,
     },
     /// 报送上级
+    #[command(after_help = "示例:
+  shine chain forward --unit jx --quarter 2026Q4")]
     Forward {
         #[command(flatten)]
         level: LevelArgs,
@@ -275,32 +379,45 @@ pub enum ChainCommand {
 #[derive(Debug, Subcommand)]
 pub enum TokenCommand {
     /// 为上级单位发放拉取凭据；凭据只显示这一次，存储中只保存其摘要
+    #[command(after_help = "示例:
+  shine token create --unit provincial_education_committee --label 省委教育工委")]
     Create {
         /// 使用凭据的单位：本存储中的组织编号，或校党委的上级（provincial_education_committee）
-        #[arg(long)]
+        #[arg(long, value_name = "单位")]
         unit: String,
         /// 备注，如对方的名称
-        #[arg(long, default_value = "")]
+        #[arg(long, value_name = "备注", default_value = "")]
         label: String,
     },
     /// 列出凭据（不含凭据本身）
     List,
     /// 吊销凭据
-    Revoke { id: String },
+    Revoke {
+        /// 凭据编号（见 `shine token list`）
+        #[arg(value_name = "编号")]
+        id: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]
 pub enum OrgCommand {
     /// 新增组织
+    #[command(after_help = "示例:
+  shine org add --id dw --name 示例大学党委 --kind 校党委
+  shine org add --id jx --name 机械学院党总支 --kind 党总支 --parent dw
+  shine org add --id jx-jg --name 机械学院教工党支部 --kind 党支部 --parent jx")]
     Add {
-        #[arg(long)]
+        /// 组织编号，如 jx-jg；以后的命令用它指明组织
+        #[arg(long, value_name = "编号")]
         id: String,
-        #[arg(long)]
+        /// 组织名称，如 机械学院教工党支部
+        #[arg(long, value_name = "名称")]
         name: String,
-        /// 组织类别：编号或名称，如 `党支部`、`branch`（见 workflows/escalation.ron）
-        #[arg(long)]
+        /// 组织类别：名称或编号，如 校党委、党总支、直属党支部、党支部（见 workflows/escalation.ron）
+        #[arg(long, value_name = "类别")]
         kind: String,
-        #[arg(long)]
+        /// 上级组织的编号；校党委不写
+        #[arg(long, value_name = "上级")]
         parent: Option<String>,
     },
     /// 列出组织
@@ -310,9 +427,14 @@ pub enum OrgCommand {
 #[derive(Debug, Subcommand)]
 pub enum RosterCommand {
     /// 从 CSV 导入支部名单（列：姓名,党员编号,身份,职务,类别,流动党员,最近报到）
+    #[command(after_help = "示例:
+  shine roster import --branch jx-jg 党员名单.csv")]
     Import {
-        #[arg(long)]
+        /// 党支部编号
+        #[arg(long, value_name = "支部")]
         branch: String,
+        /// 名单文件（CSV）；职务写 支部书记、支委、领导干部、普通党员，类别写 正式 或 预备
+        #[arg(value_name = "文件")]
         file: PathBuf,
     },
 }
@@ -320,8 +442,11 @@ pub enum RosterCommand {
 #[derive(Debug, Subcommand)]
 pub enum MemberCommand {
     /// 党员历次季度评选记录：候选、不能评选情形、得票、当选、报送（§4.2.c）
+    #[command(after_help = "示例:
+  shine member history 张志强")]
     History {
         /// 党员编号或姓名
+        #[arg(value_name = "党员")]
         member: String,
     },
 }
@@ -329,40 +454,55 @@ pub enum MemberCommand {
 #[derive(Debug, Subcommand)]
 pub enum LifeCommand {
     /// 记一次组织生活的出席情况
+    #[command(after_help = "示例:
+  shine life add --member 吴子涵 --date 2026-10-15 --status 请假 --note 出差")]
     Add {
-        #[arg(long)]
+        /// 党员编号或姓名
+        #[arg(long, value_name = "党员")]
         member: String,
-        #[arg(long)]
+        /// 组织生活的日期，如 2026-10-15
+        #[arg(long, value_name = "日期")]
         date: String,
-        /// present / excused / unexcused（或 出席 / 请假 / 无故缺席）
-        #[arg(long)]
+        /// 出席、请假 或 无故缺席（也可写 present、excused、unexcused）
+        #[arg(long, value_name = "出席情况")]
         status: String,
-        #[arg(long, default_value = "")]
+        /// 备注
+        #[arg(long, value_name = "备注", default_value = "")]
         note: String,
     },
     /// 从 CSV 导入（列：党员编号,日期,出席情况,备注）
-    Import { file: PathBuf },
+    #[command(after_help = "示例:
+  shine life import 组织生活.csv")]
+    Import {
+        /// 出席记录文件（CSV）
+        #[arg(value_name = "文件")]
+        file: PathBuf,
+    },
 }
 
 #[derive(Debug, Subcommand)]
 pub enum FindingCommand {
     /// 记录一条不能评选情形的事实；同一条款、同一日期再记一次即为更正（如调查结束：不加 --open 重记）
+    #[command(after_help = "示例:
+  shine finding add --member 张志强 --clause x3 --date 2026-06-01 --evidence \"受党内警告处分，处分期一年\" --until 2027-06-01")]
     Add {
-        #[arg(long)]
+        /// 党员编号或姓名
+        #[arg(long, value_name = "党员")]
         member: String,
-        /// 规则名，如 x3
-        #[arg(long)]
+        /// 规则名，如 x3（见 `shine rules list`）
+        #[arg(long, value_name = "条款")]
         clause: String,
-        #[arg(long)]
+        /// 事实发生的日期，如 2026-06-01
+        #[arg(long, value_name = "日期")]
         date: String,
         /// 事实和依据
-        #[arg(long)]
+        #[arg(long, value_name = "事实")]
         evidence: String,
         /// 正在接受调查
         #[arg(long)]
         open: bool,
         /// 处分期截止日期
-        #[arg(long)]
+        #[arg(long, value_name = "日期")]
         until: Option<String>,
     },
 }
@@ -370,16 +510,20 @@ pub enum FindingCommand {
 #[derive(Debug, Subcommand)]
 pub enum QuarterCommand {
     /// 用现行规则和流程开启支部的季度评选
+    #[command(after_help = "示例:
+  shine quarter open --branch jx-jg --quarter 2026Q4")]
     Open {
-        #[arg(long)]
+        /// 党支部编号
+        #[arg(long, value_name = "支部")]
         branch: String,
-        /// 如 2026Q4
-        #[arg(long)]
+        /// 季度，写作 2026Q4
+        #[arg(long, value_name = "季度")]
         quarter: String,
     },
     /// 列出支部已开启的季度
     List {
-        #[arg(long)]
+        /// 党支部编号
+        #[arg(long, value_name = "支部")]
         branch: String,
     },
 }
@@ -387,23 +531,32 @@ pub enum QuarterCommand {
 #[derive(Debug, Subcommand)]
 pub enum DeedCommand {
     /// 在登记证上登记一条闪光言行
+    #[command(after_help = "示例:
+  shine deed add --member 陈丽娟 --kind 带头服务群众 --text \"为独居老人上门维修家电\"
+  shine deed add --member m03 --kind 带头学习提高 --text \"完成党史学习\" --date 2026-10-20")]
     Add {
-        #[arg(long)]
+        /// 党员编号或姓名
+        #[arg(long, value_name = "党员")]
         member: String,
-        /// 五带头之一，如 带头服务群众
-        #[arg(long)]
+        /// 五带头之一，如 带头服务群众、带头学习提高
+        #[arg(long, value_name = "类别")]
         kind: String,
-        #[arg(long)]
+        /// 事迹
+        #[arg(long, value_name = "内容")]
         text: String,
-        /// 日期，缺省为今天
-        #[arg(long)]
+        /// 日期，如 2026-10-20；不写时为今天
+        #[arg(long, value_name = "日期")]
         date: Option<String>,
     },
     /// 记录本季度未登记的正当理由
+    #[command(after_help = "示例:
+  shine deed excuse --member 吴子涵 --reason \"本季度住院治疗\"")]
     Excuse {
-        #[arg(long)]
+        /// 党员编号或姓名
+        #[arg(long, value_name = "党员")]
         member: String,
-        #[arg(long)]
+        /// 未登记的理由
+        #[arg(long, value_name = "理由")]
         reason: String,
     },
 }
@@ -411,30 +564,43 @@ pub enum DeedCommand {
 #[derive(Debug, Subcommand)]
 pub enum MeetingCommand {
     /// 会前向上级党组织报告（§4.2.a）
+    #[command(after_help = "示例:
+  shine meeting report --branch jx-jg --date 2026-12-15")]
     Report {
-        #[arg(long)]
+        /// 党支部编号
+        #[arg(long, value_name = "支部")]
         branch: String,
-        #[arg(long)]
+        /// 专题组织生活会的日期，如 2026-12-15
+        #[arg(long, value_name = "日期")]
         date: String,
     },
     /// 登记党员出席情况
+    #[command(after_help = "示例:
+  shine meeting attend --status 出席 m01 m02 m03 陈丽娟
+  shine meeting attend --status 请假 m08")]
     Attend {
-        /// present / excused / unexcused（或 出席 / 请假 / 无故缺席）
-        #[arg(long)]
+        /// 出席、请假 或 无故缺席（也可写 present、excused、unexcused）
+        #[arg(long, value_name = "出席情况")]
         status: String,
-        /// 党员编号或姓名，可多个
-        #[arg(required = true)]
+        /// 党员编号或姓名，可写多个
+        #[arg(required = true, value_name = "党员")]
         members: Vec<String>,
     },
     /// 登记列席人员：入党积极分子、党外群众代表、上级派员
+    #[command(after_help = "示例:
+  shine meeting guests --branch jx-jg --activist 孙明 --observer 党外教师代表 --delegate 党总支组织员")]
     Guests {
-        #[arg(long)]
+        /// 党支部编号
+        #[arg(long, value_name = "支部")]
         branch: String,
-        #[arg(long = "activist")]
+        /// 列席的入党积极分子，可写多次
+        #[arg(long = "activist", value_name = "姓名")]
         activists: Vec<String>,
-        #[arg(long = "observer")]
+        /// 列席的党外群众代表，可写多次
+        #[arg(long = "observer", value_name = "姓名")]
         observers: Vec<String>,
-        #[arg(long)]
+        /// 上级党组织派员
+        #[arg(long, value_name = "姓名")]
         delegate: Option<String>,
     },
 }
@@ -442,22 +608,28 @@ pub enum MeetingCommand {
 #[derive(Debug, Subcommand)]
 pub enum BallotCommand {
     /// 投一张电子选票（无记名）
+    #[command(after_help = "示例:
+  shine ballot cast --member m01 陈丽娟 刘海燕")]
     Cast {
-        /// 投票人
-        #[arg(long)]
+        /// 投票人：编号或姓名
+        #[arg(long, value_name = "投票人")]
         member: String,
-        /// 所选候选人，编号或姓名
+        /// 所选候选人：编号或姓名，可写多个
+        #[arg(value_name = "候选人")]
         choices: Vec<String>,
     },
     /// 录入纸质选票的计票结果
+    #[command(after_help = "示例:
+  shine ballot totals --branch jx-jg --ballots 8 --votes 陈丽娟=5 --votes 刘海燕=3")]
     Totals {
-        #[arg(long)]
+        /// 党支部编号
+        #[arg(long, value_name = "支部")]
         branch: String,
         /// 收回的有效选票数
-        #[arg(long)]
+        #[arg(long, value_name = "张数")]
         ballots: i64,
-        /// 候选人=票数，可多个，如 --votes 张三=12
-        #[arg(long = "votes")]
+        /// 候选人=票数，每人写一次，如 --votes 陈丽娟=5
+        #[arg(long = "votes", value_name = "候选人=票数")]
         votes: Vec<String>,
     },
 }
@@ -471,10 +643,17 @@ pub enum StoreCommand {
 #[derive(Debug, Subcommand)]
 pub enum RulesCommand {
     /// 检查规则文件：有错误时给出文件、行、列
+    #[command(after_help = "示例:
+  shine rules check
+  shine rules check --rules 新规则/")]
     Check,
     /// 对进行中的季度采用当前规则：先列出会改变的决定
+    #[command(after_help = "示例:
+  shine rules adopt --branch jx-jg                      先预演：列出会改变的决定
+  shine rules adopt --branch jx-jg --yes                确认采用")]
     Adopt {
-        #[arg(long)]
+        /// 党支部编号
+        #[arg(long, value_name = "支部")]
         branch: String,
         /// 确认采用（不加时只预演）
         #[arg(long)]

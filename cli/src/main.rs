@@ -7,12 +7,14 @@ mod command;
 mod context;
 mod demo;
 mod failure;
+mod help;
 mod messages;
 mod page;
 mod render;
 mod serve_file;
+mod usage;
 
-use clap::Parser;
+use clap::FromArgMatches;
 use std::process::ExitCode;
 
 // The engine folds logs and builds facts with many small allocations; mimalloc
@@ -21,15 +23,12 @@ use std::process::ExitCode;
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
-    let cli = match args::Cli::try_parse() {
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let mut cmd = help::command();
+    let parsed = cmd.try_get_matches_from_mut(&args).and_then(|matches| args::Cli::from_arg_matches(&matches));
+    let cli = match parsed {
         Ok(cli) => cli,
-        // Under `--json` even a usage error is JSON on stdout.
-        Err(e) if std::env::args().any(|a| a == "--json") && e.use_stderr() => {
-            let v = serde_json::json!({ "error": { "message": e.kind().to_string(), "usage": e.render().to_string() } });
-            println!("{v}");
-            return ExitCode::from(2);
-        }
-        Err(e) => e.exit(),
+        Err(e) => return usage::report(&e, &cmd, &args),
     };
     let json = cli.global.json;
     let result = context::Context::new(cli.global).and_then(|ctx| command::run(&ctx, cli.command));

@@ -4,9 +4,11 @@
 mod advance;
 mod ballot;
 mod chain;
+mod completions;
 mod display;
 pub mod explain;
 mod history;
+mod man;
 mod member;
 mod org;
 mod quarter;
@@ -57,6 +59,8 @@ pub fn run(ctx: &Context, command: Command) -> Result<Output> {
         Command::Chain(c) => chain::run(ctx, c),
         Command::Display { quarter, out } => display::run(ctx, &quarter, out),
         Command::Demo { dir, quarter, name } => crate::demo::run(ctx, &dir, &quarter, name.as_deref()),
+        Command::Completions { shell } => completions::run(shell),
+        Command::Man { out } => man::run(out.as_deref()),
     }
 }
 
