@@ -47,7 +47,7 @@ fn localize(cmd: Command) -> Command {
         .mut_args(localize_arg)
         .mut_subcommands(localize);
     if cmd.get_name() == "help" {
-        cmd = cmd.about("打印本说明，或所给子命令的说明");
+        cmd = cmd.about("显示本说明，或所给子命令的说明");
     }
     if let Some(after) = cmd.get_after_help().map(ToString::to_string) {
         if let Some(examples) = after.strip_prefix(EXAMPLES) {
@@ -73,15 +73,15 @@ pub fn usage(cmd: &Command) -> String {
 fn localize_arg(arg: Arg) -> Arg {
     match arg.get_action() {
         ArgAction::Help | ArgAction::HelpShort | ArgAction::HelpLong => {
-            let arg = arg.help_heading(GLOBAL).help("打印帮助");
+            let arg = arg.help_heading(GLOBAL).help("显示帮助");
             // clap gives a command whose help has a long form two texts for `-h`.
             if arg.get_long_help().is_some() {
-                arg.help("打印帮助（--help 打印详细说明）").long_help("打印帮助（-h 只打印摘要）")
+                arg.help("显示帮助（--help 显示详细说明）").long_help("显示帮助（-h 只显示摘要）")
             } else {
                 arg
             }
         }
-        ArgAction::Version => arg.help_heading(GLOBAL).help("打印版本"),
+        ArgAction::Version => arg.help_heading(GLOBAL).help("显示版本"),
         _ => {
             let arg = described(arg);
             match arg.get_help_heading() {

@@ -12,7 +12,6 @@ mod messages;
 mod page;
 mod render;
 mod serve_file;
-mod usage;
 
 use clap::FromArgMatches;
 use std::process::ExitCode;
@@ -28,7 +27,7 @@ fn main() -> ExitCode {
     let parsed = cmd.try_get_matches_from_mut(&args).and_then(|matches| args::Cli::from_arg_matches(&matches));
     let cli = match parsed {
         Ok(cli) => cli,
-        Err(e) => return usage::report(&e, &cmd, &args),
+        Err(e) => return messages::usage::report(&e, &cmd, &args),
     };
     let json = cli.global.json;
     let result = context::Context::new(cli.global).and_then(|ctx| command::run(&ctx, cli.command));

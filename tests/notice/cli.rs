@@ -51,7 +51,7 @@ fn undescribed(help: &str) -> Vec<String> {
 fn the_root_help_is_chinese_with_the_global_options_apart_and_examples() {
     let s = Shine::new();
     let help = s.args(["--help"]).ok();
-    for words in ["用法: shine [选项] <命令>", "命令:", "全局选项:", "示例:", "  quarter  ", "打印帮助", "打印版本", "打印本说明"] {
+    for words in ["用法: shine [选项] <命令>", "命令:", "全局选项:", "示例:", "  quarter  ", "显示帮助", "显示版本", "显示本说明"] {
         assert!(help.contains(words), "the help lacks {words:?}:\n{help}");
     }
     for english in ["Usage", "Commands:", "Options:", "Arguments:", "Print", "[default", "[env", "[OPTIONS]", "<COMMAND>"] {
