@@ -36,3 +36,6 @@ mod upgrade;
 
 #[path = "notice/cli.rs"]
 mod cli;
+
+#[path = "notice/vocabulary.rs"]
+mod vocabulary;
