@@ -149,7 +149,7 @@ fn kind(k: &Kind) -> Worded {
             .then(format!("用 `--parent` 指定上级：{}", titles(allowed))),
         Kind::RootHasNoParent { kind } => Worded::new(format!("{}是最高一级组织，没有上级", titled(kind))).then("去掉 `--parent`"),
         Kind::WrongParent { kind, parent, parent_kind, allowed } => {
-            Worded::new(format!("{}不能隶属于{}{}", titled(kind), titled(parent_kind), unit(parent))).then(format!("{}隶属于 {}", titled(kind), titles(allowed)))
+            Worded::new(format!("{}不能隶属于{}{}", titled(kind), titled(parent_kind), unit(parent))).then(format!("{}隶属于{}", titled(kind), titles(allowed)))
         }
         Kind::UnknownKind { given, known } => Worded::new(format!("`{given}` 不是组织类别"))
             .then(format!("可用的类别：{}（见 workflows/escalation.ron）", known.iter().map(|k| format!("{}（{}）", k.title, k.id)).collect::<Vec<_>>().join("、"))),
@@ -174,9 +174,9 @@ fn kind(k: &Kind) -> Worded {
 
         Kind::UnknownRole { given, known } => Worded::new(format!("`{given}` 不是流程中的角色"))
             .then(format!("可用的角色：{}", known.iter().map(|r| format!("{}（{}）", r.title, r.id)).collect::<Vec<_>>().join("、"))),
-        Kind::MayNotOpen { role, openers } => Worded::new(format!("{}不能开启季度评选", titled(role))).detail(format!("季度评选由 {} 开启", titles(openers))),
+        Kind::MayNotOpen { role, openers } => Worded::new(format!("{}不能开启季度评选", titled(role))).detail(format!("季度评选由{}开启", titles(openers))),
         Kind::MayNotAct { role, step: s, allowed } => {
-            Worded::new(format!("{}不能办理{}", titled(role), step(s))).detail(format!("该环节由 {} 办理", titles(allowed)))
+            Worded::new(format!("{}不能办理{}", titled(role), step(s))).detail(format!("该环节由{}办理", titles(allowed)))
         }
 
         Kind::NoRoster { branch } => Worded::new(format!("{}还没有党员名单", unit(branch))),
@@ -192,7 +192,7 @@ fn kind(k: &Kind) -> Worded {
             if accepted_in.is_empty() {
                 w.detail("现行流程中没有接受这类记录的环节")
             } else {
-                w.detail(format!("这类记录在 {} 环节登记", titles(accepted_in)))
+                w.detail(format!("这类记录在{}环节登记", titles(accepted_in)))
             }
         }
         Kind::OutsideQuarter { what, date, quarter } => {
