@@ -4,6 +4,7 @@
 //! trees that say the same thing compare equal wherever they were written. Nothing
 //! here is checked: names and types are the checker's business.
 
+use super::RuleKind;
 use chrono::NaiveDate;
 
 /// A byte range in one source file.
@@ -81,21 +82,6 @@ pub enum TypeExpr {
     List(Ident),
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RuleForm {
-    Quota,
-    Exclude,
-    Voter,
-    Candidate,
-    Quorum,
-    Prefer,
-    Cap,
-    Tie,
-    Guard,
-    Pick,
-    Publicity,
-}
-
 /// How a pick bound compares; a publicity window has none.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum BoundOp {
@@ -115,9 +101,12 @@ pub struct BoundItem {
     pub span: Span,
 }
 
+/// A rule as written. Its form is the [`RuleKind`] the checked rule will have (one
+/// enum for the syntax tree and the checked program); the parts a form does not have
+/// are `None`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RuleItem {
-    pub form: RuleForm,
+    pub kind: RuleKind,
     /// Exclusions, guards, picks and publicity windows are named; the other forms are not.
     pub name: Option<Ident>,
     /// `pick … by <level>`.

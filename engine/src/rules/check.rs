@@ -6,7 +6,7 @@
 //! evaluated without a type error; everything it rejects is reported with a span,
 //! across all files. It does not evaluate anything.
 
-use super::ast::{self, AggKind, BinOp, ExprKind, Ident, Item, RuleForm, Span, TypeExpr};
+use super::ast::{self, AggKind, BinOp, ExprKind, Ident, Item, Span, TypeExpr};
 use super::diagnostic::{Arguments, BaseType, BoundOf, Choices, Reporter, RuleError, RuleProblem, ValueType, Wanted};
 use super::host::{HostRecord, HostTy};
 use super::{EnumDecl, EnumVariant, PickBound, PickRule, PublicityRule, RuleInfo, RuleKind, TiePolicy};
@@ -445,19 +445,7 @@ impl<'a, 'f> Checker<'a, 'f> {
         for (fi, (rep, file)) in files.iter().enumerate() {
             for item in &file.items {
                 let Item::Rule(r) = item else { continue };
-                let kind = match r.form {
-                    RuleForm::Quota => RuleKind::Quota,
-                    RuleForm::Exclude => RuleKind::Exclude,
-                    RuleForm::Voter => RuleKind::Voter,
-                    RuleForm::Candidate => RuleKind::Candidate,
-                    RuleForm::Quorum => RuleKind::Quorum,
-                    RuleForm::Prefer => RuleKind::Prefer,
-                    RuleForm::Cap => RuleKind::Cap,
-                    RuleForm::Tie => RuleKind::Tie,
-                    RuleForm::Guard => RuleKind::Guard,
-                    RuleForm::Pick => RuleKind::Pick,
-                    RuleForm::Publicity => RuleKind::Publicity,
-                };
+                let kind = r.kind;
                 let kw = kind_word(kind);
                 let name = r.name.as_ref().map(|n| n.name.clone()).unwrap_or_else(|| kw.to_string());
                 let singleton = !matches!(kind, RuleKind::Exclude | RuleKind::Guard);
@@ -945,17 +933,5 @@ impl<'a, 'f> Checker<'a, 'f> {
 
 /// The keyword a rule of this kind is written with.
 pub fn kind_word(k: RuleKind) -> &'static str {
-    match k {
-        RuleKind::Quota => "quota",
-        RuleKind::Exclude => "exclude",
-        RuleKind::Voter => "voter",
-        RuleKind::Candidate => "candidate",
-        RuleKind::Quorum => "quorum",
-        RuleKind::Prefer => "prefer",
-        RuleKind::Cap => "cap",
-        RuleKind::Tie => "tie",
-        RuleKind::Guard => "guard",
-        RuleKind::Pick => "pick",
-        RuleKind::Publicity => "publicity",
-    }
+    k.keyword()
 }

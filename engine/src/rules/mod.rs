@@ -70,6 +70,40 @@ pub enum RuleKind {
     Publicity,
 }
 
+impl RuleKind {
+    /// Every kind, in the order the reference lists them.
+    pub const ALL: [RuleKind; 11] = [
+        RuleKind::Quota,
+        RuleKind::Exclude,
+        RuleKind::Voter,
+        RuleKind::Candidate,
+        RuleKind::Quorum,
+        RuleKind::Prefer,
+        RuleKind::Cap,
+        RuleKind::Tie,
+        RuleKind::Guard,
+        RuleKind::Pick,
+        RuleKind::Publicity,
+    ];
+
+    /// The keyword that starts a rule of this kind, which also names the singletons.
+    pub fn keyword(self) -> &'static str {
+        match self {
+            RuleKind::Quota => "quota",
+            RuleKind::Exclude => "exclude",
+            RuleKind::Voter => "voter",
+            RuleKind::Candidate => "candidate",
+            RuleKind::Quorum => "quorum",
+            RuleKind::Prefer => "prefer",
+            RuleKind::Cap => "cap",
+            RuleKind::Tie => "tie",
+            RuleKind::Guard => "guard",
+            RuleKind::Pick => "pick",
+            RuleKind::Publicity => "publicity",
+        }
+    }
+}
+
 /// How many stars a pick rule admits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

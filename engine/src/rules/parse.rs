@@ -4,6 +4,7 @@
 
 use super::ast::*;
 use super::diagnostic::{Expected, Reporter, RuleError, RuleProblem};
+use super::RuleKind;
 use chrono::NaiveDate;
 use pest::iterators::Pair;
 use pest::Parser as _;
@@ -50,14 +51,14 @@ pub(crate) fn parse(rep: &Reporter) -> Result<File, Vec<RuleError>> {
 
 /// The start of the first line after `pos` that begins with an item keyword.
 fn next_item(text: &str, pos: usize) -> Option<usize> {
-    const KEYWORDS: [&str; 14] = ["enum", "record", "facts", "quota", "exclude", "voter", "candidate", "quorum", "prefer", "cap", "tie", "guard", "pick", "publicity"];
+    const DECLARATIONS: [&str; 3] = ["enum", "record", "facts"];
     let mut at = pos;
     loop {
         let nl = text.get(at..)?.find('\n')?;
         at += nl + 1;
         let line = text.get(at..)?;
         let word: String = line.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
-        if KEYWORDS.contains(&word.as_str()) {
+        if DECLARATIONS.contains(&word.as_str()) || RuleKind::ALL.iter().any(|k| k.keyword() == word) {
             return Some(at);
         }
     }
@@ -342,21 +343,21 @@ impl Builder<'_, '_> {
 
     fn rule(&mut self, p: Pair<Rule>) -> RuleItem {
         let sp = span(&p);
-        let form = match p.as_rule() {
-            Rule::quota_rule => RuleForm::Quota,
-            Rule::exclude_rule => RuleForm::Exclude,
-            Rule::voter_rule => RuleForm::Voter,
-            Rule::candidate_rule => RuleForm::Candidate,
-            Rule::quorum_rule => RuleForm::Quorum,
-            Rule::prefer_rule => RuleForm::Prefer,
-            Rule::cap_rule => RuleForm::Cap,
-            Rule::tie_rule => RuleForm::Tie,
-            Rule::pick_rule => RuleForm::Pick,
-            Rule::publicity_rule => RuleForm::Publicity,
-            _ => RuleForm::Guard,
+        let kind = match p.as_rule() {
+            Rule::quota_rule => RuleKind::Quota,
+            Rule::exclude_rule => RuleKind::Exclude,
+            Rule::voter_rule => RuleKind::Voter,
+            Rule::candidate_rule => RuleKind::Candidate,
+            Rule::quorum_rule => RuleKind::Quorum,
+            Rule::prefer_rule => RuleKind::Prefer,
+            Rule::cap_rule => RuleKind::Cap,
+            Rule::tie_rule => RuleKind::Tie,
+            Rule::pick_rule => RuleKind::Pick,
+            Rule::publicity_rule => RuleKind::Publicity,
+            _ => RuleKind::Guard,
         };
         let mut r = RuleItem {
-            form,
+            kind,
             name: None,
             clause: String::new(),
             text: String::new(),
