@@ -36,9 +36,13 @@ pub fn run(ctx: &Context, member: &str, quarter: Option<&str>) -> Result<Output>
     h.push_str(&format!("名额：\n{}", decision(&e.quota, "  ")));
     if let Some(c) = &e.cap {
         h.push_str(&format!("名额上限（cap）：\n{}", decision(c, "  ")));
-        h.push_str(&format!("计入上限：\n{}", decision(&j.capped, "  ")));
     }
-    h.push_str(&format!("倾斜（得票相同时优先）：\n{}", decision(&j.preferred, "  ")));
+    if let Some(capped) = &j.capped {
+        h.push_str(&format!("计入上限：\n{}", decision(capped, "  ")));
+    }
+    if let Some(preferred) = &j.preferred {
+        h.push_str(&format!("倾斜（得票相同时优先）：\n{}", decision(preferred, "  ")));
+    }
     for r in &e.rounds {
         match &r.ranked {
             Some(x) => h.push_str(&format!("第 {} 轮：得票 {}，第 {} 名，名额 {}，{}\n", r.round, x.votes, x.place, r.seats, outcome(x.outcome))),

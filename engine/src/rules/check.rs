@@ -1,4 +1,5 @@
-//! Names and types: syntax trees in, a checked [`Program`] out.
+//! Names and types: syntax trees in, checked rules out (sorted into a
+//! [`super::program::Program`] once nothing is left to report).
 //!
 //! The checker resolves every name (roots, fields, bound elements, enum variants),
 //! gives every expression a type, inserts the int-to-dec conversions, and compares the
@@ -180,9 +181,9 @@ pub(crate) struct RecordDecl {
     pub fields: Vec<(String, Ty)>,
 }
 
-/// Everything the later stages need.
+/// Everything the checker found, before it is sorted into a program.
 #[derive(Debug, Clone)]
-pub(crate) struct Program {
+pub(crate) struct Checked {
     pub enums: Vec<EnumDecl>,
     pub records: Vec<RecordDecl>,
     pub rules: Vec<CheckedRule>,
@@ -198,12 +199,12 @@ struct RecordSrc<'a> {
     item: &'a ast::RecordItem,
 }
 
-pub(crate) fn check(files: &[(Reporter, ast::File)]) -> Result<Program, Vec<RuleError>> {
+pub(crate) fn check(files: &[(Reporter, ast::File)]) -> Result<Checked, Vec<RuleError>> {
     let mut c = Checker { files, errors: Vec::new(), enums: Vec::new(), enum_ix: HashMap::new(), records: Vec::new(), rec_ix: HashMap::new(), facts_ix: HashMap::new(), current_var: None, picks: Vec::new(), pick_levels: Vec::new(), publicity: None };
     c.declare();
     let rules = c.rules();
     if c.errors.is_empty() {
-        Ok(Program { enums: c.enums, records: c.records, rules, picks: c.picks, pick_levels: c.pick_levels, publicity: c.publicity })
+        Ok(Checked { enums: c.enums, records: c.records, rules, picks: c.picks, pick_levels: c.pick_levels, publicity: c.publicity })
     } else {
         Err(c.errors)
     }

@@ -19,6 +19,7 @@ mod diagnostic;
 mod host;
 mod ops;
 mod parse;
+mod program;
 mod trace;
 mod standing;
 mod shim;
@@ -209,9 +210,10 @@ pub struct MemberJudgement {
     pub excluded: Vec<Decision<bool>>,
     pub voter: Decision<bool>,
     pub candidate: Decision<bool>,
-    pub preferred: Decision<bool>,
-    /// The member counts against the cap.
-    pub capped: Decision<bool>,
+    /// Wins a tie at equal votes; `None` when the set has no `prefer` rule.
+    pub preferred: Option<Decision<bool>>,
+    /// The member counts against the cap; `None` when the set has no `cap` rule.
+    pub capped: Option<Decision<bool>>,
 }
 
 /// A loaded rule set: parsed, checked and compiled. Cheap to clone (shared).
@@ -223,11 +225,9 @@ pub struct RuleSet {
 struct Inner {
     sources: Vec<SourceFile>,
     hash: String,
-    infos: Vec<RuleInfo>,
-    program: check::Program,
+    program: program::Program,
+    /// The exclusions' rules in order: bit `i` of a mask is `exclusions[i]`.
     exclusions: Vec<RuleInfo>,
-    /// Indices into `program.rules` of the exclusions, in order.
-    exclusion_ix: Vec<usize>,
     /// The exclusions decided one by one: (mask bit, condition).
     exclusion_fns: Vec<(u32, compile::Atom<()>)>,
     /// The exclusions decided together, a pass over one list per group.
@@ -236,9 +236,6 @@ struct Inner {
     /// The date ranges of aggregates and `any_groups`, resolved by `prepare` after
     /// `hoisted`.
     ranges: Vec<compile::RangeF>,
-    tie: usize,
-    synthetic_prefer: RuleInfo,
-    synthetic_cap: RuleInfo,
 }
 
 impl std::fmt::Debug for RuleSet {
@@ -246,7 +243,7 @@ impl std::fmt::Debug for RuleSet {
         f.debug_struct("RuleSet")
             .field("hash", &self.inner.hash)
             .field("files", &self.inner.sources.iter().map(|s| &s.name).collect::<Vec<_>>())
-            .field("rules", &self.inner.infos.iter().map(|r| &r.name).collect::<Vec<_>>())
+            .field("rules", &self.inner.program.infos.iter().map(|r| &r.name).collect::<Vec<_>>())
             .finish()
     }
 }
@@ -269,37 +266,31 @@ impl RuleSet {
         if !errors.is_empty() {
             return Err(RuleErrors { errors });
         }
-        let program = check::check(&parsed).map_err(|mut errors| {
+        let checked = check::check(&parsed).map_err(|mut errors| {
             // In reading order: by file, then by position.
             let order = |e: &RuleError| (files.iter().position(|f| f.name == e.place.file).unwrap_or(0), e.place.span.start);
             errors.sort_by_key(order);
             RuleErrors { errors }
         })?;
         drop(parsed);
+        // The checker reports a missing rule where it would be: this answers a load
+        // without any file.
+        let program = program::Program::assemble(checked).map_err(|kind| {
+            let rep = diagnostic::Reporter { file: files.first().map_or("", |f| &f.name), text: files.first().map_or("", |f| &f.text) };
+            RuleErrors { errors: vec![rep.error(ast::Span::default(), RuleProblem::MissingRule { rule: kind })] }
+        })?;
         let mut compiler = compile::Compiler::new();
-        let mut exclusions = Vec::new();
-        let mut exclusion_ix = Vec::new();
         let mut exclusion_fns = Vec::new();
-        let mut tie = 0;
-        let shared: Vec<(usize, &str, &check::TExpr)> = program
-            .rules
-            .iter()
-            .filter(|r| r.info.kind == RuleKind::Exclude)
-            .filter_map(|r| Some((r.file, files.get(r.file)?.text.as_str(), r.when.as_ref()?)))
-            .collect();
+        let shared: Vec<(usize, &str, &check::TExpr)> = program.exclusions.iter().filter_map(|r| Some((r.file, files.get(r.file)?.text.as_str(), &r.when))).collect();
         compiler.plan_memo(&shared);
         // Exclusions that are each one `any` over the same member list, two or more
         // of them, are decided in one pass over the list.
         let mut lists: Vec<(&str, Vec<(u32, &check::TExpr)>)> = Vec::new();
-        let excl = program.rules.iter().filter(|r| r.info.kind == RuleKind::Exclude);
-        for (bit, r) in excl.enumerate() {
-            let Some((w, list)) = r.when.as_ref().and_then(|w| Some((w, compile::Compiler::any_list(w)?))) else { continue };
-            if bit >= 64 {
-                break;
-            }
+        for (bit, r) in program.exclusions.iter().enumerate().take(64) {
+            let Some(list) = compile::Compiler::any_list(&r.when) else { continue };
             match lists.iter_mut().find(|(l, _)| *l == list) {
-                Some((_, v)) => v.push((bit as u32, w)),
-                None => lists.push((list, vec![(bit as u32, w)])),
+                Some((_, v)) => v.push((bit as u32, &r.when)),
+                None => lists.push((list, vec![(bit as u32, &r.when)])),
             }
         }
         let mut any_groups = Vec::new();
@@ -310,25 +301,13 @@ impl RuleSet {
                 grouped.extend(rules.iter().map(|(b, _)| *b));
             }
         }
-        for (i, r) in program.rules.iter().enumerate() {
-            match r.info.kind {
-                RuleKind::Exclude => {
-                    let bit = exclusions.len() as u32;
-                    exclusions.push(r.info.clone());
-                    exclusion_ix.push(i);
-                    if grouped.contains(&bit) {
-                        continue;
-                    }
-                    compiler.set_file(r.file, files.get(r.file).map(|f| f.text.as_str()).unwrap_or(""));
-                    let f = match &r.when {
-                        Some(w) => compiler.rule_atom(w),
-                        None => compile::Atom::MemberLen { list: compile::LenOf::Deeds, mask: 0, k: 0 },
-                    };
-                    exclusion_fns.push((bit, f));
-                }
-                RuleKind::Tie => tie = i,
-                _ => {}
+        for (bit, r) in program.exclusions.iter().enumerate() {
+            let bit = bit as u32;
+            if grouped.contains(&bit) {
+                continue;
             }
+            compiler.set_file(r.file, files.get(r.file).map(|f| f.text.as_str()).unwrap_or(""));
+            exclusion_fns.push((bit, compiler.rule_atom(&r.when)));
         }
         // The same files hash the same wherever they were read from: only the file
         // name takes part, not the directory.
@@ -342,26 +321,13 @@ impl RuleSet {
             h.update(f.text.as_bytes());
             h.update([0]);
         }
-        let synthetic = |kind: RuleKind, name: &str| RuleInfo {
-            name: name.to_string(),
-            kind,
-            clause: String::new(),
-            text: format!("the rule set has no `{name}` rule"),
-            source: "false".into(),
-            location: String::new(),
-        };
         let inner = Inner {
             hash: hex::encode(h.finalize()),
-            infos: program.rules.iter().map(|r| r.info.clone()).collect(),
-            exclusions,
-            exclusion_ix,
+            exclusions: program.exclusions.iter().map(|r| r.info.clone()).collect(),
             exclusion_fns,
             any_groups,
             hoisted: compiler.hoisted,
             ranges: compiler.ranges,
-            tie,
-            synthetic_prefer: synthetic(RuleKind::Prefer, "prefer"),
-            synthetic_cap: synthetic(RuleKind::Cap, "cap"),
             program,
             sources: files,
         };
@@ -378,10 +344,10 @@ impl RuleSet {
     }
     /// All rules, in file order.
     pub fn rules(&self) -> &[RuleInfo] {
-        &self.inner.infos
+        &self.inner.program.infos
     }
     pub fn rule(&self, name: &str) -> Option<&RuleInfo> {
-        self.inner.infos.iter().find(|r| r.name == name)
+        self.inner.program.infos.iter().find(|r| r.name == name)
     }
     /// The exclusion rules in order: bit `i` of an exclusion mask is `exclusions()[i]`.
     pub fn exclusions(&self) -> &[RuleInfo] {
@@ -422,7 +388,7 @@ impl RuleSet {
         }
     }
     pub fn has_guard(&self, name: &str) -> bool {
-        self.inner.infos.iter().any(|r| r.kind == RuleKind::Guard && r.name == name)
+        self.inner.program.guards.iter().any(|r| r.info.name == name)
     }
     pub fn enum_decl(&self, name: &str) -> Option<&EnumDecl> {
         self.inner.program.enums.iter().find(|e| e.name == name)
@@ -438,89 +404,86 @@ impl RuleSet {
         }
     }
     pub fn tie_policy(&self) -> TiePolicy {
-        self.inner.program.rules.get(self.inner.tie).and_then(|r| r.policy).unwrap_or(TiePolicy::Runoff)
+        self.inner.program.required.tie.policy
     }
     pub fn tie_rule(&self) -> &RuleInfo {
-        &self.inner.program.rules[self.inner.tie].info
+        &self.inner.program.required.tie.info
+    }
+    /// The rule that says who votes.
+    pub fn voter_rule(&self) -> &RuleInfo {
+        &self.inner.program.required.voter.info
     }
 
-    fn first(&self, kind: RuleKind) -> Option<&check::CheckedRule> {
-        self.inner.program.rules.iter().find(|r| r.info.kind == kind)
-    }
-
-    fn tracer<'a>(&'a self, r: &check::CheckedRule, scope: Scope<'a>, member: Option<&'a MemberFacts>) -> trace::Tracer<'a> {
-        let src = self.inner.sources.get(r.file).map(|s| s.text.as_str()).unwrap_or("");
+    fn tracer<'a>(&'a self, file: usize, scope: Scope<'a>, member: Option<&'a MemberFacts>) -> trace::Tracer<'a> {
+        let src = self.inner.sources.get(file).map(|s| s.text.as_str()).unwrap_or("");
         trace::Tracer::new(scope, member, src)
     }
 
-    fn trace_bool(&self, r: &check::CheckedRule, scope: Scope, member: Option<&MemberFacts>, excluded: bool, quota: i64) -> Decision<bool> {
-        let mut t = self.tracer(r, scope, member);
+    /// `when` of a rule, traced.
+    fn trace_bool(&self, info: &RuleInfo, when: &check::TExpr, file: usize, scope: Scope, member: Option<&MemberFacts>, excluded: bool, quota: i64) -> Decision<bool> {
+        let mut t = self.tracer(file, scope, member);
         t.excluded = excluded;
         t.quota = quota;
-        let value = r.when.as_ref().map(|w| t.eval(w) == trace::Value::Bool(true)).unwrap_or(false);
-        Decision { rule: r.info.clone(), value, witnesses: t.witnesses }
+        let value = t.eval(when) == trace::Value::Bool(true);
+        Decision { rule: info.clone(), value, witnesses: t.witnesses }
     }
 
-    fn trace_int(&self, r: &check::CheckedRule, scope: Scope, quota: i64) -> Decision<i64> {
-        let mut t = self.tracer(r, scope, None);
+    fn trace_condition(&self, r: &program::Condition, scope: Scope, member: Option<&MemberFacts>, excluded: bool, quota: i64) -> Decision<bool> {
+        self.trace_bool(&r.info, &r.when, r.file, scope, member, excluded, quota)
+    }
+
+    fn trace_int(&self, info: &RuleInfo, value: &check::TExpr, file: usize, scope: Scope, quota: i64) -> Decision<i64> {
+        let mut t = self.tracer(file, scope, None);
         t.quota = quota;
-        let value = match r.value.as_ref().map(|v| t.eval(v)) {
-            Some(trace::Value::Num(n)) => n,
+        let value = match t.eval(value) {
+            trace::Value::Num(n) => n,
             _ => 0,
         };
-        Decision { rule: r.info.clone(), value, witnesses: t.witnesses }
+        Decision { rule: info.clone(), value, witnesses: t.witnesses }
     }
 
     /// The number of stars to select.
     pub fn quota(&self, scope: Scope) -> Decision<i64> {
-        match self.first(RuleKind::Quota) {
-            Some(r) => self.trace_int(r, scope, 0),
-            // Unreachable: a rule set without a quota does not load.
-            None => Decision { rule: self.tie_rule().clone(), value: 0, witnesses: Vec::new() },
-        }
+        let q = &self.inner.program.required.quota;
+        self.trace_int(&q.info, &q.value, q.file, scope, 0)
     }
 
     /// The most seats the members the cap applies to may take; `None` without a cap rule.
     pub fn cap(&self, scope: Scope, quota: i64) -> Option<Decision<i64>> {
-        self.first(RuleKind::Cap).map(|r| self.trace_int(r, scope, quota))
+        self.inner.program.cap.as_ref().map(|c| self.trace_int(&c.info, &c.to, c.file, scope, quota))
     }
 
     pub fn quorum(&self, scope: Scope) -> Decision<bool> {
-        match self.first(RuleKind::Quorum) {
-            Some(r) => self.trace_bool(r, scope, None, false, 0),
-            // Unreachable: a rule set without a quorum rule does not load.
-            None => Decision { rule: self.tie_rule().clone(), value: false, witnesses: Vec::new() },
-        }
+        self.trace_condition(&self.inner.program.required.quorum, scope, None, false, 0)
     }
 
     pub fn guard(&self, name: &str, scope: Scope) -> Option<Decision<bool>> {
-        let r = self.inner.program.rules.iter().find(|r| r.info.kind == RuleKind::Guard && r.info.name == name)?;
-        Some(self.trace_bool(r, scope, None, false, 0))
+        let r = self.inner.program.guards.iter().find(|r| r.info.name == name)?;
+        Some(self.trace_condition(r, scope, None, false, 0))
+    }
+
+    /// A workflow guard by name: a `guard` rule, or the `quorum` rule, which a workflow
+    /// names by its keyword.
+    pub fn guard_named(&self, name: &str, scope: Scope) -> Option<Decision<bool>> {
+        match &self.inner.program.required.quorum {
+            q if q.info.name == name => Some(self.trace_condition(q, scope, None, false, 0)),
+            _ => self.guard(name, scope),
+        }
     }
 
     /// Everything the member-level rules say about one member, with witnesses.
-    /// `preferred` and `capped` are `false` decisions of a stand-in rule when the set
-    /// has no `prefer` or `cap` rule.
     pub fn judge(&self, scope: Scope, quota: i64, member: &MemberFacts) -> MemberJudgement {
-        let rules = &self.inner.program.rules;
-        let excluded: Vec<Decision<bool>> = self
-            .inner
-            .exclusion_ix
-            .iter()
-            .filter_map(|&i| rules.get(i))
-            .map(|r| self.trace_bool(r, scope, Some(member), false, quota))
-            .filter(|d| d.value)
-            .collect();
+        let p = &self.inner.program;
+        let excluded: Vec<Decision<bool>> = p.exclusions.iter().map(|r| self.trace_condition(r, scope, Some(member), false, quota)).filter(|d| d.value).collect();
         let is_excluded = !excluded.is_empty();
-        let one = |kind: RuleKind, synthetic: &RuleInfo| match self.first(kind) {
-            Some(r) => self.trace_bool(r, scope, Some(member), is_excluded, quota),
-            None => Decision { rule: synthetic.clone(), value: false, witnesses: Vec::new() },
-        };
-        let voter = one(RuleKind::Voter, &self.inner.synthetic_prefer);
-        let candidate = one(RuleKind::Candidate, &self.inner.synthetic_prefer);
-        let preferred = one(RuleKind::Prefer, &self.inner.synthetic_prefer);
-        let capped = one(RuleKind::Cap, &self.inner.synthetic_cap);
-        MemberJudgement { excluded, voter, candidate, preferred, capped }
+        let one = |r: &program::Condition| self.trace_condition(r, scope, Some(member), is_excluded, quota);
+        MemberJudgement {
+            voter: one(&p.required.voter),
+            candidate: one(&p.required.candidate),
+            preferred: p.prefer.as_ref().map(one),
+            capped: p.cap.as_ref().map(|c| self.trace_bool(&c.info, &c.when, c.file, scope, Some(member), is_excluded, quota)),
+            excluded,
+        }
     }
 
     /// The fast path: hoisted values computed once for the scope.

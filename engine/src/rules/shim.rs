@@ -11,18 +11,6 @@ impl RuleSet {
         Some(Decision { rule: self.voter_rule().clone(), value, witnesses: Vec::new() })
     }
 
-    pub fn voter_rule(&self) -> &RuleInfo {
-        self.rules().iter().find(|r| r.kind == RuleKind::Voter).unwrap_or_else(|| self.tie_rule())
-    }
-
-    /// A workflow guard by name: a `guard` rule, or the `quorum` rule.
-    pub fn guard_named(&self, name: &str, scope: Scope) -> Option<Decision<bool>> {
-        match self.rule(name) {
-            Some(r) if r.kind == RuleKind::Quorum => Some(self.quorum(scope)),
-            _ => self.guard(name, scope),
-        }
-    }
-
     /// The rule with this name, as written; a bare stand-in when the set has none.
     pub fn rule_info(&self, name: &str) -> RuleInfo {
         self.rule(name).cloned().unwrap_or_else(|| RuleInfo {

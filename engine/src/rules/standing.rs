@@ -2,7 +2,8 @@
 //! what the workflow needs many times per command (who may vote, who is on the
 //! ballot, the lean and the cap), evaluated without tracing the nine exclusions.
 
-use super::{RuleKind, RuleSet, Scope};
+use super::program::Condition;
+use super::{RuleSet, Scope};
 use crate::facts::MemberFacts;
 
 /// The member-level decisions other than the exclusions, as plain answers.
@@ -19,16 +20,14 @@ impl RuleSet {
     /// The member's standing; `excluded` is taken from the fast path
     /// ([`super::Prepared::is_excluded`]) of the same scope.
     pub fn standing(&self, scope: Scope, quota: i64, member: &MemberFacts, excluded: bool) -> Standing {
-        let one = |kind: RuleKind| match self.first(kind) {
-            Some(r) => self.trace_bool(r, scope, Some(member), excluded, quota).value,
-            None => false,
-        };
+        let p = &self.inner.program;
+        let one = |r: &Condition| self.trace_condition(r, scope, Some(member), excluded, quota).value;
         Standing {
             excluded,
-            voter: one(RuleKind::Voter),
-            candidate: one(RuleKind::Candidate),
-            preferred: one(RuleKind::Prefer),
-            capped: one(RuleKind::Cap),
+            voter: one(&p.required.voter),
+            candidate: one(&p.required.candidate),
+            preferred: p.prefer.as_ref().is_some_and(one),
+            capped: p.cap.as_ref().is_some_and(|c| self.trace_bool(&c.info, &c.when, c.file, scope, Some(member), excluded, quota).value),
         }
     }
 }

@@ -332,12 +332,14 @@ fn voter_candidate_prefer_and_cap_for_one_member() {
     let mut m = member();
     let w = world(vec![m.clone()]);
     let j = r.judge(w.scope(), 3, &m);
-    assert!(j.voter.value && j.candidate.value && j.preferred.value && !j.capped.value);
+    let (preferred, capped) = (j.preferred.as_ref().map(|d| d.value), j.capped.as_ref().map(|d| d.value));
+    assert!(j.voter.value && j.candidate.value && preferred == Some(true) && capped == Some(false));
     m.full = false;
     m.role = "secretary".into();
     m.presented = false;
     let j = r.judge(w.scope(), 3, &m);
-    assert!(!j.voter.value && !j.candidate.value && !j.preferred.value && j.capped.value);
+    let (preferred, capped) = (j.preferred.as_ref().map(|d| d.value), j.capped.as_ref().map(|d| d.value));
+    assert!(!j.voter.value && !j.candidate.value && preferred == Some(false) && capped == Some(true));
     assert!(j.candidate.witnesses.iter().any(|w| w.expr == "excluded" && w.value == "true"));
 }
 
@@ -692,4 +694,32 @@ proptest! {
             prop_assert_eq!(p.count_excluded(&batch), one.iter().filter(|m| **m != 0).count());
         }
     }
+}
+
+#[test]
+fn a_rule_set_without_prefer_or_cap_judges_neither() {
+    let files = shipped_files()
+        .into_iter()
+        .map(|mut f| {
+            if f.name.ends_with("recommendation.shine") {
+                let keep: Vec<&str> = f.text.split("\n\n").filter(|p| !p.contains("\nprefer ") && !p.contains("\ncap ")).collect();
+                f.text = keep.join("\n\n");
+            }
+            f
+        })
+        .collect();
+    let r = RuleSet::load(files).unwrap_or_else(|e| panic!("{e}"));
+    let m = member();
+    let w = world(vec![m.clone()]);
+    let j = r.judge(w.scope(), 3, &m);
+    assert!(j.preferred.is_none() && j.capped.is_none(), "{j:?}");
+    assert!(r.cap(w.scope(), 3).is_none());
+    let s = r.standing(w.scope(), 3, &m, false);
+    assert!(s.voter && s.candidate && !s.preferred && !s.capped);
+}
+
+#[test]
+fn a_load_without_files_names_the_missing_quota() {
+    let e = RuleSet::load(Vec::new()).expect_err("nothing to load");
+    assert_eq!(e.errors.iter().map(|x| x.problem.clone()).collect::<Vec<_>>(), vec![RuleProblem::MissingRule { rule: RuleKind::Quota }]);
 }
