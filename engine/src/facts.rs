@@ -1,12 +1,16 @@
 //! The facts the engine hands to rules: plain data about a branch, its members,
 //! the quarter and its special meeting, as derived from the store.
 //!
-//! These are the *host* facts. A rule file declares which of them it reads (and with
-//! which types) in a `facts` block; the checker compares those declarations with the
-//! catalogue in `rules::host`. Nothing here knows what the notice says about them:
-//! categories such as identities, roles, attendance statuses or deed kinds are plain
-//! text whose valid values are declared by `enum`s in `rules/`.
+//! These are the *host* facts, and this file is their one description: each struct is
+//! declared through `host_facts!` with the kind of each field (how rules see it), and
+//! the rules' host catalogue — the names and types the checker compares a rule file's
+//! `facts` and `record` declarations with, the accessors the compiler and the tracer
+//! read — is derived from it (see `rules::host`). Adding a field is one line here.
+//! Nothing here knows what the notice says about them: categories such as
+//! identities, roles, attendance statuses or deed kinds are plain text whose valid
+//! values are declared by `enum`s in `rules/`.
 
+use crate::rules::host::host_facts;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
@@ -15,76 +19,89 @@ use serde::{Deserialize, Serialize};
 /// a million members' evaluation small and out of pointer chasing.
 pub use crate::sym::Sym;
 
-/// One entry of a member's organizational-life history (三会一课 and the like).
-///
-/// Only what rules read: a member has a dozen of these a year and a tally reads every
-/// one, so the record stays 8 bytes. The secretary's free-text note is store data
-/// and travels beside the record in the event (`Action::LifeRecorded`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct LifeRecord {
-    pub date: NaiveDate,
-    /// An attendance status, e.g. `present`, `excused`, `unexcused`.
-    pub status: Sym,
+host_facts! {
+    /// One entry of a member's organizational-life history (三会一课 and the like).
+    ///
+    /// Only what rules read: a member has a dozen of these a year and a tally reads every
+    /// one, so the record stays 8 bytes. The secretary's free-text note is store data
+    /// and travels beside the record in the event (`Action::LifeRecorded`).
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct LifeRecord shown by (date, status) {
+        pub date: NaiveDate => date,
+        /// An attendance status, e.g. `present`, `excused`, `unexcused`.
+        pub status: Sym => sym,
+    }
 }
 
-/// A conduct finding recorded by the branch against one exclusion clause.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Finding {
-    /// The name of the exclusion rule the finding is evidence for, e.g. `x3`.
-    pub clause: Sym,
-    pub date: NaiveDate,
-    pub evidence: String,
-    /// An investigation that is still open.
-    #[serde(default)]
-    pub open: bool,
-    /// The end of a disciplinary period, if the finding carries one.
-    #[serde(default)]
-    pub until: Option<NaiveDate>,
+host_facts! {
+    /// A conduct finding recorded by the branch against one exclusion clause.
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct Finding shown by (date, clause, evidence) {
+        /// The name of the exclusion rule the finding is evidence for, e.g. `x3`.
+        pub clause: Sym => sym,
+        pub date: NaiveDate => date,
+        pub evidence: String => text,
+        /// An investigation that is still open.
+        #[serde(default)]
+        pub open: bool => bool,
+        /// The end of a disciplinary period, if the finding carries one.
+        #[serde(default)]
+        pub until: Option<NaiveDate> => opt_date,
+    }
 }
 
-/// A deed registered in the member's registration certificate (登记证).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Deed {
-    /// One of the deed kinds declared in the rules (the five take-the-leads).
-    pub kind: Sym,
-    pub text: String,
-    pub date: NaiveDate,
+host_facts! {
+    /// A deed registered in the member's registration certificate (登记证).
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct Deed shown by (date, kind, text) {
+        /// One of the deed kinds declared in the rules (the five take-the-leads).
+        pub kind: Sym => sym,
+        pub text: String => text,
+        pub date: NaiveDate => date,
+    }
 }
 
-/// Everything known about one member when a rule is evaluated.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct MemberFacts {
-    pub id: String,
-    pub name: String,
-    /// e.g. 教师, 学生, 离退休同志, 机关, 后勤.
-    pub identity: Sym,
-    /// e.g. `secretary`, `committee`, `leading_cadre`, `ordinary`.
-    pub role: Sym,
-    /// A full member; `false` for a probationary member.
-    pub full: bool,
-    pub mobile: bool,
-    pub last_report: Option<NaiveDate>,
-    /// Organizational-life history, sorted by date (oldest first).
-    pub life: Vec<LifeRecord>,
-    pub findings: Vec<Finding>,
-    /// Deeds registered for the quarter being evaluated.
-    pub deeds: Vec<Deed>,
-    /// A valid reason recorded for registering no deed this quarter.
-    pub no_deed_reason: Option<String>,
-    /// Attendance at the quarter's special meeting; `None` until recorded.
-    pub meeting: Option<Sym>,
-    /// The member presented their deeds at the meeting.
-    pub presented: bool,
-    /// The secretary has commented on the member's deeds.
-    pub commented: bool,
+host_facts! {
+    /// Everything known about one member when a rule is evaluated.
+    #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct MemberFacts shown by (name, id) {
+        pub id: String => text,
+        pub name: String => text,
+        /// e.g. 教师, 学生, 离退休同志, 机关, 后勤.
+        pub identity: Sym => sym,
+        /// e.g. `secretary`, `committee`, `leading_cadre`, `ordinary`.
+        pub role: Sym => sym,
+        /// A full member; `false` for a probationary member.
+        pub full: bool => bool,
+        pub mobile: bool => bool,
+        pub last_report: Option<NaiveDate> => opt_date,
+        /// Organizational-life history, sorted by date (oldest first).
+        pub life: Vec<LifeRecord> => list,
+        pub findings: Vec<Finding> => list,
+        /// Deeds registered for the quarter being evaluated.
+        pub deeds: Vec<Deed> => list,
+        /// A valid reason recorded for registering no deed this quarter.
+        pub no_deed_reason: Option<String> => opt_text,
+        /// Attendance at the quarter's special meeting; `None` until recorded.
+        pub meeting: Option<Sym> => opt_sym,
+        /// The member presented their deeds at the meeting.
+        pub presented: bool => bool,
+        /// The secretary has commented on the member's deeds.
+        pub commented: bool => bool,
+    }
 }
 
-/// The branch as a whole.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct BranchFacts {
-    pub id: String,
-    pub name: String,
-    pub members: Vec<MemberFacts>,
+host_facts! {
+    /// The branch as a whole.
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct BranchFacts shown by (name, id) {
+        pub id: String => text,
+        pub name: String => text,
+        pub members: Vec<MemberFacts> => list,
+    }
+    computed {
+        member_count: int = BranchFacts::member_count,
+    }
 }
 
 impl BranchFacts {
@@ -94,30 +111,34 @@ impl BranchFacts {
     }
 }
 
-/// The quarter's special organizational-life meeting (专题组织生活会).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct MeetingFacts {
-    /// The meeting date once reported; before that, the date the evaluation is made.
-    pub date: NaiveDate,
-    /// The meeting was reported to the superior organization beforehand.
-    pub reported: bool,
-    /// Activists applying to join who attended.
-    pub activists: i64,
-    /// Non-Party observers who attended.
-    pub observers: i64,
-    /// The superior's delegate attended.
-    pub delegate: bool,
-    /// Ballots (electronic, or paper ballots counted by the tellers) in the current round.
-    pub ballots: i64,
-    /// The current ballot round: 1 for the recommendation, 2.. for runoffs.
-    pub round: i64,
+host_facts! {
+    /// The quarter's special organizational-life meeting (专题组织生活会).
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct MeetingFacts shown by (date) {
+        /// The meeting date once reported; before that, the date the evaluation is made.
+        pub date: NaiveDate => date,
+        /// The meeting was reported to the superior organization beforehand.
+        pub reported: bool => bool,
+        /// Activists applying to join who attended.
+        pub activists: i64 => int,
+        /// Non-Party observers who attended.
+        pub observers: i64 => int,
+        /// The superior's delegate attended.
+        pub delegate: bool => bool,
+        /// Ballots (electronic, or paper ballots counted by the tellers) in the current round.
+        pub ballots: i64 => int,
+        /// The current ballot round: 1 for the recommendation, 2.. for runoffs.
+        pub round: i64 => int,
+    }
 }
 
-/// The quarter being run.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct QuarterFacts {
-    /// e.g. `2026Q4`.
-    pub id: String,
-    pub start: NaiveDate,
-    pub end: NaiveDate,
+host_facts! {
+    /// The quarter being run.
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct QuarterFacts shown by (id) {
+        /// e.g. `2026Q4`.
+        pub id: String => text,
+        pub start: NaiveDate => date,
+        pub end: NaiveDate => date,
+    }
 }

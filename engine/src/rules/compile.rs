@@ -9,10 +9,10 @@
 
 use super::ast::{AggKind, BinOp};
 use super::check::{CmpKind, Func, Lit, Src, TExpr, TKind};
-use super::host::{Acc, Host, HostRecord};
+use super::host::{Acc, Host, HostRecord, Visit};
 use super::ops;
 use super::Scope;
-use crate::facts::{BranchFacts, Deed, Finding, LifeRecord, MeetingFacts, MemberFacts, QuarterFacts, Sym};
+use crate::facts::{BranchFacts, MeetingFacts, MemberFacts, QuarterFacts, Sym};
 use chrono::NaiveDate;
 
 /// What the closures see: the scope, its hoisted values, and the member at hand.
@@ -53,24 +53,6 @@ pub(crate) struct AnyGroup {
     /// The list: a member with none of it needs no call.
     pub list: LenOf,
 }
-
-/// The member used while computing hoisted values: they never read it.
-pub(crate) static NO_MEMBER: MemberFacts = MemberFacts {
-    id: String::new(),
-    name: String::new(),
-    identity: crate::facts::Sym::EMPTY,
-    role: crate::facts::Sym::EMPTY,
-    full: false,
-    mobile: false,
-    last_report: None,
-    life: Vec::new(),
-    findings: Vec::new(),
-    deeds: Vec::new(),
-    no_deed_reason: None,
-    meeting: None,
-    presented: false,
-    commented: false,
-};
 
 /// Where a text comes from: texts are only ever read and compared, never built.
 enum TextSrc<E> {
@@ -154,7 +136,7 @@ impl Compiler {
         match &e.kind {
             TKind::Agg { kind: AggKind::Any, list, .. } => match &list.kind {
                 TKind::Field(Src::Root(_), HostRecord::Member, name) => match MemberFacts::field(name) {
-                    Some(Acc::Lives(_) | Acc::Findings(_) | Acc::Deeds(_)) => Some(name.as_str()),
+                    Some(Acc::List(_)) => Some(name.as_str()),
                     _ => None,
                 },
                 _ => None,
@@ -165,12 +147,9 @@ impl Compiler {
 
     /// One pass deciding `rules` (mask bit, condition), each an `any` over `list`.
     pub fn any_group(&mut self, list: &str, rules: &[(u32, &TExpr)]) -> Option<AnyGroup> {
-        match MemberFacts::field(list)? {
-            Acc::Lives(g) => Some(AnyGroup { eval: self.group_over::<LifeRecord>(g, rules), list: LenOf::by_name(list)? }),
-            Acc::Findings(g) => Some(AnyGroup { eval: self.group_over::<Finding>(g, rules), list: LenOf::by_name(list)? }),
-            Acc::Deeds(g) => Some(AnyGroup { eval: self.group_over::<Deed>(g, rules), list: LenOf::by_name(list)? }),
-            _ => None,
-        }
+        let Acc::List(l) = MemberFacts::field(list)? else { return None };
+        let len = LenOf::by_name(list)?;
+        Some(AnyGroup { eval: l.visit(GroupOver { compiler: self, rules }), list: len })
     }
 
     fn group_over<R: Host>(&mut self, get: fn(&MemberFacts) -> &[R], rules: &[(u32, &TExpr)]) -> MaskF {
@@ -485,28 +464,12 @@ impl Compiler {
     fn agg_atom<E: Host>(&mut self, a: &TExpr, mask: u8, k: i64) -> Option<Atom<E>> {
         let TKind::Agg { kind: kind @ (AggKind::Count | AggKind::Streak), list, filter, pred, .. } = &a.kind else { return None };
         let TKind::Field(Src::Root(_), HostRecord::Member, name) = &list.kind else { return None };
-        let acc = MemberFacts::field(name)?;
+        let Acc::List(l) = MemberFacts::field(name)? else { return None };
         if *kind == AggKind::Count && filter.is_none() && pred.is_none() {
-            if matches!(acc, Acc::Lives(_) | Acc::Findings(_) | Acc::Deeds(_)) {
-                return Some(Atom::MemberLen { list: LenOf::by_name(name)?, mask, k });
-            }
-            return None;
+            return Some(Atom::MemberLen { list: LenOf::by_name(name)?, mask, k });
         }
         let slot = self.memo_slot(a)?;
-        macro_rules! pass {
-            ($g:expr, $r:ty) => {{
-                let f: Vec<Atom<$r>> = filter.as_deref().map(|f| self.atoms::<$r>(f)).unwrap_or_default();
-                let p: Vec<Atom<$r>> = pred.as_deref().map(|p| self.atoms::<$r>(p)).unwrap_or_default();
-                let (f, p) = (self.shape(f), self.shape(p));
-                memo_pass(ListGet::Member($g), f, p)
-            }};
-        }
-        let pass = match acc {
-            Acc::Lives(g) => pass!(g, LifeRecord),
-            Acc::Findings(g) => pass!(g, Finding),
-            Acc::Deeds(g) => pass!(g, Deed),
-            _ => return None,
-        };
+        let pass = l.visit(MemoOver { compiler: self, filter: filter.as_deref(), pred: pred.as_deref() });
         Some(Atom::Memo { slot, streak: *kind == AggKind::Streak, mask, k, pass })
     }
 
@@ -559,21 +522,17 @@ impl Compiler {
         let TKind::Cmp(_, _, agg, _) = &parts[first].kind else { return None };
         let TKind::Agg { list, filter, pred, .. } = &agg.kind else { return None };
         let TKind::Field(_, _, name) = &list.kind else { return None };
+        let Acc::List(l) = MemberFacts::field(name)? else { return None };
         let others: Vec<Atom<()>> = others.into_iter().map(|t| self.atom::<()>(t)).collect();
         let fused = Fused { conj, cmps, others };
-        macro_rules! over {
-            ($g:expr, $r:ty) => {{
-                let f: Vec<Atom<$r>> = filter.as_deref().map(|f| self.atoms::<$r>(f)).unwrap_or_default();
-                let p: Vec<Atom<$r>> = pred.as_deref().map(|p| self.atoms::<$r>(p)).unwrap_or_default();
-                fused.over($g, self.shape(f), self.shape(p))
-            }};
-        }
-        match MemberFacts::field(name)? {
-            Acc::Lives(g) => Some(over!(g, LifeRecord)),
-            Acc::Findings(g) => Some(over!(g, Finding)),
-            Acc::Deeds(g) => Some(over!(g, Deed)),
-            _ => None,
-        }
+        Some(l.visit(FusedOver { compiler: self, fused, filter: filter.as_deref(), pred: pred.as_deref() }))
+    }
+
+    /// An aggregate's filter and predicate as the shapes of its loop.
+    fn shapes<R: Host>(&mut self, filter: Option<&TExpr>, pred: Option<&TExpr>) -> (Shape<R>, Shape<R>) {
+        let f: Vec<Atom<R>> = filter.map(|f| self.atoms::<R>(f)).unwrap_or_default();
+        let p: Vec<Atom<R>> = pred.map(|p| self.atoms::<R>(p)).unwrap_or_default();
+        (self.shape(f), self.shape(p))
     }
 
     fn date_op<E: Host>(&mut self, e: &TExpr) -> DateOp<E> {
@@ -723,28 +682,89 @@ impl Compiler {
 
     fn agg<E: Host>(&mut self, kind: AggKind, list: &TExpr, _elem: HostRecord, filter: Option<&TExpr>, pred: Option<&TExpr>, memo: Option<usize>) -> AggF<E> {
         let TKind::Field(Src::Root(_), host, name) = &list.kind else { return AggF::Num(Box::new(|_, _| None)) };
-        macro_rules! over {
-            ($get:expr, $r:ty) => {{
-                let get = $get;
-                let mut f: Vec<Atom<$r>> = filter.map(|f| self.atoms::<$r>(f)).unwrap_or_default();
-                let p: Vec<Atom<$r>> = pred.map(|p| self.atoms::<$r>(p)).unwrap_or_default();
-                match (memo, kind) {
-                    (Some(slot), _) => memoized::<E, $r>(kind, get, self.shape(f), self.shape(p), slot),
-                    (None, AggKind::Count | AggKind::Any) => {
-                        // Both count the elements that pass the filter and the predicate.
-                        f.extend(p);
-                        aggregate::<E, $r>(kind, get, self.shape(f), self.shape(Vec::new()))
-                    }
-                    (None, _) => aggregate::<E, $r>(kind, get, self.shape(f), self.shape(p)),
-                }
-            }};
-        }
+        let over = AggOver { compiler: self, kind, filter, pred, memo, elem: std::marker::PhantomData };
         match (host, MemberFacts::field(name), BranchFacts::field(name)) {
-            (HostRecord::Member, Some(Acc::Lives(g)), _) => over!(ListGet::Member(g), LifeRecord),
-            (HostRecord::Member, Some(Acc::Findings(g)), _) => over!(ListGet::Member(g), Finding),
-            (HostRecord::Member, Some(Acc::Deeds(g)), _) => over!(ListGet::Member(g), Deed),
-            (HostRecord::Branch, _, Some(Acc::Members(g))) => over!(ListGet::Branch(g), MemberFacts),
+            (HostRecord::Member, Some(Acc::List(l)), _) => l.visit(over),
+            (HostRecord::Branch, _, Some(Acc::List(l))) => l.visit(over),
             _ => AggF::Num(Box::new(|_, _| None)),
+        }
+    }
+}
+
+/// [`Compiler::any_group`] for the list's element type.
+struct GroupOver<'c, 'r, 't> {
+    compiler: &'c mut Compiler,
+    rules: &'r [(u32, &'t TExpr)],
+}
+
+impl Visit<MemberFacts> for GroupOver<'_, '_, '_> {
+    type Out = MaskF;
+    fn visit<R: Host>(self, get: fn(&MemberFacts) -> &[R]) -> MaskF {
+        self.compiler.group_over(get, self.rules)
+    }
+}
+
+/// The one pass of a shared `count`/`streak` (see [`Compiler::plan_memo`]).
+struct MemoOver<'c, 'x> {
+    compiler: &'c mut Compiler,
+    filter: Option<&'x TExpr>,
+    pred: Option<&'x TExpr>,
+}
+
+impl Visit<MemberFacts> for MemoOver<'_, '_> {
+    type Out = MemoF;
+    fn visit<R: Host>(self, get: fn(&MemberFacts) -> &[R]) -> MemoF {
+        let (f, p) = self.compiler.shapes::<R>(self.filter, self.pred);
+        memo_pass(ListGet::Member(get), f, p)
+    }
+}
+
+/// A fused rule's pass (see [`Compiler::fused_rule`]).
+struct FusedOver<'c, 'x> {
+    compiler: &'c mut Compiler,
+    fused: Fused,
+    filter: Option<&'x TExpr>,
+    pred: Option<&'x TExpr>,
+}
+
+impl Visit<MemberFacts> for FusedOver<'_, '_> {
+    type Out = BoolF<()>;
+    fn visit<R: Host>(self, get: fn(&MemberFacts) -> &[R]) -> BoolF<()> {
+        let (f, p) = self.compiler.shapes::<R>(self.filter, self.pred);
+        self.fused.over(get, f, p)
+    }
+}
+
+/// An aggregate over a list of the member or of the branch.
+struct AggOver<'c, 'x, E> {
+    compiler: &'c mut Compiler,
+    kind: AggKind,
+    filter: Option<&'x TExpr>,
+    pred: Option<&'x TExpr>,
+    memo: Option<usize>,
+    elem: std::marker::PhantomData<E>,
+}
+
+impl<T: ListRoot, E: Host> Visit<T> for AggOver<'_, '_, E> {
+    type Out = AggF<E>;
+    fn visit<R: Host>(self, get: fn(&T) -> &[R]) -> AggF<E> {
+        let AggOver { compiler, kind, filter, pred, memo, .. } = self;
+        let get = T::list_get(get);
+        match (memo, kind) {
+            (Some(slot), _) => {
+                let (f, p) = compiler.shapes::<R>(filter, pred);
+                memoized::<E, R>(kind, get, f, p, slot)
+            }
+            (None, AggKind::Count | AggKind::Any) => {
+                // Both count the elements that pass the filter and the predicate.
+                let mut f: Vec<Atom<R>> = filter.map(|f| compiler.atoms::<R>(f)).unwrap_or_default();
+                f.extend(pred.map(|p| compiler.atoms::<R>(p)).unwrap_or_default());
+                aggregate::<E, R>(kind, get, compiler.shape(f), compiler.shape(Vec::new()))
+            }
+            (None, _) => {
+                let (f, p) = compiler.shapes::<R>(filter, pred);
+                aggregate::<E, R>(kind, get, f, p)
+            }
         }
     }
 }
@@ -813,14 +833,9 @@ pub(crate) enum Atom<E> {
     Text { field: u8, s: ops::TextLit, eq: bool },
     /// An interned text field against an interned literal: an integer comparison.
     Sym { field: u8, sym: Sym, eq: bool },
-    /// A member's flag or `is some` test read directly (see [`member_flag`]), or its
-    /// negation.
+    /// A member's flag (`member.mobile`) or `is some` test, read by index (see
+    /// `Host::flag_at`), or its negation.
     MemberFlag { i: u8, want: bool },
-    /// A member's flag (`member.mobile`), or its negation.
-    MemberBool { f: fn(&MemberFacts) -> bool, want: bool },
-    /// `member.x is some` (`want`) or `is none` for an optional member field.
-    MemberDateIs { f: fn(&MemberFacts) -> Option<NaiveDate>, want: bool },
-    MemberTextIs { f: fn(&MemberFacts) -> Option<&str>, want: bool },
     /// An interned member field against an interned literal.
     MemberSym { field: u8, sym: Sym, eq: bool },
     /// A number compared with a literal: one call, to the number.
@@ -851,10 +866,7 @@ impl<E: Host> Atom<E> {
     #[inline(always)]
     fn eval_leaf(&self, env: &Env, e: &E) -> bool {
         match self {
-            Atom::MemberFlag { i, want } => member_flag(env.member, *i) == *want,
-            Atom::MemberBool { f, want } => f(env.member) == *want,
-            Atom::MemberDateIs { f, want } => f(env.member).is_some() == *want,
-            Atom::MemberTextIs { f, want } => f(env.member).is_some() == *want,
+            Atom::MemberFlag { i, want } => env.member.flag_at(*i) == *want,
             Atom::MemberSym { field, sym, eq } => env.member.sym_at(*field).is_some_and(|v| (v == *sym) == *eq),
             Atom::MemberLen { list, mask, k } => ops::masked(*mask, list.len(env.member) as i64, *k),
             Atom::Memo { slot, streak, mask, k, pass } => ops::masked(*mask, memo_read(env, *slot, *streak, pass), *k),
@@ -872,10 +884,7 @@ impl<E: Host> Atom<E> {
             Atom::DateLit { field, mask, d } => e.date_at(*field).is_some_and(|x| ops::masked(*mask, x, *d)),
             Atom::Text { field, s, eq } => e.text_at(*field).is_some_and(|v| s.eq(v) == *eq),
             Atom::Sym { field, sym, eq } => e.sym_at(*field).is_some_and(|v| (v == *sym) == *eq),
-            Atom::MemberFlag { i, want } => member_flag(env.member, *i) == *want,
-            Atom::MemberBool { f, want } => f(env.member) == *want,
-            Atom::MemberDateIs { f, want } => f(env.member).is_some() == *want,
-            Atom::MemberTextIs { f, want } => f(env.member).is_some() == *want,
+            Atom::MemberFlag { i, want } => env.member.flag_at(*i) == *want,
             Atom::MemberSym { field, sym, eq } => env.member.sym_at(*field).is_some_and(|v| (v == *sym) == *eq),
             Atom::NumLit { f, mask, k } => f(env, e).is_some_and(|x| ops::masked(*mask, x, *k)),
             Atom::MemberLen { list, mask, k } => ops::masked(*mask, list.len(env.member) as i64, *k),
@@ -896,7 +905,7 @@ impl<E: Host> Atom<E> {
     /// A member test that reads nothing but the member and costs no loop: safe to
     /// evaluate whether or not the chain around it would have reached it.
     fn member_leaf(&self) -> bool {
-        matches!(self, Atom::MemberFlag { .. } | Atom::MemberBool { .. } | Atom::MemberDateIs { .. } | Atom::MemberTextIs { .. } | Atom::MemberSym { .. } | Atom::MemberLen { .. })
+        matches!(self, Atom::MemberFlag { .. } | Atom::MemberSym { .. } | Atom::MemberLen { .. })
     }
 
     /// An `and` / `or` chain (nested or not) whose leaves are all member tests, at most
@@ -965,28 +974,12 @@ fn member_atom<E: Host>(e: &TExpr) -> Option<Atom<E>> {
         TKind::Field(Src::Root(_), HostRecord::Member, name) => Some(name.clone()),
         _ => None,
     };
-    let flag = |x: &TExpr, names: &[&str], first: usize, want: bool| {
-        let n = member_field(x)?;
-        let i = names.iter().position(|k| *k == n)?;
-        Some(Atom::MemberFlag { i: (first + i) as u8, want })
-    };
+    // A field in the place of a condition is a flag; `is` only takes optional fields.
+    let flag = |x: &TExpr, want: bool| Some(Atom::MemberFlag { i: MemberFacts::flag_index(&member_field(x)?)?, want });
     match &e.kind {
-        TKind::Field(..) if matches!(MemberFacts::field(&member_field(e)?)?, Acc::Bool(_)) => flag(e, &MEMBER_FLAGS, 0, true),
-        TKind::Not(a) if member_field(a).is_some_and(|n| matches!(MemberFacts::field(&n), Some(Acc::Bool(_)))) => flag(a, &MEMBER_FLAGS, 0, false),
-        TKind::Is(a, some) if member_field(a).is_some_and(|n| MEMBER_OPTS.contains(&n.as_str())) => flag(a, &MEMBER_OPTS, 4, *some),
-        TKind::Field(..) => match MemberFacts::field(&member_field(e)?)? {
-            Acc::Bool(f) => Some(Atom::MemberBool { f, want: true }),
-            _ => None,
-        },
-        TKind::Not(a) => match MemberFacts::field(&member_field(a)?)? {
-            Acc::Bool(f) => Some(Atom::MemberBool { f, want: false }),
-            _ => None,
-        },
-        TKind::Is(a, some) => match MemberFacts::field(&member_field(a)?)? {
-            Acc::OptDate(f) => Some(Atom::MemberDateIs { f, want: *some }),
-            Acc::Text(f, _) => Some(Atom::MemberTextIs { f, want: *some }),
-            _ => None,
-        },
+        TKind::Field(..) => flag(e, true),
+        TKind::Not(a) => flag(a, false),
+        TKind::Is(a, some) => flag(a, *some),
         TKind::Cmp(op @ (BinOp::Eq | BinOp::Ne), CmpKind::Text, a, b) => {
             let (n, s) = match (&a.kind, &b.kind) {
                 (_, TKind::Lit(Lit::Text(s))) => (member_field(a)?, s),
@@ -1066,6 +1059,23 @@ where
 enum ListGet<R> {
     Member(fn(&MemberFacts) -> &[R]),
     Branch(fn(&BranchFacts) -> &[R]),
+}
+
+/// A root whose lists aggregates read: the member's, or the branch's.
+trait ListRoot: Sized {
+    fn list_get<R>(get: fn(&Self) -> &[R]) -> ListGet<R>;
+}
+
+impl ListRoot for MemberFacts {
+    fn list_get<R>(get: fn(&Self) -> &[R]) -> ListGet<R> {
+        ListGet::Member(get)
+    }
+}
+
+impl ListRoot for BranchFacts {
+    fn list_get<R>(get: fn(&Self) -> &[R]) -> ListGet<R> {
+        ListGet::Branch(get)
+    }
 }
 
 impl<R> ListGet<R> {
@@ -1286,49 +1296,18 @@ fn memo_read(env: &Env, slot: usize, streak: bool, pass: &MemoF) -> i64 {
     }
 }
 
-/// A member list, by name, whose length is read directly.
+/// A member list, by its index (see `Host::list_len`), whose length is read directly.
 #[derive(Clone, Copy)]
-pub(crate) enum LenOf {
-    Life,
-    Findings,
-    Deeds,
-}
+pub(crate) struct LenOf(u8);
 
 impl LenOf {
     fn by_name(name: &str) -> Option<LenOf> {
-        match name {
-            "life" => Some(LenOf::Life),
-            "findings" => Some(LenOf::Findings),
-            "deeds" => Some(LenOf::Deeds),
-            _ => None,
-        }
+        MemberFacts::list_index(name).map(LenOf)
     }
 
     #[inline(always)]
     pub(crate) fn len(self, m: &MemberFacts) -> usize {
-        match self {
-            LenOf::Life => m.life.len(),
-            LenOf::Findings => m.findings.len(),
-            LenOf::Deeds => m.deeds.len(),
-        }
-    }
-}
-
-/// The member's flags and `is some` tests read directly, by index: `full`, `mobile`,
-/// `presented`, `commented`, then `last_report`, `no_deed_reason`, `meeting` being some.
-const MEMBER_FLAGS: [&str; 4] = ["full", "mobile", "presented", "commented"];
-const MEMBER_OPTS: [&str; 3] = ["last_report", "no_deed_reason", "meeting"];
-
-#[inline(always)]
-fn member_flag(m: &MemberFacts, i: u8) -> bool {
-    match i {
-        0 => m.full,
-        1 => m.mobile,
-        2 => m.presented,
-        3 => m.commented,
-        4 => m.last_report.is_some(),
-        5 => m.no_deed_reason.is_some(),
-        _ => m.meeting.is_some(),
+        m.list_len(self.0)
     }
 }
 

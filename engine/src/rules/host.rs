@@ -1,8 +1,19 @@
 //! The host catalogue: every fact the engine can hand to rules, with a typed accessor.
 //!
-//! Built by hand from `crate::facts`. The checker compares a rule file's `facts` and
-//! `record` declarations with this catalogue; the compiler turns a field read into the
-//! accessor found here, so no name is looked up while rules run.
+//! The catalogue is not written here but in `crate::facts`, next to the structs: each
+//! host record is one [`host_facts!`] invocation that declares the struct and gives
+//! each field a *kind* (how rules see it). Everything else is derived from that one
+//! table by the macro, as the [`Host`] impl of the record:
+//!
+//! - the checker's catalogue: the field names and their [`HostTy`] (`names`, `field`);
+//! - the compiler's accessors: a typed function per field ([`Acc`]), and the small
+//!   indices the fast path reads inline (`date_at`, `text_at`, `sym_at`, `flag_at`,
+//!   `list_len`), each a match on a field's position in the struct;
+//! - the tracer's reads (through [`Acc`]) and the fields that name an element in an
+//!   explanation (`shown`).
+//!
+//! So adding a field is one line in `facts.rs`. What is written here by hand is the
+//! set of host *records* ([`HostRecord`]) and which of them can be listed ([`List`]).
 
 use crate::facts::{BranchFacts, Deed, Finding, LifeRecord, MeetingFacts, MemberFacts, QuarterFacts, Sym};
 use chrono::NaiveDate;
@@ -19,6 +30,27 @@ pub(crate) enum HostRecord {
     Quarter,
 }
 
+/// The field names and types of each record, from its [`Host`] impl.
+macro_rules! catalogue {
+    ($($record:ident: $t:ty),* $(,)?) => {
+        impl HostRecord {
+            /// Field names, for messages.
+            pub fn field_names(self) -> Vec<&'static str> {
+                match self {
+                    $(HostRecord::$record => <$t as Host>::names().to_vec(),)*
+                }
+            }
+            pub fn field_ty(self, name: &str) -> Option<HostTy> {
+                match self {
+                    $(HostRecord::$record => <$t as Host>::field(name).map(|a| a.ty()),)*
+                }
+            }
+        }
+    };
+}
+
+catalogue!(Member: MemberFacts, Life: LifeRecord, Finding: Finding, Deed: Deed, Branch: BranchFacts, Meeting: MeetingFacts, Quarter: QuarterFacts);
+
 impl HostRecord {
     /// The name a `facts` block uses for a root.
     pub fn root(name: &str) -> Option<HostRecord> {
@@ -32,29 +64,6 @@ impl HostRecord {
     }
     pub fn roots() -> &'static [&'static str] {
         &["member", "branch", "meeting", "quarter"]
-    }
-    /// Field names, for messages.
-    pub fn field_names(self) -> Vec<&'static str> {
-        match self {
-            HostRecord::Member => MemberFacts::names(),
-            HostRecord::Life => LifeRecord::names(),
-            HostRecord::Finding => Finding::names(),
-            HostRecord::Deed => Deed::names(),
-            HostRecord::Branch => BranchFacts::names(),
-            HostRecord::Meeting => MeetingFacts::names(),
-            HostRecord::Quarter => QuarterFacts::names(),
-        }
-    }
-    pub fn field_ty(self, name: &str) -> Option<HostTy> {
-        match self {
-            HostRecord::Member => MemberFacts::field(name).map(|a| a.ty()),
-            HostRecord::Life => LifeRecord::field(name).map(|a| a.ty()),
-            HostRecord::Finding => Finding::field(name).map(|a| a.ty()),
-            HostRecord::Deed => Deed::field(name).map(|a| a.ty()),
-            HostRecord::Branch => BranchFacts::field(name).map(|a| a.ty()),
-            HostRecord::Meeting => MeetingFacts::field(name).map(|a| a.ty()),
-            HostRecord::Quarter => QuarterFacts::field(name).map(|a| a.ty()),
-        }
     }
 }
 
@@ -76,13 +85,10 @@ pub(crate) enum Acc<T> {
     Int(fn(&T) -> i64),
     Date(fn(&T) -> NaiveDate),
     OptDate(fn(&T) -> Option<NaiveDate>),
-    /// A text field; the flag says whether the host field is optional (plain text
-    /// fields answer `Some`, so readers need no second accessor).
+    /// A text field, interned or not; the flag says whether the host field is
+    /// optional (plain text fields answer `Some`, so readers need no second accessor).
     Text(fn(&T) -> Option<&str>, bool),
-    Members(fn(&T) -> &[MemberFacts]),
-    Lives(fn(&T) -> &[LifeRecord]),
-    Findings(fn(&T) -> &[Finding]),
-    Deeds(fn(&T) -> &[Deed]),
+    List(List<T>),
 }
 
 impl<T> Acc<T> {
@@ -94,39 +100,98 @@ impl<T> Acc<T> {
             Acc::OptDate(_) => HostTy::OptDate,
             Acc::Text(_, false) => HostTy::Text,
             Acc::Text(_, true) => HostTy::OptText,
-            Acc::Members(_) => HostTy::List(HostRecord::Member),
-            Acc::Lives(_) => HostTy::List(HostRecord::Life),
-            Acc::Findings(_) => HostTy::List(HostRecord::Finding),
-            Acc::Deeds(_) => HostTy::List(HostRecord::Deed),
+            Acc::List(l) => HostTy::List(l.record()),
         }
     }
 }
 
-/// A host type whose fields rules can read.
+/// Something done with a list field whatever its elements are: the compiler builds
+/// a loop for the element type, the tracer walks the elements.
+pub(crate) trait Visit<T> {
+    type Out;
+    fn visit<R: Host>(self, get: fn(&T) -> &[R]) -> Self::Out;
+}
+
+/// A host record that can be an element of a list field.
+pub(crate) trait Element: Host {
+    fn list<T>(get: fn(&T) -> &[Self]) -> List<T>;
+}
+
+/// The list fields of `T`, one variant per record that can be listed.
+macro_rules! lists {
+    ($($variant:ident($t:ty) = $record:ident),* $(,)?) => {
+        pub(crate) enum List<T> {
+            $($variant(fn(&T) -> &[$t]),)*
+        }
+
+        impl<T> List<T> {
+            pub fn record(&self) -> HostRecord {
+                match self {
+                    $(List::$variant(_) => HostRecord::$record,)*
+                }
+            }
+            /// `v` applied to the list, with its element type.
+            pub fn visit<V: Visit<T>>(self, v: V) -> V::Out {
+                match self {
+                    $(List::$variant(get) => v.visit(get),)*
+                }
+            }
+        }
+
+        $(impl Element for $t {
+            fn list<T>(get: fn(&T) -> &[Self]) -> List<T> {
+                List::$variant(get)
+            }
+        })*
+    };
+}
+
+lists!(Members(MemberFacts) = Member, Lives(LifeRecord) = Life, Findings(Finding) = Finding, Deeds(Deed) = Deed);
+
+/// A host type whose fields rules can read: derived by [`host_facts!`]. Indices are
+/// a field's position in the struct; each `*_at` answers for the fields of its kind.
 pub(crate) trait Host: Sized + Sync + 'static {
     fn field(name: &str) -> Option<Acc<Self>>;
-    fn names() -> Vec<&'static str>;
-    /// The fast path's element reads: a plain date or text field by a small index,
-    /// dispatched statically so that an aggregate's loop makes no indirect calls.
+    fn names() -> &'static [&'static str];
+    /// The fields that name an element in an explanation, in order.
+    fn shown() -> &'static [&'static str] {
+        &[]
+    }
+    /// A plain date field (`date`, `date?`).
     fn date_index(_name: &str) -> Option<u8> {
         None
     }
     fn date_at(&self, _i: u8) -> Option<NaiveDate> {
         None
     }
+    /// A text field that is not interned (`text`, `text?`).
     fn text_index(_name: &str) -> Option<u8> {
         None
     }
     fn text_at(&self, _i: u8) -> Option<&str> {
         None
     }
-    /// An interned text field (see [`Sym`]) by a small index: compared with a
-    /// literal interned when the rules are compiled, it is an integer comparison.
+    /// An interned text field (see [`Sym`]): compared with a literal interned when the
+    /// rules are compiled, it is an integer comparison.
     fn sym_index(_name: &str) -> Option<u8> {
         None
     }
     fn sym_at(&self, _i: u8) -> Option<Sym> {
         None
+    }
+    /// A flag (`bool`), or whether an optional field is present.
+    fn flag_index(_name: &str) -> Option<u8> {
+        None
+    }
+    fn flag_at(&self, _i: u8) -> bool {
+        false
+    }
+    /// A list field, for its length.
+    fn list_index(_name: &str) -> Option<u8> {
+        None
+    }
+    fn list_len(&self, _i: u8) -> usize {
+        0
     }
 }
 
@@ -135,172 +200,193 @@ impl Host for () {
     fn field(_: &str) -> Option<Acc<()>> {
         None
     }
-    fn names() -> Vec<&'static str> {
-        Vec::new()
+    fn names() -> &'static [&'static str] {
+        &[]
     }
 }
 
-macro_rules! host {
-    ($t:ty { $($name:literal => $acc:expr),* $(,)? } $($extra:item)*) => {
-        impl Host for $t {
-            fn field(name: &str) -> Option<Acc<$t>> {
-                Some(match name { $($name => $acc,)* _ => return None })
+/// Declares a host record: the struct, and its [`Host`] impl, from one table.
+///
+/// ```ignore
+/// host_facts! {
+///     /// One entry of a member's organizational-life history.
+///     #[derive(Debug, Clone)]
+///     pub struct LifeRecord shown by (date, status) {
+///         pub date: NaiveDate => date,
+///         pub status: Sym => sym,
+///     }
+/// }
+/// ```
+///
+/// Each field is `pub name: Type => kind,` where the kind says how rules see it:
+/// `bool`, `int`, `date`, `opt_date` (an `Option<NaiveDate>`), `text` (a `String`),
+/// `opt_text`, `sym` (an interned [`Sym`]), `opt_sym`, or `list` (a `Vec` of a
+/// record that implements [`Element`]). `shown by (…)` names the fields that name an
+/// element in an explanation. A trailing `computed { name: kind = path, }` adds
+/// fields computed by a method (`int` only).
+macro_rules! host_facts {
+    (
+        $(#[$meta:meta])*
+        pub struct $T:ident shown by ($($shown:ident),* $(,)?) {
+            $( $(#[$fmeta:meta])* pub $f:ident : $ty:ty => $kind:ident, )*
+        }
+        $( computed { $( $c:ident : int = $get:path, )* } )?
+    ) => {
+        $(#[$meta])*
+        pub struct $T {
+            $( $(#[$fmeta])* pub $f: $ty, )*
+        }
+
+        const _: () = {
+            use $crate::rules::host::{host_facts, Acc, Host};
+
+            /// The fields' positions: the indices of the fast path.
+            #[allow(non_camel_case_types, dead_code)]
+            enum Position {
+                $($f,)*
             }
-            fn names() -> Vec<&'static str> {
-                vec![$($name),*]
+
+            impl Host for $T {
+                fn field(name: &str) -> Option<Acc<$T>> {
+                    $( if name == stringify!($f) {
+                        return Some(host_facts!(@acc $kind $T $f $ty));
+                    } )*
+                    $($( if name == stringify!($c) {
+                        return Some(Acc::Int($get));
+                    } )*)?
+                    None
+                }
+                fn names() -> &'static [&'static str] {
+                    &[$(stringify!($f),)* $($(stringify!($c),)*)?]
+                }
+                fn shown() -> &'static [&'static str] {
+                    &[$(stringify!($shown)),*]
+                }
+                fn date_index(name: &str) -> Option<u8> {
+                    $( if host_facts!(@is date $kind) && name == stringify!($f) {
+                        return Some(Position::$f as u8);
+                    } )*
+                    None
+                }
+                #[inline(always)]
+                fn date_at(&self, i: u8) -> Option<chrono::NaiveDate> {
+                    host_facts!(@at date self i ($($f $kind)*))
+                }
+                fn text_index(name: &str) -> Option<u8> {
+                    $( if host_facts!(@is text $kind) && name == stringify!($f) {
+                        return Some(Position::$f as u8);
+                    } )*
+                    None
+                }
+                #[inline(always)]
+                fn text_at(&self, i: u8) -> Option<&str> {
+                    host_facts!(@at text self i ($($f $kind)*))
+                }
+                fn sym_index(name: &str) -> Option<u8> {
+                    $( if host_facts!(@is sym $kind) && name == stringify!($f) {
+                        return Some(Position::$f as u8);
+                    } )*
+                    None
+                }
+                #[inline(always)]
+                fn sym_at(&self, i: u8) -> Option<$crate::sym::Sym> {
+                    host_facts!(@at sym self i ($($f $kind)*))
+                }
+                fn flag_index(name: &str) -> Option<u8> {
+                    $( if host_facts!(@is flag $kind) && name == stringify!($f) {
+                        return Some(Position::$f as u8);
+                    } )*
+                    None
+                }
+                #[inline(always)]
+                fn flag_at(&self, i: u8) -> bool {
+                    host_facts!(@at flag self i ($($f $kind)*))
+                }
+                fn list_index(name: &str) -> Option<u8> {
+                    $( if host_facts!(@is list $kind) && name == stringify!($f) {
+                        return Some(Position::$f as u8);
+                    } )*
+                    None
+                }
+                #[inline(always)]
+                fn list_len(&self, i: u8) -> usize {
+                    host_facts!(@at list self i ($($f $kind)*))
+                }
             }
-            $($extra)*
+        };
+    };
+
+    // The accessor of a field, by kind.
+    (@acc bool $T:ident $f:ident $ty:ty) => { Acc::Bool(|t: &$T| t.$f) };
+    (@acc int $T:ident $f:ident $ty:ty) => { Acc::Int(|t: &$T| t.$f) };
+    (@acc date $T:ident $f:ident $ty:ty) => { Acc::Date(|t: &$T| t.$f) };
+    (@acc opt_date $T:ident $f:ident $ty:ty) => { Acc::OptDate(|t: &$T| t.$f) };
+    (@acc text $T:ident $f:ident $ty:ty) => { Acc::Text(|t: &$T| Some(t.$f.as_str()), false) };
+    (@acc sym $T:ident $f:ident $ty:ty) => { Acc::Text(|t: &$T| Some(t.$f.as_str()), false) };
+    (@acc opt_text $T:ident $f:ident $ty:ty) => { Acc::Text(|t: &$T| t.$f.as_deref(), true) };
+    (@acc opt_sym $T:ident $f:ident $ty:ty) => { Acc::Text(|t: &$T| t.$f.map($crate::sym::Sym::as_str), true) };
+    (@acc list $T:ident $f:ident $ty:ty) => {
+        Acc::List(<<$ty as IntoIterator>::Item as $crate::rules::host::Element>::list(|t: &$T| t.$f.as_slice()))
+    };
+
+    // Which kinds each family of fast-path reads answers for.
+    (@is date date) => { true };
+    (@is date opt_date) => { true };
+    (@is text text) => { true };
+    (@is text opt_text) => { true };
+    (@is sym sym) => { true };
+    (@is sym opt_sym) => { true };
+    (@is flag bool) => { true };
+    (@is flag opt_date) => { true };
+    (@is flag opt_text) => { true };
+    (@is flag opt_sym) => { true };
+    (@is list list) => { true };
+    (@is $family:ident $kind:ident) => { false };
+
+    // A field's value as its family reads it; the answer for no field last.
+    (@get date date $s:ident $f:ident) => { Some($s.$f) };
+    (@get date opt_date $s:ident $f:ident) => { $s.$f };
+    (@get date) => { None };
+    (@get text text $s:ident $f:ident) => { Some($s.$f.as_str()) };
+    (@get text opt_text $s:ident $f:ident) => { $s.$f.as_deref() };
+    (@get text) => { None };
+    (@get sym sym $s:ident $f:ident) => { Some($s.$f) };
+    (@get sym opt_sym $s:ident $f:ident) => { $s.$f };
+    (@get sym) => { None };
+    (@get flag bool $s:ident $f:ident) => { $s.$f };
+    (@get flag $kind:ident $s:ident $f:ident) => { $s.$f.is_some() };
+    (@get flag) => { false };
+    (@get list list $s:ident $f:ident) => { $s.$f.len() };
+    (@get list) => { 0 };
+
+    // The read of field `i` of `family`: the fields of other kinds are left out as
+    // the match is built, and a record with one field of the family reads it without
+    // a test, as a hand-written accessor would.
+    (@at $family:ident $s:ident $i:ident ($($fields:tt)*)) => {
+        host_facts!(@keep $family $s $i [] $($fields)*)
+    };
+    (@keep $family:ident $s:ident $i:ident [$($kept:tt)*]) => {
+        host_facts!(@match $family $s $i $($kept)*)
+    };
+    (@keep date $s:ident $i:ident [$($kept:tt)*] $f:ident date $($rest:tt)*) => { host_facts!(@keep date $s $i [$($kept)* ($f date)] $($rest)*) };
+    (@keep date $s:ident $i:ident [$($kept:tt)*] $f:ident opt_date $($rest:tt)*) => { host_facts!(@keep date $s $i [$($kept)* ($f opt_date)] $($rest)*) };
+    (@keep text $s:ident $i:ident [$($kept:tt)*] $f:ident text $($rest:tt)*) => { host_facts!(@keep text $s $i [$($kept)* ($f text)] $($rest)*) };
+    (@keep text $s:ident $i:ident [$($kept:tt)*] $f:ident opt_text $($rest:tt)*) => { host_facts!(@keep text $s $i [$($kept)* ($f opt_text)] $($rest)*) };
+    (@keep sym $s:ident $i:ident [$($kept:tt)*] $f:ident sym $($rest:tt)*) => { host_facts!(@keep sym $s $i [$($kept)* ($f sym)] $($rest)*) };
+    (@keep sym $s:ident $i:ident [$($kept:tt)*] $f:ident opt_sym $($rest:tt)*) => { host_facts!(@keep sym $s $i [$($kept)* ($f opt_sym)] $($rest)*) };
+    (@keep flag $s:ident $i:ident [$($kept:tt)*] $f:ident bool $($rest:tt)*) => { host_facts!(@keep flag $s $i [$($kept)* ($f bool)] $($rest)*) };
+    (@keep flag $s:ident $i:ident [$($kept:tt)*] $f:ident opt_date $($rest:tt)*) => { host_facts!(@keep flag $s $i [$($kept)* ($f opt_date)] $($rest)*) };
+    (@keep flag $s:ident $i:ident [$($kept:tt)*] $f:ident opt_text $($rest:tt)*) => { host_facts!(@keep flag $s $i [$($kept)* ($f opt_text)] $($rest)*) };
+    (@keep flag $s:ident $i:ident [$($kept:tt)*] $f:ident opt_sym $($rest:tt)*) => { host_facts!(@keep flag $s $i [$($kept)* ($f opt_sym)] $($rest)*) };
+    (@keep list $s:ident $i:ident [$($kept:tt)*] $f:ident list $($rest:tt)*) => { host_facts!(@keep list $s $i [$($kept)* ($f list)] $($rest)*) };
+    (@keep $family:ident $s:ident $i:ident [$($kept:tt)*] $f:ident $kind:ident $($rest:tt)*) => { host_facts!(@keep $family $s $i [$($kept)*] $($rest)*) };
+    (@match $family:ident $s:ident $i:ident) => {{ let _ = $i; host_facts!(@get $family) }};
+    // The first field answers for any index the others do not take.
+    (@match $family:ident $s:ident $i:ident ($first:ident $fkind:ident) $(($f:ident $kind:ident))*) => {
+        match $i {
+            $(i if i == Position::$f as u8 => host_facts!(@get $family $kind $s $f),)*
+            _ => host_facts!(@get $family $fkind $s $first),
         }
     };
 }
-
-host!(MemberFacts {
-    "id" => Acc::Text(|m| Some(&m.id), false),
-    "name" => Acc::Text(|m| Some(&m.name), false),
-    "identity" => Acc::Text(|m| Some(m.identity.as_str()), false),
-    "role" => Acc::Text(|m| Some(m.role.as_str()), false),
-    "full" => Acc::Bool(|m| m.full),
-    "mobile" => Acc::Bool(|m| m.mobile),
-    "last_report" => Acc::OptDate(|m| m.last_report),
-    "life" => Acc::Lives(|m| &m.life),
-    "findings" => Acc::Findings(|m| &m.findings),
-    "deeds" => Acc::Deeds(|m| &m.deeds),
-    "no_deed_reason" => Acc::Text(|m| m.no_deed_reason.as_deref(), true),
-    "meeting" => Acc::Text(|m| m.meeting.map(Sym::as_str), true),
-    "presented" => Acc::Bool(|m| m.presented),
-    "commented" => Acc::Bool(|m| m.commented),
-}
-    fn text_index(name: &str) -> Option<u8> {
-        ["id", "name", "identity", "role", "no_deed_reason", "meeting"].iter().position(|n| *n == name).map(|i| i as u8)
-    }
-    #[inline(always)]
-    fn text_at(&self, i: u8) -> Option<&str> {
-        match i {
-            0 => Some(&self.id),
-            1 => Some(&self.name),
-            2 => Some(self.identity.as_str()),
-            3 => Some(self.role.as_str()),
-            4 => self.no_deed_reason.as_deref(),
-            _ => self.meeting.map(Sym::as_str),
-        }
-    }
-    fn sym_index(name: &str) -> Option<u8> {
-        ["identity", "role", "meeting"].iter().position(|n| *n == name).map(|i| i as u8)
-    }
-    #[inline(always)]
-    fn sym_at(&self, i: u8) -> Option<Sym> {
-        match i {
-            0 => Some(self.identity),
-            1 => Some(self.role),
-            _ => self.meeting,
-        }
-    }
-);
-
-host!(LifeRecord {
-    "date" => Acc::Date(|l| l.date),
-    "status" => Acc::Text(|l| Some(l.status.as_str()), false),
-}
-    fn date_index(name: &str) -> Option<u8> {
-        (name == "date").then_some(0)
-    }
-    #[inline(always)]
-    fn date_at(&self, _: u8) -> Option<NaiveDate> {
-        Some(self.date)
-    }
-    fn text_index(name: &str) -> Option<u8> {
-        (name == "status").then_some(0)
-    }
-    #[inline(always)]
-    fn text_at(&self, _: u8) -> Option<&str> {
-        Some(self.status.as_str())
-    }
-    fn sym_index(name: &str) -> Option<u8> {
-        (name == "status").then_some(0)
-    }
-    #[inline(always)]
-    fn sym_at(&self, _: u8) -> Option<Sym> {
-        Some(self.status)
-    }
-);
-
-host!(Finding {
-    "clause" => Acc::Text(|f| Some(f.clause.as_str()), false),
-    "date" => Acc::Date(|f| f.date),
-    "evidence" => Acc::Text(|f| Some(&f.evidence), false),
-    "open" => Acc::Bool(|f| f.open),
-    "until" => Acc::OptDate(|f| f.until),
-}
-    fn date_index(name: &str) -> Option<u8> {
-        ["date", "until"].iter().position(|n| *n == name).map(|i| i as u8)
-    }
-    #[inline(always)]
-    fn date_at(&self, i: u8) -> Option<NaiveDate> {
-        if i == 0 { Some(self.date) } else { self.until }
-    }
-    fn text_index(name: &str) -> Option<u8> {
-        ["clause", "evidence"].iter().position(|n| *n == name).map(|i| i as u8)
-    }
-    #[inline(always)]
-    fn text_at(&self, i: u8) -> Option<&str> {
-        Some(if i == 0 { self.clause.as_str() } else { &self.evidence })
-    }
-    fn sym_index(name: &str) -> Option<u8> {
-        (name == "clause").then_some(0)
-    }
-    #[inline(always)]
-    fn sym_at(&self, _: u8) -> Option<Sym> {
-        Some(self.clause)
-    }
-);
-
-host!(Deed {
-    "kind" => Acc::Text(|d| Some(d.kind.as_str()), false),
-    "text" => Acc::Text(|d| Some(&d.text), false),
-    "date" => Acc::Date(|d| d.date),
-}
-    fn date_index(name: &str) -> Option<u8> {
-        (name == "date").then_some(0)
-    }
-    #[inline(always)]
-    fn date_at(&self, _: u8) -> Option<NaiveDate> {
-        Some(self.date)
-    }
-    fn text_index(name: &str) -> Option<u8> {
-        ["kind", "text"].iter().position(|n| *n == name).map(|i| i as u8)
-    }
-    #[inline(always)]
-    fn text_at(&self, i: u8) -> Option<&str> {
-        Some(if i == 0 { self.kind.as_str() } else { &self.text })
-    }
-    fn sym_index(name: &str) -> Option<u8> {
-        (name == "kind").then_some(0)
-    }
-    #[inline(always)]
-    fn sym_at(&self, _: u8) -> Option<Sym> {
-        Some(self.kind)
-    }
-);
-
-host!(BranchFacts {
-    "id" => Acc::Text(|b| Some(&b.id), false),
-    "name" => Acc::Text(|b| Some(&b.name), false),
-    "members" => Acc::Members(|b| &b.members),
-    "member_count" => Acc::Int(|b| b.member_count()),
-});
-
-host!(MeetingFacts {
-    "date" => Acc::Date(|m| m.date),
-    "reported" => Acc::Bool(|m| m.reported),
-    "activists" => Acc::Int(|m| m.activists),
-    "observers" => Acc::Int(|m| m.observers),
-    "delegate" => Acc::Bool(|m| m.delegate),
-    "ballots" => Acc::Int(|m| m.ballots),
-    "round" => Acc::Int(|m| m.round),
-});
-
-host!(QuarterFacts {
-    "id" => Acc::Text(|q| Some(&q.id), false),
-    "start" => Acc::Date(|q| q.start),
-    "end" => Acc::Date(|q| q.end),
-});
+pub(crate) use host_facts;

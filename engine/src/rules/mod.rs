@@ -16,7 +16,7 @@ mod ast;
 mod check;
 mod compile;
 mod diagnostic;
-mod host;
+pub(crate) mod host;
 mod ops;
 mod parse;
 mod program;
@@ -488,14 +488,16 @@ impl RuleSet {
 
     /// The fast path: hoisted values computed once for the scope.
     pub fn prepare<'a>(&'a self, scope: Scope<'a>) -> Prepared<'a> {
+        // Hoisted expressions never read the member: this one has no facts.
+        let nobody = MemberFacts::default();
         let mut consts: Vec<compile::Val> = Vec::with_capacity(self.inner.hoisted.len());
         for h in &self.inner.hoisted {
-            // Hoisted expressions never read other slots or the member.
-            let env = compile::Env { scope, member: &compile::NO_MEMBER, consts: &consts, memo: &[], ranges: &[], excluded: false, quota: 0 };
+            // Nor do they read other slots.
+            let env = compile::Env { scope, member: &nobody, consts: &consts, memo: &[], ranges: &[], excluded: false, quota: 0 };
             let v = h(&env);
             consts.push(v);
         }
-        let env = compile::Env { scope, member: &compile::NO_MEMBER, consts: &consts, memo: &[], ranges: &[], excluded: false, quota: 0 };
+        let env = compile::Env { scope, member: &nobody, consts: &consts, memo: &[], ranges: &[], excluded: false, quota: 0 };
         let ranges = self.inner.ranges.iter().map(|r| r(&env)).collect();
         Prepared { set: self, scope, consts, ranges }
     }

@@ -10,10 +10,10 @@
 
 use super::ast::AggKind;
 use super::check::{Arith, Base, CmpKind, Func, Lit, Src, TExpr, TKind, Ty};
-use super::host::{Acc, Host, HostRecord};
+use super::host::{Acc, Host, HostRecord, Visit};
 use super::ops;
 use super::{Scope, Witness};
-use crate::facts::{Deed, Finding, LifeRecord, MemberFacts};
+use crate::facts::MemberFacts;
 use chrono::NaiveDate;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -42,26 +42,40 @@ impl Value {
     }
 }
 
-#[derive(Clone, Copy)]
-enum Elem<'a> {
-    Member(&'a MemberFacts),
-    Life(&'a LifeRecord),
-    Finding(&'a Finding),
-    Deed(&'a Deed),
-}
-
 /// At most this many elements are named under an aggregate.
 const DECIDING_SHOWN: usize = 8;
 
-impl Elem<'_> {
-    /// The element as an administrator recognises it.
-    fn describe(&self) -> String {
-        match self {
-            Elem::Member(m) => format!("{}（{}）", m.name, m.id),
-            Elem::Life(l) => format!("{} {}", l.date, l.status),
-            Elem::Finding(f) => format!("{} {}：{}", f.date, f.clause, f.evidence),
-            Elem::Deed(d) => format!("{} {}：{}", d.date, d.kind, d.text),
+/// A host record read by field name, whatever its type: the roots and the elements
+/// of lists, as the tracer walks them.
+trait Record {
+    fn read(&self, name: &str) -> Value;
+    fn items(&self, name: &str) -> Vec<&dyn Record>;
+    /// The values that name the element in an explanation (`Host::shown`).
+    fn shown(&self) -> Vec<Value>;
+}
+
+impl<T: Host> Record for T {
+    fn read(&self, name: &str) -> Value {
+        read(self, name)
+    }
+    fn items(&self, name: &str) -> Vec<&dyn Record> {
+        match T::field(name) {
+            Some(Acc::List(l)) => l.visit(Items(self)),
+            _ => Vec::new(),
         }
+    }
+    fn shown(&self) -> Vec<Value> {
+        T::shown().iter().map(|n| read(self, n)).collect()
+    }
+}
+
+/// The elements of a list field of `T`.
+struct Items<'a, T>(&'a T);
+
+impl<'a, T> Visit<T> for Items<'a, T> {
+    type Out = Vec<&'a dyn Record>;
+    fn visit<R: Host>(self, get: fn(&T) -> &[R]) -> Self::Out {
+        get(self.0).iter().map(|r| r as &dyn Record).collect()
     }
 }
 
@@ -73,7 +87,7 @@ pub(crate) struct Tracer<'a> {
     /// The source text of the rule's file, for witnesses' `expr`.
     pub src: &'a str,
     pub witnesses: Vec<Witness>,
-    elem: Option<Elem<'a>>,
+    elem: Option<&'a dyn Record>,
 }
 
 fn read<T: Host>(t: &T, name: &str) -> Value {
@@ -114,43 +128,27 @@ impl<'a> Tracer<'a> {
         v
     }
 
-    fn field(&self, src: Src, host: HostRecord, name: &str) -> Value {
-        match src {
-            Src::Var => match self.elem {
-                Some(Elem::Member(m)) => read(m, name),
-                Some(Elem::Life(l)) => read(l, name),
-                Some(Elem::Finding(f)) => read(f, name),
-                Some(Elem::Deed(d)) => read(d, name),
-                None => Value::None,
-            },
-            Src::Root(_) => match host {
-                HostRecord::Member => self.member.map(|m| read(m, name)).unwrap_or(Value::None),
-                HostRecord::Branch => read(self.scope.branch, name),
-                HostRecord::Meeting => read(self.scope.meeting, name),
-                HostRecord::Quarter => read(self.scope.quarter, name),
-                _ => Value::None,
-            },
+    fn root(&self, host: HostRecord) -> Option<&'a dyn Record> {
+        match host {
+            HostRecord::Member => self.member.map(|m| m as &dyn Record),
+            HostRecord::Branch => Some(self.scope.branch),
+            HostRecord::Meeting => Some(self.scope.meeting),
+            HostRecord::Quarter => Some(self.scope.quarter),
+            _ => None,
         }
     }
 
-    fn list(&self, e: &TExpr) -> Vec<Elem<'a>> {
+    fn field(&self, src: Src, host: HostRecord, name: &str) -> Value {
+        let record = match src {
+            Src::Var => self.elem,
+            Src::Root(_) => self.root(host),
+        };
+        record.map_or(Value::None, |r| r.read(name))
+    }
+
+    fn list(&self, e: &TExpr) -> Vec<&'a dyn Record> {
         let TKind::Field(Src::Root(_), host, name) = &e.kind else { return Vec::new() };
-        fn items<'x, T: Host>(t: &'x T, name: &str) -> Vec<Elem<'x>> {
-            match T::field(name) {
-                Some(Acc::Members(f)) => f(t).iter().map(Elem::Member).collect(),
-                Some(Acc::Lives(f)) => f(t).iter().map(Elem::Life).collect(),
-                Some(Acc::Findings(f)) => f(t).iter().map(Elem::Finding).collect(),
-                Some(Acc::Deeds(f)) => f(t).iter().map(Elem::Deed).collect(),
-                _ => Vec::new(),
-            }
-        }
-        match host {
-            HostRecord::Member => self.member.map(|m| items(m, name)).unwrap_or_default(),
-            HostRecord::Branch => items(self.scope.branch, name),
-            HostRecord::Meeting => items(self.scope.meeting, name),
-            HostRecord::Quarter => items(self.scope.quarter, name),
-            _ => Vec::new(),
-        }
+        self.root(*host).map(|r| r.items(name)).unwrap_or_default()
     }
 
     fn eval_inner(&mut self, e: &TExpr) -> Value {
@@ -227,7 +225,7 @@ impl<'a> Tracer<'a> {
                         all = false;
                     }
                     if p != (*kind == AggKind::All) && deciding.len() < DECIDING_SHOWN {
-                        deciding.push(it.describe());
+                        deciding.push(it.shown().iter().filter(|v| **v != Value::Text(String::new())).map(|v| v.render(Ty { base: Base::Text, opt: false })).collect::<Vec<_>>().join(" "));
                     }
                 }
                 self.elem = outer;
