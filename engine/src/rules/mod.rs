@@ -228,14 +228,8 @@ struct Inner {
     program: program::Program,
     /// The exclusions' rules in order: bit `i` of a mask is `exclusions[i]`.
     exclusions: Vec<RuleInfo>,
-    /// The exclusions decided one by one: (mask bit, condition).
-    exclusion_fns: Vec<(u32, compile::Atom<()>)>,
-    /// The exclusions decided together, a pass over one list per group.
-    any_groups: Vec<compile::AnyGroup>,
-    hoisted: Vec<compile::ConstF>,
-    /// The date ranges of aggregates and `any_groups`, resolved by `prepare` after
-    /// `hoisted`.
-    ranges: Vec<compile::RangeF>,
+    /// The exclusions compiled for the fast path.
+    fast: compile::Exclusions,
 }
 
 impl std::fmt::Debug for RuleSet {
@@ -279,36 +273,7 @@ impl RuleSet {
             let rep = diagnostic::Reporter { file: files.first().map_or("", |f| &f.name), text: files.first().map_or("", |f| &f.text) };
             RuleErrors { errors: vec![rep.error(ast::Span::default(), RuleProblem::MissingRule { rule: kind })] }
         })?;
-        let mut compiler = compile::Compiler::new();
-        let mut exclusion_fns = Vec::new();
-        let shared: Vec<(usize, &str, &check::TExpr)> = program.exclusions.iter().filter_map(|r| Some((r.file, files.get(r.file)?.text.as_str(), &r.when))).collect();
-        compiler.plan_memo(&shared);
-        // Exclusions that are each one `any` over the same member list, two or more
-        // of them, are decided in one pass over the list.
-        let mut lists: Vec<(&str, Vec<(u32, &check::TExpr)>)> = Vec::new();
-        for (bit, r) in program.exclusions.iter().enumerate().take(64) {
-            let Some(list) = compile::Compiler::any_list(&r.when) else { continue };
-            match lists.iter_mut().find(|(l, _)| *l == list) {
-                Some((_, v)) => v.push((bit as u32, &r.when)),
-                None => lists.push((list, vec![(bit as u32, &r.when)])),
-            }
-        }
-        let mut any_groups = Vec::new();
-        let mut grouped: Vec<u32> = Vec::new();
-        for (list, rules) in lists.iter().filter(|(_, v)| v.len() > 1) {
-            if let Some(g) = compiler.any_group(list, rules) {
-                any_groups.push(g);
-                grouped.extend(rules.iter().map(|(b, _)| *b));
-            }
-        }
-        for (bit, r) in program.exclusions.iter().enumerate() {
-            let bit = bit as u32;
-            if grouped.contains(&bit) {
-                continue;
-            }
-            compiler.set_file(r.file, files.get(r.file).map(|f| f.text.as_str()).unwrap_or(""));
-            exclusion_fns.push((bit, compiler.rule_atom(&r.when)));
-        }
+        let fast = compile::Exclusions::compile(&program.exclusions, &files);
         // The same files hash the same wherever they were read from: only the file
         // name takes part, not the directory.
         let base = |f: &SourceFile| f.name.rsplit(['/', '\\']).next().unwrap_or(&f.name).to_owned();
@@ -324,10 +289,7 @@ impl RuleSet {
         let inner = Inner {
             hash: hex::encode(h.finalize()),
             exclusions: program.exclusions.iter().map(|r| r.info.clone()).collect(),
-            exclusion_fns,
-            any_groups,
-            hoisted: compiler.hoisted,
-            ranges: compiler.ranges,
+            fast,
             program,
             sources: files,
         };
@@ -490,15 +452,15 @@ impl RuleSet {
     pub fn prepare<'a>(&'a self, scope: Scope<'a>) -> Prepared<'a> {
         // Hoisted expressions never read the member: this one has no facts.
         let nobody = MemberFacts::default();
-        let mut consts: Vec<compile::Val> = Vec::with_capacity(self.inner.hoisted.len());
-        for h in &self.inner.hoisted {
+        let mut consts: Vec<compile::Val> = Vec::with_capacity(self.inner.fast.hoisted.len());
+        for h in &self.inner.fast.hoisted {
             // Nor do they read other slots.
             let env = compile::Env { scope, member: &nobody, consts: &consts, memo: &[], ranges: &[], excluded: false, quota: 0 };
             let v = h(&env);
             consts.push(v);
         }
         let env = compile::Env { scope, member: &nobody, consts: &consts, memo: &[], ranges: &[], excluded: false, quota: 0 };
-        let ranges = self.inner.ranges.iter().map(|r| r(&env)).collect();
+        let ranges = self.inner.fast.ranges.iter().map(|r| r(&env)).collect();
         Prepared { set: self, scope, consts, ranges }
     }
 
@@ -530,12 +492,12 @@ impl Prepared<'_> {
         let memo: [std::cell::Cell<u64>; compile::MEMO_SLOTS] = Default::default();
         let env = compile::Env { scope: self.scope, member, consts: &self.consts, memo: &memo, ranges: &self.ranges, excluded: false, quota: 0 };
         let mut mask = 0u64;
-        for g in &self.set.inner.any_groups {
+        for g in &self.set.inner.fast.groups {
             if g.list.len(member) != 0 {
                 mask |= (g.eval)(&env);
             }
         }
-        for (bit, f) in &self.set.inner.exclusion_fns {
+        for (bit, f) in &self.set.inner.fast.one_by_one {
             if f.eval(&env, &()) {
                 mask |= 1 << bit;
             }
@@ -560,6 +522,6 @@ impl Prepared<'_> {
     pub fn is_excluded(&self, member: &MemberFacts) -> bool {
         let memo: [std::cell::Cell<u64>; compile::MEMO_SLOTS] = Default::default();
         let env = compile::Env { scope: self.scope, member, consts: &self.consts, memo: &memo, ranges: &self.ranges, excluded: false, quota: 0 };
-        self.set.inner.any_groups.iter().any(|g| g.list.len(member) != 0 && (g.eval)(&env) != 0) || self.set.inner.exclusion_fns.iter().any(|(_, f)| f.eval(&env, &()))
+        self.set.inner.fast.groups.iter().any(|g| g.list.len(member) != 0 && (g.eval)(&env) != 0) || self.set.inner.fast.one_by_one.iter().any(|(_, f)| f.eval(&env, &()))
     }
 }
