@@ -505,19 +505,25 @@ pub fn exclusion<'a>(explanation: &'a Value, name: &str) -> &'a Value {
         .unwrap_or_else(|| panic!("{name} did not fire: {}", explanation["judgement"]["excluded"]))
 }
 
-/// The value of the witness whose expression starts with `expr`.
+/// The value of the witness whose expression starts with `expr`, as plain text (an
+/// enum variant by its name) — the value of the expression, not the elements behind
+/// an aggregate.
 pub fn witness(decision: &Value, expr: &str) -> String {
     decision["witnesses"]
         .as_array()
-        .and_then(|ws| {
-            // The value of an expression, not the list of elements behind an aggregate
-            // (`… 中满足条件的`), unless that list is asked for.
-            let lists = expr.ends_with("满足条件的");
-            ws.iter().find(|w| w["expr"].as_str().is_some_and(|e| e.trim().starts_with(expr) && (lists || !e.ends_with("满足条件的"))))
-        })
-        .and_then(|w| w["value"].as_str())
+        .and_then(|ws| ws.iter().find(|w| w["expr"].as_str().is_some_and(|e| e.trim().starts_with(expr)) && w["value"]["type"] != "elements"))
+        .map(|w| plain(&w["value"]))
         .unwrap_or_else(|| panic!("no witness `{expr}` in {decision}"))
-        .to_owned()
+}
+
+/// A typed value of the engine's JSON (`{"type": "int", "value": 3}`) as plain text.
+fn plain(value: &Value) -> String {
+    match (value["type"].as_str(), &value["value"]) {
+        (Some("enum"), v) => v["name"].as_str().unwrap_or_default().to_owned(),
+        (Some("none"), _) => "none".to_owned(),
+        (_, Value::String(s)) => s.clone(),
+        (_, v) => v.to_string(),
+    }
 }
 
 /// Member ids of a list of `{id, name}`.

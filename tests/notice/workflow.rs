@@ -38,8 +38,8 @@ fn advance_says_which_guard_blocks_and_why() {
     assert!(names.contains(&"all_commented".into()), "{err}");
     // … and names who is still waiting for a comment.
     let commented = err["failed"].as_array().expect("failed").iter().find(|d| d["rule"]["name"] == "all_commented").expect("all_commented");
-    let waiting = commented["witnesses"].as_array().expect("witnesses").iter().find(|w| w["expr"].as_str().is_some_and(|e| e.ends_with("中不满足条件的")));
-    assert!(waiting.is_some_and(|w| w["value"].as_str().is_some_and(|v| v.contains("m01"))), "{commented}");
+    let waiting = commented["witnesses"].as_array().expect("witnesses").iter().find(|w| w["value"]["type"] == "elements" && w["value"]["value"]["role"] == "failing");
+    assert!(waiting.is_some_and(|w| w["value"]["value"]["items"].to_string().contains("m01")), "{commented}");
     // The status names the same guard before anyone tries.
     let st = s.args(["status", "--branch", "b1"]).json();
     let guards = st["next_step"]["guards"].as_array().expect("guards");

@@ -11,7 +11,7 @@ mod university;
 use crate::command::stars::ranking_table;
 use crate::context::Context;
 use crate::failure::{Failure, Result};
-use crate::messages::values::squeeze;
+use crate::messages::values;
 use crate::messages::words::rule_line;
 use crate::render::{table, Output};
 use shine_engine::domain::{Actor, MemberId, Quarter, Timestamp, UnitId};
@@ -21,6 +21,7 @@ use shine_engine::ops::ballot::{Ballot, PaperCount};
 use shine_engine::ops::quarter::Record;
 use shine_engine::ops::views::Ledger;
 use shine_engine::ops::{Archive, Shine};
+use shine_engine::rules::{ElementRole, Elements, Value, Witness};
 use shine_engine::store::Store;
 use shine_engine::workflow::RecordKind;
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -449,22 +450,26 @@ fn render(shine: &Shine, ledgers: &[Ledger], quarter: Quarter, dir: &Path, elaps
 }
 
 /// What to show of a fired rule: the records that made it fire, else the values.
-fn reasons(ws: &[shine_engine::rules::Witness]) -> Vec<String> {
+fn reasons(ws: &[Witness]) -> Vec<String> {
     let mut records: Vec<String> = Vec::new();
-    for w in ws.iter().filter(|w| w.expr.ends_with("中满足条件的")) {
-        if !records.contains(&w.value) {
-            records.push(w.value.clone());
+    for w in ws {
+        if let Value::Elements(e @ Elements { role: ElementRole::Matching, .. }) = &w.value {
+            let listed = values::listed(e);
+            if !records.contains(&listed) {
+                records.push(listed);
+            }
         }
     }
     if !records.is_empty() {
         return records;
     }
-    ws.iter().filter(|w| telling(&w.expr, &w.value)).take(3).map(|w| format!("{} = {}", squeeze(&w.expr), w.value)).collect()
+    ws.iter().filter(|w| telling(w)).take(3).map(values::witness).collect()
 }
 
 /// A witness worth a line in the demo: a value, not a comparison already implied.
-fn telling(expr: &str, value: &str) -> bool {
+fn telling(w: &Witness) -> bool {
+    let expr = w.expr.as_str();
     let aggregate = ["any(", "all(", "count(", "streak("].iter().any(|a| expr.starts_with(a)) && expr.ends_with(')');
     let comparison = ["==", ">=", "<=", " > ", " < ", "!=", " and ", " or "].iter().any(|c| expr.contains(c));
-    value != "false" && (aggregate || !comparison)
+    w.value != Value::Bool(false) && !matches!(w.value, Value::Elements(_)) && (aggregate || !comparison)
 }

@@ -21,6 +21,8 @@ mod ops;
 mod parse;
 mod program;
 mod trace;
+mod witness;
+pub use witness::{ElementField, ElementRole, ElementSummary, Elements, Value, Witness, DEC_SCALE};
 mod standing;
 mod shim;
 pub use standing::Standing;
@@ -172,13 +174,6 @@ pub enum TiePolicy {
     Exceed,
     /// Seat none of the tied candidates, leaving the seats empty.
     Drop,
-}
-
-/// One value that took part in a decision: the sub-expression as written and its value.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Witness {
-    pub expr: String,
-    pub value: String,
 }
 
 /// A rule's verdict with the values that made it.
@@ -378,7 +373,7 @@ impl RuleSet {
 
     fn tracer<'a>(&'a self, file: usize, scope: Scope<'a>, member: Option<&'a MemberFacts>) -> trace::Tracer<'a> {
         let src = self.inner.sources.get(file).map(|s| s.text.as_str()).unwrap_or("");
-        trace::Tracer::new(scope, member, src)
+        trace::Tracer::new(&self.inner.program, scope, member, src)
     }
 
     /// `when` of a rule, traced.
@@ -386,7 +381,7 @@ impl RuleSet {
         let mut t = self.tracer(file, scope, member);
         t.excluded = excluded;
         t.quota = quota;
-        let value = t.eval(when) == trace::Value::Bool(true);
+        let value = t.eval(when) == trace::Datum::Bool(true);
         Decision { rule: info.clone(), value, witnesses: t.witnesses }
     }
 
@@ -398,7 +393,7 @@ impl RuleSet {
         let mut t = self.tracer(file, scope, None);
         t.quota = quota;
         let value = match t.eval(value) {
-            trace::Value::Num(n) => n,
+            trace::Datum::Num(n) => n,
             _ => 0,
         };
         Decision { rule: info.clone(), value, witnesses: t.witnesses }

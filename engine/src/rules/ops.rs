@@ -149,16 +149,3 @@ pub(crate) fn ord<T: Ord>(op: BinOp, a: T, b: T) -> bool {
         _ => a >= b,
     }
 }
-
-/// A dec rendered plainly: `3`, `0.15`, `3.6`, `-0.5`.
-pub(crate) fn render_dec(d: i64) -> String {
-    let sign = if d < 0 { "-" } else { "" };
-    let a = d.unsigned_abs();
-    let (i, f) = (a / SCALE as u64, a % SCALE as u64);
-    if f == 0 {
-        format!("{sign}{i}")
-    } else {
-        let frac = format!("{f:06}");
-        format!("{sign}{i}.{}", frac.trim_end_matches('0'))
-    }
-}

@@ -282,8 +282,8 @@ fn quota_is_fifteen_percent_floored_with_minimum_one() {
     let w = world(vec![member(); 20]);
     let q = r.quota(w.scope());
     assert_eq!(q.value, 3);
-    assert!(q.witnesses.iter().any(|w| w.expr == "branch.member_count" && w.value == "20"), "{:?}", q.witnesses);
-    assert!(q.witnesses.iter().any(|w| w.expr == "floor(branch.member_count * 15%)" && w.value == "3"), "{:?}", q.witnesses);
+    assert!(q.witnesses.iter().any(|w| w.expr == "branch.member_count" && w.value == Value::Int(20)), "{:?}", q.witnesses);
+    assert!(q.witnesses.iter().any(|w| w.expr == "floor(branch.member_count * 15%)" && w.value == Value::Int(3)), "{:?}", q.witnesses);
 }
 
 #[test]
@@ -340,7 +340,7 @@ fn voter_candidate_prefer_and_cap_for_one_member() {
     let j = r.judge(w.scope(), 3, &m);
     let (preferred, capped) = (j.preferred.as_ref().map(|d| d.value), j.capped.as_ref().map(|d| d.value));
     assert!(!j.voter.value && !j.candidate.value && preferred == Some(false) && capped == Some(true));
-    assert!(j.candidate.witnesses.iter().any(|w| w.expr == "excluded" && w.value == "true"));
+    assert!(j.candidate.witnesses.iter().any(|w| w.expr == "excluded" && w.value == Value::Bool(true)));
 }
 
 #[test]
@@ -369,10 +369,42 @@ fn x8_witnesses_show_the_values_that_decided() {
     let j = r.judge(w.scope(), 1, &m);
     let x8 = j.excluded.iter().find(|d| d.rule.name == "x8").expect("x8 fired");
     let get = |e: &str| x8.witnesses.iter().find(|w| w.expr == e).map(|w| w.value.clone());
-    assert_eq!(get("meeting.date").as_deref(), Some("2026-09-30"));
-    assert_eq!(get("meeting.date - 12 months").as_deref(), Some("2025-09-30"));
+    assert_eq!(get("meeting.date"), Some(Value::Date(d("2026-09-30"))));
+    assert_eq!(get("meeting.date - 12 months"), Some(Value::Date(d("2025-09-30"))));
     assert_eq!(get("member.mobile"), None, "or short-circuits once x8 is decided");
-    assert!(x8.witnesses.iter().any(|w| w.expr.starts_with("streak(") && w.value == "2"));
+    assert!(x8.witnesses.iter().any(|w| w.expr.starts_with("streak(") && w.value == Value::Int(2)));
+    // The absences that made the streak, as data: each record's date and status, the
+    // status with the label the rules declare.
+    let lists: Vec<&Elements> = x8.witnesses.iter().filter(|w| w.expr.starts_with("streak(")).filter_map(|w| match &w.value {
+        Value::Elements(e) => Some(e),
+        _ => None,
+    }).collect();
+    let [absences] = lists.as_slice() else { panic!("one list of elements behind the streak: {:?}", x8.witnesses) };
+    assert_eq!((absences.role, absences.total, absences.left_out()), (ElementRole::Matching, 2, 0));
+    let status = ElementField { name: "status".into(), value: Value::Enum { name: "unexcused".into(), label: Some("无故缺席".into()) } };
+    let first = ElementSummary { fields: vec![ElementField { name: "date".into(), value: Value::Date(d("2026-07-01")) }, status] };
+    assert_eq!(absences.items.first(), Some(&first));
+}
+
+#[test]
+fn x9_witnesses_carry_the_enum_label_and_a_cut_list_says_how_many_are_left_out() {
+    let r = shipped();
+    let mut m = member();
+    m.meeting = Some("unexcused".into());
+    m.life = (1..=12).map(|i| life(&format!("2026-{:02}-01", (i % 9) + 1), "unexcused")).collect();
+    m.life.sort_by_key(|l| l.date);
+    let w = world(vec![m.clone()]);
+    let j = r.judge(w.scope(), 1, &m);
+    let x9 = j.excluded.iter().find(|d| d.rule.name == "x9").expect("x9 fired");
+    let meeting = x9.witnesses.iter().find(|w| w.expr == "member.meeting").map(|w| &w.value);
+    assert_eq!(meeting, Some(&Value::Enum { name: "unexcused".into(), label: Some("无故缺席".into()) }));
+    let x8 = j.excluded.iter().find(|d| d.rule.name == "x8").expect("x8 fired");
+    let cut = x8.witnesses.iter().find_map(|w| match &w.value {
+        Value::Elements(e) => Some(e),
+        _ => None,
+    });
+    let cut = cut.expect("the absences behind x8");
+    assert!(cut.items.len() < cut.total && cut.left_out() == cut.total - cut.items.len(), "{cut:?}");
 }
 
 #[test]

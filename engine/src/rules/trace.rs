@@ -2,22 +2,29 @@
 //! that decided it, as [`Witness`]es for explanations.
 //!
 //! It is the reference semantics; the compiled fast path must agree with it (a
-//! proptest checks this). Inside an aggregate it records only what is the same for every element (such as
-//! `meeting.date - 12 months`): the per-element values are summed up by the
-//! aggregate's own witness. A sub-expression is recorded once, with its first value.
+//! proptest checks this). Inside an aggregate it records only what is the same for
+//! every element (such as `meeting.date - 12 months`): the per-element values are
+//! summed up by the aggregate's own witness, and the elements that decided it by a
+//! second one ([`Elements`]). A sub-expression is recorded once, with its first value.
 //! Like the fast path it never fails: a missing value is `none`, an operation on
 //! `none` is `none`, and a comparison with `none` is false.
+//!
+//! Values are recorded typed, with the labels the rules give enum variants; the
+//! tracer words nothing.
 
 use super::ast::AggKind;
 use super::check::{Arith, Base, CmpKind, Func, Lit, Src, TExpr, TKind, Ty};
 use super::host::{Acc, Host, HostRecord, Visit};
 use super::ops;
-use super::{Scope, Witness};
+use super::program::Program;
+use super::witness::{ElementField, ElementRole, ElementSummary, Elements, Value, Witness};
+use super::Scope;
 use crate::facts::MemberFacts;
 use chrono::NaiveDate;
 
+/// A value while it is computed; typed as a [`Value`] when it is recorded.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum Value {
+pub(crate) enum Datum {
     Bool(bool),
     Num(i64),
     Date(NaiveDate),
@@ -25,20 +32,9 @@ pub(crate) enum Value {
     None,
 }
 
-impl Value {
-    pub fn render(&self, ty: Ty) -> String {
-        match self {
-            Value::Bool(b) => b.to_string(),
-            Value::Num(n) if ty.base == Base::Dec => ops::render_dec(*n),
-            Value::Num(n) if ty.base == Base::Months => format!("{n} months"),
-            Value::Num(n) => n.to_string(),
-            Value::Date(d) => d.format("%Y-%m-%d").to_string(),
-            Value::Text(t) => t.clone(),
-            Value::None => "none".into(),
-        }
-    }
+impl Datum {
     fn truthy(&self) -> bool {
-        matches!(self, Value::Bool(true))
+        matches!(self, Datum::Bool(true))
     }
 }
 
@@ -48,14 +44,14 @@ const DECIDING_SHOWN: usize = 8;
 /// A host record read by field name, whatever its type: the roots and the elements
 /// of lists, as the tracer walks them.
 trait Record {
-    fn read(&self, name: &str) -> Value;
+    fn read(&self, name: &str) -> Datum;
     fn items(&self, name: &str) -> Vec<&dyn Record>;
-    /// The values that name the element in an explanation (`Host::shown`).
-    fn shown(&self) -> Vec<Value>;
+    /// The fields that name the element in an explanation (`Host::shown`).
+    fn shown(&self) -> Vec<(&'static str, Datum)>;
 }
 
 impl<T: Host> Record for T {
-    fn read(&self, name: &str) -> Value {
+    fn read(&self, name: &str) -> Datum {
         read(self, name)
     }
     fn items(&self, name: &str) -> Vec<&dyn Record> {
@@ -64,8 +60,8 @@ impl<T: Host> Record for T {
             _ => Vec::new(),
         }
     }
-    fn shown(&self) -> Vec<Value> {
-        T::shown().iter().map(|n| read(self, n)).collect()
+    fn shown(&self) -> Vec<(&'static str, Datum)> {
+        T::shown().iter().map(|n| (*n, read(self, n))).collect()
     }
 }
 
@@ -80,6 +76,8 @@ impl<'a, T> Visit<T> for Items<'a, T> {
 }
 
 pub(crate) struct Tracer<'a> {
+    /// For the enums and records the rules declare: the labels of enum values.
+    program: &'a Program,
     pub scope: Scope<'a>,
     pub member: Option<&'a MemberFacts>,
     pub excluded: bool,
@@ -88,37 +86,84 @@ pub(crate) struct Tracer<'a> {
     pub src: &'a str,
     pub witnesses: Vec<Witness>,
     elem: Option<&'a dyn Record>,
+    /// The elements that decided the aggregate just evaluated, recorded after its value.
+    deciding: Option<Witness>,
 }
 
-fn read<T: Host>(t: &T, name: &str) -> Value {
+fn read<T: Host>(t: &T, name: &str) -> Datum {
     match T::field(name) {
-        Some(Acc::Bool(f)) => Value::Bool(f(t)),
-        Some(Acc::Int(f)) => Value::Num(f(t)),
-        Some(Acc::Date(f)) => Value::Date(f(t)),
-        Some(Acc::OptDate(f)) => f(t).map(Value::Date).unwrap_or(Value::None),
-        Some(Acc::Text(f, _)) => f(t).map(|s| Value::Text(s.to_string())).unwrap_or(Value::None),
-        _ => Value::None,
+        Some(Acc::Bool(f)) => Datum::Bool(f(t)),
+        Some(Acc::Int(f)) => Datum::Num(f(t)),
+        Some(Acc::Date(f)) => Datum::Date(f(t)),
+        Some(Acc::OptDate(f)) => f(t).map(Datum::Date).unwrap_or(Datum::None),
+        Some(Acc::Text(f, _)) => f(t).map(|s| Datum::Text(s.to_string())).unwrap_or(Datum::None),
+        _ => Datum::None,
     }
 }
 
 impl<'a> Tracer<'a> {
-    pub fn new(scope: Scope<'a>, member: Option<&'a MemberFacts>, src: &'a str) -> Tracer<'a> {
-        Tracer { scope, member, excluded: false, quota: 0, src, witnesses: Vec::new(), elem: None }
+    pub fn new(program: &'a Program, scope: Scope<'a>, member: Option<&'a MemberFacts>, src: &'a str) -> Tracer<'a> {
+        Tracer { program, scope, member, excluded: false, quota: 0, src, witnesses: Vec::new(), elem: None, deciding: None }
     }
 
-    fn witness(&mut self, e: &TExpr, v: &Value) {
+    fn witness(&mut self, e: &TExpr, v: &Datum) {
         // Inside an aggregate only what is the same for every element is recorded.
         if e.elem {
             return;
         }
         let expr = e.span.text(self.src).to_string();
-        if self.witnesses.iter().any(|w| w.expr == expr) {
-            return;
+        if !self.witnesses.iter().any(|w| w.expr == expr && !matches!(w.value, Value::Elements(_))) {
+            let value = self.typed(v, e.ty);
+            self.witnesses.push(Witness { expr, value });
         }
-        self.witnesses.push(Witness { expr, value: v.render(e.ty) });
+        if let Some(w) = self.deciding.take() {
+            if !self.witnesses.iter().any(|x| x.expr == w.expr && matches!(x.value, Value::Elements(_))) {
+                self.witnesses.push(w);
+            }
+        }
     }
 
-    pub fn eval(&mut self, e: &TExpr) -> Value {
+    /// A value as recorded: with its type, and an enum variant with its label.
+    fn typed(&self, v: &Datum, ty: Ty) -> Value {
+        match v {
+            Datum::Bool(b) => Value::Bool(*b),
+            Datum::Num(n) => match ty.base {
+                Base::Dec => Value::Dec(*n),
+                Base::Months => Value::Months(*n),
+                _ => Value::Int(*n),
+            },
+            Datum::Date(d) => Value::Date(*d),
+            Datum::Text(t) => match ty.base {
+                Base::Enum(en) => {
+                    let label = self.program.enums.get(en).and_then(|e| e.variants.iter().find(|x| x.name == *t)).and_then(|x| x.label.clone());
+                    Value::Enum { name: t.clone(), label }
+                }
+                _ => Value::Text(t.clone()),
+            },
+            Datum::None => Value::None,
+        }
+    }
+
+    /// An element of a list of `record`s as the fields that name it, typed as the
+    /// rules declare them (a field they do not declare as what the engine has).
+    fn summary(&self, record: HostRecord, elem: &dyn Record) -> ElementSummary {
+        let declared = self.program.records.iter().find(|r| r.host == Some(record));
+        let fields = elem
+            .shown()
+            .into_iter()
+            .map(|(name, v)| {
+                let ty = declared.and_then(|r| r.fields.iter().find(|(n, _)| n == name)).map(|(_, t)| *t);
+                let value = match ty {
+                    Some(ty) => self.typed(&v, ty),
+                    None => self.typed(&v, Ty { base: Base::Int, opt: true }),
+                };
+                ElementField { name: name.to_string(), value }
+            })
+            .collect();
+        ElementSummary { fields }
+    }
+
+    pub fn eval(&mut self, e: &TExpr) -> Datum {
         let v = self.eval_inner(e);
         let worth = matches!(e.kind, TKind::Field(..) | TKind::Agg { .. } | TKind::Call(..) | TKind::Cmp(..) | TKind::Is(..) | TKind::In(..) | TKind::Excluded | TKind::Quota)
             || matches!(e.kind, TKind::Arith(..)) && e.scope_constant();
@@ -138,12 +183,12 @@ impl<'a> Tracer<'a> {
         }
     }
 
-    fn field(&self, src: Src, host: HostRecord, name: &str) -> Value {
+    fn field(&self, src: Src, host: HostRecord, name: &str) -> Datum {
         let record = match src {
             Src::Var => self.elem,
             Src::Root(_) => self.root(host),
         };
-        record.map_or(Value::None, |r| r.read(name))
+        record.map_or(Datum::None, |r| r.read(name))
     }
 
     fn list(&self, e: &TExpr) -> Vec<&'a dyn Record> {
@@ -151,54 +196,54 @@ impl<'a> Tracer<'a> {
         self.root(*host).map(|r| r.items(name)).unwrap_or_default()
     }
 
-    fn eval_inner(&mut self, e: &TExpr) -> Value {
+    fn eval_inner(&mut self, e: &TExpr) -> Datum {
         match &e.kind {
-            TKind::Lit(Lit::Bool(b)) => Value::Bool(*b),
-            TKind::Lit(Lit::Num(n)) => Value::Num(*n),
-            TKind::Lit(Lit::Date(d)) => Value::Date(*d),
-            TKind::Lit(Lit::Text(t)) => Value::Text(t.clone()),
+            TKind::Lit(Lit::Bool(b)) => Datum::Bool(*b),
+            TKind::Lit(Lit::Num(n)) => Datum::Num(*n),
+            TKind::Lit(Lit::Date(d)) => Datum::Date(*d),
+            TKind::Lit(Lit::Text(t)) => Datum::Text(t.clone()),
             TKind::Field(src, host, name) => self.field(*src, *host, name),
-            TKind::Excluded => Value::Bool(self.excluded),
-            TKind::Quota => Value::Num(self.quota),
+            TKind::Excluded => Datum::Bool(self.excluded),
+            TKind::Quota => Datum::Num(self.quota),
             TKind::ToDec(a) => match self.eval(a) {
-                Value::Num(n) => Value::Num(ops::to_dec(n)),
-                _ => Value::None,
+                Datum::Num(n) => Datum::Num(ops::to_dec(n)),
+                _ => Datum::None,
             },
             TKind::Neg(a) => match self.eval(a) {
-                Value::Num(n) => Value::Num(n.saturating_neg()),
-                _ => Value::None,
+                Datum::Num(n) => Datum::Num(n.saturating_neg()),
+                _ => Datum::None,
             },
-            TKind::Not(a) => Value::Bool(!self.eval(a).truthy()),
-            TKind::And(a, b) => Value::Bool(self.eval(a).truthy() && self.eval(b).truthy()),
-            TKind::Or(a, b) => Value::Bool(self.eval(a).truthy() || self.eval(b).truthy()),
+            TKind::Not(a) => Datum::Bool(!self.eval(a).truthy()),
+            TKind::And(a, b) => Datum::Bool(self.eval(a).truthy() && self.eval(b).truthy()),
+            TKind::Or(a, b) => Datum::Bool(self.eval(a).truthy() || self.eval(b).truthy()),
             TKind::Arith(op, a, b) => {
                 let (x, y) = (self.eval(a), self.eval(b));
                 match (op, x, y) {
-                    (Arith::DateAddMonths | Arith::DateSubMonths, Value::Date(d), Value::Num(n)) => Value::Date(ops::shift(*op, d, n)),
-                    (_, Value::Num(x), Value::Num(y)) => Value::Num(ops::arith(*op, x, y)),
-                    _ => Value::None,
+                    (Arith::DateAddMonths | Arith::DateSubMonths, Datum::Date(d), Datum::Num(n)) => Datum::Date(ops::shift(*op, d, n)),
+                    (_, Datum::Num(x), Datum::Num(y)) => Datum::Num(ops::arith(*op, x, y)),
+                    _ => Datum::None,
                 }
             }
             TKind::Cmp(op, kind, a, b) => {
                 let (x, y) = (self.eval(a), self.eval(b));
-                Value::Bool(match (kind, x, y) {
-                    (CmpKind::Num, Value::Num(x), Value::Num(y)) => ops::ord(*op, x, y),
-                    (CmpKind::Date, Value::Date(x), Value::Date(y)) => ops::ord(*op, x, y),
-                    (CmpKind::Text, Value::Text(x), Value::Text(y)) => ops::ord(*op, x, y),
-                    (CmpKind::Bool, Value::Bool(x), Value::Bool(y)) => ops::ord(*op, x, y),
+                Datum::Bool(match (kind, x, y) {
+                    (CmpKind::Num, Datum::Num(x), Datum::Num(y)) => ops::ord(*op, x, y),
+                    (CmpKind::Date, Datum::Date(x), Datum::Date(y)) => ops::ord(*op, x, y),
+                    (CmpKind::Text, Datum::Text(x), Datum::Text(y)) => ops::ord(*op, x, y),
+                    (CmpKind::Bool, Datum::Bool(x), Datum::Bool(y)) => ops::ord(*op, x, y),
                     _ => false,
                 })
             }
-            TKind::Is(a, some) => Value::Bool((self.eval(a) != Value::None) == *some),
-            TKind::In(a, items) => Value::Bool(match self.eval(a) {
-                Value::Text(t) => items.contains(&t),
+            TKind::Is(a, some) => Datum::Bool((self.eval(a) != Datum::None) == *some),
+            TKind::In(a, items) => Datum::Bool(match self.eval(a) {
+                Datum::Text(t) => items.contains(&t),
                 _ => false,
             }),
             TKind::Call(f, args) => {
-                let vals: Vec<Value> = args.iter().map(|a| self.eval(a)).collect();
+                let vals: Vec<Datum> = args.iter().map(|a| self.eval(a)).collect();
                 call(*f, &vals)
             }
-            TKind::Agg { kind, list, filter, pred, .. } => {
+            TKind::Agg { kind, list, elem, filter, pred } => {
                 let items = self.list(list);
                 let outer = self.elem;
                 let mut count = 0i64;
@@ -207,7 +252,8 @@ impl<'a> Tracer<'a> {
                 let mut all = true;
                 // The elements that decided the aggregate, to name them in the explanation:
                 // those that failed an `all`, those that satisfied the others.
-                let mut deciding: Vec<String> = Vec::new();
+                let mut deciding: Vec<&dyn Record> = Vec::new();
+                let mut total = 0;
                 for it in items {
                     self.elem = Some(it);
                     let f = filter.as_ref().map(|f| self.eval(f).truthy()).unwrap_or(true);
@@ -224,50 +270,52 @@ impl<'a> Tracer<'a> {
                         run = 0;
                         all = false;
                     }
-                    if p != (*kind == AggKind::All) && deciding.len() < DECIDING_SHOWN {
-                        deciding.push(it.shown().iter().filter(|v| **v != Value::Text(String::new())).map(|v| v.render(Ty { base: Base::Text, opt: false })).collect::<Vec<_>>().join(" "));
+                    if p != (*kind == AggKind::All) {
+                        total += 1;
+                        if deciding.len() < DECIDING_SHOWN {
+                            deciding.push(it);
+                        }
                     }
                 }
                 self.elem = outer;
-                if !deciding.is_empty() && !e.elem {
-                    let which = if *kind == AggKind::All { "中不满足条件的" } else { "中满足条件的" };
-                    let expr = format!("{} {which}", e.span.text(self.src));
-                    if !self.witnesses.iter().any(|w| w.expr == expr) {
-                        self.witnesses.push(Witness { expr, value: deciding.join("；") });
-                    }
+                if total > 0 && !e.elem {
+                    let role = if *kind == AggKind::All { ElementRole::Failing } else { ElementRole::Matching };
+                    let items = deciding.into_iter().map(|it| self.summary(*elem, it)).collect();
+                    let value = Value::Elements(Elements { role, items, total });
+                    self.deciding = Some(Witness { expr: e.span.text(self.src).to_string(), value });
                 }
                 match kind {
-                    AggKind::Count => Value::Num(count),
-                    AggKind::Streak => Value::Num(best),
-                    AggKind::Any => Value::Bool(any),
-                    AggKind::All => Value::Bool(all),
+                    AggKind::Count => Datum::Num(count),
+                    AggKind::Streak => Datum::Num(best),
+                    AggKind::Any => Datum::Bool(any),
+                    AggKind::All => Datum::Bool(all),
                 }
             }
         }
     }
 }
 
-pub(crate) fn call(f: Func, vals: &[Value]) -> Value {
+pub(crate) fn call(f: Func, vals: &[Datum]) -> Datum {
     match f {
         Func::Floor | Func::Ceil | Func::Round => match vals.first() {
-            Some(Value::Num(d)) => Value::Num(ops::unary_func(f, *d)),
-            _ => Value::None,
+            Some(Datum::Num(d)) => Datum::Num(ops::unary_func(f, *d)),
+            _ => Datum::None,
         },
         Func::Max | Func::Min => {
             let mut acc: Option<i64> = None;
             for v in vals {
-                let Value::Num(n) = v else { return Value::None };
+                let Datum::Num(n) = v else { return Datum::None };
                 acc = Some(match acc {
                     None => *n,
                     Some(a) if f == Func::Max => a.max(*n),
                     Some(a) => a.min(*n),
                 });
             }
-            acc.map(Value::Num).unwrap_or(Value::None)
+            acc.map(Datum::Num).unwrap_or(Datum::None)
         }
         Func::Months | Func::Days => match vals {
-            [Value::Date(a), Value::Date(b)] => Value::Num(if f == Func::Months { ops::months_between(*a, *b) } else { ops::days_between(*a, *b) }),
-            _ => Value::None,
+            [Datum::Date(a), Datum::Date(b)] => Datum::Num(if f == Func::Months { ops::months_between(*a, *b) } else { ops::days_between(*a, *b) }),
+            _ => Datum::None,
         },
     }
 }

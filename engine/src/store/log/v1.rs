@@ -10,7 +10,7 @@ use crate::domain::{MemberId, Quarter, RulesHash, Timestamp, UnitId, WorkflowHas
 use crate::entity::{MemberRecord, Unit};
 use crate::event::{Action, Event, Excluded};
 use crate::facts::{Deed, Finding, LifeRecord};
-use crate::rules::Witness;
+use crate::rules::{Value, Witness};
 use crate::star::Sealed;
 use crate::tally::{Outcome, Ranked, Runoff, Selection};
 use chrono::NaiveDate;
@@ -78,7 +78,17 @@ pub(super) struct DeedRec<'a> {
 #[derive(Debug, Serialize, Deserialize)]
 pub(super) struct WitnessRec<'a> {
     pub expr: Cow<'a, str>,
-    pub value: Cow<'a, str>,
+    pub value: ValueRec<'a>,
+}
+
+/// A witness's value: as text, as versions before typed witnesses wrote it (read as
+/// `Value::Recorded`), or typed, as the engine's [`Value`] serializes (an object with
+/// `type` and `value`, never a bare string).
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(untagged)]
+pub(super) enum ValueRec<'a> {
+    Text(Cow<'a, str>),
+    Typed(Cow<'a, Value>),
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -287,7 +297,7 @@ fn action_rec(a: &Action) -> ActionRec<'_> {
 }
 
 fn witness_rec(w: &Witness) -> WitnessRec<'_> {
-    WitnessRec { expr: b(&w.expr), value: b(&w.value) }
+    WitnessRec { expr: b(&w.expr), value: ValueRec::Typed(Cow::Borrowed(&w.value)) }
 }
 
 fn selection_rec(s: &Selection) -> SelectionRec<'_> {
@@ -374,7 +384,11 @@ pub(super) fn event(r: EventRec<'_>) -> Result<Event, Invalid> {
 }
 
 pub(super) fn witness(w: WitnessRec<'_>) -> Witness {
-    Witness { expr: own(w.expr), value: own(w.value) }
+    let value = match w.value {
+        ValueRec::Text(text) => Value::Recorded(own(text)),
+        ValueRec::Typed(value) => value.into_owned(),
+    };
+    Witness { expr: own(w.expr), value }
 }
 
 pub(super) fn action(a: ActionRec<'_>) -> Result<Action, Invalid> {

@@ -1,0 +1,88 @@
+//! Witnesses: the values behind a decision, as typed data.
+//!
+//! The tracer records each field read, aggregate, function call and comparison that
+//! took part in a decision as a [`Witness`]: the source text of the sub-expression and
+//! its [`Value`]. Values keep their type (a decimal is fixed point, a date a date, an
+//! enum variant its name and the label the rules declare), and the elements that
+//! decided an aggregate are data too ([`Elements`]). Nothing here is worded: the
+//! caller renders values for its readers (the CLI's `messages::values`).
+//!
+//! These types are part of the engine's answers (`--json` prints them) and of the
+//! events of the store, which is why they are serializable.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+/// The fixed-point scale of [`Value::Dec`]: a decimal `d` is `d / DEC_SCALE`.
+pub const DEC_SCALE: i64 = super::ops::SCALE;
+
+/// One value that took part in a decision: the sub-expression as written and its value.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Witness {
+    pub expr: String,
+    pub value: Value,
+}
+
+/// A value as rules compute it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", content = "value", rename_all = "snake_case")]
+pub enum Value {
+    Bool(bool),
+    Int(i64),
+    /// An exact decimal in fixed point: `150000` is 0.15 (see [`DEC_SCALE`]).
+    Dec(i64),
+    Date(NaiveDate),
+    /// A number of calendar months.
+    Months(i64),
+    Text(String),
+    /// A variant of an enum the rules declare, with its label if they give one.
+    Enum { name: String, label: Option<String> },
+    /// A missing value (`none`).
+    None,
+    /// The elements that decided an aggregate.
+    Elements(Elements),
+    /// A value recorded as rendered text by a version before values were typed (in
+    /// the events of older stores).
+    Recorded(String),
+}
+
+/// The elements that decided an aggregate: those that satisfied its condition, or,
+/// for `all`, those that did not. At most a few are listed (`items`); `total` says how
+/// many there were.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Elements {
+    pub role: ElementRole,
+    pub items: Vec<ElementSummary>,
+    pub total: usize,
+}
+
+impl Elements {
+    /// How many deciding elements are not listed.
+    pub fn left_out(&self) -> usize {
+        self.total.saturating_sub(self.items.len())
+    }
+}
+
+/// What the listed elements did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ElementRole {
+    /// They satisfied the condition (`count`, `any`, `streak`).
+    Matching,
+    /// They failed it (`all`).
+    Failing,
+}
+
+/// An element as an administrator recognises it: the fields that name it (a life
+/// record's date and status, a member's name and id), in order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ElementSummary {
+    pub fields: Vec<ElementField>,
+}
+
+/// One field of an [`ElementSummary`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ElementField {
+    pub name: String,
+    pub value: Value,
+}
