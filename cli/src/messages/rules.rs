@@ -414,8 +414,7 @@ fn syntax_help(expected: &[Expected]) -> String {
     } else if has(Expected::When) {
         "条件以 `when` 引出，如 `voter §3.4 \"…\" when member.full`".into()
     } else if has(Expected::Declaration) || has(Expected::Rule) {
-        let rules = [RuleKind::Quota, RuleKind::Exclude, RuleKind::Voter, RuleKind::Candidate, RuleKind::Quorum, RuleKind::Prefer, RuleKind::Cap, RuleKind::Tie, RuleKind::Guard, RuleKind::Pick, RuleKind::Publicity];
-        let rules: Vec<String> = rules.iter().map(|k| code(kind_word(*k))).collect();
+        let rules: Vec<String> = RuleKind::ALL.iter().map(|k| code(kind_word(*k))).collect();
         format!("文件由声明（`enum`、`record`、`facts`）和规则（{}）组成：检查关键字的拼写", rules.join("、"))
     } else if has(Expected::PickBound) {
         "遴选规则以名额限定结尾，如 `pick typical by general_branch §4.3.d \"…\" exactly 1` 或 `… each unit at most 1`".into()

@@ -480,7 +480,7 @@ impl<'a, 'f> Checker<'a, 'f> {
                 let value_ctx = Ctx { file: fi, member: false, excluded: false, quota: kind == RuleKind::Cap, var: None };
                 let when_ctx = Ctx {
                     file: fi,
-                    member: matches!(kind, RuleKind::Exclude | RuleKind::Voter | RuleKind::Candidate | RuleKind::Prefer | RuleKind::Cap),
+                    member: matches!(kind, RuleKind::Exclude | RuleKind::Voter | RuleKind::Candidate | RuleKind::Prefer | RuleKind::Cap | RuleKind::Presenter),
                     excluded: kind == RuleKind::Candidate,
                     quota: false,
                     var: None,

@@ -24,7 +24,6 @@ mod trace;
 mod witness;
 pub use witness::{ElementField, ElementRole, ElementSummary, Elements, Value, Witness, DEC_SCALE};
 mod standing;
-mod shim;
 pub use standing::Standing;
 #[cfg(test)]
 mod tests;
@@ -65,6 +64,8 @@ pub enum RuleKind {
     Quorum,
     Prefer,
     Cap,
+    /// `presenter … when c`: who may have a presentation at the meeting recorded.
+    Presenter,
     Tie,
     Guard,
     /// `pick <name> by <level> …`: how many stars a level of the escalation chain picks.
@@ -75,7 +76,7 @@ pub enum RuleKind {
 
 impl RuleKind {
     /// Every kind, in the order the reference lists them.
-    pub const ALL: [RuleKind; 11] = [
+    pub const ALL: [RuleKind; 12] = [
         RuleKind::Quota,
         RuleKind::Exclude,
         RuleKind::Voter,
@@ -83,6 +84,7 @@ impl RuleKind {
         RuleKind::Quorum,
         RuleKind::Prefer,
         RuleKind::Cap,
+        RuleKind::Presenter,
         RuleKind::Tie,
         RuleKind::Guard,
         RuleKind::Pick,
@@ -99,6 +101,7 @@ impl RuleKind {
             RuleKind::Quorum => "quorum",
             RuleKind::Prefer => "prefer",
             RuleKind::Cap => "cap",
+            RuleKind::Presenter => "presenter",
             RuleKind::Tie => "tie",
             RuleKind::Guard => "guard",
             RuleKind::Pick => "pick",
@@ -306,6 +309,18 @@ impl RuleSet {
     pub fn rule(&self, name: &str) -> Option<&RuleInfo> {
         self.inner.program.infos.iter().find(|r| r.name == name)
     }
+    /// The rule with this name, as written; for a name this set does not have (an
+    /// exclusion recorded under an earlier rule set), the name alone.
+    pub fn rule_info(&self, name: &str) -> RuleInfo {
+        self.rule(name).cloned().unwrap_or_else(|| RuleInfo {
+            name: name.to_owned(),
+            kind: RuleKind::Exclude,
+            clause: String::new(),
+            text: String::new(),
+            source: String::new(),
+            location: String::new(),
+        })
+    }
     /// The exclusion rules in order: bit `i` of an exclusion mask is `exclusions()[i]`.
     pub fn exclusions(&self) -> &[RuleInfo] {
         &self.inner.exclusions
@@ -426,6 +441,13 @@ impl RuleSet {
             q if q.info.name == name => Some(self.trace_condition(q, scope, None, false, 0)),
             _ => self.guard(name, scope),
         }
+    }
+
+    /// Whether a presentation (交流发言) may be recorded for the member; `None` when
+    /// the set has no `presenter` rule, and then anyone may present.
+    pub fn presenter(&self, scope: Scope, member: &MemberFacts) -> Option<Decision<bool>> {
+        let r = self.inner.program.presenter.as_ref()?;
+        Some(self.trace_condition(r, scope, Some(member), false, 0))
     }
 
     /// Everything the member-level rules say about one member, with witnesses.

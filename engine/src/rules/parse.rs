@@ -113,6 +113,7 @@ fn expected(rules: &[Rule]) -> Vec<Expected> {
             | Rule::candidate_rule
             | Rule::quorum_rule
             | Rule::prefer_rule
+            | Rule::presenter_rule
             | Rule::cap_rule
             | Rule::tie_rule
             | Rule::guard_rule
@@ -126,6 +127,7 @@ fn expected(rules: &[Rule]) -> Vec<Expected> {
             | Rule::kw_candidate
             | Rule::kw_quorum
             | Rule::kw_prefer
+            | Rule::kw_presenter
             | Rule::kw_cap
             | Rule::kw_tie
             | Rule::kw_guard => Expected::Rule,
@@ -350,6 +352,7 @@ impl Builder<'_, '_> {
             Rule::candidate_rule => RuleKind::Candidate,
             Rule::quorum_rule => RuleKind::Quorum,
             Rule::prefer_rule => RuleKind::Prefer,
+            Rule::presenter_rule => RuleKind::Presenter,
             Rule::cap_rule => RuleKind::Cap,
             Rule::tie_rule => RuleKind::Tie,
             Rule::pick_rule => RuleKind::Pick,

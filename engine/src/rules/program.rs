@@ -1,6 +1,6 @@
 //! The checked program as the later stages read it: what the checker proved is in
 //! its types. A rule set that loads has exactly one quota, voter, candidate, quorum and
-//! tie rule ([`Required`]), at most one prefer and one cap rule, and every condition
+//! tie rule ([`Required`]), at most one prefer, cap and presenter rule, and every condition
 //! and value it holds is checked; the compiler and the tracer read these fields, so
 //! nothing is looked up by kind, and nothing falls back, while rules run.
 //!
@@ -66,6 +66,8 @@ pub(crate) struct Program {
     pub required: Required,
     pub prefer: Option<Condition>,
     pub cap: Option<Cap>,
+    /// Who may have a presentation recorded; without it, anyone.
+    pub presenter: Option<Condition>,
     /// In file order: bit `i` of an exclusion mask is `exclusions[i]`.
     pub exclusions: Vec<Condition>,
     pub guards: Vec<Condition>,
@@ -83,7 +85,7 @@ impl Program {
         let Checked { enums, records, rules, picks, pick_levels, publicity } = checked;
         let infos = rules.iter().map(|r| r.info.clone()).collect();
         let (mut quota, mut voter, mut candidate, mut quorum, mut tie) = (None, None, None, None, None);
-        let (mut prefer, mut cap, mut exclusions, mut guards) = (None, None, Vec::new(), Vec::new());
+        let (mut prefer, mut cap, mut presenter, mut exclusions, mut guards) = (None, None, None, Vec::new(), Vec::new());
         for r in rules {
             match r.info.kind {
                 RuleKind::Quota => quota = valued(r),
@@ -91,6 +93,7 @@ impl Program {
                 RuleKind::Candidate => candidate = condition(r),
                 RuleKind::Quorum => quorum = condition(r),
                 RuleKind::Prefer => prefer = condition(r),
+                RuleKind::Presenter => presenter = condition(r),
                 RuleKind::Exclude => exclusions.push(condition(r).ok_or(RuleKind::Exclude)?),
                 RuleKind::Guard => guards.push(condition(r).ok_or(RuleKind::Guard)?),
                 RuleKind::Tie => tie = r.policy.map(|policy| Tie { info: r.info, policy }),
@@ -111,7 +114,7 @@ impl Program {
             quorum: quorum.ok_or(RuleKind::Quorum)?,
             tie: tie.ok_or(RuleKind::Tie)?,
         };
-        Ok(Program { enums, records, infos, required, prefer, cap, exclusions, guards, picks, pick_levels, publicity })
+        Ok(Program { enums, records, infos, required, prefer, cap, presenter, exclusions, guards, picks, pick_levels, publicity })
     }
 }
 

@@ -755,3 +755,41 @@ fn a_load_without_files_names_the_missing_quota() {
     let e = RuleSet::load(Vec::new()).expect_err("nothing to load");
     assert_eq!(e.errors.iter().map(|x| x.problem.clone()).collect::<Vec<_>>(), vec![RuleProblem::MissingRule { rule: RuleKind::Quota }]);
 }
+
+#[test]
+fn s3_2_only_a_member_recorded_present_may_present() {
+    let r = shipped();
+    let mut m = member();
+    let w = world(vec![m.clone()]);
+    let d = r.presenter(w.scope(), &m).expect("the shipped rules have a presenter rule");
+    assert!(d.value && d.rule.clause == "§3.2", "{d:?}");
+    for absent in [Some("excused"), Some("unexcused"), None] {
+        m.meeting = absent.map(Into::into);
+        assert_eq!(r.presenter(w.scope(), &m).map(|d| d.value), Some(false), "{absent:?}");
+    }
+}
+
+#[test]
+fn s3_2_without_a_presenter_rule_anyone_may_present() {
+    let files = shipped_files()
+        .into_iter()
+        .map(|mut f| {
+            f.text = f.text.lines().filter(|l| !l.starts_with("presenter ")).collect::<Vec<_>>().join("\n");
+            f
+        })
+        .collect();
+    let r = RuleSet::load(files).unwrap_or_else(|e| panic!("{e}"));
+    let m = member();
+    assert!(r.presenter(world(vec![m.clone()]).scope(), &m).is_none());
+}
+
+#[test]
+fn s3_2_a_second_presenter_rule_is_refused() {
+    let e = load_err("presenter §3.2 \"t\" when member.full\n");
+    assert!(e.contains("MoreThanOneRule { rule: Presenter }"), "{e}");
+    let e = load_with(shipped_files().into_iter().map(|mut f| {
+        f.text = f.text.lines().filter(|l| !l.starts_with("presenter ")).collect::<Vec<_>>().join("\n");
+        f
+    }).collect(), "rules/bad.shine", "presenter §3.2 \"t\" when not excluded\n").expect_err("`excluded` is the candidate rule's");
+    assert!(e.contains("ExcludedOutsideCandidate"), "{e}");
+}
