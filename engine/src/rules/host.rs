@@ -207,7 +207,7 @@ impl Host for () {
 
 /// Declares a host record: the struct, and its [`Host`] impl, from one table.
 ///
-/// ```ignore
+/// ```text
 /// host_facts! {
 ///     /// One entry of a member's organizational-life history.
 ///     #[derive(Debug, Clone)]
