@@ -263,50 +263,35 @@ macro_rules! host_facts {
                     &[$(stringify!($shown)),*]
                 }
                 fn date_index(name: &str) -> Option<u8> {
-                    $( if host_facts!(@is date $kind) && name == stringify!($f) {
-                        return Some(Position::$f as u8);
-                    } )*
-                    None
+                    host_facts!(@index date name ($($f $kind)*))
                 }
                 #[inline(always)]
                 fn date_at(&self, i: u8) -> Option<chrono::NaiveDate> {
                     host_facts!(@at date self i ($($f $kind)*))
                 }
                 fn text_index(name: &str) -> Option<u8> {
-                    $( if host_facts!(@is text $kind) && name == stringify!($f) {
-                        return Some(Position::$f as u8);
-                    } )*
-                    None
+                    host_facts!(@index text name ($($f $kind)*))
                 }
                 #[inline(always)]
                 fn text_at(&self, i: u8) -> Option<&str> {
                     host_facts!(@at text self i ($($f $kind)*))
                 }
                 fn sym_index(name: &str) -> Option<u8> {
-                    $( if host_facts!(@is sym $kind) && name == stringify!($f) {
-                        return Some(Position::$f as u8);
-                    } )*
-                    None
+                    host_facts!(@index sym name ($($f $kind)*))
                 }
                 #[inline(always)]
                 fn sym_at(&self, i: u8) -> Option<$crate::sym::Sym> {
                     host_facts!(@at sym self i ($($f $kind)*))
                 }
                 fn flag_index(name: &str) -> Option<u8> {
-                    $( if host_facts!(@is flag $kind) && name == stringify!($f) {
-                        return Some(Position::$f as u8);
-                    } )*
-                    None
+                    host_facts!(@index flag name ($($f $kind)*))
                 }
                 #[inline(always)]
                 fn flag_at(&self, i: u8) -> bool {
                     host_facts!(@at flag self i ($($f $kind)*))
                 }
                 fn list_index(name: &str) -> Option<u8> {
-                    $( if host_facts!(@is list $kind) && name == stringify!($f) {
-                        return Some(Position::$f as u8);
-                    } )*
-                    None
+                    host_facts!(@index list name ($($f $kind)*))
                 }
                 #[inline(always)]
                 fn list_len(&self, i: u8) -> usize {
@@ -328,6 +313,14 @@ macro_rules! host_facts {
     (@acc list $T:ident $f:ident $ty:ty) => {
         Acc::List(<<$ty as IntoIterator>::Item as $crate::rules::host::Element>::list(|t: &$T| t.$f.as_slice()))
     };
+
+    // The position of field `name` if it is of `family`.
+    (@index $family:ident $name:ident ($($f:ident $kind:ident)*)) => {{
+        $( if host_facts!(@is $family $kind) && $name == stringify!($f) {
+            return Some(Position::$f as u8);
+        } )*
+        None
+    }};
 
     // Which kinds each family of fast-path reads answers for.
     (@is date date) => { true };

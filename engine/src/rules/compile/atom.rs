@@ -3,7 +3,7 @@
 //! (member flags, element fields against constants, a list's length, a memoized
 //! count) makes no indirect call; chains of member tests alone become truth tables.
 
-use super::{BoolF, Compiler, Env, NumF, Val, conjuncts, disjuncts};
+use super::{BoolF, Compiler, Env, NumF, Val, operands};
 use super::aggregate::{MemoF, MemoOver, memo_read};
 use super::expr::elem_date;
 use crate::facts::{MemberFacts, Sym};
@@ -186,7 +186,7 @@ pub(super) fn member_atom<E: Host>(e: &TExpr) -> Option<Atom<E>> {
 impl Compiler {
     pub(super) fn atoms<E: Host>(&mut self, e: &TExpr) -> Vec<Atom<E>> {
         let mut parts = Vec::new();
-        conjuncts(e, &mut parts);
+        operands(e, true, &mut parts);
         parts.into_iter().map(|p| self.atom::<E>(p)).collect()
     }
 
@@ -201,10 +201,10 @@ impl Compiler {
         if matches!(e.kind, TKind::And(..) | TKind::Or(..)) && !(self.hoisting && e.scope_constant()) {
             let mut parts = Vec::new();
             if matches!(e.kind, TKind::And(..)) {
-                conjuncts(e, &mut parts);
+                operands(e, true, &mut parts);
                 return Atom::All(parts.into_iter().map(|p| self.atom::<E>(p)).collect()).tabled();
             }
-            disjuncts(e, &mut parts);
+            operands(e, false, &mut parts);
             return Atom::Any(parts.into_iter().map(|p| self.atom::<E>(p)).collect()).tabled();
         }
         // `count(…) >= 3` and the like, unless the whole comparison is hoisted.

@@ -3,7 +3,7 @@
 //! element comparisons with constants) becomes an atom instead (`atom.rs`);
 //! aggregates are `aggregate.rs`'s.
 
-use super::{BoolF, Compiler, DateF, Env, NumF, Val, disjuncts};
+use super::{BoolF, Compiler, DateF, Env, NumF, Val, operands};
 use super::aggregate::AggF;
 use super::atom::Atom;
 use crate::facts::{BranchFacts, MeetingFacts, MemberFacts, QuarterFacts, Sym};
@@ -79,7 +79,7 @@ impl Compiler {
                 // `a or b or c` as one closure over its disjuncts, not a tower of pairs;
                 // the simple member tests among them are evaluated inline.
                 let mut parts = Vec::new();
-                disjuncts(e, &mut parts);
+                operands(e, false, &mut parts);
                 let atoms = parts.into_iter().map(|p| self.atom::<E>(p)).collect();
                 disjunction(atoms)
             }

@@ -3,7 +3,7 @@
 //! all test one, through a `SymTable`), and a rule whose terms compare its own
 //! `count` and `streak` with literals (x8) fused into one closure and one pass.
 
-use super::{BoolF, Compiler, Env, MaskF, agg_key, conjuncts, disjuncts};
+use super::{BoolF, Compiler, Env, MaskF, agg_key, operands};
 use super::atom::{Atom, LenOf};
 use super::shape::{DateTest, Shape, SymTest, count_streak, count_streak_with, resolve};
 use crate::facts::{MemberFacts, Sym};
@@ -126,11 +126,7 @@ impl Compiler {
     fn fused_rule(&mut self, e: &TExpr) -> Option<BoolF<()>> {
         let conj = matches!(e.kind, TKind::And(..));
         let mut parts = Vec::new();
-        if conj {
-            conjuncts(e, &mut parts);
-        } else {
-            disjuncts(e, &mut parts);
-        }
+        operands(e, conj, &mut parts);
         // (kind, op, k, the aggregate) for each term `agg <op> k` over a member list.
         let agg_cmp = |t: &'_ TExpr| -> Option<(bool, u8, i64)> {
             let TKind::Cmp(op, CmpKind::Num, a, b) = &t.kind else { return None };

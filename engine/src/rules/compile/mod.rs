@@ -184,23 +184,17 @@ impl Compiler {
     }
 }
 
-/// The disjuncts of `a or b or …`, left to right.
-fn disjuncts<'t>(e: &'t TExpr, out: &mut Vec<&'t TExpr>) {
+/// The operands of a chain of `and` (`conj`) or of `or`, left to right:
+/// `a and (b and c)` is `[a, b, c]`.
+fn operands<'t>(e: &'t TExpr, conj: bool, out: &mut Vec<&'t TExpr>) {
     match &e.kind {
-        TKind::Or(a, b) => {
-            disjuncts(a, out);
-            disjuncts(b, out);
+        TKind::And(a, b) if conj => {
+            operands(a, conj, out);
+            operands(b, conj, out);
         }
-        _ => out.push(e),
-    }
-}
-
-/// The conjuncts of `a and b and …`, left to right.
-fn conjuncts<'t>(e: &'t TExpr, out: &mut Vec<&'t TExpr>) {
-    match &e.kind {
-        TKind::And(a, b) => {
-            conjuncts(a, out);
-            conjuncts(b, out);
+        TKind::Or(a, b) if !conj => {
+            operands(a, conj, out);
+            operands(b, conj, out);
         }
         _ => out.push(e),
     }
