@@ -28,7 +28,11 @@ pub use standing::Standing;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
+mod tests_fast;
+#[cfg(test)]
 mod tests_pick;
+#[cfg(test)]
+mod tests_program;
 
 pub use diagnostic::{Arguments, BaseType, BoundOf, Choices, Expected, HostType, RuleError, RuleErrors, RuleProblem, ValueType, Wanted};
 pub use check::kind_word;
