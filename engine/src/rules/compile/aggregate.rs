@@ -11,7 +11,9 @@ use crate::rules::check::{Src, TExpr, TKind};
 use crate::rules::host::{Acc, Host, HostRecord, Visit};
 
 impl Compiler {
-    pub(super) fn agg<E: Host>(&mut self, kind: AggKind, list: &TExpr, _elem: HostRecord, filter: Option<&TExpr>, pred: Option<&TExpr>, memo: Option<usize>) -> AggF<E> {
+    /// An aggregate over a list field of the member or the branch; `memo`: the slot of
+    /// a shared `count`/`streak` (see `Compiler::plan_memo`).
+    pub(super) fn agg<E: Host>(&mut self, kind: AggKind, list: &TExpr, filter: Option<&TExpr>, pred: Option<&TExpr>, memo: Option<usize>) -> AggF<E> {
         let TKind::Field(Src::Root(_), host, name) = &list.kind else { return AggF::Num(Box::new(|_, _| None)) };
         let over = AggOver { compiler: self, kind, filter, pred, memo, elem: std::marker::PhantomData };
         match (host, MemberFacts::field(name), BranchFacts::field(name)) {

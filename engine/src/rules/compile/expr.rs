@@ -106,7 +106,7 @@ impl Compiler {
                 let items = items.clone();
                 Box::new(move |env, e| t.get(env, e).is_some_and(|s| items.iter().any(|i| i == s)))
             }
-            TKind::Agg { kind, list, elem, filter, pred } => match self.agg::<E>(*kind, list, *elem, filter.as_deref(), pred.as_deref(), None) {
+            TKind::Agg { kind, list, filter, pred, .. } => match self.agg::<E>(*kind, list, filter.as_deref(), pred.as_deref(), None) {
                 AggF::Bool(f) => f,
                 AggF::Num(_) => Box::new(|_, _| false),
             },
@@ -290,9 +290,9 @@ impl Compiler {
                     }
                 }
             }
-            TKind::Agg { kind, list, elem, filter, pred } => {
+            TKind::Agg { kind, list, filter, pred, .. } => {
                 let slot = if matches!(kind, AggKind::Count | AggKind::Streak) { self.memo_slot(e) } else { None };
-                match self.agg::<E>(*kind, list, *elem, filter.as_deref(), pred.as_deref(), slot) {
+                match self.agg::<E>(*kind, list, filter.as_deref(), pred.as_deref(), slot) {
                     AggF::Num(f) => f,
                     AggF::Bool(_) => Box::new(|_, _| None),
                 }
