@@ -41,6 +41,10 @@ impl Datum {
 /// At most this many elements are named under an aggregate.
 const DECIDING_SHOWN: usize = 8;
 
+/// The type of a field the rules do not declare (an element's name or id): its value
+/// as the engine has it, a number as an int.
+const UNDECLARED: Ty = Ty { base: Base::Int, opt: true };
+
 /// A host record read by field name, whatever its type: the roots and the elements
 /// of lists, as the tracer walks them.
 trait Record {
@@ -152,11 +156,8 @@ impl<'a> Tracer<'a> {
             .shown()
             .into_iter()
             .map(|(name, v)| {
-                let ty = declared.and_then(|r| r.fields.iter().find(|(n, _)| n == name)).map(|(_, t)| *t);
-                let value = match ty {
-                    Some(ty) => self.typed(&v, ty),
-                    None => self.typed(&v, Ty { base: Base::Int, opt: true }),
-                };
+                let ty = declared.and_then(|r| r.fields.iter().find(|(n, _)| n == name)).map_or(UNDECLARED, |(_, t)| *t);
+                let value = self.typed(&v, ty);
                 ElementField { name: name.to_string(), value }
             })
             .collect();
