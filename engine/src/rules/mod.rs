@@ -2,10 +2,12 @@
 //!
 //! Pipeline, one stage per file: `grammar.pest` → `parse` (pest stays in there) →
 //! `ast` (our own nodes, each with a span) → `check` (names and types against the
-//! declared facts and the host catalogue in `host`) → `compile` (typed closures for
-//! the fast path) and `trace` (a tree-walking evaluator that records the values that
-//! decided a rule, for explanations). `diagnostic` owns the error type: a place and
-//! a typed problem, worded at the edge.
+//! declared facts and the host catalogue in `host`, derived from `crate::facts`) →
+//! `program` (the checked program, typed: the rules every set has are fields) →
+//! `compile` (typed closures for the fast path) and `trace` (a tree-walking evaluator
+//! that records the values that decided a rule, typed, as `witness`es, for
+//! explanations). `diagnostic` owns the error type: a place and a typed problem,
+//! worded at the edge, as witnesses are.
 //!
 //! This module knows nothing of the notice: every number, clause, category and text
 //! comes from the rule files.
