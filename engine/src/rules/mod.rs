@@ -186,7 +186,7 @@ pub enum TiePolicy {
 }
 
 /// A rule's verdict with the values that made it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Decision<T> {
     pub rule: RuleInfo,
     pub value: T,
@@ -194,21 +194,21 @@ pub struct Decision<T> {
 }
 
 /// A declared enum: its name and variants, each with an optional label.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct EnumDecl {
     pub name: String,
     pub label: Option<String>,
     pub variants: Vec<EnumVariant>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct EnumVariant {
     pub name: String,
     pub label: Option<String>,
 }
 
 /// Everything the member-level rules say about one member.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct MemberJudgement {
     /// Exclusion rules that fired, in file order.
     pub excluded: Vec<Decision<bool>>,

@@ -7,24 +7,24 @@
 //! decided an aggregate are data too ([`Elements`]). Nothing here is worded: the
 //! caller renders values for its readers (the CLI's `messages::values`).
 //!
-//! These types are part of the engine's answers (`--json` prints them) and of the
-//! events of the store, which is why they are serializable.
+//! These types are part of the engine's answers (`--json` prints them); the event log
+//! keeps them in its own record types (`store::log`).
 
 use chrono::NaiveDate;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 /// The fixed-point scale of [`Value::Dec`]: a decimal `d` is `d / DEC_SCALE`.
 pub const DEC_SCALE: i64 = super::ops::SCALE;
 
 /// One value that took part in a decision: the sub-expression as written and its value.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Witness {
     pub expr: String,
     pub value: Value,
 }
 
 /// A value as rules compute it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "type", content = "value", rename_all = "snake_case")]
 pub enum Value {
     Bool(bool),
@@ -49,7 +49,7 @@ pub enum Value {
 /// The elements that decided an aggregate: those that satisfied its condition, or,
 /// for `all`, those that did not. At most a few are listed (`items`); `total` says how
 /// many there were.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Elements {
     pub role: ElementRole,
     pub items: Vec<ElementSummary>,
@@ -64,7 +64,7 @@ impl Elements {
 }
 
 /// What the listed elements did.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ElementRole {
     /// They satisfied the condition (`count`, `any`, `streak`).
@@ -75,13 +75,13 @@ pub enum ElementRole {
 
 /// An element as an administrator recognises it: the fields that name it (a life
 /// record's date and status, a member's name and id), in order.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ElementSummary {
     pub fields: Vec<ElementField>,
 }
 
 /// One field of an [`ElementSummary`].
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ElementField {
     pub name: String,
     pub value: Value,

@@ -10,7 +10,7 @@ use crate::domain::{MemberId, Quarter, RulesHash, Timestamp, UnitId, WorkflowHas
 use crate::entity::{MemberRecord, Unit};
 use crate::event::{Action, Event, Excluded};
 use crate::facts::{Deed, Finding, LifeRecord};
-use crate::rules::{Value, Witness};
+use crate::rules::{ElementField, ElementRole, ElementSummary, Elements, Value, Witness};
 use crate::star::Sealed;
 use crate::tally::{Outcome, Ranked, Runoff, Selection};
 use chrono::NaiveDate;
@@ -81,14 +81,55 @@ pub(super) struct WitnessRec<'a> {
     pub value: ValueRec<'a>,
 }
 
-/// A witness's value: as text, as versions before typed witnesses wrote it (read as
-/// `Value::Recorded`), or typed, as the engine's [`Value`] serializes (an object with
-/// `type` and `value`, never a bare string).
+/// A witness's value: as text, as version 0 wrote it (read as `Value::Recorded`), or
+/// typed (an object with `type` and `value`, never a bare string).
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(untagged)]
 pub(super) enum ValueRec<'a> {
     Text(Cow<'a, str>),
-    Typed(Cow<'a, Value>),
+    Typed(TypedRec<'a>),
+}
+
+/// A typed value of a witness, the record's own copy of the engine's `Value`.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(tag = "type", content = "value", rename_all = "snake_case")]
+pub(super) enum TypedRec<'a> {
+    Bool(bool),
+    Int(i64),
+    /// Fixed point, scale 1 000 000.
+    Dec(i64),
+    Date(NaiveDate),
+    Months(i64),
+    Text(Cow<'a, str>),
+    Enum { name: Cow<'a, str>, label: Option<Cow<'a, str>> },
+    None,
+    Elements(ElementsRec<'a>),
+    Recorded(Cow<'a, str>),
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+pub(super) struct ElementsRec<'a> {
+    pub role: ElementRoleRec,
+    pub items: Vec<SummaryRec<'a>>,
+    pub total: usize,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub(super) enum ElementRoleRec {
+    Matching,
+    Failing,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+pub(super) struct SummaryRec<'a> {
+    pub fields: Vec<FieldRec<'a>>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+pub(super) struct FieldRec<'a> {
+    pub name: Cow<'a, str>,
+    pub value: TypedRec<'a>,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -297,7 +338,33 @@ fn action_rec(a: &Action) -> ActionRec<'_> {
 }
 
 fn witness_rec(w: &Witness) -> WitnessRec<'_> {
-    WitnessRec { expr: b(&w.expr), value: ValueRec::Typed(Cow::Borrowed(&w.value)) }
+    WitnessRec { expr: b(&w.expr), value: ValueRec::Typed(typed_rec(&w.value)) }
+}
+
+fn typed_rec(v: &Value) -> TypedRec<'_> {
+    match v {
+        Value::Bool(x) => TypedRec::Bool(*x),
+        Value::Int(x) => TypedRec::Int(*x),
+        Value::Dec(x) => TypedRec::Dec(*x),
+        Value::Date(x) => TypedRec::Date(*x),
+        Value::Months(x) => TypedRec::Months(*x),
+        Value::Text(x) => TypedRec::Text(b(x)),
+        Value::Enum { name, label } => TypedRec::Enum { name: b(name), label: label.as_ref().map(b) },
+        Value::None => TypedRec::None,
+        Value::Elements(e) => TypedRec::Elements(ElementsRec {
+            role: match e.role {
+                ElementRole::Matching => ElementRoleRec::Matching,
+                ElementRole::Failing => ElementRoleRec::Failing,
+            },
+            items: e
+                .items
+                .iter()
+                .map(|s| SummaryRec { fields: s.fields.iter().map(|f| FieldRec { name: b(&f.name), value: typed_rec(&f.value) }).collect() })
+                .collect(),
+            total: e.total,
+        }),
+        Value::Recorded(x) => TypedRec::Recorded(b(x)),
+    }
 }
 
 fn selection_rec(s: &Selection) -> SelectionRec<'_> {
@@ -386,9 +453,35 @@ pub(super) fn event(r: EventRec<'_>) -> Result<Event, Invalid> {
 pub(super) fn witness(w: WitnessRec<'_>) -> Witness {
     let value = match w.value {
         ValueRec::Text(text) => Value::Recorded(own(text)),
-        ValueRec::Typed(value) => value.into_owned(),
+        ValueRec::Typed(value) => typed(value),
     };
     Witness { expr: own(w.expr), value }
+}
+
+fn typed(v: TypedRec<'_>) -> Value {
+    match v {
+        TypedRec::Bool(x) => Value::Bool(x),
+        TypedRec::Int(x) => Value::Int(x),
+        TypedRec::Dec(x) => Value::Dec(x),
+        TypedRec::Date(x) => Value::Date(x),
+        TypedRec::Months(x) => Value::Months(x),
+        TypedRec::Text(x) => Value::Text(own(x)),
+        TypedRec::Enum { name, label } => Value::Enum { name: own(name), label: label.map(own) },
+        TypedRec::None => Value::None,
+        TypedRec::Elements(e) => Value::Elements(Elements {
+            role: match e.role {
+                ElementRoleRec::Matching => ElementRole::Matching,
+                ElementRoleRec::Failing => ElementRole::Failing,
+            },
+            items: e
+                .items
+                .into_iter()
+                .map(|s| ElementSummary { fields: s.fields.into_iter().map(|f| ElementField { name: own(f.name), value: typed(f.value) }).collect() })
+                .collect(),
+            total: e.total,
+        }),
+        TypedRec::Recorded(x) => Value::Recorded(own(x)),
+    }
 }
 
 pub(super) fn action(a: ActionRec<'_>) -> Result<Action, Invalid> {
