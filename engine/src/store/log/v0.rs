@@ -36,10 +36,7 @@ enum Changed {
     QuarterOpened {
         branch: String,
         quarter: String,
-        #[allow(dead_code)]
-        start: NaiveDate,
-        #[allow(dead_code)]
-        end: NaiveDate,
+        // `start` and `end` were the quarter's dates: derived from the quarter now.
         rules: String,
         workflow: String,
     },
@@ -64,8 +61,6 @@ enum Changed {
 #[derive(Debug, Deserialize)]
 struct DecisionRec {
     rule: RuleInfoRec,
-    #[allow(dead_code)]
-    value: bool,
     witnesses: Vec<v1::WitnessRec<'static>>,
 }
 
