@@ -20,8 +20,10 @@ use serde::Serialize;
 /// A refusal: what kind, and what to do next when the engine can say more than the kind.
 #[derive(Debug, Serialize)]
 pub struct Refusal {
+    /// Boxed: a refusal travels through every `Result` of the engine, and most of its
+    /// kinds are large.
     #[serde(flatten)]
-    pub kind: Kind,
+    pub kind: Box<Kind>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub next: Vec<Hint>,
 }
@@ -30,7 +32,7 @@ pub type Result<T, E = Refusal> = std::result::Result<T, E>;
 
 impl Refusal {
     pub fn new(kind: Kind) -> Refusal {
-        Refusal { kind, next: Vec::new() }
+        Refusal { kind: Box::new(kind), next: Vec::new() }
     }
 
     /// The refusal with one more hint.

@@ -30,7 +30,7 @@ pub fn run(ctx: &Context, command: OrgCommand) -> Result<Output> {
                 t.add_row(vec![u.id.to_string(), u.name.clone(), kind_title(current, &u.kind), parent]);
             }
             let human = if units.is_empty() {
-                let root = current.escalation.kinds().into_iter().find(|k| k.parents.is_empty()).map(|k| k.id.clone()).unwrap_or_default();
+                let root = &current.escalation.root_kind().title;
                 format!("还没有建立组织。先运行 `shine org add --id 党委编号 --name 名称 --kind {root}`")
             } else {
                 t.to_string()

@@ -216,7 +216,7 @@ impl App {
         .ok_or_else(|| refuse(StatusCode::INTERNAL_SERVER_ERROR, "internal", "服务器时间无效"))?;
         let who = if credential.label.is_empty() { credential.unit.clone() } else { credential.label.clone() };
         let actor = Actor { who, role: credential.unit.clone(), at: Timestamp::new(at) };
-        self.shine.accept_return(&actor, &credential.unit, quarter, &request.key, &request.reason).map_err(|r| match &r.kind {
+        self.shine.accept_return(&actor, &credential.unit, quarter, &request.key, &request.reason).map_err(|r| match r.kind.as_ref() {
             Kind::NotFound { .. } => refuse(StatusCode::NOT_FOUND, "not_found", "没有这条报送记录：只能退回本校报送的推荐"),
             Kind::NothingSent { .. } => refused(StatusCode::CONFLICT, "nothing_sent", &r),
             Kind::Empty { .. } | Kind::NotOurSuperior { .. } => refused(StatusCode::UNPROCESSABLE_ENTITY, "invalid", &r),

@@ -44,7 +44,7 @@ pub fn worded(f: &Failure) -> refusal::Worded {
 /// several rule-file errors, their one-line list).
 pub fn text(f: &Failure) -> String {
     if let Failure::Refused(r) = f {
-        match &r.kind {
+        match r.kind.as_ref() {
             shine_engine::refusal::Kind::RuleFiles { errors } => return rules::render(errors),
             shine_engine::refusal::Kind::WorkflowFile { errors } => return diagnostics::workflow_errors(errors).join("\n"),
             _ => {}

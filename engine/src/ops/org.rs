@@ -81,7 +81,7 @@ impl Operation<Org> for AddUnit {
                 if kind.parents.is_empty() {
                     return Err(Kind::RootHasNoParent { kind: kind_ref(esc, &kind.id) }.into());
                 }
-                if !kind.parents.iter().any(|k| *k == p.kind) {
+                if !kind.parents.contains(&p.kind) {
                     return Err(Kind::WrongParent {
                         kind: kind_ref(esc, &kind.id),
                         parent: Archive::unit_ref(&org.tree, p.id.as_str()),
@@ -98,7 +98,7 @@ impl Operation<Org> for AddUnit {
 
 /// The variant `value` names (by name or by label) of the enum the rules declare for
 /// `entity.field`; any text when the rules declare no enum for it.
-pub(crate) fn check_enum(rules: &RuleSet, entity: &str, field: &str, value: &str) -> std::result::Result<String, Kind> {
+pub(crate) fn check_enum(rules: &RuleSet, entity: &str, field: &str, value: &str) -> Result<String> {
     let value = value.trim();
     let Some(e) = rules.field_enum(entity, field) else { return Ok(value.to_owned()) };
     if let Some(v) = e.variants.iter().find(|v| v.name == value || v.label.as_deref() == Some(value)) {
@@ -108,7 +108,8 @@ pub(crate) fn check_enum(rules: &RuleSet, entity: &str, field: &str, value: &str
         value: value.to_owned(),
         decl: EnumRef { name: e.name.clone(), label: e.label.clone() },
         allowed: e.variants.iter().map(|v| VariantRef { name: v.name.clone(), label: v.label.clone() }).collect(),
-    })
+    }
+    .into())
 }
 
 impl Shine {
@@ -144,10 +145,11 @@ impl Shine {
             for (field, value) in [("identity", &mut m.identity), ("role", &mut m.role)] {
                 match check_enum(&rules, "member", field, value) {
                     Ok(v) => *value = v,
-                    Err(Kind::NotAVariant { value, decl, allowed }) => {
-                        problems.push(RowProblem { row, name: m.name.clone(), problem: RowIssue::NotAVariant { value, decl, allowed } })
+                    Err(r) => {
+                        if let Kind::NotAVariant { value, decl, allowed } = *r.kind {
+                            problems.push(RowProblem { row, name: m.name.clone(), problem: RowIssue::NotAVariant { value, decl, allowed } })
+                        }
                     }
-                    Err(_) => {}
                 }
             }
             if let Some(other) = self.store().member_branch(&m.id)? {
@@ -186,7 +188,7 @@ impl Shine {
         let mut by_branch: BTreeMap<UnitId, Vec<Action>> = BTreeMap::new();
         let mut ids: HashMap<String, (UnitId, MemberId)> = HashMap::new();
         for (i, (query, mut record, note)) in records.into_iter().enumerate() {
-            let row = |e: Refusal| if n > 1 { Refusal::new(Kind::RowRejected { row: i + 1, problem: Box::new(e.kind) }) } else { e };
+            let row = |e: Refusal| if n > 1 { Refusal::new(Kind::RowRejected { row: i + 1, problem: e.kind }) } else { e };
             let (branch, member) = match ids.get(&query) {
                 Some(found) => found.clone(),
                 None => {
@@ -195,7 +197,7 @@ impl Shine {
                     (b, m.id)
                 }
             };
-            record.status = check_enum(&rules, "life", "status", record.status.as_str()).map_err(|k| row(k.into()))?.into();
+            record.status = check_enum(&rules, "life", "status", record.status.as_str()).map_err(row)?.into();
             let known = self.roster(&branch)?.life.get(&member).is_some_and(|l| l.contains(&record));
             let actions = by_branch.entry(branch).or_default();
             let repeated = actions.iter().any(|a| matches!(a, Action::LifeRecorded { member: m, record: r, .. } if *m == member && *r == record));

@@ -185,6 +185,23 @@ pub enum TiePolicy {
     Drop,
 }
 
+/// What a rule is evaluated at: the scope, the member (for member rules), whether the
+/// member is excluded and the quota (for the rules that read them).
+#[derive(Clone, Copy)]
+pub(crate) struct At<'a> {
+    pub scope: Scope<'a>,
+    pub member: Option<&'a MemberFacts>,
+    pub excluded: bool,
+    pub quota: i64,
+}
+
+impl<'a> At<'a> {
+    /// A rule of the whole branch: no member.
+    pub fn scope(scope: Scope<'a>) -> At<'a> {
+        At { scope, member: None, excluded: false, quota: 0 }
+    }
+}
+
 /// A rule's verdict with the values that made it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Decision<T> {
@@ -398,16 +415,16 @@ impl RuleSet {
     }
 
     /// `when` of a rule, traced.
-    fn trace_bool(&self, info: &RuleInfo, when: &check::TExpr, file: usize, scope: Scope, member: Option<&MemberFacts>, excluded: bool, quota: i64) -> Decision<bool> {
-        let mut t = self.tracer(file, scope, member);
-        t.excluded = excluded;
-        t.quota = quota;
+    fn trace_bool(&self, info: &RuleInfo, when: &check::TExpr, file: usize, at: At) -> Decision<bool> {
+        let mut t = self.tracer(file, at.scope, at.member);
+        t.excluded = at.excluded;
+        t.quota = at.quota;
         let value = t.eval(when) == trace::Datum::Bool(true);
         Decision { rule: info.clone(), value, witnesses: t.witnesses }
     }
 
-    fn trace_condition(&self, r: &program::Condition, scope: Scope, member: Option<&MemberFacts>, excluded: bool, quota: i64) -> Decision<bool> {
-        self.trace_bool(&r.info, &r.when, r.file, scope, member, excluded, quota)
+    fn trace_condition(&self, r: &program::Condition, at: At) -> Decision<bool> {
+        self.trace_bool(&r.info, &r.when, r.file, at)
     }
 
     fn trace_int(&self, info: &RuleInfo, value: &check::TExpr, file: usize, scope: Scope, quota: i64) -> Decision<i64> {
@@ -432,19 +449,19 @@ impl RuleSet {
     }
 
     pub fn quorum(&self, scope: Scope) -> Decision<bool> {
-        self.trace_condition(&self.inner.program.required.quorum, scope, None, false, 0)
+        self.trace_condition(&self.inner.program.required.quorum, At::scope(scope))
     }
 
     pub fn guard(&self, name: &str, scope: Scope) -> Option<Decision<bool>> {
         let r = self.inner.program.guards.iter().find(|r| r.info.name == name)?;
-        Some(self.trace_condition(r, scope, None, false, 0))
+        Some(self.trace_condition(r, At::scope(scope)))
     }
 
     /// A workflow guard by name: a `guard` rule, or the `quorum` rule, which a workflow
     /// names by its keyword.
     pub fn guard_named(&self, name: &str, scope: Scope) -> Option<Decision<bool>> {
         match &self.inner.program.required.quorum {
-            q if q.info.name == name => Some(self.trace_condition(q, scope, None, false, 0)),
+            q if q.info.name == name => Some(self.trace_condition(q, At::scope(scope))),
             _ => self.guard(name, scope),
         }
     }
@@ -453,20 +470,21 @@ impl RuleSet {
     /// the set has no `presenter` rule, and then anyone may present.
     pub fn presenter(&self, scope: Scope, member: &MemberFacts) -> Option<Decision<bool>> {
         let r = self.inner.program.presenter.as_ref()?;
-        Some(self.trace_condition(r, scope, Some(member), false, 0))
+        Some(self.trace_condition(r, At { scope, member: Some(member), excluded: false, quota: 0 }))
     }
 
     /// Everything the member-level rules say about one member, with witnesses.
     pub fn judge(&self, scope: Scope, quota: i64, member: &MemberFacts) -> MemberJudgement {
         let p = &self.inner.program;
-        let excluded: Vec<Decision<bool>> = p.exclusions.iter().map(|r| self.trace_condition(r, scope, Some(member), false, quota)).filter(|d| d.value).collect();
+        let excluded: Vec<Decision<bool>> = p.exclusions.iter().map(|r| self.trace_condition(r, At { scope, member: Some(member), excluded: false, quota })).filter(|d| d.value).collect();
         let is_excluded = !excluded.is_empty();
-        let one = |r: &program::Condition| self.trace_condition(r, scope, Some(member), is_excluded, quota);
+        let at = At { scope, member: Some(member), excluded: is_excluded, quota };
+        let one = |r: &program::Condition| self.trace_condition(r, at);
         MemberJudgement {
             voter: one(&p.required.voter),
             candidate: one(&p.required.candidate),
             preferred: p.prefer.as_ref().map(one),
-            capped: p.cap.as_ref().map(|c| self.trace_bool(&c.info, &c.when, c.file, scope, Some(member), is_excluded, quota)),
+            capped: p.cap.as_ref().map(|c| self.trace_bool(&c.info, &c.when, c.file, at)),
             excluded,
         }
     }

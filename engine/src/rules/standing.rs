@@ -21,13 +21,14 @@ impl RuleSet {
     /// ([`super::Prepared::is_excluded`]) of the same scope.
     pub fn standing(&self, scope: Scope, quota: i64, member: &MemberFacts, excluded: bool) -> Standing {
         let p = &self.inner.program;
-        let one = |r: &Condition| self.trace_condition(r, scope, Some(member), excluded, quota).value;
+        let at = super::At { scope, member: Some(member), excluded, quota };
+        let one = |r: &Condition| self.trace_condition(r, at).value;
         Standing {
             excluded,
             voter: one(&p.required.voter),
             candidate: one(&p.required.candidate),
             preferred: p.prefer.as_ref().is_some_and(one),
-            capped: p.cap.as_ref().is_some_and(|c| self.trace_bool(&c.info, &c.when, c.file, scope, Some(member), excluded, quota).value),
+            capped: p.cap.as_ref().is_some_and(|c| self.trace_bool(&c.info, &c.when, c.file, at).value),
         }
     }
 }

@@ -60,7 +60,7 @@ impl Operation<LevelCtx> for Receive {
         let received: Vec<StarView> = after
             .stars()
             .filter(|h| ctx.state.held.get(&h.sealed.record.key()).is_none_or(|old| old.sealed.content_hash != h.sealed.content_hash))
-            .map(|h| StarView::of(ctx, &after, h))
+            .map(|h| StarView::of(&after, h))
             .collect();
         let answer = Pulled { unit: ctx.unit.clone(), quarter: ctx.quarter, received, unchanged, waiting: self.waiting };
         Ok(Decided::new(ctx.plan(actions), answer))

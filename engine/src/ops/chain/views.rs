@@ -2,7 +2,7 @@
 //! below is still to send, publication, picks, returns), what a pull brought, the
 //! public display of the top level (§4.3.c), and one star's trail upward.
 
-use super::{card, LevelCtx, Outbox};
+use super::{card, Outbox};
 use crate::domain::{Quarter, Timestamp, UnitId};
 use crate::ops::Shine;
 use crate::progress::{PickCheck, StepState, Waiting};
@@ -29,7 +29,7 @@ pub struct StarView {
 }
 
 impl StarView {
-    pub(crate) fn of(_ctx: &LevelCtx, state: &LevelState, h: &Held) -> StarView {
+    pub(crate) fn of(state: &LevelState, h: &Held) -> StarView {
         let key = h.sealed.record.key();
         StarView {
             published: state.publication.as_ref().is_some_and(|p| p.keys.contains(&key)),
@@ -141,7 +141,7 @@ impl Shine {
                 Outbox::Waiting(_) => Vec::new(),
             }
         } else {
-            ctx.state.stars().map(|h| StarView::of(&ctx, &ctx.state, h)).collect()
+            ctx.state.stars().map(|h| StarView::of(&ctx.state, h)).collect()
         };
         Ok(LevelStatus {
             steps: ctx.step_states()?,
