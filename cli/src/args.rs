@@ -19,7 +19,7 @@ use std::path::PathBuf;
     after_help = "示例:
   shine quarter open --branch jx-jg --quarter 2026Q4    开启党支部的季度评选
   shine status --branch jx-jg                           本季度进行到哪一步，下一步还缺什么
-  shine advance --branch jx-jg                          推进到下一环节
+  shine advance --branch jx-jg --from meeting           完成当前环节，推进到下一环节
   shine demo                                            建立示例学校，走完一个季度
 
 每个命令的说明和示例：shine <命令> --help"
@@ -109,13 +109,20 @@ pub enum Command {
     /// 民主推荐投票
     #[command(subcommand)]
     Ballot(BallotCommand),
-    /// 推进到下一环节，或说明哪项条件未满足
+    /// 完成当前环节、推进到下一环节，或说明哪项条件未满足
     #[command(after_help = "示例:
-  shine advance --branch jx-jg")]
+  shine advance --branch jx-jg --from meeting
+  shine advance --branch jx-jg --from 召开专题组织生活会
+
+`--from` 写明要完成的当前环节（编号或名称，`shine status` 会给出）。该环节已经完成时，
+重复执行只报告当时的结果，不会再推进一步。")]
     Advance {
         /// 党支部编号
         #[arg(long, value_name = "支部")]
         branch: String,
+        /// 要完成的当前环节（编号或名称）
+        #[arg(long, value_name = "环节")]
+        from: Option<String>,
     },
     /// 支部本季度进度：进行到哪一步，下一步还缺什么
     #[command(after_help = "示例:

@@ -245,6 +245,15 @@ pub enum Kind {
     NoQuarter { branch: UnitRef },
     QuarterNotOpened { branch: UnitRef, quarter: Quarter, opened: Vec<Quarter> },
     QuarterFinished { branch: UnitRef, quarter: Quarter },
+    /// `advance` was not told which state it is to leave, so a repeat could take one
+    /// step more: `now` is where the quarter stands.
+    AdvanceUnnamed { branch: UnitRef, now: StateRef },
+    /// No state or step of the quarter's workflow goes by this name.
+    NoSuchState { given: String, states: Vec<StateRef> },
+    /// More than one state goes by this name.
+    AmbiguousState { given: String, matches: Vec<StateRef> },
+    /// The quarter is not in the state the command expects to leave, and never left it.
+    NotInState { branch: UnitRef, expected: StateRef, now: StateRef },
     /// The quarter's state does not take this kind of record.
     NotAcceptedNow { branch: UnitRef, state: StateRef, record: RecordKind, accepted_in: Vec<StateRef> },
     OutsideQuarter { what: Dated, date: NaiveDate, quarter: Quarter },
@@ -333,6 +342,8 @@ pub enum Hint {
     /// Ask for quarters by `--quarter`-style selection.
     ChooseQuarter { opened: Vec<Quarter> },
     Advance { branch: UnitId },
+    /// Take the step leaving `from`, naming it.
+    AdvanceFrom { branch: UnitId, from: String },
     /// See the ledger of a finished quarter.
     Ledger { branch: UnitId },
     RecordAttendance { branch: UnitId },

@@ -177,13 +177,13 @@ fn quorum_blocks_recommendation_when_half_or_fewer_voters_present() {
     s.branch("b1", &roster);
     s.open("b1");
     s.to_commentary("b1", &roster, &["m01", "m02", "m03", "m07", "m08"]);
-    let err = s.args(["advance", "--branch", "b1"]).fails_json();
+    let err = s.advancing("b1").fails_json();
     let failed = err["failed"].as_array().unwrap_or_else(|| panic!("no failed guards: {err}"));
     assert_eq!(failed.len(), 1, "{err}");
     assert_eq!(failed[0]["rule"]["name"], "quorum");
     assert_eq!(failed[0]["rule"]["clause"], "§3.4");
     assert_eq!(failed[0]["value"], false);
-    let run = s.args(["advance", "--branch", "b1"]).fails();
+    let run = s.advancing("b1").fails();
     run.stderr_contains("quorum").stderr_contains("§3.4");
     assert_eq!(s.state("b1"), "commentary");
 }

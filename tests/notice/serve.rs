@@ -482,6 +482,29 @@ fn s4_3_b_objection_at_the_province_holds_the_candidate_off_the_public_page() {
     assert!(page(&p).contains("龘𠀀"));
 }
 
+/// The same return sent many times at once (a retrying client, a double click) is
+/// recorded once: the check and the write are one step.
+#[test]
+fn s4_2_b_a_return_sent_a_hundred_times_at_once_is_recorded_once() {
+    let u = university_copy("示范大学党委");
+    let t = token(&u, PROVINCE);
+    let mut server = Server::start(&u);
+    let p = province();
+    pull_from(&p, &server.url, &t, "50").ok();
+    let status = p.args(["chain", "status", "--quarter", QUARTER]).at(LATER).json();
+    let key = status["stars"][0]["key"].as_str().expect("a star's key").to_owned();
+    let body = serde_json::json!({ "quarter": QUARTER, "key": key, "reason": "请补充事迹的具体时间和成效" }).to_string();
+    let url = format!("{}/api/v1/returns", server.url);
+    let codes: Vec<u16> = std::thread::scope(|scope| {
+        let sent: Vec<_> = (0..100).map(|_| scope.spawn(|| http("POST", &url, Some(&t), Some(&body)).0)).collect();
+        sent.into_iter().map(|h| h.join().expect("sender")).collect()
+    });
+    assert!(codes.iter().all(|c| *c == 200), "every repeat is answered as the first: {codes:?}");
+    server.kill();
+    let returned = u.args(["chain", "status", "--quarter", QUARTER]).at(LATER).json()["returned"].clone();
+    assert_eq!(returned.as_array().map(Vec::len), Some(1), "{returned}");
+}
+
 #[test]
 fn s4_2_b_province_returns_a_recommendation_and_the_university_resubmits() {
     let u = university_copy("示范大学党委");

@@ -191,8 +191,15 @@ impl Shine {
         self
     }
 
+    /// Take the step leaving the state the branch is in now.
     pub fn advance(&self, branch: &str) -> Value {
-        self.args(["advance", "--branch", branch]).json()
+        self.advancing(branch).json()
+    }
+
+    /// `advance` naming the state the branch is in now (as the command requires).
+    pub fn advancing(&self, branch: &str) -> Cmd<'_> {
+        let from = self.state(branch);
+        self.args(["advance", "--branch", branch, "--from", &from])
     }
 
     pub fn state(&self, branch: &str) -> String {

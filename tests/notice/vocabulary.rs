@@ -90,6 +90,11 @@ fn renamed_world() -> Shine {
     s
 }
 
+/// `advance`, naming the state the branch is in now.
+fn advance(s: &Shine, branch: &str) -> Value {
+    s.advancing(branch).json()
+}
+
 fn run(s: &Shine, args: &[&str]) -> Value {
     s.args(args).json()
 }
@@ -122,28 +127,28 @@ fn quarter_and_chain(s: &Shine, x3: &str) -> Value {
         for m in members {
             run(s, &["deed", "add", "--member", m, "--kind", "带头服务群众", "--text", "为群众办实事", "--date", "2026-11-02"]);
         }
-        run(s, &["advance", "--branch", branch]);
+        advance(s, branch);
         run(s, &["meeting", "report", "--branch", branch, "--date", MEETING]);
-        run(s, &["advance", "--branch", branch]);
+        advance(s, branch);
         let mut attend = vec!["meeting", "attend", "--status", "出席"];
         attend.extend_from_slice(members);
         run(s, &attend);
-        run(s, &["advance", "--branch", branch]);
+        advance(s, branch);
         let mut present = vec!["present"];
         present.extend_from_slice(members);
         run(s, &present);
-        run(s, &["advance", "--branch", branch]);
+        advance(s, branch);
         for m in members {
             run(s, &["comment", "--member", m, "--text", "事迹具体"]);
         }
-        run(s, &["advance", "--branch", branch]);
+        advance(s, branch);
         // Every full member votes, most for the first candidate, a few for the second.
         for (i, m) in members.iter().filter(|m| **m != "m09").enumerate() {
             let choice = if i % 3 == 2 { votes[votes.len() - 1] } else { votes[0] };
             run(s, &["ballot", "cast", "--member", m, choice]);
         }
-        run(s, &["advance", "--branch", branch]);
-        run(s, &["advance", "--branch", branch]);
+        advance(s, branch);
+        advance(s, branch);
     }
     // The chain: the general branch and the directly affiliated branch, then the committee.
     let later = "2026-12-18";

@@ -12,19 +12,19 @@ fn advance_says_which_guard_blocks_and_why() {
     assert_eq!(s.advance("b1")["to"]["id"], "reporting");
 
     // §4.2.a: the meeting has not been reported.
-    let err = s.args(["advance", "--branch", "b1"]).fails_json();
+    let err = s.advancing("b1").fails_json();
     let failed = &err["failed"][0];
     assert_eq!(failed["rule"]["name"], "meeting_reported", "{err}");
     assert_eq!(failed["rule"]["clause"], "§4.2.a");
     assert_eq!(witness(failed, "meeting.reported"), "false");
-    s.args(["advance", "--branch", "b1"]).fails().stderr_contains("meeting_reported").stderr_contains("§4.2.a");
+    s.advancing("b1").fails().stderr_contains("meeting_reported").stderr_contains("§4.2.a");
     assert_eq!(s.state("b1"), "reporting");
 
     // §3.2: one member's attendance is not recorded.
     s.args(["meeting", "report", "--branch", "b1", "--date", MEETING]).ok();
     s.advance("b1");
     s.args(["meeting", "attend", "--status", "present", "m01"]).ok();
-    let err = s.args(["advance", "--branch", "b1"]).fails_json();
+    let err = s.advancing("b1").fails_json();
     assert_eq!(err["failed"][0]["rule"]["name"], "attendance_recorded", "{err}");
     assert_eq!(err["failed"][0]["rule"]["clause"], "§3.2");
     s.args(["meeting", "attend", "--status", "excused", "m02"]).ok();
@@ -33,7 +33,7 @@ fn advance_says_which_guard_blocks_and_why() {
     // §3.3: the secretary has not commented on everyone present.
     s.args(["present", "m01"]).ok();
     s.advance("b1");
-    let err = s.args(["advance", "--branch", "b1"]).fails_json();
+    let err = s.advancing("b1").fails_json();
     let names: Vec<_> = err["failed"].as_array().expect("failed").iter().map(|d| d["rule"]["name"].clone()).collect();
     assert!(names.contains(&"all_commented".into()), "{err}");
     // … and names who is still waiting for a comment.
@@ -53,7 +53,7 @@ fn advance_without_ballots_blocked_by_ballots_recorded() {
     s.branch("b1", &roster);
     s.open("b1");
     s.all_to_voting("b1", &roster);
-    let err = s.args(["advance", "--branch", "b1"]).fails_json();
+    let err = s.advancing("b1").fails_json();
     assert_eq!(err["failed"][0]["rule"]["name"], "ballots_recorded", "{err}");
     assert_eq!(err["failed"][0]["rule"]["clause"], "§3.4");
 }
@@ -84,7 +84,7 @@ fn role_not_allowed_for_step_refused() {
     s.open("b1");
     // Members register their own deeds (§2.1) …
     s.args(["deed", "add", "--member", "m01", "--kind", "带头学习提高", "--text", "自学", "--date", "2026-11-01"]).role("member").ok();
-    s.args(["advance", "--branch", "b1"]).role("member").ok();
+    s.advancing("b1").role("member").ok();
     // … but the secretary reports the meeting (§4.2.a).
     s.args(["meeting", "report", "--branch", "b1", "--date", MEETING]).role("member").fails().stderr_contains("branch_secretary");
     s.args(["meeting", "report", "--branch", "b1", "--date", MEETING]).role("organization_department").fails();
@@ -113,6 +113,77 @@ fn repeating_a_command_is_safe() {
     let st = s.args(["status", "--branch", "b1"]).json();
     assert_eq!(st["deeds_registered"], 1);
     assert_eq!(st["state"]["id"], "registering");
+}
+
+/// A command run again after a crash that hid its answer (or simply twice) must not
+/// take one more step: `advance` names the state it leaves, and a quarter that has
+/// left it answers with that step, taken once. Records that set a value (attendance,
+/// guests, comments, the meeting report, paper totals) write nothing when repeated.
+#[test]
+fn s3_repeating_advance_takes_its_step_once() {
+    let s = Shine::new();
+    let roster = members(3);
+    s.branch("b1", &roster);
+    s.open("b1");
+    // Without naming the state to leave, nothing moves, and the message says how.
+    let err = s.args(["advance", "--branch", "b1"]).fails_json();
+    assert_eq!(err["code"], "advance_unnamed", "{err}");
+    assert_eq!(err["now"]["id"], "registering", "{err}");
+    s.args(["advance", "--branch", "b1"]).fails().stderr_contains("--from registering");
+    assert_eq!(s.state("b1"), "registering");
+
+    let first = s.args(["advance", "--branch", "b1", "--from", "registering"]).json();
+    assert_eq!(first["to"]["id"], "reporting");
+    assert!(first.get("repeated").is_none(), "{first}");
+    // The same command again: the step was taken, once; by title too.
+    for from in ["registering", "党员登记“闪光言行”"] {
+        let again = s.args(["advance", "--branch", "b1", "--from", from]).json();
+        assert_eq!(again["repeated"]["now"]["id"], "reporting", "{again}");
+        assert_eq!(again["step"]["id"], "register_deeds", "{again}");
+    }
+    s.args(["advance", "--branch", "b1", "--from", "registering"]).ok().contains("没有再推进");
+    assert_eq!(s.state("b1"), "reporting");
+    // A state the quarter has not reached is refused, changing nothing.
+    let err = s.args(["advance", "--branch", "b1", "--from", "voting"]).fails_json();
+    assert_eq!(err["code"], "not_in_state", "{err}");
+    s.args(["advance", "--branch", "b1", "--from", "没有这个环节"]).fails().stderr_contains("没有名为");
+
+    // Value-setting records, repeated, add nothing to the quarter's log.
+    let log = |s: &Shine, branch: &str| s.engine().quarter_events(None, branch, None).expect("events").len();
+    s.args(["meeting", "report", "--branch", "b1", "--date", MEETING]).ok();
+    let before = log(&s, "b1");
+    s.args(["meeting", "report", "--branch", "b1", "--date", MEETING]).ok();
+    assert_eq!(log(&s, "b1"), before, "the same report again");
+    s.advancing("b1").ok();
+    let before = log(&s, "b1");
+    for _ in 0..2 {
+        s.args(["meeting", "attend", "--status", "出席", "m01", "m02", "m03"]).ok();
+        s.args(["meeting", "guests", "--branch", "b1", "--activist", "孙明", "--delegate", "组织员"]).ok();
+    }
+    assert_eq!(log(&s, "b1"), before + 2, "attendance and guests once each");
+
+    // Through the tally and the ledger: each repeat reports the step as taken.
+    let roster = [m("n01"), m("n02"), m("n03")];
+    s.branch("b2", &roster);
+    s.open("b2");
+    s.to_commentary("b2", &roster, &["n01", "n02", "n03"]);
+    let before = log(&s, "b2");
+    s.args(["comment", "--member", "n01", "--text", "立足岗位，表现突出"]).ok();
+    assert_eq!(log(&s, "b2"), before, "the same comment again");
+    s.advancing("b2").ok();
+    for _ in 0..2 {
+        s.args(["ballot", "totals", "--branch", "b2", "--ballots", "3", "--votes", "n01=3"]).ok();
+    }
+    let before = log(&s, "b2");
+    let tally = s.args(["advance", "--branch", "b2", "--from", "voting"]).json();
+    let again = s.args(["advance", "--branch", "b2", "--from", "voting"]).json();
+    assert_eq!(again["selection"], tally["selection"], "{again}");
+    assert_eq!(again["stars"], tally["stars"]);
+    let filed = s.args(["advance", "--branch", "b2", "--from", "tallied"]).json();
+    let again = s.args(["advance", "--branch", "b2", "--from", "tallied"]).json();
+    assert_eq!(again["reported"], filed["reported"], "{again}");
+    assert_eq!(log(&s, "b2"), before + 2, "the totals once, one tally and one ledger, however often asked");
+    assert_eq!(s.state("b2"), "reported");
 }
 
 #[test]

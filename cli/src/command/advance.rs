@@ -1,4 +1,5 @@
-//! `shine advance`: move a branch to its next state, or say which guard blocks it.
+//! `shine advance`: move a branch on from the state it names, or say which guard
+//! blocks it; asked again after that step, say when it was taken.
 
 use crate::context::Context;
 use crate::failure::Result;
@@ -6,11 +7,20 @@ use crate::messages::words::decision;
 use crate::render::{unit_name, Output};
 use shine_engine::ops::org::unit_id;
 
-pub fn run(ctx: &Context, branch: &str) -> Result<Output> {
+pub fn run(ctx: &Context, branch: &str, from: Option<&str>) -> Result<Output> {
     let engine = ctx.engine()?;
     let (archive, current) = (engine.archive(), engine.current());
-    let done = archive.advance(current, &ctx.actor(current)?, branch)?;
-    let mut human = format!("已完成「{}」，进入「{}」", done.step.title, done.to.title);
+    let done = archive.advance_from(current, &ctx.actor(current)?, branch, from)?;
+    let mut human = match &done.repeated {
+        Some(r) => format!(
+            "「{}」已于 {} 完成（当时进入「{}」），本次没有再推进；当前环节：「{}」",
+            done.step.title,
+            r.at,
+            done.to.title,
+            r.now.title
+        ),
+        None => format!("已完成「{}」，进入「{}」", done.step.title, done.to.title),
+    };
     if !done.guards.is_empty() {
         human.push_str("\n依据：\n");
         for g in &done.guards {

@@ -42,7 +42,7 @@ pub fn run(ctx: &Context, command: Command) -> Result<Output> {
         Command::Present { members } => records::present(ctx, members),
         Command::Comment { member, text } => records::comment(ctx, &member, &text),
         Command::Ballot(c) => ballot::run(ctx, c),
-        Command::Advance { branch } => advance::run(ctx, &branch),
+        Command::Advance { branch, from } => advance::run(ctx, &branch, from.as_deref()),
         Command::Status { branch, quarter } => status::run(ctx, &branch, quarter.as_deref()),
         Command::Explain { member, quarter } => explain::run(ctx, &member, quarter.as_deref()),
         Command::Member(c) => member::run(ctx, c),

@@ -40,7 +40,8 @@ pub fn meeting(ctx: &Context, command: MeetingCommand) -> Result<Output> {
             let date = parse_date(&date, "会议日期")?;
             let superior = archive.report_meeting(current, &actor, &branch, date)?;
             let to = superior.as_ref().map(|s| unit_name(archive, s.as_str())).unwrap_or_default();
-            let human = format!("已向上级党组织{to}报告：{date} 召开专题组织生活会（§4.2.a）。下一步：`shine advance --branch {branch}`");
+            let now = archive.status(current, &branch, None, ctx.today())?.state;
+            let human = format!("已向上级党组织{to}报告：{date} 召开专题组织生活会（§4.2.a）。下一步：`shine advance --branch {branch} --from {}`", now.id);
             Ok(Output::new(human, serde_json::json!({ "branch": branch, "date": date, "superior": superior })))
         }
         MeetingCommand::Attend { status, members } => {

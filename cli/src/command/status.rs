@@ -42,7 +42,7 @@ pub fn run(ctx: &Context, branch: &str, quarter: Option<&str>) -> Result<Output>
                 h.push_str(&format!("  {} ", if g.value { "✓" } else { "✗" }));
                 h.push_str(decision(g, "").trim_start());
             }
-            h.push_str(&format!("条件满足后运行 `shine advance --branch {branch}`\n"));
+            h.push_str(&format!("条件满足后运行 `shine advance --branch {branch} --from {}`\n", s.state.id));
         }
         None => {
             if let Some(Some(to)) = &s.reported {

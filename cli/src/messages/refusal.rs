@@ -187,6 +187,20 @@ fn kind(k: &Kind) -> Worded {
         Kind::NoQuarter { branch } => Worded::new(format!("{}还没有开启任何季度", unit(branch))),
         Kind::QuarterNotOpened { branch, quarter, .. } => Worded::new(format!("{}没有开启 {quarter} 季度", unit(branch))),
         Kind::QuarterFinished { branch, quarter } => Worded::new(format!("{}的 {quarter} 季度已经完成", unit(branch))),
+        Kind::AdvanceUnnamed { branch, now } => Worded::new(format!("请用 `--from` 写明要完成的当前环节：{}现在处于「{}」（{}）", unit(branch), now.title, now.id))
+            .detail("写明环节后，重复执行同一命令（例如没有看到结果时再运行一次）不会再多推进一步"),
+        Kind::NoSuchState { given, states } => Worded::new(format!("季度流程中没有名为 `{given}` 的环节")).detail(format!("可用的环节：{}", titles(states))),
+        Kind::AmbiguousState { given, matches } => {
+            Worded::new(format!("`{given}` 可以指多个环节：{}", titles(matches))).detail("请写环节的编号或完整名称")
+        }
+        Kind::NotInState { branch, expected, now } => Worded::new(format!(
+            "{}现在处于「{}」（{}），不在「{}」（{}），也从未经过该环节；未做任何更改",
+            unit(branch),
+            now.title,
+            now.id,
+            expected.title,
+            expected.id
+        )),
         Kind::NotAcceptedNow { branch, state, record, accepted_in } => {
             let w = Worded::new(format!("{}当前处于「{}」环节，此时不能登记{}", unit(branch), state.title, words::record_kind(*record)));
             if accepted_in.is_empty() {
@@ -307,7 +321,8 @@ pub fn hint(h: &Hint) -> String {
         Hint::ChooseQuarter { opened } => {
             format!("已开启的季度：{}；在 `status`、`stars` 中用 `--quarter` 指定", opened.iter().map(ToString::to_string).collect::<Vec<_>>().join("、"))
         }
-        Hint::Advance { branch } => format!("满足条件后运行 `shine advance --branch {branch}`"),
+        Hint::Advance { branch } => format!("满足条件后推进其季度评选：`shine status --branch {branch}` 会给出要运行的 `shine advance` 命令"),
+        Hint::AdvanceFrom { branch, from } => format!("运行 `shine advance --branch {branch} --from {from}`"),
         Hint::Ledger { branch } => format!("用 `shine stars --branch {branch}` 查看结果；下个季度用 `shine quarter open` 开启"),
         Hint::RecordAttendance { branch } => format!("先登记出席情况（`shine meeting attend`，`shine status --branch {branch}` 查看进度）"),
         Hint::Explain { member } => format!("`shine explain {member}` 可查看依据"),

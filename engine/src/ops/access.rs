@@ -34,6 +34,7 @@ impl Archive {
     }
 
     pub fn revoke_token(&self, actor: &Actor, id: &str) -> Result<Credential> {
+        let _write = self.store().exclusive();
         let found = self
             .credentials()?
             .into_iter()

@@ -40,6 +40,7 @@ impl Shine {
     /// Compare the decisions of the quarter's rule set with the current `rules/`, and
     /// adopt the new set for the open quarter when `apply` is true.
     pub fn adopt_rules(&self, actor: &Actor, branch: &str, apply: bool) -> Result<Adoption> {
+        let _write = self.store().exclusive();
         let current = self.current();
         let ctx: QuarterCtx = self.quarter_ctx(Some(current), branch, None)?;
         let new = current.rules.clone();

@@ -3,15 +3,20 @@
 //! step's effect runs — the tally that seats the stars or opens a runoff, or the
 //! ledger written and reported upward — and entering a state that takes ballots
 //! fixes the first round's candidates and the exclusions that kept others off.
+//!
+//! Repeating is safe when the caller names the state it expects to leave
+//! ([`Archive::advance_from`]): a quarter that has already left it answers with that
+//! earlier step and takes none.
 
 use super::branch::{state_ref, step_ref, Gate, QuarterCtx};
 use super::{Archive, Current, Decided, Operation};
-use crate::domain::{Actor, MemberId, UnitId};
+use crate::domain::{Actor, MemberId, Timestamp, UnitId};
 use crate::event::{Action, Excluded};
 use crate::refs::{StateRef, StepRef};
 use crate::refusal::{Hint, Kind, Refusal, Result};
 use crate::rules::Decision;
 use crate::state::quarter::Round;
+use crate::workflow::Workflow;
 use crate::tally::{select, Contender, Selection};
 use crate::workflow::{Effect, Next, RecordKind};
 use serde::Serialize;
@@ -32,9 +37,22 @@ pub struct Advanced {
     pub stars: Vec<MemberId>,
     /// The ledger was written and reported: to this unit, if the branch has a superior.
     pub reported: Option<Option<UnitId>>,
+    /// Set when the step had been taken before and nothing was done now.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub repeated: Option<Repeated>,
 }
 
-struct Advance;
+/// A step asked for again: when it was taken, and where the quarter stands now.
+#[derive(Debug, Clone, Serialize)]
+pub struct Repeated {
+    pub at: Timestamp,
+    pub now: StateRef,
+}
+
+struct Advance {
+    /// The state the caller expects to leave; `None` takes whatever step is next.
+    from: Option<String>,
+}
 
 impl Operation<QuarterCtx> for Advance {
     type Answer = Advanced;
@@ -45,6 +63,13 @@ impl Operation<QuarterCtx> for Advance {
 
     fn decide(self, ctx: &QuarterCtx, actor: &Actor) -> Result<Decided<Advanced>> {
         let wf = &ctx.workflow;
+        if let Some(given) = &self.from {
+            // `advance_from` answered a repeat already; here the quarter must stand there.
+            let expected = named_state(wf, given)?;
+            if expected != ctx.q.state {
+                return Err(not_in_state(ctx, &expected));
+            }
+        }
         // Admitted: the step exists and the role may take it.
         let step = wf.step_from(&ctx.q.state).ok_or_else(|| Refusal::new(Kind::QuarterFinished { branch: ctx.unit_ref.clone(), quarter: ctx.quarter }))?;
         let facts = ctx.facts(actor.today());
@@ -119,8 +144,68 @@ impl Operation<QuarterCtx> for Advance {
             runoff_round,
             stars,
             reported,
+            repeated: None,
         };
         Ok(Decided::new(ctx.plan(actions), answer))
+    }
+}
+
+fn not_in_state(ctx: &QuarterCtx, expected: &str) -> Refusal {
+    let wf = &ctx.workflow;
+    Refusal::new(Kind::NotInState { branch: ctx.unit_ref.clone(), expected: state_ref(wf, expected), now: state_ref(wf, &ctx.q.state) })
+        .next(Hint::Status { branch: ctx.unit.id.clone() })
+}
+
+/// The answer to a step asked for again: the step as it was taken, and what it
+/// left on record (the round it tallied, the ledger it reported).
+fn repeated(ctx: &QuarterCtx, index: usize) -> Advanced {
+    let wf = &ctx.workflow;
+    let earlier = &ctx.q.passed[index];
+    let tallies = |id: &str| wf.steps.iter().any(|s| s.id == id && matches!(s.next, Next::Outcomes { .. }));
+    let step = wf.steps.iter().find(|s| s.id == earlier.step);
+    // Each tally counted one round, in order: this one counted the n-th.
+    let round = if tallies(&earlier.step) {
+        let nth = ctx.q.passed[..index].iter().filter(|p| tallies(&p.step)).count();
+        ctx.q.rounds.iter().filter(|r| r.selection.is_some()).nth(nth)
+    } else {
+        None
+    };
+    let selection = round.and_then(|r| r.selection.clone());
+    let runoff_round = selection.as_ref().and_then(|s| s.runoff.as_ref()).and(round).map(|r| r.round + 1);
+    let ledger = step.is_some_and(|s| s.effect == Some(Effect::Ledger));
+    Advanced {
+        step: step.map(step_ref).unwrap_or_else(|| StepRef { id: earlier.step.clone(), title: earlier.step.clone(), clause: String::new() }),
+        from: state_ref(wf, &earlier.from),
+        to: state_ref(wf, &earlier.to),
+        guards: Vec::new(),
+        selection,
+        runoff_round,
+        stars: ctx.q.stars.clone(),
+        reported: if ledger { ctx.q.reported.clone() } else { None },
+        repeated: Some(Repeated { at: earlier.at, now: state_ref(wf, &ctx.q.state) }),
+    }
+}
+
+/// The state a caller names: by the id or title of the state, or of the step leaving
+/// it; failing those, the one state or step whose title contains the text.
+fn named_state(wf: &Workflow, given: &str) -> Result<String> {
+    let given = given.trim();
+    let leaving = |state: &str| wf.step_from(state);
+    let exact = wf.states.iter().find(|s| {
+        s.id == given || s.title == given || leaving(&s.id).is_some_and(|step| step.id == given || step.title == given)
+    });
+    if let Some(s) = exact {
+        return Ok(s.id.clone());
+    }
+    let matches: Vec<_> = if given.is_empty() {
+        Vec::new()
+    } else {
+        wf.states.iter().filter(|s| s.title.contains(given) || leaving(&s.id).is_some_and(|step| step.title.contains(given))).collect()
+    };
+    match matches.as_slice() {
+        [one] => Ok(one.id.clone()),
+        [] => Err(Refusal::new(Kind::NoSuchState { given: given.to_owned(), states: wf.states.iter().map(|s| state_ref(wf, &s.id)).collect() })),
+        _ => Err(Refusal::new(Kind::AmbiguousState { given: given.to_owned(), matches: matches.iter().map(|s| state_ref(wf, &s.id)).collect() })),
     }
 }
 
@@ -145,7 +230,30 @@ fn tally_round(ctx: &QuarterCtx, facts: &super::FactSet, round: &Round) -> Resul
 
 impl Archive {
     /// Move the branch to its next state, or say which guard blocks it and why.
+    /// Repeating it takes another step: commands use [`Archive::advance_from`].
     pub fn advance(&self, current: Option<&Current>, actor: &Actor, branch: &str) -> Result<Advanced> {
-        self.on_quarter(current, actor, branch, Advance)
+        self.on_quarter(current, actor, branch, Advance { from: None })
+    }
+
+    /// Take the step leaving `from` (a state or step of the quarter's workflow, by id
+    /// or title). Asked again once the quarter has left `from`, it answers with the
+    /// step as taken then and takes none; so a repeated command is safe. Without
+    /// `from` it refuses, naming where the quarter stands.
+    pub fn advance_from(&self, current: Option<&Current>, actor: &Actor, branch: &str, from: Option<&str>) -> Result<Advanced> {
+        let _write = self.store().exclusive();
+        let ctx = self.quarter_ctx(current, branch, None)?;
+        let Some(from) = from else {
+            return Err(Refusal::new(Kind::AdvanceUnnamed { branch: ctx.unit_ref.clone(), now: state_ref(&ctx.workflow, &ctx.q.state) })
+                .next(Hint::AdvanceFrom { branch: ctx.unit.id.clone(), from: ctx.q.state.clone() }));
+        };
+        let expected = named_state(&ctx.workflow, from)?;
+        if expected != ctx.q.state {
+            // Left before: answer with that step, taking none (no role or guard to check).
+            return match ctx.q.passed.iter().rposition(|p| p.from == expected) {
+                Some(earlier) => Ok(repeated(&ctx, earlier)),
+                None => Err(not_in_state(&ctx, &expected)),
+            };
+        }
+        self.on_quarter(current, actor, branch, Advance { from: Some(expected) })
     }
 }

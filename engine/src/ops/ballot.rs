@@ -141,7 +141,10 @@ impl Operation<QuarterCtx> for Totals {
         if !problems.is_empty() {
             return Err(Refusal::new(Kind::TotalsRejected { problems }).next(Hint::Recount));
         }
-        Ok(Decided::new(ctx.plan(vec![Action::TotalsEntered { round: round.round, ballots, votes: resolved }]), ()))
+        // The same count entered again (a repeated command) changes nothing.
+        let same = round.totals.as_ref().is_some_and(|t| t.ballots == ballots && t.votes == resolved);
+        let actions = if same { Vec::new() } else { vec![Action::TotalsEntered { round: round.round, ballots, votes: resolved }] };
+        Ok(Decided::new(ctx.plan(actions), ()))
     }
 }
 

@@ -160,6 +160,7 @@ impl Archive {
 
     /// The generic executor: load the subject, then [`Archive::run_on`] it.
     pub(crate) fn execute<S: Subject, O: Operation<S>>(&self, current: Option<&Current>, actor: &Actor, target: S::Target, op: O) -> Result<O::Answer> {
+        let _write = self.store.exclusive();
         let subject = S::load(self, current, target)?;
         self.run_on(&subject, actor, op)
     }

@@ -127,6 +127,7 @@ impl Shine {
     /// variants of the enums the current rules declare for `member.identity` and
     /// `member.role`. Returns how many members the roster now has from this import.
     pub fn import_members(&self, actor: &Actor, branch: &str, members: Vec<MemberRecord>) -> Result<usize> {
+        let _write = self.store().exclusive();
         let tree = self.org()?;
         let unit = self.branch_unit(&tree, branch)?;
         let rules = self.current_rules();
@@ -163,6 +164,10 @@ impl Shine {
             return Err(Kind::RosterRejected { problems }.into());
         }
         let n = checked.len();
+        let roster = self.roster(&unit.id)?;
+        if checked.iter().all(|m| roster.member(m.id.as_str()) == Some(m)) {
+            return Ok(n); // imported already: repeating changes nothing
+        }
         let mut plan = Plan::default();
         for m in &checked {
             plan = plan.and_value(keys::member_index(&m.id), &unit.id)?;
@@ -183,6 +188,7 @@ impl Shine {
     /// again, so importing the same file twice changes nothing; a record for a date
     /// already recorded corrects it. Returns how many records were new.
     pub fn record_life(&self, actor: &Actor, records: Vec<(String, LifeRecord, String)>) -> Result<usize> {
+        let _write = self.store().exclusive();
         let rules = self.current_rules();
         let n = records.len();
         let mut by_branch: BTreeMap<UnitId, Vec<Action>> = BTreeMap::new();
@@ -218,6 +224,7 @@ impl Shine {
 
     /// Record a conduct finding; its clause must name an exclusion rule in force.
     pub fn record_finding(&self, actor: &Actor, member: &str, finding: Finding) -> Result<()> {
+        let _write = self.store().exclusive();
         let (branch, record) = self.find_member(member)?;
         let rules = self.current_rules();
         if !rules.exclusions().iter().any(|r| r.name == finding.clause.as_str()) {

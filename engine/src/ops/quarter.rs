@@ -21,6 +21,7 @@ impl Shine {
     /// Open a quarter for a branch under the current rules and workflow. Opening one
     /// already open changes nothing.
     pub fn open_quarter(&self, actor: &Actor, branch: &str, quarter: Quarter) -> Result<Status> {
+        let _write = self.store().exclusive();
         let current = self.current();
         let tree = self.org()?;
         let unit = self.branch_unit(&tree, branch)?;
@@ -146,11 +147,16 @@ impl Operation<QuarterCtx> for Records {
                     if reason.trim().is_empty() {
                         return Err(Kind::Empty { what: Text::ExcuseReason }.into());
                     }
+                    if ctx.q.excuses.get(&id) == Some(&reason) {
+                        continue; // recorded already: repeating changes nothing
+                    }
                     Action::DeedExcused { member: id, reason }
                 }
                 Record::Attendance { status, .. } => {
                     let status = check_enum(&ctx.rules, "member", "meeting", &status)?;
-                    attendance.insert(id.clone(), status.clone());
+                    if attendance.insert(id.clone(), status.clone()).as_ref() == Some(&status) {
+                        continue;
+                    }
                     Action::AttendanceRecorded { member: id, status }
                 }
                 Record::Presentation { .. } => {
@@ -166,6 +172,9 @@ impl Operation<QuarterCtx> for Records {
                 Record::Comment { text, .. } => {
                     if text.trim().is_empty() {
                         return Err(Kind::Empty { what: Text::Comment }.into());
+                    }
+                    if ctx.q.comments.get(&id) == Some(&text) {
+                        continue;
                     }
                     Action::Commented { member: id, text }
                 }
@@ -207,7 +216,9 @@ impl Operation<QuarterCtx> for ReportMeeting {
         if !ctx.quarter.contains(self.date) {
             return Err(Kind::OutsideQuarter { what: Dated::Meeting, date: self.date, quarter: ctx.quarter }.into());
         }
-        let plan = ctx.plan(vec![Action::MeetingReported { date: self.date, superior: self.superior.clone() }]);
+        let same = ctx.q.meeting.as_ref().is_some_and(|m| m.date == self.date && m.superior == self.superior);
+        let actions = if same { Vec::new() } else { vec![Action::MeetingReported { date: self.date, superior: self.superior.clone() }] };
+        let plan = ctx.plan(actions);
         Ok(Decided::new(plan, self.superior))
     }
 }
@@ -227,12 +238,16 @@ impl Operation<QuarterCtx> for RecordGuests {
 
     fn decide(self, ctx: &QuarterCtx, _: &Actor) -> Result<Decided<()>> {
         let clean = |list: Vec<String>| list.into_iter().map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()).collect();
-        let action = Action::GuestsRecorded {
+        let guests = crate::state::quarter::Guests {
             activists: clean(self.activists),
             observers: clean(self.observers),
             delegate: self.delegate.map(|d| d.trim().to_owned()).filter(|d| !d.is_empty()),
         };
-        Ok(Decided::new(ctx.plan(vec![action]), ()))
+        if guests == ctx.q.guests {
+            return Ok(Decided::new(super::Plan::default(), ())); // recorded already
+        }
+        let crate::state::quarter::Guests { activists, observers, delegate } = guests;
+        Ok(Decided::new(ctx.plan(vec![Action::GuestsRecorded { activists, observers, delegate }]), ()))
     }
 }
 

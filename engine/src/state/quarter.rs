@@ -2,7 +2,7 @@
 //! stands in the workflow and every record made in it.
 
 use super::Fold;
-use crate::domain::{MemberId, Quarter, RulesHash, UnitId, WorkflowHash};
+use crate::domain::{MemberId, Quarter, RulesHash, Timestamp, UnitId, WorkflowHash};
 use crate::event::{Action, Event, Excluded};
 use crate::facts::Deed;
 use crate::tally::Selection;
@@ -71,6 +71,17 @@ pub struct QuarterState {
     pub stars: Vec<MemberId>,
     /// Set when the ledger was written and reported: the superior, if the branch has one.
     pub reported: Option<Option<UnitId>>,
+    /// Every step taken, in order.
+    pub passed: Vec<Passage>,
+}
+
+/// A step taken: the state it left, the state it entered, and when.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Passage {
+    pub step: String,
+    pub from: String,
+    pub to: String,
+    pub at: Timestamp,
 }
 
 /// What the opening fixed: the branch, the quarter, and the definitions it runs under.
@@ -86,6 +97,9 @@ impl Fold for QuarterState {
     fn apply(&mut self, event: &Event) {
         for action in &event.actions {
             self.apply_action(action);
+            if let Action::Advanced { step, from, to } = action {
+                self.passed.push(Passage { step: step.clone(), from: from.clone(), to: to.clone(), at: event.at });
+            }
         }
     }
 }

@@ -51,11 +51,16 @@ pub type RawEntry = (Vec<u8>, Vec<u8>);
 /// Event logs read once are kept in memory and extended on every commit. That is
 /// sound because sled lets only one process open a store directory, and every write
 /// of this process goes through [`Store::commit`].
+///
+/// Within the process, a decision and the write it leads to happen under one lock
+/// ([`Store::exclusive`]), so two requests served at once cannot both see "not yet
+/// recorded" and both record it.
 #[derive(Clone)]
 pub struct Store {
     db: sled::Db,
     durable: bool,
     logs: Arc<Mutex<HashMap<Scope, Arc<Vec<Event>>>>>,
+    writer: Arc<parking_lot::ReentrantMutex<()>>,
 }
 
 impl std::fmt::Debug for Store {
@@ -111,7 +116,7 @@ impl Store {
         let deadline = std::time::Instant::now() + std::time::Duration::from_millis(1500);
         loop {
             match sled::Config::new().path(path).mode(sled::Mode::HighThroughput).open() {
-                Ok(db) => return Ok(Store { db, durable: true, logs: Arc::default() }),
+                Ok(db) => return Ok(Store { db, durable: true, logs: Arc::default(), writer: Arc::default() }),
                 Err(sled::Error::Io(e)) if is_lock_error(&e) => {
                     if std::time::Instant::now() >= deadline {
                         return Err(StoreError::Locked { path: shown });
@@ -127,7 +132,14 @@ impl Store {
     /// A store that lives in memory only (tests, benchmarks of the engine alone).
     pub fn temporary() -> Result<Store, StoreError> {
         let db = sled::Config::new().temporary(true).open()?;
-        Ok(Store { db, durable: false, logs: Arc::default() })
+        Ok(Store { db, durable: false, logs: Arc::default(), writer: Arc::default() })
+    }
+
+    /// The store's writer lock, held until the guard drops: what is read while it is
+    /// held decides what is written, with no other write of this process in between.
+    /// Reentrant, so an operation may call another under the same lock.
+    pub fn exclusive(&self) -> parking_lot::ReentrantMutexGuard<'_, ()> {
+        self.writer.lock()
     }
 
     /// In bulk mode commits are not flushed one by one; call [`Store::flush`] at the end.

@@ -49,6 +49,11 @@ impl Operation<LevelCtx> for ReturnStar {
     }
 }
 
+/// The same star, in the same version, sent back to the same unit.
+fn same_return(a: &Return, b: &Return) -> bool {
+    a.key == b.key && a.hash == b.hash && a.to == b.to
+}
+
 fn returned(r: &Return) -> Action {
     Action::StarReturned { key: r.key.clone(), to: r.to.clone(), reason: r.reason.clone(), hash: r.hash.clone() }
 }
@@ -109,8 +114,13 @@ impl Shine {
     }
 
     /// Write a return prepared by [`Shine::prepare_return`].
+    /// Recording the same return again (a repeated command) changes nothing.
     pub fn record_return(&self, actor: &Actor, unit: Option<&str>, quarter: Quarter, r: &Return) -> Result<()> {
+        let _write = self.store().exclusive();
         let ctx = self.level(unit, quarter, actor.today())?;
+        if ctx.state.returns.iter().any(|x| same_return(x, r)) {
+            return Ok(());
+        }
         self.commit(actor, ctx.plan(vec![returned(r)]))
     }
 
@@ -118,6 +128,7 @@ impl Shine {
     /// that level's decisions are kept in this store, `chain/<superior>/<quarter>`, so
     /// that the top unit sees it and can resubmit. Repeating it changes nothing.
     pub fn accept_return(&self, actor: &Actor, superior: &str, quarter: Quarter, key: &str, reason: &str) -> Result<Return> {
+        let _write = self.store().exclusive();
         let reason = nonempty(reason, Text::ReturnReason)?;
         let tree = self.org()?;
         let top = match tree.root() {
@@ -135,7 +146,7 @@ impl Shine {
         let r = Return { key: key.to_owned(), to: top.id.to_string(), reason, at: actor.at, hash: current.content_hash.clone() };
         let sup = UnitId::parse(superior).map_err(|_| Refusal::new(Kind::NotOurSuperior { given: superior.to_owned() }))?;
         let already = self.level_state(&sup, quarter)?;
-        if already.returns.iter().any(|x| x.key == r.key && x.hash == r.hash && x.to == r.to) {
+        if already.returns.iter().any(|x| same_return(x, &r)) {
             return Ok(r);
         }
         self.commit(actor, Plan::event(Scope::Chain(sup, quarter), None, vec![returned(&r)]))?;

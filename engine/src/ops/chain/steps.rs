@@ -271,6 +271,7 @@ impl Shine {
     /// Pull what the units below have sent (§4.2.b). Records already held with the same
     /// content are not taken twice; a new version replaces one that was returned.
     pub fn pull(&self, actor: &Actor, unit: Option<&str>, quarter: Quarter) -> Result<Pulled> {
+        let _write = self.store().exclusive();
         let ctx = self.level(unit, quarter, actor.today())?;
         ctx.admit(actor, LevelGate::Receive)?;
         let mut batch = Vec::new();
@@ -296,6 +297,7 @@ impl Shine {
     /// Take records pulled from another instance at `from` (its address). Every
     /// record's content hash is checked first; one that does not match refuses the lot.
     pub fn receive_remote(&self, actor: &Actor, unit: Option<&str>, quarter: Quarter, from: &str, sealed: Vec<Sealed>) -> Result<Pulled> {
+        let _write = self.store().exclusive();
         let ctx = self.level(unit, quarter, actor.today())?;
         ctx.admit(actor, LevelGate::Receive)?;
         if let Some(bad) = sealed.iter().find(|s| !s.intact()) {
