@@ -14,6 +14,7 @@
 use crate::chain::{chain, up_to_the_organization_department_of, AFTER_WINDOW, LATER};
 use crate::support::{members, repo, roster_csv, Shine, QUARTER};
 use shine_engine::store::Store;
+use std::ffi::OsStr;
 use std::io::BufRead;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -36,9 +37,12 @@ enum Stage {
 }
 
 /// One command under test: its name, where it starts, its arguments (`{url}` and
-/// `{token}` filled in for the pull), and whether running it again once it has
-/// taken effect leaves the store as it is (today's `advance` takes one more step;
-/// `{file}` is the roster written beside the store).
+/// `{token}` filled in for the pull, `{file}` the roster written beside the store),
+/// and whether running it again once it has taken effect leaves the store as it is.
+/// Today three do not (issue 8 §2 changes them): `advance` takes one more step, and a
+/// second `roster import` of the same file or `ballot totals` of the same figures
+/// records a second, identical event.
+/// For those the re-run is checked only from the state before.
 struct Line {
     name: &'static str,
     stage: Stage,
@@ -50,9 +54,9 @@ struct Line {
 const LINES: &[Line] = &[
     Line { name: "first command on a new store", stage: Stage::Nothing, args: &["org", "add", "--id", "c", "--name", "测试大学党委", "--kind", "committee"], repeat_safe: true },
     Line { name: "status (read-only)", stage: Stage::Voting, args: &["status", "--branch", "b1"], repeat_safe: true },
-    Line { name: "roster import", stage: Stage::Tree, args: &["roster", "import", "--branch", "b1", "{file}"], repeat_safe: true },
+    Line { name: "roster import", stage: Stage::Tree, args: &["roster", "import", "--branch", "b1", "{file}"], repeat_safe: false },
     Line { name: "ballot cast", stage: Stage::Voting, args: &["ballot", "cast", "--member", "m01", "m02", "m03"], repeat_safe: true },
-    Line { name: "ballot totals", stage: Stage::Voting, args: &["ballot", "totals", "--branch", "b1", "--ballots", "20", "--votes", "m01=9", "--votes", "m02=8", "--votes", "m03=7"], repeat_safe: true },
+    Line { name: "ballot totals", stage: Stage::Voting, args: &["ballot", "totals", "--branch", "b1", "--ballots", "20", "--votes", "m01=9", "--votes", "m02=8", "--votes", "m03=7"], repeat_safe: false },
     Line { name: "advance (the tally)", stage: Stage::Totals, args: &["advance", "--branch", "b1"], repeat_safe: false },
     Line { name: "pull over HTTP", stage: Stage::Province, args: &["pull", "--from", "{url}", "--token", "{token}", "--quarter", QUARTER, "--page-size", "1"], repeat_safe: true },
 ];
@@ -259,7 +263,7 @@ fn crash_every_point(line: &Line) -> Tally {
 
     // A few more than counted: a background flush may add calls in some runs.
     let trials: Vec<(usize, bool)> = [false, true].into_iter().flat_map(|loss| (1..=points + 2).map(move |n| (n, loss))).collect();
-    let workers = 2;
+    let workers = std::thread::available_parallelism().map_or(2, |n| n.get()).clamp(2, 4);
     let tallies: Vec<Tally> = std::thread::scope(|scope| {
         let handles: Vec<_> = (0..workers)
             .map(|k| {
@@ -331,4 +335,140 @@ fn crash_at_every_write_sync_and_rename_leaves_an_openable_store_and_nothing_hal
         total += tally.covered;
     }
     println!("crash test: {total} injection points covered in all ({:.1} s)", started.elapsed().as_secs_f64());
+}
+
+// ---- the guards one by one, and backups ------------------------------------------------
+
+/// A store with one branch of 20 members and its quarter open.
+fn small_store() -> Shine {
+    let s = Shine::new();
+    s.branch("b1", &members(20));
+    s.open("b1");
+    s
+}
+
+#[test]
+fn half_written_snapshot_left_by_a_killed_process_does_not_stop_the_store_opening() {
+    // sled 0.34 (bug #1527) takes the last `snap.*` name as the newest snapshot; a
+    // killed open leaves `snap.<lsn>.generating` half-written.
+    let s = small_store();
+    let before = content(&s.store_dir());
+    std::fs::write(s.store_dir().join("snap.FFFFFFFFFFFFFFFF.generating"), b"half").unwrap();
+    s.args(["status", "--branch", "b1"]).ok();
+    s.args(["store", "check"]).ok();
+    assert!(!s.store_dir().join("snap.FFFFFFFFFFFFFFFF.generating").exists());
+    assert_eq!(content(&s.store_dir()), before);
+}
+
+#[test]
+fn store_left_half_made_by_a_killed_first_command_is_made_again() {
+    // What sled leaves when killed while it writes its `conf`: a directory with a
+    // partial `conf` and no data file. And a hidden sibling of a killed creation.
+    let s = Shine::new();
+    std::fs::create_dir_all(s.store_dir().join("blobs")).unwrap();
+    std::fs::write(s.store_dir().join("conf"), b"segment_size: 52428").unwrap();
+    let sibling = s.dir().join(".store.new-999999");
+    std::fs::create_dir_all(&sibling).unwrap();
+    std::fs::write(sibling.join("conf"), b"half").unwrap();
+    s.args(["org", "add", "--id", "c", "--name", "测试大学党委", "--kind", "committee"]).ok();
+    s.args(["store", "check"]).ok();
+    assert!(!sibling.exists(), "the killed creation's directory is swept");
+}
+
+#[test]
+fn directory_that_is_not_a_store_is_not_taken_over() {
+    let s = Shine::new();
+    std::fs::create_dir_all(s.store_dir()).unwrap();
+    std::fs::write(s.store_dir().join("论文.docx"), b"x").unwrap();
+    let e = s.args(["org", "list"]).fails_json();
+    assert!(e["message"].as_str().unwrap().contains("不是 shine 存储"), "{e}");
+    assert_eq!(std::fs::read_dir(s.store_dir()).unwrap().count(), 1);
+}
+
+#[test]
+fn damaged_store_is_named_with_the_exact_restore_step() {
+    let s = small_store();
+    for entry in std::fs::read_dir(s.store_dir()).unwrap().flatten() {
+        if entry.file_name().to_string_lossy().starts_with("snap.") {
+            std::fs::write(entry.path(), b"not a snapshot at all, damaged on disk").unwrap();
+        }
+    }
+    let run = s.args(["status", "--branch", "b1"]).fails();
+    run.stderr_contains("已损坏").stderr_contains("shine store restore --from <备份文件>").stderr_contains("保留这个目录");
+}
+
+#[test]
+fn store_backup_restores_every_record_and_refuses_damaged_files_and_occupied_stores() {
+    let s = small_store();
+    let original = content(&s.store_dir());
+    let file = s.dir().join("backup.shine-backup");
+    let out = s.args([OsStr::new("store"), OsStr::new("backup"), OsStr::new("--out"), file.as_os_str()]).json();
+    assert_eq!(out["summary"]["entries"].as_u64(), Some(original.len() as u64), "{out}");
+
+    // Into a new directory: the same content, and it goes on working.
+    let target = s.dir().join("restored");
+    let restore = |to: &Path, from: &Path, replace: bool| {
+        let mut c = Command::new(crate::support::bin());
+        c.env_clear().current_dir(s.dir()).arg("--store").arg(to).arg("--rules").arg(s.rules_dir());
+        c.args([OsStr::new("--json"), OsStr::new("store"), OsStr::new("restore"), OsStr::new("--from"), from.as_os_str()]);
+        if replace {
+            c.arg("--replace");
+        }
+        c.output().unwrap()
+    };
+    let done = restore(&target, &file, false);
+    assert!(done.status.success(), "{}", String::from_utf8_lossy(&done.stdout));
+    assert_eq!(content(&target), original);
+
+    // Not over an existing store, unless told; then the old one is kept aside.
+    let refused = restore(&target, &file, false);
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stdout).contains("restore_target_taken"));
+    let replaced = restore(&target, &file, true);
+    assert!(replaced.status.success(), "{}", String::from_utf8_lossy(&replaced.stdout));
+    let v: serde_json::Value = serde_json::from_slice(&replaced.stdout).unwrap();
+    let aside = PathBuf::from(v["replaced"].as_str().unwrap());
+    assert_eq!(content(&aside), original);
+
+    // A changed byte, a cut file, another file: refused, nothing created.
+    let bytes = std::fs::read(&file).unwrap();
+    let mut flipped = bytes.clone();
+    let middle = flipped.len() / 2;
+    flipped[middle] ^= 1;
+    for (name, damaged, said) in [
+        ("flipped", flipped, "校验和不符"),
+        ("cut", bytes[..bytes.len() - 40].to_vec(), "不完整"),
+        ("other", b"PK\x03\x04 a zip file".to_vec(), "不是 shine 存储备份文件"),
+    ] {
+        let bad = s.write(name, "");
+        std::fs::write(&bad, damaged).unwrap();
+        let to = s.dir().join(format!("never-{name}"));
+        let out = restore(&to, &bad, false);
+        assert!(!out.status.success(), "{name}");
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert!(v["error"]["message"].as_str().unwrap().contains(said), "{name}: {v}");
+        assert!(!to.exists(), "{name}: a store was created");
+    }
+}
+
+#[test]
+fn demo_killed_while_replacing_its_directory_is_accepted_by_the_next_demo() {
+    let s = Shine::new();
+    let dir = s.dir().join("demo");
+    let demo = || s.command().args([OsStr::new("demo"), OsStr::new("--dir"), dir.as_os_str()]).output().unwrap();
+    assert!(demo().status.success());
+    // Killed between renaming the old demo aside and renaming the new one in: the old
+    // one hidden, half deleted; the new one hidden, unfinished.
+    let aside = s.dir().join(".demo.old-999999");
+    std::fs::rename(&dir, &aside).unwrap();
+    std::fs::remove_file(aside.join(".shine-demo")).unwrap();
+    std::fs::create_dir_all(s.dir().join(".demo.demo-999998")).unwrap();
+    let again = demo();
+    assert!(again.status.success(), "{}", String::from_utf8_lossy(&again.stderr));
+    assert!(!aside.exists() && !s.dir().join(".demo.demo-999998").exists());
+    // And killed while deleting the old one (its marker already gone): the next demo replaces it.
+    std::fs::remove_file(dir.join(".shine-demo")).unwrap();
+    std::fs::rename(&dir, &aside).unwrap();
+    assert!(demo().status.success());
+    assert!(demo().status.success());
 }
