@@ -4,7 +4,9 @@
  *
  *   SHINE_FAULT_ROOT   only files under this directory are counted (required)
  *   SHINE_FAULT_COUNT  file the number of counted calls is written to at exit
- *   SHINE_FAULT_AT     N: _exit(77) instead of performing the Nth counted call
+ *   SHINE_FAULT_AT     N: _exit instead of performing the Nth counted call: with
+ *                      status 76 when some write or rename was not yet durable
+ *                      then (so losing it makes a difference), 77 when none was
  *   SHINE_FAULT_LOSS   1: at that crash, first lose what was not made durable:
  *                      every write since the file's last fsync/fdatasync (or
  *                      sync_file_range of that range) is undone, and every rename
@@ -36,6 +38,8 @@ static const char *root;
 static size_t root_len;
 static long crash_at;
 static int loss;
+/* Undo data is kept whenever a crash is asked for, to tell whether it mattered. */
+static int track;
 static const char *count_file;
 static long counted;
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
@@ -229,6 +233,7 @@ static void init(void) {
     crash_at = at ? atol(at) : 0;
     const char *l = getenv("SHINE_FAULT_LOSS");
     loss = l && l[0] == '1';
+    track = crash_at > 0;
     count_file = getenv("SHINE_FAULT_COUNT");
 }
 
@@ -243,12 +248,21 @@ __attribute__((destructor)) static void report(void) {
 }
 
 /* One counted call: crash instead of it when its turn has come. Called with `lock`. */
+static int anything_to_lose(void) {
+    for (size_t i = 0; i < n_undos; i++)
+        if (undos[i].live) return 1;
+    for (size_t i = 0; i < n_moves; i++)
+        if (moves[i].live && !moves[i].replaced) return 1;
+    return 0;
+}
+
 static void tick(void) {
     counted++;
     if (crash_at > 0 && counted == crash_at) {
         inside = 1;
+        int pending = anything_to_lose();
         if (loss) lose_unsynced();
-        _exit(77);
+        _exit(pending ? 76 : 77);
     }
 }
 
@@ -268,7 +282,7 @@ static void before_write(int fd, off_t off, size_t len) {
     inside = 1;
     pthread_mutex_lock(&lock);
     tick();
-    if (loss) {
+    if (track) {
         if (off < 0) {
             int fl = fcntl(fd, F_GETFL);
             struct stat st;
@@ -330,7 +344,7 @@ static int synced(int fd, const char *name) {
         inside = 0;
     }
     int r = ((fd_t)dlsym(RTLD_NEXT, name))(fd);
-    if (c && r == 0 && loss) {
+    if (c && r == 0 && track) {
         inside = 1;
         pthread_mutex_lock(&lock);
         struct stat st;
@@ -365,7 +379,7 @@ int sync_file_range(int fd, off64_t off, off64_t n, unsigned int flags) {
         inside = 0;
     }
     int r = REAL(sync_file_range, sfr_t)(fd, off, n, flags);
-    if (c && r == 0 && loss && (flags & SYNC_FILE_RANGE_WAIT_AFTER)) {
+    if (c && r == 0 && track && (flags & SYNC_FILE_RANGE_WAIT_AFTER)) {
         inside = 1;
         pthread_mutex_lock(&lock);
         struct stat st;
@@ -409,7 +423,7 @@ static int renamed(int olddirfd, const char *from, int newdirfd, const char *to,
     if (c) {
         if (r == 0) {
             moved_paths(a, b);
-            if (loss) {
+            if (track) {
                 moves = grow(moves, &cap_moves, n_moves + 1, sizeof *moves);
                 struct moved *m = &moves[n_moves++];
                 snprintf(m->from, PATH_MAX, "%s", a);
