@@ -103,14 +103,14 @@ fn make_backup(ctx: &Context, out: &Path) -> Result<Output> {
             None => Ok(()),
         }
     })
-    .or_else(|e| match failed.take() {
-        Some(store_error) => Err(Failure::from(store_error)),
-        None => Err(crate::fail!(
+    .map_err(|e| match failed.take() {
+        Some(store_error) => Failure::from(store_error),
+        None => crate::fail!(
             "backup_unwritable",
             help = "检查目录是否存在、可写，磁盘空间是否足够；没有写出任何半个文件",
             "无法写出备份文件 `{}`：{e}",
             out.display()
-        )),
+        ),
     })?;
     let summary = summary.ok_or_else(|| crate::fail!("backup_unwritable", "备份文件 `{}` 未写出", out.display()))?;
     let h = format!(
