@@ -645,6 +645,26 @@ pub enum BallotCommand {
 pub enum StoreCommand {
     /// 检查存储：每条事件记录都能读出（任何版本写入的），各支部、各层级的状态都能重建
     Check,
+    /// 备份存储：某一时刻全部记录的一致副本（带版本和校验和），先写临时文件再改名，不会留下半个备份
+    #[command(after_help = "示例:
+  shine store backup --out 备份/2026Q4.shine-backup")]
+    Backup {
+        /// 备份文件
+        #[arg(long, value_name = "文件")]
+        out: PathBuf,
+    },
+    /// 从备份恢复存储（到 --store 指定的目录）：先核对校验和、逐条读出记录、重建各季度，全部通过才建立存储
+    #[command(after_help = "示例:
+  shine store restore --from 备份/2026Q4.shine-backup --store 新存储
+  shine store restore --from 备份/2026Q4.shine-backup --replace      替换现有存储，原存储移到一旁保留")]
+    Restore {
+        /// 备份文件（由 `shine store backup` 写出）
+        #[arg(long, value_name = "文件")]
+        from: PathBuf,
+        /// 目标目录已有存储时仍然恢复：原存储改名保留在旁边，不会删除
+        #[arg(long)]
+        replace: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -168,19 +168,24 @@ impl Context {
     /// workflow stored with the quarter, so a broken `rules/` does not stop them; it
     /// is reported as a warning on standard error.
     pub fn engine(&self) -> Result<Engine> {
-        let archive = Archive::new(self.store()?);
+        Ok(self.engine_on(self.store()?))
+    }
+
+    /// The same over a store already open (one being restored, before it is in place).
+    pub fn engine_on(&self, store: Store) -> Engine {
+        let archive = Archive::new(store);
         let defs = match self.definitions() {
             Ok(defs) => defs,
             Err(failure) => {
                 warn(&failure);
-                return Ok(Engine::Archive(archive));
+                return Engine::Archive(archive);
             }
         };
         match archive.with_definitions(defs) {
-            Ok(shine) => Ok(Engine::Current(shine)),
+            Ok(shine) => Engine::Current(shine),
             Err((archive, refusal)) => {
                 warn(&refusal.into());
-                Ok(Engine::Archive(archive))
+                Engine::Archive(archive)
             }
         }
     }

@@ -1,12 +1,16 @@
 //! `shine store check`: every event record of the store reads back (whatever version
 //! of shine wrote it), and every branch's quarter and every level's chain state folds
-//! from its log and answers as it should.
+//! from its log and answers as it should. `shine store backup` and `shine store
+//! restore`: a copy of the store in one file, and a store made again from it only
+//! once that same check passes on it.
 
 use crate::args::StoreCommand;
-use crate::context::Context;
-use crate::failure::Result;
+use crate::context::{Context, Engine};
+use crate::failure::{Failure, Result};
 use crate::render::Output;
 use serde::Serialize;
+use shine_engine::store::backup::{self, Backup, BackupError, Restore};
+use std::path::Path;
 
 #[derive(Serialize)]
 struct Checked {
@@ -19,8 +23,14 @@ struct Checked {
 }
 
 pub fn run(ctx: &Context, command: StoreCommand) -> Result<Output> {
-    let StoreCommand::Check = command;
-    let engine = ctx.engine()?;
+    match command {
+        StoreCommand::Check => check(ctx, &ctx.engine()?),
+        StoreCommand::Backup { out } => make_backup(ctx, &out),
+        StoreCommand::Restore { from, replace } => restore(ctx, &from, replace),
+    }
+}
+
+fn check(ctx: &Context, engine: &Engine) -> Result<Output> {
     let archive = engine.archive();
     let log = archive.store().check_log()?;
     let mut unfolded = Vec::new();
@@ -36,7 +46,7 @@ pub fn run(ctx: &Context, command: StoreCommand) -> Result<Output> {
                     unfolded.push((format!("{} {q}", unit.name), crate::messages::refusal::word(&r).message));
                 }
             }
-            if let Some(shine) = match &engine {
+            if let Some(shine) = match engine {
                 crate::context::Engine::Current(s) => Some(s),
                 crate::context::Engine::Archive(_) => None,
             } {
@@ -77,4 +87,132 @@ pub fn run(ctx: &Context, command: StoreCommand) -> Result<Output> {
         ));
     }
     Ok(Output::new(h, checked))
+}
+
+fn make_backup(ctx: &Context, out: &Path) -> Result<Output> {
+    let store = ctx.store()?;
+    let mut summary = None;
+    let mut failed = None;
+    backup::write_atomically(out, |f| {
+        match store.backup(f) {
+            Ok(s) => summary = Some(s),
+            Err(e) => failed = Some(e),
+        }
+        match &failed {
+            Some(_) => Err(std::io::Error::other("backup")),
+            None => Ok(()),
+        }
+    })
+    .map_err(|e| match failed.take() {
+        Some(store_error) => Failure::from(store_error),
+        None => crate::fail!(
+            "backup_unwritable",
+            help = "检查目录是否存在、可写，磁盘空间是否足够；没有写出任何半个文件",
+            "无法写出备份文件 `{}`：{e}",
+            out.display()
+        ),
+    })?;
+    let summary = summary.ok_or_else(|| crate::fail!("backup_unwritable", "备份文件 `{}` 未写出", out.display()))?;
+    let h = format!(
+        "已备份存储 `{}` 到 `{}`：{} 条记录（其中事件 {} 条），{} 字节\n恢复：shine store restore --from {} --store <目录>\n",
+        ctx.global.store.display(),
+        out.display(),
+        summary.entries,
+        summary.events,
+        summary.bytes,
+        out.display()
+    );
+    Ok(Output::new(h, serde_json::json!({ "store": ctx.global.store, "out": out, "summary": summary })))
+}
+
+fn restore(ctx: &Context, from: &Path, replace: bool) -> Result<Output> {
+    let target = ctx.global.store.clone();
+    let file = std::fs::File::open(from).map_err(|e| {
+        crate::fail!("backup_unreadable", help = "检查备份文件的路径和读权限", "无法读取备份文件 `{}`：{e}", from.display())
+    })?;
+    let backup = Backup::read(&mut std::io::BufReader::new(file)).map_err(|e| refused_backup(from, &e))?;
+    let summary = backup.summary.clone();
+    let exists = backup::is_store(&target);
+    let aside = if exists && replace {
+        let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "store".into());
+        let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%S");
+        Some(target.with_file_name(format!("{name}.replaced-{stamp}")))
+    } else {
+        None
+    };
+    if exists && !replace {
+        return Err(crate::fail!(
+            "restore_target_taken",
+            help = format!(
+                "恢复到一个新目录（`--store <新目录>`），或加 `--replace` 替换它：原存储会改名保留在旁边，不会删除"
+            ),
+            "目录 `{}` 已有存储，恢复不会覆盖它",
+            target.display()
+        ));
+    }
+    let mut checked = None;
+    backup
+        .restore(&target, aside.as_deref(), |store| {
+            let engine = ctx.engine_on(store.clone());
+            match check(ctx, &engine) {
+                Ok(out) => {
+                    checked = Some(out);
+                    Ok(())
+                }
+                Err(e) => Err(e),
+            }
+        })
+        .map_err(|e| match e {
+            Restore::Occupied => crate::fail!(
+                "restore_target_taken",
+                help = "恢复到一个新目录或空目录（`--store <新目录>`）",
+                "目录 `{}` 不是空目录，也不是 shine 存储，恢复不会写入它",
+                target.display()
+            ),
+            Restore::Store(e) => Failure::from(e),
+            Restore::Rejected(failure) => crate::fail!(
+                "backup_damaged",
+                help = "换一个较早的备份再试；目标目录没有任何改动",
+                "备份 `{}` 的校验和无误，但其中的记录无法重建各季度，未恢复：\n{}",
+                from.display(),
+                crate::messages::text(&failure)
+            ),
+        })?;
+    let mut h = format!(
+        "已从 `{}` 恢复存储到 `{}`：{} 条记录（其中事件 {} 条），校验和一致，各季度均已重建\n",
+        from.display(),
+        target.display(),
+        summary.entries,
+        summary.events
+    );
+    if let Some(aside) = &aside {
+        h.push_str(&format!("原存储已移到 `{}` 保留；确认无误后可自行删除\n", aside.display()));
+    }
+    Ok(Output::new(h, serde_json::json!({ "from": from, "store": target, "summary": summary, "replaced": aside, "check": checked.map(|c| c.json) })))
+}
+
+fn refused_backup(from: &Path, e: &BackupError) -> Failure {
+    let shown = from.display();
+    let (what, help) = match e {
+        BackupError::NotABackup => (format!("`{shown}` 不是 shine 存储备份文件"), "确认文件是 `shine store backup --out` 写出的".to_owned()),
+        BackupError::Version { found } => (
+            format!("备份 `{shown}` 的格式版本为 {found}，本版 shine 只能读取第 {} 版", backup::VERSION),
+            "用写出该备份的（或更新的）shine 版本恢复".to_owned(),
+        ),
+        BackupError::Truncated => (format!("备份 `{shown}` 不完整（文件被截断）"), "换一个完整的备份；没有任何存储被改动".to_owned()),
+        BackupError::Checksum => (
+            format!("备份 `{shown}` 的校验和不符：写出后被改动或已损坏"),
+            "换一个完好的备份（例如另一份拷贝）；没有任何存储被改动".to_owned(),
+        ),
+        BackupError::Count { said, found } => (
+            format!("备份 `{shown}` 声明 {said} 条记录，实际读出 {found} 条"),
+            "换一个完好的备份；没有任何存储被改动".to_owned(),
+        ),
+        BackupError::Record { key, problem } => (
+            format!("备份 `{shown}` 中的记录 {key} 无法读出（{problem:?}）"),
+            "用写出该备份的 shine 版本恢复，或换一个较早的备份".to_owned(),
+        ),
+        BackupError::Io { reason } => (format!("读取备份 `{shown}` 失败：{reason}"), "检查文件和磁盘后重试".to_owned()),
+    };
+    Failure::Edge(crate::failure::EdgeError::new("backup_refused", what).help(help).details(serde_json::to_value(e).unwrap_or_default()))
 }

@@ -25,7 +25,7 @@ use shine_engine::rules::{ElementRole, Elements, Value, Witness};
 use shine_engine::store::Store;
 use shine_engine::workflow::RecordKind;
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 use university::{date, units, Lcg};
 
@@ -59,9 +59,35 @@ pub fn run(ctx: &Context, dir: &Path, quarter: &str, name: Option<&str>) -> Resu
     let started = Instant::now();
     let quarter = ctx.quarter(quarter)?;
     let (start, end) = (quarter.start(), quarter.end());
-    prepare_dir(dir)?;
+    let build = prepare_dir(dir)?;
+    let built = build_in(ctx, dir, &build, quarter, started, (start, end), name);
+    match built {
+        Ok(out) => {
+            swap_in(dir, &build)?;
+            Ok(out)
+        }
+        Err(e) => {
+            let _ = std::fs::remove_dir_all(&build);
+            Err(e)
+        }
+    }
+}
+
+/// The whole demo, built in `build` (the store and the demo marker); `dir` is only
+/// where it will be shown to be.
+fn build_in(
+    ctx: &Context,
+    dir: &Path,
+    build: &Path,
+    quarter: Quarter,
+    started: Instant,
+    (start, end): (chrono::NaiveDate, chrono::NaiveDate),
+    name: Option<&str>,
+) -> Result<Output> {
     let defs = ctx.definitions()?;
-    let mut store = Store::open(dir)?;
+    let mut store = Store::open(build)?;
+    std::fs::write(build.join(MARKER), "shine demo store; safe to delete\n")
+        .map_err(|e| crate::fail!("demo_dir", help = "检查目录权限，或用 `--dir` 指定其他目录", "无法准备演示目录 `{}`：{e}", build.display()))?;
     store.set_bulk(true);
     let shine = Archive::new(store).with_definitions(defs).map_err(|(_, r)| Failure::from(r))?;
     let rules = shine.current_rules();
@@ -191,8 +217,10 @@ fn secretary_actor(shine: &Shine, roster: &[MemberRecord], at: Timestamp) -> Act
     Actor { who, role: shine.current().workflow.default_role().map(|r| r.id.clone()).unwrap_or_default(), at }
 }
 
-/// Refuse to wipe a directory that is not a previous demo store.
-fn prepare_dir(dir: &Path) -> Result<()> {
+/// Refuse to replace a directory that is not a previous demo store; otherwise sweep
+/// what an interrupted demo left beside it and name the hidden sibling the new demo
+/// is built in. Nothing of `dir` is touched until the new demo is complete.
+fn prepare_dir(dir: &Path) -> Result<PathBuf> {
     let io = |e: std::io::Error| crate::fail!("demo_dir", help = "检查目录权限，或用 `--dir` 指定其他目录", "无法准备演示目录 `{}`：{e}", dir.display());
     if dir.exists() {
         let empty = std::fs::read_dir(dir).map_err(io)?.next().is_none();
@@ -204,10 +232,41 @@ fn prepare_dir(dir: &Path) -> Result<()> {
                 dir.display()
             ));
         }
-        std::fs::remove_dir_all(dir).map_err(io)?;
     }
-    std::fs::create_dir_all(dir).map_err(io)?;
-    std::fs::write(dir.join(MARKER), "shine demo store; safe to delete\n").map_err(io)?;
+    let name = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "demo".into());
+    let parent = match dir.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    std::fs::create_dir_all(&parent).map_err(io)?;
+    for entry in std::fs::read_dir(&parent).map_err(io)?.flatten() {
+        let file = entry.file_name();
+        let file = file.to_string_lossy();
+        if file.starts_with(&format!(".{name}.demo-")) || file.starts_with(&format!(".{name}.old-")) {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
+    Ok(parent.join(format!(".{name}.demo-{}", std::process::id())))
+}
+
+/// Put the finished demo in place: the old directory renamed aside, the new one
+/// renamed in, then the old one deleted. Killed at any point, `dir` is the old demo,
+/// the new one, or absent, and the next `demo` accepts each.
+fn swap_in(dir: &Path, build: &Path) -> Result<()> {
+    let io = |e: std::io::Error| crate::fail!("demo_dir", help = "检查目录权限，或用 `--dir` 指定其他目录", "无法替换演示目录 `{}`：{e}", dir.display());
+    let old = build.with_file_name(
+        build.file_name().map(|n| n.to_string_lossy().replacen(".demo-", ".old-", 1)).unwrap_or_default(),
+    );
+    if dir.exists() {
+        std::fs::rename(dir, &old).map_err(io)?;
+    }
+    std::fs::rename(build, dir).map_err(io)?;
+    if let Some(parent) = build.parent() {
+        std::fs::File::open(parent).and_then(|d| d.sync_all()).map_err(io)?;
+    }
+    if old.exists() {
+        std::fs::remove_dir_all(&old).map_err(io)?;
+    }
     Ok(())
 }
 

@@ -46,6 +46,13 @@ fn store(p: &StoreError) -> Worded {
             .then("等该进程结束后再运行；同一存储同一时间只能由一个进程打开"),
         StoreError::Open { path, reason } => Worded::new(format!("无法打开存储 `{path}`：{reason}"))
             .then("检查目录权限和磁盘空间，或用 `--store` 指定其他目录"),
+        StoreError::Damaged { path, reason } => Worded::new(format!("存储 `{path}` 已损坏，无法打开"))
+            .detail(format!("原因：{reason}"))
+            .then(format!(
+                "保留这个目录，不要删除或改动（留作分析）；用最近的备份恢复：`shine store restore --from <备份文件> --store {path} --replace`（原目录会被移到一旁保留，并告诉你位置），或恢复到新目录：`shine store restore --from <备份文件> --store <新目录>`"
+            )),
+        StoreError::NotAStore { path } => Worded::new(format!("目录 `{path}` 不是空目录，也不是 shine 存储，不会在其中建立存储"))
+            .then("用 `--store` 指定一个新目录（或空目录）；若这是别的程序的目录，请勿在此建立存储"),
         StoreError::Io { reason } => Worded::new(format!("存储读写失败：{reason}")).then("检查磁盘空间和权限后重试"),
         StoreError::Corrupt { key, problem } => Worded::new(format!("存储中的记录无法读取（{key}）"))
             .detail(format!("原因：{}", invalid(problem)))

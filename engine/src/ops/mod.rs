@@ -148,6 +148,8 @@ impl Archive {
 
     /// Attach the current definitions, checked: a [`Shine`], or why not (with the
     /// archive back, so the caller can still read the store).
+    // The archive comes back whole with the refusal (the caller goes on with it), once per process.
+    #[allow(clippy::result_large_err)]
     pub fn with_definitions(self, files: Definitions) -> std::result::Result<Shine, (Archive, Refusal)> {
         match files.check() {
             Ok(current) => {

@@ -9,6 +9,8 @@
 //! random key with only the choices; the "has voted" record is a `Voted` action in
 //! the quarter's log, with no ballot key and no choice.
 
+pub mod backup;
+mod durable;
 pub mod keys;
 pub mod log;
 
@@ -19,7 +21,7 @@ pub use keys::{Scope, ScopesOf};
 use serde::{de::DeserializeOwned, Serialize};
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, RwLock};
 
 /// What went wrong underneath: the disk, or a record we cannot read back.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -29,6 +31,10 @@ pub enum StoreError {
     Locked { path: String },
     /// The directory cannot be opened as a store.
     Open { path: String, reason: String },
+    /// The directory holds a store that sled cannot read any more (damaged on disk).
+    Damaged { path: String, reason: String },
+    /// The directory exists, is not empty and holds no store: nothing is created in it.
+    NotAStore { path: String },
     /// Reading or writing failed.
     Io { reason: String },
     /// A stored record does not read back.
@@ -61,6 +67,8 @@ pub struct Store {
     durable: bool,
     logs: Arc<Mutex<HashMap<Scope, Arc<Vec<Event>>>>>,
     writer: Arc<parking_lot::ReentrantMutex<()>>,
+    /// Commits share it; a backup takes it alone, so it reads one moment's keys.
+    gate: Arc<RwLock<()>>,
 }
 
 impl std::fmt::Debug for Store {
@@ -106,33 +114,63 @@ pub struct LogCheck {
 }
 
 impl Store {
-    /// Open (or create) the store directory. A store held by another process is
-    /// waited for briefly (a process that has just finished may still be letting go
-    /// of it), then reported as [`StoreError::Locked`]: never a hang.
+    /// Open the store directory, creating it first if there is none.
+    ///
+    /// Crash-proof on both paths (see [`durable`]): a new store is built beside the
+    /// given path and renamed into place whole, so no command ever meets a half-made
+    /// store; an existing one is cleared, under sled's own lock, of the snapshot file a
+    /// killed process may have left half-written (sled 0.34 would take it as the newest
+    /// snapshot and never open again). A store held by another process is waited for
+    /// briefly (a process that has just finished may still be letting go of it), then
+    /// reported as [`StoreError::Locked`]: never a hang. A directory sled still cannot
+    /// open is [`StoreError::Damaged`].
     pub fn open(path: &Path) -> Result<Store, StoreError> {
         let shown = path.display().to_string();
-        std::fs::create_dir_all(path).map_err(|e| StoreError::Open { path: shown.clone(), reason: e.to_string() })?;
+        let open_err = |e: std::io::Error| StoreError::Open { path: shown.clone(), reason: e.to_string() };
+        durable::sweep(path);
+        if !durable::is_store(path) {
+            durable::create(path).map_err(|e| match e {
+                durable::CreateError::NotAStore | durable::CreateError::Abandoned => StoreError::NotAStore { path: shown.clone() },
+                durable::CreateError::Io(e) => open_err(e),
+                durable::CreateError::Store(e) => e,
+            })?;
+        }
         let mut wait = std::time::Duration::from_millis(10);
         let deadline = std::time::Instant::now() + std::time::Duration::from_millis(1500);
         loop {
-            match sled::Config::new().path(path).mode(sled::Mode::HighThroughput).open() {
-                Ok(db) => return Ok(Store { db, durable: true, logs: Arc::default(), writer: Arc::default() }),
-                Err(sled::Error::Io(e)) if is_lock_error(&e) => {
+            let attempt = match durable::clear_stale_snapshots(path) {
+                Ok(true) => Store::open_sled(path),
+                Ok(false) => Err(StoreError::Locked { path: shown.clone() }),
+                Err(e) => return Err(open_err(e)),
+            };
+            match attempt {
+                Err(StoreError::Locked { .. }) => {
                     if std::time::Instant::now() >= deadline {
                         return Err(StoreError::Locked { path: shown });
                     }
                     std::thread::sleep(wait);
                     wait = (wait * 2).min(std::time::Duration::from_millis(200));
                 }
-                Err(e) => return Err(StoreError::Open { path: shown, reason: e.to_string() }),
+                other => return other,
             }
+        }
+    }
+
+    /// sled's own open of a directory known to hold a store, its errors sorted.
+    fn open_sled(path: &Path) -> Result<Store, StoreError> {
+        let shown = path.display().to_string();
+        match sled::Config::new().path(path).mode(sled::Mode::HighThroughput).open() {
+            Ok(db) => Ok(Store { db, durable: true, logs: Arc::default(), writer: Arc::default(), gate: Arc::default() }),
+            Err(sled::Error::Io(e)) if is_lock_error(&e) => Err(StoreError::Locked { path: shown }),
+            Err(sled::Error::Io(e)) => Err(StoreError::Open { path: shown, reason: e.to_string() }),
+            Err(e) => Err(StoreError::Damaged { path: shown, reason: e.to_string() }),
         }
     }
 
     /// A store that lives in memory only (tests, benchmarks of the engine alone).
     pub fn temporary() -> Result<Store, StoreError> {
         let db = sled::Config::new().temporary(true).open()?;
-        Ok(Store { db, durable: false, logs: Arc::default(), writer: Arc::default() })
+        Ok(Store { db, durable: false, logs: Arc::default(), writer: Arc::default(), gate: Arc::default() })
     }
 
     /// The store's writer lock, held until the guard drops: what is read while it is
@@ -173,7 +211,9 @@ impl Store {
 
     /// Apply everything staged, atomically; durable on return unless in bulk mode.
     pub(crate) fn commit(&self, writes: Writes) -> Result<(), StoreError> {
+        let still = self.gate.read().unwrap_or_else(|e| e.into_inner());
         self.db.apply_batch(writes.batch)?;
+        drop(still);
         if self.durable {
             self.db.flush()?;
         }
@@ -280,6 +320,36 @@ impl Store {
                 Ok((k.to_vec(), v.to_vec()))
             })
             .collect()
+    }
+
+    /// What the store holds, one line per key, independent of how it came to be:
+    /// event keys numbered by position in their log instead of sequence number (and
+    /// the record without it), ballot keys without their random part; sorted. Two
+    /// stores that read the same have the same content.
+    pub fn content(&self) -> Result<Vec<String>, StoreError> {
+        let mut out = Vec::new();
+        let mut scope = (String::new(), 0usize);
+        for (k, v) in self.dump()? {
+            let mut value: serde_json::Value = serde_json::from_slice(&v).map_err(|e| corrupt(&k, log::Invalid::Shape(e.to_string())))?;
+            let key = if let Some((name, _)) = keys::split_event(&k) {
+                if scope.0 != name {
+                    scope = (name.to_owned(), 0);
+                }
+                scope.1 += 1;
+                if let Some(record) = value.as_object_mut() {
+                    record.remove("seq");
+                }
+                format!("e/{name}#{}", scope.1)
+            } else if k.starts_with(b"b/") {
+                let text = shown(&k);
+                text.rsplit_once('/').map(|(round, _)| format!("{round}/*")).unwrap_or(text)
+            } else {
+                shown(&k)
+            };
+            out.push(format!("{key} = {value}"));
+        }
+        out.sort();
+        Ok(out)
     }
 
     /// Read every event record back: which decode, which do not, of which version.

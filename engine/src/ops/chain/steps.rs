@@ -47,7 +47,11 @@ impl Operation<LevelCtx> for Receive {
             }
         }
         let received = actions.len();
-        actions.push(Action::StarsPulled { from: self.from, received });
+        // A pull that brings nothing new is recorded only as the first: repeating one
+        // changes nothing.
+        if received > 0 || ctx.state.pulls == 0 {
+            actions.push(Action::StarsPulled { from: self.from, received });
+        }
         let event = crate::event::Event {
             seq: 0,
             who: String::new(),
