@@ -299,7 +299,7 @@ fn main() {
     copy(&fresh);
     println!("roster: {BIG_ROSTER} members imported into one branch");
     let csv_arg = csv.display().to_string();
-    let import = measure(&bin, &fresh, &["--as", "branch_secretary", "roster", "import", "--branch", "big", "--file", &csv_arg], 1, false, scratch.path());
+    let import = measure(&bin, &fresh, &["--as", "branch_secretary", "roster", "import", "--branch", "big", &csv_arg], 1, false, scratch.path());
     report("roster import (100,000 rows, one run)", &import, false);
     let open = measure(&bin, &fresh, &["--as", "branch_secretary", "quarter", "open", "--branch", "big", "--quarter", "2026Q4"], 1, false, scratch.path());
     report("quarter open --branch big (one run)", &open, false);
