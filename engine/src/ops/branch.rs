@@ -143,7 +143,7 @@ impl Archive {
     /// and workflow. With the current definitions at hand, a unit that does not run
     /// quarters is named as such.
     pub(crate) fn quarter_ctx(&self, current: Option<&Current>, branch: &str, quarter: Option<Quarter>) -> Result<QuarterCtx> {
-        let tree = self.org()?;
+        let tree = self.org_around(&[branch], false)?;
         let unit = match current {
             Some(c) => branch_unit(&tree, branch, &c.workflow, &c.escalation)?,
             None => tree

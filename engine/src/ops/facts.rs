@@ -1,7 +1,9 @@
 //! What the operations reuse between calls: states folded from their logs (kept while
 //! the log has not grown, extended in place when it has) and the facts of a quarter
 //! with every member's standing under its rules (kept while neither the roster nor
-//! the quarter has changed).
+//! the quarter has changed). Each kind is kept for a bounded number of scopes, the
+//! least recently used dropped first ([`FOLDS_KEPT`], [`FACTS_KEPT`]), so a process
+//! that reads many branches (a level of the chain, the server) stays within bounds.
 
 use crate::domain::Quarter;
 use crate::entity::Unit;
@@ -11,23 +13,36 @@ use crate::state::level::LevelState;
 use crate::state::org::{OrgTree, Roster};
 use crate::state::quarter::QuarterState;
 use crate::state::Fold;
+use crate::store::cache::Lru;
 use crate::store::Scope;
 use chrono::NaiveDate;
-use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
 
-pub(crate) type Slot<T> = Mutex<HashMap<Scope, (usize, Arc<T>)>>;
+/// How many states of each kind (rosters, quarters, levels) are kept folded.
+pub const FOLDS_KEPT: usize = 256;
+/// How many quarters' facts are kept.
+pub const FACTS_KEPT: usize = 32;
+
+pub(crate) type Slot<T> = Mutex<Lru<Scope, (usize, Arc<T>)>>;
 
 type FactsEntry = (Arc<Roster>, Arc<QuarterState>, NaiveDate, Arc<FactSet>);
 
 /// Folded states per scope, and facts per quarter.
-#[derive(Default)]
 pub(crate) struct Folds {
     pub orgs: Slot<OrgTree>,
     pub rosters: Slot<Roster>,
     pub quarters: Slot<QuarterState>,
     pub levels: Slot<LevelState>,
-    facts: Mutex<HashMap<Scope, FactsEntry>>,
+    facts: Mutex<Lru<Scope, FactsEntry>>,
+}
+
+impl Default for Folds {
+    fn default() -> Folds {
+        fn slot<T>() -> Slot<T> {
+            Mutex::new(Lru::new(FOLDS_KEPT))
+        }
+        Folds { orgs: slot(), rosters: slot(), quarters: slot(), levels: slot(), facts: Mutex::new(Lru::new(FACTS_KEPT)) }
+    }
 }
 
 impl Folds {
@@ -50,7 +65,7 @@ impl Folds {
                 s.apply(event);
             }
         }
-        map.insert(scope.clone(), (events.len(), state.clone()));
+        map.insert(scope.clone(), (events.len(), state.clone()), 1);
         state
     }
 
@@ -64,7 +79,7 @@ impl Folds {
             }
         }
         let facts = Arc::new(FactSet::build(unit, roster, q, quarter, today));
-        cache.insert(scope.clone(), (roster.clone(), q.clone(), today, facts.clone()));
+        cache.insert(scope.clone(), (roster.clone(), q.clone(), today, facts.clone()), 1);
         facts
     }
 }

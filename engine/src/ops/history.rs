@@ -76,7 +76,7 @@ impl Archive {
     /// `today`. With the current definitions, what the levels above did is included.
     pub fn member_history(&self, current: Option<&Current>, member: &str, today: NaiveDate) -> Result<MemberHistory> {
         let (branch, record) = self.find_member(member)?;
-        let tree = self.org()?;
+        let tree = self.org_around(&[branch.as_str()], false)?;
         let mut quarters = Vec::new();
         for quarter in self.quarters(&branch)? {
             let status = self.status(current, branch.as_str(), Some(quarter), today)?;

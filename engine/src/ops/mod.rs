@@ -267,22 +267,48 @@ impl Archive {
         }
     }
 
-    /// A member by id, or by name when the name is unique in the store.
+    /// A member by id, or by name when the name is unique in the store. Both are
+    /// looked up in the store's indexes, reading only the rosters of the branches
+    /// found; a store whose name index is not complete yet is searched roster by
+    /// roster. Several members of one name are listed in tree order, then roster order.
     pub fn find_member(&self, query: &str) -> Result<(UnitId, crate::entity::MemberRecord)> {
         if let Some(branch) = self.member_branch(query)? {
             if let Some(m) = self.roster(&branch)?.member(query) {
                 return Ok((branch, m.clone()));
             }
         }
-        let tree = self.org()?;
         let mut found = Vec::new();
-        for unit in tree.in_order() {
-            for m in &self.roster(&unit.id)?.members {
-                if m.name == query {
-                    found.push((unit.id.clone(), m.clone()));
+        let tree = match self.store.members_named(query)? {
+            Some(hits) => {
+                let branches: Vec<&str> = hits.iter().map(|(_, b)| b.as_str()).collect();
+                let tree = self.org_around(&branches, false)?;
+                let mut placed = Vec::new();
+                for (id, branch) in &hits {
+                    let roster = self.roster(branch)?;
+                    let (Some(m), Some(at)) = (roster.member(id.as_str()), roster.position(id.as_str())) else { continue };
+                    // A key left by the member's earlier name.
+                    if m.name != query {
+                        continue;
+                    }
+                    let unit_at = tree.order.iter().position(|u| u == branch).unwrap_or(usize::MAX);
+                    placed.push(((unit_at, at), (branch.clone(), m.clone())));
                 }
+                placed.sort_by_key(|(place, _)| *place);
+                found.extend(placed.into_iter().map(|(_, hit)| hit));
+                tree
             }
-        }
+            None => {
+                let tree = self.org()?;
+                for unit in tree.in_order() {
+                    for m in &self.roster(&unit.id)?.members {
+                        if m.name == query {
+                            found.push((unit.id.clone(), m.clone()));
+                        }
+                    }
+                }
+                tree
+            }
+        };
         match found.len() {
             1 => Ok(found.remove(0)),
             0 => Err(Refusal::new(Kind::NotFound { what: Thing::Member, given: query.to_owned() })),

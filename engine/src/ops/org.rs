@@ -12,7 +12,7 @@ use crate::refs::{EnumRef, KindRef, RuleRef, VariantRef};
 use crate::refusal::{Hint, IdOf, Kind, Refusal, Result, RowIssue, RowProblem, Text, Thing};
 use crate::rules::RuleSet;
 use crate::state::org::OrgTree;
-use crate::store::{keys, Scope};
+use crate::store::{keys, IndexedUnit, Scope};
 use crate::workflow::Escalation;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
@@ -20,6 +20,7 @@ use std::sync::Arc;
 /// The tree under the current definitions.
 pub(crate) struct Org {
     tree: Arc<OrgTree>,
+    store: crate::store::Store,
     current: Current,
 }
 
@@ -28,11 +29,51 @@ impl Subject for Org {
     type Gate = ();
 
     fn load(archive: &Archive, _: Option<&Current>, current: Current) -> Result<Org> {
-        Ok(Org { tree: archive.org()?, current })
+        Ok(Org { tree: archive.org()?, store: archive.store().clone(), current })
     }
 
     fn admit(&self, _: &Actor, (): ()) -> Result<()> {
         Ok(())
+    }
+}
+
+/// The unit indexes' entries for `unit`, the `at`-th added.
+fn index_unit(plan: Plan, at: usize, unit: &Unit) -> Result<Plan> {
+    let plan = plan.and_value(keys::unit_index(unit.id.as_str()), IndexedUnit::new(at, unit))?;
+    match &unit.parent {
+        Some(p) => plan.and_value(keys::child_index(p.as_str(), unit.id.as_str()), at),
+        None => Ok(plan),
+    }
+}
+
+impl Archive {
+    /// The part of the tree that `ids` need: each unit with its ancestors up to the
+    /// root and, with `below`, the units directly under it. Read from the unit
+    /// indexes, so a command on one branch does not fold the whole tree; the whole
+    /// tree while a store has no complete indexes.
+    pub(crate) fn org_around(&self, ids: &[&str], below: bool) -> Result<Arc<OrgTree>> {
+        let store = self.store();
+        if !store.units_indexed()? {
+            return self.org();
+        }
+        let mut todo: Vec<String> = ids.iter().map(|id| (*id).to_owned()).collect();
+        if below {
+            for id in ids {
+                todo.extend(store.indexed_children(id)?.into_iter().map(|c| c.to_string()));
+            }
+        }
+        let mut units: BTreeMap<String, (usize, Unit)> = BTreeMap::new();
+        while let Some(id) = todo.pop() {
+            if units.contains_key(&id) {
+                continue;
+            }
+            let Some(entry) = store.indexed_unit(&id)? else { continue };
+            if let Some(p) = &entry.parent {
+                todo.push(p.to_string());
+            }
+            units.insert(id, (entry.at, entry.unit()));
+        }
+        Ok(Arc::new(OrgTree::part(units.into_values().collect())))
     }
 }
 
@@ -92,7 +133,16 @@ impl Operation<Org> for AddUnit {
                 }
             }
         }
-        Ok(Decided::new(Plan::event(Scope::Org, None, vec![Action::UnitAdded { unit: unit.clone() }]), unit))
+        let mut plan = Plan::event(Scope::Org, None, vec![Action::UnitAdded { unit: unit.clone() }]);
+        if !org.store.units_index_complete()? {
+            // A store written before the unit indexes: every unit so far, indexed once.
+            for (at, u) in org.tree.in_order().enumerate() {
+                plan = index_unit(plan, at, u)?;
+            }
+            plan = plan.and_value(keys::units_indexed(), 1)?;
+        }
+        let plan = index_unit(plan, org.tree.order.len(), &unit)?;
+        Ok(Decided::new(plan, unit))
     }
 }
 
@@ -169,8 +219,18 @@ impl Shine {
             return Ok(n); // imported already: repeating changes nothing
         }
         let mut plan = Plan::default();
+        if !self.store().names_index_complete()? {
+            // A store written before the name index: every roster so far, indexed once.
+            for u in tree.in_order() {
+                for m in &self.roster(&u.id)?.members {
+                    plan = plan.and_value(keys::name_index(&m.name, &m.id), &u.id)?;
+                }
+            }
+            plan = plan.and_value(keys::names_indexed(), 1)?;
+        }
         for m in &checked {
             plan = plan.and_value(keys::member_index(&m.id), &unit.id)?;
+            plan = plan.and_value(keys::name_index(&m.name, &m.id), &unit.id)?;
         }
         let hash = crate::domain::RulesHash::of_hex(rules.hash().to_owned());
         let plan = plan.and_event(Scope::Branch(unit.id.clone()), Some(&hash), vec![Action::MembersImported { branch: unit.id.clone(), members: checked }]);

@@ -121,8 +121,10 @@ impl Archive {
     }
 
     fn reported_ref(&self, reported: &Option<Option<UnitId>>) -> Result<Option<Option<UnitRef>>> {
-        let tree = self.org()?;
-        Ok(reported.as_ref().map(|sup| sup.as_ref().map(|id| Archive::unit_ref(&tree, id.as_str()))))
+        let Some(superior) = reported else { return Ok(None) };
+        let Some(id) = superior else { return Ok(Some(None)) };
+        let tree = self.org_around(&[id.as_str()], false)?;
+        Ok(Some(Some(Archive::unit_ref(&tree, id.as_str()))))
     }
 
     /// Where the quarter stands, as of `today` (the meeting date once it is reported).
@@ -184,7 +186,7 @@ impl Archive {
                 Some(RoundOutcome { round: r.round, seats: r.seats, ranked: s.ranking.iter().find(|x| x.member == record.id).cloned() })
             })
             .collect();
-        let tree = self.org()?;
+        let tree = self.org_around(&[branch.as_str()], false)?;
         Ok(Explanation {
             path: tree.path(branch.as_str()).iter().map(|u| Archive::unit_ref(&tree, u.id.as_str())).collect(),
             star: ctx.q.stars.contains(&record.id),

@@ -7,7 +7,7 @@ use crate::domain::{MemberId, UnitId};
 use crate::entity::{MemberRecord, Unit};
 use crate::event::{Action, Event};
 use crate::facts::{Finding, LifeRecord};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// The tree of units.
 #[derive(Debug, Clone, Default)]
@@ -30,6 +30,14 @@ impl Fold for OrgTree {
 }
 
 impl OrgTree {
+    /// Part of the tree: these units, each with its place in the order units were
+    /// added, kept in that order. Answers what the whole tree answers about them.
+    pub fn part(mut units: Vec<(usize, Unit)>) -> OrgTree {
+        units.sort_by_key(|(at, _)| *at);
+        let order = units.iter().map(|(_, u)| u.id.clone()).collect();
+        OrgTree { units: units.into_iter().map(|(_, u)| (u.id.clone(), u)).collect(), order }
+    }
+
     /// The unit without a parent: the university Party committee.
     pub fn root(&self) -> Option<&Unit> {
         self.order.iter().filter_map(|id| self.units.get(id)).find(|u| u.parent.is_none())
@@ -70,11 +78,16 @@ impl OrgTree {
 }
 
 /// A branch's roster with each member's history.
+///
+/// `members` keeps the order of first import; an index by id makes each import and
+/// each lookup one step, so folding a roster of any size is linear.
 #[derive(Debug, Clone, Default)]
 pub struct Roster {
     pub members: Vec<MemberRecord>,
     pub life: BTreeMap<MemberId, Vec<LifeRecord>>,
     pub findings: BTreeMap<MemberId, Vec<Finding>>,
+    /// Where each member sits in `members`.
+    at: HashMap<MemberId, usize>,
 }
 
 impl Fold for Roster {
@@ -83,9 +96,12 @@ impl Fold for Roster {
             match action {
                 Action::MembersImported { members, .. } => {
                     for member in members {
-                        match self.members.iter_mut().find(|m| m.id == member.id) {
-                            Some(existing) => *existing = member.clone(),
-                            None => self.members.push(member.clone()),
+                        match self.at.get(&member.id) {
+                            Some(&i) => self.members[i] = member.clone(),
+                            None => {
+                                self.at.insert(member.id.clone(), self.members.len());
+                                self.members.push(member.clone());
+                            }
                         }
                     }
                 }
@@ -115,7 +131,12 @@ impl Fold for Roster {
 
 impl Roster {
     pub fn member(&self, id: &str) -> Option<&MemberRecord> {
-        self.members.iter().find(|m| m.id == id)
+        self.at.get(id).and_then(|&i| self.members.get(i))
+    }
+
+    /// Where the member sits in `members` (the order of first import).
+    pub fn position(&self, id: &str) -> Option<usize> {
+        self.at.get(id).copied()
     }
 
     /// The member's name, or the id when the roster lacks it.

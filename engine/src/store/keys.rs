@@ -3,6 +3,14 @@
 //! - `e/<scope>\0<seq>`: the event log of a [`Scope`]; current state is a fold over it.
 //! - `i/m/<member>`: which branch a member belongs to (an index, written with the
 //!   event that imports the member).
+//! - `i/n/<name in hex>/<member>`: the branch of a member by name (an index, written
+//!   with the event that imports the member; a key left by an earlier name is told
+//!   apart by reading the roster). `m/index/names`: set once the name index covers
+//!   every roster (a store written before it had one is indexed by its next import).
+//! - `i/u/<unit>`: a unit of the tree with its place in the order units were added;
+//!   `i/c/<parent>/<unit>`: the units under a parent (indexes, written with the event
+//!   that adds the unit). `m/index/units`: set once they cover every unit (a store
+//!   written before them is indexed by its next `org add`).
 //! - `r/<hash>`, `w/<hash>`: rule sets and workflows by content hash, so a quarter keeps
 //!   running under the definitions it was opened with; `m/rules-in-force`: the hash of
 //!   the rule set last used to open a quarter.
@@ -105,6 +113,47 @@ pub(crate) fn member_index(member: &MemberId) -> Vec<u8> {
     format!("i/m/{member}").into_bytes()
 }
 
+/// The prefix of the name index's keys for `name` (hex: no separator can occur in it).
+pub(crate) fn named(name: &str) -> Vec<u8> {
+    format!("i/n/{}/", hex::encode(name)).into_bytes()
+}
+
+pub(crate) fn name_index(name: &str, member: &MemberId) -> Vec<u8> {
+    let mut key = named(name);
+    key.extend_from_slice(member.as_str().as_bytes());
+    key
+}
+
+/// Set when the name index covers every roster.
+pub(crate) fn names_indexed() -> Vec<u8> {
+    b"m/index/names".to_vec()
+}
+
+pub(crate) fn unit_index(unit: &str) -> Vec<u8> {
+    format!("i/u/{unit}").into_bytes()
+}
+
+/// The prefix of the keys of the units under `parent` (no unit id holds a `/`).
+pub(crate) fn children_of(parent: &str) -> Vec<u8> {
+    format!("i/c/{parent}/").into_bytes()
+}
+
+pub(crate) fn child_index(parent: &str, unit: &str) -> Vec<u8> {
+    let mut key = children_of(parent);
+    key.extend_from_slice(unit.as_bytes());
+    key
+}
+
+/// Set when the unit indexes cover every unit.
+pub(crate) fn units_indexed() -> Vec<u8> {
+    b"m/index/units".to_vec()
+}
+
+/// The prefix of every branch log's keys: the rosters, life and findings.
+pub(crate) fn branch_logs() -> &'static [u8] {
+    b"e/branch/"
+}
+
 pub(crate) fn rules(hash: &RulesHash) -> Vec<u8> {
     format!("r/{hash}").into_bytes()
 }
@@ -153,5 +202,15 @@ mod tests {
             assert_eq!(split_event(&key), Some((s.name().as_str(), 42)));
         }
         assert_eq!(Scope::parse("quarter/b1/2026q4"), None);
+        let branch = Scope::Branch(UnitId::known("b1"));
+        assert!(event_prefix(&branch).starts_with(branch_logs()));
+    }
+
+    #[test]
+    fn a_name_is_no_prefix_of_another_in_the_name_index() {
+        let m = MemberId::known("m1");
+        assert!(!name_index("张三丰", &m).starts_with(&named("张三")));
+        assert!(!name_index("a/b", &m).starts_with(&named("a")));
+        assert!(name_index("张三", &m).starts_with(&named("张三")));
     }
 }

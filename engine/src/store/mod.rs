@@ -11,6 +11,7 @@
 
 pub mod backup;
 mod durable;
+pub mod cache;
 pub mod keys;
 pub mod log;
 
@@ -19,7 +20,8 @@ use crate::event::{Action, Event};
 use crate::rules::SourceFile;
 pub use keys::{Scope, ScopesOf};
 use serde::{de::DeserializeOwned, Serialize};
-use std::collections::{BTreeMap, HashMap};
+use cache::Lru;
+use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::{Arc, Mutex, RwLock};
 
@@ -49,14 +51,37 @@ impl From<sled::Error> for StoreError {
     }
 }
 
+/// A unit as the unit index keeps it: the unit, and its place in the order units
+/// were added to the tree.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct IndexedUnit {
+    pub at: usize,
+    pub id: UnitId,
+    pub name: String,
+    pub kind: String,
+    pub parent: Option<UnitId>,
+}
+
+impl IndexedUnit {
+    pub fn new(at: usize, unit: &crate::entity::Unit) -> IndexedUnit {
+        IndexedUnit { at, id: unit.id.clone(), name: unit.name.clone(), kind: unit.kind.clone(), parent: unit.parent.clone() }
+    }
+
+    pub fn unit(&self) -> crate::entity::Unit {
+        crate::entity::Unit { id: self.id.clone(), name: self.name.clone(), kind: self.kind.clone(), parent: self.parent.clone() }
+    }
+}
+
 /// A key and its value as they lie in the store.
 pub type RawEntry = (Vec<u8>, Vec<u8>);
 
 /// An open store.
 ///
-/// Event logs read once are kept in memory and extended on every commit. That is
-/// sound because sled lets only one process open a store directory, and every write
-/// of this process goes through [`Store::commit`].
+/// Event logs read are kept in memory and extended on every commit. That is sound
+/// because sled lets only one process open a store directory, and every write of this
+/// process goes through [`Store::commit`]. The logs kept are bounded by the size of
+/// their records ([`LOG_CACHE_BYTES`]), the least recently used dropped first: a log
+/// dropped is read again from sled when next asked for.
 ///
 /// Within the process, a decision and the write it leads to happen under one lock
 /// ([`Store::exclusive`]), so two requests served at once cannot both see "not yet
@@ -65,10 +90,18 @@ pub type RawEntry = (Vec<u8>, Vec<u8>);
 pub struct Store {
     db: sled::Db,
     durable: bool,
-    logs: Arc<Mutex<HashMap<Scope, Arc<Vec<Event>>>>>,
+    logs: Arc<Mutex<Lru<Scope, Arc<Vec<Event>>>>>,
     writer: Arc<parking_lot::ReentrantMutex<()>>,
     /// Commits share it; a backup takes it alone, so it reads one moment's keys.
     gate: Arc<RwLock<()>>,
+}
+
+/// How many bytes of encoded records the event logs kept in memory may hold (about
+/// three times that in memory), unless [`Store::set_log_cache`] says otherwise.
+pub const LOG_CACHE_BYTES: usize = 16 << 20;
+
+fn log_cache() -> Arc<Mutex<Lru<Scope, Arc<Vec<Event>>>>> {
+    Arc::new(Mutex::new(Lru::new(LOG_CACHE_BYTES)))
 }
 
 impl std::fmt::Debug for Store {
@@ -81,7 +114,8 @@ impl std::fmt::Debug for Store {
 #[derive(Default)]
 pub struct Writes {
     batch: sled::Batch,
-    events: Vec<(Scope, Event)>,
+    /// Each event with the size of its record.
+    events: Vec<(Scope, Event, usize)>,
 }
 
 impl Writes {
@@ -160,7 +194,7 @@ impl Store {
     fn open_sled(path: &Path) -> Result<Store, StoreError> {
         let shown = path.display().to_string();
         match sled::Config::new().path(path).mode(sled::Mode::HighThroughput).open() {
-            Ok(db) => Ok(Store { db, durable: true, logs: Arc::default(), writer: Arc::default(), gate: Arc::default() }),
+            Ok(db) => Ok(Store { db, durable: true, logs: log_cache(), writer: Arc::default(), gate: Arc::default() }),
             Err(sled::Error::Io(e)) if is_lock_error(&e) => Err(StoreError::Locked { path: shown }),
             Err(sled::Error::Io(e)) => Err(StoreError::Open { path: shown, reason: e.to_string() }),
             Err(e) => Err(StoreError::Damaged { path: shown, reason: e.to_string() }),
@@ -170,7 +204,7 @@ impl Store {
     /// A store that lives in memory only (tests, benchmarks of the engine alone).
     pub fn temporary() -> Result<Store, StoreError> {
         let db = sled::Config::new().temporary(true).open()?;
-        Ok(Store { db, durable: false, logs: Arc::default(), writer: Arc::default(), gate: Arc::default() })
+        Ok(Store { db, durable: false, logs: log_cache(), writer: Arc::default(), gate: Arc::default() })
     }
 
     /// The store's writer lock, held until the guard drops: what is read while it is
@@ -183,6 +217,17 @@ impl Store {
     /// In bulk mode commits are not flushed one by one; call [`Store::flush`] at the end.
     pub fn set_bulk(&mut self, bulk: bool) {
         self.durable = !bulk;
+    }
+
+    /// Bound the event logs kept in memory to `bytes` of encoded records.
+    pub fn set_log_cache(&self, bytes: usize) {
+        self.logs.lock().unwrap_or_else(|e| e.into_inner()).set_limit(bytes);
+    }
+
+    /// The event logs kept in memory now: how many, and the bytes of their records.
+    pub fn log_cache_held(&self) -> (usize, usize) {
+        let logs = self.logs.lock().unwrap_or_else(|e| e.into_inner());
+        (logs.len(), logs.weight())
     }
 
     pub fn flush(&self) -> Result<(), StoreError> {
@@ -204,8 +249,9 @@ impl Store {
         let seq = self.db.generate_id()?;
         let event = Event { seq, who: actor.who.clone(), role: actor.role.clone(), at: actor.at, rules: rules.cloned(), actions };
         let bytes = log::encode(&event).map_err(|e| StoreError::Encode { reason: e.to_string() })?;
+        let size = bytes.len();
         writes.batch.insert(keys::event(scope, seq), bytes);
-        writes.events.push((scope.clone(), event));
+        writes.events.push((scope.clone(), event, size));
         Ok(())
     }
 
@@ -218,29 +264,38 @@ impl Store {
             self.db.flush()?;
         }
         let mut logs = self.logs.lock().unwrap_or_else(|e| e.into_inner());
-        for (scope, event) in writes.events {
-            if let Some(log) = logs.get_mut(&scope) {
-                Arc::make_mut(log).push(event);
+        for (scope, event, size) in writes.events {
+            if let Some(log) = logs.get(&scope) {
+                // A log read from sled after the batch was applied holds the event already.
+                if !log.iter().rev().take_while(|e| e.seq >= event.seq).any(|e| e.seq == event.seq) {
+                    Arc::make_mut(log).push(event);
+                    logs.grow(&scope, size);
+                }
             }
         }
         Ok(())
     }
 
-    /// The events of one scope, oldest first.
+    /// The events of one scope, oldest first. A log not in memory is read while the
+    /// cache is held, so no commit of another thread can slip between the read and
+    /// the caching.
     pub fn events(&self, scope: &Scope) -> Result<Arc<Vec<Event>>, StoreError> {
-        if let Some(log) = self.logs.lock().unwrap_or_else(|e| e.into_inner()).get(scope) {
+        let mut logs = self.logs.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(log) = logs.get(scope) {
             return Ok(log.clone());
         }
+        let mut size = 0;
         let log: Vec<Event> = self
             .db
             .scan_prefix(keys::event_prefix(scope))
             .map(|item| {
                 let (k, v) = item?;
+                size += v.len();
                 log::decode(&v).map_err(|problem| corrupt(&k, problem))
             })
             .collect::<Result<_, _>>()?;
         let log = Arc::new(log);
-        self.logs.lock().unwrap_or_else(|e| e.into_inner()).insert(scope.clone(), log.clone());
+        logs.insert(scope.clone(), log.clone(), size);
         Ok(log)
     }
 
@@ -269,6 +324,65 @@ impl Store {
     /// The branch a member belongs to.
     pub fn member_branch(&self, member: &MemberId) -> Result<Option<UnitId>, StoreError> {
         self.get(&keys::member_index(member))
+    }
+
+    /// The members the name index holds under `name`, with their branch, in no
+    /// particular order; a member renamed since may be among them. `None` when the
+    /// index does not cover every roster yet (see [`keys`]).
+    pub fn members_named(&self, name: &str) -> Result<Option<Vec<(MemberId, UnitId)>>, StoreError> {
+        if !self.names_indexed()? {
+            return Ok(None);
+        }
+        let prefix = keys::named(name);
+        self.db
+            .scan_prefix(&prefix)
+            .map(|item| {
+                let (k, v) = item?;
+                let text = String::from_utf8_lossy(&k[prefix.len()..]).into_owned();
+                let id = MemberId::parse(&text).map_err(|_| corrupt(&k, log::Invalid::Id(text)))?;
+                Ok((id, value(&k, &v)?))
+            })
+            .collect::<Result<Vec<_>, _>>()
+            .map(Some)
+    }
+
+    /// The name index covers every roster: it was completed, or no roster exists.
+    pub(crate) fn names_indexed(&self) -> Result<bool, StoreError> {
+        Ok(self.names_index_complete()? || self.db.scan_prefix(keys::branch_logs()).next().transpose()?.is_none())
+    }
+
+    /// The name index was completed (by a roster import).
+    pub(crate) fn names_index_complete(&self) -> Result<bool, StoreError> {
+        Ok(self.db.contains_key(keys::names_indexed())?)
+    }
+
+    /// A unit from the unit index (see [`keys`]); only meaningful once
+    /// [`Store::units_indexed`] holds.
+    pub fn indexed_unit(&self, id: &str) -> Result<Option<IndexedUnit>, StoreError> {
+        self.get(&keys::unit_index(id))
+    }
+
+    /// The units directly under `parent`, from the unit index, in no particular order.
+    pub fn indexed_children(&self, parent: &str) -> Result<Vec<UnitId>, StoreError> {
+        let prefix = keys::children_of(parent);
+        self.db
+            .scan_prefix(&prefix)
+            .map(|item| {
+                let (k, _) = item?;
+                let text = String::from_utf8_lossy(&k[prefix.len()..]).into_owned();
+                UnitId::parse(&text).map_err(|_| corrupt(&k, log::Invalid::Id(text)))
+            })
+            .collect()
+    }
+
+    /// The unit indexes cover every unit: they were completed, or the tree is empty.
+    pub fn units_indexed(&self) -> Result<bool, StoreError> {
+        Ok(self.units_index_complete()? || self.db.scan_prefix(keys::event_prefix(&Scope::Org)).next().transpose()?.is_none())
+    }
+
+    /// The unit indexes were completed (by adding a unit).
+    pub(crate) fn units_index_complete(&self) -> Result<bool, StoreError> {
+        Ok(self.db.contains_key(keys::units_indexed())?)
     }
 
     /// The files of a rule set stored by `quarter open` or `rules adopt`.

@@ -130,7 +130,11 @@ fn placed(tree: &OrgTree, current: &Current, unit: Option<&str>) -> Result<(Unit
 
 impl LevelCtx {
     fn load(archive: &Archive, current: Current, at: At) -> Result<LevelCtx> {
-        let tree = archive.org()?;
+        // A named unit needs only its part of the tree: itself, above and just below.
+        let tree = match at.unit.as_deref() {
+            Some(unit) => archive.org_around(&[unit], true)?,
+            None => archive.org()?,
+        };
         let (unit, level, superior) = placed(&tree, &current, at.unit.as_deref())?;
         let unit_id = UnitId::known(unit.id.clone());
         Ok(LevelCtx {

@@ -189,7 +189,7 @@ impl crate::ops::Archive {
     /// Where a branch's star went above the branch in `quarter`, lowest level first;
     /// empty while no level above has received it.
     pub(crate) fn star_trail(&self, current: &crate::ops::Current, branch: &UnitId, quarter: Quarter, member: &str) -> Result<Vec<TrailStep>> {
-        let tree = self.org()?;
+        let tree = self.org_around(&[branch.as_str()], false)?;
         let path = tree.path(branch.as_str());
         let university = path.first().map(|u| u.name.clone()).unwrap_or_default();
         let key = crate::star::key(&university, branch.as_str(), member);
