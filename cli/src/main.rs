@@ -8,6 +8,8 @@ mod context;
 mod demo;
 mod failure;
 mod help;
+mod layers;
+mod listener;
 mod messages;
 mod page;
 mod render;
