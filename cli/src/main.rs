@@ -3,6 +3,7 @@
 
 mod api;
 mod args;
+mod client;
 mod command;
 mod context;
 mod demo;

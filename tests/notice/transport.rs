@@ -146,6 +146,23 @@ fn s4_3_d_over_https_the_province_pulls_with_the_universitys_certificate_and_ref
     // A plain-HTTP client talking to the HTTPS port gets nothing.
     let (status, _, _) = get(&server.address(), "/api/v1/health");
     assert_ne!(status, 200);
+    drop(server);
+
+    // A self-signed certificate marked as an authority, as `openssl req -x509` makes
+    // them, is trusted as itself when `--ca` names it.
+    let mut params = rcgen::CertificateParams::new(vec!["127.0.0.1".to_owned()]).unwrap();
+    params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+    let key = rcgen::KeyPair::generate().unwrap();
+    let authority = params.self_signed(&key).unwrap();
+    let cert_file = university.write("authority.pem", &authority.pem());
+    let key_file = university.write("authority-key.pem", &key.serialize_pem());
+    let server = Server::start(&university, &["--tls-cert", cert_file.to_str().unwrap(), "--tls-key", key_file.to_str().unwrap()], None);
+    let refused = pull(&province, &server.url, &token, &["--ca", ca.to_str().unwrap()]);
+    assert!(!refused.status.success(), "another certificate than the one in --ca is refused");
+    let ca = province.write("authority.pem", &authority.pem());
+    let again = pull(&province, &server.url, &token, &["--ca", ca.to_str().unwrap()]);
+    assert!(again.status.success(), "{}", String::from_utf8_lossy(&again.stderr));
+    assert_eq!(held(&province), 3, "nothing taken twice");
 }
 
 #[test]

@@ -11,8 +11,6 @@ use crate::render::Output;
 use shine_engine::domain::Quarter;
 use shine_engine::ops::chain::Pulled;
 use shine_engine::refusal::Refusal;
-use rustls::pki_types::pem::PemObject;
-use rustls::pki_types::CertificateDer;
 use shine_engine::star::token_digest;
 use std::time::Duration;
 
@@ -54,7 +52,7 @@ pub fn pull(ctx: &Context, unit: Option<&str>, quarter: &str, from: &str, token:
     let shine = ctx.shine()?;
     let actor = ctx.actor_as(shine.current(), &shine.level_role(unit)?.id)?;
     let url = format!("{}{PULL}", from.trim_end_matches('/'));
-    let agent = agent(ca, Duration::from_secs(60))?;
+    let agent = crate::client::agent(ca, Duration::from_secs(60))?;
     let key = token_digest(token);
     let mut progress = Progress::default();
     let mut all: Option<Pulled> = None;
@@ -114,8 +112,8 @@ fn fetch(agent: &ureq::Agent, url: &str, token: &str, request: &PullRequest) -> 
 
 impl Failed {
     fn transport(t: &ureq::Transport) -> Failed {
-        match tls_error(t) {
-            Some(rustls::Error::InvalidCertificate(why)) => Failed::Untrusted(format!("{why:?}")),
+        match crate::client::tls_error(t) {
+            Some(rustls::Error::InvalidCertificate(why)) => Failed::Untrusted(crate::messages::transport::certificate_problem(why)),
             _ => Failed::Transport(t.to_string()),
         }
     }
@@ -157,7 +155,7 @@ pub fn send_return(r: &shine_engine::state::level::Return, quarter: Quarter, tok
         .ok_or_else(|| crate::fail!("no_token", help = "用拉取时的凭据：`--token` 或环境变量 SHINE_TOKEN", "退回给 {from} 需要对方为本单位发放的凭据"))?;
     let url = format!("{}{RETURNS}", from.trim_end_matches('/'));
     let ca = std::env::var_os("SHINE_CA").filter(|v| !v.is_empty()).map(std::path::PathBuf::from);
-    let agent = agent(ca.as_deref(), Duration::from_secs(30))?;
+    let agent = crate::client::agent(ca.as_deref(), Duration::from_secs(30))?;
     let request = ReturnRequest { quarter: quarter.to_string(), key: r.key.clone(), reason: r.reason.clone() };
     match agent.post(&url).set("Authorization", &format!("Bearer {token}")).send_json(&request) {
         Ok(_) => Ok(()),
@@ -169,44 +167,3 @@ pub fn send_return(r: &shine_engine::state::level::Return, quarter: Quarter, tok
     }
 }
 
-/// An HTTP(S) client: rustls with the ring provider, trusting the public certificate
-/// authorities and, with `ca`, the certificates in that PEM file (a university's own).
-fn agent(ca: Option<&std::path::Path>, timeout: Duration) -> Result<ureq::Agent> {
-    let builder = ureq::AgentBuilder::new().timeout_connect(Duration::from_secs(5)).timeout(timeout);
-    let Some(ca) = ca else { return Ok(builder.build()) };
-    let bad = |why: String| {
-        let (message, help) = crate::messages::transport::bad_ca(ca, &why);
-        Failure::Edge(EdgeError::new("bad_ca", message).help(help))
-    };
-    let pem = std::fs::read(ca).map_err(|e| bad(e.to_string()))?;
-    let mut roots = rustls::RootCertStore { roots: webpki_roots::TLS_SERVER_ROOTS.to_vec() };
-    let mut added = 0;
-    for cert in CertificateDer::pem_slice_iter(&pem) {
-        roots.add(cert.map_err(|e| bad(e.to_string()))?).map_err(|e| bad(e.to_string()))?;
-        added += 1;
-    }
-    if added == 0 {
-        return Err(bad("文件中没有 PEM 格式的证书".into()));
-    }
-    let config = rustls::ClientConfig::builder_with_provider(std::sync::Arc::new(rustls::crypto::ring::default_provider()))
-        .with_safe_default_protocol_versions()
-        .map_err(|e| bad(e.to_string()))?
-        .with_root_certificates(roots)
-        .with_no_client_auth();
-    Ok(builder.tls_config(std::sync::Arc::new(config)).build())
-}
-
-/// The TLS error under a transport error, if that is what it was.
-fn tls_error(t: &ureq::Transport) -> Option<&rustls::Error> {
-    let mut next: Option<&(dyn std::error::Error + 'static)> = std::error::Error::source(t);
-    while let Some(e) = next {
-        if let Some(tls) = e.downcast_ref::<rustls::Error>() {
-            return Some(tls);
-        }
-        if let Some(tls) = e.downcast_ref::<std::io::Error>().and_then(|io| io.get_ref()).and_then(|inner| inner.downcast_ref::<rustls::Error>()) {
-            return Some(tls);
-        }
-        next = e.source();
-    }
-    None
-}

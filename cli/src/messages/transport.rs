@@ -63,6 +63,20 @@ pub fn untrusted(from: &str, detail: &str) -> (String, String) {
     )
 }
 
+/// Why a certificate was not trusted, in a few words.
+pub fn certificate_problem(e: &rustls::CertificateError) -> String {
+    use rustls::CertificateError as E;
+    match e {
+        E::UnknownIssuer => "证书的签发者不在信任列表中".into(),
+        E::Expired | E::ExpiredContext { .. } => "证书已过期".into(),
+        E::NotValidYet | E::NotValidYetContext { .. } => "证书尚未生效".into(),
+        E::NotValidForName | E::NotValidForNameContext { .. } => "证书上的名称与所连接的地址不符".into(),
+        E::Revoked => "证书已被吊销".into(),
+        E::BadSignature | E::BadEncoding => "证书已损坏或签名无效".into(),
+        other => format!("{other:?}"),
+    }
+}
+
 /// `--ca FILE` will not do.
 pub fn bad_ca(file: &Path, why: &str) -> (String, String) {
     (
