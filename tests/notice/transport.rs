@@ -28,12 +28,17 @@ struct Server {
 }
 
 impl Server {
-    /// `shine serve --listen 127.0.0.1:0 <extra>` on the world's store; with `files`, under
+    /// `shine serve --listen 127.0.0.1:0 <extra>` (or the `--listen` in `extra`) on the
+    /// world's store; with `files`, under
     /// an open-file limit of that many (through `sh -c 'ulimit -n …; exec shine …'`).
     fn start(s: &Shine, extra: &[&str], files: Option<u32>) -> Server {
         let log = s.dir().join("serve.log");
         let mut shine = s.command_at(LATER);
-        shine.args(["serve", "--listen", "127.0.0.1:0"]).args(extra);
+        shine.arg("serve");
+        if !extra.contains(&"--listen") {
+            shine.args(["--listen", "127.0.0.1:0"]);
+        }
+        shine.args(extra);
         let mut command = match files {
             None => shine,
             Some(n) => {
@@ -207,6 +212,19 @@ fn health_answers_within_a_second_while_1100_half_open_connections_are_held_unde
     drop(held);
     // And the server is still there afterwards.
     assert_eq!(get(&address, "/api/v1/health").0, 200);
+}
+
+#[test]
+fn plain_http_beyond_loopback_warns_that_tokens_travel_in_clear() {
+    let s = Shine::new();
+    let open = Server::start(&s, &["--listen", "0.0.0.0:0"], None);
+    assert!(open.url.starts_with("http://0.0.0.0:"), "{}", open.url);
+    let log = open.log();
+    assert!(log.contains("未启用 TLS") && log.contains("明文") && log.contains("--tls-cert"), "{log}");
+    drop(open);
+    let local = Server::start(&s, &[], None);
+    assert_eq!(get(&local.address(), "/api/v1/health").0, 200);
+    assert!(!local.log().contains("未启用 TLS"), "no warning on loopback");
 }
 
 #[test]
