@@ -35,7 +35,9 @@ pub struct Limits {
     pub header: Duration,
     /// From a request's header to its response.
     pub request: Duration,
-    /// A kept-alive connection with no request in flight is closed after this.
+    /// A kept-alive connection with no request in flight is closed after this. (hyper's
+    /// header timeout also runs from the end of the last response: the next header must
+    /// be complete within `header`; this is the backstop.)
     pub idle: Duration,
     /// Connections held at once.
     pub connections: usize,
@@ -53,7 +55,7 @@ impl Limits {
         Limits {
             header: Duration::from_secs(10),
             request: Duration::from_secs(30),
-            idle: Duration::from_secs(60),
+            idle: Duration::from_secs(15),
             connections: files.saturating_sub(RESERVED_FILES).clamp(16, MAX_CONNECTIONS) as usize,
         }
     }
