@@ -42,3 +42,6 @@ mod vocabulary;
 
 #[path = "notice/crash.rs"]
 mod crash;
+
+#[path = "notice/transport.rs"]
+mod transport;

@@ -176,7 +176,8 @@ pub enum Command {
     #[command(after_help = "示例:
   shine pull --unit jx --quarter 2026Q4                 党总支汇总各党支部已报送的结果
   shine pull --quarter 2026Q4                           校党委汇总
-  shine pull --from http://university:8080 --token shine_… --quarter 2026Q4")]
+  shine pull --from https://university:8443 --ca university.pem --quarter 2026Q4
+                                                        凭据由环境变量 SHINE_TOKEN 提供")]
     Pull {
         /// 汇总的单位（党总支、校党委）的编号；不写时为本存储的校党委，没有组织架构时为省委教育工委
         #[arg(long, value_name = "单位")]
@@ -190,6 +191,9 @@ pub enum Command {
         /// 对方为本单位发放的凭据（`shine token create`）
         #[arg(long, value_name = "凭据", env = "SHINE_TOKEN", hide_env_values = true)]
         token: Option<String>,
+        /// 从 https:// 地址拉取时，信任这个证书（PEM，对方服务的证书或签发它的证书）；不写时只信任公共证书机构
+        #[arg(long, value_name = "文件", env = "SHINE_CA")]
+        ca: Option<std::path::PathBuf>,
         /// 每页条数（测试用）
         #[arg(long, hide = true, default_value_t = crate::api::DEFAULT_LIMIT, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=500))]
         page_size: usize,
@@ -200,11 +204,18 @@ pub enum Command {
     /// 提供拉取接口（供上级用 `shine pull --from` 拉取）和公开展示页面（§4.3.c）
     #[command(after_help = "示例:
   shine serve                                           只供本机访问
-  shine serve --listen 0.0.0.0:8080                     供其他机器访问")]
+  shine serve --listen 0.0.0.0:8080 --tls-cert cert.pem --tls-key key.pem
+                                                        供其他机器以 HTTPS 访问")]
     Serve {
         /// 监听地址：IP 地址和端口
         #[arg(long, value_name = "地址", default_value = "127.0.0.1:8080")]
         listen: String,
+        /// 以 HTTPS 提供服务：证书文件（PEM，可含证书链），须与 --tls-key 一起给出
+        #[arg(long, value_name = "文件", requires = "tls_key")]
+        tls_cert: Option<std::path::PathBuf>,
+        /// 以 HTTPS 提供服务：与证书配对的私钥文件（PEM）
+        #[arg(long, value_name = "文件", requires = "tls_cert")]
+        tls_key: Option<std::path::PathBuf>,
     },
     /// 上级单位拉取用的凭据
     #[command(subcommand)]

@@ -3,11 +3,14 @@
 
 mod api;
 mod args;
+mod client;
 mod command;
 mod context;
 mod demo;
 mod failure;
 mod help;
+mod layers;
+mod listener;
 mod messages;
 mod page;
 mod render;

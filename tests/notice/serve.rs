@@ -41,7 +41,7 @@ fn forwarded_to_the_province(name: &str) -> Shine {
 
 /// A fresh world holding a copy of a university built once per test run: 示范大学党委,
 /// or any other name for the second university, 滨海大学党委.
-fn university_copy(name: &'static str) -> Shine {
+pub(crate) fn university_copy(name: &'static str) -> Shine {
     static FIRST: OnceLock<Shine> = OnceLock::new();
     static SECOND: OnceLock<Shine> = OnceLock::new();
     let cell = if name == "示范大学党委" { &FIRST } else { &SECOND };

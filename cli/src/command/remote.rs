@@ -40,7 +40,7 @@ impl Progress {
     }
 }
 
-pub fn pull(ctx: &Context, unit: Option<&str>, quarter: &str, from: &str, token: Option<&str>, page_size: usize) -> Result<Output> {
+pub fn pull(ctx: &Context, unit: Option<&str>, quarter: &str, from: &str, token: Option<&str>, ca: Option<&std::path::Path>, page_size: usize) -> Result<Output> {
     let token = token.map(str::trim).filter(|t| !t.is_empty()).ok_or_else(|| {
         crate::fail!(
             "no_token",
@@ -52,7 +52,7 @@ pub fn pull(ctx: &Context, unit: Option<&str>, quarter: &str, from: &str, token:
     let shine = ctx.shine()?;
     let actor = ctx.actor_as(shine.current(), &shine.level_role(unit)?.id)?;
     let url = format!("{}{PULL}", from.trim_end_matches('/'));
-    let agent = ureq::AgentBuilder::new().timeout_connect(Duration::from_secs(5)).timeout(Duration::from_secs(60)).build();
+    let agent = crate::client::agent(ca, Duration::from_secs(60))?;
     let key = token_digest(token);
     let mut progress = Progress::default();
     let mut all: Option<Pulled> = None;
@@ -93,6 +93,8 @@ pub fn pull(ctx: &Context, unit: Option<&str>, quarter: &str, from: &str, token:
 enum Failed {
     Status(u16, String),
     Transport(String),
+    /// The server's certificate is not one this puller trusts.
+    Untrusted(String),
     Unreadable(String),
 }
 
@@ -104,11 +106,18 @@ fn fetch(agent: &ureq::Agent, url: &str, token: &str, request: &PullRequest) -> 
             let reason = r.into_json::<ApiError>().map(|e| e.error.message).unwrap_or_default();
             Err(Failed::Status(code, reason))
         }
-        Err(ureq::Error::Transport(t)) => Err(Failed::Transport(t.to_string())),
+        Err(ureq::Error::Transport(t)) => Err(Failed::transport(&t)),
     }
 }
 
 impl Failed {
+    fn transport(t: &ureq::Transport) -> Failed {
+        match crate::client::tls_error(t) {
+            Some(rustls::Error::InvalidCertificate(why)) => Failed::Untrusted(crate::messages::transport::certificate_problem(why)),
+            _ => Failed::Transport(t.to_string()),
+        }
+    }
+
     fn explain(self, from: &str, progress: &Progress) -> Failure {
         let note = progress.note();
         match self {
@@ -116,6 +125,10 @@ impl Failed {
                 crate::fail!("unreachable", help = format!("确认对方已运行 `shine serve` 且地址正确；{note}"), "无法连接 {from}：服务未启动？（{e}）")
             }
             Failed::Transport(e) => crate::fail!("connection_lost", help = note, "拉取中断：与 {from} 的连接断开（{e}）"),
+            Failed::Untrusted(why) => {
+                let (message, help) = crate::messages::transport::untrusted(from, &why);
+                Failure::Edge(EdgeError::new("untrusted_certificate", message).help(help))
+            }
             Failed::Status(401, reason) => crate::fail!(
                 "http_401",
                 help = format!("向对方单位索取新的凭据（`shine token create`），用 --token 或 SHINE_TOKEN 提供；{note}"),
@@ -141,7 +154,8 @@ pub fn send_return(r: &shine_engine::state::level::Return, quarter: Quarter, tok
         .filter(|t| !t.is_empty())
         .ok_or_else(|| crate::fail!("no_token", help = "用拉取时的凭据：`--token` 或环境变量 SHINE_TOKEN", "退回给 {from} 需要对方为本单位发放的凭据"))?;
     let url = format!("{}{RETURNS}", from.trim_end_matches('/'));
-    let agent = ureq::AgentBuilder::new().timeout_connect(Duration::from_secs(5)).timeout(Duration::from_secs(30)).build();
+    let ca = std::env::var_os("SHINE_CA").filter(|v| !v.is_empty()).map(std::path::PathBuf::from);
+    let agent = crate::client::agent(ca.as_deref(), Duration::from_secs(30))?;
     let request = ReturnRequest { quarter: quarter.to_string(), key: r.key.clone(), reason: r.reason.clone() };
     match agent.post(&url).set("Authorization", &format!("Bearer {token}")).send_json(&request) {
         Ok(_) => Ok(()),
@@ -149,6 +163,7 @@ pub fn send_return(r: &shine_engine::state::level::Return, quarter: Quarter, tok
             let reason = response.into_json::<ApiError>().map(|e| e.error.message).unwrap_or_default();
             Err(Failed::Status(code, reason).explain(from, &Progress::default()))
         }
-        Err(ureq::Error::Transport(t)) => Err(Failed::Transport(t.to_string()).explain(from, &Progress::default())),
+        Err(ureq::Error::Transport(t)) => Err(Failed::transport(&t).explain(from, &Progress::default())),
     }
 }
+

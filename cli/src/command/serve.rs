@@ -1,7 +1,9 @@
-//! `shine serve`: the pull API for the level above (over HTTP, with per-unit
+//! `shine serve`: the pull API for the level above (over HTTP or HTTPS, with per-unit
 //! credentials) and the public display pages. The server opens the store once and
 //! holds it; it only reads. While it runs, `<store>/serve.json` names it, so that
-//! another `shine` on the same store can say who holds it.
+//! another `shine` on the same store can say who holds it. The transport (accept loop,
+//! TLS, timeouts, connection limit) is `listener`; the layers around the handlers
+//! (log, security headers, body and rate limits) are `layers`.
 
 use crate::api::{ApiError, ApiErrorBody, MemberRow, PullPage, PullRequest, ReturnRequest, BODY_LIMIT, DEFAULT_LIMIT, MAX_LIMIT, RETURNS};
 use crate::context::Context;
@@ -10,9 +12,8 @@ use crate::render::Output;
 use crate::serve_file::ServeFile;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
-use axum::extract::{DefaultBodyLimit, Path, Request, State};
+use axum::extract::{DefaultBodyLimit, Path, State};
 use axum::http::{header, HeaderMap, StatusCode};
-use axum::middleware::{self, Next};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -26,8 +27,15 @@ use std::io::Write;
 use std::path::Path as FsPath;
 use std::sync::Arc;
 
-pub fn run(ctx: &Context, listen: &str) -> Result<Output> {
+pub fn run(ctx: &Context, listen: &str, tls: Option<(&FsPath, &FsPath)>) -> Result<Output> {
+    // Certificate and key are checked before anything else: a bad pair never listens.
+    let transport = match tls {
+        Some((cert, key)) => crate::listener::tls(cert, key)?,
+        None => crate::listener::Transport::Plain,
+    };
     let shine = ctx.shine()?;
+    // One structured, timestamped line per event on stderr (see `layers`).
+    let _ = tracing_subscriber::fmt().with_writer(std::io::stderr).with_ansi(false).with_target(false).try_init();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -36,18 +44,21 @@ pub fn run(ctx: &Context, listen: &str) -> Result<Output> {
     // request reads the clock, so a window that closes while the server runs is seen closed.
     let fixed_today = ctx.global.now.is_some().then(|| ctx.today());
     let app = Arc::new(App { shine, fixed_today });
-    let url = runtime.block_on(serve(app, listen, &ctx.global.store))?;
+    let url = runtime.block_on(serve(app, listen, transport, &ctx.global.store))?;
     // Logged, not printed: whoever read the first line may have closed stdout since.
-    eprintln!("shine serve: 已停止（{url}）");
+    tracing::info!(url = %url, "shine serve: 已停止");
     Ok(Output::new("", serde_json::json!({ "stopped": url })))
 }
 
-async fn serve(app: Arc<App>, listen: &str, store: &FsPath) -> Result<String> {
+async fn serve(app: Arc<App>, listen: &str, transport: crate::listener::Transport, store: &FsPath) -> Result<String> {
     let listener = tokio::net::TcpListener::bind(listen).await.map_err(|e| {
         crate::fail!("listen", help = "换一个端口，如 `--listen 127.0.0.1:8081`，或先停止占用该端口的程序", "无法监听 `{listen}`：{e}")
     })?;
     let address = listener.local_addr().map_err(|e| crate::fail!("listen", "无法取得监听地址：{e}"))?;
-    let url = format!("http://{address}");
+    let url = format!("{}://{address}", transport.scheme());
+    if matches!(transport, crate::listener::Transport::Plain) && !address.ip().is_loopback() {
+        eprintln!("{}", crate::messages::transport::clear_text_warning(listen));
+    }
     let file = ServeFile::path(store);
     let info = ServeFile { pid: std::process::id(), url: url.clone() };
     std::fs::write(&file, serde_json::to_vec(&info).unwrap_or_default())
@@ -55,14 +66,15 @@ async fn serve(app: Arc<App>, listen: &str, store: &FsPath) -> Result<String> {
     // The first line is the address; callers (and tests) read it to learn the port.
     println!("shine serve: {url}");
     let _ = std::io::stdout().flush();
-    let served = axum::serve(listener, router(app)).with_graceful_shutdown(stopped()).await;
+    crate::listener::serve(listener, transport, router(app), crate::listener::Limits::for_this_process(), stopped()).await;
     let _ = std::fs::remove_file(&file);
-    served.map_err(|e| crate::fail!("server", "服务异常退出：{e}"))?;
     Ok(url)
 }
 
 fn router(app: Arc<App>) -> Router {
-    Router::new()
+    let who = app.clone();
+    let authenticate: crate::layers::Authenticate = Arc::new(move |token: &str| who.shine.authenticate(token).ok().flatten().map(|c| c.id));
+    let routes = Router::new()
         .route("/api/v1/pull", post(pull))
         .route(RETURNS, post(returns))
         .route("/api/v1/units/{unit}/members", get(members))
@@ -70,8 +82,8 @@ fn router(app: Arc<App>) -> Router {
         .route("/", get(index))
         .route("/display/{quarter}", get(display))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
-        .layer(middleware::from_fn(log))
-        .with_state(app)
+        .with_state(app);
+    crate::layers::apply(routes, authenticate)
 }
 
 /// Ctrl-C or SIGTERM.
@@ -88,14 +100,6 @@ async fn stopped() {
         _ = tokio::signal::ctrl_c() => {}
         _ = term => {}
     }
-}
-
-/// One line per request on stderr: method, path, status. Never headers or bodies.
-async fn log(request: Request, next: Next) -> Response {
-    let line = format!("{} {}", request.method(), request.uri().path());
-    let response = next.run(request).await;
-    eprintln!("{line} {}", response.status().as_u16());
-    response
 }
 
 struct App {
