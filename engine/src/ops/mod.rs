@@ -266,6 +266,9 @@ impl Archive {
 
     /// A member by id, or by name when the name is unique in the store.
     pub fn find_member(&self, query: &str) -> Result<(UnitId, crate::entity::MemberRecord)> {
+        // Names and ids are recorded in NFC; a query typed decomposed finds them too.
+        let query = crate::text::nfc(query);
+        let query = query.as_ref();
         if let Some(branch) = self.member_branch(query)? {
             if let Some(m) = self.roster(&branch)?.member(query) {
                 return Ok((branch, m.clone()));
@@ -315,13 +318,9 @@ impl Shine {
     }
 }
 
-/// Text that must not be empty, trimmed.
+/// Text that must not be empty, trimmed, checked and normalised (`crate::text`).
 pub(crate) fn nonempty(text: &str, what: crate::refusal::Text) -> Result<String> {
-    let text = text.trim();
-    if text.is_empty() {
-        return Err(Kind::Empty { what }.into());
-    }
-    Ok(text.to_owned())
+    crate::refusal::text(what, text.trim())
 }
 
 /// A member of this roster by id or unique name.

@@ -129,9 +129,7 @@ impl Operation<QuarterCtx> for Records {
             let action = match record {
                 Record::Deed { mut deed, .. } => {
                     deed.kind = check_enum(&ctx.rules, "deed", "kind", deed.kind.as_str())?.into();
-                    if deed.text.trim().is_empty() {
-                        return Err(Kind::Empty { what: Text::DeedText }.into());
-                    }
+                    deed.text = crate::refusal::text(Text::DeedText, &deed.text)?;
                     if !ctx.quarter.contains(deed.date) {
                         let member = member_ref(&ctx.roster, id.as_str());
                         return Err(Kind::OutsideQuarter { what: Dated::Deed { member }, date: deed.date, quarter: ctx.quarter }.into());
@@ -143,9 +141,7 @@ impl Operation<QuarterCtx> for Records {
                     Action::DeedRegistered { member: id, deed }
                 }
                 Record::DeedExcuse { reason, .. } => {
-                    if reason.trim().is_empty() {
-                        return Err(Kind::Empty { what: Text::ExcuseReason }.into());
-                    }
+                    let reason = crate::refusal::text(Text::ExcuseReason, &reason)?;
                     Action::DeedExcused { member: id, reason }
                 }
                 Record::Attendance { status, .. } => {
@@ -164,9 +160,7 @@ impl Operation<QuarterCtx> for Records {
                     Action::Presented { member: id }
                 }
                 Record::Comment { text, .. } => {
-                    if text.trim().is_empty() {
-                        return Err(Kind::Empty { what: Text::Comment }.into());
-                    }
+                    let text = crate::refusal::text(Text::Comment, &text)?;
                     Action::Commented { member: id, text }
                 }
             };
@@ -226,11 +220,13 @@ impl Operation<QuarterCtx> for RecordGuests {
     }
 
     fn decide(self, ctx: &QuarterCtx, _: &Actor) -> Result<Decided<()>> {
-        let clean = |list: Vec<String>| list.into_iter().map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()).collect();
+        let clean = |list: Vec<String>| -> Result<Vec<String>> {
+            list.iter().filter(|s| !s.trim().is_empty()).map(|s| crate::refusal::text(Text::GuestName, s)).collect()
+        };
         let action = Action::GuestsRecorded {
-            activists: clean(self.activists),
-            observers: clean(self.observers),
-            delegate: self.delegate.map(|d| d.trim().to_owned()).filter(|d| !d.is_empty()),
+            activists: clean(self.activists)?,
+            observers: clean(self.observers)?,
+            delegate: clean(self.delegate.into_iter().collect())?.pop(),
         };
         Ok(Decided::new(ctx.plan(vec![action]), ()))
     }
