@@ -18,6 +18,7 @@ pub mod diagnostics;
 pub mod refusal;
 pub mod rules;
 pub mod snippet;
+pub mod text;
 pub mod usage;
 pub mod values;
 pub mod words;
