@@ -5,6 +5,7 @@ mod api;
 mod args;
 mod command;
 mod context;
+mod csv_file;
 mod demo;
 mod failure;
 mod help;

@@ -151,13 +151,13 @@ fn kind(k: &Kind) -> Worded {
             let mut w = Worded::new(format!("名单有 {} 处问题，未导入任何党员", problems.len()));
             for p in problems {
                 let who = if p.name.trim().is_empty() { String::new() } else { format!("（{}）", p.name) };
-                w.details.push(format!("第 {} 条{who}：{}", p.row, row_issue(&p.problem)));
+                w.details.push(format!("第 {} 行{who}：{}", p.row, row_issue(&p.problem)));
             }
             w.then("改正名单后重新导入；导入是整体进行的，重复导入同一名单是安全的")
         }
         Kind::RowRejected { row, problem } => {
             let inner = kind(problem);
-            let mut w = Worded::new(format!("第 {row} 条：{}", inner.message));
+            let mut w = Worded::new(format!("第 {row} 行：{}", inner.message));
             w.details = inner.details;
             w.next = inner.next;
             w.then("改正后重新导入；未记录任何一条")
