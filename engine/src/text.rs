@@ -120,7 +120,7 @@ pub enum TextProblem {
     Blank,
     TooLong { chars: usize, limit: usize },
     /// The character at `at` (1-based, in characters) is refused.
-    Char { at: usize, code: u32, class: CharClass },
+    Char { at: usize, codepoint: u32, class: CharClass },
 }
 
 /// The class of a character no text of a user may hold in some shape; `None` for
@@ -222,7 +222,7 @@ pub fn clean(field: Text, given: &str) -> Result<String, TextProblem> {
     let text = if shape == Shape::Long { text.as_ref() } else { text.trim() };
     for (i, c) in text.chars().enumerate() {
         if let Some(class) = refused(shape, c) {
-            return Err(TextProblem::Char { at: i + 1, code: c as u32, class });
+            return Err(TextProblem::Char { at: i + 1, codepoint: c as u32, class });
         }
     }
     if text.chars().all(invisible) {

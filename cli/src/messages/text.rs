@@ -73,7 +73,7 @@ pub fn problem(field: Text, p: &TextProblem) -> String {
     match p {
         TextProblem::Blank => format!("{what}为空或只有看不见的字符"),
         TextProblem::TooLong { chars, limit } => format!("{what}有 {chars} 个字符，超过上限 {limit} 个"),
-        TextProblem::Char { at, code, class: c } => format!("{what}的第 {at} 个字符 {} 是{}，不能使用", character(*code), class(*c)),
+        TextProblem::Char { at, codepoint, class: c } => format!("{what}的第 {at} 个字符 {} 是{}，不能使用", character(*codepoint), class(*c)),
     }
 }
 

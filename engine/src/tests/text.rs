@@ -4,7 +4,7 @@ use super::*;
 
 fn refused_as(field: Text, given: &str) -> Option<(usize, u32, CharClass)> {
     match clean(field, given) {
-        Err(TextProblem::Char { at, code, class }) => Some((at, code, class)),
+        Err(TextProblem::Char { at, codepoint, class }) => Some((at, codepoint, class)),
         _ => None,
     }
 }
