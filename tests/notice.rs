@@ -45,3 +45,6 @@ mod crash;
 
 #[path = "notice/transport.rs"]
 mod transport;
+
+#[path = "notice/hygiene.rs"]
+mod hygiene;

@@ -193,7 +193,7 @@ impl Context {
 
 /// A problem with the current definitions while a command runs under stored ones.
 fn warn(failure: &Failure) {
-    eprintln!("注意：当前规则或流程文件未能载入，本命令按季度开启时保存的规则和流程办理。\n{}", crate::messages::text(failure));
+    eprintln!("注意：当前规则或流程文件未能载入，本命令按季度开启时保存的规则和流程办理。\n{}", crate::render::terminal_safe(&crate::messages::text(failure)));
 }
 
 /// A role by id or by title, from the quarter workflow or the escalation chain.

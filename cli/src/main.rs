@@ -6,6 +6,7 @@ mod args;
 mod client;
 mod command;
 mod context;
+mod csv_file;
 mod demo;
 mod failure;
 mod help;

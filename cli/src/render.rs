@@ -1,10 +1,13 @@
 //! Printing: a command's result as Chinese text or JSON, a failure as Chinese text on
-//! standard error or the one JSON error shape on standard output; tables.
+//! standard error or the one JSON error shape on standard output; tables. Everything
+//! shown to people passes [`terminal_safe`] here: text from the store (old stores may
+//! hold control characters) never reaches a terminal raw. JSON stays exact.
 
 use crate::failure::Failure;
 use comfy_table::{presets::UTF8_FULL_CONDENSED, ContentArrangement, Table};
 use serde::Serialize;
 use shine_engine::ops::Archive;
+use std::borrow::Cow;
 use std::io::Write;
 
 /// What a command produced: the same result for people and for programs.
@@ -20,7 +23,7 @@ impl Output {
 }
 
 pub fn output(out: &Output, json: bool) {
-    let text = if json { serde_json::to_string_pretty(&out.json).unwrap_or_default() } else { out.human.trim_end().to_owned() };
+    let text = if json { serde_json::to_string_pretty(&out.json).unwrap_or_default() } else { terminal_safe(out.human.trim_end()).into_owned() };
     if text.is_empty() {
         return;
     }
@@ -35,8 +38,26 @@ pub fn error(failure: &Failure, json: bool) {
         let mut stdout = std::io::stdout().lock();
         let _ = writeln!(stdout, "{}", serde_json::to_string_pretty(&v).unwrap_or_default());
     } else {
-        eprint!("{}", crate::messages::text(failure));
+        eprint!("{}", terminal_safe(&crate::messages::text(failure)));
     }
+}
+
+/// `text` with every character that could drive a terminal (control characters but
+/// the line break, bidirectional controls; see `shine_engine::text::unsafe_on_terminal`)
+/// shown as `[U+001B]`.
+pub fn terminal_safe(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(shine_engine::text::unsafe_on_terminal) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        if shine_engine::text::unsafe_on_terminal(c) {
+            out.push_str(&format!("[U+{:04X}]", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
 }
 
 pub fn table(header: &[&str]) -> Table {

@@ -5,6 +5,7 @@
 //! point nothing is a bare string that might be malformed. Serialised, each is the
 //! plain text it was parsed from, so JSON answers and stored records read naturally.
 
+use crate::text::TextProblem;
 use chrono::{DateTime, Datelike, FixedOffset, NaiveDate};
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -98,32 +99,40 @@ impl<'de> Deserialize<'de> for Quarter {
     }
 }
 
-/// An id as users type it for a unit or a member: not empty, no white space, no `/`
-/// (ids are parts of store keys) and no control characters.
+/// An id as users type it for a unit or a member that [`crate::text`] refuses: empty,
+/// too long, with white space, `/` (ids are parts of store keys), control, bidi or
+/// invisible characters.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct BadId {
+    /// The start of what was given.
     pub given: String,
+    pub problem: TextProblem,
 }
 
-fn check_id(text: &str) -> Result<(), BadId> {
-    if text.is_empty() || text.chars().any(|c| c.is_whitespace() || c == '/' || c.is_control()) {
-        return Err(BadId { given: text.to_owned() });
-    }
-    Ok(())
+/// The rule ids were held to before [`crate::text`]: what a store may hold.
+fn stored_id(text: &str) -> bool {
+    !(text.is_empty() || text.chars().any(|c| c.is_whitespace() || c == '/' || c.is_control()))
 }
 
 macro_rules! id_type {
-    ($(#[$doc:meta])* $name:ident) => {
+    ($(#[$doc:meta])* $name:ident, $field:expr) => {
         $(#[$doc])*
         #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
         #[serde(transparent)]
         pub struct $name(String);
 
         impl $name {
-            /// The id, checked: see [`BadId`].
+            /// The id a user gave, checked and normalised by [`crate::text::clean`].
             pub fn parse(text: &str) -> Result<$name, BadId> {
-                check_id(text)?;
-                Ok($name(text.to_owned()))
+                crate::text::clean($field, text)
+                    .map($name)
+                    .map_err(|problem| BadId { given: crate::text::excerpt(text), problem })
+            }
+
+            /// An id read back from the store: held to the rule it was recorded under,
+            /// so a store written before [`crate::text`] still reads.
+            pub(crate) fn read(text: &str) -> Option<$name> {
+                stored_id(text).then(|| $name(text.to_owned()))
             }
 
             /// An id read back from the store or a checked definition, trusted as is.
@@ -171,11 +180,13 @@ macro_rules! id_type {
 id_type!(
     /// A unit of the organization tree (`jx-jg`), or the level above its top that
     /// runs elsewhere (the province).
-    UnitId
+    UnitId,
+    crate::text::Text::UnitId
 );
 id_type!(
     /// A member (`jx-jg-08`): the 党员编号 of the roster.
-    MemberId
+    MemberId,
+    crate::text::Text::MemberId
 );
 
 macro_rules! hash_type {

@@ -32,4 +32,5 @@ pub mod state;
 pub mod store;
 pub mod sym;
 pub mod tally;
+pub mod text;
 pub mod workflow;

@@ -72,22 +72,9 @@ impl From<BadQuarter> for Refusal {
     }
 }
 
-/// What text was empty where some is needed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Text {
-    UnitName,
-    MemberName,
-    Evidence,
-    DeedText,
-    ExcuseReason,
-    Comment,
-    ObjectionReason,
-    DecisionReason,
-    PickReason,
-    ReturnReason,
-    CorrectionReason,
-}
+/// Which piece of text a user gave: defined beside the one check of text.
+pub use crate::text::Text;
+use crate::text::TextProblem;
 
 /// What an id or a name was meant to find.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -109,14 +96,6 @@ pub enum Thing {
 pub enum Stored {
     RuleSet,
     Workflow,
-}
-
-/// What an id was meant to name, for a malformed id.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum IdOf {
-    Unit,
-    Member,
 }
 
 /// A dated thing that must fall in its quarter.
@@ -159,11 +138,12 @@ pub struct RowProblem {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum RowIssue {
-    BadId { given: String },
     EmptyName,
     RepeatedId { id: String },
     NotAVariant { value: String, decl: EnumRef, allowed: Vec<VariantRef> },
     InAnotherBranch { id: MemberId, branch: UnitId },
+    /// A field of the row refused by [`crate::text`].
+    BadText { field: Text, given: String, problem: TextProblem },
 }
 
 /// One problem of the tellers' count of paper ballots.
@@ -203,7 +183,6 @@ pub enum Kind {
 
     // ---- input that is malformed --------------------------------------------------
     BadQuarter { given: String },
-    BadId { what: IdOf, given: String },
     Empty { what: Text },
     /// A value outside the enum the rules declare for it.
     NotAVariant { value: String, decl: EnumRef, allowed: Vec<VariantRef> },
@@ -317,6 +296,20 @@ pub enum Kind {
     // ---- credentials ----------------------------------------------------------------
     NoSuchToken { id: String },
     TokenUnit { given: String, known: Vec<String> },
+
+    // ---- text users give (`crate::text`) ----------------------------------------------
+    /// Text refused by the one check of text: the field, the start of what was given
+    /// (it may hold the refused character) and what is wrong.
+    BadText { field: Text, given: String, problem: TextProblem },
+}
+
+/// `given` as it is recorded for `field`, or the refusal naming the field, the start
+/// of what was given and what is wrong (see [`crate::text::clean`]).
+pub fn text(field: Text, given: &str) -> Result<String> {
+    crate::text::clean(field, given).map_err(|problem| match problem {
+        TextProblem::Blank => Kind::Empty { what: field }.into(),
+        problem => Kind::BadText { field, given: crate::text::excerpt(given), problem }.into(),
+    })
 }
 
 /// What to do next, as the engine knows it; the edge shows a command, a link or a

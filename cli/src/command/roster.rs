@@ -3,116 +3,96 @@
 use crate::args::RosterCommand;
 use crate::command::parse_date;
 use crate::context::Context;
+use crate::csv_file::{self, Column, Problems, Row};
 use crate::failure::Result;
 use crate::messages::words::yes_no;
 use crate::render::{table, Output};
 use shine_engine::entity::MemberRecord;
 use shine_engine::ops::org::unit_id;
 use shine_engine::ops::Shine;
+use shine_engine::text::Text;
 use std::path::Path;
 
-/// The columns, each with the header names accepted for it.
-const COLUMNS: [(&str, &[&str]); 7] = [
-    ("name", &["姓名", "name", "党员姓名"]),
-    ("id", &["党员编号", "id", "member_id", "编号"]),
-    ("identity", &["身份", "identity", "党员身份"]),
-    ("role", &["职务", "role", "党内职务"]),
-    ("status", &["类别", "status", "党员类别", "正式/预备"]),
-    ("mobile", &["流动党员", "mobile"]),
-    ("last_report", &["最近报到", "last_report", "最近报到日期"]),
+/// The columns, each with the header names accepted for it (the first is the one
+/// shown when a header is missing).
+const COLUMNS: [Column; 7] = [
+    Column { names: &["姓名", "name", "党员姓名"], required: true, text: Text::MemberName },
+    Column { names: &["党员编号", "id", "member_id", "编号"], required: true, text: Text::MemberId },
+    Column { names: &["身份", "identity", "党员身份"], required: true, text: Text::Value },
+    Column { names: &["职务", "role", "党内职务"], required: true, text: Text::Value },
+    Column { names: &["类别", "status", "党员类别", "正式/预备"], required: true, text: Text::Value },
+    Column { names: &["流动党员", "mobile"], required: false, text: Text::Value },
+    Column { names: &["最近报到", "last_report", "最近报到日期"], required: false, text: Text::Value },
 ];
 
 pub fn import(ctx: &Context, command: RosterCommand) -> Result<Output> {
     let RosterCommand::Import { branch, file } = command;
-    let members = read_roster(&file)?;
+    let (members, lines) = read_roster(&file)?;
     let shine = ctx.shine()?;
-    let n = shine.import_members(&ctx.actor(Some(shine.current()))?, &branch, members)?;
+    let n = shine.import_members(&ctx.actor(Some(shine.current()))?, &branch, members).map_err(|r| csv_file::at_lines(r.into(), &lines))?;
     let human = format!("已向 `{branch}` 导入 {n} 名党员。下一步：`shine quarter open --branch {branch} --quarter 2026Q4`");
     Ok(Output::new(human, serde_json::json!({ "branch": branch, "imported": n })))
 }
 
-pub fn read_roster(file: &Path) -> Result<Vec<MemberRecord>> {
-    let mut reader = csv::ReaderBuilder::new()
-        .trim(csv::Trim::All)
-        .from_path(file)
-        .map_err(|e| crate::fail!("file_unreadable", help = "检查文件路径", "无法读取名单文件 `{}`：{e}", file.display()))?;
-    let headers = reader
-        .headers()
-        .map_err(|e| crate::fail!("csv_header", help = "名单须为 UTF-8 编码的 CSV 文件", "名单文件 `{}` 的第一行无法读取：{e}", file.display()))?
-        .clone();
-    let mut index = [usize::MAX; 7];
-    for (i, (_, names)) in COLUMNS.iter().enumerate() {
-        // A UTF-8 BOM, as spreadsheet programs write it, is not part of the first header.
-        if let Some(pos) = headers.iter().position(|h| names.contains(&h.trim_start_matches('\u{feff}'))) {
-            index[i] = pos;
-        }
-    }
-    let missing: Vec<_> = COLUMNS.iter().zip(index).filter(|(_, i)| *i == usize::MAX).map(|(c, _)| c.1[0]).collect();
-    if missing.iter().any(|m| ["姓名", "党员编号", "身份", "职务", "类别"].contains(m)) {
-        return Err(crate::fail!(
-            "csv_columns",
-            help = "第一行应为：姓名,党员编号,身份,职务,类别,流动党员,最近报到",
-            "名单文件 `{}` 缺少列：{}",
-            file.display(),
-            missing.join("、")
-        ));
-    }
+/// The members of a roster file and the file's line of each.
+pub fn read_roster(file: &Path) -> Result<(Vec<MemberRecord>, Vec<u64>)> {
+    parse_roster(&file.display().to_string(), &csv_file::bytes(file)?)
+}
+
+/// The members of a roster file's bytes (see [`csv_file`]), all rows or none.
+pub fn parse_roster(file: &str, bytes: &[u8]) -> Result<(Vec<MemberRecord>, Vec<u64>)> {
+    let rows = csv_file::read(file, bytes, &COLUMNS)?;
     let mut members = Vec::new();
-    let mut problems = Vec::new();
-    for (row, record) in reader.records().enumerate() {
-        let line = row + 2;
-        let record = record.map_err(|e| crate::fail!("csv_row", help = "检查该行的引号和列数", "`{}` 第 {line} 行无法读取：{e}", file.display()))?;
-        let get = |i: usize| index.get(i).and_then(|&p| record.get(p)).unwrap_or("").trim().to_owned();
-        let full = match get(4).as_str() {
+    let mut lines = Vec::new();
+    let mut problems = Problems::new(file);
+    for Row { line, cells } in rows {
+        let get = |i: usize| cells.get(i).map(String::as_str).unwrap_or("");
+        let full = match get(4) {
             "正式" | "正式党员" | "full" => true,
             "预备" | "预备党员" | "probationary" => false,
             other => {
-                problems.push(format!("第 {line} 行：类别 `{other}` 应为 正式 或 预备"));
+                problems.at(line, "类别", format_args!("`{other}` 应为 正式 或 预备"));
                 true
             }
         };
-        let mobile = match get(5).as_str() {
+        let mobile = match get(5) {
             "是" | "yes" | "true" | "1" => true,
             "" | "否" | "no" | "false" | "0" => false,
             other => {
-                problems.push(format!("第 {line} 行：流动党员 `{other}` 应为 是 或 否"));
+                problems.at(line, "流动党员", format_args!("`{other}` 应为 是 或 否"));
                 false
             }
         };
-        let last_report = match get(6).as_str() {
+        let last_report = match get(6) {
             "" => None,
             d => match parse_date(d, "最近报到日期") {
                 Ok(d) => Some(d),
                 Err(_) => {
-                    problems.push(format!("第 {line} 行：最近报到日期 `{d}` 无效，应写作 2026-10-15"));
+                    problems.at(line, "最近报到", format_args!("日期 `{d}` 无效，应写作 2026-10-15"));
                     None
                 }
             },
         };
-        let id = match Shine::member_id(&get(1)) {
+        if get(0).is_empty() {
+            problems.at(line, "姓名", "姓名为空");
+        }
+        let id = match Shine::member_id(get(1)) {
             Ok(id) => id,
             Err(_) => {
-                problems.push(format!("第 {line} 行：党员编号 `{}` 无效：不能为空，不能含空格或 `/`", get(1)));
-                continue;
+                if get(1).is_empty() {
+                    problems.at(line, "党员编号", "党员编号为空");
+                }
+                continue; // a refused id was named by the check of its cell
             }
         };
-        members.push(MemberRecord {
-            name: get(0),
-            id,
-            identity: get(2),
-            role: get(3),
-            full,
-            mobile,
-            last_report,
-        });
+        lines.push(line);
+        members.push(MemberRecord { name: get(0).to_owned(), id, identity: get(2).to_owned(), role: get(3).to_owned(), full, mobile, last_report });
     }
-    if !problems.is_empty() {
-        return Err(crate::fail!("csv_rows", help = "改正后重新导入；未导入任何党员", "名单文件有 {} 处问题：\n  {}", problems.len(), problems.join("\n  ")));
-    }
+    problems.finish("每行一名党员：姓名,党员编号,身份,职务,类别,流动党员,最近报到")?;
     if members.is_empty() {
-        return Err(crate::fail!("csv_empty", help = "每行一名党员", "名单文件 `{}` 没有党员", file.display()));
+        return Err(crate::fail!("csv_empty", help = "表头之下每行一名党员", "名单文件 `{file}` 没有党员"));
     }
-    Ok(members)
+    Ok((members, lines))
 }
 
 pub fn members(ctx: &Context, branch: &str) -> Result<Output> {

@@ -19,6 +19,7 @@ pub mod refusal;
 pub mod rules;
 pub mod snippet;
 pub mod transport;
+pub mod text;
 pub mod usage;
 pub mod values;
 pub mod words;

@@ -3,7 +3,7 @@
 //! do next.
 
 use super::words::{self, decision, member, members, rule_line, step, titled, titles, unit, variant};
-use shine_engine::refusal::{BallotMethod, Dated, Hint, IdOf, Kind, LevelAct, Refusal, RowIssue, Stored, TotalsProblem};
+use shine_engine::refusal::{BallotMethod, Dated, Hint, Kind, LevelAct, Refusal, RowIssue, Stored, TotalsProblem};
 use shine_engine::store::StoreError;
 
 /// A refusal in words.
@@ -75,7 +75,6 @@ fn invalid(p: &shine_engine::store::log::Invalid) -> String {
 
 fn row_issue(i: &RowIssue) -> String {
     match i {
-        RowIssue::BadId { given } => format!("党员编号 `{given}` 无效：不能为空，不能含空格或 `/`"),
         RowIssue::EmptyName => "姓名为空".into(),
         RowIssue::RepeatedId { id } => format!("党员编号 `{id}` 重复"),
         RowIssue::NotAVariant { value, decl, allowed } => format!(
@@ -84,6 +83,7 @@ fn row_issue(i: &RowIssue) -> String {
             allowed.iter().map(variant).collect::<Vec<_>>().join("、")
         ),
         RowIssue::InAnotherBranch { id, branch } => format!("党员编号 `{id}` 已在支部 `{branch}` 中"),
+        RowIssue::BadText { field, given, problem } => format!("「{given}」：{}", super::text::problem(*field, problem)),
     }
 }
 
@@ -133,13 +133,6 @@ fn kind(k: &Kind) -> Worded {
         Kind::NoPublicityRule => Worded::new("规则中没有公示期（publicity）规则").then("在 rules/ 中加入 `publicity … N working days`"),
 
         Kind::BadQuarter { given } => Worded::new(format!("`{given}` 不是有效的季度")).then("季度写作 `2026Q4`（2026 年第四季度）"),
-        Kind::BadId { what, given } => {
-            let what = match what {
-                IdOf::Unit => "组织编号",
-                IdOf::Member => "党员编号",
-            };
-            Worded::new(format!("{what} `{given}` 无效")).then(format!("{what}不能为空，不能含空格或 `/`"))
-        }
         Kind::Empty { what } => Worded::new(format!("{}不能为空", words::text(*what))).then(format!("写明{}，它会记入台帐", words::text(*what))),
         Kind::NotAVariant { value, decl, allowed } => Worded::new(format!("`{value}` 不是有效的{}", decl.label.as_deref().unwrap_or(&decl.name)))
             .then(format!("应为 {}（见 rules/ 中的 `enum {}`）", allowed.iter().map(variant).collect::<Vec<_>>().join("、"), decl.name)),
@@ -165,13 +158,13 @@ fn kind(k: &Kind) -> Worded {
             let mut w = Worded::new(format!("名单有 {} 处问题，未导入任何党员", problems.len()));
             for p in problems {
                 let who = if p.name.trim().is_empty() { String::new() } else { format!("（{}）", p.name) };
-                w.details.push(format!("第 {} 条{who}：{}", p.row, row_issue(&p.problem)));
+                w.details.push(format!("第 {} 行{who}：{}", p.row, row_issue(&p.problem)));
             }
             w.then("改正名单后重新导入；导入是整体进行的，重复导入同一名单是安全的")
         }
         Kind::RowRejected { row, problem } => {
             let inner = kind(problem);
-            let mut w = Worded::new(format!("第 {row} 条：{}", inner.message));
+            let mut w = Worded::new(format!("第 {row} 行：{}", inner.message));
             w.details = inner.details;
             w.next = inner.next;
             w.then("改正后重新导入；未记录任何一条")
@@ -309,6 +302,10 @@ fn kind(k: &Kind) -> Worded {
 
         Kind::NoSuchToken { id } => Worded::new(format!("没有有效的凭据 `{id}`")),
         Kind::TokenUnit { given, known } => Worded::new(format!("找不到单位 `{given}`")).detail(format!("可发放凭据的单位：{}", known.join("、"))),
+
+        Kind::BadText { field, given, problem } => Worded::new(super::text::problem(*field, problem))
+            .detail(format!("所给的内容：「{given}」"))
+            .then(super::text::next(*field, problem)),
     }
 }
 

@@ -48,7 +48,7 @@ pub fn report(error: &clap::Error, cmd: &Command, args: &[OsString]) -> ExitCode
     if json {
         println!("{}", serde_json::to_string_pretty(&worded.json()).unwrap_or_default());
     } else {
-        eprintln!("{}", worded.text());
+        eprintln!("{}", crate::render::terminal_safe(&worded.text()));
     }
     code
 }

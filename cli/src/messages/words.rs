@@ -83,6 +83,12 @@ pub fn text(t: Text) -> &'static str {
         Text::PickReason => "推荐理由",
         Text::ReturnReason => "退回理由",
         Text::CorrectionReason => "更正说明",
+        Text::UnitId => "组织编号",
+        Text::MemberId => "党员编号",
+        Text::GuestName => "列席人员姓名",
+        Text::TokenLabel => "凭据说明",
+        Text::LifeNote => "备注",
+        Text::Value => "取值",
     }
 }
 

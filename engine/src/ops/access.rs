@@ -62,7 +62,7 @@ impl Shine {
         let token = format!("shine_{}", hex::encode(secret));
         let digest = token_digest(&token);
         let id = digest[..8].to_owned();
-        let label = label.trim().to_owned();
+        let label = crate::refusal::text(crate::refusal::Text::TokenLabel, label)?;
         let action = Action::TokenIssued { id: id.clone(), unit: unit.to_owned(), label: label.clone(), digest: digest.clone() };
         self.commit(actor, Plan::event(Scope::Access, None, vec![action]))?;
         Ok(Issued { credential: Credential { id, unit: unit.to_owned(), label, digest, issued_at: actor.at, revoked: false }, token })

@@ -272,6 +272,9 @@ impl Archive {
     /// found; a store whose name index is not complete yet is searched roster by
     /// roster. Several members of one name are listed in tree order, then roster order.
     pub fn find_member(&self, query: &str) -> Result<(UnitId, crate::entity::MemberRecord)> {
+        // Names and ids are recorded in NFC; a query typed decomposed finds them too.
+        let query = crate::text::nfc(query);
+        let query = query.as_ref();
         if let Some(branch) = self.member_branch(query)? {
             if let Some(m) = self.roster(&branch)?.member(query) {
                 return Ok((branch, m.clone()));
@@ -344,13 +347,9 @@ impl Shine {
     }
 }
 
-/// Text that must not be empty, trimmed.
+/// Text that must not be empty, trimmed, checked and normalised (`crate::text`).
 pub(crate) fn nonempty(text: &str, what: crate::refusal::Text) -> Result<String> {
-    let text = text.trim();
-    if text.is_empty() {
-        return Err(Kind::Empty { what }.into());
-    }
-    Ok(text.to_owned())
+    crate::refusal::text(what, text.trim())
 }
 
 /// A member of this roster by id or unique name.

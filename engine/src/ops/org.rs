@@ -9,7 +9,8 @@ use crate::entity::{MemberRecord, Unit};
 use crate::event::Action;
 use crate::facts::{Finding, LifeRecord};
 use crate::refs::{EnumRef, KindRef, RuleRef, VariantRef};
-use crate::refusal::{Hint, IdOf, Kind, Refusal, Result, RowIssue, RowProblem, Text, Thing};
+use crate::refusal::{text, Hint, Kind, Refusal, Result, RowIssue, RowProblem, Text, Thing};
+use crate::text::TextProblem;
 use crate::rules::RuleSet;
 use crate::state::org::OrgTree;
 use crate::store::{keys, IndexedUnit, Scope};
@@ -92,11 +93,9 @@ impl Operation<Org> for AddUnit {
     fn gate(&self) {}
 
     fn decide(self, org: &Org, _: &Actor) -> Result<Decided<Unit>> {
-        let unit = self.unit;
+        let mut unit = self.unit;
         let esc = &org.current.escalation;
-        if unit.name.trim().is_empty() {
-            return Err(Kind::Empty { what: Text::UnitName }.into());
-        }
+        unit.name = text(Text::UnitName, &unit.name)?;
         let Some(kind) = esc.kind(&unit.kind) else {
             return Err(Kind::UnknownKind { given: unit.kind.clone(), known: esc.kinds().iter().map(|k| kind_ref(esc, &k.id)).collect() }.into());
         };
@@ -150,7 +149,7 @@ impl Operation<Org> for AddUnit {
 /// `entity.field`; any text when the rules declare no enum for it.
 pub(crate) fn check_enum(rules: &RuleSet, entity: &str, field: &str, value: &str) -> Result<String> {
     let value = value.trim();
-    let Some(e) = rules.field_enum(entity, field) else { return Ok(value.to_owned()) };
+    let Some(e) = rules.field_enum(entity, field) else { return text(Text::Value, value) };
     if let Some(v) = e.variants.iter().find(|v| v.name == value || v.label.as_deref() == Some(value)) {
         return Ok(v.name.clone());
     }
@@ -186,10 +185,15 @@ impl Shine {
         let mut checked = Vec::with_capacity(members.len());
         for (i, mut m) in members.into_iter().enumerate() {
             let row = i + 1;
-            let mut problem = |issue| problems.push(RowProblem { row, name: m.name.clone(), problem: issue });
-            if m.name.trim().is_empty() {
-                problem(RowIssue::EmptyName);
+            match crate::text::clean(Text::MemberName, &m.name) {
+                Ok(name) => m.name = name,
+                Err(TextProblem::Blank) => problems.push(RowProblem { row, name: String::new(), problem: RowIssue::EmptyName }),
+                Err(problem) => {
+                    let given = crate::text::excerpt(&m.name);
+                    problems.push(RowProblem { row, name: String::new(), problem: RowIssue::BadText { field: Text::MemberName, given, problem } });
+                }
             }
+            let mut problem = |issue| problems.push(RowProblem { row, name: m.name.clone(), problem: issue });
             if !seen.insert(m.id.clone()) {
                 problem(RowIssue::RepeatedId { id: m.id.to_string() });
             }
@@ -240,7 +244,7 @@ impl Shine {
 
     /// A roster row's id, checked (the CLI reads rows as text).
     pub fn member_id(text: &str) -> std::result::Result<MemberId, RowIssue> {
-        MemberId::parse(text).map_err(|e| RowIssue::BadId { given: e.given })
+        MemberId::parse(text).map_err(|e| RowIssue::BadText { field: Text::MemberId, given: e.given, problem: e.problem })
     }
 
     /// Record organizational-life attendance (member, record, note), all or none (one
@@ -255,6 +259,7 @@ impl Shine {
         let mut ids: HashMap<String, (UnitId, MemberId)> = HashMap::new();
         for (i, (query, mut record, note)) in records.into_iter().enumerate() {
             let row = |e: Refusal| if n > 1 { Refusal::new(Kind::RowRejected { row: i + 1, problem: e.kind }) } else { e };
+            let note = text(Text::LifeNote, &note).map_err(row)?;
             let (branch, member) = match ids.get(&query) {
                 Some(found) => found.clone(),
                 None => {
@@ -294,9 +299,8 @@ impl Shine {
             }
             .into());
         }
-        if finding.evidence.trim().is_empty() {
-            return Err(Kind::Empty { what: Text::Evidence }.into());
-        }
+        let mut finding = finding;
+        finding.evidence = text(Text::Evidence, &finding.evidence)?;
         if self.roster(&branch)?.findings.get(&record.id).is_some_and(|f| f.contains(&finding)) {
             return Ok(()); // recorded already: repeating the command changes nothing
         }
@@ -318,5 +322,5 @@ pub(crate) fn branch_unit(tree: &OrgTree, id: &str, workflow: &crate::workflow::
 
 /// An id given for a unit, checked.
 pub fn unit_id(text: &str) -> Result<UnitId> {
-    UnitId::parse(text).map_err(|e| Kind::BadId { what: IdOf::Unit, given: e.given }.into())
+    UnitId::parse(text).map_err(|e| Kind::BadText { field: Text::UnitId, given: e.given, problem: e.problem }.into())
 }

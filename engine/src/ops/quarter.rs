@@ -130,9 +130,7 @@ impl Operation<QuarterCtx> for Records {
             let action = match record {
                 Record::Deed { mut deed, .. } => {
                     deed.kind = check_enum(&ctx.rules, "deed", "kind", deed.kind.as_str())?.into();
-                    if deed.text.trim().is_empty() {
-                        return Err(Kind::Empty { what: Text::DeedText }.into());
-                    }
+                    deed.text = crate::refusal::text(Text::DeedText, &deed.text)?;
                     if !ctx.quarter.contains(deed.date) {
                         let member = member_ref(&ctx.roster, id.as_str());
                         return Err(Kind::OutsideQuarter { what: Dated::Deed { member }, date: deed.date, quarter: ctx.quarter }.into());
@@ -144,9 +142,7 @@ impl Operation<QuarterCtx> for Records {
                     Action::DeedRegistered { member: id, deed }
                 }
                 Record::DeedExcuse { reason, .. } => {
-                    if reason.trim().is_empty() {
-                        return Err(Kind::Empty { what: Text::ExcuseReason }.into());
-                    }
+                    let reason = crate::refusal::text(Text::ExcuseReason, &reason)?;
                     if ctx.q.excuses.get(&id) == Some(&reason) {
                         continue; // recorded already: repeating changes nothing
                     }
@@ -170,9 +166,7 @@ impl Operation<QuarterCtx> for Records {
                     Action::Presented { member: id }
                 }
                 Record::Comment { text, .. } => {
-                    if text.trim().is_empty() {
-                        return Err(Kind::Empty { what: Text::Comment }.into());
-                    }
+                    let text = crate::refusal::text(Text::Comment, &text)?;
                     if ctx.q.comments.get(&id) == Some(&text) {
                         continue;
                     }
@@ -237,11 +231,13 @@ impl Operation<QuarterCtx> for RecordGuests {
     }
 
     fn decide(self, ctx: &QuarterCtx, _: &Actor) -> Result<Decided<()>> {
-        let clean = |list: Vec<String>| list.into_iter().map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()).collect();
+        let clean = |list: Vec<String>| -> Result<Vec<String>> {
+            list.iter().filter(|s| !s.trim().is_empty()).map(|s| crate::refusal::text(Text::GuestName, s)).collect()
+        };
         let guests = crate::state::quarter::Guests {
-            activists: clean(self.activists),
-            observers: clean(self.observers),
-            delegate: self.delegate.map(|d| d.trim().to_owned()).filter(|d| !d.is_empty()),
+            activists: clean(self.activists)?,
+            observers: clean(self.observers)?,
+            delegate: clean(self.delegate.into_iter().collect())?.pop(),
         };
         if guests == ctx.q.guests {
             return Ok(Decided::new(super::Plan::default(), ())); // recorded already

@@ -56,9 +56,9 @@ impl Scope {
         match parts.as_slice() {
             ["org"] => Some(Scope::Org),
             ["access"] => Some(Scope::Access),
-            ["branch", b] => Some(Scope::Branch(UnitId::parse(b).ok()?)),
-            ["quarter", b, q] => Some(Scope::Quarter(UnitId::parse(b).ok()?, q.parse().ok()?)),
-            ["chain", u, q] => Some(Scope::Chain(UnitId::parse(u).ok()?, q.parse().ok()?)),
+            ["branch", b] => Some(Scope::Branch(UnitId::read(b)?)),
+            ["quarter", b, q] => Some(Scope::Quarter(UnitId::read(b)?, q.parse().ok()?)),
+            ["chain", u, q] => Some(Scope::Chain(UnitId::read(u)?, q.parse().ok()?)),
             _ => None,
         }
     }

@@ -410,11 +410,11 @@ fn owned(list: Vec<Cow<'_, str>>) -> Vec<String> {
 /// An id read back: it was checked when it was first recorded, but a store is input
 /// too, so an id that could not have been recorded is an error, not a guess.
 pub(super) fn unit(text: Cow<'_, str>) -> Result<UnitId, Invalid> {
-    UnitId::parse(&text).map_err(|_| Invalid::Id(text.into_owned()))
+    UnitId::read(&text).ok_or_else(|| Invalid::Id(text.into_owned()))
 }
 
 pub(super) fn member(text: Cow<'_, str>) -> Result<MemberId, Invalid> {
-    MemberId::parse(&text).map_err(|_| Invalid::Id(text.into_owned()))
+    MemberId::read(&text).ok_or_else(|| Invalid::Id(text.into_owned()))
 }
 
 pub(super) fn members(list: Vec<Cow<'_, str>>) -> Result<Vec<MemberId>, Invalid> {

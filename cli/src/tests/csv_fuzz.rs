@@ -1,0 +1,144 @@
+//! Tests of `csv_file.rs`: the encodings and the header, and a bounded fuzz run of
+//! the roster and life readers — the functions `roster import` and `life import`
+//! call — over thousands of mutated and random files: none may panic, and every
+//! refusal is in Chinese.
+
+use crate::command::history::parse_life;
+use crate::command::roster::parse_roster;
+use crate::failure::Failure;
+
+const ROSTER: &str = "姓名,党员编号,身份,职务,类别,流动党员,最近报到\n𠮷野,m01,教师,支部书记,正式,否,\n䶮,m02,学生,普通党员,预备,是,2026-10-15\n王𬭎,m03,教师,普通党员,正式,否,\n阿依古丽·买买提,m04,学生,普通党员,正式,否,\n";
+const LIFE: &str = "党员编号,日期,出席情况,备注\nm01,2026-10-10,出席,\nm02,2026-10-10,请假,\"出差，外地\"\n";
+
+fn message(f: &Failure) -> String {
+    crate::messages::text(f)
+}
+
+fn gbk(text: &str) -> Vec<u8> {
+    let (bytes, _, unmappable) = encoding_rs::GB18030.encode(text);
+    assert!(!unmappable);
+    bytes.into_owned()
+}
+
+#[test]
+fn utf8_with_and_without_bom_and_gb18030_read_the_same_characters() {
+    let plain = parse_roster("a.csv", ROSTER.as_bytes()).expect("utf-8").0;
+    let bom = parse_roster("a.csv", &[b"\xEF\xBB\xBF".as_slice(), ROSTER.as_bytes()].concat()).expect("bom").0;
+    let gb = parse_roster("a.csv", &gbk(ROSTER)).expect("gb18030").0;
+    assert_eq!(plain, bom);
+    assert_eq!(plain, gb);
+    assert_eq!(plain.iter().map(|m| m.name.as_str()).collect::<Vec<_>>(), ["𠮷野", "䶮", "王𬭎", "阿依古丽·买买提"]);
+}
+
+#[test]
+fn a_file_neither_utf8_nor_gbk_is_refused_saying_how_to_save_it() {
+    for bytes in [b"\xff\xfe\x00a".as_slice(), b"\x80\x80\x80,\xff".as_slice()] {
+        let e = parse_roster("a.csv", bytes).expect_err("undecodable");
+        let text = message(&e);
+        assert!(text.contains("UTF-8") && text.contains("另存为"), "{text}");
+        assert!(!text.to_lowercase().contains("invalid"), "{text}");
+    }
+}
+
+#[test]
+fn a_headerless_file_is_refused_naming_the_header_expected() {
+    let e = parse_life("life.csv", "m01,2026-10-10,出席,\n".as_bytes()).expect_err("no header");
+    let text = message(&e);
+    assert!(text.contains("第一行不是表头") && text.contains("党员编号,日期,出席情况,备注"), "{text}");
+}
+
+#[test]
+fn bad_cells_are_named_by_line_and_column_and_nothing_is_read() {
+    let csv = "姓名,党员编号,身份,职务,类别\n张三,m01,教师,普通党员,正式\n李\u{1b}四,m02,教师,普通党员,正式\n王五,m\u{200b}03,教师,普通党员,正式\n";
+    let text = message(&parse_roster("r.csv", csv.as_bytes()).expect_err("bad cells"));
+    assert!(text.contains("第 3 行「姓名」列") && text.contains("U+001B"), "{text}");
+    assert!(text.contains("第 4 行「党员编号」列") && text.contains("U+200B"), "{text}");
+}
+
+/// xorshift64*: the fuzz run is the same on every machine.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+}
+
+const SPECIAL: &[u8] = b"\",\r\n\x00\x1b\xef\xbb\xbf\xff\xfe\x81\x30\x84\x31\xa1\xe2\x80\xae";
+
+fn mutate(rng: &mut Rng, seeds: &[Vec<u8>]) -> Vec<u8> {
+    let mut b = seeds[rng.below(seeds.len())].clone();
+    for _ in 0..=rng.below(4) {
+        let at = rng.below(b.len() + 1);
+        match rng.below(7) {
+            0 if !b.is_empty() => {
+                let i = rng.below(b.len());
+                b[i] ^= 1 << rng.below(8);
+            }
+            1 => b.insert(at, SPECIAL[rng.below(SPECIAL.len())]),
+            2 => b.insert(at, rng.next() as u8),
+            3 => b.truncate(at),
+            4 => {
+                let end = (at + rng.below(16)).min(b.len());
+                b.drain(at..end);
+            }
+            5 => {
+                let other = &seeds[rng.below(seeds.len())];
+                let from = rng.below(other.len());
+                let piece = other[from..(from + rng.below(40)).min(other.len())].to_vec();
+                b.splice(at..at, piece);
+            }
+            _ => {
+                let end = (at + rng.below(24)).min(b.len());
+                let piece = b[at..end].to_vec();
+                b.splice(at..at, piece.iter().copied().chain(piece.iter().copied()).collect::<Vec<_>>());
+            }
+        }
+    }
+    b
+}
+
+fn chinese(text: &str) -> bool {
+    text.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
+}
+
+#[test]
+fn fuzzed_files_never_panic_and_are_refused_in_chinese() {
+    let started = std::time::Instant::now();
+    let seeds: Vec<Vec<u8>> = vec![
+        ROSTER.as_bytes().to_vec(),
+        gbk(ROSTER),
+        [b"\xEF\xBB\xBF".as_slice(), ROSTER.as_bytes()].concat(),
+        LIFE.as_bytes().to_vec(),
+        gbk(LIFE),
+        b"member,date,status,note\nm01,2026-10-10,present,\n".to_vec(),
+        b"m01,2026-10-10,present,\n".to_vec(),
+        Vec::new(),
+    ];
+    let mut rng = Rng(0x5eed_cafe_f00d_d00d);
+    let (mut runs, mut accepted) = (0, 0);
+    for i in 0..4000 {
+        let bytes = if i % 10 == 0 { (0..rng.below(300)).map(|_| rng.next() as u8).collect() } else { mutate(&mut rng, &seeds) };
+        for result in [parse_roster("f.csv", &bytes).map(|_| ()), parse_life("f.csv", &bytes).map(|_| ())] {
+            runs += 1;
+            match result {
+                Ok(()) => accepted += 1,
+                Err(e) => {
+                    let text = message(&e);
+                    assert!(chinese(&text), "not Chinese for {bytes:?}: {text}");
+                    assert!(!text.to_lowercase().contains("invalid utf-8"), "{text}");
+                }
+            }
+        }
+    }
+    assert_eq!(runs, 8000);
+    assert!(accepted > 0, "some mutated files are still good files");
+    assert!(started.elapsed().as_secs() < 15, "fuzz run took {:?}", started.elapsed());
+}
