@@ -60,6 +60,14 @@ pub enum RuleProblem {
     TooManyDecimals { written: String },
     /// A date literal naming no day, such as `2026-02-30`.
     NotADate { written: String },
+    /// Brackets, `not` or a leading `-` nested deeper than `limit` levels; placed at
+    /// the first token past the limit, found before the parser descends into them.
+    NestedTooDeep { limit: usize },
+    /// An expression whose tree of operators is deeper than `limit` (a long chain of
+    /// `or`, `+`, … adds one level per operator); placed at the operator past it.
+    ExpressionTooDeep { limit: usize },
+    /// The file is not UTF-8; placed at its first invalid byte, `byte`.
+    NotUtf8 { byte: u8 },
 
     // ---- declarations --------------------------------------------------------------
     EnumDeclaredTwice { name: String },

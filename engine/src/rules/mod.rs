@@ -17,6 +17,7 @@
 mod ast;
 mod check;
 mod compile;
+mod depth;
 mod diagnostic;
 pub(crate) mod host;
 mod ops;
@@ -38,6 +39,7 @@ mod tests_program;
 
 pub use diagnostic::{Arguments, BaseType, BoundOf, Choices, Expected, HostType, RuleError, RuleErrors, RuleProblem, ValueType, Wanted};
 pub use check::kind_word;
+pub use depth::{EXPRESSION_LIMIT, NESTING_LIMIT};
 
 use crate::facts::{BranchFacts, MeetingFacts, MemberFacts, QuarterFacts};
 use serde::{Deserialize, Serialize};
