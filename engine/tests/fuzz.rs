@@ -19,9 +19,9 @@ use std::process::{Command, Stdio};
 mod targets;
 
 /// Each target, and how many mutations it runs: loading a whole rule set takes about
-/// 10 ms in a debug build, a workflow file against a loaded one about 1 ms.
+/// 10 ms of CPU in a debug build, a workflow file against a loaded one about 3 ms.
 const TARGETS: [(&str, fn(&[u8]), usize); 3] =
-    [("rules", targets::rules, 1000), ("workflow", targets::workflow, 3000), ("definitions", targets::definitions, 500)];
+    [("rules", targets::rules, 600), ("workflow", targets::workflow, 3000), ("definitions", targets::definitions, 500)];
 
 /// A small deterministic generator (xorshift64*), so that every run tries the same
 /// inputs and a failure is reproduced by running the test again.
@@ -159,8 +159,11 @@ fn inputs(target: &str, salt: u64, mutations: usize) -> Vec<Vec<u8>> {
     let seeds = corpus(target);
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15 ^ salt);
     let mut out = seeds.clone();
+    // The large regression inputs are replayed as they are; mutations start from the
+    // small ones, so that the batch stays short.
+    let bases: Vec<&Vec<u8>> = seeds.iter().filter(|s| s.len() <= 16 << 10).collect();
     for _ in 0..mutations {
-        let base = seeds[rng.below(seeds.len())].clone();
+        let base = bases[rng.below(bases.len())].clone();
         out.push(mutate(&mut rng, &base, &seeds));
     }
     out
