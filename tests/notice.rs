@@ -39,3 +39,6 @@ mod cli;
 
 #[path = "notice/vocabulary.rs"]
 mod vocabulary;
+
+#[path = "notice/robustness.rs"]
+mod robustness;
