@@ -18,9 +18,12 @@ use std::process::{Command, Stdio};
 #[path = "../../fuzz/targets.rs"]
 mod targets;
 
+/// A target's name, its body and how many mutations it runs.
+type Target = (&'static str, fn(&[u8]), usize);
+
 /// Each target, and how many mutations it runs: loading a whole rule set takes about
 /// 10 ms of CPU in a debug build, a workflow file against a loaded one about 3 ms.
-const TARGETS: [(&str, fn(&[u8]), usize); 3] =
+const TARGETS: [Target; 3] =
     [("rules", targets::rules, 600), ("workflow", targets::workflow, 3000), ("definitions", targets::definitions, 500)];
 
 /// A small deterministic generator (xorshift64*), so that every run tries the same
