@@ -48,3 +48,6 @@ mod transport;
 
 #[path = "notice/hygiene.rs"]
 mod hygiene;
+
+#[path = "notice/robustness.rs"]
+mod robustness;

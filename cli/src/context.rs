@@ -258,9 +258,25 @@ fn load_dir(given: Option<&Path>, default: &str, ext: &str, builtin: &[(&str, &s
     }
     let mut files = Vec::new();
     for p in paths {
-        let text = std::fs::read_to_string(&p)
-            .map_err(|e| crate::fail!("file_unreadable", help = "文件须为 UTF-8 文本", "无法读取 `{}`：{e}", p.display()))?;
-        files.push(SourceFile { name: p.display().to_string(), text });
+        let name = p.display().to_string();
+        let bytes = std::fs::read(&p)
+            .map_err(|e| crate::fail!("file_unreadable", help = "检查文件是否存在及其权限", "无法读取 `{name}`：{e}"))?;
+        let text = shine_engine::encoding::decode(&name, bytes).map_err(|e| not_utf8(ext, &name, e))?;
+        files.push(SourceFile { name, text });
     }
     Ok((Origin::Dir(dir), files))
+}
+
+/// A definition file that is not UTF-8, refused as a problem of its language, placed at
+/// its first invalid byte.
+fn not_utf8(ext: &str, name: &str, e: shine_engine::encoding::NotUtf8) -> Failure {
+    use shine_engine::rules::{RuleError, RuleErrors, RuleProblem};
+    use shine_engine::workflow::{WorkflowError, WorkflowErrors, WorkflowProblem};
+    let refusal = if ext == "ron" {
+        let error = WorkflowError { place: e.place, problem: WorkflowProblem::NotUtf8 { byte: e.byte } };
+        Refusal::from(WorkflowErrors { file: name.to_owned(), errors: vec![error] })
+    } else {
+        Refusal::from(RuleErrors { errors: vec![RuleError { place: e.place, problem: RuleProblem::NotUtf8 { byte: e.byte } }] })
+    };
+    refusal.into()
 }

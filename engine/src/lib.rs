@@ -9,7 +9,7 @@
 //! lives in `rules/` and `workflows/`, never here.
 //!
 //! Layers, lowest first (a module imports only from below it):
-//! 1. `domain`, `place`, `sym`, `facts`, `par`, `days` — values.
+//! 1. `domain`, `place`, `encoding`, `sym`, `facts`, `par`, `days` — values.
 //! 2. `rules`, `workflow`, `tally` — the definition languages and the seat filling.
 //! 3. `entity`, `star`, `refs`, `progress`, `event` — what is recorded and answered.
 //! 4. `store` (keys, versioned log), `state` (folds), `refusal`.
@@ -17,6 +17,7 @@
 
 pub mod days;
 pub mod domain;
+pub mod encoding;
 pub mod entity;
 pub mod event;
 pub mod facts;

@@ -82,6 +82,21 @@ pub fn words(problem: &RuleProblem) -> Words {
         P::NumberTooLarge { written } => worded(format!("数 `{written}` 太大"), "太大", "规则中的数须小于 9 000 000 000 000".into()),
         P::TooManyDecimals { written } => worded(format!("数 `{written}` 的小数位太多"), "至多 4 位小数", "小数至多写 4 位，如 `0.15` 或 `12.5%`".into()),
         P::NotADate { written } => worded(format!("`{written}` 不是有效的日期"), "无此日", "日期写作 `YYYY-MM-DD`，如 `2026-09-30`".into()),
+        P::NestedTooDeep { limit } => worded(
+            format!("括号、`not` 或负号嵌套超过 {limit} 层"),
+            "嵌套过深",
+            format!("规则中的嵌套至多 {limit} 层：去掉多余的括号，或把条件拆成几条规则"),
+        ),
+        P::ExpressionTooDeep { limit } => worded(
+            format!("一个表达式的运算超过 {limit} 层"),
+            "运算过多",
+            format!("一个表达式至多 {limit} 层运算：把长串的 `or`、`and`、`+` 改用 `in [..]` 或聚合，或拆成几条规则"),
+        ),
+        P::NotUtf8 { byte } => worded(
+            format!("规则文件不是 UTF-8 编码：此处的字节 0x{byte:02X} 无法读取"),
+            "从此处起无法读取",
+            "请用编辑器将该文件另存为 UTF-8 编码（如记事本的“另存为”→“编码：UTF-8”），再运行本命令".into(),
+        ),
 
         P::EnumDeclaredTwice { name } => worded(format!("枚举 `{name}` 声明了两次"), "再次声明", "每个枚举只声明一次：删去或合并其中一处".into()),
         P::VariantListedTwice { variant, enum_name } => {

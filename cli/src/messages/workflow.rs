@@ -37,6 +37,11 @@ fn says(message: String, label: &str, help: String) -> Words {
 fn words(file: &str, problem: &P) -> Words {
     match problem {
         P::Syntax { problem, ron } => syntax(file, problem, ron),
+        P::NotUtf8 { byte } => says(
+            format!("无法读取 `{file}`：文件不是 UTF-8 编码，此处的字节 0x{byte:02X} 无法读取"),
+            "从此处起无法读取",
+            "请用编辑器将该文件另存为 UTF-8 编码（如记事本的“另存为”→“编码：UTF-8”），再运行本命令".into(),
+        ),
         P::DuplicateId { item, id, first_line } => {
             let first = first_line.map(|line| format!("；`{id}` 已在第 {line} 行定义")).unwrap_or_default();
             let what = item_word(*item);
@@ -309,6 +314,11 @@ fn syntax(file: &str, problem: &RonProblem, ron: &str) -> Words {
             format!("{cannot}：值的类型不对"),
             "此处的值",
             format!("按 docs/WORKFLOWS.md 所示格式改正此处（RON 的说明：{ron}）"),
+        ),
+        RonProblem::TooDeep { limit } => says(
+            format!("{cannot}：括号嵌套超过 {limit} 层"),
+            "嵌套过深",
+            format!("流程文件的括号至多嵌套 {limit} 层：检查此处是否多写了 `(` 或 `[`；格式见 docs/WORKFLOWS.md"),
         ),
         RonProblem::Other => says(
             format!("{cannot}：RON 无法读取此处"),

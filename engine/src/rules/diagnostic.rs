@@ -14,6 +14,7 @@ use super::RuleKind;
 use crate::place::Place;
 use serde::Serialize;
 use std::fmt;
+use std::sync::OnceLock;
 
 /// One problem in a rule file, with where it is.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -60,6 +61,14 @@ pub enum RuleProblem {
     TooManyDecimals { written: String },
     /// A date literal naming no day, such as `2026-02-30`.
     NotADate { written: String },
+    /// Brackets, `not` or a leading `-` nested deeper than `limit` levels; placed at
+    /// the first token past the limit, found before the parser descends into them.
+    NestedTooDeep { limit: usize },
+    /// An expression whose tree of operators is deeper than `limit` (a long chain of
+    /// `or`, `+`, … adds one level per operator); placed at the operator past it.
+    ExpressionTooDeep { limit: usize },
+    /// The file is not UTF-8; placed at its first invalid byte, `byte`.
+    NotUtf8 { byte: u8 },
 
     // ---- declarations --------------------------------------------------------------
     EnumDeclaredTwice { name: String },
@@ -381,10 +390,27 @@ pub(crate) fn line_col(text: &str, offset: usize) -> (usize, usize) {
 pub(crate) struct Reporter<'f> {
     pub file: &'f str,
     pub text: &'f str,
+    /// Where each line starts, found once at the first error, so that placing many
+    /// errors in a long file does not read it from the start each time.
+    starts: OnceLock<Vec<usize>>,
 }
 
-impl Reporter<'_> {
+impl<'f> Reporter<'f> {
+    pub fn new(file: &'f str, text: &'f str) -> Reporter<'f> {
+        Reporter { file, text, starts: OnceLock::new() }
+    }
+
     pub fn error(&self, span: Span, problem: RuleProblem) -> RuleError {
-        RuleError { place: Place::locate(self.file, self.text, span.start..span.end), problem }
+        let starts = self.starts.get_or_init(|| {
+            std::iter::once(0).chain(self.text.match_indices('\n').map(|(i, _)| i + 1)).collect()
+        });
+        let start = span.start.min(self.text.len());
+        // The line the span starts on, placed within the text from that line on.
+        let line = starts.partition_point(|s| *s <= start).saturating_sub(1);
+        let from = starts.get(line).copied().unwrap_or(0);
+        let mut place = Place::locate(self.file, &self.text[from..], start - from..span.end.max(start) - from);
+        place.line += line;
+        place.span = place.span.start + from..place.span.end + from;
+        RuleError { place, problem }
     }
 }

@@ -17,6 +17,7 @@
 mod ast;
 mod check;
 mod compile;
+mod depth;
 mod diagnostic;
 pub(crate) mod host;
 mod ops;
@@ -38,6 +39,7 @@ mod tests_program;
 
 pub use diagnostic::{Arguments, BaseType, BoundOf, Choices, Expected, HostType, RuleError, RuleErrors, RuleProblem, ValueType, Wanted};
 pub use check::kind_word;
+pub use depth::{EXPRESSION_LIMIT, NESTING_LIMIT};
 
 use crate::facts::{BranchFacts, MeetingFacts, MemberFacts, QuarterFacts};
 use serde::{Deserialize, Serialize};
@@ -269,7 +271,7 @@ impl RuleSet {
     /// would make the checker report names it did not get to read), or else every
     /// check error of every file.
     pub fn load(files: Vec<SourceFile>) -> Result<RuleSet, RuleErrors> {
-        let reps: Vec<diagnostic::Reporter> = files.iter().map(|f| diagnostic::Reporter { file: &f.name, text: &f.text }).collect();
+        let reps: Vec<diagnostic::Reporter> = files.iter().map(|f| diagnostic::Reporter::new(&f.name, &f.text)).collect();
         let mut errors = Vec::new();
         let mut parsed = Vec::new();
         for rep in &reps {
@@ -291,7 +293,7 @@ impl RuleSet {
         // The checker reports a missing rule where it would be: this answers a load
         // without any file.
         let program = program::Program::assemble(checked).map_err(|kind| {
-            let rep = diagnostic::Reporter { file: files.first().map_or("", |f| &f.name), text: files.first().map_or("", |f| &f.text) };
+            let rep = diagnostic::Reporter::new(files.first().map_or("", |f| &f.name), files.first().map_or("", |f| &f.text));
             RuleErrors { errors: vec![rep.error(ast::Span::default(), RuleProblem::MissingRule { rule: kind })] }
         })?;
         let fast = compile::Exclusions::compile(&program.exclusions, &files);
@@ -367,7 +369,7 @@ impl RuleSet {
         let mut errors = Vec::new();
         for (pick, (file, span)) in self.inner.program.picks.iter().zip(&self.inner.program.pick_levels) {
             let Some(source) = self.inner.sources.get(*file) else { continue };
-            let rep = diagnostic::Reporter { file: &source.name, text: &source.text };
+            let rep = diagnostic::Reporter::new(&source.name, &source.text);
             let (pick, level, chain) = (pick.rule.name.clone(), pick.level.clone(), chain.to_owned());
             if !levels.contains(&level.as_str()) {
                 let choices = Choices::among(&level, levels.iter().copied());

@@ -3,6 +3,7 @@
 //! [`Expected`] things.
 
 use super::ast::*;
+use super::depth::{too_deep, EXPRESSION_LIMIT, NESTING_LIMIT};
 use super::diagnostic::{Expected, Reporter, RuleError, RuleProblem};
 use super::RuleKind;
 use chrono::NaiveDate;
@@ -17,6 +18,11 @@ struct Grammar;
 /// starts with a declaration or rule keyword, so that every broken item of a file is
 /// reported; literal errors (an impossible date, an overlong number) are collected too.
 pub(crate) fn parse(rep: &Reporter) -> Result<File, Vec<RuleError>> {
+    // pest recurses once per level of nesting: refuse a file nesting too deep before
+    // it descends.
+    if let Some(at) = too_deep(rep.text) {
+        return Err(vec![rep.error(at, RuleProblem::NestedTooDeep { limit: NESTING_LIMIT })]);
+    }
     let mut pairs = match Grammar::parse(Rule::file, rep.text) {
         Ok(p) => p,
         Err(e) => {
@@ -32,7 +38,7 @@ pub(crate) fn parse(rep: &Reporter) -> Result<File, Vec<RuleError>> {
             return Err(errors);
         }
     };
-    let mut b = Builder { rep, errors: Vec::new() };
+    let mut b = Builder { rep, errors: Vec::new(), deep: false };
     let mut items = Vec::new();
     if let Some(file) = pairs.next() {
         for p in file.into_inner() {
@@ -193,6 +199,8 @@ fn expected(rules: &[Rule]) -> Vec<Expected> {
 struct Builder<'r, 'f> {
     rep: &'r Reporter<'f>,
     errors: Vec<RuleError>,
+    /// The rule being built has already been reported too deep.
+    deep: bool,
 }
 
 /// The pair's span without the white space and comments pest lets trail after its
@@ -345,6 +353,7 @@ impl Builder<'_, '_> {
 
     fn rule(&mut self, p: Pair<Rule>) -> RuleItem {
         let sp = span(&p);
+        self.deep = false;
         let kind = match p.as_rule() {
             Rule::quota_rule => RuleKind::Quota,
             Rule::exclude_rule => RuleKind::Exclude,
@@ -397,17 +406,38 @@ impl Builder<'_, '_> {
     }
 
     fn expr(&mut self, p: Pair<Rule>) -> Expr {
+        self.node(p).0
+    }
+
+    /// Whether a node of height `h` is past [`EXPRESSION_LIMIT`]; the first such node
+    /// of a rule is reported at `at` (the operand past the limit).
+    fn too_deep(&mut self, h: usize, at: Span) -> bool {
+        if h <= EXPRESSION_LIMIT {
+            return false;
+        }
+        if !self.deep {
+            self.deep = true;
+            self.err(at, RuleProblem::ExpressionTooDeep { limit: EXPRESSION_LIMIT });
+        }
+        true
+    }
+
+    /// An expression and the height of its tree. A tree never grows past
+    /// [`EXPRESSION_LIMIT`]: the part built so far is returned instead, with an error,
+    /// and height 0 so that the levels above do not report it again.
+    fn node(&mut self, p: Pair<Rule>) -> (Expr, usize) {
         let sp = span(&p);
+        let leaf = |sp| (Expr { kind: ExprKind::Bool(false), span: sp }, 1);
         match p.as_rule() {
             Rule::expr => match p.into_inner().next() {
-                Some(q) => self.expr(q),
-                None => Expr { kind: ExprKind::Bool(false), span: sp },
+                Some(q) => self.node(q),
+                None => leaf(sp),
             },
             Rule::or_expr | Rule::and_expr | Rule::add_expr | Rule::mul_expr => {
                 let mut it = p.into_inner();
-                let mut acc = match it.next() {
-                    Some(q) => self.expr(q),
-                    None => return Expr { kind: ExprKind::Bool(false), span: sp },
+                let (mut acc, mut h) = match it.next() {
+                    Some(q) => self.node(q),
+                    None => return leaf(sp),
                 };
                 while let (Some(op), Some(rhs)) = (it.next(), it.next()) {
                     let op = match op.as_str() {
@@ -418,43 +448,61 @@ impl Builder<'_, '_> {
                         "*" => BinOp::Mul,
                         _ => BinOp::Div,
                     };
-                    let rhs = self.expr(rhs);
+                    let (rhs, rh) = self.node(rhs);
+                    let height = h.max(rh) + 1;
+                    if self.too_deep(height, rhs.span) {
+                        return (acc, 0);
+                    }
                     let s = Span::new(acc.span.start, rhs.span.end);
                     acc = Expr { kind: ExprKind::Binary(op, Box::new(acc), Box::new(rhs)), span: s };
+                    h = height;
                 }
-                acc
+                (acc, h)
             }
             Rule::not_expr | Rule::neg_expr => {
                 let mut it = p.into_inner();
                 let first = it.next();
                 match (first, it.next()) {
                     (Some(_), Some(operand)) => {
-                        let e = Box::new(self.expr(operand));
+                        let (e, h) = self.node(operand);
+                        if self.too_deep(h + 1, sp) {
+                            return (e, 0);
+                        }
+                        let e = Box::new(e);
                         let kind = if sp_is_not(&sp, self.rep.text) { ExprKind::Not(e) } else { ExprKind::Neg(e) };
-                        Expr { kind, span: sp }
+                        (Expr { kind, span: sp }, h + 1)
                     }
-                    (Some(only), None) => self.expr(only),
-                    _ => Expr { kind: ExprKind::Bool(false), span: sp },
+                    (Some(only), None) => self.node(only),
+                    _ => leaf(sp),
                 }
             }
             Rule::cmp_expr => {
                 let mut it = p.into_inner();
-                let lhs = match it.next() {
-                    Some(q) => self.expr(q),
-                    None => return Expr { kind: ExprKind::Bool(false), span: sp },
+                let (lhs, lh) = match it.next() {
+                    Some(q) => self.node(q),
+                    None => return leaf(sp),
                 };
-                let Some(op) = it.next() else { return lhs };
+                let Some(op) = it.next() else { return (lhs, lh) };
                 match op.as_rule() {
                     Rule::kw_is => {
                         let some = it.next().map(|q| q.as_rule() == Rule::kw_some).unwrap_or(false);
-                        Expr { kind: ExprKind::Is(Box::new(lhs), some), span: sp }
+                        if self.too_deep(lh + 1, sp) {
+                            return (lhs, 0);
+                        }
+                        (Expr { kind: ExprKind::Is(Box::new(lhs), some), span: sp }, lh + 1)
                     }
                     Rule::kw_in => {
-                        let items = it
-                            .next()
-                            .map(|l| l.into_inner().map(|q| self.expr(q)).collect())
-                            .unwrap_or_default();
-                        Expr { kind: ExprKind::In(Box::new(lhs), items), span: sp }
+                        let mut h = lh;
+                        let mut items = Vec::new();
+                        for q in it.next().into_iter().flat_map(|l| l.into_inner()) {
+                            let (e, eh) = self.node(q);
+                            h = h.max(eh);
+                            items.push(e);
+                        }
+                        if self.too_deep(h + 1, sp) {
+                            return (lhs, 0);
+                        }
+                        (Expr { kind: ExprKind::In(Box::new(lhs), items), span: sp }, h + 1)
                     }
                     _ => {
                         let bop = match op.as_str() {
@@ -465,26 +513,34 @@ impl Builder<'_, '_> {
                             "<" => BinOp::Lt,
                             _ => BinOp::Gt,
                         };
-                        let rhs = match it.next() {
-                            Some(q) => self.expr(q),
-                            None => return lhs,
+                        let (rhs, rh) = match it.next() {
+                            Some(q) => self.node(q),
+                            None => return (lhs, lh),
                         };
-                        Expr { kind: ExprKind::Binary(bop, Box::new(lhs), Box::new(rhs)), span: sp }
+                        let h = lh.max(rh) + 1;
+                        if self.too_deep(h, rhs.span) {
+                            return (lhs, 0);
+                        }
+                        (Expr { kind: ExprKind::Binary(bop, Box::new(lhs), Box::new(rhs)), span: sp }, h)
                     }
                 }
             }
             Rule::postfix => {
                 let mut it = p.into_inner();
-                let mut acc = match it.next() {
-                    Some(q) => self.expr(q),
-                    None => return Expr { kind: ExprKind::Bool(false), span: sp },
+                let (mut acc, mut h) = match it.next() {
+                    Some(q) => self.node(q),
+                    None => return leaf(sp),
                 };
                 for f in it {
                     let f = ident(f);
+                    if self.too_deep(h + 1, f.span) {
+                        return (acc, 0);
+                    }
                     let s = Span::new(acc.span.start, f.span.end);
                     acc = Expr { kind: ExprKind::Field(Box::new(acc), f), span: s };
+                    h += 1;
                 }
-                acc
+                (acc, h)
             }
             Rule::aggregate => {
                 let mut it = p.into_inner();
@@ -499,12 +555,15 @@ impl Builder<'_, '_> {
                 let mut filter = None;
                 let mut pred = None;
                 let mut seen_where = false;
+                let mut h = 0;
                 for q in it {
                     match q.as_rule() {
                         Rule::kw_in => {}
                         Rule::kw_where => seen_where = true,
                         Rule::expr => {
-                            let e = Box::new(self.expr(q));
+                            let (e, eh) = self.node(q);
+                            h = h.max(eh);
+                            let e = Box::new(e);
                             if list.is_none() {
                                 list = Some(e);
                             } else if seen_where && filter.is_none() {
@@ -516,15 +575,35 @@ impl Builder<'_, '_> {
                         _ => {}
                     }
                 }
+                if self.too_deep(h + 1, sp) {
+                    return leaf(sp);
+                }
                 let list = list.unwrap_or_else(|| Box::new(Expr { kind: ExprKind::Bool(false), span: sp }));
-                Expr { kind: ExprKind::Agg { kind, var, list, filter, pred }, span: sp }
+                (Expr { kind: ExprKind::Agg { kind, var, list, filter, pred }, span: sp }, h + 1)
             }
             Rule::call => {
                 let mut it = p.into_inner();
                 let name = it.next().map(ident).unwrap_or_else(|| Ident { name: String::new(), span: sp });
-                let args = it.map(|q| self.expr(q)).collect();
-                Expr { kind: ExprKind::Call(name, args), span: sp }
+                let mut h = 0;
+                let mut args = Vec::new();
+                for q in it {
+                    let (e, eh) = self.node(q);
+                    h = h.max(eh);
+                    args.push(e);
+                }
+                if self.too_deep(h + 1, sp) {
+                    return leaf(sp);
+                }
+                (Expr { kind: ExprKind::Call(name, args), span: sp }, h + 1)
             }
+            _ => (self.leaf(p), 1),
+        }
+    }
+
+    /// A name or a literal.
+    fn leaf(&mut self, p: Pair<Rule>) -> Expr {
+        let sp = span(&p);
+        match p.as_rule() {
             Rule::ident => Expr { kind: ExprKind::Name(p.as_str().to_string()), span: sp },
             Rule::string => Expr { kind: ExprKind::Str(unquote(p)), span: sp },
             Rule::bool_lit => Expr { kind: ExprKind::Bool(p.as_str() == "true"), span: sp },

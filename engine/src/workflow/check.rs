@@ -21,7 +21,7 @@ impl Workflow {
     /// Parses and checks a workflow file; returns every problem found.
     pub fn load(file_name: &str, text: &str) -> Result<Workflow, WorkflowErrors> {
         let source = Source::new(file_name, text);
-        let file: WorkflowFile = ron::from_str(text).map_err(|error| source.syntax(&error))?;
+        let file: WorkflowFile = super::file::read(&source, text)?;
         let mut check = Check::new(&source, &file);
         let steps = check.steps();
         check.ids();

@@ -71,6 +71,8 @@ pub enum WorkflowProblem {
     // ---- either file ----
     /// RON could not read the file; `ron` is the RON crate's own text, kept as data.
     Syntax { problem: RonProblem, ron: String },
+    /// The file is not UTF-8; placed at its first invalid byte, `byte`.
+    NotUtf8 { byte: u8 },
     /// An id declared twice; `first_line` is where it was declared first.
     DuplicateId { item: Item, id: String, first_line: Option<usize> },
     /// Two roles with one title, so that the title cannot name one of them.
@@ -158,6 +160,8 @@ pub enum RonProblem {
     WrongDefinition { expected: String, found: String },
     /// A value of the wrong type, e.g. a number where text is expected.
     WrongValue { expected: String, found: String },
+    /// Parentheses or brackets nested deeper than `limit` levels.
+    TooDeep { limit: usize },
     Other,
 }
 
@@ -187,7 +191,8 @@ impl RonProblem {
                 RonProblem::WrongDefinition { expected: expected.to_string(), found: found.clone() }
             }
             E::InvalidValueForType { expected, found } => RonProblem::WrongValue { expected: expected.clone(), found: found.clone() },
-            E::Io(_) | E::Message(_) | E::Base64Error(_) | E::Utf8Error(_) | E::ExceededRecursionLimit => RonProblem::Other,
+            E::ExceededRecursionLimit => RonProblem::TooDeep { limit: super::file::NESTING_LIMIT },
+            E::Io(_) | E::Message(_) | E::Base64Error(_) | E::Utf8Error(_) => RonProblem::Other,
             _ => RonProblem::Malformed,
         }
     }

@@ -101,7 +101,7 @@ impl Escalation {
     /// Parses and checks an escalation file; returns every problem found.
     pub fn load(file_name: &str, text: &str) -> Result<Escalation, WorkflowErrors> {
         let source = Source::new(file_name, text);
-        let file: EscalationFile = ron::from_str(text).map_err(|error| source.syntax(&error))?;
+        let file: EscalationFile = super::file::read(&source, text)?;
         let errors = check(&source, &file);
         source.finish(errors)?;
         let top = file

@@ -7,7 +7,30 @@
 //! struct is renamed to its name in the file (`Step`, `Outcomes`), because RON names
 //! the struct when it reports a key it does not know, and that name reaches the user.
 
+use super::error::{Source, WorkflowErrors};
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Deserializer};
+
+/// The deepest nesting of parentheses and brackets RON reads in a workflow file
+/// (the formats nest four levels); deeper input is refused before it can exhaust the
+/// stack.
+pub const NESTING_LIMIT: usize = 32;
+
+/// Reads one file of a format with RON, nesting at most [`NESTING_LIMIT`] levels. A
+/// leading byte-order mark (as Windows editors save UTF-8) is skipped; RON's position
+/// is then moved back onto the file as written.
+pub(crate) fn read<T: DeserializeOwned>(source: &Source, text: &str) -> Result<T, WorkflowErrors> {
+    let (body, bom) = match text.strip_prefix('\u{FEFF}') {
+        Some(body) => (body, true),
+        None => (text, false),
+    };
+    ron::Options::default().with_recursion_limit(NESTING_LIMIT).from_str(body).map_err(|mut error| {
+        if bom && error.position.line == 1 {
+            error.position.col += 1;
+        }
+        source.syntax(&error)
+    })
+}
 
 #[derive(Debug, Deserialize)]
 #[serde(rename = "Workflow", deny_unknown_fields)]
