@@ -148,7 +148,7 @@ impl Context {
                     format!("存储 `{}` 正由 `shine serve`（进程 {}，{}）使用，其他命令不能同时打开", path.display(), server.pid, server.url),
                 )
                 .help(format!(
-                    "先停止该服务（在其终端按 Ctrl-C，或 `kill {}`）再运行本命令；上级单位可通过服务拉取：shine pull --from {} --token <凭据>",
+                    "先停止该服务（在其终端按 Ctrl-C，或 `kill {}`）再运行本命令；上级单位可通过服务拉取：shine pull --from {} --token-file <凭据文件>",
                     server.pid, server.url
                 )),
             ),

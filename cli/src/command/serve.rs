@@ -228,7 +228,7 @@ impl App {
         let credential = self.credential(headers)?;
         let unit = self.unit(Some(unit))?;
         if !self.shine.may_see(&credential.unit, &unit.id).map_err(internal)? {
-            return Err(refuse(StatusCode::FORBIDDEN, "forbidden", "该凭据无权查看这个单位的党员：只能查看本单位及其下级单位"));
+            return Err(refuse(StatusCode::FORBIDDEN, "forbidden", "该凭据无权查看这个单位的党员名册：名册只给本单位及其直属上级查看，请查看本单位或直属下级单位的名册"));
         }
         let tree = self.shine.org().map_err(internal)?;
         let mut rows = Vec::new();
