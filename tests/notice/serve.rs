@@ -615,7 +615,9 @@ fn store_held_by_serve_refuses_other_commands_clearly() {
     let refused = u.args(["chain", "status", "--quarter", QUARTER]).fails();
     assert!(started.elapsed() < Duration::from_secs(5), "took {:?}", started.elapsed());
     refused.stderr_contains("shine serve").stderr_contains(&server.pid().to_string()).stderr_contains(&server.url);
-    u.args(["token", "list"]).fails().stderr_contains("先停止该服务");
+    u.args(["members", "--branch", "b1"]).fails().stderr_contains("先停止该服务");
+    // Credentials are the exception: the server runs those commands itself.
+    assert_eq!(u.args(["token", "list"]).json(), serde_json::json!([]));
 
     // Stopped gracefully (SIGTERM), the server lets go of the store and its note.
     std::process::Command::new("kill").arg(server.pid().to_string()).status().expect("kill");
@@ -624,6 +626,77 @@ fn store_held_by_serve_refuses_other_commands_clearly() {
     assert!(status.success(), "{status:?}");
     assert!(!u.store_dir().join("serve.json").exists());
     u.args(["chain", "status", "--quarter", QUARTER]).ok();
+}
+
+#[test]
+fn tokens_created_and_revoked_while_serving_count_at_once() {
+    let u = university_copy("示范大学党委");
+    let first = token(&u, PROVINCE);
+    let mut server = Server::start(&u);
+    // serve.json holds the admin channel's secret: only the store's owner may read it.
+    let serve_json = u.store_dir().join("serve.json");
+    let mode = std::os::unix::fs::PermissionsExt::mode(&std::fs::metadata(&serve_json).unwrap().permissions()) & 0o777;
+    assert_eq!(mode, 0o600);
+    let p = province();
+
+    // Created while serving: the store is the server's, the server issues it, and it works at once.
+    let created = u.args(["token", "create", "--unit", PROVINCE, "--label", "服务中发放"]).json();
+    let second = created["token"].as_str().unwrap().to_owned();
+    assert_eq!(created["credential"]["unit"], PROVINCE, "{created}");
+    assert_eq!(received(&pull_from(&p, &server.url, &second, "50").json()), 3);
+    let list = u.args(["token", "list"]).json();
+    assert_eq!(list.as_array().unwrap().len(), 2, "{list}");
+
+    // Revoked while serving: the very next request with it is refused.
+    let id = created["credential"]["id"].as_str().unwrap();
+    u.args(["token", "revoke", id]).ok();
+    let (code, text) = post_pull(&server, Some(&second), r#"{"quarter": "2026Q4"}"#);
+    assert_eq!(code, 401, "{text}");
+    pull_from(&p, &server.url, &second, "50").fails().stderr_contains("401");
+    assert_eq!(post_pull(&server, Some(&first), r#"{"quarter": "2026Q4"}"#).0, 200);
+
+    // `--out` while serving: the file is made where the caller asked, owner only.
+    u.args(["token", "create", "--unit", PROVINCE, "--out", "served.token"]).ok();
+    let file = u.dir().join("served.token");
+    let mode = std::os::unix::fs::PermissionsExt::mode(&std::fs::metadata(&file).unwrap().permissions()) & 0o777;
+    assert_eq!(mode, 0o600);
+    let third = std::fs::read_to_string(&file).unwrap().trim().to_owned();
+    assert_eq!(post_pull(&server, Some(&third), r#"{"quarter": "2026Q4"}"#).0, 200);
+
+    // A refusal comes back worded as the command words it when it runs itself.
+    let served = u.args(["token", "revoke", "nosuch"]).fails_json();
+    let served_text = u.args(["token", "revoke", "nosuch"]).fails().stderr;
+    let served_list = u.args(["token", "list"]).json();
+    // Killed, the server leaves serve.json behind; the commands then run here.
+    server.kill();
+    assert!(serve_json.exists());
+    assert_eq!(u.args(["token", "revoke", "nosuch"]).fails_json(), served);
+    assert_eq!(u.args(["token", "revoke", "nosuch"]).fails().stderr, served_text);
+    assert_eq!(u.args(["token", "list"]).json(), served_list);
+    assert_eq!(served_list.as_array().unwrap().iter().filter(|c| c["revoked"] == true).count(), 1);
+}
+
+#[test]
+fn the_admin_channel_refuses_a_wrong_secret_and_other_commands() {
+    let u = Shine::new();
+    university(&u, &[]);
+    let _server = Server::start(&u);
+    let file: Value = serde_json::from_str(&std::fs::read_to_string(u.store_dir().join("serve.json")).unwrap()).unwrap();
+    let admin = file["admin"]["url"].as_str().unwrap().to_owned();
+    assert!(admin.starts_with("http://127.0.0.1:"), "{admin}");
+    let secret = file["admin"]["secret"].as_str().unwrap().to_owned();
+    let run = |secret: &str, args: &[&str]| {
+        let body = serde_json::json!({ "args": args, "user": "tester" }).to_string();
+        http("POST", &format!("{admin}/admin/v1/run"), Some(secret), Some(&body))
+    };
+    let wrong = format!("{}0", &secret[..secret.len() - 1]);
+    let (code, text) = run(&wrong, &["shine", "token", "list"]);
+    assert_eq!(code, 401, "{text}");
+    let (code, text) = run(&secret, &["shine", "org", "add", "--id", "x", "--name", "某学院党总支", "--kind", "general", "--parent", "c"]);
+    assert_eq!(code, 422, "{text}");
+    let (code, text) = run(&secret, &["shine", "token", "list"]);
+    assert_eq!(code, 200, "{text}");
+    assert!(text.contains("done"), "{text}");
 }
 
 #[test]

@@ -1,7 +1,10 @@
 //! `shine serve`: the pull API for the level above (over HTTP, with per-unit
 //! credentials) and the public display pages. The server opens the store once and
-//! holds it; it only reads. While it runs, `<store>/serve.json` names it, so that
-//! another `shine` on the same store can say who holds it.
+//! holds it; its API only reads. While it runs, `<store>/serve.json` names it, so that
+//! another `shine` on the same store can say who holds it, and `shine token …` on that
+//! store is run by this process through the local admin channel (`admin.rs`). Every
+//! request is authenticated against the credentials as they are now: a token created
+//! or revoked while serving counts from the next request.
 
 use crate::api::{ApiError, ApiErrorBody, MemberRow, PullPage, PullRequest, ReturnRequest, BODY_LIMIT, DEFAULT_LIMIT, MAX_LIMIT, RETURNS};
 use crate::context::Context;
@@ -49,13 +52,16 @@ async fn serve(app: Arc<App>, listen: &str, store: &FsPath) -> Result<String> {
     let address = listener.local_addr().map_err(|e| crate::fail!("listen", "无法取得监听地址：{e}"))?;
     let url = format!("http://{address}");
     let file = ServeFile::path(store);
-    let info = ServeFile { pid: std::process::id(), url: url.clone() };
-    std::fs::write(&file, serde_json::to_vec(&info).unwrap_or_default())
-        .map_err(|e| crate::fail!("file_unwritable", help = "检查存储目录的写权限", "无法写入 `{}`：{e}", file.display()))?;
+    // The local admin channel: `shine token …` on this store is run here while we hold it.
+    let admin = crate::admin::Endpoint::bind().await?;
+    let info = ServeFile { pid: std::process::id(), url: url.clone(), admin: Some(admin.entry()?) };
+    info.write(store).map_err(|e| crate::fail!("file_unwritable", help = "检查存储目录的写权限", "无法写入 `{}`：{e}", file.display()))?;
+    let admin = tokio::spawn(admin.serve(app.shine.clone(), stopped()));
     // The first line is the address; callers (and tests) read it to learn the port.
     println!("shine serve: {url}");
     let _ = std::io::stdout().flush();
     let served = axum::serve(listener, router(app)).with_graceful_shutdown(stopped()).await;
+    admin.abort();
     let _ = std::fs::remove_file(&file);
     served.map_err(|e| crate::fail!("server", "服务异常退出：{e}"))?;
     Ok(url)
