@@ -350,7 +350,7 @@ fn record_check(check: &RecordCheck) -> String {
         RecordCheck::OtherSource { top, expected } => format!("记录来自{}，而该地址报送的是{}", unit(top), unit(expected)),
         RecordCheck::NotPicked { level } => format!("{}只报送经其推荐的对象，而这条记录没有其推荐", level.title),
         RecordCheck::OverBound { rule, unit: from_unit, sent, bound } => {
-            let whose = from_unit.as_ref().map(|u| format!("{}", unit(u))).unwrap_or_default();
+            let whose = from_unit.as_ref().map(unit).unwrap_or_default();
             format!("{whose}报送 {sent} 名，超过{}所允许的{}", words::rule_line(rule), words::bound(*bound))
         }
     }

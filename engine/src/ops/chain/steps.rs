@@ -401,7 +401,7 @@ fn recheck(ctx: &LevelCtx, from: &str, source: &UnitCard, sealed: &[Sealed]) -> 
         }
         if in_tree {
             if !r.unit_path.iter().any(|u| below.contains(&u.id.as_str())) {
-                return Err(refuse(s, RecordCheck::NotBelow { receiver: ctx.unit.clone(), path: r.unit_path.iter().cloned().collect() }));
+                return Err(refuse(s, RecordCheck::NotBelow { receiver: ctx.unit.clone(), path: r.unit_path.clone() }));
             }
         } else if top.id != expected.id || top.name != expected.name {
             return Err(refuse(s, RecordCheck::OtherSource { top: top.clone(), expected: expected.clone() }));
