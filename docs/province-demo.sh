@@ -57,8 +57,9 @@ for name in 东湖大学 南山大学 西江大学; do
     echo "== $name：季度评选与逐级报送（shine demo） =="
     "$shine" demo --dir "$store" --name "$name" --quarter "$quarter" >"$work/$name-demo.txt"
     tail -n 12 "$work/$name-demo.txt"
-    token=$("$shine" --store "$store" --json token create --unit provincial_education_committee --label 省委教育工委 \
-        | sed -n 's/.*"token": *"\([^"]*\)".*/\1/p')
+    # The credential goes into a file only its owner may read, never onto a command line.
+    token="$work/$name.token"
+    "$shine" --store "$store" token create --unit provincial_education_committee --label 省委教育工委 --out "$token" >/dev/null
     urls+=("$(serve "$store" "$port" "$work/$name-serve.log")")
     tokens+=("$token")
     echo "$name 的拉取接口：${urls[-1]}"
@@ -69,7 +70,7 @@ province="$work/省委教育工委"
 echo
 echo "== 省委教育工委：从三所高校拉取推荐 =="
 for i in 0 1 2; do
-    "$shine" --store "$province" --now 2026-12-31 pull --from "${urls[$i]}" --token "${tokens[$i]}" --quarter "$quarter"
+    "$shine" --store "$province" --now 2026-12-31 pull --from "${urls[$i]}" --token-file "${tokens[$i]}" --quarter "$quarter"
 done
 echo
 echo "== 省委教育工委：公示（5 个工作日） =="

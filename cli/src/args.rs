@@ -176,8 +176,8 @@ pub enum Command {
     #[command(after_help = "示例:
   shine pull --unit jx --quarter 2026Q4                 党总支汇总各党支部已报送的结果
   shine pull --quarter 2026Q4                           校党委汇总
-  shine pull --from https://university:8443 --ca university.pem --quarter 2026Q4
-                                                        凭据由环境变量 SHINE_TOKEN 提供")]
+  shine pull --from https://university:8443 --ca university.pem --token-file ~/.shine-token --quarter 2026Q4
+凭据从环境变量 SHINE_TOKEN 或 --token-file 指定的文件读取，不写在命令行上（命令行本机其他用户都能看到）")]
     Pull {
         /// 汇总的单位（党总支、校党委）的编号；不写时为本存储的校党委，没有组织架构时为省委教育工委
         #[arg(long, value_name = "单位")]
@@ -188,9 +188,9 @@ pub enum Command {
         /// 另一台机器上 `shine serve` 的地址，如 http://127.0.0.1:8080
         #[arg(long, value_name = "地址")]
         from: Option<String>,
-        /// 对方为本单位发放的凭据（`shine token create`）
-        #[arg(long, value_name = "凭据", env = "SHINE_TOKEN", hide_env_values = true)]
-        token: Option<String>,
+        /// 存放对方为本单位发放的凭据的文件（`shine token create --out`），只应本用户可读；不写时读环境变量 SHINE_TOKEN
+        #[arg(long, value_name = "文件")]
+        token_file: Option<PathBuf>,
         /// 从 https:// 地址拉取时，信任这个证书（PEM，对方服务的证书或签发它的证书）；不写时只信任公共证书机构
         #[arg(long, value_name = "文件", env = "SHINE_CA")]
         ca: Option<std::path::PathBuf>,
@@ -361,9 +361,9 @@ pub enum ChainCommand {
         /// 退回理由，写明要更正什么
         #[arg(long, value_name = "理由")]
         reason: String,
-        /// 退回给另一实例（如省委教育工委退回高校）时：对方为本单位发放的凭据
-        #[arg(long, value_name = "凭据", env = "SHINE_TOKEN", hide_env_values = true)]
-        token: Option<String>,
+        /// 退回给另一实例（如省委教育工委退回高校）时：存放对方为本单位发放的凭据的文件；不写时读环境变量 SHINE_TOKEN
+        #[arg(long, value_name = "文件")]
+        token_file: Option<PathBuf>,
     },
     /// 被退回的推荐更正后重新报送
     #[command(after_help = "示例:
@@ -398,7 +398,7 @@ pub enum ChainCommand {
 pub enum TokenCommand {
     /// 为上级单位发放拉取凭据；凭据只显示这一次，存储中只保存其摘要
     #[command(after_help = "示例:
-  shine token create --unit provincial_education_committee --label 省委教育工委")]
+  shine token create --unit provincial_education_committee --label 省委教育工委 --out 凭据.txt")]
     Create {
         /// 使用凭据的单位：本存储中的组织编号，或校党委的上级（provincial_education_committee）
         #[arg(long, value_name = "单位")]
@@ -406,6 +406,9 @@ pub enum TokenCommand {
         /// 备注，如对方的名称
         #[arg(long, value_name = "备注", default_value = "")]
         label: String,
+        /// 把凭据写入这个新文件（仅本用户可读），不在屏幕上显示；文件已存在时拒绝
+        #[arg(long, value_name = "文件")]
+        out: Option<PathBuf>,
     },
     /// 列出凭据（不含凭据本身）
     List,

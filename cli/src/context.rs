@@ -35,6 +35,9 @@ pub struct Context {
     pub global: Global,
     /// When the command acts: `--now`, else the clock; checked once here.
     now: chrono::DateTime<chrono::FixedOffset>,
+    /// The store as `shine serve` holds it, for a command forwarded to the server
+    /// (`admin`): the command acts on it, under the server's definitions.
+    held: Option<Shine>,
 }
 
 /// The engine for a command on the store: with the current definitions when they
@@ -69,7 +72,12 @@ impl Context {
                 crate::fail!("bad_time", help = "写作 2026-12-10T10:00:00+08:00，或只写日期 2026-12-10", "`--now {text}` 不是有效的时间")
             })?,
         };
-        Ok(Context { global, now })
+        Ok(Context { global, now, held: None })
+    }
+
+    /// This context acting on the store a server holds, not opening it.
+    pub fn holding(self, shine: Shine) -> Context {
+        Context { held: Some(shine), ..self }
     }
 
     /// Who acts: `--by` (else the login name), in the role `--as` names (by id or by
@@ -140,6 +148,9 @@ impl Context {
     /// The store, opened for this process alone. A store held by `shine serve` is
     /// refused at once with the server's process and address (from `serve.json`).
     pub fn store(&self) -> Result<Store> {
+        if let Some(held) = &self.held {
+            return Ok(held.store().clone());
+        }
         let path = &self.global.store;
         Store::open(path).map_err(|e| match (&e, ServeFile::read(path)) {
             (StoreError::Locked { .. }, Some(server)) => Failure::Edge(
@@ -148,7 +159,7 @@ impl Context {
                     format!("存储 `{}` 正由 `shine serve`（进程 {}，{}）使用，其他命令不能同时打开", path.display(), server.pid, server.url),
                 )
                 .help(format!(
-                    "先停止该服务（在其终端按 Ctrl-C，或 `kill {}`）再运行本命令；上级单位可通过服务拉取：shine pull --from {} --token <凭据>",
+                    "先停止该服务（在其终端按 Ctrl-C，或 `kill {}`）再运行本命令（凭据命令 `shine token …` 在服务运行时由服务办理）；上级单位可通过服务拉取：shine pull --from {} --token-file <凭据文件>",
                     server.pid, server.url
                 )),
             ),
@@ -160,6 +171,9 @@ impl Context {
     /// that act under the current `rules/` (opening a quarter, imports, the chain).
     /// Broken definitions are refused here with every error and its location.
     pub fn shine(&self) -> Result<Shine> {
+        if let Some(held) = &self.held {
+            return Ok(held.clone());
+        }
         let defs = self.definitions()?;
         Archive::new(self.store()?).with_definitions(defs).map_err(|(_, refusal)| refusal.into())
     }
@@ -168,6 +182,9 @@ impl Context {
     /// workflow stored with the quarter, so a broken `rules/` does not stop them; it
     /// is reported as a warning on standard error.
     pub fn engine(&self) -> Result<Engine> {
+        if let Some(held) = &self.held {
+            return Ok(Engine::Current(held.clone()));
+        }
         Ok(self.engine_on(self.store()?))
     }
 

@@ -1,6 +1,7 @@
 //! `shine`: the command line. Parses arguments, builds a checked context, runs one
 //! subcommand and renders its result (Chinese text, or JSON with `--json`).
 
+mod admin;
 mod api;
 mod args;
 mod client;
@@ -33,6 +34,10 @@ fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(e) => return messages::usage::report(&e, &cmd, &args),
     };
+    // A store held by `shine serve`: commands that may are run by the server.
+    if let Some(code) = admin::forward(&cli, &args) {
+        return code;
+    }
     let json = cli.global.json;
     let result = context::Context::new(cli.global).and_then(|ctx| command::run(&ctx, cli.command));
     match result {

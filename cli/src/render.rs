@@ -60,6 +60,17 @@ pub fn terminal_safe(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// A failure already worded (by the server that ran a forwarded command), printed
+/// where [`error`] prints it.
+pub fn printed_error(text: &str, json_form: &serde_json::Value, json: bool) {
+    if json {
+        let mut stdout = std::io::stdout().lock();
+        let _ = writeln!(stdout, "{}", serde_json::to_string_pretty(json_form).unwrap_or_default());
+    } else {
+        eprint!("{}", terminal_safe(text));
+    }
+}
+
 pub fn table(header: &[&str]) -> Table {
     let mut t = Table::new();
     t.load_preset(UTF8_FULL_CONDENSED).set_content_arrangement(ContentArrangement::Dynamic);

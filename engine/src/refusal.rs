@@ -75,6 +75,31 @@ impl From<BadQuarter> for Refusal {
 /// Which piece of text a user gave: defined beside the one check of text.
 pub use crate::text::Text;
 use crate::text::TextProblem;
+/// What the receiving level re-checks in a record from another instance, and found
+/// untrue.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "check", rename_all = "snake_case")]
+pub enum RecordCheck {
+    /// Votes or ballots negative, or more votes than ballots.
+    Counts { votes: i64, ballots: i64 },
+    /// The share the record carries is not `votes / ballots`.
+    Share { recorded: String, votes: i64, ballots: i64 },
+    /// No unit path: the record names no branch.
+    NoUnitPath,
+    /// The university named is not the top of the record's unit path.
+    University { university: String, top: UnitRef },
+    /// The record's path passes through no unit directly below the receiving unit.
+    NotBelow { receiver: UnitRef, path: Vec<UnitRef> },
+    /// The record comes from another unit than the one the source serves (the page's
+    /// sender, or the unit earlier pulls from the same address came from).
+    OtherSource { top: UnitRef, expected: UnitRef },
+    /// The sending level sends only its picks, and this record carries no pick of it.
+    NotPicked { level: LevelRef },
+    /// More stars from the source (or from one unit of it) than the sending level's
+    /// pick rule allows.
+    OverBound { rule: RuleInfo, unit: Option<UnitRef>, sent: i64, bound: crate::rules::PickBound },
+}
+
 
 /// What an id or a name was meant to find.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -292,6 +317,10 @@ pub enum Kind {
     /// A record whose content no longer matches its hash: changed on the way.
     Tampered { star: MemberRef, key: String, from: String },
     WrongQuarter { got: Quarter, expected: Quarter },
+    /// A record from another instance whose hash holds but whose content cannot be
+    /// true (a forged record sealed with a sniffed credential): refused with the
+    /// whole page.
+    Implausible { star: MemberRef, key: String, unit: Option<UnitRef>, from: String, check: RecordCheck },
 
     // ---- credentials ----------------------------------------------------------------
     NoSuchToken { id: String },

@@ -79,8 +79,17 @@ fn held(province: &Shine) -> Vec<String> {
     status["stars"].as_array().unwrap().iter().map(|v| v["record"]["member"]["name"].as_str().unwrap().to_owned()).collect()
 }
 
+/// `token` in a file of the world's directory only its owner may read, as `--token-file` wants it.
+fn token_file(s: &Shine, token: &str) -> String {
+    let path = s.dir().join(format!("token-{}", &token[token.len() - 8..]));
+    std::fs::write(&path, format!("{token}\n")).unwrap();
+    std::fs::set_permissions(&path, std::os::unix::fs::PermissionsExt::from_mode(0o600)).unwrap();
+    path.display().to_string()
+}
+
 fn pull_from<'a>(province: &'a Shine, url: &str, token: &str, page_size: &str) -> crate::support::Cmd<'a> {
-    province.args(["pull", "--from", url, "--token", token, "--quarter", QUARTER, "--page-size", page_size]).at(LATER)
+    let file = token_file(province, token);
+    province.args(["pull", "--from", url, "--token-file", file.as_str(), "--quarter", QUARTER, "--page-size", page_size]).at(LATER)
 }
 
 fn received(v: &Value) -> usize {
@@ -340,6 +349,146 @@ fn s4_2_b_tampered_record_is_refused() {
     assert_eq!(received(&pull_from(&p, &server.url, &t, "50").json()), 3);
 }
 
+/// A proxy that forges every page as one who sniffed `token` would: `change` edits
+/// the records (and may add some), each record is sealed again, and the page seal is
+/// recomputed under the token's digest, so that hashes and seal all hold.
+fn forging_proxy(upstream: &str, token: &str, change: impl Fn(&mut Vec<shine_engine::star::Sealed>) + Send + 'static) -> String {
+    let key = shine_engine::star::token_digest(token);
+    proxy(upstream, move |_, response| {
+        let text = String::from_utf8(std::mem::take(response)).unwrap();
+        let (head, body) = text.split_once("\r\n\r\n").unwrap();
+        let mut page: Value = serde_json::from_str(body).unwrap();
+        let mut records: Vec<shine_engine::star::Sealed> = serde_json::from_value(page["records"].take()).unwrap();
+        change(&mut records);
+        let records: Vec<_> = records.into_iter().map(|s| shine_engine::star::Sealed::seal(s.record)).collect();
+        let hashes: Vec<&str> = records.iter().map(|s| s.content_hash.as_str()).collect();
+        let place = format!("{}|{}|", page["quarter"].as_str().unwrap(), records.len());
+        page["seal"] = shine_engine::star::page_seal(&key, &place, &hashes).into();
+        page["total"] = records.len().into();
+        page["next"] = Value::Null;
+        page["records"] = serde_json::to_value(&records).unwrap();
+        let body = serde_json::to_string(&page).unwrap();
+        let head: Vec<String> = head
+            .split("\r\n")
+            .map(|l| if l.to_ascii_lowercase().starts_with("content-length:") { format!("content-length: {}", body.len()) } else { l.to_owned() })
+            .collect();
+        *response = format!("{}\r\n\r\n{body}", head.join("\r\n")).into_bytes();
+    })
+}
+
+#[test]
+fn s4_2_b_records_forged_with_a_sniffed_token_are_rechecked_and_refused_whole() {
+    let u = university_copy("示范大学党委");
+    let t = token(&u, PROVINCE);
+    let server = Server::start(&u);
+    let p = province();
+    type Forge = Box<dyn Fn(&mut Vec<shine_engine::star::Sealed>) + Send>;
+    let forgeries: Vec<(Forge, &str)> = vec![
+        (Box::new(|r| r[0].record.votes = r[0].record.ballots + 5), "超过选票数"),
+        (Box::new(|r| r[0].record.ballots = -1), "不能为负数"),
+        (Box::new(|r| r[1].record.recorded_share = Some("99.0%".into())), "得票率 99.0%"),
+        (Box::new(|r| r[2].record.unit_path[0] = shine_engine::star::UnitCard { id: "c".into(), name: "滨海大学党委".into() }), "高校「示范大学党委」"),
+        (
+            Box::new(|r| {
+                r[0].record.unit_path[0].name = "滨海大学党委".into();
+                r[0].record.university = "滨海大学党委".into();
+            }),
+            "而该地址报送的是「示范大学党委」",
+        ),
+        (Box::new(|r| r[0].record.picks.clear()), "没有其推荐"),
+        (
+            // Three more stars under the units already sent: over the sender's pick bounds.
+            Box::new(|r| {
+                let extra: Vec<_> = r
+                    .iter()
+                    .map(|s| {
+                        let mut s = s.clone();
+                        s.record.member.id = format!("{}x", s.record.member.id);
+                        s
+                    })
+                    .collect();
+                r.extend(extra);
+            }),
+            "超过§4.3.d",
+        ),
+    ];
+    for (forge, check) in forgeries {
+        let forged = forging_proxy(&server.url, &t, forge);
+        let run = pull_from(&p, &forged, &t, "50").fails();
+        run.stderr_contains("未通过核对").stderr_contains(check).stderr_contains("本次未保存任何记录");
+        assert!(held(&p).is_empty(), "{}", run.stderr);
+    }
+    // One impossible record among good ones refuses the whole page, naming that record.
+    let forged = forging_proxy(&server.url, &t, |r| {
+        if let Some(s) = r.iter_mut().find(|s| s.record.member.name == "许诺") {
+            s.record.votes = 1000;
+        }
+    });
+    pull_from(&p, &forged, &t, "50").fails().stderr_contains("许诺").stderr_contains("得票 1000");
+    assert!(held(&p).is_empty());
+    // What the server really sent is taken.
+    assert_eq!(received(&pull_from(&p, &server.url, &t, "50").json()), 3);
+}
+
+#[test]
+fn tokens_come_from_a_private_file_or_the_environment_never_the_command_line() {
+    let u = university_copy("示范大学党委");
+    let dir = u.dir().to_path_buf();
+    // `token create --out`: a new file only its owner may read, never overwritten.
+    let created = u.args(["token", "create", "--unit", PROVINCE, "--out", "province.token"]).json();
+    assert!(created.get("token").is_none(), "{created}");
+    let file = dir.join("province.token");
+    let mode = std::os::unix::fs::PermissionsExt::mode(&std::fs::metadata(&file).unwrap().permissions()) & 0o777;
+    assert_eq!(mode, 0o600);
+    let t = std::fs::read_to_string(&file).unwrap().trim().to_owned();
+    assert!(t.starts_with("shine_"), "{t}");
+    u.args(["token", "create", "--unit", PROVINCE, "--out", "province.token"]).fails().stderr_contains("已存在");
+    assert_eq!(u.args(["token", "list"]).json().as_array().unwrap().len(), 1, "no token issued without its file");
+    assert_eq!(std::fs::read_to_string(&file).unwrap().trim(), t);
+    let human = u.args(["token", "create", "--unit", PROVINCE]).ok();
+    assert!(human.contains("--token-file") && !human.contains("--token <"), "{human}");
+
+    let server = Server::start(&u);
+    let p = province();
+    // In argv: a usage error (exit 2) that names the safe ways and never echoes the token.
+    for args in [vec!["--token", t.as_str()], vec![]] {
+        let mut all = vec!["pull", "--from", server.url.as_str(), "--quarter", QUARTER];
+        all.extend(args.iter().copied());
+        if args.is_empty() {
+            p.args(all).at(LATER).fails().stderr_contains("SHINE_TOKEN").stderr_contains("--token-file");
+            continue;
+        }
+        let run = p.args(all.clone()).at(LATER).fails();
+        assert_eq!(run.code, Some(2));
+        run.stderr_contains("SHINE_TOKEN").stderr_contains("--token-file");
+        assert!(!run.stderr.contains(&t) && !run.stdout.contains(&t), "{}", run.stderr);
+        let error = p.args(all).at(LATER).fails_json();
+        assert_eq!(error["code"], "usage");
+        assert!(!error.to_string().contains(&t));
+    }
+    // A file others may read, an empty file, no file: refused, nothing pulled.
+    let open = p.dir().join("open.token");
+    std::fs::write(&open, &t).unwrap();
+    std::fs::set_permissions(&open, std::os::unix::fs::PermissionsExt::from_mode(0o644)).unwrap();
+    let run_with = |path: &Path| p.args(["pull", "--from", server.url.as_str(), "--quarter", QUARTER, "--token-file", path.to_str().unwrap()]).at(LATER);
+    run_with(&open).fails().stderr_contains("其他用户也能读取").stderr_contains("chmod 600");
+    let empty = p.dir().join("empty.token");
+    std::fs::write(&empty, "  \n").unwrap();
+    std::fs::set_permissions(&empty, std::os::unix::fs::PermissionsExt::from_mode(0o600)).unwrap();
+    run_with(&empty).fails().stderr_contains("是空的");
+    run_with(&p.dir().join("missing.token")).fails().stderr_contains("无法读取凭据文件");
+    assert!(held(&p).is_empty());
+    // From the environment.
+    let out = p
+        .command_at(LATER)
+        .args(["--json", "pull", "--from", server.url.as_str(), "--quarter", QUARTER])
+        .env("SHINE_TOKEN", format!(" {t}\n"))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(held(&p).len(), 3);
+}
+
 #[test]
 fn access_tokens_refused_with_401_and_403_without_data() {
     let u = Shine::new();
@@ -394,8 +543,34 @@ fn branch_sees_only_its_own_members() {
         assert_eq!(code, 403, "{unit}: {text}");
         refused_without_data(&text, token);
     }
+    let (code, text) = members("b1", &g1);
+    assert_eq!((code, serde_json::from_str::<Value>(&text).unwrap().as_array().unwrap().len()), (200, 7));
+    assert!(text.contains("identity"), "{text}");
     assert_eq!(members("nowhere", &g1).0, 404);
     assert_eq!(http("GET", &format!("{}/api/v1/units/b1/members", server.url), None, None).0, 401);
+}
+
+#[test]
+fn s4_2_b_rosters_stay_with_the_branch_and_its_direct_superior() {
+    let u = Shine::new();
+    university(&u, &[]);
+    let (c, province) = (token(&u, "c"), token(&u, PROVINCE));
+    let server = Server::start(&u);
+    let members = |unit: &str, token: &str| http("GET", &format!("{}/api/v1/units/{unit}/members", server.url), Some(token), None);
+    // The committee is the direct superior of a directly affiliated branch: it sees that roster.
+    let (code, text) = members("d1", &c);
+    assert_eq!(code, 200, "{text}");
+    assert!(!serde_json::from_str::<Value>(&text).unwrap().as_array().unwrap().is_empty(), "{text}");
+    // Two levels down (a general branch's branches, or the whole university): refused,
+    // and the province sees no roster at all.
+    for (unit, token) in [("g1", &c), ("b1", &c), ("c", &c), ("c", &province), ("g1", &province), ("b1", &province), ("d1", &province)] {
+        let (code, text) = members(unit, token);
+        assert_eq!(code, 403, "{unit}: {text}");
+        refused_without_data(&text, token);
+        let error: Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(error["error"]["code"], "forbidden");
+        assert!(error["error"]["message"].as_str().unwrap().contains("直属"), "{text}");
+    }
 }
 
 #[test]
@@ -440,7 +615,9 @@ fn store_held_by_serve_refuses_other_commands_clearly() {
     let refused = u.args(["chain", "status", "--quarter", QUARTER]).fails();
     assert!(started.elapsed() < Duration::from_secs(5), "took {:?}", started.elapsed());
     refused.stderr_contains("shine serve").stderr_contains(&server.pid().to_string()).stderr_contains(&server.url);
-    u.args(["token", "list"]).fails().stderr_contains("先停止该服务");
+    u.args(["members", "--branch", "b1"]).fails().stderr_contains("先停止该服务");
+    // Credentials are the exception: the server runs those commands itself.
+    assert_eq!(u.args(["token", "list"]).json(), serde_json::json!([]));
 
     // Stopped gracefully (SIGTERM), the server lets go of the store and its note.
     std::process::Command::new("kill").arg(server.pid().to_string()).status().expect("kill");
@@ -449,6 +626,77 @@ fn store_held_by_serve_refuses_other_commands_clearly() {
     assert!(status.success(), "{status:?}");
     assert!(!u.store_dir().join("serve.json").exists());
     u.args(["chain", "status", "--quarter", QUARTER]).ok();
+}
+
+#[test]
+fn tokens_created_and_revoked_while_serving_count_at_once() {
+    let u = university_copy("示范大学党委");
+    let first = token(&u, PROVINCE);
+    let mut server = Server::start(&u);
+    // serve.json holds the admin channel's secret: only the store's owner may read it.
+    let serve_json = u.store_dir().join("serve.json");
+    let mode = std::os::unix::fs::PermissionsExt::mode(&std::fs::metadata(&serve_json).unwrap().permissions()) & 0o777;
+    assert_eq!(mode, 0o600);
+    let p = province();
+
+    // Created while serving: the store is the server's, the server issues it, and it works at once.
+    let created = u.args(["token", "create", "--unit", PROVINCE, "--label", "服务中发放"]).json();
+    let second = created["token"].as_str().unwrap().to_owned();
+    assert_eq!(created["credential"]["unit"], PROVINCE, "{created}");
+    assert_eq!(received(&pull_from(&p, &server.url, &second, "50").json()), 3);
+    let list = u.args(["token", "list"]).json();
+    assert_eq!(list.as_array().unwrap().len(), 2, "{list}");
+
+    // Revoked while serving: the very next request with it is refused.
+    let id = created["credential"]["id"].as_str().unwrap();
+    u.args(["token", "revoke", id]).ok();
+    let (code, text) = post_pull(&server, Some(&second), r#"{"quarter": "2026Q4"}"#);
+    assert_eq!(code, 401, "{text}");
+    pull_from(&p, &server.url, &second, "50").fails().stderr_contains("401");
+    assert_eq!(post_pull(&server, Some(&first), r#"{"quarter": "2026Q4"}"#).0, 200);
+
+    // `--out` while serving: the file is made where the caller asked, owner only.
+    u.args(["token", "create", "--unit", PROVINCE, "--out", "served.token"]).ok();
+    let file = u.dir().join("served.token");
+    let mode = std::os::unix::fs::PermissionsExt::mode(&std::fs::metadata(&file).unwrap().permissions()) & 0o777;
+    assert_eq!(mode, 0o600);
+    let third = std::fs::read_to_string(&file).unwrap().trim().to_owned();
+    assert_eq!(post_pull(&server, Some(&third), r#"{"quarter": "2026Q4"}"#).0, 200);
+
+    // A refusal comes back worded as the command words it when it runs itself.
+    let served = u.args(["token", "revoke", "nosuch"]).fails_json();
+    let served_text = u.args(["token", "revoke", "nosuch"]).fails().stderr;
+    let served_list = u.args(["token", "list"]).json();
+    // Killed, the server leaves serve.json behind; the commands then run here.
+    server.kill();
+    assert!(serve_json.exists());
+    assert_eq!(u.args(["token", "revoke", "nosuch"]).fails_json(), served);
+    assert_eq!(u.args(["token", "revoke", "nosuch"]).fails().stderr, served_text);
+    assert_eq!(u.args(["token", "list"]).json(), served_list);
+    assert_eq!(served_list.as_array().unwrap().iter().filter(|c| c["revoked"] == true).count(), 1);
+}
+
+#[test]
+fn the_admin_channel_refuses_a_wrong_secret_and_other_commands() {
+    let u = Shine::new();
+    university(&u, &[]);
+    let _server = Server::start(&u);
+    let file: Value = serde_json::from_str(&std::fs::read_to_string(u.store_dir().join("serve.json")).unwrap()).unwrap();
+    let admin = file["admin"]["url"].as_str().unwrap().to_owned();
+    assert!(admin.starts_with("http://127.0.0.1:"), "{admin}");
+    let secret = file["admin"]["secret"].as_str().unwrap().to_owned();
+    let run = |secret: &str, args: &[&str]| {
+        let body = serde_json::json!({ "args": args, "user": "tester" }).to_string();
+        http("POST", &format!("{admin}/admin/v1/run"), Some(secret), Some(&body))
+    };
+    let wrong = format!("{}0", &secret[..secret.len() - 1]);
+    let (code, text) = run(&wrong, &["shine", "token", "list"]);
+    assert_eq!(code, 401, "{text}");
+    let (code, text) = run(&secret, &["shine", "org", "add", "--id", "x", "--name", "某学院党总支", "--kind", "general", "--parent", "c"]);
+    assert_eq!(code, 422, "{text}");
+    let (code, text) = run(&secret, &["shine", "token", "list"]);
+    assert_eq!(code, 200, "{text}");
+    assert!(text.contains("done"), "{text}");
 }
 
 #[test]
@@ -517,7 +765,8 @@ fn s4_2_b_province_returns_a_recommendation_and_the_university_resubmits() {
     p.args(back).at(LATER).fails().stderr_contains("凭据");
     assert_eq!(p.args(["chain", "status", "--quarter", QUARTER]).at(LATER).json()["stars"][0]["standing"]["state"], "held");
     let mut with_token = back.to_vec();
-    with_token.extend(["--token", t.as_str()]);
+    let file = token_file(&p, &t);
+    with_token.extend(["--token-file", file.as_str()]);
     p.args(with_token.clone()).at(LATER).ok();
     // The province cannot go on while the star is away for correction.
     p.args(["chain", "publish", "--quarter", QUARTER]).at(LATER).fails().stderr_contains("请补充事迹的具体时间和成效");

@@ -55,13 +55,13 @@ pub fn run(ctx: &Context, command: ChainCommand) -> Result<Output> {
             shine.pick(&actor, unit, quarter, &member, &reason)?;
             after(&shine, unit, quarter, today, format!("已推荐 {member}：{reason}"))
         }
-        ChainCommand::Return { level, member, reason, token } => {
+        ChainCommand::Return { level, member, reason, token_file } => {
             let (actor, unit, quarter) = acting(ctx, &shine, &level)?;
             let r = shine.prepare_return(&actor, unit, quarter, &member, &reason)?;
             let local = shine.org()?.unit(&r.to).is_some();
             // Another instance hears of the return first; only then is it recorded here.
             if !local {
-                crate::command::remote::send_return(&r, quarter, token.as_deref())?;
+                crate::command::remote::send_return(&r, quarter, token_file.as_deref())?;
             }
             shine.record_return(&actor, unit, quarter, &r)?;
             let to = shine.org()?.unit(&r.to).map(|u| u.name.clone()).unwrap_or_else(|| r.to.clone());

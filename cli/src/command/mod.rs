@@ -51,8 +51,8 @@ pub fn run(ctx: &Context, command: Command) -> Result<Output> {
         Command::Store(c) => store::run(ctx, c),
         Command::Workflow(c) => workflow::run(ctx, c),
         Command::Pull { unit, quarter, from: None, .. } => chain::pull_local(ctx, unit.as_deref(), &quarter),
-        Command::Pull { unit, quarter, from: Some(from), token, ca, page_size } => {
-            remote::pull(ctx, unit.as_deref(), &quarter, &from, token.as_deref(), ca.as_deref(), page_size)
+        Command::Pull { unit, quarter, from: Some(from), token_file, ca, page_size } => {
+            remote::pull(ctx, unit.as_deref(), &quarter, &from, token_file.as_deref(), ca.as_deref(), page_size)
         }
         Command::Serve { listen, tls_cert, tls_key } => serve::run(ctx, &listen, tls_cert.as_deref().zip(tls_key.as_deref())),
         Command::Token(c) => token::run(ctx, c),

@@ -2,6 +2,10 @@
 //! Each page is checked (its seal under this unit's credential, every record's content
 //! hash) and then stored in one write, so an interrupted pull leaves whole pages only
 //! and running the same command again takes nothing twice.
+//!
+//! The credential is never taken from the command line (every local user can read a
+//! process's arguments): it comes from `--token-file` or the environment variable
+//! `SHINE_TOKEN`.
 
 use crate::api::{ApiError, PullPage, PullRequest, ReturnRequest, PULL, RETURNS};
 use crate::messages::chain::pulled_text;
@@ -12,6 +16,7 @@ use shine_engine::domain::Quarter;
 use shine_engine::ops::chain::Pulled;
 use shine_engine::refusal::Refusal;
 use shine_engine::star::token_digest;
+use std::path::Path;
 use std::time::Duration;
 
 /// Where a pull stands when it stops: pages and records already stored.
@@ -40,14 +45,52 @@ impl Progress {
     }
 }
 
-pub fn pull(ctx: &Context, unit: Option<&str>, quarter: &str, from: &str, token: Option<&str>, ca: Option<&std::path::Path>, page_size: usize) -> Result<Output> {
-    let token = token.map(str::trim).filter(|t| !t.is_empty()).ok_or_else(|| {
+/// The environment variable a credential may come from.
+pub const TOKEN_ENV: &str = "SHINE_TOKEN";
+
+/// Where this unit's credential is, for the messages about it.
+const TOKEN_HELP: &str = "把凭据存入只有本用户可读的文件（`chmod 600`）用 `--token-file` 指定，或放在环境变量 SHINE_TOKEN 中";
+
+/// The credential from `--token-file` (read, trimmed; a file others may read is
+/// refused), else from `SHINE_TOKEN`; `None` when neither gives one.
+pub fn read_token(file: Option<&Path>) -> Result<Option<String>> {
+    let Some(path) = file else {
+        return Ok(std::env::var(TOKEN_ENV).ok().map(|t| t.trim().to_owned()).filter(|t| !t.is_empty()));
+    };
+    let shown = path.display();
+    let meta = std::fs::metadata(path)
+        .map_err(|e| crate::fail!("token_file_unreadable", help = TOKEN_HELP, "无法读取凭据文件 `{shown}`：{e}"))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = meta.permissions().mode() & 0o777;
+        if mode & 0o077 != 0 {
+            return Err(crate::fail!(
+                "token_file_open",
+                help = format!("运行 `chmod 600 {shown}` 后重试；若其他用户可能已读到，请对方吊销后重新发放"),
+                "凭据文件 `{shown}` 其他用户也能读取（权限 {mode:o}），凭据可能已经泄露"
+            ));
+        }
+    }
+    let _ = meta;
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| crate::fail!("token_file_unreadable", help = TOKEN_HELP, "无法读取凭据文件 `{shown}`：{e}"))?;
+    let token = text.trim();
+    if token.is_empty() {
+        return Err(crate::fail!("token_file_empty", help = "文件中应当只有对方发放的凭据（`shine token create --out` 写出的文件）", "凭据文件 `{shown}` 是空的"));
+    }
+    Ok(Some(token.to_owned()))
+}
+
+pub fn pull(ctx: &Context, unit: Option<&str>, quarter: &str, from: &str, token_file: Option<&Path>, ca: Option<&Path>, page_size: usize) -> Result<Output> {
+    let token = read_token(token_file)?.ok_or_else(|| {
         crate::fail!(
             "no_token",
-            help = "请对方单位运行 `shine token create --unit <本单位编号>` 发放凭据，再用 `--token` 或环境变量 SHINE_TOKEN 提供",
+            help = format!("请对方单位运行 `shine token create --unit <本单位编号> --out <文件>` 发放凭据；{TOKEN_HELP}"),
             "从 {from} 拉取需要本单位的凭据"
         )
     })?;
+    let token = token.as_str();
     let quarter: Quarter = ctx.quarter(quarter)?;
     let shine = ctx.shine()?;
     let actor = ctx.actor_as(shine.current(), &shine.level_role(unit)?.id)?;
@@ -68,8 +111,9 @@ pub fn pull(ctx: &Context, unit: Option<&str>, quarter: &str, from: &str, token:
         }
         let next = page.next;
         let count = page.records.len();
-        // `receive_remote` checks every content hash and stores the page in one write.
-        let pulled = shine.receive_remote(&actor, unit, quarter, from, page.records).map_err(|e| progress.stopped(e))?;
+        // `receive_remote` checks every content hash, re-checks what each record claims
+        // (counts, share, units, the sender's pick bounds) and stores the page in one write.
+        let pulled = shine.receive_remote(&actor, unit, quarter, from, &page.from, page.records).map_err(|e| progress.stopped(e))?;
         progress.pages += 1;
         progress.records += count;
         match &mut all {
@@ -131,7 +175,7 @@ impl Failed {
             }
             Failed::Status(401, reason) => crate::fail!(
                 "http_401",
-                help = format!("向对方单位索取新的凭据（`shine token create`），用 --token 或 SHINE_TOKEN 提供；{note}"),
+                help = format!("向对方单位索取新的凭据（`shine token create`），{TOKEN_HELP}；{note}"),
                 "{from} 拒绝了凭据（401）：{reason}"
             ),
             Failed::Status(403, reason) => {
@@ -147,12 +191,11 @@ impl Failed {
 
 /// Tell the instance a record came from (its address is the return's `to`) that it
 /// is returned for correction. Repeating it is harmless: the instance records it once.
-pub fn send_return(r: &shine_engine::state::level::Return, quarter: Quarter, token: Option<&str>) -> Result<()> {
+pub fn send_return(r: &shine_engine::state::level::Return, quarter: Quarter, token_file: Option<&Path>) -> Result<()> {
     let from = r.to.as_str();
-    let token = token
-        .map(str::trim)
-        .filter(|t| !t.is_empty())
-        .ok_or_else(|| crate::fail!("no_token", help = "用拉取时的凭据：`--token` 或环境变量 SHINE_TOKEN", "退回给 {from} 需要对方为本单位发放的凭据"))?;
+    let token = read_token(token_file)?
+        .ok_or_else(|| crate::fail!("no_token", help = format!("用拉取时的凭据：{TOKEN_HELP}"), "退回给 {from} 需要对方为本单位发放的凭据"))?;
+    let token = token.as_str();
     let url = format!("{}{RETURNS}", from.trim_end_matches('/'));
     let ca = std::env::var_os("SHINE_CA").filter(|v| !v.is_empty()).map(std::path::PathBuf::from);
     let agent = crate::client::agent(ca.as_deref(), Duration::from_secs(30))?;

@@ -1,7 +1,10 @@
 //! `shine serve`: the pull API for the level above (over HTTP or HTTPS, with per-unit
 //! credentials) and the public display pages. The server opens the store once and
-//! holds it; it only reads. While it runs, `<store>/serve.json` names it, so that
-//! another `shine` on the same store can say who holds it. The transport (accept loop,
+//! holds it; its API only reads. While it runs, `<store>/serve.json` names it, so that
+//! another `shine` on the same store can say who holds it, and `shine token …` on that
+//! store is run by this process through the local admin channel (`admin.rs`). Every
+//! request is authenticated against the credentials as they are now: a token created
+//! or revoked while serving counts from the next request. The transport (accept loop,
 //! TLS, timeouts, connection limit) is `listener`; the layers around the handlers
 //! (log, security headers, body and rate limits) are `layers`.
 
@@ -60,13 +63,16 @@ async fn serve(app: Arc<App>, listen: &str, transport: crate::listener::Transpor
         eprintln!("{}", crate::messages::transport::clear_text_warning(listen));
     }
     let file = ServeFile::path(store);
-    let info = ServeFile { pid: std::process::id(), url: url.clone() };
-    std::fs::write(&file, serde_json::to_vec(&info).unwrap_or_default())
-        .map_err(|e| crate::fail!("file_unwritable", help = "检查存储目录的写权限", "无法写入 `{}`：{e}", file.display()))?;
+    // The local admin channel: `shine token …` on this store is run here while we hold it.
+    let admin = crate::admin::Endpoint::bind().await?;
+    let info = ServeFile { pid: std::process::id(), url: url.clone(), admin: Some(admin.entry()?) };
+    info.write(store).map_err(|e| crate::fail!("file_unwritable", help = "检查存储目录的写权限", "无法写入 `{}`：{e}", file.display()))?;
+    let admin = tokio::spawn(admin.serve(app.shine.clone(), stopped()));
     // The first line is the address; callers (and tests) read it to learn the port.
     println!("shine serve: {url}");
     let _ = std::io::stdout().flush();
     crate::listener::serve(listener, transport, router(app), crate::listener::Limits::for_this_process(), stopped()).await;
+    admin.abort();
     let _ = std::fs::remove_file(&file);
     Ok(url)
 }
@@ -232,7 +238,7 @@ impl App {
         let credential = self.credential(headers)?;
         let unit = self.unit(Some(unit))?;
         if !self.shine.may_see(&credential.unit, &unit.id).map_err(internal)? {
-            return Err(refuse(StatusCode::FORBIDDEN, "forbidden", "该凭据无权查看这个单位的党员：只能查看本单位及其下级单位"));
+            return Err(refuse(StatusCode::FORBIDDEN, "forbidden", "该凭据无权查看这个单位的党员名册：名册只给本单位及其直属上级查看，请查看本单位或直属下级单位的名册"));
         }
         let tree = self.shine.org().map_err(internal)?;
         let mut rows = Vec::new();

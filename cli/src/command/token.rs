@@ -1,23 +1,58 @@
 //! `shine token …`: credentials for the units that pull from this store over HTTP.
-//! The token is shown once, at creation; the store keeps only its digest.
+//! The token is shown once, at creation, or written to a new owner-only file
+//! (`--out`); the store keeps only its digest.
 
 use crate::args::TokenCommand;
 use crate::context::Context;
 use crate::failure::Result;
 use crate::render::{table, unit_name, Output};
+use std::io::Write;
+use std::path::Path;
 
 pub fn run(ctx: &Context, command: TokenCommand) -> Result<Output> {
     match command {
-        TokenCommand::Create { unit, label } => {
+        TokenCommand::Create { unit, label, out } => {
             let shine = ctx.shine()?;
-            let issued = shine.issue_token(&ctx.actor(Some(shine.current()))?, &unit, &label)?;
-            let human = format!(
-                "已为 {} 发放凭据 {}：\n\n    {}\n\n请立即交给对方妥善保存：凭据只显示这一次，存储中只保存其摘要。\n对方拉取：shine pull --from <本机 shine serve 的地址> --token <凭据> --quarter 2026Q4",
-                unit_name(&shine, &unit),
-                issued.credential.id,
-                issued.token
-            );
-            Ok(Output::new(human, issued))
+            // The file is made first (new, owner only), so that a token is never issued
+            // with nowhere to keep it; it is removed again if the token is not issued.
+            let mut file = out.as_deref().map(new_private_file).transpose()?;
+            let issued = match shine.issue_token(&ctx.actor(Some(shine.current()))?, &unit, &label) {
+                Ok(issued) => issued,
+                Err(refusal) => {
+                    if let Some(path) = &out {
+                        drop(file.take());
+                        let _ = std::fs::remove_file(path);
+                    }
+                    return Err(refusal.into());
+                }
+            };
+            let who = unit_name(&shine, &unit);
+            let id = &issued.credential.id;
+            let pull = "shine pull --from <本机 shine serve 的地址> --token-file <凭据文件> --quarter 2026Q4";
+            match (file, out) {
+                (Some(mut file), Some(path)) => {
+                    let shown = path.display();
+                    file.write_all(format!("{}\n", issued.token).as_bytes()).and_then(|()| file.sync_all()).map_err(|e| {
+                        crate::fail!(
+                            "file_unwritable",
+                            help = format!("凭据 {id} 已发放但未能保存：运行 `shine token revoke {id}` 吊销后重新发放"),
+                            "无法写入凭据文件 `{shown}`：{e}"
+                        )
+                    })?;
+                    let human = format!(
+                        "已为 {who} 发放凭据 {id}，凭据已写入 `{shown}`（仅本用户可读）。\n请把该文件安全地交给对方：凭据不再显示，存储中只保存其摘要。\n对方拉取：{pull}"
+                    );
+                    let json = serde_json::json!({ "credential": issued.credential, "token_file": path });
+                    Ok(Output::new(human, json))
+                }
+                _ => {
+                    let human = format!(
+                        "已为 {who} 发放凭据 {id}：\n\n    {}\n\n请立即交给对方妥善保存：凭据只显示这一次，存储中只保存其摘要。\n对方把凭据存入只有自己可读的文件（或环境变量 SHINE_TOKEN），再拉取：{pull}",
+                        issued.token
+                    );
+                    Ok(Output::new(human, issued))
+                }
+            }
         }
         TokenCommand::List => {
             let engine = ctx.engine()?;
@@ -43,4 +78,20 @@ pub fn run(ctx: &Context, command: TokenCommand) -> Result<Output> {
             Ok(Output::new(format!("已吊销凭据 {}（{}）", c.id, unit_name(archive, &c.unit)), serde_json::json!({ "revoked": c.id })))
         }
     }
+}
+
+/// A new file only its owner may read and write; an existing file is never overwritten.
+fn new_private_file(path: &Path) -> Result<std::fs::File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(path).map_err(|e| {
+        let shown = path.display();
+        if e.kind() == std::io::ErrorKind::AlreadyExists {
+            crate::fail!("file_exists", help = "换一个文件名，或先确认旧文件已不再需要并删除它", "`{shown}` 已存在：凭据文件不会覆盖已有文件")
+        } else {
+            crate::fail!("file_unwritable", help = "检查目录是否存在及其写权限", "无法创建凭据文件 `{shown}`：{e}")
+        }
+    })
 }

@@ -3,7 +3,7 @@
 //! do next.
 
 use super::words::{self, decision, member, members, rule_line, step, titled, titles, unit, variant};
-use shine_engine::refusal::{BallotMethod, Dated, Hint, Kind, LevelAct, Refusal, RowIssue, Stored, TotalsProblem};
+use shine_engine::refusal::{BallotMethod, Dated, Hint, Kind, LevelAct, RecordCheck, Refusal, RowIssue, Stored, TotalsProblem};
 use shine_engine::store::StoreError;
 
 /// A refusal in words.
@@ -298,6 +298,11 @@ fn kind(k: &Kind) -> Worded {
         Kind::Tampered { star, key, from } => {
             Worded::new(format!("{} 的推荐记录（{key}）内容与其校验值不符，可能在传输中被篡改；本次未保存任何记录", member(star))).detail(format!("来自 {from}"))
         }
+        Kind::Implausible { star, key, unit: branch, from, check } => {
+            let at = branch.as_ref().map(unit).unwrap_or_default();
+            Worded::new(format!("{from} 送来的{at} {} 的推荐记录（{key}）未通过核对：{}；本次未保存任何记录", member(star), record_check(check)))
+                .detail("记录的校验值虽然相符，但内容不可能属实：可能是持有凭据的他人伪造，或对方的数据有误")
+        }
         Kind::WrongQuarter { got, expected } => Worded::new(format!("收到的记录属于 {got} 季度，而不是 {expected}")).detail("本次未保存任何记录"),
 
         Kind::NoSuchToken { id } => Worded::new(format!("没有有效的凭据 `{id}`")),
@@ -336,7 +341,7 @@ pub fn hint(h: &Hint) -> String {
         Hint::Pull { unit, quarter } => format!("先汇总：`shine pull --unit {unit} --quarter {quarter}`"),
         Hint::Decide { unit, quarter } => format!("先处理异议：`shine chain decide --unit {unit} --quarter {quarter} --member … --uphold|--dismiss --reason …`"),
         Hint::WithdrawPick { unit, quarter } => format!("先撤回一名：`shine chain pick --unit {unit} --quarter {quarter} --member … --undo`"),
-        Hint::ReturnWithToken => "用 `shine chain return … --token <对方为本单位发放的凭据>` 退回".into(),
+        Hint::ReturnWithToken => "把对方为本单位发放的凭据放入只有本用户可读的文件，用 `shine chain return … --token-file <文件>` 退回（或放在环境变量 SHINE_TOKEN 中）".into(),
         Hint::AwaitReturn => "已报送的记录只能由上级退回后更正再报".into(),
         Hint::WaitForWindow { until } => format!("公示期至 {until}，期满后继续下一步"),
         Hint::Petition => "公示期外的意见请按信访程序处理".into(),
@@ -344,5 +349,28 @@ pub fn hint(h: &Hint) -> String {
         Hint::AskSender { from } => format!("请联系报送单位（{from}）核实后重新拉取"),
         Hint::ChangeRule { rule } => format!("或由管理员修改 rules/ 中的 `{rule}` 规则"),
         Hint::Recount => "请监票人核对后重新录入".into(),
+    }
+}
+
+/// What a re-check of a received record found untrue.
+fn record_check(check: &RecordCheck) -> String {
+    match check {
+        RecordCheck::Counts { votes, ballots } if *votes < 0 || *ballots < 0 => format!("得票 {votes}、选票 {ballots} 不能为负数"),
+        RecordCheck::Counts { votes, ballots } => format!("得票 {votes} 超过选票数 {ballots}"),
+        RecordCheck::Share { recorded, votes, ballots } => {
+            format!("记录的得票率 {recorded} 与得票 {votes}/选票 {ballots}（{}）不符", words::share(*votes, *ballots))
+        }
+        RecordCheck::NoUnitPath => "记录没有写明所在组织".to_owned(),
+        RecordCheck::University { university, top } => format!("记录的高校「{university}」与其所在组织的最上级{}不符", unit(top)),
+        RecordCheck::NotBelow { receiver, path } => {
+            let path: Vec<String> = path.iter().map(unit).collect();
+            format!("所在组织（{}）不在{}之下", path.join(" › "), unit(receiver))
+        }
+        RecordCheck::OtherSource { top, expected } => format!("记录来自{}，而该地址报送的是{}", unit(top), unit(expected)),
+        RecordCheck::NotPicked { level } => format!("{}只报送经其推荐的对象，而这条记录没有其推荐", level.title),
+        RecordCheck::OverBound { rule, unit: from_unit, sent, bound } => {
+            let whose = from_unit.as_ref().map(unit).unwrap_or_default();
+            format!("{whose}报送 {sent} 名，超过{}所允许的{}", words::rule_line(rule), words::bound(*bound))
+        }
     }
 }

@@ -131,6 +131,13 @@ fn message(error: &clap::Error, sub: &Command, args: &[OsString], tips: &mut Vec
     let value = string(error, ContextKind::InvalidValue);
     let message = match error.kind() {
         ErrorKind::UnknownArgument => match arg {
+            // A credential on the command line is readable by every local user; the
+            // value is never echoed.
+            Some(a) if (a == "--token" || a.starts_with("--token=")) && !after_double_dash(args, a) => {
+                tips.push("把凭据存入只有本用户可读的文件（`chmod 600`），用 `--token-file 文件` 指定，或放在环境变量 SHINE_TOKEN 中".to_owned());
+                tips.push("已在命令行上写过的凭据可能已被看到，请对方吊销（`shine token revoke`）后重新发放".to_owned());
+                return "不接受 `--token`：命令行上的凭据本机所有用户都能看到".to_owned();
+            }
             Some(a) if a.starts_with('-') && !after_double_dash(args, a) => format!("没有选项 `{a}`"),
             Some(a) => format!("多余的参数 `{a}`"),
             None => "命令行中有多余的内容".to_owned(),

@@ -68,20 +68,20 @@ impl Shine {
         Ok(Issued { credential: Credential { id, unit: unit.to_owned(), label, digest, issued_at: actor.at, revoked: false }, token })
     }
 
-    /// Whether a credential of `viewer` may see the members of `unit`: the unit
-    /// itself, a unit above it in the tree, or the level the tree's top reports to.
-    /// A branch sees only its own members.
+    /// Whether a credential of `viewer` may see the members of `unit`: rosters stay
+    /// with the branch and its direct superior, so every unit of `unit`'s subtree must
+    /// be `viewer` itself or a unit directly below it. A general branch sees its own
+    /// branches; the committee sees a directly affiliated branch but not the branches
+    /// of a general branch; the level above the tree's top sees no roster.
     pub fn may_see(&self, viewer: &str, unit: &str) -> Result<bool> {
         let tree = self.org()?;
-        if tree.unit(unit).is_none() {
+        if tree.unit(unit).is_none() || tree.unit(viewer).is_none() {
             return Ok(false);
         }
-        if tree.path(unit).iter().any(|u| u.id == viewer) {
-            return Ok(true);
-        }
-        match tree.root() {
-            Some(root) if tree.unit(viewer).is_none() => self.may_pull(viewer, root.id.as_str()),
-            _ => Ok(false),
-        }
+        let allowed = tree
+            .in_order()
+            .filter(|u| tree.path(u.id.as_str()).iter().any(|p| p.id == unit))
+            .all(|u| u.id == viewer || u.parent.as_ref().is_some_and(|p| p == viewer));
+        Ok(allowed)
     }
 }

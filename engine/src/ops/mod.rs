@@ -59,7 +59,9 @@ pub struct Archive {
     folds: Arc<facts::Folds>,
 }
 
-/// An archive with the current definitions, checked.
+/// An archive with the current definitions, checked. A clone shares the store and
+/// the caches (a server hands one to each piece of work).
+#[derive(Clone)]
 pub struct Shine {
     archive: Archive,
     current: Current,

@@ -10,8 +10,9 @@ use crate::domain::{Actor, Quarter};
 use crate::event::Action;
 use crate::ops::{nonempty, Decided, Operation, Shine, Subject};
 use crate::refs::UnitRef;
-use crate::refusal::{Hint, Kind, LevelAct, Refusal, Result, Text};
-use crate::star::Sealed;
+use crate::refusal::{Hint, Kind, LevelAct, RecordCheck, Refusal, Result, Text};
+use crate::rules::PickBound;
+use crate::star::{Sealed, UnitCard};
 use crate::state::level::{LevelState, Objection, Publication, Standing};
 use crate::workflow::{Action as Step, Sending};
 use std::collections::BTreeMap;
@@ -300,7 +301,15 @@ impl Shine {
 
     /// Take records pulled from another instance at `from` (its address). Every
     /// record's content hash is checked first; one that does not match refuses the lot.
-    pub fn receive_remote(&self, actor: &Actor, unit: Option<&str>, quarter: Quarter, from: &str, sealed: Vec<Sealed>) -> Result<Pulled> {
+    pub fn receive_remote(
+        &self,
+        actor: &Actor,
+        unit: Option<&str>,
+        quarter: Quarter,
+        from: &str,
+        source: &UnitCard,
+        sealed: Vec<Sealed>,
+    ) -> Result<Pulled> {
         let _write = self.store().exclusive();
         let ctx = self.level(unit, quarter, actor.today())?;
         ctx.admit(actor, LevelGate::Receive)?;
@@ -316,6 +325,7 @@ impl Shine {
         if let Some(other) = sealed.iter().find(|s| s.record.quarter != quarter) {
             return Err(Refusal::new(Kind::WrongQuarter { got: other.record.quarter, expected: quarter }).next(Hint::AskSender { from: from.to_owned() }));
         }
+        recheck(&ctx, from, source, &sealed)?;
         let batch = sealed.into_iter().map(|s| (from.to_owned(), s, true)).collect();
         self.run_on(&ctx, actor, Receive { from: vec![from.to_owned()], batch, waiting: Vec::new() })
     }
@@ -357,5 +367,106 @@ impl Shine {
             return Err(Refusal::new(Kind::ReportsByQuarter { level: ctx.level_ref() }).next(Hint::Advance { branch: ctx.unit_id() }));
         }
         self.on_level(actor, unit, quarter, Forward)
+    }
+}
+
+/// What the receiving level can check in records from another instance beyond their
+/// hashes (which a holder of the credential can recompute): counts that can be true,
+/// the share they imply, units it expects from that source, and no more stars than the
+/// sending level's pick rules allow. The first record that fails refuses the page.
+fn recheck(ctx: &LevelCtx, from: &str, source: &UnitCard, sealed: &[Sealed]) -> Result<()> {
+    let refuse = |s: &Sealed, check: RecordCheck| {
+        let r = &s.record;
+        Refusal::new(Kind::Implausible {
+            star: crate::refs::MemberRef { id: crate::domain::MemberId::known(r.member.id.clone()), name: r.member.name.clone() },
+            key: r.key(),
+            unit: r.branch().cloned(),
+            from: from.to_owned(),
+            check,
+        })
+        .next(Hint::AskSender { from: from.to_owned() })
+    };
+    // The unit this source was first pulled for: a source does not change its unit.
+    let registered = ctx.state.stars().find(|h| h.from == from).and_then(|h| h.sealed.record.unit_path.first().cloned());
+    let expected = registered.as_ref().unwrap_or(source);
+    let below: Vec<&str> = ctx.tree.children(&ctx.unit.id).map(|u| u.id.as_str()).collect();
+    let in_tree = ctx.tree.unit(&ctx.unit.id).is_some();
+    for s in sealed {
+        let r = &s.record;
+        if r.votes < 0 || r.ballots < 0 || r.votes > r.ballots {
+            return Err(refuse(s, RecordCheck::Counts { votes: r.votes, ballots: r.ballots }));
+        }
+        if let Some(recorded) = &r.recorded_share {
+            if !share_holds(recorded, r.votes, r.ballots) {
+                return Err(refuse(s, RecordCheck::Share { recorded: recorded.clone(), votes: r.votes, ballots: r.ballots }));
+            }
+        }
+        let Some(top) = r.unit_path.first() else { return Err(refuse(s, RecordCheck::NoUnitPath)) };
+        if r.university != top.name {
+            return Err(refuse(s, RecordCheck::University { university: r.university.clone(), top: top.clone() }));
+        }
+        if in_tree {
+            if !r.unit_path.iter().any(|u| below.contains(&u.id.as_str())) {
+                return Err(refuse(s, RecordCheck::NotBelow { receiver: ctx.unit.clone(), path: r.unit_path.clone() }));
+            }
+        } else if top.id != expected.id || top.name != expected.name {
+            return Err(refuse(s, RecordCheck::OtherSource { top: top.clone(), expected: expected.clone() }));
+        }
+    }
+    // The levels that send to this one; their pick rules bound what they send.
+    let senders: Vec<&crate::workflow::Level> =
+        ctx.current.escalation.levels.iter().filter(|l| l.reports_to.as_deref() == Some(ctx.level.id.as_str())).collect();
+    let [sender] = senders.as_slice() else { return Ok(()) };
+    if in_tree {
+        return Ok(());
+    }
+    let sends_picked = sender.step(Step::Forward).and_then(|f| f.send) == Some(Sending::Picked);
+    if sends_picked {
+        if let Some(s) = sealed.iter().find(|s| !s.record.picks.iter().any(|p| p.level == sender.id)) {
+            return Err(refuse(s, RecordCheck::NotPicked { level: crate::refs::LevelRef { id: sender.id.clone(), title: sender.title.clone() } }));
+        }
+    }
+    // Every star from this source after this page, by key: held ones and the page's.
+    let mut stars: BTreeMap<String, &Sealed> = BTreeMap::new();
+    for h in ctx.state.stars().filter(|h| h.from == from) {
+        stars.insert(h.sealed.record.key(), &h.sealed);
+    }
+    for s in sealed {
+        stars.insert(s.record.key(), s);
+    }
+    let newest = |key: &str| sealed.iter().find(|s| s.record.key() == key);
+    for rule in ctx.current.rules.picks_for(&sender.id) {
+        let bound = match rule.bound {
+            PickBound::AtMost(n) | PickBound::Exactly(n) => n,
+            PickBound::AtLeast(_) => continue,
+        };
+        let mut counts: BTreeMap<Option<String>, (i64, &Sealed)> = BTreeMap::new();
+        for (key, s) in &stars {
+            // With `each unit`, by the unit directly below the sender (the path's second).
+            let group = if rule.each_unit { s.record.unit_path.get(1).map(|u| u.id.clone()) } else { None };
+            let entry = counts.entry(group).or_insert((0, newest(key).unwrap_or(s)));
+            entry.0 += 1;
+            if let Some(n) = newest(key) {
+                entry.1 = n;
+            }
+        }
+        for (group, (sent, s)) in counts {
+            if sent > bound {
+                let unit = group.and_then(|g| s.record.unit_path.iter().find(|u| u.id == g).cloned());
+                return Err(refuse(s, RecordCheck::OverBound { rule: rule.rule.clone(), unit, sent, bound: rule.bound }));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A share as records carried it (`75.0%`) agrees with `votes / ballots` to its one
+/// decimal; without ballots it may only say that there is none.
+fn share_holds(recorded: &str, votes: i64, ballots: i64) -> bool {
+    let number = recorded.trim().strip_suffix('%').and_then(|n| n.trim().parse::<f64>().ok());
+    match number {
+        Some(x) if ballots > 0 => (x - votes as f64 * 100.0 / ballots as f64).abs() <= 0.051,
+        Some(_) => false,
+        None => ballots == 0,
     }
 }

@@ -1,0 +1,228 @@
+//! The local admin channel of `shine serve`. While the server runs it holds the store,
+//! so another `shine` process cannot open it; a command that may run while the store
+//! is served is sent to the server instead, which runs it in its own process on the
+//! store it holds — the same command code, the same engine operation — and sends back
+//! what the command printed, for people and as JSON, which the caller prints as if it
+//! had run the command itself.
+//!
+//! The channel listens on loopback only, on a port of its own; `<store>/serve.json`
+//! (readable by the store's owner only) names it with a random secret, which every
+//! request carries and the server compares in constant time. What travels is the
+//! command line (paths made absolute) and the caller's user name. Which commands are
+//! forwarded is decided by [`forwardable`]: for now the credentials (`token …`).
+
+use crate::args::{Cli, Command, TokenCommand};
+use crate::context::Context;
+use crate::failure::{Failure, Result};
+use crate::render::Output;
+use crate::serve_file::{AdminEntry, ServeFile};
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::post;
+use axum::{Json, Router};
+use clap::FromArgMatches;
+use serde::{Deserialize, Serialize};
+use shine_engine::ops::Shine;
+use std::ffi::OsString;
+use std::path::Path;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// The route a forwarded command is posted to.
+pub const RUN: &str = "/admin/v1/run";
+
+/// Whether `command` runs in the server's process while the store is served.
+pub fn forwardable(command: &Command) -> bool {
+    matches!(command, Command::Token(TokenCommand::Create { .. } | TokenCommand::List | TokenCommand::Revoke { .. }))
+}
+
+/// Options whose value is a path: made absolute before the command line travels, since
+/// the server does not run in the caller's directory.
+const PATH_OPTIONS: &[&str] = &["--store", "--rules", "--workflows", "--out", "--token-file", "--dir"];
+
+/// A command sent to the server.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Forward {
+    /// The command line, program name first.
+    pub args: Vec<String>,
+    /// Who runs it when `--by` is not given (the caller's login name).
+    pub user: Option<String>,
+}
+
+/// What the command printed in the server's process.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Ran {
+    /// It succeeded: its output for people and as JSON.
+    Done { human: String, json: serde_json::Value },
+    /// It failed: the failure for people (stderr) and as JSON (stdout under `--json`).
+    Failed { text: String, json: serde_json::Value },
+}
+
+// ---- the server's side -------------------------------------------------------------
+
+/// The admin endpoint of a server: its loopback listener and its secret.
+pub struct Endpoint {
+    listener: tokio::net::TcpListener,
+    secret: String,
+}
+
+impl Endpoint {
+    /// Listen on a free loopback port with a new random secret.
+    pub async fn bind() -> Result<Endpoint> {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .map_err(|e| crate::fail!("listen", help = "检查本机回环地址 127.0.0.1 是否可用", "无法为本机管理接口监听回环地址：{e}"))?;
+        let mut bytes = [0u8; 32];
+        rand::RngCore::fill_bytes(&mut rand::thread_rng(), &mut bytes);
+        Ok(Endpoint { listener, secret: hex::encode(bytes) })
+    }
+
+    /// What `serve.json` says of it.
+    pub fn entry(&self) -> Result<AdminEntry> {
+        let address = self.listener.local_addr().map_err(|e| crate::fail!("listen", "无法取得本机管理接口的地址：{e}"))?;
+        Ok(AdminEntry { url: format!("http://{address}"), secret: self.secret.clone() })
+    }
+
+    /// Serve forwarded commands on `shine` until `stop` completes.
+    pub async fn serve(self, shine: Shine, stop: impl std::future::Future<Output = ()> + Send + 'static) {
+        let state = Arc::new(Admin { shine, secret: self.secret });
+        let router = Router::new().route(RUN, post(run)).with_state(state);
+        if let Err(e) = axum::serve(self.listener, router).with_graceful_shutdown(stop).await {
+            eprintln!("shine serve: 本机管理接口异常退出：{e}");
+        }
+    }
+}
+
+struct Admin {
+    shine: Shine,
+    secret: String,
+}
+
+fn refuse(status: StatusCode, message: &str) -> Response {
+    let body = crate::api::ApiError { error: crate::api::ApiErrorBody { code: "admin".into(), message: message.into() } };
+    (status, Json(body)).into_response()
+}
+
+async fn run(State(admin): State<Arc<Admin>>, headers: HeaderMap, body: Bytes) -> Response {
+    let given = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer ")).unwrap_or("");
+    if !bool::from(subtle::ConstantTimeEq::ct_eq(given.as_bytes(), admin.secret.as_bytes())) {
+        return refuse(StatusCode::UNAUTHORIZED, "管理密钥不符");
+    }
+    let Ok(forward) = serde_json::from_slice::<Forward>(&body) else {
+        return refuse(StatusCode::BAD_REQUEST, "请求体不是有效的命令");
+    };
+    let work = tokio::task::spawn_blocking(move || ran(&admin.shine, forward)).await;
+    match work {
+        Ok(Ok(ran)) => Json(ran).into_response(),
+        Ok(Err(message)) => refuse(StatusCode::UNPROCESSABLE_ENTITY, &message),
+        Err(_) => refuse(StatusCode::INTERNAL_SERVER_ERROR, "服务器内部错误，请查看服务日志"),
+    }
+}
+
+/// Run a forwarded command line on the store the server holds.
+fn ran(shine: &Shine, forward: Forward) -> std::result::Result<Ran, String> {
+    let mut cmd = crate::help::command();
+    let matches = cmd.try_get_matches_from_mut(&forward.args).map_err(|e| format!("命令行有误：{}", e.kind()))?;
+    let mut cli = Cli::from_arg_matches(&matches).map_err(|e| format!("命令行有误：{}", e.kind()))?;
+    if !forwardable(&cli.command) {
+        return Err("该命令不能通过本机管理接口办理".to_owned());
+    }
+    if cli.global.by.is_none() {
+        cli.global.by = forward.user;
+    }
+    let result = Context::new(cli.global).and_then(|ctx| crate::command::run(&ctx.holding(shine.clone()), cli.command));
+    Ok(match result {
+        Ok(Output { human, json }) => Ran::Done { human, json },
+        Err(failure) => Ran::Failed { text: crate::messages::text(&failure), json: crate::messages::json(&failure) },
+    })
+}
+
+// ---- the caller's side -------------------------------------------------------------
+
+/// When the store is served and `command` may be forwarded: send it to the server,
+/// print what it answers and say with which code to exit. `None` when the command is to
+/// run here (not forwardable, or no server answers on the store: one that stopped
+/// without removing `serve.json` is not running).
+pub fn forward(cli: &Cli, args: &[OsString]) -> Option<ExitCode> {
+    if !forwardable(&cli.command) {
+        return None;
+    }
+    let store = &cli.global.store;
+    let server = ServeFile::read(store)?;
+    let admin = server.admin.as_ref()?;
+    // A command line that is not UTF-8 cannot travel as text; it runs here.
+    let args: Vec<&str> = args.iter().map(|a| a.to_str()).collect::<Option<_>>()?;
+    let forward = Forward { args: absolute(&args), user: std::env::var("USER").ok() };
+    let agent = ureq::AgentBuilder::new().timeout_connect(Duration::from_secs(2)).timeout(Duration::from_secs(60)).build();
+    let answer = agent.post(&format!("{}{RUN}", admin.url)).set("Authorization", &format!("Bearer {}", admin.secret)).send_json(&forward);
+    let failed = |failure: Failure| {
+        crate::render::error(&failure, cli.global.json);
+        Some(ExitCode::FAILURE)
+    };
+    match answer {
+        Ok(response) => match response.into_json::<Ran>() {
+            Ok(Ran::Done { human, json }) => {
+                crate::render::output(&Output { human, json }, cli.global.json);
+                Some(ExitCode::SUCCESS)
+            }
+            Ok(Ran::Failed { text, json }) => {
+                crate::render::printed_error(&text, &json, cli.global.json);
+                Some(ExitCode::FAILURE)
+            }
+            Err(e) => failed(unsure(&server, &e.to_string())),
+        },
+        // Nothing listens: the server is gone; the command runs here.
+        Err(ureq::Error::Transport(t)) if t.kind() == ureq::ErrorKind::ConnectionFailed => None,
+        Err(ureq::Error::Transport(t)) => failed(unsure(&server, &t.to_string())),
+        Err(ureq::Error::Status(code, response)) => {
+            let reason = response.into_json::<crate::api::ApiError>().map(|e| e.error.message).unwrap_or_default();
+            failed(crate::fail!(
+                "admin_refused",
+                help = format!("重启 `shine serve`（进程 {}）后重试", server.pid),
+                "本机的 `shine serve`（{}）拒绝办理（{code}）：{reason}",
+                server.url
+            ))
+        }
+    }
+}
+
+/// The answer was lost on the way: the command may or may not have been done.
+fn unsure(server: &ServeFile, why: &str) -> Failure {
+    crate::fail!(
+        "admin_lost",
+        help = "运行 `shine token list` 查看是否已办理，再决定是否重新运行",
+        "已把命令交给本机的 `shine serve`（进程 {}），但未收到完整答复：{why}",
+        server.pid
+    )
+}
+
+/// The command line with the values of path options made absolute.
+fn absolute(args: &[&str]) -> Vec<String> {
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let absolute = |value: &str| {
+        let path = Path::new(value);
+        if path.is_absolute() { value.to_owned() } else { cwd.join(path).display().to_string() }
+    };
+    let mut out = Vec::new();
+    let mut path_next = false;
+    for arg in args.iter().map(|a| (*a).to_owned()) {
+        if path_next {
+            out.push(absolute(&arg));
+            path_next = false;
+            continue;
+        }
+        match arg.split_once('=') {
+            Some((option, value)) if PATH_OPTIONS.contains(&option) => out.push(format!("{option}={}", absolute(value))),
+            _ => {
+                path_next = PATH_OPTIONS.contains(&arg.as_str());
+                out.push(arg);
+            }
+        }
+    }
+    out
+}
