@@ -10,6 +10,9 @@
 # its pull API; the province pulls from all three, publishes with its objection window
 # and serves the public display page. Ports: SHINE_DEMO_PORT (default 8100) and the
 # three above it.
+#
+# Every `shine serve` it starts is stopped (SIGTERM, then SIGKILL after 5 s) and waited
+# for on every way out: the end of `--check`, an error, Ctrl-C or SIGTERM.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 check=false
@@ -28,20 +31,49 @@ fi
 rm -rf "$work"
 mkdir -p "$work"
 
+# The servers started so far. `serve` runs in this shell, never in `$(…)`: a pid
+# recorded in a subshell would be lost to the trap.
 pids=()
-trap 'kill "${pids[@]}" 2>/dev/null || true' EXIT
 
-# Start `shine serve` in the background; print its URL once it listens.
+# Stop every server started: SIGTERM, up to 5 s to let go of its store, then SIGKILL;
+# wait for each, so that nothing is left running when the script ends.
+stop_servers() {
+    local pid alive
+    for pid in ${pids[@]+"${pids[@]}"}; do
+        kill -TERM "$pid" 2>/dev/null || true
+    done
+    for _ in $(seq 50); do
+        alive=false
+        for pid in ${pids[@]+"${pids[@]}"}; do
+            kill -0 "$pid" 2>/dev/null && alive=true
+        done
+        $alive || break
+        sleep 0.1
+    done
+    for pid in ${pids[@]+"${pids[@]}"}; do
+        kill -KILL "$pid" 2>/dev/null || true
+        wait "$pid" 2>/dev/null || true
+    done
+    pids=()
+}
+trap stop_servers EXIT
+trap 'stop_servers; trap - INT; kill -INT $$' INT
+trap 'stop_servers; exit 143' TERM HUP
+
+# Start `shine serve` in the background; once it listens, its URL is in `served`.
+served=
 serve() {
-    local store=$1 port=$2 log=$3
+    local store=$1 port=$2 log=$3 pid
     shift 3
     "$shine" --store "$store" "$@" serve --listen "127.0.0.1:$port" >"$log" 2>&1 &
-    pids+=($!)
+    pid=$!
+    pids+=("$pid")
     for _ in $(seq 100); do
         if grep -q '^shine serve: ' "$log"; then
-            sed -n 's/^shine serve: //p' "$log" | head -1
+            served=$(sed -n 's/^shine serve: //p' "$log" | head -1)
             return
         fi
+        kill -0 "$pid" 2>/dev/null || break
         sleep 0.1
     done
     echo "shine serve on port $port did not start:" >&2
@@ -60,7 +92,8 @@ for name in 东湖大学 南山大学 西江大学; do
     # The credential goes into a file only its owner may read, never onto a command line.
     token="$work/$name.token"
     "$shine" --store "$store" token create --unit provincial_education_committee --label 省委教育工委 --out "$token" >/dev/null
-    urls+=("$(serve "$store" "$port" "$work/$name-serve.log")")
+    serve "$store" "$port" "$work/$name-serve.log"
+    urls+=("$served")
     tokens+=("$token")
     echo "$name 的拉取接口：${urls[-1]}"
     port=$((port + 1))
@@ -81,6 +114,7 @@ if $check; then
     exit 0
 fi
 echo
-url=$(serve "$province" "$base" "$work/province-serve.log" --now 2027-01-12)
-echo "== 公开展示页面：$url/display/$quarter （Ctrl-C 结束） =="
+serve "$province" "$base" "$work/province-serve.log" --now 2027-01-12
+echo "== 公开展示页面：$served/display/$quarter （Ctrl-C 结束） =="
+# Until Ctrl-C or SIGTERM (the trap stops every server), or the province's server ends.
 wait "${pids[-1]}"

@@ -16,7 +16,6 @@ use serde_json::Value;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::Path;
-use std::process::{Child, Stdio};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
@@ -98,54 +97,9 @@ fn received(v: &Value) -> usize {
 
 // ---- a server and a proxy ---------------------------------------------------------------
 
-/// `shine serve --listen 127.0.0.1:0` on a world's store, killed when dropped.
-struct Server {
-    child: Child,
-    url: String,
-    /// Kept open: the server writes its last line here when it stops.
-    _stdout: BufReader<std::process::ChildStdout>,
-}
-
-impl Server {
-    fn start(s: &Shine) -> Server {
-        Server::start_at(s, crate::support::NOW)
-    }
-
-    /// A server whose clock reads `now` (the public page shows what is displayed then).
-    fn start_at(s: &Shine, now: &str) -> Server {
-        let log = std::fs::File::create(s.dir().join("serve.log")).expect("log file");
-        let mut child = s
-            .command_at(now)
-            .args(["serve", "--listen", "127.0.0.1:0"])
-            .stdout(Stdio::piped())
-            .stderr(log)
-            .spawn()
-            .expect("spawn shine serve");
-        let mut line = String::new();
-        let mut stdout = BufReader::new(child.stdout.take().expect("stdout"));
-        stdout.read_line(&mut line).expect("first line");
-        let url = line.trim().strip_prefix("shine serve: ").unwrap_or_else(|| {
-            let log = std::fs::read_to_string(s.dir().join("serve.log")).unwrap_or_default();
-            panic!("shine serve did not start: {line:?}\n{log}")
-        });
-        Server { url: url.to_owned(), child, _stdout: stdout }
-    }
-
-    fn pid(&self) -> u32 {
-        self.child.id()
-    }
-
-    fn kill(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        self.kill();
-    }
-}
+/// `shine serve --listen 127.0.0.1:0` on a world's store, killed and waited for when
+/// dropped (the harness's guard).
+use crate::support::Served as Server;
 
 /// One HTTP/1.1 message (head and a `Content-Length` body), or `None` at end of stream.
 fn read_message(r: &mut BufReader<TcpStream>) -> Option<Vec<u8>> {
@@ -290,10 +244,11 @@ fn s4_2_b_pull_is_idempotent_and_resumes_after_the_server_is_killed() {
     let t = token(&u, PROVINCE);
     let server = Arc::new(Mutex::new(Server::start(&u)));
     // The proxy kills the server (SIGKILL) once it has the first page, before passing it on.
-    let killer = server.clone();
+    // It holds the server weakly: the proxy's thread outlives the test, the server must not.
+    let killer = Arc::downgrade(&server);
     let via = proxy(&server.lock().unwrap().url, move |n, _| {
-        if n == 0 {
-            killer.lock().unwrap().kill();
+        if let (0, Some(server)) = (n, killer.upgrade()) {
+            server.lock().unwrap().kill();
         }
     });
     let p = province();
@@ -620,9 +575,8 @@ fn store_held_by_serve_refuses_other_commands_clearly() {
     assert_eq!(u.args(["token", "list"]).json(), serde_json::json!([]));
 
     // Stopped gracefully (SIGTERM), the server lets go of the store and its note.
-    std::process::Command::new("kill").arg(server.pid().to_string()).status().expect("kill");
     let mut server = server;
-    let status = server.child.wait().expect("wait");
+    let status = server.stop_gracefully();
     assert!(status.success(), "{status:?}");
     assert!(!u.store_dir().join("serve.json").exists());
     u.args(["chain", "status", "--quarter", QUARTER]).ok();

@@ -5,6 +5,10 @@
 //! Setup that is not itself under test (many deeds, comments, attendance at once) may
 //! go through the engine library on the same store, so that a whole quarter stays
 //! fast; the steps a test is about always go through the binary.
+//!
+//! Processes a test starts and leaves running ([`Spawned`], [`Served`]) are killed and
+//! waited for when their guard drops, even when the test panics; a world checks, as it
+//! drops, that no process naming its directory is still alive ([`left_running`]).
 
 #![allow(dead_code)]
 
@@ -16,8 +20,9 @@ use shine_engine::ops::{Archive, Definitions};
 use shine_engine::rules::SourceFile;
 use shine_engine::store::Store;
 use std::ffi::{OsStr, OsString};
+use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Child, ChildStdout, Command, ExitStatus, Output, Stdio};
 
 /// The fixed clock of every run.
 pub const NOW: &str = "2026-12-10T10:00:00+08:00";
@@ -413,6 +418,187 @@ impl Run {
     }
 }
 
+// ---- processes a test leaves running --------------------------------------------
+
+/// A child process that is killed (SIGKILL) and waited for when dropped: a test that
+/// panics, or forgets it, leaves nothing running.
+#[derive(Debug)]
+pub struct Spawned {
+    child: Child,
+    done: Option<ExitStatus>,
+}
+
+impl Spawned {
+    /// Spawn `command`, guarded from the start.
+    pub fn new(command: &mut Command) -> Spawned {
+        let child = command.spawn().unwrap_or_else(|e| panic!("spawn {:?}: {e}", command.get_program()));
+        Spawned { child, done: None }
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// The child, e.g. to take its stdout.
+    pub fn child(&mut self) -> &mut Child {
+        &mut self.child
+    }
+
+    /// Wait for it to end by itself (or by a signal a test sent).
+    pub fn wait(&mut self) -> ExitStatus {
+        if let Some(status) = self.done {
+            return status;
+        }
+        let status = self.child.wait().expect("wait for the child");
+        self.done = Some(status);
+        status
+    }
+
+    /// Kill it (SIGKILL) and wait; nothing happens if it has already ended.
+    pub fn kill(&mut self) {
+        if self.done.is_none() {
+            let _ = self.child.kill();
+            let _ = self.wait_quietly();
+        }
+    }
+
+    fn wait_quietly(&mut self) -> Option<ExitStatus> {
+        let status = self.child.wait().ok()?;
+        self.done = Some(status);
+        Some(status)
+    }
+}
+
+impl Drop for Spawned {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+/// A running `shine serve` on a world's store, killed and waited for when dropped.
+///
+/// ```ignore
+/// let server = Served::start(&s);                     // --listen 127.0.0.1:0, clock NOW
+/// let server = Served::start_with(&s, NOW, &["--tls-cert", cert]); // flags after `serve`
+/// let server = Served::from_command(s.command().env("SHINE_TOKEN", t).args([..., "serve", ...]), &log);
+/// http(&server.url); server.pid(); server.kill(); server.stop_gracefully();
+/// ```
+#[derive(Debug)]
+pub struct Served {
+    /// What the server printed first: `http://127.0.0.1:PORT` (or `https://…`).
+    pub url: String,
+    process: Spawned,
+    /// Kept open: the server writes its last line here when it stops.
+    _stdout: BufReader<ChildStdout>,
+}
+
+impl Served {
+    /// `shine serve --listen 127.0.0.1:0` at [`NOW`], its log in `serve.log` of the world.
+    pub fn start(s: &Shine) -> Served {
+        Served::start_with(s, NOW, &[])
+    }
+
+    /// As [`Served::start`], with the clock at `now` (the public page shows what is
+    /// displayed then).
+    pub fn start_at(s: &Shine, now: &str) -> Served {
+        Served::start_with(s, now, &[])
+    }
+
+    /// As [`Served::start_at`], with more flags after `serve` (e.g. `--tls-cert`).
+    pub fn start_with(s: &Shine, now: &str, flags: &[&str]) -> Served {
+        let mut command = s.command_at(now);
+        command.args(["serve", "--listen", "127.0.0.1:0"]).args(flags);
+        Served::from_command(&mut command, &s.dir().join("serve.log"))
+    }
+
+    /// Any command that serves and prints `shine serve: URL` as its first line; its
+    /// stderr goes to `log`.
+    pub fn from_command(command: &mut Command, log: &Path) -> Served {
+        let file = std::fs::File::create(log).unwrap_or_else(|e| panic!("{}: {e}", log.display()));
+        let mut process = Spawned::new(command.stdout(Stdio::piped()).stderr(file));
+        let mut stdout = BufReader::new(process.child().stdout.take().expect("stdout"));
+        let mut line = String::new();
+        // On failure `process` drops here: the server is killed before the panic ends the test.
+        let _ = stdout.read_line(&mut line);
+        let Some(url) = line.trim().strip_prefix("shine serve: ") else {
+            let log = std::fs::read_to_string(log).unwrap_or_default();
+            panic!("shine serve did not start: {line:?}\n{log}")
+        };
+        Served { url: url.to_owned(), process, _stdout: stdout }
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.process.pid()
+    }
+
+    /// Kill it (SIGKILL) and wait.
+    pub fn kill(&mut self) {
+        self.process.kill();
+    }
+
+    /// Stop it as an operator would (SIGTERM) and wait; returns how it ended.
+    pub fn stop_gracefully(&mut self) -> ExitStatus {
+        signal(self.pid(), "TERM");
+        self.process.wait()
+    }
+}
+
+/// Send a signal (`TERM`, `INT`, `KILL`) to a process, through kill(1): the tests use
+/// no `unsafe`.
+pub fn signal(pid: u32, name: &str) {
+    let status = Command::new("kill").arg(format!("-{name}")).arg(pid.to_string()).status().expect("run kill");
+    assert!(status.success(), "kill -{name} {pid} failed");
+}
+
+/// Live processes (pid and command line) that name `dir` or a path under it in their
+/// arguments: what a test that used `dir` left running. Zombies have no command line
+/// and are not listed.
+pub fn left_running(dir: &Path) -> Vec<(u32, String)> {
+    let dir = dir.to_string_lossy().into_owned();
+    let under = format!("{dir}/");
+    let mut found = Vec::new();
+    let Ok(entries) = std::fs::read_dir("/proc") else { return found };
+    for entry in entries.flatten() {
+        let Some(pid) = entry.file_name().to_str().and_then(|n| n.parse::<u32>().ok()) else { continue };
+        if pid == std::process::id() {
+            continue;
+        }
+        let Ok(cmdline) = std::fs::read(entry.path().join("cmdline")) else { continue };
+        let args: Vec<String> = cmdline.split(|b| *b == 0).map(|a| String::from_utf8_lossy(a).into_owned()).collect();
+        if args.iter().any(|a| a.contains(&under) || a.ends_with(&dir)) {
+            found.push((pid, args.join(" ").trim_end().to_owned()));
+        }
+    }
+    found
+}
+
+/// Kill (SIGKILL) what [`left_running`] finds under `dir`; returns what was found.
+pub fn kill_left_running(dir: &Path) -> Vec<(u32, String)> {
+    let found = left_running(dir);
+    for (pid, _) in &found {
+        let _ = Command::new("kill").arg("-KILL").arg(pid.to_string()).status();
+    }
+    found
+}
+
+impl Drop for Shine {
+    /// The last check of every test: nothing it started still runs on its directory.
+    /// Leftovers are killed; the test fails unless it is already failing.
+    fn drop(&mut self) {
+        let left = kill_left_running(self.dir());
+        if left.is_empty() {
+            return;
+        }
+        let list: Vec<String> = left.iter().map(|(pid, cmd)| format!("  {pid}: {cmd}")).collect();
+        let message = format!("the test left processes running on {} (now killed):\n{}", self.dir().display(), list.join("\n"));
+        if std::thread::panicking() {
+            eprintln!("{message}");
+        } else {
+            panic!("{message}");
+        }
+    }
+}
+
 // ---- members ----------------------------------------------------------------------
 
 /// A roster row.
@@ -572,4 +758,37 @@ fn read_dir(dir: &Path, ext: &str) -> Vec<SourceFile> {
         .into_iter()
         .map(|p| SourceFile { name: p.display().to_string(), text: std::fs::read_to_string(&p).expect("read") })
         .collect()
+}
+
+// ---- the harness's own process checks ----------------------------------------------
+
+/// A process whose command line names `dir` (bash, not exec'ing its last command).
+fn sleeper(dir: &Path) -> Command {
+    let mut c = Command::new("bash");
+    c.args(["-c", "sleep 30; :"]).arg(dir.join("sleeper"));
+    c
+}
+
+#[test]
+fn harness_spawned_guard_kills_and_waits_when_dropped() {
+    let s = Shine::new();
+    let guard = Spawned::new(&mut sleeper(s.dir()));
+    let pid = guard.pid();
+    assert_eq!(left_running(s.dir()).iter().map(|(p, _)| *p).collect::<Vec<_>>(), [pid]);
+    drop(guard);
+    assert!(left_running(s.dir()).is_empty(), "still running after the guard dropped");
+}
+
+#[test]
+fn harness_world_fails_the_test_that_leaves_a_process_running() {
+    let s = Shine::new();
+    let dir = s.dir().to_owned();
+    let mut forgotten = sleeper(&dir).spawn().expect("spawn");
+    let dropped = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| drop(s)));
+    let message = dropped.expect_err("the world's drop let a process run on").downcast::<String>().expect("a message");
+    assert!(message.contains("left processes running") && message.contains("sleeper"), "{message}");
+    // It was killed (SIGKILL) before the failure was reported.
+    let status = forgotten.wait().expect("wait");
+    assert!(!status.success(), "{status:?}");
+    assert!(left_running(&dir).is_empty());
 }

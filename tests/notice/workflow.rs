@@ -226,10 +226,9 @@ fn chinese_text_round_trips_byte_for_byte() {
 
 /// Spawn `args`, kill it with SIGKILL after `after`, and wait.
 fn kill_after(s: &Shine, args: &[&std::ffi::OsStr], after: Duration) {
-    let mut child = s.command().args(args).stdout(std::process::Stdio::null()).stderr(std::process::Stdio::null()).spawn().expect("spawn");
+    let mut child = crate::support::Spawned::new(s.command().args(args).stdout(std::process::Stdio::null()).stderr(std::process::Stdio::null()));
     std::thread::sleep(after);
-    let _ = child.kill(); // SIGKILL on Unix
-    let _ = child.wait();
+    child.kill(); // SIGKILL, and waited for
 }
 
 #[test]
