@@ -37,7 +37,7 @@ enum Stage {
 }
 
 /// One command under test: its name, where it starts, its arguments (`{url}` and
-/// `{token}` filled in for the pull, `{file}` the roster written beside the store),
+/// `{url}` filled in for the pull, whose token comes from `SHINE_TOKEN`; `{file}` the roster written beside the store),
 /// and whether running it again once it has taken effect leaves the store as it is
 /// (every command here does: `advance` names the state it leaves, a repeated import,
 /// count or pull with nothing new writes nothing). A line marked otherwise is re-run
@@ -59,7 +59,7 @@ const LINES: &[Line] = &[
     Line { name: "ballot cast", stage: Stage::Voting, args: &["ballot", "cast", "--member", "m01", "m02", "m03"], repeat_safe: true },
     Line { name: "ballot totals", stage: Stage::Voting, args: &["ballot", "totals", "--branch", "b1", "--ballots", "20", "--votes", "m01=9", "--votes", "m02=8", "--votes", "m03=7"], repeat_safe: true },
     Line { name: "advance (the tally)", stage: Stage::Totals, args: &["advance", "--branch", "b1", "--from", "voting"], repeat_safe: true },
-    Line { name: "pull over HTTP", stage: Stage::Province, args: &["pull", "--from", "{url}", "--token", "{token}", "--quarter", QUARTER, "--page-size", "50"], repeat_safe: true },
+    Line { name: "pull over HTTP", stage: Stage::Province, args: &["pull", "--from", "{url}", "--quarter", QUARTER, "--page-size", "50"], repeat_safe: true },
 ];
 
 /// The shim, compiled once per test run.
@@ -132,7 +132,7 @@ fn serve(s: &Shine) -> Server {
 
 /// A world at `stage`, the store saved beside it as `before/`; for the pull also the
 /// university's server and a token it issued to the province.
-fn prepare(stage: Stage) -> (Shine, Option<(Shine, Server, String)>) {
+fn prepare(stage: Stage) -> (Shine, Option<(Server, Shine, String)>) {
     let s = Shine::new();
     let roster = members(20);
     let mut remote = None;
@@ -165,7 +165,7 @@ fn prepare(stage: Stage) -> (Shine, Option<(Shine, Server, String)>) {
             let token = v["token"].as_str().unwrap().to_owned();
             let server = serve(&u);
             drop(Store::open(&s.store_dir()).unwrap());
-            remote = Some((u, server, token));
+            remote = Some((server, u, token)); // the server first: it stops before its store's world is checked
         }
     }
     s.write("roster.csv", &roster_csv(&roster));
@@ -176,12 +176,15 @@ fn prepare(stage: Stage) -> (Shine, Option<(Shine, Server, String)>) {
 }
 
 /// The command of `line` on the world's store, the shim loaded as `faults` says.
-fn run(s: &Shine, line: &Line, remote: &Option<(Shine, Server, String)>, faults: &[(&str, String)]) -> std::process::Output {
-    let (url, token) = remote.as_ref().map(|(_, server, token)| (server.url.clone(), token.clone())).unwrap_or_default();
+fn run(s: &Shine, line: &Line, remote: &Option<(Server, Shine, String)>, faults: &[(&str, String)]) -> std::process::Output {
+    let (url, token) = remote.as_ref().map(|(server, _, token)| (server.url.clone(), token.clone())).unwrap_or_default();
     let file = s.dir().join("roster.csv").display().to_string();
-    let args = line.args.iter().map(|a| a.replace("{url}", &url).replace("{token}", &token).replace("{file}", &file));
+    let args = line.args.iter().map(|a| a.replace("{url}", &url).replace("{file}", &file));
     let mut c = s.command_at(if line.stage == Stage::Province { LATER } else { crate::support::NOW });
     c.args(args);
+    if !token.is_empty() {
+        c.env("SHINE_TOKEN", &token); // as a puller keeps it: never on the command line
+    }
     if !faults.is_empty() {
         c.env("LD_PRELOAD", shim()).env("SHINE_FAULT_ROOT", s.dir());
         for (k, v) in faults {
@@ -246,7 +249,7 @@ struct Tally {
 
 /// Every injection point of one command, both modes, on a few workers, from the
 /// prepared world of its stage.
-fn crash_every_point(line: &Line, prepared: &(Shine, Option<(Shine, Server, String)>)) -> Tally {
+fn crash_every_point(line: &Line, prepared: &(Shine, Option<(Server, Shine, String)>)) -> Tally {
     let (s, remote) = (&prepared.0, &prepared.1);
     restore_before(s);
     let before = content(&s.store_dir());
@@ -284,7 +287,7 @@ fn crash_every_point(line: &Line, prepared: &(Shine, Option<(Shine, Server, Stri
 }
 
 /// The trials spread over a few workers, each with a world of its own.
-fn on_workers(s: &Shine, line: &Line, remote: &Option<(Shine, Server, String)>, trials: &[(usize, bool)], before: &[String], after: &[String]) -> Tally {
+fn on_workers(s: &Shine, line: &Line, remote: &Option<(Server, Shine, String)>, trials: &[(usize, bool)], before: &[String], after: &[String]) -> Tally {
     let workers = std::thread::available_parallelism().map_or(2, |n| n.get()).clamp(2, 4);
     let tallies: Vec<Tally> = std::thread::scope(|scope| {
         let handles: Vec<_> = (0..workers)
@@ -314,7 +317,7 @@ fn on_workers(s: &Shine, line: &Line, remote: &Option<(Shine, Server, String)>, 
 /// Kill the command before its `n`th call (losing unsynced writes with `loss`), then
 /// check the store and run the command again.
 #[allow(clippy::too_many_arguments)]
-fn trial(w: &Shine, line: &Line, remote: &Option<(Shine, Server, String)>, n: usize, loss: bool, before: &[String], after: &[String], tally: &mut Tally) {
+fn trial(w: &Shine, line: &Line, remote: &Option<(Server, Shine, String)>, n: usize, loss: bool, before: &[String], after: &[String], tally: &mut Tally) {
     restore_before(w);
     let mut faults = vec![("SHINE_FAULT_AT", n.to_string())];
     if loss {
@@ -355,7 +358,7 @@ fn crash_at_every_write_sync_and_rename_leaves_an_openable_store_and_nothing_hal
     let started = Instant::now();
     let (mut total, mut lossy) = (0, 0);
     // Each stage is prepared once, for every line that starts from it.
-    let mut prepared: Vec<(Stage, (Shine, Option<(Shine, Server, String)>))> = Vec::new();
+    let mut prepared: Vec<(Stage, (Shine, Option<(Server, Shine, String)>))> = Vec::new();
     for line in LINES {
         let t = Instant::now();
         if !prepared.iter().any(|(stage, _)| *stage == line.stage) {
