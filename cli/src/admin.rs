@@ -88,9 +88,11 @@ impl Endpoint {
         Ok(AdminEntry { url: format!("http://{address}"), secret: self.secret.clone() })
     }
 
-    /// Serve forwarded commands on `shine` until `stop` completes.
-    pub async fn serve(self, shine: Shine, stop: impl std::future::Future<Output = ()> + Send + 'static) {
-        let state = Arc::new(Admin { shine, secret: self.secret });
+    /// Serve forwarded commands on `shine` until `stop` completes, each run by `runner`
+    /// (the CLI's own dispatch, handed in by its caller so that this channel depends on
+    /// no command).
+    pub async fn serve(self, shine: Shine, runner: Runner, stop: impl std::future::Future<Output = ()> + Send + 'static) {
+        let state = Arc::new(Admin { shine, secret: self.secret, runner });
         let router = Router::new().route(RUN, post(run)).with_state(state);
         if let Err(e) = axum::serve(self.listener, router).with_graceful_shutdown(stop).await {
             eprintln!("shine serve: 本机管理接口异常退出：{e}");
@@ -98,9 +100,13 @@ impl Endpoint {
     }
 }
 
+/// How a command is run: `command::run`.
+pub type Runner = fn(&Context, crate::args::Command) -> Result<Output>;
+
 struct Admin {
     shine: Shine,
     secret: String,
+    runner: Runner,
 }
 
 fn refuse(status: StatusCode, message: &str) -> Response {
@@ -116,7 +122,7 @@ async fn run(State(admin): State<Arc<Admin>>, headers: HeaderMap, body: Bytes) -
     let Ok(forward) = serde_json::from_slice::<Forward>(&body) else {
         return refuse(StatusCode::BAD_REQUEST, "请求体不是有效的命令");
     };
-    let work = tokio::task::spawn_blocking(move || ran(&admin.shine, forward)).await;
+    let work = tokio::task::spawn_blocking(move || ran(&admin.shine, admin.runner, forward)).await;
     match work {
         Ok(Ok(ran)) => Json(ran).into_response(),
         Ok(Err(message)) => refuse(StatusCode::UNPROCESSABLE_ENTITY, &message),
@@ -125,7 +131,7 @@ async fn run(State(admin): State<Arc<Admin>>, headers: HeaderMap, body: Bytes) -
 }
 
 /// Run a forwarded command line on the store the server holds.
-fn ran(shine: &Shine, forward: Forward) -> std::result::Result<Ran, String> {
+fn ran(shine: &Shine, runner: Runner, forward: Forward) -> std::result::Result<Ran, String> {
     let mut cmd = crate::help::command();
     let matches = cmd.try_get_matches_from_mut(&forward.args).map_err(|e| format!("命令行有误：{}", e.kind()))?;
     let mut cli = Cli::from_arg_matches(&matches).map_err(|e| format!("命令行有误：{}", e.kind()))?;
@@ -135,7 +141,7 @@ fn ran(shine: &Shine, forward: Forward) -> std::result::Result<Ran, String> {
     if cli.global.by.is_none() {
         cli.global.by = forward.user;
     }
-    let result = Context::new(cli.global).and_then(|ctx| crate::command::run(&ctx.holding(shine.clone()), cli.command));
+    let result = Context::new(cli.global).and_then(|ctx| runner(&ctx.holding(shine.clone()), cli.command));
     Ok(match result {
         Ok(Output { human, json }) => Ran::Done { human, json },
         Err(failure) => Ran::Failed { text: crate::messages::text(&failure), json: crate::messages::json(&failure) },

@@ -54,7 +54,7 @@ pub fn run(ctx: &Context, command: Command) -> Result<Output> {
         Command::Pull { unit, quarter, from: Some(from), token_file, ca, page_size } => {
             remote::pull(ctx, unit.as_deref(), &quarter, &from, token_file.as_deref(), ca.as_deref(), page_size)
         }
-        Command::Serve { listen, tls_cert, tls_key } => serve::run(ctx, &listen, tls_cert.as_deref().zip(tls_key.as_deref())),
+        Command::Serve { listen, tls_cert, tls_key } => serve::run(ctx, &listen, tls_cert.as_deref().zip(tls_key.as_deref()), run),
         Command::Token(c) => token::run(ctx, c),
         Command::Chain(c) => chain::run(ctx, c),
         Command::Display { quarter, out } => display::run(ctx, &quarter, out),

@@ -30,7 +30,8 @@ use std::io::Write;
 use std::path::Path as FsPath;
 use std::sync::Arc;
 
-pub fn run(ctx: &Context, listen: &str, tls: Option<(&FsPath, &FsPath)>) -> Result<Output> {
+/// `runner` runs the commands forwarded to the local admin channel (`command::run`).
+pub fn run(ctx: &Context, listen: &str, tls: Option<(&FsPath, &FsPath)>, runner: crate::admin::Runner) -> Result<Output> {
     // Certificate and key are checked before anything else: a bad pair never listens.
     let transport = match tls {
         Some((cert, key)) => crate::listener::tls(cert, key)?,
@@ -47,13 +48,13 @@ pub fn run(ctx: &Context, listen: &str, tls: Option<(&FsPath, &FsPath)>) -> Resu
     // request reads the clock, so a window that closes while the server runs is seen closed.
     let fixed_today = ctx.global.now.is_some().then(|| ctx.today());
     let app = Arc::new(App { shine, fixed_today });
-    let url = runtime.block_on(serve(app, listen, transport, &ctx.global.store))?;
+    let url = runtime.block_on(serve(app, listen, transport, &ctx.global.store, runner))?;
     // Logged, not printed: whoever read the first line may have closed stdout since.
     tracing::info!(url = %url, "shine serve: 已停止");
     Ok(Output::new("", serde_json::json!({ "stopped": url })))
 }
 
-async fn serve(app: Arc<App>, listen: &str, transport: crate::listener::Transport, store: &FsPath) -> Result<String> {
+async fn serve(app: Arc<App>, listen: &str, transport: crate::listener::Transport, store: &FsPath, runner: crate::admin::Runner) -> Result<String> {
     let listener = tokio::net::TcpListener::bind(listen).await.map_err(|e| {
         crate::fail!("listen", help = "换一个端口，如 `--listen 127.0.0.1:8081`，或先停止占用该端口的程序", "无法监听 `{listen}`：{e}")
     })?;
@@ -67,7 +68,7 @@ async fn serve(app: Arc<App>, listen: &str, transport: crate::listener::Transpor
     let admin = crate::admin::Endpoint::bind().await?;
     let info = ServeFile { pid: std::process::id(), url: url.clone(), admin: Some(admin.entry()?) };
     info.write(store).map_err(|e| crate::fail!("file_unwritable", help = "检查存储目录的写权限", "无法写入 `{}`：{e}", file.display()))?;
-    let admin = tokio::spawn(admin.serve(app.shine.clone(), stopped()));
+    let admin = tokio::spawn(admin.serve(app.shine.clone(), runner, stopped()));
     // The first line is the address; callers (and tests) read it to learn the port.
     println!("shine serve: {url}");
     let _ = std::io::stdout().flush();

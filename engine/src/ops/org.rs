@@ -219,11 +219,14 @@ impl Shine {
         }
         let n = checked.len();
         let roster = self.roster(&unit.id)?;
-        if checked.iter().all(|m| roster.member(m.id.as_str()) == Some(m)) {
-            return Ok(n); // imported already: repeating changes nothing
+        // Imported already: repeating changes nothing (but an old store's index is built).
+        let unchanged = checked.iter().all(|m| roster.member(m.id.as_str()) == Some(m));
+        let indexed = self.store().names_index_complete()?;
+        if unchanged && indexed {
+            return Ok(n);
         }
         let mut plan = Plan::default();
-        if !self.store().names_index_complete()? {
+        if !indexed {
             // A store written before the name index: every roster so far, indexed once.
             for u in tree.in_order() {
                 for m in &self.roster(&u.id)?.members {
@@ -231,6 +234,10 @@ impl Shine {
                 }
             }
             plan = plan.and_value(keys::names_indexed(), 1)?;
+        }
+        if unchanged {
+            self.commit(actor, plan)?;
+            return Ok(n);
         }
         for m in &checked {
             plan = plan.and_value(keys::member_index(&m.id), &unit.id)?;

@@ -13,6 +13,11 @@ use super::model::Action;
 use crate::place::Place;
 use crate::rules::RuleKind;
 
+/// The deepest nesting of parentheses and brackets RON reads in a workflow file
+/// (the formats nest four levels); deeper input is refused before it can exhaust the
+/// stack.
+pub const NESTING_LIMIT: usize = 32;
+
 /// One problem in a workflow or escalation file, where it is.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct WorkflowError {
@@ -191,7 +196,7 @@ impl RonProblem {
                 RonProblem::WrongDefinition { expected: expected.to_string(), found: found.clone() }
             }
             E::InvalidValueForType { expected, found } => RonProblem::WrongValue { expected: expected.clone(), found: found.clone() },
-            E::ExceededRecursionLimit => RonProblem::TooDeep { limit: super::file::NESTING_LIMIT },
+            E::ExceededRecursionLimit => RonProblem::TooDeep { limit: NESTING_LIMIT },
             E::Io(_) | E::Message(_) | E::Base64Error(_) | E::Utf8Error(_) => RonProblem::Other,
             _ => RonProblem::Malformed,
         }

@@ -7,14 +7,10 @@
 //! struct is renamed to its name in the file (`Step`, `Outcomes`), because RON names
 //! the struct when it reports a key it does not know, and that name reaches the user.
 
-use super::error::{Source, WorkflowErrors};
+use super::error::{Source, WorkflowErrors, NESTING_LIMIT};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Deserializer};
 
-/// The deepest nesting of parentheses and brackets RON reads in a workflow file
-/// (the formats nest four levels); deeper input is refused before it can exhaust the
-/// stack.
-pub const NESTING_LIMIT: usize = 32;
 
 /// Reads one file of a format with RON, nesting at most [`NESTING_LIMIT`] levels. A
 /// leading byte-order mark (as Windows editors save UTF-8) is skipped; RON's position

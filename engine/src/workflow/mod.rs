@@ -25,5 +25,5 @@ pub use error::{Item, RonProblem, RoleUser, WorkflowError, WorkflowErrors, Workf
 pub use escalation::{Escalation, Level, LevelStep, Sending};
 pub use kinds::UnitKindDecl;
 pub use together::check_together;
-pub use file::NESTING_LIMIT;
+pub use error::NESTING_LIMIT;
 pub use model::{Action, Effect, Next, RecordKind, Role, State, Step, Workflow};
