@@ -132,7 +132,11 @@ fn serve(s: &Shine) -> Server {
 
 /// A world at `stage`, the store saved beside it as `before/`; for the pull also the
 /// university's server and a token it issued to the province.
-fn prepare(stage: Stage) -> (Shine, Option<(Server, Shine, String)>) {
+/// The serving side of a pull: the server (first, so that it stops before its store's
+/// world is checked), that world, and the token it issued.
+type Remote = (Server, Shine, String);
+
+fn prepare(stage: Stage) -> (Shine, Option<Remote>) {
     let s = Shine::new();
     let roster = members(20);
     let mut remote = None;
@@ -176,7 +180,7 @@ fn prepare(stage: Stage) -> (Shine, Option<(Server, Shine, String)>) {
 }
 
 /// The command of `line` on the world's store, the shim loaded as `faults` says.
-fn run(s: &Shine, line: &Line, remote: &Option<(Server, Shine, String)>, faults: &[(&str, String)]) -> std::process::Output {
+fn run(s: &Shine, line: &Line, remote: &Option<Remote>, faults: &[(&str, String)]) -> std::process::Output {
     let (url, token) = remote.as_ref().map(|(server, _, token)| (server.url.clone(), token.clone())).unwrap_or_default();
     let file = s.dir().join("roster.csv").display().to_string();
     let args = line.args.iter().map(|a| a.replace("{url}", &url).replace("{file}", &file));
@@ -249,7 +253,7 @@ struct Tally {
 
 /// Every injection point of one command, both modes, on a few workers, from the
 /// prepared world of its stage.
-fn crash_every_point(line: &Line, prepared: &(Shine, Option<(Server, Shine, String)>)) -> Tally {
+fn crash_every_point(line: &Line, prepared: &(Shine, Option<Remote>)) -> Tally {
     let (s, remote) = (&prepared.0, &prepared.1);
     restore_before(s);
     let before = content(&s.store_dir());
@@ -287,7 +291,7 @@ fn crash_every_point(line: &Line, prepared: &(Shine, Option<(Server, Shine, Stri
 }
 
 /// The trials spread over a few workers, each with a world of its own.
-fn on_workers(s: &Shine, line: &Line, remote: &Option<(Server, Shine, String)>, trials: &[(usize, bool)], before: &[String], after: &[String]) -> Tally {
+fn on_workers(s: &Shine, line: &Line, remote: &Option<Remote>, trials: &[(usize, bool)], before: &[String], after: &[String]) -> Tally {
     let workers = std::thread::available_parallelism().map_or(2, |n| n.get()).clamp(2, 4);
     let tallies: Vec<Tally> = std::thread::scope(|scope| {
         let handles: Vec<_> = (0..workers)
@@ -317,7 +321,7 @@ fn on_workers(s: &Shine, line: &Line, remote: &Option<(Server, Shine, String)>, 
 /// Kill the command before its `n`th call (losing unsynced writes with `loss`), then
 /// check the store and run the command again.
 #[allow(clippy::too_many_arguments)]
-fn trial(w: &Shine, line: &Line, remote: &Option<(Server, Shine, String)>, n: usize, loss: bool, before: &[String], after: &[String], tally: &mut Tally) {
+fn trial(w: &Shine, line: &Line, remote: &Option<Remote>, n: usize, loss: bool, before: &[String], after: &[String], tally: &mut Tally) {
     restore_before(w);
     let mut faults = vec![("SHINE_FAULT_AT", n.to_string())];
     if loss {
@@ -358,7 +362,7 @@ fn crash_at_every_write_sync_and_rename_leaves_an_openable_store_and_nothing_hal
     let started = Instant::now();
     let (mut total, mut lossy) = (0, 0);
     // Each stage is prepared once, for every line that starts from it.
-    let mut prepared: Vec<(Stage, (Shine, Option<(Server, Shine, String)>))> = Vec::new();
+    let mut prepared: Vec<(Stage, (Shine, Option<Remote>))> = Vec::new();
     for line in LINES {
         let t = Instant::now();
         if !prepared.iter().any(|(stage, _)| *stage == line.stage) {
