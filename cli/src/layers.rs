@@ -92,14 +92,24 @@ async fn security_headers(request: Request, next: Next) -> Response {
     response
 }
 
-/// A body announced larger than the limit is refused at once, unread; one without a
-/// length is cut at the limit by the handlers' own body limit.
+/// The largest refused body still read (and dropped) before the 413 is sent.
+const DRAINED: usize = 1 << 20;
+
+/// A body announced larger than the limit is refused: one of modest size is read and
+/// dropped first, so that the client, still sending, can read the answer (closing on
+/// unread data resets the connection under it); a larger one at once, unread. One
+/// without a length is cut at the limit by the handlers' own body limit.
 async fn body_limit(request: Request, next: Next) -> Response {
     let announced = request.headers().get(header::CONTENT_LENGTH).map(|v| v.to_str().ok().and_then(|v| v.trim().parse::<u64>().ok()));
+    let too_large = || close(error(StatusCode::PAYLOAD_TOO_LARGE, "too_large", transport::too_large(BODY_LIMIT)));
     match announced {
         Some(Some(length)) if length <= BODY_LIMIT as u64 => next.run(request).await,
         None => next.run(request).await,
-        Some(Some(_)) => close(error(StatusCode::PAYLOAD_TOO_LARGE, "too_large", transport::too_large(BODY_LIMIT))),
+        Some(Some(length)) if length <= DRAINED as u64 => {
+            let _ = axum::body::to_bytes(request.into_body(), DRAINED).await;
+            too_large()
+        }
+        Some(Some(_)) => too_large(),
         Some(None) => close(error(StatusCode::BAD_REQUEST, "bad_request", "Content-Length 头无效".into())),
     }
 }

@@ -769,11 +769,21 @@ fn sleeper(dir: &Path) -> Command {
     c
 }
 
+/// Wait (at most 5 s) until a process naming `dir` is seen: until a child has
+/// exec'd, its command line is still the test's own.
+fn until_listed(dir: &Path) {
+    let started = std::time::Instant::now();
+    while left_running(dir).is_empty() && started.elapsed() < std::time::Duration::from_secs(5) {
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+}
+
 #[test]
 fn harness_spawned_guard_kills_and_waits_when_dropped() {
     let s = Shine::new();
     let guard = Spawned::new(&mut sleeper(s.dir()));
     let pid = guard.pid();
+    until_listed(s.dir());
     assert_eq!(left_running(s.dir()).iter().map(|(p, _)| *p).collect::<Vec<_>>(), [pid]);
     drop(guard);
     assert!(left_running(s.dir()).is_empty(), "still running after the guard dropped");
@@ -784,6 +794,7 @@ fn harness_world_fails_the_test_that_leaves_a_process_running() {
     let s = Shine::new();
     let dir = s.dir().to_owned();
     let mut forgotten = sleeper(&dir).spawn().expect("spawn");
+    until_listed(&dir);
     let dropped = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| drop(s)));
     let message = dropped.expect_err("the world's drop let a process run on").downcast::<String>().expect("a message");
     assert!(message.contains("left processes running") && message.contains("sleeper"), "{message}");
