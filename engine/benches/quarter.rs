@@ -12,11 +12,14 @@ use shine_engine::entity::{MemberRecord, Unit};
 use shine_engine::facts::{Deed, LifeRecord};
 use shine_engine::ops::ballot::Ballot;
 use shine_engine::ops::quarter::Record;
-use shine_engine::ops::{Archive, Definitions};
-use shine_engine::rules::SourceFile;
+use shine_engine::ops::Archive;
 use shine_engine::store::Store;
 use std::path::Path;
 use std::time::{Duration, Instant};
+
+#[path = "../tests/common/mod.rs"]
+mod common;
+use common::definitions;
 
 // The allocator the `shine` binary uses too.
 #[global_allocator]
@@ -24,22 +27,6 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 const MEMBERS: usize = 30;
 
-fn definitions() -> Definitions {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let mut rules: Vec<SourceFile> = std::fs::read_dir(root.join("rules"))
-        .expect("rules/ exists")
-        .filter_map(|e| e.ok())
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|x| x == "shine"))
-        .map(|p| SourceFile { name: p.display().to_string(), text: std::fs::read_to_string(&p).expect("readable") })
-        .collect();
-    rules.sort_by(|a, b| a.name.cmp(&b.name));
-    let file = |name: &str| {
-        let path = root.join("workflows").join(name);
-        SourceFile { name: path.display().to_string(), text: std::fs::read_to_string(&path).expect("readable") }
-    };
-    Definitions { rules, workflow: file("quarter.ron"), escalation: file("escalation.ron") }
-}
 
 fn d(y: i32, m: u32, day: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, day).expect("valid date")

@@ -22,12 +22,15 @@ use shine_engine::entity::{MemberRecord, Unit};
 use shine_engine::facts::Deed;
 use shine_engine::ops::ballot::Ballot;
 use shine_engine::ops::quarter::Record;
-use shine_engine::ops::{Archive, Definitions, Shine};
-use shine_engine::rules::SourceFile;
+use shine_engine::ops::{Archive, Shine};
 use shine_engine::store::Store;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
+
+#[path = "../tests/common/mod.rs"]
+mod common;
+use common::{definitions, repo as root};
 
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
@@ -40,26 +43,7 @@ const MEMBERS: usize = 30;
 const BIG_ROSTER: usize = 100_000;
 const NOW: &str = "2026-12-10T10:00:00+08:00";
 
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
 
-fn definitions() -> Definitions {
-    let root = root();
-    let mut rules: Vec<SourceFile> = std::fs::read_dir(root.join("rules"))
-        .expect("rules/ exists")
-        .filter_map(|e| e.ok())
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|x| x == "shine"))
-        .map(|p| SourceFile { name: p.display().to_string(), text: std::fs::read_to_string(&p).expect("readable") })
-        .collect();
-    rules.sort_by(|a, b| a.name.cmp(&b.name));
-    let file = |name: &str| {
-        let path = root.join("workflows").join(name);
-        SourceFile { name: path.display().to_string(), text: std::fs::read_to_string(&path).expect("readable") }
-    };
-    Definitions { rules, workflow: file("quarter.ron"), escalation: file("escalation.ron") }
-}
 
 fn d(y: i32, m: u32, day: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, day).expect("valid date")

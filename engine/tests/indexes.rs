@@ -8,32 +8,15 @@ use shine_engine::domain::{Actor, MemberId, Quarter, Timestamp, UnitId};
 use shine_engine::entity::{MemberRecord, Unit};
 use shine_engine::facts::Deed;
 use shine_engine::ops::quarter::Record;
-use shine_engine::ops::{Archive, Definitions, Shine};
+use shine_engine::ops::{Archive, Shine};
 use shine_engine::refusal::Kind;
-use shine_engine::rules::SourceFile;
 use shine_engine::store::Store;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
+mod common;
+use common::{definitions, repo};
 
-fn definitions() -> Definitions {
-    let root = repo();
-    let mut rules: Vec<SourceFile> = std::fs::read_dir(root.join("rules"))
-        .expect("rules/ exists")
-        .filter_map(|e| e.ok())
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|x| x == "shine"))
-        .map(|p| SourceFile { name: p.display().to_string(), text: std::fs::read_to_string(&p).expect("readable") })
-        .collect();
-    rules.sort_by(|a, b| a.name.cmp(&b.name));
-    let file = |name: &str| {
-        let path = root.join("workflows").join(name);
-        SourceFile { name: path.display().to_string(), text: std::fs::read_to_string(&path).expect("readable") }
-    };
-    Definitions { rules, workflow: file("quarter.ron"), escalation: file("escalation.ron") }
-}
+
 
 fn engine(store: Store) -> Shine {
     match Archive::new(store).with_definitions(definitions()) {
