@@ -253,6 +253,23 @@ pub fn words(problem: &RuleProblem) -> Words {
             "此层级不遴选此项",
             format!("在 `{chain}` 中层级 `{level}` 的 `Pick` 步骤的 `rules` 里加上 `\"{pick}\"`，或删去这条规则"),
         ),
+        P::SourceDeclaredTwice { name } => worded(format!("出处 `{name}` 声明了两次"), "再次声明", "每个出处只声明一次：删去其中一处".into()),
+        P::ClauseDeclaredTwice { clause } => worded(format!("条款 {clause} 声明了两次"), "再次声明", "每个条款只声明一次：删去其中一处".into()),
+        P::UnknownSource { name, choices } => worded(
+            format!("未声明的出处 `{name}`"),
+            "无此出处",
+            format!("先用 `source {name} \"出处名称\"` 声明它；{}", choose(choices, "已声明的出处")),
+        ),
+        P::UnknownClause { clause, choices } => worded(
+            format!("通知中没有条款 {clause}"),
+            "无此条款",
+            choose(choices, "通知的条款（见 `shine clauses`）"),
+        ),
+        P::NotVerbatim { clause, piece } => worded(
+            format!("引文「{piece}」不是通知 {clause} 的原文"),
+            "不是原文",
+            format!("照通知 {clause} 的原文逐字引用（可用 `……` 连接原文中先后出现的几段），或在条款号后写 `per <出处>` 注明这是哪里的规定，如 `per local`"),
+        ),
     }
 }
 
@@ -398,6 +415,7 @@ fn expected_name(x: Expected) -> &'static str {
         Expected::NoneOrSome => "`none` 或 `some`",
         Expected::List => "列表",
         Expected::Other => "别的内容",
+        Expected::Per => "`per` 及出处",
     }
 }
 
@@ -416,6 +434,7 @@ fn expected_word(x: Expected) -> String {
         Expected::Comparison => "`==` 或 `>=`",
         Expected::Operator => "`+` 或 `*`",
         Expected::List => "`[a, b]`",
+        Expected::Per => "`per local`",
         _ => return expected_name(x).to_owned(),
     };
     format!("{}（如 {example}）", expected_name(x))

@@ -49,6 +49,27 @@ pub enum Item {
     Enum(EnumItem),
     Record(RecordItem),
     Rule(RuleItem),
+    Source(SourceItem),
+    Clause(ClauseItem),
+}
+
+/// `source local "本校实施细则"`: a source other than the notice that rules may quote.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceItem {
+    pub name: Ident,
+    pub label: String,
+    pub span: Span,
+}
+
+/// `clause §3.4.x8 "…"` (or `clause §1 context "…"`): a clause of the notice, with its
+/// exact text; `context` when it has nothing to implement.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClauseItem {
+    /// The id as written, `§3.4.x8`.
+    pub id: Ident,
+    pub context: bool,
+    pub text: String,
+    pub span: Span,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -112,7 +133,11 @@ pub struct RuleItem {
     /// `pick … by <level>`.
     pub level: Option<Ident>,
     pub clause: String,
+    pub clause_span: Span,
+    /// `per local`: the source the text is quoted from; `None`: the notice's own words.
+    pub per: Option<Ident>,
     pub text: String,
+    pub text_span: Span,
     /// `quota = e`, `cap … to e`: the value expression.
     pub value: Option<Expr>,
     /// `when e`.

@@ -193,6 +193,27 @@ pub enum RuleProblem {
     },
     /// The level exists but its `Pick` step does not list the pick.
     LevelDoesNotPick { pick: String, level: String, chain: String },
+
+    // ---- citations -----------------------------------------------------------------
+    /// A `source` declared a second time.
+    SourceDeclaredTwice { name: String },
+    /// A `clause` declared a second time.
+    ClauseDeclaredTwice { clause: String },
+    /// `per <name>` where no `source <name>` is declared.
+    UnknownSource {
+        name: String,
+        #[serde(flatten)]
+        choices: Choices,
+    },
+    /// A rule citing a clause the declared clauses do not have.
+    UnknownClause {
+        clause: String,
+        #[serde(flatten)]
+        choices: Choices,
+    },
+    /// A rule without `per` whose quoted text is not the clause's own words: `piece` is
+    /// the first part (between `……`) not found, in order, in the clause's text.
+    NotVerbatim { clause: String, piece: String },
 }
 
 /// Names to choose from, and the one closest to what was written ("did you mean").
@@ -260,6 +281,8 @@ pub enum Expected {
     /// `[a, b]`.
     List,
     Other,
+    /// `per` and the source a rule's text is quoted from.
+    Per,
 }
 
 /// The type of a value in a rule, as a message names it.

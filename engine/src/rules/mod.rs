@@ -173,6 +173,32 @@ pub struct RuleInfo {
     pub source: String,
     /// `rules/exclusions.shine:12`.
     pub location: String,
+    /// `per local`: whose words `text` are; `None`: the notice's own words (of `clause`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub per: Option<CitedSource>,
+}
+
+/// `source local "本校实施细则"`: a source other than the notice that a rule's text is
+/// quoted from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CitedSource {
+    /// `local`, as written after `per`.
+    pub name: String,
+    /// `本校实施细则`, as declared.
+    pub label: String,
+}
+
+/// `clause §3.4.x8 "…"`: a clause of the notice as the rule files declare it, with its
+/// exact text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NoticeClause {
+    /// `§3.4.x8`.
+    pub id: String,
+    pub text: String,
+    /// Context only: nothing in it for a program to implement.
+    pub context: bool,
+    /// `rules/notice.shine:12`.
+    pub location: String,
 }
 
 /// How a tie at the last seat that the lean does not settle is resolved.
@@ -344,7 +370,21 @@ impl RuleSet {
             text: String::new(),
             source: String::new(),
             location: String::new(),
+            per: None,
         })
+    }
+    /// The clauses of the notice the rule files declare, in file order (none in a rule
+    /// set written before clauses were declared).
+    pub fn clauses(&self) -> &[NoticeClause] {
+        &self.inner.program.clauses
+    }
+    /// The clause with this id, if declared.
+    pub fn clause(&self, id: &str) -> Option<&NoticeClause> {
+        self.inner.program.clauses.iter().find(|c| c.id == id)
+    }
+    /// The sources other than the notice the rule files declare.
+    pub fn cited_sources(&self) -> &[CitedSource] {
+        &self.inner.program.cited_sources
     }
     /// The exclusion rules in order: bit `i` of an exclusion mask is `exclusions()[i]`.
     pub fn exclusions(&self) -> &[RuleInfo] {

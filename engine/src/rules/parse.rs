@@ -139,7 +139,10 @@ fn expected(rules: &[Rule]) -> Vec<Expected> {
             | Rule::kw_guard => Expected::Rule,
             Rule::ident => Expected::Name,
             Rule::string | Rule::str_inner => Expected::Text,
-            Rule::clause => Expected::Clause,
+            Rule::clause | Rule::citation => Expected::Clause,
+            Rule::kw_per => Expected::Per,
+            Rule::source_decl | Rule::clause_decl | Rule::kw_source | Rule::kw_clause => Expected::Declaration,
+            Rule::context_only => Expected::Text,
             Rule::kw_when => Expected::When,
             Rule::kw_to => Expected::To,
             Rule::tie_policy => Expected::TiePolicy,
@@ -326,7 +329,43 @@ impl Builder<'_, '_> {
                 }
                 Item::Record(RecordItem { is_facts, name, label, fields, span: sp })
             }
+            Rule::source_decl => {
+                let mut it = p.into_inner().skip(1);
+                let name = it.next().map(ident).unwrap_or_else(|| Ident { name: String::new(), span: sp });
+                let label = it.next().map(unquote).unwrap_or_default();
+                Item::Source(SourceItem { name, label, span: sp })
+            }
+            Rule::clause_decl => {
+                let mut c = ClauseItem { id: Ident { name: String::new(), span: sp }, context: false, text: String::new(), span: sp };
+                for q in p.into_inner() {
+                    match q.as_rule() {
+                        Rule::clause => c.id = ident(q),
+                        Rule::context_only => c.context = true,
+                        Rule::string => c.text = unquote(q),
+                        _ => {}
+                    }
+                }
+                Item::Clause(c)
+            }
             _ => Item::Rule(self.rule(p)),
+        }
+    }
+
+    /// `§3.4 per local "…"`: the clause, the source (if any) and the quoted text.
+    fn citation(r: &mut RuleItem, p: Pair<Rule>) {
+        for q in p.into_inner() {
+            match q.as_rule() {
+                Rule::clause => {
+                    r.clause_span = span(&q);
+                    r.clause = q.as_str().to_string();
+                }
+                Rule::ident => r.per = Some(ident(q)),
+                Rule::string => {
+                    r.text_span = span(&q);
+                    r.text = unquote(q);
+                }
+                _ => {}
+            }
         }
     }
 
@@ -372,7 +411,10 @@ impl Builder<'_, '_> {
             kind,
             name: None,
             clause: String::new(),
+            clause_span: sp,
+            per: None,
             text: String::new(),
+            text_span: sp,
             value: None,
             when: None,
             policy: None,
@@ -387,8 +429,7 @@ impl Builder<'_, '_> {
                 Rule::ident if r.name.is_some() => r.level = Some(ident(q)),
                 Rule::ident => r.name = Some(ident(q)),
                 Rule::pick_bound | Rule::days_bound => r.bound = Some(bound(q)),
-                Rule::clause => r.clause = q.as_str().to_string(),
-                Rule::string => r.text = unquote(q),
+                Rule::citation => Self::citation(&mut r, q),
                 Rule::kw_when => after_when = true,
                 Rule::tie_policy => r.policy = Some(ident(q)),
                 Rule::expr => {

@@ -9,9 +9,11 @@
 //!
 //! Files: this one (the checker's state and entry point), `typed` (the checked tree
 //! the later stages read), `declare` (enums, records and facts against the host
-//! catalogue), `rules` (each rule's form, its bounds, the rules a set must have),
+//! catalogue), `cite` (the notice's clauses, the other sources, each rule's
+//! citation), `rules` (each rule's form, its bounds, the rules a set must have),
 //! `expr` (names, fields, operators, functions and aggregates).
 
+mod cite;
 mod declare;
 mod expr;
 mod rules;
@@ -31,11 +33,12 @@ struct RecordSrc<'a> {
 }
 
 pub(crate) fn check(files: &[(Reporter, ast::File)]) -> Result<Checked, Vec<RuleError>> {
-    let mut c = Checker { files, errors: Vec::new(), enums: Vec::new(), enum_ix: HashMap::new(), records: Vec::new(), rec_ix: HashMap::new(), facts_ix: HashMap::new(), current_var: None, picks: Vec::new(), pick_levels: Vec::new(), publicity: None };
+    let mut c = Checker { files, errors: Vec::new(), enums: Vec::new(), enum_ix: HashMap::new(), records: Vec::new(), rec_ix: HashMap::new(), facts_ix: HashMap::new(), current_var: None, picks: Vec::new(), pick_levels: Vec::new(), publicity: None, sources: Vec::new() };
     c.declare();
+    let (clauses, cited_sources) = c.citations();
     let rules = c.rules();
     if c.errors.is_empty() {
-        Ok(Checked { enums: c.enums, records: c.records, rules, picks: c.picks, pick_levels: c.pick_levels, publicity: c.publicity })
+        Ok(Checked { enums: c.enums, records: c.records, rules, picks: c.picks, pick_levels: c.pick_levels, publicity: c.publicity, clauses, cited_sources })
     } else {
         Err(c.errors)
     }
@@ -56,6 +59,8 @@ struct Checker<'a, 'f> {
     picks: Vec<PickRule>,
     pick_levels: Vec<(usize, Span)>,
     publicity: Option<PublicityRule>,
+    /// The declared sources other than the notice (`source local "…"`).
+    sources: Vec<super::CitedSource>,
 }
 
 #[derive(Clone, Copy)]

@@ -71,7 +71,8 @@ impl Checker<'_, '_> {
                     (None, None, Some(p), _) => p.name.clone(),
                     _ => String::new(),
                 };
-                let info = RuleInfo { name, kind, clause: r.clause.clone(), text: r.text.clone(), source, location: format!("{}:{line}", rep.file) };
+                let per = r.per.as_ref().and_then(|p| self.cited_source(&p.name));
+                let info = RuleInfo { name, kind, clause: r.clause.clone(), text: r.text.clone(), source, location: format!("{}:{line}", rep.file), per };
                 if let Some(b) = &r.bound {
                     self.bound(fi, r, b, &info);
                 }

@@ -185,5 +185,7 @@ pub(crate) struct Checked {
     /// Where each pick names its level: (file index, span of the level), as `picks`.
     pub pick_levels: Vec<(usize, Span)>,
     pub publicity: Option<PublicityRule>,
+    pub clauses: Vec<super::super::NoticeClause>,
+    pub cited_sources: Vec<super::super::CitedSource>,
 }
 
