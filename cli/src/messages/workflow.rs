@@ -137,6 +137,11 @@ fn words(file: &str, problem: &P) -> Words {
             "没有这条规则",
             format!("在规则文件中定义名为 `{rule}` 的规则，或从该环节的 `guards` 中删去"),
         ),
+        P::UnknownClause { clause, known } => says(
+            format!("通知中没有条款 {clause}"),
+            "无此条款",
+            format!("写出它所执行的通知条款（见 `shine clauses`）：{}", known.join("、")),
+        ),
         P::NoQuarterUnits { known } => says(
             "没有指明由哪类组织开展此流程".into(),
             "未列出组织类别",

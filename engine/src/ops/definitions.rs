@@ -35,6 +35,13 @@ impl Definitions {
         workflow.check_guards(&|name| guard_exists(&rules, name))?;
         check_escalation(&rules, &escalation)?;
         crate::workflow::check_together(&workflow, &escalation)?;
+        // The clauses the workflows cite are clauses of the notice, as the rule files
+        // declare them (a rule set declaring none leaves them unchecked).
+        let known: Vec<&str> = rules.clauses().iter().map(|c| c.id.as_str()).collect();
+        if !known.is_empty() {
+            workflow.check_clauses(&known)?;
+            escalation.check_clauses(&known)?;
+        }
         Ok(Current { files: self.clone(), rules: Arc::new(rules), workflow: Arc::new(workflow), escalation: Arc::new(escalation) })
     }
 }

@@ -105,6 +105,9 @@ pub enum WorkflowProblem {
     LoopWithoutExit { states: Vec<String> },
     /// A guard naming no rule (second stage, [`super::Workflow::check_guards`]).
     UnknownGuard { step: String, rule: String },
+    /// A clause the rule files do not declare (the notice has no such clause); `known`
+    /// are those declared.
+    UnknownClause { clause: String, known: Vec<String> },
 
     // ---- the quarter workflow against the escalation file ----
     /// The workflow's `units` is empty: no kind of unit runs it.

@@ -4,7 +4,8 @@
 //! `file` holds the serde structs of the formats, `model` the engine types made from
 //! them, `check` the conversion and the checks of a workflow (graph checks with
 //! petgraph), `escalation` the same for the reporting chain, `kinds` the kinds of
-//! unit of the organization tree declared with the chain, `error` the problems.
+//! unit of the organization tree declared with the chain, `clauses` the clauses both
+//! cite against those the rule files declare, `error` the problems.
 //! A `Workflow` or `Escalation` exists only after every check has passed;
 //! [`check_together`] checks the two against each other.
 //!
@@ -14,6 +15,7 @@
 //! from the files, and problems are typed values that the edge words.
 
 mod check;
+mod clauses;
 mod error;
 mod escalation;
 mod file;
