@@ -57,7 +57,7 @@ fn verdict(e: &Explanation) -> String {
         return "当选“闪光言行之星”".into();
     }
     if !e.judgement.excluded.is_empty() {
-        let clauses: Vec<_> = e.judgement.excluded.iter().map(|d| d.rule.clause.as_str()).collect();
+        let clauses: Vec<_> = e.judgement.excluded.iter().map(|d| crate::messages::words::citation(&d.rule)).collect();
         return format!("不能评选（{}）", clauses.join("、"));
     }
     match e.rounds.last().and_then(|r| r.ranked.as_ref()) {

@@ -8,7 +8,7 @@ use shine_engine::ops::adopt::Change;
 use shine_engine::ops::check_escalation;
 use shine_engine::refs::RuleRef;
 use shine_engine::refusal::Refusal;
-use shine_engine::rules::RuleSet;
+use shine_engine::rules::{Attribution, RuleSet};
 use shine_engine::workflow::Escalation;
 
 pub fn run(ctx: &Context, command: RulesCommand) -> Result<Output> {
@@ -52,9 +52,14 @@ fn check(ctx: &Context) -> Result<Output> {
 fn list(ctx: &Context) -> Result<Output> {
     let (_, files) = ctx.rule_files()?;
     let rules = load(files)?;
-    let mut t = table(&["规则", "条款", "内容", "位置"]);
+    let mut t = table(&["规则", "条款", "出处", "内容", "位置"]);
     for r in rules.rules() {
-        t.add_row(vec![r.name.clone(), r.clause.clone(), r.text.clone(), r.location.clone()]);
+        let source = match &r.attribution {
+            Attribution::Notice => "通知原文".to_owned(),
+            Attribution::Source(s) => s.label.clone(),
+            Attribution::Unchecked => "—".to_owned(),
+        };
+        t.add_row(vec![r.name.clone(), r.clause.clone(), source, r.text.clone(), r.location.clone()]);
     }
     Ok(Output::new(t.to_string(), rules.rules()))
 }

@@ -21,7 +21,7 @@ pub fn run(ctx: &Context, branch: &str, quarter: Option<&str>) -> Result<Output>
         l.rules.short(),
         l.members,
         l.quota.value,
-        l.quota.rule.clause
+        crate::messages::words::citation(&l.quota.rule)
     );
     if !l.excluded.is_empty() {
         h.push_str("不能评选：\n");

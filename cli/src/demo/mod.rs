@@ -461,7 +461,7 @@ fn render(shine: &Shine, ledgers: &[Ledger], quarter: Quarter, dir: &Path, elaps
         h.push_str(&format!("━━ {} ━━\n", path.join(" / ")));
         h.push_str(&format!(
             "党员 {} 人；名额 {}（{} {}）\n",
-            l.members, l.quota.value, l.quota.rule.clause, l.quota.rule.source
+            l.members, l.quota.value, crate::messages::words::citation(&l.quota.rule), l.quota.rule.source
         ));
         if l.excluded.is_empty() {
             h.push_str("不能评选：无\n");

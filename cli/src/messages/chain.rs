@@ -74,7 +74,7 @@ pub fn pick_lines(checks: &[PickCheck]) -> String {
     for c in checks {
         let ok = if c.holds { "✓" } else { "✗" };
         if c.rule.name != last {
-            h.push_str(&format!("{} {}（规则 `{}`）\n", c.rule.clause, c.rule.text, c.rule.name));
+            h.push_str(&format!("{} {}（规则 `{}`）\n", words::citation(&c.rule), c.rule.text, c.rule.name));
             last = &c.rule.name;
         }
         h.push_str(&format!("    {ok} {}\n", words::pick_check(c)));

@@ -279,7 +279,7 @@ fn kind(k: &Kind) -> Worded {
             member(star),
             words::pick_check(check),
             words::bound(check.bound),
-            check.rule.clause,
+            words::citation(&check.rule),
             check.rule.text
         )),
         Kind::OwnStar { star } => Worded::new(format!("{} 是本单位自己的推荐，无需退回", member(star))),

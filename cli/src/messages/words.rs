@@ -5,7 +5,7 @@
 use shine_engine::progress::{Missing, PickCheck, Waiting};
 use shine_engine::refs::{Labelled, MemberRef, StepRef, Titled, UnitRef};
 use shine_engine::refusal::{Text, Thing};
-use shine_engine::rules::{Decision, PickBound, RuleInfo};
+use shine_engine::rules::{Attribution, Decision, PickBound, RuleInfo};
 use shine_engine::state::level::Standing;
 use shine_engine::tally::Outcome;
 use shine_engine::workflow::{Action as ChainStep, RecordKind};
@@ -173,17 +173,29 @@ pub fn missing(m: &Missing) -> String {
         Missing::Unpublished { stars } => format!("{} 未在公示名单中，需重新公示", members(stars)),
         Missing::WindowOpen { until } => format!("公示期至 {until} 结束"),
         Missing::Objection { star, reason } => format!("对 {} 的异议尚待处理（{reason}）", member(star)),
-        Missing::Pick { check } => format!("{} {}：{}", check.rule.clause, check.rule.text, pick_check(check)),
+        Missing::Pick { check } => format!("{} {}：{}", citation(&check.rule), check.rule.text, pick_check(check)),
         Missing::NotForwarded => "尚未报送".into(),
     }
 }
 
-/// `§3.4.x8 无正当理由…（规则 `x8`，rules/exclusions.shine:51）`.
+/// `通知原文 §3.4.x8 无正当理由…（规则 `x8`，rules/exclusions.shine:51）`, or for a
+/// rule quoting another source `本校实施细则（落实 §3.4）领导干部和支委…`.
 pub fn rule_line(rule: &RuleInfo) -> String {
     if rule.location.is_empty() {
         return format!("规则 `{}`", rule.name);
     }
-    format!("{} {}（规则 `{}`，{}）", rule.clause, rule.text, rule.name, rule.location)
+    format!("{} {}（规则 `{}`，{}）", citation(rule), rule.text, rule.name, rule.location)
+}
+
+/// Whose words a rule's text is: `通知原文 §3.4` (checked verbatim against the
+/// notice), `本校实施细则（落实 §3.4）` (`per local`), or the bare clause for a rule set
+/// stored before citations were checked.
+pub fn citation(rule: &RuleInfo) -> String {
+    match &rule.attribution {
+        Attribution::Notice => format!("通知原文 {}", rule.clause),
+        Attribution::Source(s) => format!("{}（落实 {}）", s.label, rule.clause),
+        Attribution::Unchecked => rule.clause.clone(),
+    }
 }
 
 pub fn yes_no(b: bool) -> &'static str {

@@ -173,9 +173,23 @@ pub struct RuleInfo {
     pub source: String,
     /// `rules/exclusions.shine:12`.
     pub location: String,
-    /// `per local`: whose words `text` are; `None`: the notice's own words (of `clause`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub per: Option<CitedSource>,
+    /// Whose words `text` are: the notice's (of `clause`), or another source's.
+    #[serde(default)]
+    pub attribution: Attribution,
+}
+
+/// Whose words a rule's quoted text is.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "kind")]
+pub enum Attribution {
+    /// A rule set that declares no clauses (one stored before citations were
+    /// checked): nobody checked whose words the text is.
+    #[default]
+    Unchecked,
+    /// The notice's own words, checked verbatim against `clause`.
+    Notice,
+    /// `per <source>`: the source's words; the rule still implements `clause`.
+    Source(CitedSource),
 }
 
 /// `source local "本校实施细则"`: a source other than the notice that a rule's text is
@@ -370,7 +384,7 @@ impl RuleSet {
             text: String::new(),
             source: String::new(),
             location: String::new(),
-            per: None,
+            attribution: Attribution::Unchecked,
         })
     }
     /// The clauses of the notice the rule files declare, in file order (none in a rule

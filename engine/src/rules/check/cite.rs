@@ -89,6 +89,7 @@ impl Checker<'_, '_> {
                 }
             }
         }
+        self.notice_declared = !clauses.is_empty();
         (clauses, self.sources.clone())
     }
 }

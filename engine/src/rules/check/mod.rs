@@ -33,7 +33,7 @@ struct RecordSrc<'a> {
 }
 
 pub(crate) fn check(files: &[(Reporter, ast::File)]) -> Result<Checked, Vec<RuleError>> {
-    let mut c = Checker { files, errors: Vec::new(), enums: Vec::new(), enum_ix: HashMap::new(), records: Vec::new(), rec_ix: HashMap::new(), facts_ix: HashMap::new(), current_var: None, picks: Vec::new(), pick_levels: Vec::new(), publicity: None, sources: Vec::new() };
+    let mut c = Checker { files, errors: Vec::new(), enums: Vec::new(), enum_ix: HashMap::new(), records: Vec::new(), rec_ix: HashMap::new(), facts_ix: HashMap::new(), current_var: None, picks: Vec::new(), pick_levels: Vec::new(), publicity: None, sources: Vec::new(), notice_declared: false };
     c.declare();
     let (clauses, cited_sources) = c.citations();
     let rules = c.rules();
@@ -61,6 +61,8 @@ struct Checker<'a, 'f> {
     publicity: Option<PublicityRule>,
     /// The declared sources other than the notice (`source local "…"`).
     sources: Vec<super::CitedSource>,
+    /// Whether the files declare the notice's clauses (then citations are checked).
+    notice_declared: bool,
 }
 
 #[derive(Clone, Copy)]

@@ -71,8 +71,12 @@ impl Checker<'_, '_> {
                     (None, None, Some(p), _) => p.name.clone(),
                     _ => String::new(),
                 };
-                let per = r.per.as_ref().and_then(|p| self.cited_source(&p.name));
-                let info = RuleInfo { name, kind, clause: r.clause.clone(), text: r.text.clone(), source, location: format!("{}:{line}", rep.file), per };
+                let attribution = match r.per.as_ref().and_then(|p| self.cited_source(&p.name)) {
+                    Some(s) => super::super::Attribution::Source(s),
+                    None if self.notice_declared => super::super::Attribution::Notice,
+                    None => super::super::Attribution::Unchecked,
+                };
+                let info = RuleInfo { name, kind, clause: r.clause.clone(), text: r.text.clone(), source, location: format!("{}:{line}", rep.file), attribution };
                 if let Some(b) = &r.bound {
                     self.bound(fi, r, b, &info);
                 }
