@@ -1,6 +1,8 @@
 //! Embeds the repository's `rules/` and `workflows/` into the binary, so that `shine`
 //! runs anywhere with the notice's default definitions; a `rules/` directory next to
-//! the user (or `--rules`) takes precedence at run time.
+//! the user (or `--rules`) takes precedence at run time. Also collects the names of
+//! the tests named after a clause of the notice (`fn s3_4_x8_…`), with their files,
+//! for `shine clauses`.
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -27,5 +29,49 @@ fn main() {
     let dest = Path::new(&std::env::var("OUT_DIR").unwrap_or_default()).join("embedded.rs");
     if let Err(e) = std::fs::write(&dest, out) {
         panic!("cannot write {}: {e}", dest.display());
+    }
+    let mut tests = Vec::new();
+    for dir in ["tests", "engine/src", "engine/tests", "cli/src"] {
+        named_tests(&root, &root.join(dir), &mut tests);
+    }
+    tests.sort();
+    let mut out = String::from("/// Tests named after a clause (`s3_4_x8_…`): (name, file).\npub const TESTS: &[(&str, &str)] = &[\n");
+    for (name, file) in tests {
+        let _ = writeln!(out, "    ({name:?}, {file:?}),");
+    }
+    out.push_str("];\n");
+    let dest = Path::new(&std::env::var("OUT_DIR").unwrap_or_default()).join("tests.rs");
+    if let Err(e) = std::fs::write(&dest, out) {
+        panic!("cannot write {}: {e}", dest.display());
+    }
+}
+
+/// Every `fn s<digit>…` in the Rust files under `dir`: (name, path from the root).
+fn named_tests(root: &Path, dir: &Path, out: &mut Vec<(String, String)>) {
+    println!("cargo:rerun-if-changed={}", dir.display());
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let mut paths: Vec<_> = entries.filter_map(|e| e.ok()).map(|e| e.path()).collect();
+    paths.sort();
+    for path in paths {
+        if path.is_dir() {
+            named_tests(root, &path, out);
+            continue;
+        }
+        if !path.extension().is_some_and(|e| e == "rs") {
+            continue;
+        }
+        println!("cargo:rerun-if-changed={}", path.display());
+        let Ok(text) = std::fs::read_to_string(&path) else { continue };
+        let shown = path.strip_prefix(root).unwrap_or(&path).display().to_string();
+        for line in text.lines() {
+            let Some(at) = line.find("fn s") else { continue };
+            if at > 0 && !line[..at].ends_with(' ') {
+                continue;
+            }
+            let name: String = line[at + 3..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
+            if name.chars().nth(1).is_some_and(|c| c.is_ascii_digit()) && name.contains('_') {
+                out.push((name, shown.clone()));
+            }
+        }
     }
 }

@@ -264,6 +264,11 @@ pub enum Command {
         #[arg(long, value_name = "目录")]
         out: Option<PathBuf>,
     },
+    /// 通知的每一条款：引用它的规则、流程环节，以及以它命名的测试
+    #[command(after_help = "示例:
+  shine clauses                                         逐条列出通知条款及其落实情况
+  shine clauses --json                                  同上，输出 JSON")]
+    Clauses,
 }
 
 /// The unit acting in the chain, and the quarter.

@@ -4,6 +4,7 @@
 mod advance;
 mod ballot;
 mod chain;
+mod clauses;
 mod completions;
 mod display;
 pub mod explain;
@@ -61,6 +62,7 @@ pub fn run(ctx: &Context, command: Command) -> Result<Output> {
         Command::Demo { dir, quarter, name } => crate::demo::run(ctx, &dir, &quarter, name.as_deref()),
         Command::Completions { shell } => completions::run(shell),
         Command::Man { out } => man::run(out.as_deref()),
+        Command::Clauses => clauses::run(ctx),
     }
 }
 
