@@ -36,7 +36,7 @@ fn s4_3_d_shipped_picks_in_file_order() {
     let typical = &r.picks()[0].rule;
     assert_eq!(typical.kind, RuleKind::Pick);
     assert_eq!(typical.clause, "§4.3.d");
-    assert_eq!(typical.text, "各党总支每季度原则上推荐一名典型");
+    assert_eq!(typical.text, "原则上每个党总支每个季度应向学校推荐一个“闪光言行之星”典型");
     assert_eq!(typical.source, "exactly 1");
     assert_eq!(typical.location, "rules/escalation.shine:5");
     assert_eq!(r.picks()[1].rule.source, "each unit at most 1");

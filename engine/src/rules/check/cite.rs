@@ -97,6 +97,71 @@ impl Checker<'_, '_> {
 #[cfg(test)]
 mod tests {
     use super::verbatim;
+    use crate::rules::tests::{cited_files, shipped_files};
+    use crate::rules::{Attribution, RuleProblem, RuleSet, SourceFile};
+
+    /// The shipped files, the notice's clauses included, with `edit` applied to `file`.
+    fn edited(file: &str, edit: impl Fn(&str) -> String) -> Vec<SourceFile> {
+        let mut files = cited_files();
+        let f = files.iter_mut().find(|f| f.name.ends_with(file)).expect("shipped file");
+        let before = f.text.clone();
+        f.text = edit(&f.text);
+        assert_ne!(f.text, before, "the edit changed {file}");
+        files
+    }
+
+    fn problems(files: Vec<SourceFile>) -> Vec<(String, RuleProblem)> {
+        let e = RuleSet::load(files).expect_err("refused");
+        e.errors.into_iter().map(|x| (x.place.position(), x.problem)).collect()
+    }
+
+    #[test]
+    fn shipped_rules_cite_clauses_that_exist_and_say_whose_words_they_quote() {
+        let r = RuleSet::load(cited_files()).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(r.clauses().len(), 30);
+        assert!(r.clause("§3.4.x8").is_some_and(|c| !c.context));
+        assert!(r.clause("§1").is_some_and(|c| c.context));
+        let of = |name: &str| r.rule(name).map(|i| i.attribution.clone()).expect("rule");
+        assert_eq!(of("x8"), Attribution::Notice);
+        assert!(matches!(of("cap"), Attribution::Source(s) if s.name == "local" && s.label == "本校实施细则"));
+        assert!(matches!(of("voter"), Attribution::Source(s) if s.label == "党章"));
+    }
+
+    #[test]
+    fn a_rule_set_declaring_no_clause_leaves_its_citations_unchecked() {
+        let r = RuleSet::load(shipped_files()).unwrap_or_else(|e| panic!("{e}"));
+        assert!(r.clauses().is_empty());
+        assert_eq!(r.rule("x8").map(|i| i.attribution.clone()), Some(Attribution::Unchecked));
+        assert!(matches!(r.rule("cap").map(|i| i.attribution.clone()), Some(Attribution::Source(_))));
+    }
+
+    #[test]
+    fn a_quote_that_is_not_the_clauses_words_is_refused_at_the_quote() {
+        let files = edited("recommendation.shine", |t| t.replace("cap §3.4 per local", "cap §3.4"));
+        let found = problems(files);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].0.ends_with("recommendation.shine:24:10"), "{found:?}");
+        assert_eq!(found[0].1, RuleProblem::NotVerbatim { clause: "§3.4".into(), piece: "领导干部和支委至多占三分之一名额".into() });
+    }
+
+    #[test]
+    fn a_clause_the_notice_lacks_and_an_undeclared_source_are_refused_where_written() {
+        let files = edited("recommendation.shine", |t| t.replace("tie §3.4 per local", "tie §3.9 per locl"));
+        let found = problems(files);
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert!(matches!(&found[0].1, RuleProblem::UnknownClause { clause, .. } if clause == "§3.9"), "{found:?}");
+        assert!(found[0].0.ends_with(":28:5"), "{found:?}");
+        assert!(matches!(&found[1].1, RuleProblem::UnknownSource { name, choices } if name == "locl" && choices.closest.as_deref() == Some("local")), "{found:?}");
+    }
+
+    #[test]
+    fn a_clause_or_source_declared_twice_is_refused() {
+        let mut files = cited_files();
+        files.push(SourceFile { name: "rules/more.shine".into(), text: "source local \"校规\"\nclause §1 context \"x\"\n".into() });
+        let found: Vec<RuleProblem> = problems(files).into_iter().map(|(_, p)| p).collect();
+        assert!(found.contains(&RuleProblem::SourceDeclaredTwice { name: "local".into() }), "{found:?}");
+        assert!(found.contains(&RuleProblem::ClauseDeclaredTwice { clause: "§1".into() }), "{found:?}");
+    }
 
     #[test]
     fn a_quote_is_verbatim_when_its_pieces_appear_in_order() {
