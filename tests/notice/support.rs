@@ -263,7 +263,7 @@ impl Shine {
             .iter()
             .map(|m| Record::Deed {
                 member: m.id.clone(),
-                deed: Deed { kind: "带头服务群众".into(), text: format!("{}的事迹", m.name), date: date("2026-11-02") },
+                deed: Deed { form: None, kind: "带头服务群众".into(), text: format!("{}的事迹", m.name), date: date("2026-11-02") },
             })
             .collect();
         self.records(branch, deeds);

@@ -13,12 +13,12 @@ pub fn deed(ctx: &Context, command: DeedCommand) -> Result<Output> {
     let engine = ctx.engine()?;
     let actor = ctx.actor(engine.current())?;
     let record = match command {
-        DeedCommand::Add { member, kind, text, date } => {
+        DeedCommand::Add { member, kind, text, date, form } => {
             let date = match date {
                 Some(d) => parse_date(&d, "日期")?,
                 None => ctx.today(),
             };
-            Record::Deed { member, deed: Deed { kind: kind.into(), text, date } }
+            Record::Deed { member, deed: Deed { kind: kind.into(), text, date, form: form.map(|f| f.as_str().into()) } }
         }
         DeedCommand::Excuse { member, reason } => Record::DeedExcuse { member, reason },
     };

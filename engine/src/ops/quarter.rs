@@ -130,6 +130,9 @@ impl Operation<QuarterCtx> for Records {
             let action = match record {
                 Record::Deed { mut deed, .. } => {
                     deed.kind = check_enum(&ctx.rules, "deed", "kind", deed.kind.as_str())?.into();
+                    if let Some(form) = deed.form {
+                        deed.form = Some(check_enum(&ctx.rules, "deed", "form", form.as_str())?.as_str().into());
+                    }
                     deed.text = crate::refusal::text(Text::DeedText, &deed.text)?;
                     if !ctx.quarter.contains(deed.date) {
                         let member = member_ref(&ctx.roster, id.as_str());
