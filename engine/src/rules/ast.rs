@@ -49,6 +49,18 @@ pub enum Item {
     Enum(EnumItem),
     Record(RecordItem),
     Rule(RuleItem),
+    Emphasis(EmphasisItem),
+}
+
+/// `emphasis <enum> <variant>, … §clause "text"`: the emphasis for members of those
+/// variants, as written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EmphasisItem {
+    pub enum_name: Ident,
+    pub variants: Vec<Ident>,
+    pub clause: String,
+    pub text: String,
+    pub span: Span,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -10,7 +10,7 @@
 
 use super::ast::Span;
 use super::check::{Checked, CheckedRule, RecordDecl, TExpr};
-use super::{EnumDecl, PickRule, PublicityRule, RuleInfo, RuleKind, TiePolicy};
+use super::{Emphasis, EnumDecl, PickRule, PublicityRule, RuleInfo, RuleKind, TiePolicy};
 
 /// A rule that decides a condition: `exclude`, `voter`, `candidate`, `quorum`,
 /// `prefer`, `guard`.
@@ -75,6 +75,8 @@ pub(crate) struct Program {
     /// Where each pick names its level: (file index, span of the level), as `picks`.
     pub pick_levels: Vec<(usize, Span)>,
     pub publicity: Option<PublicityRule>,
+    /// The `emphasis` items, in file order.
+    pub emphases: Vec<Emphasis>,
 }
 
 impl Program {
@@ -82,7 +84,7 @@ impl Program {
     /// missing (or whose expression did not check): the checker reports both, so only a
     /// load without any file meets it.
     pub fn assemble(checked: Checked) -> Result<Program, RuleKind> {
-        let Checked { enums, records, rules, picks, pick_levels, publicity } = checked;
+        let Checked { enums, records, rules, picks, pick_levels, publicity, emphases } = checked;
         let infos = rules.iter().map(|r| r.info.clone()).collect();
         let (mut quota, mut voter, mut candidate, mut quorum, mut tie) = (None, None, None, None, None);
         let (mut prefer, mut cap, mut presenter, mut exclusions, mut guards) = (None, None, None, Vec::new(), Vec::new());
@@ -114,7 +116,7 @@ impl Program {
             quorum: quorum.ok_or(RuleKind::Quorum)?,
             tie: tie.ok_or(RuleKind::Tie)?,
         };
-        Ok(Program { enums, records, infos, required, prefer, cap, presenter, exclusions, guards, picks, pick_levels, publicity })
+        Ok(Program { enums, records, infos, required, prefer, cap, presenter, exclusions, guards, picks, pick_levels, publicity, emphases })
     }
 }
 

@@ -13,6 +13,7 @@
 //! `expr` (names, fields, operators, functions and aggregates).
 
 mod declare;
+mod emphasis;
 mod expr;
 mod rules;
 mod typed;
@@ -22,7 +23,7 @@ pub(crate) use typed::*;
 use super::ast::{self, Span};
 use super::diagnostic::{BaseType, Reporter, RuleError, RuleProblem, ValueType};
 use super::host::HostRecord;
-use super::{EnumDecl, PickRule, PublicityRule, RuleKind};
+use super::{Emphasis, EnumDecl, PickRule, PublicityRule, RuleKind};
 use std::collections::HashMap;
 
 struct RecordSrc<'a> {
@@ -31,11 +32,12 @@ struct RecordSrc<'a> {
 }
 
 pub(crate) fn check(files: &[(Reporter, ast::File)]) -> Result<Checked, Vec<RuleError>> {
-    let mut c = Checker { files, errors: Vec::new(), enums: Vec::new(), enum_ix: HashMap::new(), records: Vec::new(), rec_ix: HashMap::new(), facts_ix: HashMap::new(), current_var: None, picks: Vec::new(), pick_levels: Vec::new(), publicity: None };
+    let mut c = Checker { files, errors: Vec::new(), enums: Vec::new(), enum_ix: HashMap::new(), records: Vec::new(), rec_ix: HashMap::new(), facts_ix: HashMap::new(), current_var: None, picks: Vec::new(), pick_levels: Vec::new(), publicity: None, emphases: Vec::new() };
     c.declare();
+    c.emphases();
     let rules = c.rules();
     if c.errors.is_empty() {
-        Ok(Checked { enums: c.enums, records: c.records, rules, picks: c.picks, pick_levels: c.pick_levels, publicity: c.publicity })
+        Ok(Checked { enums: c.enums, records: c.records, rules, picks: c.picks, pick_levels: c.pick_levels, publicity: c.publicity, emphases: c.emphases })
     } else {
         Err(c.errors)
     }
@@ -56,6 +58,7 @@ struct Checker<'a, 'f> {
     picks: Vec<PickRule>,
     pick_levels: Vec<(usize, Span)>,
     publicity: Option<PublicityRule>,
+    emphases: Vec<Emphasis>,
 }
 
 #[derive(Clone, Copy)]

@@ -3,7 +3,7 @@
 
 use super::super::ast::{AggKind, BinOp, Span};
 use super::super::host::HostRecord;
-use super::super::{EnumDecl, PickRule, PublicityRule, RuleInfo, TiePolicy};
+use super::super::{Emphasis, EnumDecl, PickRule, PublicityRule, RuleInfo, TiePolicy};
 use chrono::NaiveDate;
 
 
@@ -185,5 +185,7 @@ pub(crate) struct Checked {
     /// Where each pick names its level: (file index, span of the level), as `picks`.
     pub pick_levels: Vec<(usize, Span)>,
     pub publicity: Option<PublicityRule>,
+    /// The `emphasis` items, in file order.
+    pub emphases: Vec<Emphasis>,
 }
 
