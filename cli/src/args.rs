@@ -470,6 +470,18 @@ pub enum MemberCommand {
         #[arg(value_name = "党员")]
         member: String,
     },
+    /// 《党员“闪光言行”登记证》：各季度登记的闪光言行、交流发言、支部点评和点评确认、评选结果
+    #[command(after_help = "示例:
+  shine member certificate --member 张志强
+  shine member certificate --member m03 --quarter 2026Q4 --json")]
+    Certificate {
+        /// 党员编号或姓名
+        #[arg(long, value_name = "党员")]
+        member: String,
+        /// 季度，写作 2026Q4；不写时列出所有季度
+        #[arg(long, value_name = "季度")]
+        quarter: Option<String>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
