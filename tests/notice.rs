@@ -54,3 +54,6 @@ mod robustness;
 
 #[path = "notice/readback.rs"]
 mod readback;
+
+#[path = "notice/calendar.rs"]
+mod calendar;

@@ -141,8 +141,27 @@ impl Context {
         Ok((origin, file))
     }
 
+    /// The working-day calendar `calendar.ron`: the administrator's copy beside the
+    /// workflows, else the one built in (a `workflows/` directory made before the
+    /// calendar existed keeps working).
+    pub fn calendar_file(&self) -> Result<(Origin, SourceFile)> {
+        match self.workflows_file("calendar.ron", "工作日历") {
+            Ok(found) => Ok(found),
+            Err(_) => {
+                let builtin = embedded(embedded::WORKFLOWS).into_iter().find(|f| f.name.ends_with("calendar.ron"));
+                let file = builtin.ok_or_else(|| crate::fail!("file_missing", help = "从仓库的 workflows/ 复制该文件", "没有工作日历 `calendar.ron`"))?;
+                Ok((Origin::Embedded, file))
+            }
+        }
+    }
+
     pub fn definitions(&self) -> Result<Definitions> {
-        Ok(Definitions { rules: self.rule_files()?.1, workflow: self.workflow_file()?.1, escalation: self.escalation_file()?.1 })
+        Ok(Definitions {
+            rules: self.rule_files()?.1,
+            workflow: self.workflow_file()?.1,
+            escalation: self.escalation_file()?.1,
+            calendar: self.calendar_file()?.1,
+        })
     }
 
     /// The store, opened for this process alone. A store held by `shine serve` is
