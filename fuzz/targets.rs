@@ -32,6 +32,7 @@ pub const RULES: [(&str, &str); 6] = [
 ];
 pub const QUARTER: (&str, &str) = ("workflows/quarter.ron", include_str!("../workflows/quarter.ron"));
 pub const ESCALATION: (&str, &str) = ("workflows/escalation.ron", include_str!("../workflows/escalation.ron"));
+pub const CALENDAR: (&str, &str) = ("workflows/calendar.ron", include_str!("../workflows/calendar.ron"));
 
 fn file((name, text): (&str, &str)) -> SourceFile {
     SourceFile { name: name.to_owned(), text: text.to_owned() }
@@ -39,7 +40,7 @@ fn file((name, text): (&str, &str)) -> SourceFile {
 
 /// The shipped definitions.
 pub fn shipped() -> Definitions {
-    Definitions { rules: RULES.iter().copied().map(file).collect(), workflow: file(QUARTER), escalation: file(ESCALATION) }
+    Definitions { rules: RULES.iter().copied().map(file).collect(), workflow: file(QUARTER), escalation: file(ESCALATION), calendar: file(CALENDAR) }
 }
 
 /// A rule file from the input: the first byte picks the shipped file it replaces, or

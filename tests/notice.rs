@@ -54,3 +54,9 @@ mod robustness;
 
 #[path = "notice/sources.rs"]
 mod sources;
+
+#[path = "notice/readback.rs"]
+mod readback;
+
+#[path = "notice/calendar.rs"]
+mod calendar;

@@ -475,6 +475,18 @@ pub enum MemberCommand {
         #[arg(value_name = "党员")]
         member: String,
     },
+    /// 《党员“闪光言行”登记证》：各季度登记的闪光言行、交流发言、支部点评和点评确认、评选结果
+    #[command(after_help = "示例:
+  shine member certificate --member 张志强
+  shine member certificate --member m03 --quarter 2026Q4 --json")]
+    Certificate {
+        /// 党员编号或姓名
+        #[arg(long, value_name = "党员")]
+        member: String,
+        /// 季度，写作 2026Q4；不写时列出所有季度
+        #[arg(long, value_name = "季度")]
+        quarter: Option<String>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -559,7 +571,8 @@ pub enum DeedCommand {
     /// 在登记证上登记一条闪光言行
     #[command(after_help = "示例:
   shine deed add --member 陈丽娟 --kind 带头服务群众 --text \"为独居老人上门维修家电\"
-  shine deed add --member m03 --kind 带头学习提高 --text \"完成党史学习\" --date 2026-10-20")]
+  shine deed add --member m03 --kind 带头学习提高 --text \"完成党史学习\" --date 2026-10-20
+  shine deed add --member 陈丽娟 --kind 带头争创佳绩 --form 重要任务 --text \"牵头完成专业认证自评报告\"")]
     Add {
         /// 党员编号或姓名
         #[arg(long, value_name = "党员")]
@@ -573,6 +586,9 @@ pub enum DeedCommand {
         /// 日期，如 2026-10-20；不写时为今天
         #[arg(long, value_name = "日期")]
         date: Option<String>,
+        /// 形式（§3.1）：说过的话、做过的事、创新举措 或 重要任务；可不写
+        #[arg(long, value_name = "形式")]
+        form: Option<String>,
     },
     /// 记录本季度未登记的正当理由
     #[command(after_help = "示例:

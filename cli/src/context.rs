@@ -67,8 +67,8 @@ impl Engine {
 impl Context {
     pub fn new(global: Global) -> Result<Context> {
         let now = match global.now.as_deref() {
-            None => chrono::Local::now().fixed_offset(),
-            Some(text) => parse_now(text).ok_or_else(|| {
+            None => beijing_now(),
+            Some(text) => parse_now(text).map(|t| t.with_timezone(&beijing())).ok_or_else(|| {
                 crate::fail!("bad_time", help = "写作 2026-12-10T10:00:00+08:00，或只写日期 2026-12-10", "`--now {text}` 不是有效的时间")
             })?,
         };
@@ -141,8 +141,27 @@ impl Context {
         Ok((origin, file))
     }
 
+    /// The working-day calendar `calendar.ron`: the administrator's copy beside the
+    /// workflows, else the one built in (a `workflows/` directory made before the
+    /// calendar existed keeps working).
+    pub fn calendar_file(&self) -> Result<(Origin, SourceFile)> {
+        match self.workflows_file("calendar.ron", "工作日历") {
+            Ok(found) => Ok(found),
+            Err(_) => {
+                let builtin = embedded(embedded::WORKFLOWS).into_iter().find(|f| f.name.ends_with("calendar.ron"));
+                let file = builtin.ok_or_else(|| crate::fail!("file_missing", help = "从仓库的 workflows/ 复制该文件", "没有工作日历 `calendar.ron`"))?;
+                Ok((Origin::Embedded, file))
+            }
+        }
+    }
+
     pub fn definitions(&self) -> Result<Definitions> {
-        Ok(Definitions { rules: self.rule_files()?.1, workflow: self.workflow_file()?.1, escalation: self.escalation_file()?.1 })
+        Ok(Definitions {
+            rules: self.rule_files()?.1,
+            workflow: self.workflow_file()?.1,
+            escalation: self.escalation_file()?.1,
+            calendar: self.calendar_file()?.1,
+        })
     }
 
     /// The store, opened for this process alone. A store held by `shine serve` is
@@ -243,14 +262,25 @@ fn embedded_workflow() -> Option<shine_engine::workflow::Workflow> {
     shine_engine::workflow::Workflow::load(name, text).ok()
 }
 
+/// China Standard Time (UTC+8, no daylight saving): the zone of every date and time
+/// shine records and shows, whatever the machine's zone.
+pub fn beijing() -> chrono::FixedOffset {
+    use chrono::Offset as _;
+    chrono::FixedOffset::east_opt(8 * 3600).unwrap_or_else(|| chrono::Utc.fix())
+}
+
+/// The clock, read in Beijing time.
+pub fn beijing_now() -> chrono::DateTime<chrono::FixedOffset> {
+    chrono::Utc::now().with_timezone(&beijing())
+}
+
 /// An RFC 3339 time, or a date (taken at midnight, China Standard Time).
 fn parse_now(text: &str) -> Option<chrono::DateTime<chrono::FixedOffset>> {
     if let Ok(t) = chrono::DateTime::parse_from_rfc3339(text.trim()) {
         return Some(t);
     }
     let date = chrono::NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").ok()?;
-    let cst = chrono::FixedOffset::east_opt(8 * 3600)?;
-    date.and_hms_opt(0, 0, 0)?.and_local_timezone(cst).single()
+    date.and_hms_opt(0, 0, 0)?.and_local_timezone(beijing()).single()
 }
 
 /// Embedded definitions as source files.

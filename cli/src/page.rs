@@ -328,7 +328,7 @@ mod tests {
     }
 
     fn deed(kind: &str, text: &str) -> DeedCard {
-        DeedCard { kind: kind.into(), date: NaiveDate::from_ymd_opt(2026, 11, 2).expect("date"), text: text.into() }
+        DeedCard { form: None, kind: kind.into(), date: NaiveDate::from_ymd_opt(2026, 11, 2).expect("date"), text: text.into() }
     }
 
     fn star(university: &str, path: &[(&str, &str)], id: &str, name: &str) -> StarRecord {

@@ -66,7 +66,7 @@ fn synthetic(rng: &mut StdRng, meeting: NaiveDate, i: usize) -> MemberFacts {
         })
         .collect();
     let deeds = (0..rng.gen_range(0..=3))
-        .map(|_| Deed { kind: "带头服务群众".into(), text: String::new(), date: meeting })
+        .map(|_| Deed { form: None, kind: "带头服务群众".into(), text: String::new(), date: meeting })
         .collect();
     let mobile = rng.gen_bool(0.05);
     MemberFacts {

@@ -77,7 +77,7 @@ fn quarter(dir: &Path, branches: usize) -> (Duration, usize) {
         let ids: Vec<String> = (0..MEMBERS).map(|i| format!("{branch}-{i}")).collect();
         let deeds = ids
             .iter()
-            .map(|m| Record::Deed { member: m.clone(), deed: Deed { kind: "带头服务群众".into(), text: "为师生办实事".into(), date: d(2026, 10, 20) } })
+            .map(|m| Record::Deed { member: m.clone(), deed: Deed { form: None, kind: "带头服务群众".into(), text: "为师生办实事".into(), date: d(2026, 10, 20) } })
             .collect();
         shine.record(current, &actor, Some(&branch), deeds).expect("deeds");
         shine.advance(current, &actor, &branch).expect("to reporting");

@@ -135,7 +135,7 @@ fn build_large(dir: &Path) {
         let deeds = (0..MEMBERS)
             .map(|i| Record::Deed {
                 member: format!("{branch}-{i}"),
-                deed: Deed { kind: "带头服务群众".into(), text: "为师生办实事".into(), date: d(2026, 10, 20) },
+                deed: Deed { form: None, kind: "带头服务群众".into(), text: "为师生办实事".into(), date: d(2026, 10, 20) },
             })
             .collect();
         shine.record(current, &secretary, Some(&branch), deeds).expect("deeds");

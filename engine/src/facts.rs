@@ -58,6 +58,11 @@ host_facts! {
         pub kind: Sym => sym,
         pub text: String => text,
         pub date: NaiveDate => date,
+        /// The deed's form, one of the forms declared in the rules (`record deed`'s
+        /// `form`), when the member gave one. Left out of the record when absent, so a
+        /// deed recorded without one keeps its content hash.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub form: Option<Sym> => opt_sym,
     }
 }
 

@@ -330,6 +330,13 @@ pub enum Kind {
     /// Text refused by the one check of text: the field, the start of what was given
     /// (it may hold the refused character) and what is wrong.
     BadText { field: Text, given: String, problem: TextProblem },
+
+    // ---- the working-day calendar ---------------------------------------------------
+    /// A window of working days reaches a year the calendar file does not cover.
+    CalendarNotCovered {
+        #[serde(flatten)]
+        missing: crate::workflow::NotCovered,
+    },
 }
 
 /// `given` as it is recorded for `field`, or the refusal naming the field, the start

@@ -38,6 +38,10 @@ pub struct DeedCard {
     pub kind: String,
     pub date: chrono::NaiveDate,
     pub text: String,
+    /// The deed's form as the rules name it, when one was given; absent from the
+    /// sealed content otherwise, so stars sealed before forms existed keep their hash.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub form: Option<String>,
 }
 
 /// A level's pick of this star, with its written reason.

@@ -210,7 +210,7 @@ fn busy(shine: &Shine) {
         shine.import_members(&a, b, roster).expect("roster");
         shine.open_quarter(&a, b, quarter).expect("open");
         let deeds = (0..5)
-            .map(|i| Record::Deed { member: format!("{b}-{i}"), deed: Deed { kind: "带头服务群众".into(), text: "为师生办实事".into(), date: NaiveDate::from_ymd_opt(2026, 10, 20).expect("a date") } })
+            .map(|i| Record::Deed { member: format!("{b}-{i}"), deed: Deed { form: None, kind: "带头服务群众".into(), text: "为师生办实事".into(), date: NaiveDate::from_ymd_opt(2026, 10, 20).expect("a date") } })
             .collect();
         shine.record(Some(shine.current()), &a, Some(b), deeds).expect("deeds");
     }

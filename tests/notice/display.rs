@@ -26,7 +26,7 @@ fn published_by_the_organization_department(s: &Shine) {
         let star = &roster[0].id;
         let deed = |kind: &str, text: &str, on: &str| Record::Deed {
             member: star.clone(),
-            deed: Deed { kind: kind.into(), text: text.into(), date: date(on) },
+            deed: Deed { form: None, kind: kind.into(), text: text.into(), date: date(on) },
         };
         s.records(
             branch,

@@ -235,7 +235,12 @@ impl Shine {
     pub fn definitions(&self) -> Definitions {
         let workflows = read_dir(&self.workflows, "ron");
         let named = |name: &str| workflows.iter().find(|f| f.name.ends_with(name)).cloned().unwrap_or_else(|| panic!("{name}"));
-        Definitions { rules: read_dir(&self.rules_dir(), "shine"), workflow: named("quarter.ron"), escalation: named("escalation.ron") }
+        Definitions {
+            rules: read_dir(&self.rules_dir(), "shine"),
+            workflow: named("quarter.ron"),
+            escalation: named("escalation.ron"),
+            calendar: named("calendar.ron"),
+        }
     }
 
     /// Records made through the engine as the branch secretary, in one batch.
@@ -263,7 +268,7 @@ impl Shine {
             .iter()
             .map(|m| Record::Deed {
                 member: m.id.clone(),
-                deed: Deed { kind: "带头服务群众".into(), text: format!("{}的事迹", m.name), date: date("2026-11-02") },
+                deed: Deed { form: None, kind: "带头服务群众".into(), text: format!("{}的事迹", m.name), date: date("2026-11-02") },
             })
             .collect();
         self.records(branch, deeds);

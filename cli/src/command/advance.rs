@@ -27,6 +27,10 @@ pub fn run(ctx: &Context, branch: &str, from: Option<&str>) -> Result<Output> {
             human.push_str(&decision(g, "  "));
         }
     }
+    if !done.warnings.is_empty() {
+        human.push('\n');
+        human.push_str(crate::messages::readback::warnings(&done.warnings).trim_end());
+    }
     if let Some(s) = &done.selection {
         let roster = archive.roster(&unit_id(branch)?)?;
         let name = |id: &shine_engine::domain::MemberId| roster.name(id.as_str());

@@ -43,6 +43,10 @@ pub fn run(ctx: &Context, member: &str, quarter: Option<&str>) -> Result<Output>
     if let Some(preferred) = &j.preferred {
         h.push_str(&format!("倾斜（得票相同时优先）：\n{}", decision(preferred, "  ")));
     }
+    match &e.comment {
+        Some(c) => h.push_str(&format!("支部点评：{}\n", crate::messages::readback::comment(c))),
+        None => h.push_str("支部点评：尚未点评\n"),
+    }
     for r in &e.rounds {
         match &r.ranked {
             Some(x) => h.push_str(&format!("第 {} 轮：得票 {}，第 {} 名，名额 {}，{}\n", r.round, x.votes, x.place, r.seats, outcome(x.outcome))),

@@ -14,6 +14,7 @@ use shine_engine::tally::Outcome;
 pub fn run(ctx: &Context, command: MemberCommand) -> Result<Output> {
     match command {
         MemberCommand::History { member } => history(ctx, &member),
+        MemberCommand::Certificate { member, quarter } => super::certificate::run(ctx, &member, quarter.as_deref()),
     }
 }
 
@@ -33,7 +34,7 @@ fn no_quarters(ctx: &Context, h: &MemberHistory) -> String {
 }
 
 fn quarters(h: &MemberHistory) -> String {
-    let mut t = table(&["季度", "环节", "候选人", "不能评选情形", "得票", "当选", "报送", "逐级推荐"]);
+    let mut t = table(&["季度", "环节", "候选人", "不能评选情形", "得票", "当选", "报送", "逐级推荐", "支部点评"]);
     for q in &h.quarters {
         t.add_row(vec![
             q.quarter.to_string(),
@@ -44,6 +45,7 @@ fn quarters(h: &MemberHistory) -> String {
             star(q).to_owned(),
             reported(q),
             upward(q),
+            q.register.comment.as_ref().map(crate::messages::readback::comment).unwrap_or_else(|| "—".into()),
         ]);
     }
     let stars = h.quarters.iter().filter(|q| q.star).count();
@@ -70,7 +72,7 @@ fn candidate(q: &QuarterRecord) -> &'static str {
     }
 }
 
-fn exclusions(q: &QuarterRecord) -> String {
+pub(super) fn exclusions(q: &QuarterRecord) -> String {
     if q.exclusions.is_empty() {
         return "无".into();
     }
@@ -85,7 +87,7 @@ fn votes(q: &QuarterRecord) -> String {
     }
 }
 
-fn star(q: &QuarterRecord) -> &'static str {
+pub(super) fn star(q: &QuarterRecord) -> &'static str {
     // Out once the quarter is finished, once excluded from a fixed ballot, or once
     // tallied without a tie that a runoff is still to settle.
     let settled = q.finished

@@ -2,6 +2,7 @@
 //! user input shared by several of them.
 
 mod advance;
+mod certificate;
 mod ballot;
 mod chain;
 mod clauses;

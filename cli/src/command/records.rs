@@ -4,6 +4,7 @@
 use crate::args::{DeedCommand, MeetingCommand};
 use crate::command::parse_date;
 use crate::context::Context;
+use crate::messages::readback;
 use crate::failure::Result;
 use crate::render::{unit_name, Output};
 use shine_engine::facts::Deed;
@@ -13,22 +14,31 @@ pub fn deed(ctx: &Context, command: DeedCommand) -> Result<Output> {
     let engine = ctx.engine()?;
     let actor = ctx.actor(engine.current())?;
     let record = match command {
-        DeedCommand::Add { member, kind, text, date } => {
+        DeedCommand::Add { member, kind, text, date, form } => {
             let date = match date {
                 Some(d) => parse_date(&d, "日期")?,
                 None => ctx.today(),
             };
-            Record::Deed { member, deed: Deed { kind: kind.into(), text, date } }
+            Record::Deed { member, deed: Deed { kind: kind.into(), text, date, form: form.map(|f| f.as_str().into()) } }
         }
         DeedCommand::Excuse { member, reason } => Record::DeedExcuse { member, reason },
     };
     let human = match &record {
-        Record::Deed { member, deed } => format!("已为 {member} 登记闪光言行（{}）：{}", deed.kind, deed.text),
+        Record::Deed { member, deed } => {
+            let form = deed.form.map(|f| format!("·{f}")).unwrap_or_default();
+            format!("已为 {member} 登记闪光言行（{}{form}）：{}", deed.kind, deed.text)
+        }
         Record::DeedExcuse { member, reason } => format!("已记录 {member} 本季度未登记的理由：{reason}"),
         _ => String::new(),
     };
     engine.archive().record(engine.current(), &actor, None, vec![record.clone()])?;
-    Ok(Output::new(human, record))
+    let emphasis = engine.archive().member_emphasis(engine.current(), record.member())?;
+    let human = human + &readback::emphasis_note(emphasis.as_ref());
+    let mut json = serde_json::to_value(&record).unwrap_or_default();
+    if let Some(object) = json.as_object_mut() {
+        object.insert("emphasis".into(), serde_json::to_value(&emphasis).unwrap_or_default());
+    }
+    Ok(Output::new(human, json))
 }
 
 pub fn meeting(ctx: &Context, command: MeetingCommand) -> Result<Output> {
@@ -50,14 +60,16 @@ pub fn meeting(ctx: &Context, command: MeetingCommand) -> Result<Output> {
             Ok(Output::new(format!("已登记 {n} 人出席情况：{status}"), serde_json::json!({ "recorded": n, "status": status })))
         }
         MeetingCommand::Guests { branch, activists, observers, delegate } => {
-            archive.record_guests(current, &actor, &branch, activists.clone(), observers.clone(), delegate.clone())?;
+            let warnings = archive.record_guests(current, &actor, &branch, activists.clone(), observers.clone(), delegate.clone())?;
             let human = format!(
-                "已登记列席人员：入党积极分子 {} 人，党外群众代表 {} 人，上级派员 {}",
+                "已登记列席人员：入党积极分子 {} 人，党外群众代表 {} 人，上级派员 {}\n{}",
                 activists.len(),
                 observers.len(),
-                delegate.as_deref().unwrap_or("无")
+                delegate.as_deref().unwrap_or("无"),
+                readback::warnings(&warnings)
             );
-            Ok(Output::new(human, serde_json::json!({ "activists": activists, "observers": observers, "delegate": delegate })))
+            let json = serde_json::json!({ "activists": activists, "observers": observers, "delegate": delegate, "warnings": warnings });
+            Ok(Output::new(human.trim_end().to_owned(), json))
         }
     }
 }
@@ -73,5 +85,7 @@ pub fn comment(ctx: &Context, member: &str, text: &str) -> Result<Output> {
     let engine = ctx.engine()?;
     let record = Record::Comment { member: member.to_owned(), text: text.to_owned() };
     engine.archive().record(engine.current(), &ctx.actor(engine.current())?, None, vec![record])?;
-    Ok(Output::new(format!("已记录对 {member} 的点评"), serde_json::json!({ "member": member, "text": text })))
+    let emphasis = engine.archive().member_emphasis(engine.current(), member)?;
+    let human = format!("已记录对 {member} 的点评：{text}{}", readback::emphasis_note(emphasis.as_ref()));
+    Ok(Output::new(human, serde_json::json!({ "member": member, "text": text, "emphasis": emphasis })))
 }

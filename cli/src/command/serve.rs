@@ -153,7 +153,7 @@ async fn blocking<T: Send + 'static>(app: Arc<App>, work: impl FnOnce(&App) -> A
 
 impl App {
     fn today(&self) -> chrono::NaiveDate {
-        self.fixed_today.unwrap_or_else(|| chrono::Local::now().date_naive())
+        self.fixed_today.unwrap_or_else(|| crate::context::beijing_now().date_naive())
     }
 
     fn credential(&self, headers: &HeaderMap) -> Answer<Credential> {
@@ -221,8 +221,8 @@ impl App {
             return Err(refuse(StatusCode::FORBIDDEN, "forbidden", "该凭据无权退回：只有本校党委报送的上级单位可以退回"));
         }
         let at = match self.fixed_today {
-            Some(day) => day.and_hms_opt(12, 0, 0).and_then(|t| t.and_local_timezone(chrono::FixedOffset::east_opt(8 * 3600)?).single()),
-            None => Some(chrono::Local::now().fixed_offset()),
+            Some(day) => day.and_hms_opt(12, 0, 0).and_then(|t| t.and_local_timezone(crate::context::beijing()).single()),
+            None => Some(crate::context::beijing_now()),
         }
         .ok_or_else(|| refuse(StatusCode::INTERNAL_SERVER_ERROR, "internal", "服务器时间无效"))?;
         let who = if credential.label.is_empty() { credential.unit.clone() } else { credential.label.clone() };

@@ -23,6 +23,7 @@ pub fn run(ctx: &Context, branch: &str, quarter: Option<&str>) -> Result<Output>
         l.quota.value,
         crate::messages::words::citation(&l.quota.rule)
     );
+    h.push_str(&crate::messages::readback::meeting(&l.meeting));
     if !l.excluded.is_empty() {
         h.push_str("不能评选：\n");
         for (m, entries) in &l.excluded {

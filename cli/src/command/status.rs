@@ -20,6 +20,7 @@ pub fn run(ctx: &Context, branch: &str, quarter: Option<&str>) -> Result<Output>
         "党员 {} 人：已登记闪光言行 {} 人，说明理由 {} 人；已登记出席情况 {} 人，交流发言 {} 人，已点评 {} 人\n",
         s.members, s.deeds_registered, s.deeds_excused, s.attendance_recorded, s.presented, s.commented
     ));
+    h.push_str(&crate::messages::readback::meeting(&s.meeting));
     if let Some(r) = &s.round {
         h.push_str(&format!(
             "第 {} 轮投票：名额 {}，已收选票 {} 张{}\n候选人 {} 人：{}\n",

@@ -12,7 +12,6 @@ use super::at;
 use crate::failure::Result;
 use crate::render::table;
 use chrono::NaiveDate;
-use shine_engine::days::window_end;
 use shine_engine::domain::{Actor, Quarter};
 use shine_engine::ops::chain::{LevelStatus, StarView};
 use shine_engine::ops::Shine;
@@ -56,7 +55,6 @@ fn reason_building_on(v: &StarView) -> String {
 
 pub fn run(shine: &Shine, quarter: Quarter, reported: NaiveDate) -> Result<ChainRun> {
     let tree = shine.org()?;
-    let days = shine.current_rules().publicity().map(|p| p.working_days).unwrap_or(0);
     // Deepest units first; units of one depth start on the same day.
     let mut units: Vec<&shine_engine::entity::Unit> = tree.in_order().collect();
     units.sort_by_key(|u| std::cmp::Reverse(tree.path(u.id.as_str()).len()));
@@ -73,7 +71,7 @@ pub fn run(shine: &Shine, quarter: Quarter, reported: NaiveDate) -> Result<Chain
         }
         let id = (unit.parent.is_some()).then_some(unit.id.as_str());
         let who = format!("{}书记", unit.name);
-        let (status, done) = run_level(shine, id, &who, quarter, start, days, &mut objected)?;
+        let (status, done) = run_level(shine, id, &who, quarter, start, &mut objected)?;
         finished = finished.max(done);
         match id {
             None => top = Some((status, done)),
@@ -94,7 +92,6 @@ fn run_level(
     who: &str,
     quarter: Quarter,
     mut day: NaiveDate,
-    days: i64,
     objected: &mut bool,
 ) -> Result<(LevelStatus, NaiveDate)> {
     let who = if unit.is_none() { "党委组织部" } else { who };
@@ -110,8 +107,9 @@ fn run_level(
                 shine.file(&a(day)?, unit, quarter)?;
             }
             Step::Publish => {
-                shine.publish(&a(day)?, unit, quarter)?;
-                let after = window_end(day, days).succ_opt().unwrap_or(day);
+                // The window as the level published it, by China's working days.
+                let published = shine.publish(&a(day)?, unit, quarter)?;
+                let after = published.until.succ_opt().unwrap_or(day);
                 if !*objected {
                     let status = shine.level_status(unit, quarter, day)?;
                     if let Some(first) = status.stars.iter().find(|v| v.published) {

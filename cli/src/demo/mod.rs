@@ -271,19 +271,20 @@ fn swap_in(dir: &Path, build: &Path) -> Result<()> {
 }
 
 /// Sample deeds, each with the position of its kind in the rules' `enum deed_kind`
-/// (带头学习提高, 带头争创佳绩, 带头服务群众, 带头遵纪守法, 带头弘扬正气).
-const DEEDS: &[(usize, &str)] = &[
-    (0, "认真学习党的二十大精神，撰写学习体会并在支部分享"),
-    (0, "坚持每日理论学习，学习笔记在支部交流展示"),
-    (1, "带领课题组完成省级重点实验室年度考核材料"),
-    (1, "指导学生参加全国大学生机械创新设计大赛获二等奖"),
-    (2, "主动承担新生入学教育工作，连续两周晚间为新生答疑"),
-    (2, "组织社区志愿服务，为独居老人上门维修家电"),
-    (2, "牵头整理学院党建工作台帐，提升服务效率"),
-    (3, "主动劝阻考场违纪行为，维护考试公平"),
-    (3, "严格遵守实验室安全规范，带头排查安全隐患"),
-    (4, "在疫情防控值守中坚守岗位，连续值班十余天"),
-    (4, "主动反映并推动解决食堂卫生问题，维护师生利益"),
+/// (带头学习提高, 带头争创佳绩, 带头服务群众, 带头遵纪守法, 带头弘扬正气) and of its
+/// form in `enum deed_form` (说过的话, 做过的事, 创新举措, 重要任务).
+const DEEDS: &[(usize, usize, &str)] = &[
+    (0, 0, "认真学习党的二十大精神，撰写学习体会并在支部分享"),
+    (0, 1, "坚持每日理论学习，学习笔记在支部交流展示"),
+    (1, 3, "带领课题组完成省级重点实验室年度考核材料"),
+    (1, 1, "指导学生参加全国大学生机械创新设计大赛获二等奖"),
+    (2, 3, "主动承担新生入学教育工作，连续两周晚间为新生答疑"),
+    (2, 1, "组织社区志愿服务，为独居老人上门维修家电"),
+    (2, 2, "牵头整理学院党建工作台帐，提升服务效率"),
+    (3, 0, "主动劝阻考场违纪行为，维护考试公平"),
+    (3, 1, "严格遵守实验室安全规范，带头排查安全隐患"),
+    (4, 3, "在疫情防控值守中坚守岗位，连续值班十余天"),
+    (4, 0, "主动反映并推动解决食堂卫生问题，维护师生利益"),
 ];
 
 const COMMENTS: &[&str] = &[
@@ -300,6 +301,10 @@ fn run_branch(shine: &Shine, branch: &str, roster: &[MemberRecord], quarter: Qua
     let rules = shine.current_rules();
     let kinds: Vec<String> = rules
         .field_enum("deed", "kind")
+        .map(|e| e.variants.iter().map(|v| v.name.clone()).collect())
+        .unwrap_or_default();
+    let forms: Vec<String> = rules
+        .field_enum("deed", "form")
         .map(|e| e.variants.iter().map(|v| v.name.clone()).collect())
         .unwrap_or_default();
     let attendance = rules.field_enum("member", "meeting").map(|e| e.variants.iter().map(|v| v.name.clone()).collect::<Vec<_>>());
@@ -325,13 +330,14 @@ fn run_branch(shine: &Shine, branch: &str, roster: &[MemberRecord], quarter: Qua
                                 continue;
                             }
                             chosen.push(pick);
-                            let (kind, text) = DEEDS[pick];
+                            let (kind, form, text) = DEEDS[pick];
                             records.push(Record::Deed {
                                 member: m.id.to_string(),
                                 deed: Deed {
                                     kind: kinds.get(kind % kinds.len().max(1)).map(|k| k.as_str().into()).unwrap_or_default(),
                                     text: text.into(),
                                     date: start.checked_add_days(chrono::Days::new(rng.below(60) as u64 + 3)).unwrap_or(start),
+                                    form: forms.get(form).map(|f| f.as_str().into()),
                                 },
                             });
                         }

@@ -311,6 +311,16 @@ fn kind(k: &Kind) -> Worded {
         Kind::BadText { field, given, problem } => Worded::new(super::text::problem(*field, problem))
             .detail(format!("所给的内容：「{given}」"))
             .then(super::text::next(*field, problem)),
+
+        Kind::CalendarNotCovered { missing } => {
+            let covered: Vec<String> = missing.covered.iter().map(|y| format!("{y} 年")).collect();
+            Worded::new(format!("工作日历 `{}` 没有 {} 年的节假日安排，无法按工作日计算期限", missing.file, missing.year))
+                .detail(format!("日历已有：{}", if covered.is_empty() { "无".to_owned() } else { covered.join("、") }))
+                .then(format!(
+                    "按国务院办公厅公布的 {} 年节假日安排，在 `{}` 中加入该年的放假日期和调休上班日（见 README「工作日历」），再运行本命令",
+                    missing.year, missing.file
+                ))
+        }
     }
 }
 

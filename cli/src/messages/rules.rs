@@ -102,6 +102,11 @@ pub fn words(problem: &RuleProblem) -> Words {
         P::VariantListedTwice { variant, enum_name } => {
             worded(format!("枚举 `{enum_name}` 中 `{variant}` 出现了两次"), "重复", "每个值只列一次".into())
         }
+        P::EmphasisTwice { variant, enum_name } => worded(
+            format!("`{enum_name}` 的 `{variant}` 有两条 `emphasis`"),
+            "再次声明",
+            "每个值只写一条重点要求：删去或合并其中一处".into(),
+        ),
         P::RecordDeclaredTwice { name } => worded(format!("`{name}` 声明了两次"), "再次声明", "每个 `record` 和 `facts` 块只声明一次".into()),
         P::FieldDeclaredTwice { field } => worded(format!("字段 `{field}` 声明了两次"), "再次声明", "删去重复的一处".into()),
         P::UnknownFacts { name, roots } => {

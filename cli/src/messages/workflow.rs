@@ -271,6 +271,18 @@ fn words(file: &str, problem: &P) -> Words {
             &format!("这是 `{}` 规则", keyword(*found)),
             format!("`{}` 环节只能引用 `{}` 规则", action.name(), keyword(*wanted)),
         ),
+        P::CalendarYearTwice { year } => says(format!("工作日历中 {year} 年列了两次"), "再次列出", "每年只写一个 `Year(...)`：合并两处".into()),
+        P::CalendarNotADate { written } => {
+            says(format!("`{written}` 不是有效的日期"), "无此日期", "日期写作 2027-01-01（年-月-日），且须是当月实有的一天".into())
+        }
+        P::CalendarDateOutsideYear { date, year } => {
+            says(format!("`{date}` 不在 {year} 年"), "不是本年的日期", format!("放在它所属年份的 `Year(...)` 下，或改为 {year} 年的日期"))
+        }
+        P::CalendarRangeReversed { first, last } => says(
+            format!("放假的最后一天 `{last}` 早于第一天 `{first}`"),
+            "首尾颠倒",
+            "`off` 写作（第一天, 最后一天），含两端".into(),
+        ),
     }
 }
 

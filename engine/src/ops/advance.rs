@@ -40,6 +40,9 @@ pub struct Advanced {
     /// Set when the step had been taken before and nothing was done now.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub repeated: Option<Repeated>,
+    /// The step's advisories that did not hold: taken all the same, with a warning.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<Decision<bool>>,
 }
 
 /// A step asked for again: when it was taken, and where the quarter stands now.
@@ -83,6 +86,7 @@ impl Operation<QuarterCtx> for Advance {
         if !failed.is_empty() {
             return Err(Refusal::new(Kind::Blocked { step: step_ref(step), failed }).next(Hint::Status { branch: ctx.unit.id.clone() }));
         }
+        let warnings: Vec<Decision<bool>> = step.advisories.iter().filter_map(|g| ctx.rules.guard_named(g, scope)).filter(|d| !d.value).collect();
         let mut actions = Vec::new();
         let mut selection = None;
         let mut reported = None;
@@ -145,6 +149,7 @@ impl Operation<QuarterCtx> for Advance {
             stars,
             reported,
             repeated: None,
+            warnings,
         };
         Ok(Decided::new(ctx.plan(actions), answer))
     }
@@ -183,6 +188,7 @@ fn repeated(ctx: &QuarterCtx, index: usize) -> Advanced {
         stars: ctx.q.stars.clone(),
         reported: if ledger { ctx.q.reported.clone() } else { None },
         repeated: Some(Repeated { at: earlier.at, now: state_ref(wf, &ctx.q.state) }),
+        warnings: Vec::new(),
     }
 }
 

@@ -14,6 +14,8 @@ pub struct Definitions {
     pub rules: Vec<SourceFile>,
     pub workflow: SourceFile,
     pub escalation: SourceFile,
+    /// China's working days (`workflows/calendar.ron`).
+    pub calendar: SourceFile,
 }
 
 /// The definitions, checked and compiled, with the files they came from.
@@ -23,6 +25,7 @@ pub struct Current {
     pub rules: Arc<RuleSet>,
     pub workflow: Arc<Workflow>,
     pub escalation: Arc<Escalation>,
+    pub calendar: Arc<crate::workflow::Calendar>,
 }
 
 impl Definitions {
@@ -42,7 +45,14 @@ impl Definitions {
             workflow.check_clauses(&known)?;
             escalation.check_clauses(&known)?;
         }
-        Ok(Current { files: self.clone(), rules: Arc::new(rules), workflow: Arc::new(workflow), escalation: Arc::new(escalation) })
+        let calendar = crate::workflow::Calendar::load(&self.calendar.name, &self.calendar.text)?;
+        Ok(Current {
+            files: self.clone(),
+            rules: Arc::new(rules),
+            workflow: Arc::new(workflow),
+            escalation: Arc::new(escalation),
+            calendar: Arc::new(calendar),
+        })
     }
 }
 

@@ -10,6 +10,7 @@
 //! store indexes quarters by branch.
 
 use super::chain::TrailStep;
+use super::readback::Register;
 use super::{Archive, Current};
 use crate::entity::MemberRecord;
 use crate::refs::{RuleRef, StateRef, UnitRef};
@@ -51,6 +52,9 @@ pub struct QuarterRecord {
     pub reported: Option<Option<UnitRef>>,
     /// The levels above the branch that received the member's star, lowest first.
     pub upward: Vec<TrailStep>,
+    /// The member's page of the registration certificate for the quarter: deeds,
+    /// attendance, presentation, the secretary's comment and its confirmation.
+    pub register: Register,
 }
 
 /// An exclusion rule that fired: the rule, the clause it cites and the clause's text.
@@ -100,7 +104,9 @@ impl Archive {
                 Some(c) => self.star_trail(c, &branch, quarter, record.id.as_str())?,
                 None => Vec::new(),
             };
+            let register = super::readback::register(&self.quarter_ctx(current, branch.as_str(), Some(quarter))?, &record);
             quarters.push(QuarterRecord {
+                register,
                 quarter,
                 state: status.state,
                 finished: status.terminal,

@@ -31,6 +31,7 @@ mod facts;
 pub mod history;
 pub mod org;
 pub mod quarter;
+pub mod readback;
 pub mod views;
 
 pub use definitions::{check_escalation, Current, Definitions};

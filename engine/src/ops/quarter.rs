@@ -130,6 +130,9 @@ impl Operation<QuarterCtx> for Records {
             let action = match record {
                 Record::Deed { mut deed, .. } => {
                     deed.kind = check_enum(&ctx.rules, "deed", "kind", deed.kind.as_str())?.into();
+                    if let Some(form) = deed.form {
+                        deed.form = Some(check_enum(&ctx.rules, "deed", "form", form.as_str())?.as_str().into());
+                    }
                     deed.text = crate::refusal::text(Text::DeedText, &deed.text)?;
                     if !ctx.quarter.contains(deed.date) {
                         let member = member_ref(&ctx.roster, id.as_str());
@@ -224,13 +227,14 @@ struct RecordGuests {
 }
 
 impl Operation<QuarterCtx> for RecordGuests {
-    type Answer = ();
+    /// The advisories of the meeting step that do not hold with these guests.
+    type Answer = Vec<crate::rules::Decision<bool>>;
 
     fn gate(&self) -> Gate {
         Gate::Records(vec![RecordKind::Guests])
     }
 
-    fn decide(self, ctx: &QuarterCtx, _: &Actor) -> Result<Decided<()>> {
+    fn decide(self, ctx: &QuarterCtx, actor: &Actor) -> Result<Decided<Self::Answer>> {
         let clean = |list: Vec<String>| -> Result<Vec<String>> {
             list.iter().filter(|s| !s.trim().is_empty()).map(|s| crate::refusal::text(Text::GuestName, s)).collect()
         };
@@ -239,11 +243,19 @@ impl Operation<QuarterCtx> for RecordGuests {
             observers: clean(self.observers)?,
             delegate: clean(self.delegate.into_iter().collect())?.pop(),
         };
+        // The advisories read the meeting as it will be with these guests.
+        let facts = ctx.facts(actor.today());
+        let mut meeting = facts.meeting.clone();
+        meeting.activists = guests.activists.len() as i64;
+        meeting.observers = guests.observers.len() as i64;
+        meeting.delegate = guests.delegate.is_some();
+        let scope = crate::rules::Scope { branch: &facts.branch, meeting: &meeting, quarter: &facts.quarter };
+        let warnings = super::readback::advisories(ctx, scope);
         if guests == ctx.q.guests {
-            return Ok(Decided::new(super::Plan::default(), ())); // recorded already
+            return Ok(Decided::new(super::Plan::default(), warnings)); // recorded already
         }
         let crate::state::quarter::Guests { activists, observers, delegate } = guests;
-        Ok(Decided::new(ctx.plan(vec![Action::GuestsRecorded { activists, observers, delegate }]), ()))
+        Ok(Decided::new(ctx.plan(vec![Action::GuestsRecorded { activists, observers, delegate }]), warnings))
     }
 }
 
@@ -267,6 +279,8 @@ impl Archive {
         self.on_quarter(current, actor, branch, ReportMeeting { date, superior })
     }
 
+    /// Record the meeting's guests. Returns the advisories of the meeting step that do
+    /// not hold with them (e.g. no activist attended): warnings, not refusals.
     pub fn record_guests(
         &self,
         current: Option<&Current>,
@@ -275,7 +289,7 @@ impl Archive {
         activists: Vec<String>,
         observers: Vec<String>,
         delegate: Option<String>,
-    ) -> Result<()> {
+    ) -> Result<Vec<crate::rules::Decision<bool>>> {
         self.on_quarter(current, actor, branch, RecordGuests { activists, observers, delegate })
     }
 }

@@ -13,6 +13,7 @@ use crate::rules::{Decision, MemberJudgement, RuleInfo, Witness};
 use crate::state::quarter::Round;
 use crate::tally::{Ranked, Selection};
 use crate::workflow::RecordKind;
+use super::readback::{CommentEntry, MeetingRecord};
 use chrono::NaiveDate;
 use serde::Serialize;
 
@@ -35,6 +36,8 @@ pub struct Status {
     pub stars: Vec<MemberRef>,
     /// The ledger was reported: to this unit, if the branch has a superior.
     pub reported: Option<Option<UnitRef>>,
+    /// The special meeting as recorded.
+    pub meeting: MeetingRecord,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -69,6 +72,8 @@ pub struct Explanation {
     /// Per tallied round: the member's place and outcome, if they were on the ballot.
     pub rounds: Vec<RoundOutcome>,
     pub star: bool,
+    /// The secretary's comment on the member's deeds, and who confirmed it.
+    pub comment: Option<CommentEntry>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -113,6 +118,8 @@ pub struct Ledger {
     pub rounds: Vec<LedgerRound>,
     pub stars: Vec<MemberRef>,
     pub reported: Option<Option<UnitRef>>,
+    /// The special meeting as recorded.
+    pub meeting: MeetingRecord,
 }
 
 impl Archive {
@@ -162,6 +169,7 @@ impl Archive {
             }),
             stars: ctx.q.stars.iter().map(mref).collect(),
             reported: self.reported_ref(&ctx.q.reported)?,
+            meeting: self.meeting_record(&ctx, today)?,
         })
     }
 
@@ -187,7 +195,9 @@ impl Archive {
             })
             .collect();
         let tree = self.org_around(&[branch.as_str()], false)?;
+        let comment = super::readback::register(&ctx, &record).comment;
         Ok(Explanation {
+            comment,
             path: tree.path(branch.as_str()).iter().map(|u| Archive::unit_ref(&tree, u.id.as_str())).collect(),
             star: ctx.q.stars.contains(&record.id),
             member: record,
@@ -244,6 +254,7 @@ impl Archive {
             rounds: ctx.q.rounds.iter().map(|r| ledger_round(r, &mref)).collect(),
             stars: ctx.q.stars.iter().map(mref).collect(),
             reported: self.reported_ref(&ctx.q.reported)?,
+            meeting: self.meeting_record(&ctx, today)?,
         })
     }
 

@@ -51,6 +51,7 @@ pub enum Item {
     Rule(RuleItem),
     Source(SourceItem),
     Clause(ClauseItem),
+    Emphasis(EmphasisItem),
 }
 
 /// `source local "本校实施细则"`: a source other than the notice that rules may quote.
@@ -68,6 +69,17 @@ pub struct ClauseItem {
     /// The id as written, `§3.4.x8`.
     pub id: Ident,
     pub context: bool,
+    pub text: String,
+    pub span: Span,
+}
+
+/// `emphasis <enum> <variant>, … §clause "text"`: the emphasis for members of those
+/// variants, as written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EmphasisItem {
+    pub enum_name: Ident,
+    pub variants: Vec<Ident>,
+    pub clause: String,
     pub text: String,
     pub span: Span,
 }

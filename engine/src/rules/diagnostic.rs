@@ -99,6 +99,9 @@ pub enum RuleProblem {
         choices: Choices,
     },
 
+    /// A variant given an emphasis by two `emphasis` items.
+    EmphasisTwice { variant: String, enum_name: String },
+
     // ---- rules ---------------------------------------------------------------------
     /// Two rules of one kind with one name.
     DuplicateRule { rule: RuleKind, name: String },

@@ -252,6 +252,17 @@ pub struct Decision<T> {
     pub witnesses: Vec<Witness>,
 }
 
+/// `emphasis identity 教师 §3.1 "…"`: what the deeds of members whose value of the enum
+/// `enum_name` is one of `variants` should show, with the clause that says so. Shown
+/// where deeds are registered and commented; rules never evaluate it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Emphasis {
+    pub enum_name: String,
+    pub variants: Vec<String>,
+    pub clause: String,
+    pub text: String,
+}
+
 /// A declared enum: its name and variants, each with an optional label.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct EnumDecl {
@@ -453,6 +464,16 @@ impl RuleSet {
             check::Base::Enum(i) => p.enums.get(i),
             _ => None,
         }
+    }
+    /// The emphasis for an entity whose `field` (an enum) has `value`, e.g.
+    /// `("member", "identity", "教师")`; `None` when the rules declare none for it.
+    pub fn emphasis(&self, entity: &str, field: &str, value: &str) -> Option<&Emphasis> {
+        let decl = self.field_enum(entity, field)?;
+        self.inner.program.emphases.iter().find(|e| e.enum_name == decl.name && e.variants.iter().any(|v| v == value))
+    }
+    /// Every emphasis, in file order.
+    pub fn emphases(&self) -> &[Emphasis] {
+        &self.inner.program.emphases
     }
     pub fn tie_policy(&self) -> TiePolicy {
         self.inner.program.required.tie.policy

@@ -57,7 +57,7 @@ pub(crate) fn parse(rep: &Reporter) -> Result<File, Vec<RuleError>> {
 
 /// The start of the first line after `pos` that begins with an item keyword.
 fn next_item(text: &str, pos: usize) -> Option<usize> {
-    const DECLARATIONS: [&str; 3] = ["enum", "record", "facts"];
+    const DECLARATIONS: [&str; 4] = ["enum", "record", "facts", "emphasis"];
     let mut at = pos;
     loop {
         let nl = text.get(at..)?.find('\n')?;
@@ -113,6 +113,7 @@ fn expected(rules: &[Rule]) -> Vec<Expected> {
             }
             Rule::EOI => Expected::EndOfFile,
             Rule::enum_decl | Rule::record_decl | Rule::facts_decl | Rule::kw_enum | Rule::kw_record | Rule::kw_facts => Expected::Declaration,
+            Rule::emphasis_decl | Rule::kw_emphasis => Expected::Declaration,
             Rule::quota_rule
             | Rule::exclude_rule
             | Rule::voter_rule
@@ -346,6 +347,20 @@ impl Builder<'_, '_> {
                     }
                 }
                 Item::Clause(c)
+            }
+            Rule::emphasis_decl => {
+                let (mut names, mut clause, mut text) = (Vec::new(), String::new(), String::new());
+                for q in p.into_inner() {
+                    match q.as_rule() {
+                        Rule::ident => names.push(ident(q)),
+                        Rule::clause => clause = q.as_str().to_string(),
+                        Rule::string => text = unquote(q),
+                        _ => {}
+                    }
+                }
+                let mut names = names.into_iter();
+                let enum_name = names.next().unwrap_or_else(|| Ident { name: String::new(), span: sp });
+                Item::Emphasis(EmphasisItem { enum_name, variants: names.collect(), clause, text, span: sp })
             }
             _ => Item::Rule(self.rule(p)),
         }

@@ -10,7 +10,7 @@
 
 use super::ast::Span;
 use super::check::{Checked, CheckedRule, RecordDecl, TExpr};
-use super::{CitedSource, EnumDecl, NoticeClause, PickRule, PublicityRule, RuleInfo, RuleKind, TiePolicy};
+use super::{CitedSource, Emphasis, EnumDecl, NoticeClause, PickRule, PublicityRule, RuleInfo, RuleKind, TiePolicy};
 
 /// A rule that decides a condition: `exclude`, `voter`, `candidate`, `quorum`,
 /// `prefer`, `guard`.
@@ -79,6 +79,8 @@ pub(crate) struct Program {
     pub clauses: Vec<NoticeClause>,
     /// The other sources rules quote (`source local "…"`).
     pub cited_sources: Vec<CitedSource>,
+    /// The `emphasis` items, in file order.
+    pub emphases: Vec<Emphasis>,
 }
 
 impl Program {
@@ -86,7 +88,7 @@ impl Program {
     /// missing (or whose expression did not check): the checker reports both, so only a
     /// load without any file meets it.
     pub fn assemble(checked: Checked) -> Result<Program, RuleKind> {
-        let Checked { enums, records, rules, picks, pick_levels, publicity, clauses, cited_sources } = checked;
+        let Checked { enums, records, rules, picks, pick_levels, publicity, clauses, cited_sources, emphases } = checked;
         let infos = rules.iter().map(|r| r.info.clone()).collect();
         let (mut quota, mut voter, mut candidate, mut quorum, mut tie) = (None, None, None, None, None);
         let (mut prefer, mut cap, mut presenter, mut exclusions, mut guards) = (None, None, None, Vec::new(), Vec::new());
@@ -118,7 +120,7 @@ impl Program {
             quorum: quorum.ok_or(RuleKind::Quorum)?,
             tie: tie.ok_or(RuleKind::Tie)?,
         };
-        Ok(Program { enums, records, infos, required, prefer, cap, presenter, exclusions, guards, picks, pick_levels, publicity, clauses, cited_sources })
+        Ok(Program { enums, records, infos, required, prefer, cap, presenter, exclusions, guards, picks, pick_levels, publicity, clauses, cited_sources, emphases })
     }
 }
 

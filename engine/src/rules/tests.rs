@@ -53,7 +53,7 @@ pub(super) fn member() -> MemberFacts {
         last_report: None,
         life: Vec::new(),
         findings: Vec::new(),
-        deeds: vec![Deed { kind: "带头服务群众".into(), text: "义务辅导".into(), date: d("2026-08-01") }],
+        deeds: vec![Deed { form: None, kind: "带头服务群众".into(), text: "义务辅导".into(), date: d("2026-08-01") }],
         no_deed_reason: None,
         meeting: Some("present".into()),
         presented: true,

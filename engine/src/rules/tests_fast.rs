@@ -33,7 +33,7 @@ fn arb_member() -> impl Strategy<Value = MemberFacts> {
                         until: until.map(|u| base + chrono::Duration::days(u - 450)),
                     })
                     .collect(),
-                deeds: (0..deeds).map(|_| Deed { kind: "带头学习提高".into(), text: String::new(), date: base }).collect(),
+                deeds: (0..deeds).map(|_| Deed { form: None, kind: "带头学习提高".into(), text: String::new(), date: base }).collect(),
                 no_deed_reason: reason.then(|| "病假".to_string()),
                 meeting: meeting.map(Into::into),
                 presented,

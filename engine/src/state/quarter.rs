@@ -73,6 +73,18 @@ pub struct QuarterState {
     pub reported: Option<Option<UnitId>>,
     /// Every step taken, in order.
     pub passed: Vec<Passage>,
+    /// Who recorded each member's comment (点评确认), in which role, and when.
+    pub comment_signed: BTreeMap<MemberId, Signed>,
+    /// When the meeting's report was recorded.
+    pub meeting_reported_at: Option<Timestamp>,
+}
+
+/// Who made a record, in which role, and when: the event's own.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Signed {
+    pub who: String,
+    pub role: String,
+    pub at: Timestamp,
 }
 
 /// A step taken: the state it left, the state it entered, and when.
@@ -97,8 +109,16 @@ impl Fold for QuarterState {
     fn apply(&mut self, event: &Event) {
         for action in &event.actions {
             self.apply_action(action);
-            if let Action::Advanced { step, from, to } = action {
-                self.passed.push(Passage { step: step.clone(), from: from.clone(), to: to.clone(), at: event.at });
+            match action {
+                Action::Advanced { step, from, to } => {
+                    self.passed.push(Passage { step: step.clone(), from: from.clone(), to: to.clone(), at: event.at });
+                }
+                Action::Commented { member, .. } => {
+                    let signed = Signed { who: event.who.clone(), role: event.role.clone(), at: event.at };
+                    self.comment_signed.insert(member.clone(), signed);
+                }
+                Action::MeetingReported { .. } => self.meeting_reported_at = Some(event.at),
+                _ => {}
             }
         }
     }

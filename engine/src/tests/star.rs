@@ -8,7 +8,7 @@ fn sample() -> StarRecord {
         university: "示范大学党委".into(),
         unit_path: vec![UnitCard { id: "u".into(), name: "示范大学党委".into() }, UnitCard { id: "b1".into(), name: "软件党支部".into() }],
         member: MemberCard { id: "m1".into(), name: "龘𠀀".into(), identity: "教师".into(), role: "普通党员".into() },
-        deeds: vec![DeedCard { kind: "带头服务群众".into(), date: chrono::NaiveDate::from_ymd_opt(2026, 11, 2).expect("a date"), text: "义务辅导".into() }],
+        deeds: vec![DeedCard { form: None, kind: "带头服务群众".into(), date: chrono::NaiveDate::from_ymd_opt(2026, 11, 2).expect("a date"), text: "义务辅导".into() }],
         comment: "表现突出".into(),
         votes: 6,
         ballots: 8,

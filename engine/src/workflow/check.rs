@@ -63,7 +63,7 @@ impl Workflow {
         let places = definitions(&source, "steps:", self.steps.iter().map(|step| step.id.as_str()));
         let mut errors = Vec::new();
         for (step, place) in self.steps.iter().zip(places) {
-            for guard in step.guards.iter().filter(|guard| !rule_exists(guard)) {
+            for guard in step.guards.iter().chain(&step.advisories).filter(|guard| !rule_exists(guard)) {
                 let problem = P::UnknownGuard { step: step.id.clone(), rule: guard.clone() };
                 errors.push(source.error(find(&source, guard, place), problem));
             }
@@ -252,6 +252,7 @@ impl<'a> Check<'a> {
             roles: step.roles.clone(),
             accepts: step.accepts.iter().map(|kind| record_kind(*kind)).collect(),
             guards: step.guards.clone(),
+            advisories: step.advisories.clone(),
             effect: step.effect.map(|effect| match effect {
                 EffectFile::Tally => Effect::Tally,
                 EffectFile::Ledger => Effect::Ledger,

@@ -147,6 +147,16 @@ pub enum WorkflowProblem {
     /// A step naming no rule (second stage, [`super::Escalation::check_rules`]).
     UnknownStepRule { level: String, action: Action, rule: String, wanted: RuleKind },
     WrongKindOfRule { level: String, action: Action, rule: String, wanted: RuleKind, found: RuleKind },
+
+    // ---- the calendar file ----
+    /// A year listed twice.
+    CalendarYearTwice { year: i32 },
+    /// Not a date written `YYYY-MM-DD`, or no such day.
+    CalendarNotADate { written: String },
+    /// A date listed under another year.
+    CalendarDateOutsideYear { date: String, year: i32 },
+    /// Days off whose last day comes before their first.
+    CalendarRangeReversed { first: String, last: String },
 }
 
 /// What RON reported, as a kind of problem; the RON crate's text is kept beside it.

@@ -86,6 +86,8 @@ pub(crate) struct StepFile {
     pub guards: Vec<String>,
     #[serde(default, deserialize_with = "present")]
     pub effect: Option<EffectFile>,
+    #[serde(default)]
+    pub advisories: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]

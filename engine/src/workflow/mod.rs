@@ -14,6 +14,7 @@
 //! know the notice: every kind of unit, role, state, step, title and clause comes
 //! from the files, and problems are typed values that the edge words.
 
+mod calendar;
 mod check;
 mod clauses;
 mod error;
@@ -27,5 +28,6 @@ pub use error::{Item, RonProblem, RoleUser, WorkflowError, WorkflowErrors, Workf
 pub use escalation::{Escalation, Level, LevelStep, Sending};
 pub use kinds::UnitKindDecl;
 pub use together::check_together;
+pub use calendar::{Calendar, NotCovered};
 pub use error::NESTING_LIMIT;
 pub use model::{Action, Effect, Next, RecordKind, Role, State, Step, Workflow};

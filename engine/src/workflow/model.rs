@@ -121,6 +121,9 @@ pub struct Step {
     /// Names of rules that must hold before the step is taken.
     pub guards: Vec<String>,
     pub effect: Option<Effect>,
+    /// Names of rules that should hold when the step's records are made and the step
+    /// is taken: one that does not is a warning in the answer, never a refusal.
+    pub advisories: Vec<String>,
 }
 
 /// A checked workflow, made by [`Workflow::load`].

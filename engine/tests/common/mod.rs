@@ -27,5 +27,5 @@ pub fn definitions() -> Definitions {
         let path = root.join("workflows").join(name);
         SourceFile { name: path.display().to_string(), text: std::fs::read_to_string(&path).expect("readable") }
     };
-    Definitions { rules, workflow: file("quarter.ron"), escalation: file("escalation.ron") }
+    Definitions { rules, workflow: file("quarter.ron"), escalation: file("escalation.ron"), calendar: file("calendar.ron") }
 }

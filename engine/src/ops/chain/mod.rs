@@ -487,7 +487,7 @@ impl Archive {
             let deeds = q
                 .deeds
                 .get(star)
-                .map(|ds| ds.iter().map(|d| DeedCard { kind: d.kind.as_str().to_owned(), date: d.date, text: d.text.clone() }).collect())
+                .map(|ds| ds.iter().map(|d| DeedCard { kind: d.kind.as_str().to_owned(), date: d.date, text: d.text.clone(), form: d.form.map(|f| f.as_str().to_owned()) }).collect())
                 .unwrap_or_default();
             out.push(Sealed::seal(StarRecord {
                 quarter,

@@ -5,7 +5,6 @@
 
 use super::views::{Pulled, StarView};
 use super::{card, is_news, over_bound, star_ref, LevelCtx, LevelGate, Outbox};
-use crate::days::window_end;
 use crate::domain::{Actor, Quarter};
 use crate::event::Action;
 use crate::ops::{nonempty, Decided, Operation, Shine, Subject};
@@ -124,7 +123,11 @@ impl Operation<LevelCtx> for Publish {
         }
         let rule = ctx.current.rules.publicity().ok_or_else(|| Refusal::new(Kind::NoPublicityRule).next(Hint::CheckDefinitions))?;
         let today = ctx.today;
-        let until = window_end(today, rule.working_days);
+        let until = ctx
+            .current
+            .calendar
+            .window_end(today, rule.working_days)
+            .map_err(|missing| Refusal::new(Kind::CalendarNotCovered { missing }))?;
         let publication = Publication { on: today, until, keys: keys.clone(), rule: rule.rule.name.clone() };
         Ok(Decided::new(ctx.plan(vec![Action::Published { on: today, until, keys, rule: rule.rule.name.clone() }]), publication))
     }

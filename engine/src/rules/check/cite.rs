@@ -89,6 +89,25 @@ impl Checker<'_, '_> {
                 }
             }
         }
+        // An emphasis quotes its clause as a rule does, and has no `per`: the notice's
+        // words, or refused.
+        for (fi, (_, file)) in files.iter().enumerate() {
+            for item in &file.items {
+                let Item::Emphasis(e) = item else { continue };
+                if clauses.is_empty() {
+                    continue;
+                }
+                let Some(clause) = clauses.iter().find(|c| c.id == e.clause) else {
+                    let choices = Choices::among(&e.clause, clauses.iter().map(|c| c.id.as_str()));
+                    self.err(fi, e.span, RuleProblem::UnknownClause { clause: e.clause.clone(), choices });
+                    continue;
+                };
+                if let Err(piece) = verbatim(&e.text, &clause.text) {
+                    let problem = RuleProblem::NotVerbatim { clause: e.clause.clone(), piece: piece.to_owned() };
+                    self.err(fi, e.span, problem);
+                }
+            }
+        }
         self.notice_declared = !clauses.is_empty();
         (clauses, self.sources.clone())
     }

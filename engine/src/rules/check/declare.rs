@@ -66,7 +66,7 @@ impl Checker<'_, '_> {
                         }
                         recs.push(RecordSrc { file: fi, item: r });
                     }
-                    Item::Rule(_) | Item::Source(_) | Item::Clause(_) => {}
+                    Item::Rule(_) | Item::Source(_) | Item::Clause(_) | Item::Emphasis(_) => {}
                 }
             }
         }

@@ -15,6 +15,7 @@
 
 mod cite;
 mod declare;
+mod emphasis;
 mod expr;
 mod rules;
 mod typed;
@@ -24,7 +25,7 @@ pub(crate) use typed::*;
 use super::ast::{self, Span};
 use super::diagnostic::{BaseType, Reporter, RuleError, RuleProblem, ValueType};
 use super::host::HostRecord;
-use super::{EnumDecl, PickRule, PublicityRule, RuleKind};
+use super::{Emphasis, EnumDecl, PickRule, PublicityRule, RuleKind};
 use std::collections::HashMap;
 
 struct RecordSrc<'a> {
@@ -33,12 +34,13 @@ struct RecordSrc<'a> {
 }
 
 pub(crate) fn check(files: &[(Reporter, ast::File)]) -> Result<Checked, Vec<RuleError>> {
-    let mut c = Checker { files, errors: Vec::new(), enums: Vec::new(), enum_ix: HashMap::new(), records: Vec::new(), rec_ix: HashMap::new(), facts_ix: HashMap::new(), current_var: None, picks: Vec::new(), pick_levels: Vec::new(), publicity: None, sources: Vec::new(), notice_declared: false };
+    let mut c = Checker { files, errors: Vec::new(), enums: Vec::new(), enum_ix: HashMap::new(), records: Vec::new(), rec_ix: HashMap::new(), facts_ix: HashMap::new(), current_var: None, picks: Vec::new(), pick_levels: Vec::new(), publicity: None, sources: Vec::new(), notice_declared: false, emphases: Vec::new() };
     c.declare();
     let (clauses, cited_sources) = c.citations();
+    c.emphases();
     let rules = c.rules();
     if c.errors.is_empty() {
-        Ok(Checked { enums: c.enums, records: c.records, rules, picks: c.picks, pick_levels: c.pick_levels, publicity: c.publicity, clauses, cited_sources })
+        Ok(Checked { enums: c.enums, records: c.records, rules, picks: c.picks, pick_levels: c.pick_levels, publicity: c.publicity, clauses, cited_sources, emphases: c.emphases })
     } else {
         Err(c.errors)
     }
@@ -63,6 +65,7 @@ struct Checker<'a, 'f> {
     sources: Vec<super::CitedSource>,
     /// Whether the files declare the notice's clauses (then citations are checked).
     notice_declared: bool,
+    emphases: Vec<Emphasis>,
 }
 
 #[derive(Clone, Copy)]

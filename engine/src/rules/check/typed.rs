@@ -3,7 +3,7 @@
 
 use super::super::ast::{AggKind, BinOp, Span};
 use super::super::host::HostRecord;
-use super::super::{EnumDecl, PickRule, PublicityRule, RuleInfo, TiePolicy};
+use super::super::{Emphasis, EnumDecl, PickRule, PublicityRule, RuleInfo, TiePolicy};
 use chrono::NaiveDate;
 
 
@@ -187,5 +187,7 @@ pub(crate) struct Checked {
     pub publicity: Option<PublicityRule>,
     pub clauses: Vec<super::super::NoticeClause>,
     pub cited_sources: Vec<super::super::CitedSource>,
+    /// The `emphasis` items, in file order.
+    pub emphases: Vec<Emphasis>,
 }
 

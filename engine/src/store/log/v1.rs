@@ -73,6 +73,9 @@ pub(super) struct DeedRec<'a> {
     pub kind: Cow<'a, str>,
     pub text: Cow<'a, str>,
     pub date: NaiveDate,
+    /// Added after the first release: records without it read as a deed of no form.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub form: Option<Cow<'a, str>>,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -285,7 +288,7 @@ fn action_rec(a: &Action) -> ActionRec<'_> {
             state: b(state),
         },
         Action::DeedRegistered { member, deed } => {
-            ActionRec::DeedRegistered { member: b(member), deed: DeedRec { kind: b(deed.kind.as_str()), text: b(&deed.text), date: deed.date } }
+            ActionRec::DeedRegistered { member: b(member), deed: DeedRec { kind: b(deed.kind.as_str()), text: b(&deed.text), date: deed.date, form: deed.form.map(|f| b(f.as_str())) } }
         }
         Action::DeedExcused { member, reason } => ActionRec::DeedExcused { member: b(member), reason: b(reason) },
         Action::MeetingReported { date, superior } => ActionRec::MeetingReported { date: *date, superior: superior.as_ref().map(b) },
@@ -521,7 +524,7 @@ pub(super) fn action(a: ActionRec<'_>) -> Result<Action, Invalid> {
             state: own(state),
         },
         ActionRec::DeedRegistered { member: m, deed } => {
-            Action::DeedRegistered { member: member(m)?, deed: Deed { kind: deed.kind.as_ref().into(), text: own(deed.text), date: deed.date } }
+            Action::DeedRegistered { member: member(m)?, deed: Deed { kind: deed.kind.as_ref().into(), text: own(deed.text), date: deed.date, form: deed.form.map(|f| f.as_ref().into()) } }
         }
         ActionRec::DeedExcused { member: m, reason } => Action::DeedExcused { member: member(m)?, reason: own(reason) },
         ActionRec::MeetingReported { date, superior } => Action::MeetingReported { date, superior: superior.map(unit).transpose()? },
