@@ -47,6 +47,28 @@ host_facts! {
         /// The end of a disciplinary period, if the finding carries one.
         #[serde(default)]
         pub until: Option<NaiveDate> => opt_date,
+        /// The day the branch closed the finding (revoked, rectified, period over),
+        /// if it has; what happened travels beside it in the event (`Action::FindingClosed`).
+        #[serde(default)]
+        pub closed: Option<NaiveDate> => opt_date,
+        /// How it was closed, one of the ways the rules declare; `None` while open.
+        #[serde(default)]
+        pub closure: Option<Sym> => opt_sym,
+    }
+}
+
+host_facts! {
+    /// A dated standing of a member that rules may read (e.g. a party discipline
+    /// that takes away the vote, or an approved long absence): its kind, one of the
+    /// kinds the rules declare, and the days it runs. Who approved it and why travel
+    /// beside it in the event (`Action::StandingRecorded`).
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct Standing shown by (kind, from) {
+        pub kind: Sym => sym,
+        pub from: NaiveDate => date,
+        /// The last day it runs; `None` while it has no end.
+        #[serde(default)]
+        pub until: Option<NaiveDate> => opt_date,
     }
 }
 
@@ -86,6 +108,13 @@ host_facts! {
         pub meeting: Option<Sym> => opt_sym,
         /// The member presented their deeds at the meeting.
         pub presented: bool => bool,
+        /// The form the presentation was recorded in, one of the forms the rules
+        /// declare; `None` when no form was given (or nothing was presented).
+        #[serde(default)]
+        pub presentation: Option<Sym> => opt_sym,
+        /// Dated standings (kinds the rules declare), in the order recorded.
+        #[serde(default)]
+        pub standings: Vec<Standing> => list,
         /// The secretary has commented on the member's deeds.
         pub commented: bool => bool,
     }
@@ -93,7 +122,7 @@ host_facts! {
 
 host_facts! {
     /// The branch as a whole.
-    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
     pub struct BranchFacts shown by (name, id) {
         pub id: String => text,
         pub name: String => text,
@@ -113,7 +142,7 @@ impl BranchFacts {
 
 host_facts! {
     /// The quarter's special organizational-life meeting (专题组织生活会).
-    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
     pub struct MeetingFacts shown by (date) {
         /// The meeting date once reported; before that, the date the evaluation is made.
         pub date: NaiveDate => date,

@@ -137,6 +137,8 @@ impl FactSet {
                 no_deed_reason: q.excuses.get(&m.id).cloned(),
                 meeting: q.attendance.get(&m.id).map(|s| s.as_str().into()),
                 presented: q.presented.contains(&m.id),
+                presentation: q.presentation_forms.get(&m.id).map(|f| f.as_str().into()),
+                standings: roster.standing_facts(m.id.as_str()),
                 commented: q.comments.contains_key(&m.id),
             })
             .collect();
