@@ -164,6 +164,8 @@ fn build_in(
         evidence: "因违反工作纪律受党内警告处分，处分期一年（校纪委〔2026〕5号）".into(),
         open: false,
         until: meeting.checked_add_months(chrono::Months::new(6)),
+        closed: None,
+        closure: None,
     })?;
     shine.record_finding(&secretary_of("jg"), "jg-10", Finding {
         clause: "x6".into(),
@@ -171,6 +173,8 @@ fn build_in(
         evidence: "值班期间擅离岗位，致库房漏水造成财产损失，经调查认定为责任事故".into(),
         open: false,
         until: None,
+        closed: None,
+        closure: None,
     })?;
 
     let scenario = Scenario {

@@ -15,6 +15,7 @@
 
 pub mod chain;
 pub mod diagnostics;
+pub mod findings;
 pub mod refusal;
 pub mod rules;
 pub mod snippet;
