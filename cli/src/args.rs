@@ -541,7 +541,7 @@ pub enum FindingCommand {
         /// 党员编号或姓名
         #[arg(long, value_name = "党员")]
         member: String,
-        /// 规则名，如 x3（见 `shine rules list`）
+        /// 规则名，如 x3：只有读取违规记录的不能评选情形可用（按规则文件判断；写错时列出可用的）
         #[arg(long, value_name = "条款")]
         clause: String,
         /// 事实发生的日期，如 2026-06-01

@@ -63,6 +63,8 @@ fn synthetic(rng: &mut StdRng, meeting: NaiveDate, i: usize) -> MemberFacts {
             evidence: String::new(),
             open: rng.gen_bool(0.1),
             until: rng.gen_bool(0.3).then(|| meeting + chrono::Duration::days(rng.gen_range(-400..400))),
+            closed: None,
+            closure: None,
         })
         .collect();
     let deeds = (0..rng.gen_range(0..=3))

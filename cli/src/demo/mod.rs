@@ -340,7 +340,8 @@ fn run_branch(shine: &Shine, branch: &str, roster: &[MemberRecord], quarter: Qua
                             });
                         }
                     }
-                    shine.record(current, &secretary, Some(branch), records)?;
+                    // Registered on the meeting's day: no deed is dated after the day it is registered.
+                    shine.record(current, &actor, Some(branch), records)?;
                 }
                 RecordKind::DeedExcuse => {
                     if roster.iter().any(|m| m.id == s.no_deeds_excused) {

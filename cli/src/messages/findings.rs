@@ -2,6 +2,7 @@
 //! declared variant by its label, and the answers of `finding close` and
 //! `member standing`.
 
+use shine_engine::ops::views::Explanation;
 use shine_engine::rules::{FindingPart, RuleSet};
 
 /// `value` of the enum the rules declare for `entity.field`, by its label when it
@@ -20,4 +21,26 @@ pub fn part_option(p: FindingPart) -> &'static str {
         FindingPart::Open => "--open（正在接受调查）",
         FindingPart::Until => "--until <日期>（处分期至）",
     }
+}
+
+/// The member's standings and the form of their presentation, as `explain` shows them
+/// under the vote: empty when neither is recorded.
+pub fn member_records(rules: Option<&RuleSet>, e: &Explanation) -> String {
+    let label = |entity: &str, field: &str, value: &str| match rules {
+        Some(r) => variant_label(r, entity, field, value),
+        None => value.to_owned(),
+    };
+    let mut h = String::new();
+    if !e.standings.is_empty() {
+        h.push_str("党员状态：\n");
+        for s in &e.standings {
+            let until = s.standing.until.map(|u| format!("至 {u}")).unwrap_or_else(|| "起，尚无截止".to_owned());
+            let kind = label("standing", "kind", s.standing.kind.as_str());
+            h.push_str(&format!("  {kind} {} {until}（{}：{}）\n", s.standing.from, s.approved_by, s.reason));
+        }
+    }
+    if let Some(form) = &e.presentation {
+        h.push_str(&format!("交流发言：{}\n", label("member", "presentation", form)));
+    }
+    h
 }

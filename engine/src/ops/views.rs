@@ -69,6 +69,11 @@ pub struct Explanation {
     /// Per tallied round: the member's place and outcome, if they were on the ballot.
     pub rounds: Vec<RoundOutcome>,
     pub star: bool,
+    /// The form of the member's presentation, when recorded with one (e.g. written).
+    pub presentation: Option<String>,
+    /// The member's dated standings (e.g. a discipline that takes the vote), with who
+    /// approved each and why.
+    pub standings: Vec<crate::state::org::StandingEntry>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -198,6 +203,8 @@ impl Archive {
             quota,
             cap,
             rounds,
+            presentation: ctx.q.presentation_forms.get(&record.id).cloned(),
+            standings: ctx.roster.standings.get(&record.id).cloned().unwrap_or_default(),
         })
     }
 
