@@ -115,6 +115,12 @@ host_facts! {
         /// Dated standings (kinds the rules declare), in the order recorded.
         #[serde(default)]
         pub standings: Vec<Standing> => list,
+        /// The kind of the standing that runs on the meeting date (of several, the one
+        /// that began last); `None` when none runs. For rules over other members
+        /// (`count(m in branch.members: …)`), where an aggregate over `m.standings`
+        /// cannot nest.
+        #[serde(default)]
+        pub standing: Option<Sym> => opt_sym,
         /// The secretary has commented on the member's deeds.
         pub commented: bool => bool,
     }
@@ -131,6 +137,19 @@ host_facts! {
     computed {
         member_count: int = BranchFacts::member_count,
     }
+}
+
+impl Standing {
+    /// Whether it runs on `day` (`from` and `until` inclusive).
+    pub fn runs_on(&self, day: NaiveDate) -> bool {
+        self.from <= day && self.until.is_none_or(|u| u >= day)
+    }
+}
+
+/// The kind of the standing of `list` that runs on `day`: of several, the one that
+/// began last.
+pub fn standing_on(list: &[Standing], day: NaiveDate) -> Option<Sym> {
+    list.iter().filter(|s| s.runs_on(day)).max_by_key(|s| s.from).map(|s| s.kind.clone())
 }
 
 impl BranchFacts {

@@ -278,13 +278,10 @@ fn dangzhang_approved_absence_left_out_of_quorum_when_the_rule_is_on() {
         let start = text.find("quorum §3.4").expect("the quorum rule");
         let end = start + text[start..].find("\n\n").expect("the end of the quorum rule");
         let alt_start = text.find("// // 来源: 党章").expect("the commented alternative");
-        let alternative: String = text[alt_start..]
-            .lines()
-            .take_while(|l| l.starts_with("//"))
-            .map(|l| l.strip_prefix("// ").unwrap_or(""))
-            .collect::<Vec<_>>()
-            .join("\n");
-        format!("{}{}\n{}", &text[..start], alternative, &text[end..alt_start])
+        let block: Vec<&str> = text[alt_start..].lines().take_while(|l| l.starts_with("//")).collect();
+        let alt_end = alt_start + block.iter().map(|l| l.len() + 1).sum::<usize>();
+        let alternative = block.iter().map(|l| l.strip_prefix("// ").unwrap_or("")).collect::<Vec<_>>().join("\n");
+        format!("{}{}\n{}{}", &text[..start], alternative, &text[end..alt_start], &text[alt_end.min(text.len())..])
     });
     let roster = members(4);
     s.branch("b1", &roster);

@@ -120,6 +120,7 @@ impl FactSet {
     }
 
     fn build(unit: &Unit, roster: &Roster, q: &QuarterState, quarter: Quarter, today: NaiveDate) -> FactSet {
+        let meeting_day = q.meeting.as_ref().map(|m| m.date).unwrap_or(today);
         let members = roster
             .members
             .iter()
@@ -139,6 +140,7 @@ impl FactSet {
                 presented: q.presented.contains(&m.id),
                 presentation: q.presentation_forms.get(&m.id).map(|f| f.as_str().into()),
                 standings: roster.standing_facts(m.id.as_str()),
+                standing: crate::facts::standing_on(&roster.standing_facts(m.id.as_str()), meeting_day),
                 commented: q.comments.contains_key(&m.id),
             })
             .collect();

@@ -192,6 +192,8 @@ impl Archive {
             })
             .collect();
         let tree = self.org_around(&[branch.as_str()], false)?;
+        let presentation = ctx.q.presentation_forms.get(&record.id).cloned();
+        let standings = ctx.roster.standings.get(&record.id).cloned().unwrap_or_default();
         Ok(Explanation {
             path: tree.path(branch.as_str()).iter().map(|u| Archive::unit_ref(&tree, u.id.as_str())).collect(),
             star: ctx.q.stars.contains(&record.id),
@@ -203,8 +205,8 @@ impl Archive {
             quota,
             cap,
             rounds,
-            presentation: ctx.q.presentation_forms.get(&record.id).cloned(),
-            standings: ctx.roster.standings.get(&record.id).cloned().unwrap_or_default(),
+            presentation,
+            standings,
         })
     }
 

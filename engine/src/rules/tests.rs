@@ -51,6 +51,7 @@ pub(super) fn member() -> MemberFacts {
         presented: true,
         presentation: None,
         standings: Vec::new(),
+        standing: None,
         commented: true,
     }
 }
@@ -442,7 +443,7 @@ fn ty(base: BaseType) -> ValueType {
 #[test]
 fn errors_point_at_the_offending_text() {
     assert_eq!(bad_at("guard g §1 \"t\" when member.full\n", "rules/bad.shine:1:21"), RuleProblem::MemberInBranchRule);
-    let member_fields = names(&["name", "identity", "role", "full", "mobile", "last_report", "life", "findings", "deeds", "no_deed_reason", "meeting", "presented", "presentation", "standings", "commented"]);
+    let member_fields = names(&["name", "identity", "role", "full", "mobile", "last_report", "life", "findings", "deeds", "no_deed_reason", "meeting", "presented", "presentation", "standings", "standing", "commented"]);
     assert_eq!(
         bad_at("exclude y §1 \"中文\" when member.lfe", "rules/bad.shine:1:31"),
         RuleProblem::UnknownField {
@@ -491,7 +492,7 @@ fn a_rule_error_serializes_as_its_place_and_a_tagged_problem() {
     assert_eq!(v["line_text"], "exclude y §1 \"中文\" when member.lfe");
     let p = &v["problem"];
     assert_eq!((p["kind"].as_str(), p["of"].as_str(), p["field"].as_str(), p["closest"].as_str()), (Some("unknown_field"), Some("member"), Some("lfe"), Some("life")));
-    assert!(p["names"].as_array().is_some_and(|n| n.len() == 15), "{p}");
+    assert!(p["names"].as_array().is_some_and(|n| n.len() == 16), "{p}");
     let syntax = RuleSet::load(vec![SourceFile { name: "a.shine".into(), text: "exclud x".into() }]).expect_err("syntax");
     let v = serde_json::to_value(&syntax).expect("json");
     assert_eq!(v[0]["problem"], serde_json::json!({ "kind": "syntax", "expected": ["declaration", "rule"], "found": "exclud" }));
