@@ -534,7 +534,7 @@ pub enum LifeCommand {
 
 #[derive(Debug, Subcommand)]
 pub enum FindingCommand {
-    /// 记录一条不能评选情形的事实；同一条款、同一日期再记一次即为更正（如调查结束：不加 --open 重记）
+    /// 记录一条不能评选情形的事实；同一条款、同一日期再记一次即为更正（如处分期改定）；结束记录用 `shine finding close`
     #[command(after_help = "示例:
   shine finding add --member 张志强 --clause x3 --date 2026-06-01 --evidence \"受党内警告处分，处分期一年\" --until 2027-06-01")]
     Add {

@@ -293,8 +293,12 @@ fn x3_closing_an_investigation_by_recording_the_finding_again() {
     let s = Shine::new();
     s.branch("b1", &members(1));
     finding(&s, "m01", "x3", "2026-10-01", &["--open"]);
-    // The investigation ended without a penalty: the same finding, no longer open.
-    finding(&s, "m01", "x3", "2026-10-01", &[]);
+    // The investigation ended without a penalty. Recording the same finding without
+    // --open would be a finding that can never count (refused, see findings.rs); the
+    // branch closes it, dated.
+    s.args(["finding", "add", "--member", "m01", "--clause", "x3", "--date", "2026-10-01", "--evidence", "党委会议纪要"]).fails();
+    s.args(["finding", "close", "--member", "m01", "--clause", "x3", "--date", "2026-10-01", "--on", "2026-11-15", "--reason", "撤销", "--note", "调查结束，未予处分"])
+        .ok();
     s.open_with_meeting("b1");
     assert!(!has(&s.exclusions("m01"), "x3"));
 }
