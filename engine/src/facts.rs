@@ -149,7 +149,7 @@ impl Standing {
 /// The kind of the standing of `list` that runs on `day`: of several, the one that
 /// began last.
 pub fn standing_on(list: &[Standing], day: NaiveDate) -> Option<Sym> {
-    list.iter().filter(|s| s.runs_on(day)).max_by_key(|s| s.from).map(|s| s.kind.clone())
+    list.iter().filter(|s| s.runs_on(day)).max_by_key(|s| s.from).map(|s| s.kind)
 }
 
 impl BranchFacts {
