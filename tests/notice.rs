@@ -60,3 +60,6 @@ mod readback;
 
 #[path = "notice/calendar.rs"]
 mod calendar;
+
+#[path = "notice/findings.rs"]
+mod findings;

@@ -87,13 +87,20 @@ pub enum Command {
     /// 专题组织生活会：报告、出席、列席
     #[command(subcommand)]
     Meeting(MeetingCommand),
-    /// 登记党员的交流发言
+    /// 登记党员的交流发言（请假的党员可按规则登记书面交流：--written）
     #[command(after_help = "示例:
-  shine present m01 m02 m03 陈丽娟")]
+  shine present m01 m02 m03 陈丽娟
+  shine present 吴子涵 --written")]
     Present {
         /// 发言的党员：编号或姓名，可写多个
         #[arg(required = true, value_name = "党员")]
         members: Vec<String>,
+        /// 书面交流（即 --form written），用于经批准请假的党员
+        #[arg(long, conflicts_with = "form")]
+        written: bool,
+        /// 交流方式：规则声明的方式，写编号或名称（如 spoken 现场交流、written 书面交流）
+        #[arg(long, value_name = "方式")]
+        form: Option<String>,
     },
     /// 支部书记点评
     #[command(after_help = "示例:
@@ -487,6 +494,30 @@ pub enum MemberCommand {
         #[arg(long, value_name = "季度")]
         quarter: Option<String>,
     },
+    /// 记录党员的状态（种类见规则 standing_kind，如 留党察看、经批准不能参加），有起止日期
+    #[command(after_help = "示例:
+  shine member standing --member 张志强 --kind 留党察看 --from 2026-09-01 --until 2027-09-01 --approved-by 校纪委 --reason \"校纪委〔2026〕9号\"
+  shine member standing --member 李明 --kind 经批准不能参加 --from 2026-10-01 --approved-by 机关党委 --reason 援疆一年")]
+    Standing {
+        /// 党员编号或姓名
+        #[arg(long, value_name = "党员")]
+        member: String,
+        /// 状态种类：规则声明的编号或名称
+        #[arg(long, value_name = "种类")]
+        kind: String,
+        /// 起始日期，如 2026-09-01
+        #[arg(long, value_name = "日期")]
+        from: String,
+        /// 截止日期（含）；不写为尚无截止
+        #[arg(long, value_name = "日期")]
+        until: Option<String>,
+        /// 批准或决定的组织
+        #[arg(long, value_name = "组织")]
+        approved_by: String,
+        /// 依据（文号、事由）
+        #[arg(long, value_name = "依据")]
+        reason: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -520,14 +551,14 @@ pub enum LifeCommand {
 
 #[derive(Debug, Subcommand)]
 pub enum FindingCommand {
-    /// 记录一条不能评选情形的事实；同一条款、同一日期再记一次即为更正（如调查结束：不加 --open 重记）
+    /// 记录一条不能评选情形的事实；同一条款、同一日期再记一次即为更正（如处分期改定）；结束记录用 `shine finding close`
     #[command(after_help = "示例:
   shine finding add --member 张志强 --clause x3 --date 2026-06-01 --evidence \"受党内警告处分，处分期一年\" --until 2027-06-01")]
     Add {
         /// 党员编号或姓名
         #[arg(long, value_name = "党员")]
         member: String,
-        /// 规则名，如 x3（见 `shine rules list`）
+        /// 规则名，如 x3：只有读取违规记录的不能评选情形可用（按规则文件判断；写错时列出可用的）
         #[arg(long, value_name = "条款")]
         clause: String,
         /// 事实发生的日期，如 2026-06-01
@@ -542,6 +573,29 @@ pub enum FindingCommand {
         /// 处分期截止日期
         #[arg(long, value_name = "日期")]
         until: Option<String>,
+    },
+    /// 结束一条违规记录（撤销、整改完成、处分期满…）：自结束之日起不再计入
+    #[command(after_help = "示例:
+  shine finding close --member 张志强 --clause x6 --date 2026-06-01 --on 2026-09-15 --reason 整改完成 --note \"支委会认定整改到位\"")]
+    Close {
+        /// 党员编号或姓名
+        #[arg(long, value_name = "党员")]
+        member: String,
+        /// 记录的规则名，如 x6
+        #[arg(long, value_name = "条款")]
+        clause: String,
+        /// 记录的日期（记录时的 --date）
+        #[arg(long, value_name = "日期")]
+        date: String,
+        /// 结束日期：自这一天起不再计入
+        #[arg(long, value_name = "日期")]
+        on: String,
+        /// 结束方式：规则声明的编号或名称（如 revoked 撤销、rectified 整改完成、expired 处分期满）
+        #[arg(long, value_name = "方式")]
+        reason: String,
+        /// 经过和依据
+        #[arg(long, value_name = "说明")]
+        note: String,
     },
 }
 

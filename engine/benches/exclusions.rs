@@ -63,6 +63,8 @@ fn synthetic(rng: &mut StdRng, meeting: NaiveDate, i: usize) -> MemberFacts {
             evidence: String::new(),
             open: rng.gen_bool(0.1),
             until: rng.gen_bool(0.3).then(|| meeting + chrono::Duration::days(rng.gen_range(-400..400))),
+            closed: None,
+            closure: None,
         })
         .collect();
     let deeds = (0..rng.gen_range(0..=3))
@@ -88,6 +90,9 @@ fn synthetic(rng: &mut StdRng, meeting: NaiveDate, i: usize) -> MemberFacts {
             _ => Some("present".into()),
         },
         presented: rng.gen_bool(0.97),
+        presentation: None,
+        standings: Vec::new(),
+        standing: None,
         commented: true,
     }
 }
@@ -104,7 +109,9 @@ fn excluded_by_hand(m: &MemberFacts, meeting: NaiveDate, unexcused: Sym) -> u64 
             continue;
         }
         let n = u32::from(b[1] - b'1');
-        let fires = if n == 2 { f.open || f.until.is_some_and(|u| u > meeting) } else { f.date > year_ago };
+        // A finding counts until it is closed (x1–x7 have no look-back window).
+        let open = f.closed.is_none_or(|c| c > meeting);
+        let fires = open && (n != 2 || f.open || f.until.is_some_and(|u| u > meeting));
         if fires {
             mask |= 1 << n;
         }
@@ -129,7 +136,9 @@ fn excluded_by_hand(m: &MemberFacts, meeting: NaiveDate, unexcused: Sym) -> u64 
     if best >= 2 || count >= 3 || report {
         mask |= 1 << 7;
     }
-    if m.meeting == Some(unexcused) || (m.deeds.is_empty() && m.no_deed_reason.is_none()) || !m.presented {
+    // x9: not presenting excludes only a member who was not excused (请假).
+    let excused = m.meeting.as_ref().is_some_and(|s| s.as_str() == "excused");
+    if m.meeting == Some(unexcused) || (m.deeds.is_empty() && m.no_deed_reason.is_none()) || (!m.presented && !excused) {
         mask |= 1 << 8;
     }
     mask

@@ -9,7 +9,7 @@
 
 use crate::domain::{MemberId, Quarter, RulesHash, Timestamp, UnitId, WorkflowHash};
 use crate::entity::{MemberRecord, Unit};
-use crate::facts::{Deed, Finding, LifeRecord};
+use crate::facts::{Deed, Finding, LifeRecord, Standing};
 use crate::rules::Witness;
 use crate::star::Sealed;
 use crate::tally::Selection;
@@ -102,4 +102,15 @@ pub enum Action {
     /// A token for `unit`; only its SHA-256 is kept.
     TokenIssued { id: String, unit: String, label: String, digest: String },
     TokenRevoked { id: String },
+
+    // ---- added later (scope `branch/<id>` for the first two, the quarter's for the last)
+    /// The branch closed a finding (the one under `clause` dated `date`) on `on`:
+    /// `how` is one of the ways of closing the rules declare, `note` what happened.
+    FindingClosed { member: MemberId, clause: String, date: NaiveDate, on: NaiveDate, how: String, note: String },
+    /// A dated standing of a member (a kind the rules declare), who approved or
+    /// decided it, and why.
+    StandingRecorded { member: MemberId, standing: Standing, approved_by: String, reason: String },
+    /// A presentation recorded in a form the rules declare (e.g. written, for a
+    /// member on leave).
+    PresentedAs { member: MemberId, form: String },
 }

@@ -47,6 +47,28 @@ host_facts! {
         /// The end of a disciplinary period, if the finding carries one.
         #[serde(default)]
         pub until: Option<NaiveDate> => opt_date,
+        /// The day the branch closed the finding (revoked, rectified, period over),
+        /// if it has; what happened travels beside it in the event (`Action::FindingClosed`).
+        #[serde(default)]
+        pub closed: Option<NaiveDate> => opt_date,
+        /// How it was closed, one of the ways the rules declare; `None` while open.
+        #[serde(default)]
+        pub closure: Option<Sym> => opt_sym,
+    }
+}
+
+host_facts! {
+    /// A dated standing of a member that rules may read (e.g. a party discipline
+    /// that takes away the vote, or an approved long absence): its kind, one of the
+    /// kinds the rules declare, and the days it runs. Who approved it and why travel
+    /// beside it in the event (`Action::StandingRecorded`).
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct Standing shown by (kind, from) {
+        pub kind: Sym => sym,
+        pub from: NaiveDate => date,
+        /// The last day it runs; `None` while it has no end.
+        #[serde(default)]
+        pub until: Option<NaiveDate> => opt_date,
     }
 }
 
@@ -91,6 +113,19 @@ host_facts! {
         pub meeting: Option<Sym> => opt_sym,
         /// The member presented their deeds at the meeting.
         pub presented: bool => bool,
+        /// The form the presentation was recorded in, one of the forms the rules
+        /// declare; `None` when no form was given (or nothing was presented).
+        #[serde(default)]
+        pub presentation: Option<Sym> => opt_sym,
+        /// Dated standings (kinds the rules declare), in the order recorded.
+        #[serde(default)]
+        pub standings: Vec<Standing> => list,
+        /// The kind of the standing that runs on the meeting date (of several, the one
+        /// that began last); `None` when none runs. For rules over other members
+        /// (`count(m in branch.members: …)`), where an aggregate over `m.standings`
+        /// cannot nest.
+        #[serde(default)]
+        pub standing: Option<Sym> => opt_sym,
         /// The secretary has commented on the member's deeds.
         pub commented: bool => bool,
     }
@@ -98,7 +133,7 @@ host_facts! {
 
 host_facts! {
     /// The branch as a whole.
-    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
     pub struct BranchFacts shown by (name, id) {
         pub id: String => text,
         pub name: String => text,
@@ -107,6 +142,19 @@ host_facts! {
     computed {
         member_count: int = BranchFacts::member_count,
     }
+}
+
+impl Standing {
+    /// Whether it runs on `day` (`from` and `until` inclusive).
+    pub fn runs_on(&self, day: NaiveDate) -> bool {
+        self.from <= day && self.until.is_none_or(|u| u >= day)
+    }
+}
+
+/// The kind of the standing of `list` that runs on `day`: of several, the one that
+/// began last.
+pub fn standing_on(list: &[Standing], day: NaiveDate) -> Option<Sym> {
+    list.iter().filter(|s| s.runs_on(day)).max_by_key(|s| s.from).map(|s| s.kind)
 }
 
 impl BranchFacts {
@@ -118,7 +166,7 @@ impl BranchFacts {
 
 host_facts! {
     /// The quarter's special organizational-life meeting (专题组织生活会).
-    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
     pub struct MeetingFacts shown by (date) {
         /// The meeting date once reported; before that, the date the evaluation is made.
         pub date: NaiveDate => date,

@@ -337,6 +337,25 @@ pub enum Kind {
         #[serde(flatten)]
         missing: crate::workflow::NotCovered,
     },
+
+    // ---- findings, standings, deed dates --------------------------------------------------
+    /// The exclusion rule named does not read findings (it reads `reads`, member
+    /// fields); `taking` are the rules that do.
+    FindingNotRead { rule: RuleRef, reads: Vec<String>, taking: Vec<RuleRef> },
+    /// The rule reads findings, but this one would never make it fire; with the parts
+    /// listed set it would.
+    FindingNeverCounts { rule: RuleRef, would_count_with: Vec<crate::rules::FindingPart> },
+    /// No finding of the member under that clause and date; `recorded` are theirs.
+    NoSuchFinding { member: MemberRef, clause: String, date: NaiveDate, recorded: Vec<(String, NaiveDate)> },
+    /// The finding was closed already, on `on` (as `how`); a different close is refused.
+    FindingClosedAlready { member: MemberRef, clause: String, date: NaiveDate, on: NaiveDate, how: String },
+    /// A finding cannot be closed before the day it was made.
+    ClosedBeforeFound { member: MemberRef, clause: String, date: NaiveDate, on: NaiveDate },
+    /// A dated record that ends before it starts.
+    EndsBeforeStart { from: NaiveDate, until: NaiveDate },
+    /// A deed dated outside the days it may fall on: the quarter, up to the day it is
+    /// registered (`from` to `to`).
+    DeedDateOutOfRange { member: MemberRef, date: NaiveDate, from: NaiveDate, to: NaiveDate, after_today: bool },
 }
 
 /// `given` as it is recorded for `field`, or the refusal naming the field, the start

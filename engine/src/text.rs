@@ -47,6 +47,12 @@ pub enum Text {
     LifeNote,
     /// A value of a field the rules declare no enum for (identity, role, status).
     Value,
+    /// What happened when a finding was closed.
+    ClosureNote,
+    /// Why a member's standing was recorded.
+    StandingReason,
+    /// Who approved or decided a member's standing.
+    ApprovedBy,
 }
 
 /// How much a field may hold.
@@ -62,7 +68,7 @@ impl Text {
     pub fn shape(self) -> Shape {
         match self {
             Text::UnitId | Text::MemberId => Shape::Id,
-            Text::UnitName | Text::MemberName | Text::GuestName | Text::TokenLabel | Text::Value => Shape::Line,
+            Text::UnitName | Text::MemberName | Text::GuestName | Text::TokenLabel | Text::Value | Text::ApprovedBy => Shape::Line,
             Text::Evidence
             | Text::DeedText
             | Text::ExcuseReason
@@ -72,7 +78,9 @@ impl Text {
             | Text::PickReason
             | Text::ReturnReason
             | Text::CorrectionReason
-            | Text::LifeNote => Shape::Long,
+            | Text::LifeNote
+            | Text::ClosureNote
+            | Text::StandingReason => Shape::Long,
         }
     }
 

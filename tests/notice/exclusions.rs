@@ -126,7 +126,8 @@ fn x3_discipline_ended_before_meeting_does_not() {
 // ---- x1, x2, x4–x7: findings within the year before the meeting -----------------------
 
 /// m01: a finding the day after the year opens (counts); m02: exactly a year before
-/// (spent); m03: after the meeting (not yet); m04: under another clause.
+/// (still counts: the notice sets no window, a finding counts until it is closed —
+/// see `findings.rs`); m03: after the meeting (not yet); m04: under another clause.
 fn finding_under_clause_excludes(clause: &str) {
     let s = Shine::new();
     s.branch("b1", &members(4));
@@ -139,7 +140,7 @@ fn finding_under_clause_excludes(clause: &str) {
     let e = s.explain("m01");
     let d = exclusion(&e, clause);
     assert_eq!(d["rule"]["clause"], format!("§3.4.{clause}"));
-    assert!(!has(&s.exclusions("m02"), clause), "{clause}: a finding a year old is spent");
+    assert!(has(&s.exclusions("m02"), clause), "{clause}: a finding a year old still counts until closed");
     assert!(!has(&s.exclusions("m03"), clause), "{clause}: a finding after the meeting does not count");
     assert!(!has(&s.exclusions("m04"), clause), "{clause}: a finding under {other} is not one under {clause}");
 }
@@ -292,8 +293,12 @@ fn x3_closing_an_investigation_by_recording_the_finding_again() {
     let s = Shine::new();
     s.branch("b1", &members(1));
     finding(&s, "m01", "x3", "2026-10-01", &["--open"]);
-    // The investigation ended without a penalty: the same finding, no longer open.
-    finding(&s, "m01", "x3", "2026-10-01", &[]);
+    // The investigation ended without a penalty. Recording the same finding without
+    // --open would be a finding that can never count (refused, see findings.rs); the
+    // branch closes it, dated.
+    s.args(["finding", "add", "--member", "m01", "--clause", "x3", "--date", "2026-10-01", "--evidence", "党委会议纪要"]).fails();
+    s.args(["finding", "close", "--member", "m01", "--clause", "x3", "--date", "2026-10-01", "--on", "2026-11-15", "--reason", "撤销", "--note", "调查结束，未予处分"])
+        .ok();
     s.open_with_meeting("b1");
     assert!(!has(&s.exclusions("m01"), "x3"));
 }

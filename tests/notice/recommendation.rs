@@ -52,6 +52,9 @@ fn member_facts(i: usize) -> shine_engine::facts::MemberFacts {
         no_deed_reason: None,
         meeting: None,
         presented: false,
+        presentation: None,
+        standings: Vec::new(),
+        standing: None,
         commented: false,
     }
 }

@@ -33,6 +33,7 @@ pub fn run(ctx: &Context, member: &str, quarter: Option<&str>) -> Result<Output>
     }
     h.push_str(&format!("\n候选资格：\n{}", decision(&j.candidate, "  ")));
     h.push_str(&format!("表决权：\n{}", decision(&j.voter, "  ")));
+    h.push_str(&crate::messages::findings::member_records(engine.current().map(|c| c.rules.as_ref()), &e));
     h.push_str(&format!("名额：\n{}", decision(&e.quota, "  ")));
     if let Some(c) = &e.cap {
         h.push_str(&format!("名额上限（cap）：\n{}", decision(c, "  ")));

@@ -1,5 +1,5 @@
 //! `shine life` (organizational-life attendance history) and `shine finding`
-//! (conduct findings under an exclusion clause).
+//! (conduct findings under an exclusion clause, and closing them).
 
 use crate::args::{FindingCommand, LifeCommand};
 use crate::command::parse_date;
@@ -8,6 +8,7 @@ use crate::csv_file::{self, Column, Problems, Row};
 use crate::failure::Result;
 use crate::render::Output;
 use shine_engine::facts::{Finding, LifeRecord};
+use shine_engine::ops::findings::Close;
 use shine_engine::text::Text;
 
 pub fn life(ctx: &Context, command: LifeCommand) -> Result<Output> {
@@ -69,7 +70,10 @@ pub fn parse_life(file: &str, bytes: &[u8]) -> Result<(Vec<(String, LifeRecord, 
 }
 
 pub fn finding(ctx: &Context, command: FindingCommand) -> Result<Output> {
-    let FindingCommand::Add { member, clause, date, evidence, open, until } = command;
+    let (member, clause, date, evidence, open, until) = match command {
+        FindingCommand::Add { member, clause, date, evidence, open, until } => (member, clause, date, evidence, open, until),
+        FindingCommand::Close { member, clause, date, on, reason, note } => return close(ctx, member, clause, &date, &on, reason, note),
+    };
     let shine = ctx.shine()?;
     let finding = Finding {
         clause: clause.into(),
@@ -77,8 +81,22 @@ pub fn finding(ctx: &Context, command: FindingCommand) -> Result<Output> {
         evidence,
         open,
         until: until.as_deref().map(|u| parse_date(u, "处分期截止日期")).transpose()?,
+        closed: None,
+        closure: None,
     };
     shine.record_finding(&ctx.actor(Some(shine.current()))?, &member, finding.clone())?;
     let human = format!("已记录 {member} 的 `{}` 情形（{}）：{}", finding.clause, finding.date, finding.evidence);
     Ok(Output::new(human, finding))
+}
+
+fn close(ctx: &Context, member: String, clause: String, date: &str, on: &str, how: String, note: String) -> Result<Output> {
+    let shine = ctx.shine()?;
+    let close = Close { member, clause, date: parse_date(date, "记录日期")?, on: parse_date(on, "结束日期")?, how, note };
+    let how = shine.close_finding(&ctx.actor(Some(shine.current()))?, close.clone())?;
+    let label = crate::messages::findings::variant_label(&shine.current().rules, "finding", "closure", &how);
+    let human = format!(
+        "已结束 {} 的 `{}` 记录（{}）：{} 于 {}，自这一天起不再计入",
+        close.member, close.clause, close.date, label, close.on
+    );
+    Ok(Output::new(human, serde_json::json!({ "member": close.member, "clause": close.clause, "date": close.date, "on": close.on, "how": how })))
 }

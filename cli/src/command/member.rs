@@ -1,9 +1,13 @@
 //! `shine member history <member>`: every quarter of a member's branch as it concerned
 //! the member — on the ballot, excluded (and why), votes, star, reported — the basis
-//! for democratic appraisal, awards and nominations (§4.2.c).
+//! for democratic appraisal, awards and nominations (§4.2.c); and `shine member
+//! standing`: a dated standing the rules read (e.g. 留党察看, an approved absence).
 
 use crate::args::MemberCommand;
+use crate::command::parse_date;
 use crate::context::Context;
+use crate::messages::findings::variant_label;
+use shine_engine::ops::findings::NewStanding;
 use crate::failure::Result;
 use crate::messages::words;
 use crate::render::{table, Output};
@@ -15,6 +19,23 @@ pub fn run(ctx: &Context, command: MemberCommand) -> Result<Output> {
     match command {
         MemberCommand::History { member } => history(ctx, &member),
         MemberCommand::Certificate { member, quarter } => super::certificate::run(ctx, &member, quarter.as_deref()),
+        MemberCommand::Standing { member, kind, from, until, approved_by, reason } => {
+            let shine = ctx.shine()?;
+            let new = NewStanding {
+                member: member.clone(),
+                kind,
+                from: parse_date(&from, "起始日期")?,
+                until: until.as_deref().map(|u| parse_date(u, "截止日期")).transpose()?,
+                approved_by,
+                reason,
+            };
+            let standing = shine.record_standing(&ctx.actor(Some(shine.current()))?, new.clone())?;
+            let rules = &shine.current().rules;
+            let kind = variant_label(rules, "standing", "kind", standing.kind.as_str());
+            let until = standing.until.map(|u| format!("至 {u}")).unwrap_or_else(|| "起，尚无截止".to_owned());
+            let human = format!("已记录 {member} 的状态：{kind}，{} {until}（{}：{}）", standing.from, new.approved_by.trim(), new.reason.trim());
+            Ok(Output::new(human, standing))
+        }
     }
 }
 

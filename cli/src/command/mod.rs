@@ -41,7 +41,7 @@ pub fn run(ctx: &Context, command: Command) -> Result<Output> {
         Command::Quarter(c) => quarter::run(ctx, c),
         Command::Deed(c) => records::deed(ctx, c),
         Command::Meeting(c) => records::meeting(ctx, c),
-        Command::Present { members } => records::present(ctx, members),
+        Command::Present { members, written, form } => records::present(ctx, members, written, form),
         Command::Comment { member, text } => records::comment(ctx, &member, &text),
         Command::Ballot(c) => ballot::run(ctx, c),
         Command::Advance { branch, from } => advance::run(ctx, &branch, from.as_deref()),

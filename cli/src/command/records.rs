@@ -74,11 +74,23 @@ pub fn meeting(ctx: &Context, command: MeetingCommand) -> Result<Output> {
     }
 }
 
-pub fn present(ctx: &Context, members: Vec<String>) -> Result<Output> {
+pub fn present(ctx: &Context, members: Vec<String>, written: bool, form: Option<String>) -> Result<Output> {
     let engine = ctx.engine()?;
-    let records = members.iter().map(|m| Record::Presentation { member: m.clone() }).collect();
+    let form = if written { Some("written".to_owned()) } else { form };
+    let records = members
+        .iter()
+        .map(|m| match &form {
+            Some(form) => Record::PresentationAs { member: m.clone(), form: form.clone() },
+            None => Record::Presentation { member: m.clone() },
+        })
+        .collect();
     let n = engine.archive().record(engine.current(), &ctx.actor(engine.current())?, None, records)?;
-    Ok(Output::new(format!("已登记 {n} 人交流发言"), serde_json::json!({ "recorded": n })))
+    let how = match (&form, engine.current().map(|c| c.rules.clone())) {
+        (Some(f), Some(rules)) => format!("（{}）", crate::messages::findings::variant_label(&rules, "member", "presentation", f)),
+        (Some(f), None) => format!("（{f}）"),
+        (None, _) => String::new(),
+    };
+    Ok(Output::new(format!("已登记 {n} 人交流发言{how}"), serde_json::json!({ "recorded": n, "form": form })))
 }
 
 pub fn comment(ctx: &Context, member: &str, text: &str) -> Result<Output> {

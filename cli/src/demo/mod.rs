@@ -164,6 +164,8 @@ fn build_in(
         evidence: "因违反工作纪律受党内警告处分，处分期一年（校纪委〔2026〕5号）".into(),
         open: false,
         until: meeting.checked_add_months(chrono::Months::new(6)),
+        closed: None,
+        closure: None,
     })?;
     shine.record_finding(&secretary_of("jg"), "jg-10", Finding {
         clause: "x6".into(),
@@ -171,6 +173,8 @@ fn build_in(
         evidence: "值班期间擅离岗位，致库房漏水造成财产损失，经调查认定为责任事故".into(),
         open: false,
         until: None,
+        closed: None,
+        closure: None,
     })?;
 
     let scenario = Scenario {
@@ -342,7 +346,8 @@ fn run_branch(shine: &Shine, branch: &str, roster: &[MemberRecord], quarter: Qua
                             });
                         }
                     }
-                    shine.record(current, &secretary, Some(branch), records)?;
+                    // Registered on the meeting's day: no deed is dated after the day it is registered.
+                    shine.record(current, &actor, Some(branch), records)?;
                 }
                 RecordKind::DeedExcuse => {
                     if roster.iter().any(|m| m.id == s.no_deeds_excused) {

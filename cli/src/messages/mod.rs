@@ -15,6 +15,7 @@
 
 pub mod chain;
 pub mod diagnostics;
+pub mod findings;
 pub mod readback;
 pub mod refusal;
 pub mod rules;

@@ -170,7 +170,51 @@ fn kind(k: &Kind) -> Worded {
             w.then("改正后重新导入；未记录任何一条")
         }
         Kind::NotAnExclusion { given, known } => Worded::new(format!("`{given}` 不是现行规则中的不能评选情形"))
-            .then(format!("可用的情形：{}", known.iter().map(|r| format!("{}（{}）", r.name, r.clause)).collect::<Vec<_>>().join("、"))),
+            .then(format!("可记录违规情形的条款：{}", known.iter().map(|r| format!("{}（{}）", r.name, r.clause)).collect::<Vec<_>>().join("、"))),
+        Kind::FindingNotRead { rule, reads, taking } => {
+            let reads = reads.iter().map(|f| format!("member.{f}")).collect::<Vec<_>>().join("、");
+            Worded::new(format!("{}（{}）不读违规记录，记在它名下的记录永远不会计入；未记录", rule.name, rule.clause))
+                .detail(format!("按规则文件，{} 读取的是 {reads}：应记录这些事实（如组织生活记录 `shine life add`），而不是违规记录", rule.name))
+                .then(format!("可记录违规情形的条款：{}", taking.iter().map(|r| format!("{}（{}）", r.name, r.clause)).collect::<Vec<_>>().join("、")))
+        }
+        Kind::FindingNeverCounts { rule, would_count_with } => {
+            let w = Worded::new(format!("按规则 {}（{}），这条记录在任何会议日期都不会计入；未记录", rule.name, rule.clause));
+            if would_count_with.is_empty() {
+                w.detail("记录的日期、截止日期或其他内容使规则永远不成立").then("核对日期后重新记录")
+            } else {
+                let parts = would_count_with.iter().map(|p| super::findings::part_option(*p)).collect::<Vec<_>>().join("或");
+                w.detail(format!("{} 的记录需注明 {parts}", rule.name)).then(format!("加上 {parts} 后重新记录"))
+            }
+        }
+        Kind::NoSuchFinding { member: m, clause, date, recorded } => {
+            let w = Worded::new(format!("{} 没有 {date} 记在 {clause} 名下的违规记录", member(m)));
+            if recorded.is_empty() {
+                w.detail("该党员没有任何违规记录").then("核对党员、条款和日期")
+            } else {
+                let list = recorded.iter().map(|(c, d)| format!("{c} {d}")).collect::<Vec<_>>().join("、");
+                w.detail(format!("该党员的记录：{list}")).then("用 `--clause` 和 `--date` 写记录时的条款和日期")
+            }
+        }
+        Kind::FindingClosedAlready { member: m, clause, date, on, how } => {
+            Worded::new(format!("{} 的 {clause} 记录（{date}）已于 {on} 结束（{how}），不能再结束一次", member(m)))
+                .then("一条记录只能结束一次；重复完全相同的结束命令不会再记一次")
+        }
+        Kind::ClosedBeforeFound { member: m, clause, date, on } => {
+            Worded::new(format!("结束日期 {on} 早于 {} 的 {clause} 记录日期 {date}", member(m))).then(format!("`--on` 应不早于 {date}"))
+        }
+        Kind::EndsBeforeStart { from, until } => {
+            Worded::new(format!("截止日期 {until} 早于起始日期 {from}")).then(format!("截止日期应不早于 {from}"))
+        }
+        Kind::DeedDateOutOfRange { member: m, date, from, to, after_today: true } => {
+            Worded::new(format!("{} 的事迹日期 {date} 晚于今天，不能登记尚未发生的事迹", member(m)))
+                .detail(format!("可登记的日期：{from} 至 {to}"))
+                .then("填写事迹实际发生的日期；事迹日期用 `--date` 指定")
+        }
+        Kind::DeedDateOutOfRange { member: m, date, from, to, after_today: false } => {
+            Worded::new(format!("{} 的事迹日期 {date} 不在可登记的日期内（{from} 至 {to}）", member(m)))
+                .detail("事迹应是本季度以来、登记之日以前的")
+                .then("填写本季度内的日期；事迹日期用 `--date` 指定")
+        }
 
         Kind::UnknownRole { given, known } => Worded::new(format!("`{given}` 不是流程中的角色"))
             .then(format!("可用的角色：{}", known.iter().map(|r| format!("{}（{}）", r.title, r.id)).collect::<Vec<_>>().join("、"))),

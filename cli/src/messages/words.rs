@@ -89,6 +89,9 @@ pub fn text(t: Text) -> &'static str {
         Text::TokenLabel => "凭据说明",
         Text::LifeNote => "备注",
         Text::Value => "取值",
+        Text::ClosureNote => "结束说明",
+        Text::StandingReason => "党员状态的依据",
+        Text::ApprovedBy => "批准（决定）组织",
     }
 }
 

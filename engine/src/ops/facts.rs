@@ -120,6 +120,7 @@ impl FactSet {
     }
 
     fn build(unit: &Unit, roster: &Roster, q: &QuarterState, quarter: Quarter, today: NaiveDate) -> FactSet {
+        let meeting_day = q.meeting.as_ref().map(|m| m.date).unwrap_or(today);
         let members = roster
             .members
             .iter()
@@ -137,6 +138,9 @@ impl FactSet {
                 no_deed_reason: q.excuses.get(&m.id).cloned(),
                 meeting: q.attendance.get(&m.id).map(|s| s.as_str().into()),
                 presented: q.presented.contains(&m.id),
+                presentation: q.presentation_forms.get(&m.id).map(|f| f.as_str().into()),
+                standings: roster.standing_facts(m.id.as_str()),
+                standing: crate::facts::standing_on(&roster.standing_facts(m.id.as_str()), meeting_day),
                 commented: q.comments.contains_key(&m.id),
             })
             .collect();

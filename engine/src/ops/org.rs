@@ -11,7 +11,7 @@ use crate::facts::{Finding, LifeRecord};
 use crate::refs::{EnumRef, KindRef, RuleRef, VariantRef};
 use crate::refusal::{text, Hint, Kind, Refusal, Result, RowIssue, RowProblem, Text, Thing};
 use crate::text::TextProblem;
-use crate::rules::RuleSet;
+use crate::rules::{FindingReach, RuleSet};
 use crate::state::org::OrgTree;
 use crate::store::{keys, IndexedUnit, Scope};
 use crate::workflow::Escalation;
@@ -294,21 +294,43 @@ impl Shine {
         Ok(new)
     }
 
-    /// Record a conduct finding; its clause must name an exclusion rule in force.
+    /// Record a conduct finding; its clause must name an exclusion rule in force that
+    /// reads findings, and the finding must be one that rule can count at some meeting
+    /// on or after its date (see [`RuleSet::finding_reach`]).
     pub fn record_finding(&self, actor: &Actor, member: &str, finding: Finding) -> Result<()> {
         let _write = self.store().exclusive();
         let (branch, record) = self.find_member(member)?;
         let rules = self.current_rules();
-        if !rules.exclusions().iter().any(|r| r.name == finding.clause.as_str()) {
-            return Err(Kind::NotAnExclusion {
-                given: finding.clause.as_str().to_owned(),
-                known: rules.exclusions().iter().map(|r| RuleRef { name: r.name.clone(), clause: r.clause.clone() }).collect(),
+        let mut finding = Finding { closed: None, closure: None, ..finding };
+        if let Some(until) = finding.until {
+            if until < finding.date {
+                return Err(Kind::EndsBeforeStart { from: finding.date, until }.into());
             }
-            .into());
         }
-        let mut finding = finding;
+        let rule_ref = |name: &str| {
+            let info = rules.rule_info(name);
+            RuleRef { name: info.name, clause: info.clause }
+        };
+        match rules.finding_reach(finding.clause.as_str(), &finding) {
+            FindingReach::Counts => {}
+            FindingReach::NoSuchRule => {
+                return Err(Kind::NotAnExclusion {
+                    given: finding.clause.as_str().to_owned(),
+                    known: rules.finding_rules().iter().map(|r| RuleRef { name: r.name.clone(), clause: r.clause.clone() }).collect(),
+                }
+                .into())
+            }
+            FindingReach::NotRead { reads } => {
+                let taking = rules.finding_rules().iter().map(|r| RuleRef { name: r.name.clone(), clause: r.clause.clone() }).collect();
+                return Err(Kind::FindingNotRead { rule: rule_ref(finding.clause.as_str()), reads, taking }.into());
+            }
+            FindingReach::Never { would_count_with } => {
+                return Err(Kind::FindingNeverCounts { rule: rule_ref(finding.clause.as_str()), would_count_with }.into());
+            }
+        }
         finding.evidence = text(Text::Evidence, &finding.evidence)?;
-        if self.roster(&branch)?.findings.get(&record.id).is_some_and(|f| f.contains(&finding)) {
+        let same = |f: &Finding| Finding { closed: None, closure: None, ..f.clone() } == finding;
+        if self.roster(&branch)?.findings.get(&record.id).is_some_and(|f| f.iter().any(same)) {
             return Ok(()); // recorded already: repeating the command changes nothing
         }
         let hash = crate::domain::RulesHash::of_hex(rules.hash().to_owned());

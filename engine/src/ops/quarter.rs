@@ -85,6 +85,9 @@ pub enum Record {
     Attendance { member: String, status: String },
     Presentation { member: String },
     Comment { member: String, text: String },
+    /// A presentation in a form the rules declare for `member.presentation` (e.g.
+    /// written, for a member on leave); the presenter rule reads the form.
+    PresentationAs { member: String, form: String },
 }
 
 impl Record {
@@ -94,6 +97,7 @@ impl Record {
             | Record::DeedExcuse { member, .. }
             | Record::Attendance { member, .. }
             | Record::Presentation { member }
+            | Record::PresentationAs { member, .. }
             | Record::Comment { member, .. } => member,
         }
     }
@@ -103,7 +107,7 @@ impl Record {
             Record::Deed { .. } => RecordKind::Deed,
             Record::DeedExcuse { .. } => RecordKind::DeedExcuse,
             Record::Attendance { .. } => RecordKind::Attendance,
-            Record::Presentation { .. } => RecordKind::Presentation,
+            Record::Presentation { .. } | Record::PresentationAs { .. } => RecordKind::Presentation,
             Record::Comment { .. } => RecordKind::Comment,
         }
     }
@@ -134,9 +138,12 @@ impl Operation<QuarterCtx> for Records {
                         deed.form = Some(check_enum(&ctx.rules, "deed", "form", form.as_str())?.as_str().into());
                     }
                     deed.text = crate::refusal::text(Text::DeedText, &deed.text)?;
-                    if !ctx.quarter.contains(deed.date) {
+                    // A deed falls in the quarter, and not after the day it is registered.
+                    let last = ctx.quarter.end().min(actor.today());
+                    if !ctx.quarter.contains(deed.date) || deed.date > last {
                         let member = member_ref(&ctx.roster, id.as_str());
-                        return Err(Kind::OutsideQuarter { what: Dated::Deed { member }, date: deed.date, quarter: ctx.quarter }.into());
+                        let (from, after_today) = (ctx.quarter.start(), deed.date > actor.today());
+                        return Err(Kind::DeedDateOutOfRange { member, date: deed.date, from, to: last, after_today }.into());
                     }
                     let in_batch = actions.iter().any(|a| matches!(a, Action::DeedRegistered { member, deed: d } if *member == id && *d == deed));
                     if in_batch || ctx.q.deeds.get(&id).is_some_and(|d| d.contains(&deed)) {
@@ -159,14 +166,26 @@ impl Operation<QuarterCtx> for Records {
                     Action::AttendanceRecorded { member: id, status }
                 }
                 Record::Presentation { .. } => {
-                    if let Some(refusal) = may_present(ctx, &attendance, &id, actor) {
+                    if let Some(refusal) = may_present(ctx, &attendance, &id, None, actor) {
                         return Err(refusal);
                     }
                     let in_batch = actions.iter().any(|a| matches!(a, Action::Presented { member } if *member == id));
-                    if in_batch || ctx.q.presented.contains(&id) {
+                    let recorded = ctx.q.presented.contains(&id) && !ctx.q.presentation_forms.contains_key(&id);
+                    if in_batch || recorded {
                         continue;
                     }
                     Action::Presented { member: id }
+                }
+                Record::PresentationAs { form, .. } => {
+                    let form = check_enum(&ctx.rules, "member", "presentation", &form)?;
+                    if let Some(refusal) = may_present(ctx, &attendance, &id, Some(&form), actor) {
+                        return Err(refusal);
+                    }
+                    let in_batch = actions.iter().any(|a| matches!(a, Action::PresentedAs { member, form: f } if *member == id && *f == form));
+                    if in_batch || ctx.q.presentation_forms.get(&id) == Some(&form) {
+                        continue;
+                    }
+                    Action::PresentedAs { member: id, form }
                 }
                 Record::Comment { text, .. } => {
                     let text = crate::refusal::text(Text::Comment, &text)?;
@@ -183,12 +202,20 @@ impl Operation<QuarterCtx> for Records {
     }
 }
 
-/// Whether the rules' `presenter` rule lets the member present, with attendance as
-/// recorded so far in this command; `None` when it does (or the rules have none).
-fn may_present(ctx: &QuarterCtx, attendance: &std::collections::BTreeMap<MemberId, String>, id: &MemberId, actor: &Actor) -> Option<Refusal> {
+/// Whether the rules' `presenter` rule lets the member present (in `form`, if one is
+/// given), with attendance as recorded so far in this command; `None` when it does
+/// (or the rules have none).
+fn may_present(
+    ctx: &QuarterCtx,
+    attendance: &std::collections::BTreeMap<MemberId, String>,
+    id: &MemberId,
+    form: Option<&str>,
+    actor: &Actor,
+) -> Option<Refusal> {
     let facts = ctx.facts(actor.today());
     let mut member = facts.member(id.as_str())?.clone();
     member.meeting = attendance.get(id).map(|s| s.as_str().into());
+    member.presentation = form.map(Into::into);
     let decision = ctx.rules.presenter(facts.scope(), &member)?;
     if decision.value {
         return None;

@@ -74,6 +74,11 @@ pub struct Explanation {
     pub star: bool,
     /// The secretary's comment on the member's deeds, and who confirmed it.
     pub comment: Option<CommentEntry>,
+    /// The form of the member's presentation, when recorded with one (e.g. written).
+    pub presentation: Option<String>,
+    /// The member's dated standings (e.g. a discipline that takes the vote), with who
+    /// approved each and why.
+    pub standings: Vec<crate::state::org::StandingEntry>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -196,6 +201,8 @@ impl Archive {
             .collect();
         let tree = self.org_around(&[branch.as_str()], false)?;
         let comment = super::readback::register(&ctx, &record).comment;
+        let presentation = ctx.q.presentation_forms.get(&record.id).cloned();
+        let standings = ctx.roster.standings.get(&record.id).cloned().unwrap_or_default();
         Ok(Explanation {
             comment,
             path: tree.path(branch.as_str()).iter().map(|u| Archive::unit_ref(&tree, u.id.as_str())).collect(),
@@ -208,6 +215,8 @@ impl Archive {
             quota,
             cap,
             rounds,
+            presentation,
+            standings,
         })
     }
 

@@ -23,11 +23,13 @@ pub(crate) mod host;
 mod ops;
 mod parse;
 mod program;
+mod reach;
 mod trace;
 mod witness;
 pub use witness::{ElementField, ElementRole, ElementSummary, Elements, Value, Witness, DEC_SCALE};
 mod standing;
 pub use standing::Standing;
+pub use reach::{FindingPart, FindingReach};
 #[cfg(test)]
 mod tests;
 #[cfg(test)]

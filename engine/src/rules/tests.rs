@@ -57,6 +57,9 @@ pub(super) fn member() -> MemberFacts {
         no_deed_reason: None,
         meeting: Some("present".into()),
         presented: true,
+        presentation: None,
+        standings: Vec::new(),
+        standing: None,
         commented: true,
     }
 }
@@ -99,7 +102,7 @@ pub(super) fn life(date: &str, status: &str) -> LifeRecord {
 }
 
 fn finding(clause: &str, date: &str) -> Finding {
-    Finding { clause: clause.into(), date: d(date), evidence: "记录".into(), open: false, until: None }
+    Finding { clause: clause.into(), date: d(date), evidence: "记录".into(), open: false, until: None, closed: None, closure: None }
 }
 
 #[test]
@@ -135,9 +138,12 @@ macro_rules! finding_clause_tests {
         }
         #[test]
         fn $old() {
+            // The notice sets no look-back window: a finding counts until it is closed.
             let mut m = member();
             m.findings.push(finding($x, "2025-09-30"));
-            assert!(fired(&shipped(), &m).is_empty());
+            assert_eq!(fired(&shipped(), &m), vec![$x.to_string()]);
+            m.findings[0].closed = Some(d("2026-09-30"));
+            assert!(fired(&shipped(), &m).is_empty(), "closed before the meeting");
         }
         #[test]
         fn $later() {
@@ -149,12 +155,12 @@ macro_rules! finding_clause_tests {
 }
 
 finding_clause_tests! {
-    x1_finding_within_twelve_months_excludes, x1_finding_twelve_months_old_is_spent, x1_finding_after_the_meeting_does_not_count: "x1";
-    x2_finding_within_twelve_months_excludes, x2_finding_twelve_months_old_is_spent, x2_finding_after_the_meeting_does_not_count: "x2";
-    x4_finding_within_twelve_months_excludes, x4_finding_twelve_months_old_is_spent, x4_finding_after_the_meeting_does_not_count: "x4";
-    x5_finding_within_twelve_months_excludes, x5_finding_twelve_months_old_is_spent, x5_finding_after_the_meeting_does_not_count: "x5";
-    x6_finding_within_twelve_months_excludes, x6_finding_twelve_months_old_is_spent, x6_finding_after_the_meeting_does_not_count: "x6";
-    x7_finding_within_twelve_months_excludes, x7_finding_twelve_months_old_is_spent, x7_finding_after_the_meeting_does_not_count: "x7";
+    x1_finding_within_twelve_months_excludes, x1_finding_older_than_a_year_counts_until_closed, x1_finding_after_the_meeting_does_not_count: "x1";
+    x2_finding_within_twelve_months_excludes, x2_finding_older_than_a_year_counts_until_closed, x2_finding_after_the_meeting_does_not_count: "x2";
+    x4_finding_within_twelve_months_excludes, x4_finding_older_than_a_year_counts_until_closed, x4_finding_after_the_meeting_does_not_count: "x4";
+    x5_finding_within_twelve_months_excludes, x5_finding_older_than_a_year_counts_until_closed, x5_finding_after_the_meeting_does_not_count: "x5";
+    x6_finding_within_twelve_months_excludes, x6_finding_older_than_a_year_counts_until_closed, x6_finding_after_the_meeting_does_not_count: "x6";
+    x7_finding_within_twelve_months_excludes, x7_finding_older_than_a_year_counts_until_closed, x7_finding_after_the_meeting_does_not_count: "x7";
 }
 
 #[test]
@@ -445,7 +451,7 @@ fn ty(base: BaseType) -> ValueType {
 #[test]
 fn errors_point_at_the_offending_text() {
     assert_eq!(bad_at("guard g §1 \"t\" when member.full\n", "rules/bad.shine:1:21"), RuleProblem::MemberInBranchRule);
-    let member_fields = names(&["name", "identity", "role", "full", "mobile", "last_report", "life", "findings", "deeds", "no_deed_reason", "meeting", "presented", "commented"]);
+    let member_fields = names(&["name", "identity", "role", "full", "mobile", "last_report", "life", "findings", "deeds", "no_deed_reason", "meeting", "presented", "presentation", "standings", "standing", "commented"]);
     assert_eq!(
         bad_at("exclude y §1 \"中文\" when member.lfe", "rules/bad.shine:1:31"),
         RuleProblem::UnknownField {
@@ -494,7 +500,7 @@ fn a_rule_error_serializes_as_its_place_and_a_tagged_problem() {
     assert_eq!(v["line_text"], "exclude y §1 \"中文\" when member.lfe");
     let p = &v["problem"];
     assert_eq!((p["kind"].as_str(), p["of"].as_str(), p["field"].as_str(), p["closest"].as_str()), (Some("unknown_field"), Some("member"), Some("lfe"), Some("life")));
-    assert!(p["names"].as_array().is_some_and(|n| n.len() == 13), "{p}");
+    assert!(p["names"].as_array().is_some_and(|n| n.len() == 16), "{p}");
     let syntax = RuleSet::load(vec![SourceFile { name: "a.shine".into(), text: "exclud x".into() }]).expect_err("syntax");
     let v = serde_json::to_value(&syntax).expect("json");
     assert_eq!(v[0]["problem"], serde_json::json!({ "kind": "syntax", "expected": ["declaration", "rule"], "found": "exclud" }));

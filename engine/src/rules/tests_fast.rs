@@ -31,6 +31,8 @@ fn arb_member() -> impl Strategy<Value = MemberFacts> {
                         evidence: String::new(),
                         open,
                         until: until.map(|u| base + chrono::Duration::days(u - 450)),
+                        closed: None,
+                        closure: None,
                     })
                     .collect(),
                 deeds: (0..deeds).map(|_| Deed { form: None, kind: "带头学习提高".into(), text: String::new(), date: base }).collect(),

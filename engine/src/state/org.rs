@@ -6,7 +6,8 @@ use super::Fold;
 use crate::domain::{MemberId, UnitId};
 use crate::entity::{MemberRecord, Unit};
 use crate::event::{Action, Event};
-use crate::facts::{Finding, LifeRecord};
+use crate::facts::{Finding, LifeRecord, Standing};
+use chrono::NaiveDate;
 use std::collections::{BTreeMap, HashMap};
 
 /// The tree of units.
@@ -86,6 +87,10 @@ pub struct Roster {
     pub members: Vec<MemberRecord>,
     pub life: BTreeMap<MemberId, Vec<LifeRecord>>,
     pub findings: BTreeMap<MemberId, Vec<Finding>>,
+    /// How and why each closed finding was closed, by member, clause and date.
+    pub closures: BTreeMap<(MemberId, String, NaiveDate), Closure>,
+    /// Dated standings, in the order recorded, each with who approved it and why.
+    pub standings: BTreeMap<MemberId, Vec<StandingEntry>>,
     /// Where each member sits in `members`.
     at: HashMap<MemberId, usize>,
 }
@@ -118,9 +123,28 @@ impl Fold for Roster {
                     // A finding under the same clause and date replaces the earlier one:
                     // that is how an investigation is closed or a period corrected.
                     let list = self.findings.entry(member.clone()).or_default();
+                    // A closure recorded before stays with the corrected finding.
                     match list.iter_mut().find(|f| f.clause == finding.clause && f.date == finding.date) {
-                        Some(f) => *f = finding.clone(),
+                        Some(f) => *f = Finding { closed: f.closed, closure: f.closure, ..finding.clone() },
                         None => list.push(finding.clone()),
+                    }
+                }
+                Action::FindingClosed { member, clause, date, on, how, note } => {
+                    let list = self.findings.entry(member.clone()).or_default();
+                    if let Some(f) = list.iter_mut().find(|f| f.clause.as_str() == clause && f.date == *date) {
+                        f.closed = Some(*on);
+                        f.closure = Some(how.as_str().into());
+                        let closure = Closure { on: *on, how: how.clone(), note: note.clone() };
+                        self.closures.insert((member.clone(), clause.clone(), *date), closure);
+                    }
+                }
+                Action::StandingRecorded { member, standing, approved_by, reason } => {
+                    let list = self.standings.entry(member.clone()).or_default();
+                    // The same kind from the same day: a later record corrects the earlier.
+                    let entry = StandingEntry { standing: standing.clone(), approved_by: approved_by.clone(), reason: reason.clone() };
+                    match list.iter_mut().find(|e| e.standing.kind == standing.kind && e.standing.from == standing.from) {
+                        Some(e) => *e = entry,
+                        None => list.push(entry),
                     }
                 }
                 _ => {}
@@ -129,7 +153,28 @@ impl Fold for Roster {
     }
 }
 
+/// How a finding was closed: the day, the way (a variant the rules declare), what happened.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Closure {
+    pub on: NaiveDate,
+    pub how: String,
+    pub note: String,
+}
+
+/// A standing as recorded: the fact rules read, and who approved it and why.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct StandingEntry {
+    pub standing: Standing,
+    pub approved_by: String,
+    pub reason: String,
+}
+
 impl Roster {
+    /// The member's standings, as rules read them.
+    pub fn standing_facts(&self, id: &str) -> Vec<Standing> {
+        self.standings.get(id).map(|l| l.iter().map(|e| e.standing.clone()).collect()).unwrap_or_default()
+    }
+
     pub fn member(&self, id: &str) -> Option<&MemberRecord> {
         self.at.get(id).and_then(|&i| self.members.get(i))
     }

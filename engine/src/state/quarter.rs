@@ -66,6 +66,8 @@ pub struct QuarterState {
     pub attendance: BTreeMap<MemberId, String>,
     pub guests: Guests,
     pub presented: BTreeSet<MemberId>,
+    /// The form of each presentation recorded with one (the latest record decides).
+    pub presentation_forms: BTreeMap<MemberId, String>,
     pub comments: BTreeMap<MemberId, String>,
     pub rounds: Vec<Round>,
     pub stars: Vec<MemberId>,
@@ -144,6 +146,11 @@ impl QuarterState {
             }
             Action::Presented { member } => {
                 self.presented.insert(member.clone());
+                self.presentation_forms.remove(member);
+            }
+            Action::PresentedAs { member, form } => {
+                self.presented.insert(member.clone());
+                self.presentation_forms.insert(member.clone(), form.clone());
             }
             Action::Commented { member, text } => {
                 self.comments.insert(member.clone(), text.clone());

@@ -9,7 +9,7 @@ use super::Invalid;
 use crate::domain::{MemberId, Quarter, RulesHash, Timestamp, UnitId, WorkflowHash};
 use crate::entity::{MemberRecord, Unit};
 use crate::event::{Action, Event, Excluded};
-use crate::facts::{Deed, Finding, LifeRecord};
+use crate::facts::{Deed, Finding, LifeRecord, Standing};
 use crate::rules::{ElementField, ElementRole, ElementSummary, Elements, Value, Witness};
 use crate::star::Sealed;
 use crate::tally::{Outcome, Ranked, Runoff, Selection};
@@ -228,6 +228,17 @@ pub(super) enum ActionRec<'a> {
     StarsForwarded { to: Cow<'a, str>, sealed: Cow<'a, [Sealed]> },
     TokenIssued { id: Cow<'a, str>, unit: Cow<'a, str>, label: Cow<'a, str>, digest: Cow<'a, str> },
     TokenRevoked { id: Cow<'a, str> },
+    FindingClosed { member: Cow<'a, str>, clause: Cow<'a, str>, date: NaiveDate, on: NaiveDate, how: Cow<'a, str>, note: Cow<'a, str> },
+    StandingRecorded { member: Cow<'a, str>, standing: StandingRec<'a>, approved_by: Cow<'a, str>, reason: Cow<'a, str> },
+    PresentedAs { member: Cow<'a, str>, form: Cow<'a, str> },
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+pub(super) struct StandingRec<'a> {
+    pub kind: Cow<'a, str>,
+    pub from: NaiveDate,
+    #[serde(default)]
+    pub until: Option<NaiveDate>,
 }
 
 // ---- engine → record -------------------------------------------------------------
@@ -337,6 +348,16 @@ fn action_rec(a: &Action) -> ActionRec<'_> {
         Action::StarsForwarded { to, sealed } => ActionRec::StarsForwarded { to: b(to), sealed: Cow::Borrowed(sealed) },
         Action::TokenIssued { id, unit, label, digest } => ActionRec::TokenIssued { id: b(id), unit: b(unit), label: b(label), digest: b(digest) },
         Action::TokenRevoked { id } => ActionRec::TokenRevoked { id: b(id) },
+        Action::FindingClosed { member, clause, date, on, how, note } => {
+            ActionRec::FindingClosed { member: b(member), clause: b(clause), date: *date, on: *on, how: b(how), note: b(note) }
+        }
+        Action::StandingRecorded { member, standing: st, approved_by, reason } => ActionRec::StandingRecorded {
+            member: b(member),
+            standing: StandingRec { kind: b(st.kind.as_str()), from: st.from, until: st.until },
+            approved_by: b(approved_by),
+            reason: b(reason),
+        },
+        Action::PresentedAs { member, form } => ActionRec::PresentedAs { member: b(member), form: b(form) },
     }
 }
 
@@ -514,7 +535,7 @@ pub(super) fn action(a: ActionRec<'_>) -> Result<Action, Invalid> {
         }
         ActionRec::FindingRecorded { member: m, finding: f } => Action::FindingRecorded {
             member: member(m)?,
-            finding: Finding { clause: f.clause.as_ref().into(), date: f.date, evidence: own(f.evidence), open: f.open, until: f.until },
+            finding: Finding { clause: f.clause.as_ref().into(), date: f.date, evidence: own(f.evidence), open: f.open, until: f.until, closed: None, closure: None },
         },
         ActionRec::QuarterOpened { branch, quarter, rules, workflow, state } => Action::QuarterOpened {
             branch: unit(branch)?,
@@ -570,6 +591,16 @@ pub(super) fn action(a: ActionRec<'_>) -> Result<Action, Invalid> {
         ActionRec::StarsForwarded { to, sealed } => Action::StarsForwarded { to: own(to), sealed: sealed.into_owned() },
         ActionRec::TokenIssued { id, unit, label, digest } => Action::TokenIssued { id: own(id), unit: own(unit), label: own(label), digest: own(digest) },
         ActionRec::TokenRevoked { id } => Action::TokenRevoked { id: own(id) },
+        ActionRec::FindingClosed { member: m, clause, date, on, how, note } => {
+            Action::FindingClosed { member: member(m)?, clause: own(clause), date, on, how: own(how), note: own(note) }
+        }
+        ActionRec::StandingRecorded { member: m, standing: st, approved_by, reason } => Action::StandingRecorded {
+            member: member(m)?,
+            standing: Standing { kind: st.kind.as_ref().into(), from: st.from, until: st.until },
+            approved_by: own(approved_by),
+            reason: own(reason),
+        },
+        ActionRec::PresentedAs { member: m, form } => Action::PresentedAs { member: member(m)?, form: own(form) },
     })
 }
 
