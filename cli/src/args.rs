@@ -641,14 +641,27 @@ pub enum BallotCommand {
     },
     /// 录入纸质选票的计票结果
     #[command(after_help = "示例:
-  shine ballot totals --branch jx-jg --ballots 8 --votes 陈丽娟=5 --votes 刘海燕=3")]
+  shine ballot totals --branch jx-jg --issued 8 --returned 8 --invalid 1 --votes 陈丽娟=5 --votes 刘海燕=2 \\
+      --scrutineer 王建国 --counter 李红")]
     Totals {
         /// 党支部编号
         #[arg(long, value_name = "支部")]
         branch: String,
-        /// 收回的有效选票数
+        /// 发出的选票数（不写：每位有表决权的到会党员一张）
         #[arg(long, value_name = "张数")]
-        ballots: i64,
+        issued: Option<i64>,
+        /// 收回的选票数（含无效票；旧写法 --ballots 同此）
+        #[arg(long, visible_alias = "ballots", value_name = "张数")]
+        returned: i64,
+        /// 其中无效票数（如所选人数超过名额的选票：无效，但算作收回）
+        #[arg(long, value_name = "张数", default_value_t = 0)]
+        invalid: i64,
+        /// 监票人姓名，可写多次
+        #[arg(long = "scrutineer", value_name = "姓名")]
+        scrutineers: Vec<String>,
+        /// 计票人姓名，可写多次
+        #[arg(long = "counter", value_name = "姓名")]
+        counters: Vec<String>,
         /// 候选人=票数，每人写一次，如 --votes 陈丽娟=5
         #[arg(long = "votes", value_name = "候选人=票数")]
         votes: Vec<String>,

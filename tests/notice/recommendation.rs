@@ -61,7 +61,7 @@ fn quota_is_fifteen_percent_of_members_floored_min_one() {
     use shine_engine::facts::{BranchFacts, MeetingFacts, QuarterFacts};
     let rules = default_rules();
     let day = crate::support::date("2026-12-01");
-    let meeting = MeetingFacts { date: day, reported: true, activists: 0, observers: 0, delegate: false, ballots: 0, round: 0 };
+    let meeting = MeetingFacts { date: day, reported: true, reported_on: None, activists: 0, observers: 0, delegate: false, ballots: 0, round: 0, issued: 0, returned: 0, invalid: 0, voters: 0 };
     let quarter = QuarterFacts { id: "2026Q4".into(), start: crate::support::date("2026-10-01"), end: crate::support::date("2026-12-31") };
     for n in 1..=200usize {
         let branch = BranchFacts { id: "b1".into(), name: "支部".into(), members: (0..n).map(member_facts).collect() };

@@ -427,7 +427,14 @@ fn vote(shine: &Shine, actor: &Actor, branch: &str, s: &Scenario, rng: &mut Lcg,
                 *totals.entry(c.clone()).or_insert(0) += 1;
             }
         }
-        let count = PaperCount { ballots: voters.len() as i64, votes: totals.into_iter().collect() };
+        let count = PaperCount {
+            issued: Some(voters.len() as i64),
+            returned: voters.len() as i64,
+            invalid: 0,
+            votes: totals.into_iter().collect(),
+            scrutineers: vec!["王建国".to_owned()],
+            counters: vec!["李红".to_owned()],
+        };
         shine.enter_totals(current, actor, branch, count)?;
     } else {
         shine.cast_ballots(current, actor, Some(branch), ballots)?;

@@ -10,7 +10,8 @@ use crate::event::Event;
 use crate::refs::{MemberRef, RoleRef, StateRef, StepRef, UnitRef};
 use crate::refusal::{Kind, Refusal, Result, Thing};
 use crate::rules::{Decision, MemberJudgement, RuleInfo, Witness};
-use crate::state::quarter::Round;
+use super::meetings::{meeting_report, MeetingReport};
+use crate::state::quarter::{Figures, Round};
 use crate::tally::{Ranked, Selection};
 use crate::workflow::RecordKind;
 use chrono::NaiveDate;
@@ -35,6 +36,8 @@ pub struct Status {
     pub stars: Vec<MemberRef>,
     /// The ledger was reported: to this unit, if the branch has a superior.
     pub reported: Option<Option<UnitRef>>,
+    /// The meeting's report to the superior (§4.2.a) and the delegate it sends.
+    pub meeting_report: Option<MeetingReport>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -51,8 +54,12 @@ pub struct RoundStatus {
     pub round: i64,
     pub seats: i64,
     pub candidates: Vec<MemberRef>,
+    /// Valid ballots so far.
     pub ballots: i64,
     pub paper: bool,
+    pub figures: Figures,
+    pub scrutineers: Vec<String>,
+    pub counters: Vec<String>,
 }
 
 /// Why a member was or was not selected.
@@ -92,9 +99,13 @@ pub struct LedgerRound {
     pub seats: i64,
     pub candidates: Vec<MemberRef>,
     pub seated_before: Vec<MemberRef>,
-    /// Ballots cast (electronic) or counted (paper).
+    /// Valid ballots: the votes of the selection are out of these.
     pub ballots: i64,
     pub paper: bool,
+    /// Ballots issued, returned, valid and invalid.
+    pub figures: Figures,
+    pub scrutineers: Vec<String>,
+    pub counters: Vec<String>,
     pub selection: Option<Selection>,
 }
 
@@ -113,6 +124,8 @@ pub struct Ledger {
     pub rounds: Vec<LedgerRound>,
     pub stars: Vec<MemberRef>,
     pub reported: Option<Option<UnitRef>>,
+    /// The meeting's report to the superior (§4.2.a) and the delegate it sends.
+    pub meeting_report: Option<MeetingReport>,
 }
 
 impl Archive {
@@ -159,9 +172,13 @@ impl Archive {
                 candidates: r.candidates.iter().map(mref).collect(),
                 ballots: r.ballots(),
                 paper: r.totals.is_some(),
+                figures: r.figures(),
+                scrutineers: r.totals.as_ref().map(|t| t.scrutineers.clone()).unwrap_or_default(),
+                counters: r.totals.as_ref().map(|t| t.counters.clone()).unwrap_or_default(),
             }),
             stars: ctx.q.stars.iter().map(mref).collect(),
             reported: self.reported_ref(&ctx.q.reported)?,
+            meeting_report: meeting_report(&ctx.q),
         })
     }
 
@@ -244,6 +261,7 @@ impl Archive {
             rounds: ctx.q.rounds.iter().map(|r| ledger_round(r, &mref)).collect(),
             stars: ctx.q.stars.iter().map(mref).collect(),
             reported: self.reported_ref(&ctx.q.reported)?,
+            meeting_report: meeting_report(&ctx.q),
         })
     }
 
@@ -270,6 +288,9 @@ fn ledger_round(r: &Round, mref: &dyn Fn(&MemberId) -> MemberRef) -> LedgerRound
         seated_before: r.seated_before.iter().map(mref).collect(),
         ballots: r.ballots(),
         paper: r.totals.is_some(),
+        figures: r.figures(),
+        scrutineers: r.totals.as_ref().map(|t| t.scrutineers.clone()).unwrap_or_default(),
+        counters: r.totals.as_ref().map(|t| t.counters.clone()).unwrap_or_default(),
         selection: r.selection.clone(),
     }
 }

@@ -62,7 +62,7 @@ pub(super) struct World {
 pub(super) fn world(members: Vec<MemberFacts>) -> World {
     World {
         branch: BranchFacts { id: "b".into(), name: "计算机支部".into(), members },
-        meeting: MeetingFacts { date: d("2026-09-30"), reported: true, activists: 1, observers: 0, delegate: true, ballots: 10, round: 1 },
+        meeting: MeetingFacts { date: d("2026-09-30"), reported: true, reported_on: None, activists: 1, observers: 0, delegate: true, ballots: 10, round: 1, issued: 0, returned: 0, invalid: 0, voters: 0 },
         quarter: QuarterFacts { id: "2026Q3".into(), start: d("2026-07-01"), end: d("2026-09-30") },
     }
 }

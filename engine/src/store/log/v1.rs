@@ -225,6 +225,19 @@ pub(super) enum ActionRec<'a> {
     StarsForwarded { to: Cow<'a, str>, sealed: Cow<'a, [Sealed]> },
     TokenIssued { id: Cow<'a, str>, unit: Cow<'a, str>, label: Cow<'a, str>, digest: Cow<'a, str> },
     TokenRevoked { id: Cow<'a, str> },
+    DelegateSent { name: Cow<'a, str> },
+    RoundVoters { round: i64, voters: i64 },
+    PaperCounted {
+        round: i64,
+        issued: i64,
+        returned: i64,
+        invalid: i64,
+        votes: Vec<(Cow<'a, str>, i64)>,
+        scrutineers: Vec<Cow<'a, str>>,
+        counters: Vec<Cow<'a, str>>,
+    },
+    RoundCounted { round: i64, issued: i64, returned: i64, invalid: i64 },
+    NoPickReasoned { reason: Cow<'a, str> },
 }
 
 // ---- engine → record -------------------------------------------------------------
@@ -334,6 +347,21 @@ fn action_rec(a: &Action) -> ActionRec<'_> {
         Action::StarsForwarded { to, sealed } => ActionRec::StarsForwarded { to: b(to), sealed: Cow::Borrowed(sealed) },
         Action::TokenIssued { id, unit, label, digest } => ActionRec::TokenIssued { id: b(id), unit: b(unit), label: b(label), digest: b(digest) },
         Action::TokenRevoked { id } => ActionRec::TokenRevoked { id: b(id) },
+        Action::DelegateSent { name } => ActionRec::DelegateSent { name: b(name) },
+        Action::RoundVoters { round, voters } => ActionRec::RoundVoters { round: *round, voters: *voters },
+        Action::PaperCounted { round, issued, returned, invalid, votes, scrutineers, counters } => ActionRec::PaperCounted {
+            round: *round,
+            issued: *issued,
+            returned: *returned,
+            invalid: *invalid,
+            votes: votes.iter().map(|(m, n)| (b(m), *n)).collect(),
+            scrutineers: all(scrutineers),
+            counters: all(counters),
+        },
+        Action::RoundCounted { round, issued, returned, invalid } => {
+            ActionRec::RoundCounted { round: *round, issued: *issued, returned: *returned, invalid: *invalid }
+        }
+        Action::NoPickReasoned { reason } => ActionRec::NoPickReasoned { reason: b(reason) },
     }
 }
 
@@ -567,6 +595,19 @@ pub(super) fn action(a: ActionRec<'_>) -> Result<Action, Invalid> {
         ActionRec::StarsForwarded { to, sealed } => Action::StarsForwarded { to: own(to), sealed: sealed.into_owned() },
         ActionRec::TokenIssued { id, unit, label, digest } => Action::TokenIssued { id: own(id), unit: own(unit), label: own(label), digest: own(digest) },
         ActionRec::TokenRevoked { id } => Action::TokenRevoked { id: own(id) },
+        ActionRec::DelegateSent { name } => Action::DelegateSent { name: own(name) },
+        ActionRec::RoundVoters { round, voters } => Action::RoundVoters { round, voters },
+        ActionRec::PaperCounted { round, issued, returned, invalid, votes, scrutineers, counters } => Action::PaperCounted {
+            round,
+            issued,
+            returned,
+            invalid,
+            votes: votes.into_iter().map(|(m, n)| Ok((member(m)?, n))).collect::<Result<_, Invalid>>()?,
+            scrutineers: owned(scrutineers),
+            counters: owned(counters),
+        },
+        ActionRec::RoundCounted { round, issued, returned, invalid } => Action::RoundCounted { round, issued, returned, invalid },
+        ActionRec::NoPickReasoned { reason } => Action::NoPickReasoned { reason: own(reason) },
     })
 }
 
