@@ -87,6 +87,20 @@ pub enum Command {
     /// 专题组织生活会：报告、出席、列席
     #[command(subcommand)]
     Meeting(MeetingCommand),
+    /// 上级党组织查看所属党支部报来的专题组织生活会：会议日期、报告日期、提前天数、列席人员（§4.2.a）
+    #[command(after_help = "示例:
+  shine meetings --unit jx --quarter 2026Q4 --as general_branch
+  shine meetings --unit dw
+
+列出直接隶属于该组织、开展季度评选的党支部（直属党支部）；已报告的按会议日期排列。")]
+    Meetings {
+        /// 上级党组织编号（党总支或校党委）
+        #[arg(long, value_name = "组织")]
+        unit: String,
+        /// 季度，写作 2026Q4；不写时为今天所在的季度
+        #[arg(long, value_name = "季度")]
+        quarter: Option<String>,
+    },
     /// 登记党员的交流发言
     #[command(after_help = "示例:
   shine present m01 m02 m03 陈丽娟")]
@@ -623,6 +637,19 @@ pub enum MeetingCommand {
         /// 上级党组织派员
         #[arg(long, value_name = "姓名")]
         delegate: Option<String>,
+    },
+    /// 上级党组织确定列席专题组织生活会的人员（§4.2.a：上级党组织一般应派员列席），以上级角色办理
+    #[command(after_help = "示例:
+  shine meeting delegate --branch jx-jg --name 党总支组织员张伟 --as general_branch
+
+须在党支部报告会议之后；记入该支部本季度记录，在 `status`、`stars` 中显示，并与会上登记的列席人员对照。")]
+    Delegate {
+        /// 党支部编号
+        #[arg(long, value_name = "支部")]
+        branch: String,
+        /// 列席人员姓名
+        #[arg(long, value_name = "姓名")]
+        name: String,
     },
 }
 

@@ -128,7 +128,7 @@ fn quarter_and_chain(s: &Shine, x3: &str) -> Value {
             run(s, &["deed", "add", "--member", m, "--kind", "带头服务群众", "--text", "为群众办实事", "--date", "2026-11-02"]);
         }
         advance(s, branch);
-        run(s, &["meeting", "report", "--branch", branch, "--date", MEETING]);
+        run_at(s, crate::support::REPORTED, &["meeting", "report", "--branch", branch, "--date", MEETING]);
         advance(s, branch);
         let mut attend = vec!["meeting", "attend", "--status", "出席"];
         attend.extend_from_slice(members);

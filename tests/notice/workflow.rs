@@ -21,7 +21,7 @@ fn advance_says_which_guard_blocks_and_why() {
     assert_eq!(s.state("b1"), "reporting");
 
     // §3.2: one member's attendance is not recorded.
-    s.args(["meeting", "report", "--branch", "b1", "--date", MEETING]).ok();
+    s.args(["meeting", "report", "--branch", "b1", "--date", MEETING]).at(crate::support::REPORTED).ok();
     s.advance("b1");
     s.args(["meeting", "attend", "--status", "present", "m01"]).ok();
     let err = s.advancing("b1").fails_json();
@@ -91,7 +91,7 @@ fn role_not_allowed_for_step_refused() {
     s.args(["status", "--branch", "b1"]).role("nobody").ok();
     s.args(["meeting", "report", "--branch", "b1", "--date", MEETING]).role("nobody").fails().stderr_contains("`nobody`");
     assert_eq!(s.state("b1"), "reporting");
-    s.args(["meeting", "report", "--branch", "b1", "--date", MEETING]).ok();
+    s.args(["meeting", "report", "--branch", "b1", "--date", MEETING]).at(crate::support::REPORTED).ok();
 }
 
 #[test]
@@ -150,9 +150,9 @@ fn s3_repeating_advance_takes_its_step_once() {
 
     // Value-setting records, repeated, add nothing to the quarter's log.
     let log = |s: &Shine, branch: &str| s.engine().quarter_events(None, branch, None).expect("events").len();
-    s.args(["meeting", "report", "--branch", "b1", "--date", MEETING]).ok();
+    s.args(["meeting", "report", "--branch", "b1", "--date", MEETING]).at(crate::support::REPORTED).ok();
     let before = log(&s, "b1");
-    s.args(["meeting", "report", "--branch", "b1", "--date", MEETING]).ok();
+    s.args(["meeting", "report", "--branch", "b1", "--date", MEETING]).at(crate::support::REPORTED).ok();
     assert_eq!(log(&s, "b1"), before, "the same report again");
     s.advancing("b1").ok();
     let before = log(&s, "b1");

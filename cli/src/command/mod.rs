@@ -9,6 +9,7 @@ mod display;
 pub mod explain;
 pub mod history;
 mod man;
+mod meetings;
 mod member;
 mod org;
 mod quarter;
@@ -39,6 +40,7 @@ pub fn run(ctx: &Context, command: Command) -> Result<Output> {
         Command::Quarter(c) => quarter::run(ctx, c),
         Command::Deed(c) => records::deed(ctx, c),
         Command::Meeting(c) => records::meeting(ctx, c),
+        Command::Meetings { unit, quarter } => meetings::list(ctx, &unit, quarter.as_deref()),
         Command::Present { members } => records::present(ctx, members),
         Command::Comment { member, text } => records::comment(ctx, &member, &text),
         Command::Ballot(c) => ballot::run(ctx, c),

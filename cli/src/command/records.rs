@@ -40,9 +40,19 @@ pub fn meeting(ctx: &Context, command: MeetingCommand) -> Result<Output> {
             let date = parse_date(&date, "会议日期")?;
             let superior = archive.report_meeting(current, &actor, &branch, date)?;
             let to = superior.as_ref().map(|s| unit_name(archive, s.as_str())).unwrap_or_default();
-            let now = archive.status(current, &branch, None, ctx.today())?.state;
-            let human = format!("已向上级党组织{to}报告：{date} 召开专题组织生活会（§4.2.a）。下一步：`shine advance --branch {branch} --from {}`", now.id);
-            Ok(Output::new(human, serde_json::json!({ "branch": branch, "date": date, "superior": superior })))
+            let status = archive.status(current, &branch, None, ctx.today())?;
+            let report = status.meeting_report.as_ref();
+            let on = report.and_then(|r| r.reported_on);
+            let ahead = report.and_then(|r| r.days_ahead);
+            let when = match (on, ahead) {
+                (Some(on), Some(n)) => format!("（{on} 报告，{}）", crate::messages::meeting::days_ahead(n)),
+                _ => String::new(),
+            };
+            let human = format!(
+                "已向上级党组织{to}报告：{date} 召开专题组织生活会{when}（§4.2.a）。下一步：`shine advance --branch {branch} --from {}`",
+                status.state.id
+            );
+            Ok(Output::new(human, serde_json::json!({ "branch": branch, "date": date, "superior": superior, "reported_on": on, "days_ahead": ahead })))
         }
         MeetingCommand::Attend { status, members } => {
             let records: Vec<_> = members.iter().map(|m| Record::Attendance { member: m.clone(), status: status.clone() }).collect();
@@ -58,6 +68,12 @@ pub fn meeting(ctx: &Context, command: MeetingCommand) -> Result<Output> {
                 delegate.as_deref().unwrap_or("无")
             );
             Ok(Output::new(human, serde_json::json!({ "activists": activists, "observers": observers, "delegate": delegate })))
+        }
+        MeetingCommand::Delegate { branch, name } => {
+            let shine = ctx.shine()?;
+            let sent = shine.send_delegate(&actor, &branch, &name)?;
+            let human = format!("已确定列席 {} 专题组织生活会的上级派员：{}（{} 记录）", unit_name(archive, &branch), sent.name, sent.on);
+            Ok(Output::new(human, serde_json::json!({ "branch": branch, "delegate": sent })))
         }
     }
 }

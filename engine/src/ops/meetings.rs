@@ -24,7 +24,7 @@ pub struct MeetingReport {
     /// Days from the report to the meeting (negative: reported after it).
     pub days_ahead: Option<i64>,
     /// The unit reported to.
-    pub superior: Option<UnitId>,
+    pub superior: Option<UnitRef>,
     /// The delegate the superior said it sends.
     pub delegate: Option<DelegateSent>,
     /// The superior's attendee as the secretary recorded the meeting's guests; `None`
@@ -42,7 +42,7 @@ pub struct DelegateSent {
 
 /// What the quarter records of its meeting's report and delegate; `None` when
 /// neither was recorded.
-pub(crate) fn meeting_report(q: &QuarterState) -> Option<MeetingReport> {
+pub(crate) fn meeting_report(q: &QuarterState, unit_ref: &dyn Fn(&UnitId) -> UnitRef) -> Option<MeetingReport> {
     if q.meeting.is_none() && q.delegate.is_none() {
         return None;
     }
@@ -51,7 +51,7 @@ pub(crate) fn meeting_report(q: &QuarterState) -> Option<MeetingReport> {
         date: m.map(|m| m.date),
         reported_on: m.map(|m| m.reported_on),
         days_ahead: m.map(|m| (m.date - m.reported_on).num_days()),
-        superior: m.and_then(|m| m.superior.clone()),
+        superior: m.and_then(|m| m.superior.as_ref()).map(unit_ref),
         delegate: q.delegate.as_ref().map(|d| DelegateSent { name: d.name.clone(), role: d.role.clone(), on: d.on }),
         delegate_attended: q.guests.delegate.clone(),
     })
@@ -114,6 +114,13 @@ impl Current {
 }
 
 impl super::Shine {
+    /// The role that acts for the level `branch` reports to (its superior), if any.
+    pub fn superior_role(&self, branch: &str) -> Result<Option<RoleRef>> {
+        let tree = self.org_around(&[branch], false)?;
+        let unit = self.branch_unit(&tree, branch)?;
+        Ok(self.current().superior_role(&unit.kind))
+    }
+
     /// Record the delegate the branch's superior sends to its special meeting, acting
     /// in the role of the level the branch reports to.
     pub fn send_delegate(&self, actor: &Actor, branch: &str, name: &str) -> Result<DelegateSent> {
@@ -144,7 +151,8 @@ impl super::Shine {
                 continue; // does not run quarters
             }
             let opened = self.quarters(&child.id)?.contains(&quarter);
-            let report = if opened { meeting_report(&self.quarter_ctx(Some(current), child.id.as_str(), Some(quarter))?.q) } else { None };
+            let named = |id: &UnitId| Archive::unit_ref(&tree, id.as_str());
+            let report = if opened { meeting_report(&self.quarter_ctx(Some(current), child.id.as_str(), Some(quarter))?.q, &named) } else { None };
             rows.push(MeetingRow { branch: Archive::unit_ref(&tree, child.id.as_str()), opened, report });
         }
         // The coming meetings first, by date; then those not yet reported.

@@ -178,7 +178,7 @@ impl Archive {
             }),
             stars: ctx.q.stars.iter().map(mref).collect(),
             reported: self.reported_ref(&ctx.q.reported)?,
-            meeting_report: meeting_report(&ctx.q),
+            meeting_report: self.meeting_report_of(&ctx)?,
         })
     }
 
@@ -261,8 +261,16 @@ impl Archive {
             rounds: ctx.q.rounds.iter().map(|r| ledger_round(r, &mref)).collect(),
             stars: ctx.q.stars.iter().map(mref).collect(),
             reported: self.reported_ref(&ctx.q.reported)?,
-            meeting_report: meeting_report(&ctx.q),
+            meeting_report: self.meeting_report_of(&ctx)?,
         })
+    }
+
+    /// The quarter's meeting report, its superior named from the tree.
+    fn meeting_report_of(&self, ctx: &QuarterCtx) -> Result<Option<MeetingReport>> {
+        let superior = ctx.q.meeting.as_ref().and_then(|m| m.superior.clone());
+        let ids: Vec<&str> = superior.iter().map(|s| s.as_str()).collect();
+        let tree = self.org_around(&ids, false)?;
+        Ok(meeting_report(&ctx.q, &|id| Archive::unit_ref(&tree, id.as_str())))
     }
 
     /// The members who may vote in a branch's latest quarter now, as the voter rule decides.
