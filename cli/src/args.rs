@@ -401,10 +401,16 @@ pub enum ChainCommand {
     },
     /// 报送上级
     #[command(after_help = "示例:
-  shine chain forward --unit jx --quarter 2026Q4")]
+  shine chain forward --unit jx --quarter 2026Q4
+  shine chain forward --unit jx --quarter 2026Q4 --no-pick-reason \"本季度各支部推荐人选事迹尚待进一步核实，暂不推荐典型\"
+
+原则上推荐一名（§4.3.d）：未推荐典型的，须用 --no-pick-reason 说明理由，理由随报送记录上报；推荐人数不影响报送。")]
     Forward {
         #[command(flatten)]
         level: LevelArgs,
+        /// 未按“原则上推荐一名”推荐典型的理由
+        #[arg(long, value_name = "理由")]
+        no_pick_reason: Option<String>,
     },
 }
 

@@ -307,6 +307,8 @@ pub enum Kind {
     NotRecommended { star: MemberRef, from: UnitRef },
     AlreadyPicked { star: MemberRef },
     NotPicked { star: MemberRef },
+    /// A reason for picking fewer was given, but the picks meet what the rules expect.
+    NoPickReasonNotWanted { unit: UnitRef },
     /// The pick would break an upper bound of a pick rule.
     OverBound { star: MemberRef, check: Box<PickCheck> },
     /// A level's own star needs no return.

@@ -281,6 +281,9 @@ fn kind(k: &Kind) -> Worded {
         Kind::NotRecommended { star, from } => Worded::new(format!("{} 不是{}推荐的典型", member(star), unit(from))).detail("只能从下级推荐的对象中遴选"),
         Kind::AlreadyPicked { star } => Worded::new(format!("{} 已在推荐名单中", member(star))),
         Kind::NotPicked { star } => Worded::new(format!("{} 不在推荐名单中", member(star))),
+        Kind::NoPickReasonNotWanted { unit: u } => {
+            Worded::new(format!("{}已按规则推荐，不需要说明未推荐的理由", unit(u))).detail("去掉 `--no-pick-reason` 后报送")
+        }
         Kind::OverBound { star, check } => Worded::new(format!(
             "推荐 {} 后{}：超出{}（{} {}）",
             member(star),
