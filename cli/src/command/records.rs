@@ -70,12 +70,20 @@ pub fn meeting(ctx: &Context, command: MeetingCommand) -> Result<Output> {
             Ok(Output::new(human, serde_json::json!({ "activists": activists, "observers": observers, "delegate": delegate })))
         }
         MeetingCommand::Delegate { branch, name } => {
-            let shine = ctx.shine()?;
-            let sent = shine.send_delegate(&actor, &branch, &name)?;
-            let human = format!("已确定列席 {} 专题组织生活会的上级派员：{}（{} 记录）", unit_name(archive, &branch), sent.name, sent.on);
-            Ok(Output::new(human, serde_json::json!({ "branch": branch, "delegate": sent })))
+            drop(engine); // the store is opened again, with the current definitions required
+            delegate(ctx, &branch, &name)
         }
     }
+}
+
+/// The superior's delegate, recorded under the current definitions (its role is the
+/// escalation chain's).
+fn delegate(ctx: &Context, branch: &str, name: &str) -> Result<Output> {
+    let shine = ctx.shine()?;
+    let actor = ctx.actor(Some(shine.current()))?;
+    let sent = shine.send_delegate(&actor, branch, name)?;
+    let human = format!("已确定列席 {} 专题组织生活会的上级派员：{}（{} 记录）", unit_name(&shine, branch), sent.name, sent.on);
+    Ok(Output::new(human, serde_json::json!({ "branch": branch, "delegate": sent })))
 }
 
 pub fn present(ctx: &Context, members: Vec<String>) -> Result<Output> {
