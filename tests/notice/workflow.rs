@@ -16,7 +16,7 @@ fn advance_says_which_guard_blocks_and_why() {
     let failed = &err["failed"][0];
     assert_eq!(failed["rule"]["name"], "meeting_reported", "{err}");
     assert_eq!(failed["rule"]["clause"], "§4.2.a");
-    assert_eq!(witness(failed, "meeting.reported"), "false");
+    assert_eq!(witness(failed, "meeting.reported_on"), "none");
     s.advancing("b1").fails().stderr_contains("meeting_reported").stderr_contains("§4.2.a");
     assert_eq!(s.state("b1"), "reporting");
 
@@ -337,7 +337,9 @@ fn ledger_keeps_the_exclusions_decided_when_the_ballot_was_fixed() {
     s.branch("b1", &roster);
     s.open("b1");
     s.all_to_voting("b1", &roster);
-    s.vote("m01", &["m02"]);
+    for voter in ["m01", "m03", "m04"] {
+        s.vote(voter, &["m02"]);
+    }
     s.advance("b1");
     // A finding recorded afterwards, dated back into the quarter, does not rewrite the 台帐.
     s.args(["finding", "add", "--member", "m02", "--clause", "x6", "--date", "2026-11-20", "--evidence", "补录"]).ok();
