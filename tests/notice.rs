@@ -63,3 +63,6 @@ mod calendar;
 
 #[path = "notice/findings.rs"]
 mod findings;
+
+#[path = "notice/meeting.rs"]
+mod meeting;

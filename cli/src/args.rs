@@ -87,6 +87,20 @@ pub enum Command {
     /// 专题组织生活会：报告、出席、列席
     #[command(subcommand)]
     Meeting(MeetingCommand),
+    /// 上级党组织查看所属党支部报来的专题组织生活会：会议日期、报告日期、提前天数、列席人员（§4.2.a）
+    #[command(after_help = "示例:
+  shine meetings --unit jx --quarter 2026Q4 --as general_branch
+  shine meetings --unit dw
+
+列出直接隶属于该组织、开展季度评选的党支部（直属党支部）；已报告的按会议日期排列。")]
+    Meetings {
+        /// 上级党组织编号（党总支或校党委）
+        #[arg(long, value_name = "组织")]
+        unit: String,
+        /// 季度，写作 2026Q4；不写时为今天所在的季度
+        #[arg(long, value_name = "季度")]
+        quarter: Option<String>,
+    },
     /// 登记党员的交流发言（请假的党员可按规则登记书面交流：--written）
     #[command(after_help = "示例:
   shine present m01 m02 m03 陈丽娟
@@ -399,10 +413,16 @@ pub enum ChainCommand {
     },
     /// 报送上级
     #[command(after_help = "示例:
-  shine chain forward --unit jx --quarter 2026Q4")]
+  shine chain forward --unit jx --quarter 2026Q4
+  shine chain forward --unit jx --quarter 2026Q4 --no-pick-reason \"本季度各支部推荐人选事迹尚待进一步核实，暂不推荐典型\"
+
+原则上推荐一名（§4.3.d）：未推荐典型的，须用 --no-pick-reason 说明理由，理由随报送记录上报；推荐人数不影响报送。")]
     Forward {
         #[command(flatten)]
         level: LevelArgs,
+        /// 未按“原则上推荐一名”推荐典型的理由
+        #[arg(long, value_name = "理由")]
+        no_pick_reason: Option<String>,
     },
 }
 
@@ -699,6 +719,19 @@ pub enum MeetingCommand {
         #[arg(long, value_name = "姓名")]
         delegate: Option<String>,
     },
+    /// 上级党组织确定列席专题组织生活会的人员（§4.2.a：上级党组织一般应派员列席），以上级角色办理
+    #[command(after_help = "示例:
+  shine meeting delegate --branch jx-jg --name 党总支组织员张伟 --as general_branch
+
+须在党支部报告会议之后；记入该支部本季度记录，在 `status`、`stars` 中显示，并与会上登记的列席人员对照。")]
+    Delegate {
+        /// 党支部编号
+        #[arg(long, value_name = "支部")]
+        branch: String,
+        /// 列席人员姓名
+        #[arg(long, value_name = "姓名")]
+        name: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -716,14 +749,27 @@ pub enum BallotCommand {
     },
     /// 录入纸质选票的计票结果
     #[command(after_help = "示例:
-  shine ballot totals --branch jx-jg --ballots 8 --votes 陈丽娟=5 --votes 刘海燕=3")]
+  shine ballot totals --branch jx-jg --issued 8 --returned 8 --invalid 1 --votes 陈丽娟=5 --votes 刘海燕=2 \\
+      --scrutineer 王建国 --counter 李红")]
     Totals {
         /// 党支部编号
         #[arg(long, value_name = "支部")]
         branch: String,
-        /// 收回的有效选票数
+        /// 发出的选票数（不写：每位有表决权的到会党员一张）
         #[arg(long, value_name = "张数")]
-        ballots: i64,
+        issued: Option<i64>,
+        /// 收回的选票数（含无效票；旧写法 --ballots 同此）
+        #[arg(long, visible_alias = "ballots", value_name = "张数")]
+        returned: i64,
+        /// 其中无效票数（如所选人数超过名额的选票：无效，但算作收回）
+        #[arg(long, value_name = "张数", default_value_t = 0)]
+        invalid: i64,
+        /// 监票人姓名，可写多次
+        #[arg(long = "scrutineer", value_name = "姓名")]
+        scrutineers: Vec<String>,
+        /// 计票人姓名，可写多次
+        #[arg(long = "counter", value_name = "姓名")]
+        counters: Vec<String>,
         /// 候选人=票数，每人写一次，如 --votes 陈丽娟=5
         #[arg(long = "votes", value_name = "候选人=票数")]
         votes: Vec<String>,

@@ -347,6 +347,7 @@ mod tests {
             version: 1,
             corrections: vec![],
             picks: vec![PickNote { level: "general_branch".into(), unit: unit("g1", "计算机学院党总支"), reason: "事迹突出".into(), rules: vec!["§4.3.d".into()] }],
+            no_pick: None,
         }
     }
 

@@ -162,7 +162,7 @@ fn bench(c: &mut Criterion) {
     let mut rng = StdRng::seed_from_u64(0x0053_4849_4e45);
     let members: Vec<MemberFacts> = (0..MEMBERS).map(|i| synthetic(&mut rng, meeting_date, i)).collect();
     let branch = BranchFacts { id: "b".into(), name: "bench".into(), members: Vec::new() };
-    let meeting = MeetingFacts { date: meeting_date, reported: true, activists: 0, observers: 0, delegate: false, ballots: 1, round: 1 };
+    let meeting = MeetingFacts { date: meeting_date, reported: true, reported_on: None, activists: 0, observers: 0, delegate: false, ballots: 1, round: 1, issued: 0, returned: 0, invalid: 0, voters: 0 };
     let quarter = QuarterFacts { id: "2026Q3".into(), start: date(2026, 7, 1), end: meeting_date };
     let scope = Scope { branch: &branch, meeting: &meeting, quarter: &quarter };
     let prepared = rules.prepare(scope);

@@ -113,4 +113,26 @@ pub enum Action {
     /// A presentation recorded in a form the rules declare (e.g. written, for a
     /// member on leave).
     PresentedAs { member: MemberId, form: String },
+    // ---- added later: the meeting's superior, and rounds' figures ------------------
+    /// The superior names the delegate it sends to the branch's special meeting
+    /// (scope `quarter/<branch>/<quarter>`); the role and day are the event's.
+    DelegateSent { name: String },
+    /// The members with a vote when a round opened: the electronic round's ballots issued.
+    RoundVoters { round: i64, voters: i64 },
+    /// A paper round's count: ballots issued, returned and of those invalid, the votes
+    /// per candidate on the valid ones, and the tellers (监票人, 计票人).
+    PaperCounted {
+        round: i64,
+        issued: i64,
+        returned: i64,
+        invalid: i64,
+        votes: Vec<(MemberId, i64)>,
+        scrutineers: Vec<String>,
+        counters: Vec<String>,
+    },
+    /// The figures a round was tallied on.
+    RoundCounted { round: i64, issued: i64, returned: i64, invalid: i64 },
+    /// A level forwarded without picking the one its pick rule allows, for this reason
+    /// (scope `chain/<unit>/<quarter>`).
+    NoPickReasoned { reason: String },
 }

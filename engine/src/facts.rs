@@ -172,6 +172,9 @@ host_facts! {
         pub date: NaiveDate => date,
         /// The meeting was reported to the superior organization beforehand.
         pub reported: bool => bool,
+        /// The day the report was made (the reporting command's date); `None` before.
+        #[serde(default)]
+        pub reported_on: Option<NaiveDate> => opt_date,
         /// Activists applying to join who attended.
         pub activists: i64 => int,
         /// Non-Party observers who attended.
@@ -182,6 +185,19 @@ host_facts! {
         pub ballots: i64 => int,
         /// The current ballot round: 1 for the recommendation, 2.. for runoffs.
         pub round: i64 => int,
+        /// Ballots issued in the current round: the paper count as recorded, or for an
+        /// electronic round the members the voter rule lets vote.
+        #[serde(default)]
+        pub issued: i64 => int,
+        /// Ballots returned in the current round (cast, for an electronic round).
+        #[serde(default)]
+        pub returned: i64 => int,
+        /// Ballots returned that the tellers declared invalid.
+        #[serde(default)]
+        pub invalid: i64 => int,
+        /// The members the voter rule let vote when the current round opened.
+        #[serde(default)]
+        pub voters: i64 => int,
     }
 }
 

@@ -42,6 +42,8 @@ pub enum Missing {
     Objection { star: MemberRef, reason: String },
     /// A pick rule the picks do not satisfy.
     Pick { check: PickCheck },
+    /// Fewer picks than an `in principle` pick rule expects, and no reason recorded.
+    NoPickReason { check: PickCheck },
     NotForwarded,
 }
 

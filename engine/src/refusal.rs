@@ -182,6 +182,12 @@ pub enum TotalsProblem {
     NotACandidate { given: String },
     NotInBranch { given: String },
     SumTooLarge { sum: i64, ballots: i64, seats: i64 },
+    /// More ballots returned than were issued.
+    MoreReturnedThanIssued { returned: i64, issued: i64 },
+    /// More invalid ballots than were returned, or a negative number of them.
+    InvalidOutOfRange { invalid: i64, returned: i64 },
+    /// A teller named twice, or as both scrutineer and counter.
+    TellerTwice { given: String },
 }
 
 /// Every kind of refusal.
@@ -267,6 +273,10 @@ pub enum Kind {
     Blocked { step: StepRef, failed: Vec<Decision<bool>> },
     /// The ballot is fixed: the quarter's rule set can no longer change.
     BallotFixed { branch: UnitRef, quarter: Quarter },
+    /// The branch has not reported its special meeting yet.
+    MeetingNotReported { branch: UnitRef },
+    /// Only the role of the level the branch reports to may do this.
+    NotTheSuperior { branch: UnitRef, needed: RoleRef, acting: String },
 
     // ---- ballots ------------------------------------------------------------------------
     NoOpenRound,
@@ -276,7 +286,6 @@ pub enum Kind {
     AlreadyVoted { member: MemberRef, round: i64 },
     NotOnBallot { member: MemberRef, round: i64, candidates: Vec<MemberRef> },
     ChosenTwice { given: String },
-    TooManyChoices { chosen: usize, seats: i64 },
     TotalsRejected { problems: Vec<TotalsProblem> },
 
     // ---- the chain --------------------------------------------------------------------
@@ -298,6 +307,8 @@ pub enum Kind {
     NotRecommended { star: MemberRef, from: UnitRef },
     AlreadyPicked { star: MemberRef },
     NotPicked { star: MemberRef },
+    /// A reason for picking fewer was given, but the picks meet what the rules expect.
+    NoPickReasonNotWanted { unit: UnitRef },
     /// The pick would break an upper bound of a pick rule.
     OverBound { star: MemberRef, check: Box<PickCheck> },
     /// A level's own star needs no return.
@@ -420,4 +431,7 @@ pub enum Hint {
     ChangeRule { rule: String },
     /// Count the paper ballots again.
     Recount,
+    /// The round's ballots are too few to count: record the missing ballots, or hold
+    /// the round again (paper) and enter its count.
+    HoldRoundAgain { branch: UnitId },
 }

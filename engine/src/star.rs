@@ -93,6 +93,18 @@ pub struct StarRecord {
     pub corrections: Vec<Correction>,
     /// Picks made on the way up, lowest level first.
     pub picks: Vec<PickNote>,
+    /// A level that forwarded the record without picking as its `in principle` pick
+    /// rule expects, and why (records sealed before this existed leave it out).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub no_pick: Option<NoPickNote>,
+}
+
+/// Why a level picked fewer than its pick rule expects in principle (原则上推荐一名).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NoPickNote {
+    pub level: String,
+    pub unit: UnitCard,
+    pub reason: String,
 }
 
 impl StarRecord {

@@ -357,7 +357,7 @@ fn s4_3_d_pick_bounds_are_edited_in_the_rule_file() {
     // …so far under the shipped rules; now the committee allows two typical stars per
     // general branch but still one per unit for the province, and two in all.
     s.edit_rules("escalation.shine", |t| {
-        t.replace("exactly 1", "at most 2").replace(" at most 5", " at most 2")
+        t.replace("in principle 1", "at most 2").replace(" at most 5", " at most 2")
     });
     s.args(["pull", "--quarter", QUARTER]).at(AFTER_WINDOW).ok();
     s.args(["chain", "file", "--quarter", QUARTER]).at(AFTER_WINDOW).ok();

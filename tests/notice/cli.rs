@@ -163,8 +163,8 @@ fn an_unknown_option_is_refused_in_chinese_with_a_suggestion() {
     assert_eq!(run.code, Some(2));
     run.stderr_contains("`shine` 没有子命令 `qurter`").stderr_contains("是否要用 `shine quarter`");
 
-    let run = s.args(["ballot", "totals", "--branch", "b1", "--ballots", "八"]).fails();
-    run.stderr_contains("`--ballots <张数>` 不能是 `八`：应当是整数");
+    let run = s.args(["ballot", "totals", "--branch", "b1", "--returned", "八"]).fails();
+    run.stderr_contains("`--returned <张数>` 不能是 `八`：应当是整数");
 
     let run = s.args(["completions", "tcsh"]).fails();
     run.stderr_contains("`<shell>` 不能是 `tcsh`").stderr_contains("可选：bash、elvish、fish、powershell、zsh");

@@ -70,7 +70,7 @@ fn bad_workflow_file_refused_with_location() {
 
 #[test]
 fn workflow_guard_naming_no_rule_refused() {
-    let s = Shine::new().workflow_edit(|t| t.replace("guards: [\"meeting_reported\"]", "guards: [\"meeting_reportd\"]"));
+    let s = Shine::new().workflow_edit(|t| t.replace("guards: [\"meeting_reported\", ", "guards: [\"meeting_reportd\", "));
     s.args(["workflow", "check"]).fails().stderr_contains("meeting_reportd");
 }
 

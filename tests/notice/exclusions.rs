@@ -193,7 +193,7 @@ fn x9_unexcused_absence_from_special_meeting() {
     s.open("b1");
     s.args(["deed", "add", "--member", "m01", "--kind", "带头服务群众", "--text", "义务辅导", "--date", "2026-11-01"]).ok();
     s.advance("b1");
-    s.args(["meeting", "report", "--branch", "b1", "--date", super::support::MEETING]).ok();
+    s.args(["meeting", "report", "--branch", "b1", "--date", super::support::MEETING]).at(crate::support::REPORTED).ok();
     s.advance("b1");
     s.args(["meeting", "attend", "--status", "unexcused", "m01"]).ok();
     s.args(["meeting", "attend", "--status", "present", "m02"]).ok();
@@ -211,7 +211,7 @@ fn no_deed_quarter() -> Shine {
     s.args(["deed", "excuse", "--member", "m02", "--reason", "本季度长期病假住院"]).ok();
     s.args(["deed", "add", "--member", "m03", "--kind", "带头学习提高", "--text", "完成党史学习", "--date", "2026-10-20"]).ok();
     s.advance("b1");
-    s.args(["meeting", "report", "--branch", "b1", "--date", super::support::MEETING]).ok();
+    s.args(["meeting", "report", "--branch", "b1", "--date", super::support::MEETING]).at(crate::support::REPORTED).ok();
     s.advance("b1");
     s.args(["meeting", "attend", "--status", "present", "m01", "m02", "m03"]).ok();
     s.advance("b1");
@@ -243,7 +243,7 @@ fn x9_no_presentation_excludes() {
         s.args(["deed", "add", "--member", who, "--kind", "带头争创佳绩", "--text", "获教学奖", "--date", "2026-10-20"]).ok();
     }
     s.advance("b1");
-    s.args(["meeting", "report", "--branch", "b1", "--date", super::support::MEETING]).ok();
+    s.args(["meeting", "report", "--branch", "b1", "--date", super::support::MEETING]).at(crate::support::REPORTED).ok();
     s.advance("b1");
     s.args(["meeting", "attend", "--status", "present", "m01", "m02"]).ok();
     s.advance("b1");

@@ -18,7 +18,7 @@ fn q3_to_voting(s: &Shine, branch: &str, roster: &[M]) {
     };
     s.records(branch, roster.iter().map(deed).collect());
     s.advance(branch);
-    s.args(["meeting", "report", "--branch", branch, "--date", "2026-09-10"]).ok();
+    s.args(["meeting", "report", "--branch", branch, "--date", "2026-09-10"]).at("2026-09-03T09:00:00+08:00").ok();
     s.advance(branch);
     s.records(branch, roster.iter().map(|m| Record::Attendance { member: m.id.clone(), status: "present".into() }).collect());
     s.advance(branch);

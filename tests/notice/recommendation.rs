@@ -64,7 +64,7 @@ fn quota_is_fifteen_percent_of_members_floored_min_one() {
     use shine_engine::facts::{BranchFacts, MeetingFacts, QuarterFacts};
     let rules = default_rules();
     let day = crate::support::date("2026-12-01");
-    let meeting = MeetingFacts { date: day, reported: true, activists: 0, observers: 0, delegate: false, ballots: 0, round: 0 };
+    let meeting = MeetingFacts { date: day, reported: true, reported_on: None, activists: 0, observers: 0, delegate: false, ballots: 0, round: 0, issued: 0, returned: 0, invalid: 0, voters: 0 };
     let quarter = QuarterFacts { id: "2026Q4".into(), start: crate::support::date("2026-10-01"), end: crate::support::date("2026-12-31") };
     for n in 1..=200usize {
         let branch = BranchFacts { id: "b1".into(), name: "支部".into(), members: (0..n).map(member_facts).collect() };
@@ -235,18 +235,19 @@ fn member_cannot_vote_twice() {
 }
 
 #[test]
-fn ballot_with_more_choices_than_seats_refused() {
+fn s3_4_ballot_with_more_choices_than_seats_is_cast_and_counted_invalid() {
     let roster = members(3);
     let s = Shine::new();
     s.branch("b1", &roster);
     s.open("b1");
     s.all_to_voting("b1", &roster);
     assert_eq!(status(&s)["round"]["seats"], 1);
-    s.args(["ballot", "cast", "--member", "m01", "m02", "m03"]).fails().stderr_contains("超过本轮名额");
     s.args(["ballot", "cast", "--member", "m01", "m02", "m02"]).fails();
     assert_eq!(status(&s)["round"]["ballots"], 0, "a refused ballot is not counted");
-    s.vote("m01", &["m02"]); // and the voter may still vote
-    assert_eq!(status(&s)["round"]["ballots"], 1);
+    // Over-filled: in the box as an invalid ballot (meeting::s3_4_an_over_filled_… counts it).
+    s.args(["ballot", "cast", "--member", "m01", "m02", "m03"]).ok();
+    assert_eq!(status(&s)["round"]["figures"]["returned"], 1);
+    s.args(["ballot", "cast", "--member", "m01", "m02"]).fails().stderr_contains("已经投过票");
 }
 
 #[test]

@@ -28,6 +28,8 @@ use std::process::{Child, ChildStdout, Command, ExitStatus, Output, Stdio};
 pub const NOW: &str = "2026-12-10T10:00:00+08:00";
 /// The special meeting's date in quarters that report one.
 pub const MEETING: &str = "2026-12-01";
+/// When the meeting is reported to the superior: before the meeting (§4.2.a).
+pub const REPORTED: &str = "2026-11-25T09:00:00+08:00";
 pub const QUARTER: &str = "2026Q4";
 
 pub fn bin() -> &'static str {
@@ -191,7 +193,7 @@ impl Shine {
     pub fn open_with_meeting(&self, branch: &str) -> &Shine {
         self.open(branch);
         self.advance(branch);
-        self.args(["meeting", "report", "--branch", branch, "--date", MEETING]).ok();
+        self.args(["meeting", "report", "--branch", branch, "--date", MEETING]).at(REPORTED).ok();
         self.advance(branch);
         self
     }
@@ -273,7 +275,7 @@ impl Shine {
             .collect();
         self.records(branch, deeds);
         self.advance(branch);
-        self.args(["meeting", "report", "--branch", branch, "--date", MEETING]).ok();
+        self.args(["meeting", "report", "--branch", branch, "--date", MEETING]).at(REPORTED).ok();
         self.advance(branch);
         let attendance = members
             .iter()

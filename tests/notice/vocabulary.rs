@@ -18,13 +18,14 @@ const RON_IDS: &[&str] = &[
     "commentary", "voting", "runoff", "tallied", "reported", "register_deeds", "report_meeting", "hold_meeting",
     "present_deeds", "comment_on_members", "tally", "tally_runoff", "file_result", "meeting_reported",
     "attendance_recorded", "all_commented", "ballots_recorded", "typical", "per_unit", "province", "window",
+    "meeting_reported_ahead", "round_valid",
 ];
 
 /// Identifiers of the rule files: enum variants, rule names, the levels picks name.
 const RULE_IDS: &[&str] = &[
     "secretary", "committee", "leading_cadre", "ordinary", "present", "excused", "unexcused", "x1", "x2", "x3", "x4", "x5",
     "x6", "x7", "x8", "x9", "meeting_reported", "attendance_recorded", "all_commented", "ballots_recorded", "typical",
-    "per_unit", "province", "window", "general_branch", "organization_department",
+    "per_unit", "province", "window", "general_branch", "organization_department", "meeting_reported_ahead", "round_valid",
 ];
 
 /// Variants declared without a label: renamed, with their old name as the label that
@@ -128,7 +129,7 @@ fn quarter_and_chain(s: &Shine, x3: &str) -> Value {
             run(s, &["deed", "add", "--member", m, "--kind", "带头服务群众", "--text", "为群众办实事", "--date", "2026-11-02"]);
         }
         advance(s, branch);
-        run(s, &["meeting", "report", "--branch", branch, "--date", MEETING]);
+        run_at(s, crate::support::REPORTED, &["meeting", "report", "--branch", branch, "--date", MEETING]);
         advance(s, branch);
         let mut attend = vec!["meeting", "attend", "--status", "出席"];
         attend.extend_from_slice(members);

@@ -16,12 +16,12 @@ fn advance_says_which_guard_blocks_and_why() {
     let failed = &err["failed"][0];
     assert_eq!(failed["rule"]["name"], "meeting_reported", "{err}");
     assert_eq!(failed["rule"]["clause"], "§4.2.a");
-    assert_eq!(witness(failed, "meeting.reported"), "false");
+    assert_eq!(witness(failed, "meeting.reported_on"), "none");
     s.advancing("b1").fails().stderr_contains("meeting_reported").stderr_contains("§4.2.a");
     assert_eq!(s.state("b1"), "reporting");
 
     // §3.2: one member's attendance is not recorded.
-    s.args(["meeting", "report", "--branch", "b1", "--date", MEETING]).ok();
+    s.args(["meeting", "report", "--branch", "b1", "--date", MEETING]).at(crate::support::REPORTED).ok();
     s.advance("b1");
     s.args(["meeting", "attend", "--status", "present", "m01"]).ok();
     let err = s.advancing("b1").fails_json();
@@ -91,7 +91,7 @@ fn role_not_allowed_for_step_refused() {
     s.args(["status", "--branch", "b1"]).role("nobody").ok();
     s.args(["meeting", "report", "--branch", "b1", "--date", MEETING]).role("nobody").fails().stderr_contains("`nobody`");
     assert_eq!(s.state("b1"), "reporting");
-    s.args(["meeting", "report", "--branch", "b1", "--date", MEETING]).ok();
+    s.args(["meeting", "report", "--branch", "b1", "--date", MEETING]).at(crate::support::REPORTED).ok();
 }
 
 #[test]
@@ -150,9 +150,9 @@ fn s3_repeating_advance_takes_its_step_once() {
 
     // Value-setting records, repeated, add nothing to the quarter's log.
     let log = |s: &Shine, branch: &str| s.engine().quarter_events(None, branch, None).expect("events").len();
-    s.args(["meeting", "report", "--branch", "b1", "--date", MEETING]).ok();
+    s.args(["meeting", "report", "--branch", "b1", "--date", MEETING]).at(crate::support::REPORTED).ok();
     let before = log(&s, "b1");
-    s.args(["meeting", "report", "--branch", "b1", "--date", MEETING]).ok();
+    s.args(["meeting", "report", "--branch", "b1", "--date", MEETING]).at(crate::support::REPORTED).ok();
     assert_eq!(log(&s, "b1"), before, "the same report again");
     s.advancing("b1").ok();
     let before = log(&s, "b1");
@@ -337,7 +337,9 @@ fn ledger_keeps_the_exclusions_decided_when_the_ballot_was_fixed() {
     s.branch("b1", &roster);
     s.open("b1");
     s.all_to_voting("b1", &roster);
-    s.vote("m01", &["m02"]);
+    for voter in ["m01", "m03", "m04"] {
+        s.vote(voter, &["m02"]);
+    }
     s.advance("b1");
     // A finding recorded afterwards, dated back into the quarter, does not rewrite the 台帐.
     s.args(["finding", "add", "--member", "m02", "--clause", "x6", "--date", "2026-11-20", "--evidence", "补录"]).ok();

@@ -78,11 +78,12 @@ pub fn run(ctx: &Context, command: ChainCommand) -> Result<Output> {
             );
             Ok(Output::new(human, sealed))
         }
-        ChainCommand::Forward { level } => {
+        ChainCommand::Forward { level, no_pick_reason } => {
             let (actor, unit, quarter) = acting(ctx, &shine, &level)?;
-            let (to, sent) = shine.forward(&actor, unit, quarter)?;
+            let (to, sent) = shine.forward(&actor, unit, quarter, no_pick_reason.as_deref())?;
             let names: Vec<&str> = sent.iter().map(|s| s.record.member.name.as_str()).collect();
-            after(&shine, unit, quarter, today, format!("已报送「{}」{} 名：{}", to.name, sent.len(), names.join("、")))
+            let why = sent.iter().find_map(|s| s.record.no_pick.as_ref()).map(|n| format!("\n未推荐典型的理由（随记录上报）：{}", n.reason)).unwrap_or_default();
+            after(&shine, unit, quarter, today, format!("已报送「{}」{} 名：{}{why}", to.name, sent.len(), names.join("、")))
         }
     }
 }

@@ -11,6 +11,7 @@ mod display;
 pub mod explain;
 pub mod history;
 mod man;
+mod meetings;
 mod member;
 mod org;
 mod quarter;
@@ -41,6 +42,7 @@ pub fn run(ctx: &Context, command: Command) -> Result<Output> {
         Command::Quarter(c) => quarter::run(ctx, c),
         Command::Deed(c) => records::deed(ctx, c),
         Command::Meeting(c) => records::meeting(ctx, c),
+        Command::Meetings { unit, quarter } => meetings::list(ctx, &unit, quarter.as_deref()),
         Command::Present { members, written, form } => records::present(ctx, members, written, form),
         Command::Comment { member, text } => records::comment(ctx, &member, &text),
         Command::Ballot(c) => ballot::run(ctx, c),

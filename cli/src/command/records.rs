@@ -50,9 +50,19 @@ pub fn meeting(ctx: &Context, command: MeetingCommand) -> Result<Output> {
             let date = parse_date(&date, "会议日期")?;
             let superior = archive.report_meeting(current, &actor, &branch, date)?;
             let to = superior.as_ref().map(|s| unit_name(archive, s.as_str())).unwrap_or_default();
-            let now = archive.status(current, &branch, None, ctx.today())?.state;
-            let human = format!("已向上级党组织{to}报告：{date} 召开专题组织生活会（§4.2.a）。下一步：`shine advance --branch {branch} --from {}`", now.id);
-            Ok(Output::new(human, serde_json::json!({ "branch": branch, "date": date, "superior": superior })))
+            let status = archive.status(current, &branch, None, ctx.today())?;
+            let report = status.meeting_report.as_ref();
+            let on = report.and_then(|r| r.reported_on);
+            let ahead = report.and_then(|r| r.days_ahead);
+            let when = match (on, ahead) {
+                (Some(on), Some(n)) => format!("（{on} 报告，{}）", crate::messages::meeting::days_ahead(n)),
+                _ => String::new(),
+            };
+            let human = format!(
+                "已向上级党组织{to}报告：{date} 召开专题组织生活会{when}（§4.2.a）。下一步：`shine advance --branch {branch} --from {}`",
+                status.state.id
+            );
+            Ok(Output::new(human, serde_json::json!({ "branch": branch, "date": date, "superior": superior, "reported_on": on, "days_ahead": ahead })))
         }
         MeetingCommand::Attend { status, members } => {
             let records: Vec<_> = members.iter().map(|m| Record::Attendance { member: m.clone(), status: status.clone() }).collect();
@@ -71,7 +81,21 @@ pub fn meeting(ctx: &Context, command: MeetingCommand) -> Result<Output> {
             let json = serde_json::json!({ "activists": activists, "observers": observers, "delegate": delegate, "warnings": warnings });
             Ok(Output::new(human.trim_end().to_owned(), json))
         }
+        MeetingCommand::Delegate { branch, name } => {
+            drop(engine); // the store is opened again, with the current definitions required
+            delegate(ctx, &branch, &name)
+        }
     }
+}
+
+/// The superior's delegate, recorded under the current definitions (its role is the
+/// escalation chain's).
+fn delegate(ctx: &Context, branch: &str, name: &str) -> Result<Output> {
+    let shine = ctx.shine()?;
+    let actor = ctx.actor(Some(shine.current()))?;
+    let sent = shine.send_delegate(&actor, branch, name)?;
+    let human = format!("已确定列席 {} 专题组织生活会的上级派员：{}（{} 记录）", unit_name(&shine, branch), sent.name, sent.on);
+    Ok(Output::new(human, serde_json::json!({ "branch": branch, "delegate": sent })))
 }
 
 pub fn present(ctx: &Context, members: Vec<String>, written: bool, form: Option<String>) -> Result<Output> {

@@ -2,6 +2,7 @@
 
 use crate::context::Context;
 use crate::failure::Result;
+use crate::messages::meeting;
 use crate::messages::words::{outcome, rule_line, yes_no};
 use crate::render::{table, Output};
 use shine_engine::domain::MemberId;
@@ -38,12 +39,25 @@ pub fn run(ctx: &Context, branch: &str, quarter: Option<&str>) -> Result<Output>
         };
         let t = ranking_table(s.ranking.iter(), name);
         let how = if r.paper { "纸质选票" } else { "电子选票" };
-        h.push_str(&format!("第 {} 轮（{how}，名额 {}）：\n{t}\n", r.round, r.seats));
+        let tellers = if r.paper { format!("；{}", meeting::tellers(&r.scrutineers, &r.counters)) } else { String::new() };
+        h.push_str(&format!(
+            "第 {} 轮（{how}，名额 {}；{}{tellers}；得票按有效票 {} 张计）：\n{t}\n",
+            r.round,
+            r.seats,
+            meeting::figures(&r.figures),
+            r.figures.valid
+        ));
     }
     if l.stars.is_empty() {
         h.push_str("尚无当选人\n");
     } else {
         h.push_str(&format!("当选“闪光言行之星”：{}\n", l.stars.iter().map(|m| m.name.as_str()).collect::<Vec<_>>().join("、")));
+    }
+    if let Some(report) = &l.meeting_report {
+        for line in meeting::report_lines(report) {
+            h.push_str(&line);
+            h.push('\n');
+        }
     }
     if let Some(Some(to)) = &l.reported {
         h.push_str(&format!("已报上级党组织「{}」（{}）备案\n", to.name, to.id));

@@ -2,6 +2,7 @@
 
 use crate::context::Context;
 use crate::failure::Result;
+use crate::messages::meeting;
 use crate::messages::words::decision;
 use crate::render::Output;
 
@@ -21,13 +22,21 @@ pub fn run(ctx: &Context, branch: &str, quarter: Option<&str>) -> Result<Output>
         s.members, s.deeds_registered, s.deeds_excused, s.attendance_recorded, s.presented, s.commented
     ));
     h.push_str(&crate::messages::readback::meeting(&s.meeting));
+    if let Some(report) = &s.meeting_report {
+        for line in meeting::report_lines(report) {
+            h.push_str(&line);
+            h.push('\n');
+        }
+    }
     if let Some(r) = &s.round {
+        let tellers = if r.paper { format!("；{}", meeting::tellers(&r.scrutineers, &r.counters)) } else { String::new() };
         h.push_str(&format!(
-            "第 {} 轮投票：名额 {}，已收选票 {} 张{}\n候选人 {} 人：{}\n",
+            "第 {} 轮投票：名额 {}，已收选票 {} 张{}（选票：{}{tellers}）\n候选人 {} 人：{}\n",
             r.round,
             r.seats,
-            r.ballots,
+            r.figures.returned,
             if r.paper { "（纸质）" } else { "" },
+            meeting::figures(&r.figures),
             r.candidates.len(),
             r.candidates.iter().map(|c| c.name.as_str()).collect::<Vec<_>>().join("、")
         ));

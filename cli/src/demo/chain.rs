@@ -122,7 +122,7 @@ fn run_level(
             }
             Step::Pick => pick_best(shine, &a(day)?, unit, quarter, day)?,
             Step::Forward => {
-                shine.forward(&a(day)?, unit, quarter)?;
+                shine.forward(&a(day)?, unit, quarter, None)?;
             }
         }
     }

@@ -291,6 +291,9 @@ const DEEDS: &[(usize, usize, &str)] = &[
     (4, 0, "主动反映并推动解决食堂卫生问题，维护师生利益"),
 ];
 
+/// The superior's delegate to every branch's special meeting.
+const DELEGATE: &str = "组织员张伟";
+
 const COMMENTS: &[&str] = &[
     "立足本职岗位，事迹具体实在，体现了党员的先锋模范作用",
     "服务师生热情主动，希望继续发挥带头作用",
@@ -358,7 +361,14 @@ fn run_branch(shine: &Shine, branch: &str, roster: &[MemberRecord], quarter: Qua
                     }
                 }
                 RecordKind::MeetingReport => {
-                    shine.report_meeting(current, &actor, branch, s.meeting)?;
+                    // Reported a week ahead (§4.2.a); the superior names its delegate the next day.
+                    let ahead = s.meeting.checked_sub_days(chrono::Days::new(7)).unwrap_or(s.meeting);
+                    let reporting = secretary_actor(shine, roster, at(ahead, 9));
+                    shine.report_meeting(current, &reporting, branch, s.meeting)?;
+                    if let Some(role) = shine.superior_role(branch)? {
+                        let superior = Actor { who: role.title.clone(), role: role.id, at: at(ahead.succ_opt().unwrap_or(ahead), 10) };
+                        shine.send_delegate(&superior, branch, DELEGATE)?;
+                    }
                 }
                 RecordKind::Attendance => {
                     let records = roster
@@ -372,7 +382,7 @@ fn run_branch(shine: &Shine, branch: &str, roster: &[MemberRecord], quarter: Qua
                 }
                 RecordKind::Guests => {
                     let activists = (0..2 + rng.below(3)).map(|i| format!("入党积极分子{}", i + 1)).collect();
-                    shine.record_guests(current, &actor, branch, activists, vec!["党外教师代表".into()], Some("上级党组织组织员".into()))?;
+                    shine.record_guests(current, &actor, branch, activists, vec!["党外教师代表".into()], Some(DELEGATE.into()))?;
                 }
                 RecordKind::Presentation => {
                     let records = roster.iter().filter(|m| is_present(m)).map(|m| Record::Presentation { member: m.id.to_string() }).collect();
@@ -432,13 +442,29 @@ fn vote(shine: &Shine, actor: &Actor, branch: &str, s: &Scenario, rng: &mut Lcg,
         .collect::<Vec<_>>();
     let ballots = allocate(&voters, seats, targets);
     if paper {
+        // The tellers find one ballot invalid (its voter chose more than the seats): it
+        // is returned but not counted. One without the leading candidate, so the
+        // scenario's result stands.
+        let mut all: BTreeMap<&str, i64> = BTreeMap::new();
+        for c in ballots.iter().flat_map(|b| &b.choices) {
+            *all.entry(c.as_str()).or_insert(0) += 1;
+        }
+        let leader = all.iter().max_by_key(|(_, n)| **n).map(|(c, _)| (*c).to_owned());
+        let spoiled = ballots.iter().position(|b| leader.as_ref().is_some_and(|l| !b.choices.contains(l)));
         let mut totals: BTreeMap<String, i64> = BTreeMap::new();
-        for b in &ballots {
+        for b in ballots.iter().enumerate().filter(|(i, _)| Some(*i) != spoiled).map(|(_, b)| b) {
             for c in &b.choices {
                 *totals.entry(c.clone()).or_insert(0) += 1;
             }
         }
-        let count = PaperCount { ballots: voters.len() as i64, votes: totals.into_iter().collect() };
+        let count = PaperCount {
+            issued: Some(voters.len() as i64),
+            returned: voters.len() as i64,
+            invalid: i64::from(spoiled.is_some()),
+            votes: totals.into_iter().collect(),
+            scrutineers: vec!["王建国".to_owned()],
+            counters: vec!["李红".to_owned()],
+        };
         shine.enter_totals(current, actor, branch, count)?;
     } else {
         shine.cast_ballots(current, actor, Some(branch), ballots)?;
@@ -474,6 +500,11 @@ fn render(shine: &Shine, ledgers: &[Ledger], quarter: Quarter, dir: &Path, elaps
             "党员 {} 人；名额 {}（{} {}）\n",
             l.members, l.quota.value, crate::messages::words::citation(&l.quota.rule), l.quota.rule.source
         ));
+        if let Some(report) = &l.meeting_report {
+            for line in crate::messages::meeting::report_lines(report) {
+                h.push_str(&format!("{line}\n"));
+            }
+        }
         if l.excluded.is_empty() {
             h.push_str("不能评选：无\n");
         } else {
@@ -491,7 +522,9 @@ fn render(shine: &Shine, ledgers: &[Ledger], quarter: Quarter, dir: &Path, elaps
             let Some(sel) = &r.selection else { continue };
             let how = if r.paper { "纸质选票，监票人计票" } else { "无记名电子选票" };
             let cap = sel.cap_room.map(|c| format!("，计入上限者至多 {c} 人")).unwrap_or_default();
-            h.push_str(&format!("第 {} 轮（{how}，名额 {}{cap}）：\n", r.round, r.seats));
+            let tellers = if r.paper { format!("；{}", crate::messages::meeting::tellers(&r.scrutineers, &r.counters)) } else { String::new() };
+            let figures = crate::messages::meeting::figures(&r.figures);
+            h.push_str(&format!("第 {} 轮（{how}，名额 {}{cap}；选票{figures}{tellers}）：\n", r.round, r.seats));
             let shown = sel.ranking.iter().filter(|x| x.votes > 0).take(r.seats as usize + 3);
             h.push_str(&format!("{}\n", ranking_table(shown, name)));
         }

@@ -100,6 +100,9 @@ pub fn status_text(s: &LevelStatus) -> String {
         h.push_str(&format!("{what}“闪光言行之星” {} 名：\n{}\n", s.stars.len(), stars_table(&s.stars, &s.unit.id)));
     }
     h.push_str(&pick_lines(&s.picks));
+    for n in &s.no_pick_reasons {
+        h.push_str(&format!("「{}」未推荐典型（原则上推荐一名，§4.3.d），理由：{}\n", n.unit.name, n.reason));
+    }
     if let Some(p) = &s.publication {
         h.push_str(&format!("公示：{} 起，公示期至 {}\n", p.on, p.until));
     }

@@ -14,6 +14,7 @@
 //! the details are the refusal's own fields (with its typed hints under `next`).
 
 pub mod chain;
+pub mod meeting;
 pub mod diagnostics;
 pub mod findings;
 pub mod readback;

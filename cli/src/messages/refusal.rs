@@ -92,10 +92,13 @@ fn totals(p: &TotalsProblem) -> String {
         TotalsProblem::NegativeBallots { ballots } => format!("选票数 {ballots} 不能为负数"),
         TotalsProblem::MoreBallotsThanVoters { ballots, voters } => format!("选票数 {ballots} 超出有表决权的到会党员数 {voters}"),
         TotalsProblem::NamedTwice { given } => format!("「{given}」出现了两次"),
-        TotalsProblem::VotesOutOfRange { given, votes, ballots } => format!("「{given}」得票 {votes} 超出选票数 {ballots}"),
+        TotalsProblem::VotesOutOfRange { given, votes, ballots } => format!("「{given}」得票 {votes} 超出有效票数 {ballots}"),
         TotalsProblem::NotACandidate { given } => format!("「{given}」不是本轮候选人"),
         TotalsProblem::NotInBranch { given } => format!("「{given}」不在本支部名单中"),
-        TotalsProblem::SumTooLarge { sum, ballots, seats } => format!("总票数 {sum} 超过 选票数 {ballots} × 名额 {seats}"),
+        TotalsProblem::SumTooLarge { sum, ballots, seats } => format!("总票数 {sum} 超过 有效票数 {ballots} × 名额 {seats}"),
+        TotalsProblem::MoreReturnedThanIssued { returned, issued } => format!("收回选票 {returned} 张，多于发出的 {issued} 张"),
+        TotalsProblem::InvalidOutOfRange { invalid, returned } => format!("无效票 {invalid} 张，不在 0 到收回选票数 {returned} 之间"),
+        TotalsProblem::TellerTwice { given } => format!("监票人、计票人「{given}」写了两次"),
     }
 }
 
@@ -272,6 +275,11 @@ fn kind(k: &Kind) -> Worded {
             }
             w
         }
+        Kind::MeetingNotReported { branch } => {
+            Worded::new(format!("{}还没有向上级报告专题组织生活会", unit(branch))).detail("党支部报告会议日期后，上级才能确定列席人员")
+        }
+        Kind::NotTheSuperior { branch, needed, acting } => Worded::new(format!("`{acting}` 不是{}的上级", unit(branch)))
+            .detail(format!("列席人员由上级党组织（{}）确定", titled(needed))),
         Kind::BallotFixed { branch, quarter } => Worded::new(format!("{}的 {quarter} 季度已经开始投票，候选人名单已确定，不能再更换本季度的规则", unit(branch))),
 
         Kind::NoOpenRound => Worded::new("当前没有进行中的投票"),
@@ -286,7 +294,6 @@ fn kind(k: &Kind) -> Worded {
             Worded::new(format!("「{}」不在第 {round} 轮候选人名单中", member(m))).detail(format!("候选人：{}", members(candidates)))
         }
         Kind::ChosenTwice { given } => Worded::new(format!("同一张选票上「{given}」出现了两次")).detail("每位候选人在一张选票上至多选一次"),
-        Kind::TooManyChoices { chosen, seats } => Worded::new(format!("选了 {chosen} 人，超过本轮名额 {seats} 人")).detail("选票无效，未计入；所选人数不能超过名额"),
         Kind::TotalsRejected { problems } => {
             let mut w = Worded::new(format!("计票结果有 {} 处问题，未录入", problems.len()));
             w.details = problems.iter().map(totals).collect();
@@ -318,6 +325,9 @@ fn kind(k: &Kind) -> Worded {
         Kind::NotRecommended { star, from } => Worded::new(format!("{} 不是{}推荐的典型", member(star), unit(from))).detail("只能从下级推荐的对象中遴选"),
         Kind::AlreadyPicked { star } => Worded::new(format!("{} 已在推荐名单中", member(star))),
         Kind::NotPicked { star } => Worded::new(format!("{} 不在推荐名单中", member(star))),
+        Kind::NoPickReasonNotWanted { unit: u } => {
+            Worded::new(format!("{}已按规则推荐，不需要说明未推荐的理由", unit(u))).detail("去掉 `--no-pick-reason` 后报送")
+        }
         Kind::OverBound { star, check } => Worded::new(format!(
             "推荐 {} 后{}：超出{}（{} {}）",
             member(star),
@@ -403,6 +413,9 @@ pub fn hint(h: &Hint) -> String {
         Hint::AskSender { from } => format!("请联系报送单位（{from}）核实后重新拉取"),
         Hint::ChangeRule { rule } => format!("或由管理员修改 rules/ 中的 `{rule}` 规则"),
         Hint::Recount => "请监票人核对后重新录入".into(),
+        Hint::HoldRoundAgain { branch } => format!(
+            "收回的选票不足或多于发出的选票，本轮无效：电子投票请尚未投票的党员补投（`shine ballot cast`）；纸质投票请重新组织本轮投票，用 `shine ballot totals --branch {branch} --issued … --returned … --invalid …` 录入新的计票结果"
+        ),
     }
 }
 

@@ -432,7 +432,7 @@ fn expected_word(x: Expected) -> String {
         Expected::Text => "`\"…\"`",
         Expected::Clause => "`§3.4.x8`",
         Expected::TiePolicy => "`runoff`、`exceed` 或 `drop`",
-        Expected::PickBound => "`exactly 1`、`at most 5` 或 `each unit at most 1`",
+        Expected::PickBound => "`exactly 1`、`at most 5`、`in principle 1` 或 `each unit at most 1`",
         Expected::Number => "`1`",
         Expected::Field => "`name: text`",
         Expected::Type => "`int`、`date?` 或 `[life]`",

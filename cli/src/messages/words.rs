@@ -134,6 +134,7 @@ pub fn bound(b: PickBound) -> String {
     match b {
         PickBound::Exactly(k) => format!("恰好 {k} 名"),
         PickBound::AtMost(k) => format!("至多 {k} 名"),
+        PickBound::InPrinciple(k) => format!("原则上 {k} 名（至多 {k} 名，少于 {k} 名须说明理由）"),
         PickBound::AtLeast(k) => format!("至少 {k} 名"),
     }
 }
@@ -177,6 +178,12 @@ pub fn missing(m: &Missing) -> String {
         Missing::WindowOpen { until } => format!("公示期至 {until} 结束"),
         Missing::Objection { star, reason } => format!("对 {} 的异议尚待处理（{reason}）", member(star)),
         Missing::Pick { check } => format!("{} {}：{}", citation(&check.rule), check.rule.text, pick_check(check)),
+        Missing::NoPickReason { check } => format!(
+            "{} {}：{}；未推荐的，报送时用 `--no-pick-reason \"理由\"` 说明理由（随报送记录上报）",
+            citation(&check.rule),
+            check.rule.text,
+            pick_check(check)
+        ),
         Missing::NotForwarded => "尚未报送".into(),
     }
 }

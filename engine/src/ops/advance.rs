@@ -15,7 +15,7 @@ use crate::event::{Action, Excluded};
 use crate::refs::{StateRef, StepRef};
 use crate::refusal::{Hint, Kind, Refusal, Result};
 use crate::rules::Decision;
-use crate::state::quarter::Round;
+use crate::state::quarter::{Figures, Round};
 use crate::workflow::Workflow;
 use crate::tally::{select, Contender, Selection};
 use crate::workflow::{Effect, Next, RecordKind};
@@ -84,7 +84,12 @@ impl Operation<QuarterCtx> for Advance {
         }
         let failed: Vec<_> = guards.iter().filter(|d| !d.value).cloned().collect();
         if !failed.is_empty() {
-            return Err(Refusal::new(Kind::Blocked { step: step_ref(step), failed }).next(Hint::Status { branch: ctx.unit.id.clone() }));
+            // A tally blocked by its round's ballots is settled by more ballots or the round held again.
+            let hint = match step.next {
+                Next::Outcomes { .. } => Hint::HoldRoundAgain { branch: ctx.unit.id.clone() },
+                Next::To(_) => Hint::Status { branch: ctx.unit.id.clone() },
+            };
+            return Err(Refusal::new(Kind::Blocked { step: step_ref(step), failed }).next(hint));
         }
         let warnings: Vec<Decision<bool>> = step.advisories.iter().filter_map(|g| ctx.rules.guard_named(g, scope)).filter(|d| !d.value).collect();
         let mut actions = Vec::new();
@@ -101,8 +106,10 @@ impl Operation<QuarterCtx> for Advance {
             (Next::To(to), _) => to.clone(),
             (Next::Outcomes { selected, runoff }, _) => {
                 let round = ctx.q.open_round().ok_or_else(|| Refusal::new(Kind::NoOpenRound))?;
-                let s = tally_round(ctx, &facts, round)?;
+                let (s, figures) = tally_round(ctx, &facts, round)?;
                 stars = round.seated_before.iter().chain(&s.seated).cloned().collect();
+                let Figures { issued, returned, invalid, .. } = figures;
+                actions.push(Action::RoundCounted { round: round.round, issued, returned, invalid });
                 actions.push(Action::Tallied { round: round.round, selection: s.clone() });
                 let next = if let Some(r) = &s.runoff {
                     runoff_round = Some(round.round + 1);
@@ -113,6 +120,7 @@ impl Operation<QuarterCtx> for Advance {
                         seated: stars.clone(),
                         excluded: Vec::new(),
                     });
+                    actions.push(Action::RoundVoters { round: round.round + 1, voters: voters(&facts, ctx) });
                     runoff.clone()
                 } else {
                     selected.clone()
@@ -137,6 +145,7 @@ impl Operation<QuarterCtx> for Advance {
                 })
                 .collect();
             actions.push(Action::RoundOpened { round: 1, seats: quota, candidates, seated: Vec::new(), excluded });
+            actions.push(Action::RoundVoters { round: 1, voters: voters(&facts, ctx) });
         }
         actions.push(Action::Advanced { step: step.id.clone(), from: ctx.q.state.clone(), to: to.clone() });
         let answer = Advanced {
@@ -215,10 +224,18 @@ fn named_state(wf: &Workflow, given: &str) -> Result<String> {
     }
 }
 
-/// Fill the round's seats from its votes under the lean, the cap and the tie policy.
-fn tally_round(ctx: &QuarterCtx, facts: &super::FactSet, round: &Round) -> Result<Selection> {
+/// The members the voter rule lets vote: an electronic round's ballots issued.
+fn voters(facts: &super::FactSet, ctx: &QuarterCtx) -> i64 {
+    facts.standings(&ctx.rules).1.iter().filter(|s| s.voter).count() as i64
+}
+
+/// Fill the round's seats from its valid votes under the lean, the cap and the tie
+/// policy; with the figures the round was counted on.
+fn tally_round(ctx: &QuarterCtx, facts: &super::FactSet, round: &Round) -> Result<(Selection, Figures)> {
     let scope = facts.scope();
-    let votes = ctx.count_votes(round)?;
+    let (votes, invalid) = ctx.count_votes(round)?;
+    let provisional = round.figures();
+    let figures = Figures::new(provisional.issued, provisional.returned, invalid);
     let (quota, standings) = facts.standings(&ctx.rules);
     let mut capped_seated = 0;
     let mut contenders = Vec::new();
@@ -231,7 +248,7 @@ fn tally_round(ctx: &QuarterCtx, facts: &super::FactSet, round: &Round) -> Resul
         }
     }
     let cap_room = ctx.rules.cap(scope, *quota).map(|c| c.value - capped_seated);
-    Ok(select(contenders, round.seats, cap_room, ctx.rules.tie_policy()))
+    Ok((select(contenders, round.seats, cap_room, ctx.rules.tie_policy()), figures))
 }
 
 impl Archive {

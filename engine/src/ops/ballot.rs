@@ -7,7 +7,7 @@ use super::{member_ref, Archive, Current, Decided, Operation};
 use crate::domain::{Actor, MemberId};
 use crate::event::Action;
 use crate::refs::MemberRef;
-use crate::refusal::{BallotMethod, Hint, Kind, Refusal, Result, TotalsProblem};
+use crate::refusal::{BallotMethod, Hint, Kind, Refusal, Result, Text, TotalsProblem};
 use crate::state::quarter::Round;
 use crate::store::keys;
 use crate::workflow::RecordKind;
@@ -22,12 +22,18 @@ pub struct Ballot {
     pub choices: Vec<String>,
 }
 
-/// A paper round's count as the tellers give it: ballots, and votes by candidate
-/// (by id or name).
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A paper round's count as the tellers give it: ballots issued (`None`: one to each
+/// member with a vote), returned, and of those invalid (an over-filled ballot is
+/// invalid and still returned); votes by candidate (by id or name) on the valid
+/// ballots; and the tellers (监票人, 计票人).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct PaperCount {
-    pub ballots: i64,
+    pub issued: Option<i64>,
+    pub returned: i64,
+    pub invalid: i64,
     pub votes: Vec<(String, i64)>,
+    pub scrutineers: Vec<String>,
+    pub counters: Vec<String>,
 }
 
 fn open_round(ctx: &QuarterCtx) -> Result<&Round> {
@@ -77,9 +83,8 @@ impl Operation<QuarterCtx> for Cast {
                 }
                 chosen.push(cid);
             }
-            if chosen.len() as i64 > round.seats {
-                return Err(Kind::TooManyChoices { chosen: chosen.len(), seats: round.seats }.into());
-            }
+            // A ballot choosing more than the seats is kept as cast: the count finds it
+            // invalid, and it still counts as returned.
             chosen.sort();
             ballot_box.push(chosen);
             has_voted.push(Action::Voted { member: id, round: round.round });
@@ -110,23 +115,31 @@ impl Operation<QuarterCtx> for Totals {
         }
         let facts = ctx.facts(actor.today());
         let voters = facts.standings(&ctx.rules).1.iter().filter(|s| s.voter).count() as i64;
-        let ballots = self.count.ballots;
+        let PaperCount { issued, returned, invalid, votes, scrutineers, counters } = self.count;
+        let issued = issued.unwrap_or(voters);
         let mut problems = Vec::new();
-        if ballots < 0 {
-            problems.push(TotalsProblem::NegativeBallots { ballots });
-        } else if ballots > voters {
-            problems.push(TotalsProblem::MoreBallotsThanVoters { ballots, voters });
+        if issued < 0 || returned < 0 {
+            problems.push(TotalsProblem::NegativeBallots { ballots: issued.min(returned) });
+        } else if issued > voters {
+            problems.push(TotalsProblem::MoreBallotsThanVoters { ballots: issued, voters });
         }
+        if returned > issued {
+            problems.push(TotalsProblem::MoreReturnedThanIssued { returned, issued });
+        }
+        if invalid < 0 || invalid > returned.max(0) {
+            problems.push(TotalsProblem::InvalidOutOfRange { invalid, returned });
+        }
+        let valid = (returned - invalid).max(0);
         let mut resolved: Vec<(MemberId, i64)> = Vec::new();
         let mut sum = 0;
-        for (who, n) in self.count.votes {
+        for (who, n) in votes {
             match ctx.member(&who) {
                 Ok(id) if round.candidates.contains(&id) => {
                     if resolved.iter().any(|(r, _)| *r == id) {
                         problems.push(TotalsProblem::NamedTwice { given: who.clone() });
                     }
-                    if n < 0 || n > ballots {
-                        problems.push(TotalsProblem::VotesOutOfRange { given: who.clone(), votes: n, ballots });
+                    if n < 0 || n > valid {
+                        problems.push(TotalsProblem::VotesOutOfRange { given: who.clone(), votes: n, ballots: valid });
                     }
                     sum += n;
                     resolved.push((id, n));
@@ -135,32 +148,54 @@ impl Operation<QuarterCtx> for Totals {
                 Err(_) => problems.push(TotalsProblem::NotInBranch { given: who }),
             }
         }
-        if sum > ballots.saturating_mul(round.seats) {
-            problems.push(TotalsProblem::SumTooLarge { sum, ballots, seats: round.seats });
+        if sum > valid.saturating_mul(round.seats) {
+            problems.push(TotalsProblem::SumTooLarge { sum, ballots: valid, seats: round.seats });
+        }
+        let clean = |list: Vec<String>| -> Result<Vec<String>> {
+            list.iter().filter(|s| !s.trim().is_empty()).map(|s| crate::refusal::text(Text::GuestName, s)).collect()
+        };
+        let (scrutineers, counters) = (clean(scrutineers)?, clean(counters)?);
+        let mut seen = BTreeSet::new();
+        for name in scrutineers.iter().chain(&counters) {
+            if !seen.insert(name) {
+                problems.push(TotalsProblem::TellerTwice { given: name.clone() });
+            }
         }
         if !problems.is_empty() {
             return Err(Refusal::new(Kind::TotalsRejected { problems }).next(Hint::Recount));
         }
         // The same count entered again (a repeated command) changes nothing.
-        let same = round.totals.as_ref().is_some_and(|t| t.ballots == ballots && t.votes == resolved);
-        let actions = if same { Vec::new() } else { vec![Action::TotalsEntered { round: round.round, ballots, votes: resolved }] };
+        let same = round.totals.as_ref().is_some_and(|t| {
+            (t.issued, t.returned, t.invalid) == (issued, returned, invalid) && t.votes == resolved && t.scrutineers == scrutineers && t.counters == counters
+        });
+        let actions = if same {
+            Vec::new()
+        } else {
+            vec![Action::PaperCounted { round: round.round, issued, returned, invalid, votes: resolved, scrutineers, counters }]
+        };
         Ok(Decided::new(ctx.plan(actions), ()))
     }
 }
 
 impl QuarterCtx {
-    /// Votes per candidate in a round: from the paper totals, or by counting the ballots.
-    pub(crate) fn count_votes(&self, round: &Round) -> Result<HashMap<MemberId, i64>> {
+    /// Votes per candidate in a round, and the invalid ballots: from the paper totals,
+    /// or by counting the ballots, where one choosing more than the seats is invalid.
+    pub(crate) fn count_votes(&self, round: &Round) -> Result<(HashMap<MemberId, i64>, i64)> {
         if let Some(t) = &round.totals {
-            return Ok(t.votes.iter().cloned().collect());
+            return Ok((t.votes.iter().cloned().collect(), t.invalid));
         }
         let mut counts = HashMap::new();
+        let mut invalid = 0;
         for ballot in self.store.ballots(&self.unit.id, self.quarter, round.round)? {
+            if ballot.len() as i64 > round.seats {
+                invalid += 1;
+                continue;
+            }
             for c in ballot {
                 *counts.entry(c).or_insert(0) += 1;
             }
         }
-        Ok(counts)
+        Ok((counts, invalid))
     }
 }
 

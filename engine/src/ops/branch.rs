@@ -48,6 +48,9 @@ pub(crate) enum Gate {
     Records(Vec<RecordKind>),
     /// The step leaving the current state may be taken in the actor's role.
     Step,
+    /// The actor acts in this role (checked by the operation's caller: a role of the
+    /// escalation chain, such as the branch's superior), in any state.
+    Role(String),
 }
 
 impl Subject for QuarterCtx {
@@ -68,6 +71,7 @@ impl Subject for QuarterCtx {
                 })?;
                 check_role(&self.workflow, Some(step), &actor.role)
             }
+            Gate::Role(role) => check_role(&self.workflow, None, &role),
         }
     }
 }

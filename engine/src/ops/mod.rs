@@ -30,6 +30,7 @@ mod definitions;
 mod facts;
 pub mod findings;
 pub mod history;
+pub mod meetings;
 pub mod org;
 pub mod quarter;
 pub mod readback;

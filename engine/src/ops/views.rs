@@ -10,7 +10,8 @@ use crate::event::Event;
 use crate::refs::{MemberRef, RoleRef, StateRef, StepRef, UnitRef};
 use crate::refusal::{Kind, Refusal, Result, Thing};
 use crate::rules::{Decision, MemberJudgement, RuleInfo, Witness};
-use crate::state::quarter::Round;
+use super::meetings::{meeting_report, MeetingReport};
+use crate::state::quarter::{Figures, Round};
 use crate::tally::{Ranked, Selection};
 use crate::workflow::RecordKind;
 use super::readback::{CommentEntry, MeetingRecord};
@@ -38,6 +39,8 @@ pub struct Status {
     pub reported: Option<Option<UnitRef>>,
     /// The special meeting as recorded.
     pub meeting: MeetingRecord,
+    /// The meeting's report to the superior (§4.2.a) and the delegate it sends.
+    pub meeting_report: Option<MeetingReport>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -54,8 +57,12 @@ pub struct RoundStatus {
     pub round: i64,
     pub seats: i64,
     pub candidates: Vec<MemberRef>,
+    /// Valid ballots so far.
     pub ballots: i64,
     pub paper: bool,
+    pub figures: Figures,
+    pub scrutineers: Vec<String>,
+    pub counters: Vec<String>,
 }
 
 /// Why a member was or was not selected.
@@ -102,9 +109,13 @@ pub struct LedgerRound {
     pub seats: i64,
     pub candidates: Vec<MemberRef>,
     pub seated_before: Vec<MemberRef>,
-    /// Ballots cast (electronic) or counted (paper).
+    /// Valid ballots: the votes of the selection are out of these.
     pub ballots: i64,
     pub paper: bool,
+    /// Ballots issued, returned, valid and invalid.
+    pub figures: Figures,
+    pub scrutineers: Vec<String>,
+    pub counters: Vec<String>,
     pub selection: Option<Selection>,
 }
 
@@ -125,6 +136,8 @@ pub struct Ledger {
     pub reported: Option<Option<UnitRef>>,
     /// The special meeting as recorded.
     pub meeting: MeetingRecord,
+    /// The meeting's report to the superior (§4.2.a) and the delegate it sends.
+    pub meeting_report: Option<MeetingReport>,
 }
 
 impl Archive {
@@ -171,10 +184,14 @@ impl Archive {
                 candidates: r.candidates.iter().map(mref).collect(),
                 ballots: r.ballots(),
                 paper: r.totals.is_some(),
+                figures: r.figures(),
+                scrutineers: r.totals.as_ref().map(|t| t.scrutineers.clone()).unwrap_or_default(),
+                counters: r.totals.as_ref().map(|t| t.counters.clone()).unwrap_or_default(),
             }),
             stars: ctx.q.stars.iter().map(mref).collect(),
             reported: self.reported_ref(&ctx.q.reported)?,
             meeting: self.meeting_record(&ctx, today)?,
+            meeting_report: self.meeting_report_of(&ctx)?,
         })
     }
 
@@ -264,7 +281,16 @@ impl Archive {
             stars: ctx.q.stars.iter().map(mref).collect(),
             reported: self.reported_ref(&ctx.q.reported)?,
             meeting: self.meeting_record(&ctx, today)?,
+            meeting_report: self.meeting_report_of(&ctx)?,
         })
+    }
+
+    /// The quarter's meeting report, its superior named from the tree.
+    fn meeting_report_of(&self, ctx: &QuarterCtx) -> Result<Option<MeetingReport>> {
+        let superior = ctx.q.meeting.as_ref().and_then(|m| m.superior.clone());
+        let ids: Vec<&str> = superior.iter().map(|s| s.as_str()).collect();
+        let tree = self.org_around(&ids, false)?;
+        Ok(meeting_report(&ctx.q, &|id| Archive::unit_ref(&tree, id.as_str())))
     }
 
     /// The members who may vote in a branch's latest quarter now, as the voter rule decides.
@@ -290,6 +316,9 @@ fn ledger_round(r: &Round, mref: &dyn Fn(&MemberId) -> MemberRef) -> LedgerRound
         seated_before: r.seated_before.iter().map(mref).collect(),
         ballots: r.ballots(),
         paper: r.totals.is_some(),
+        figures: r.figures(),
+        scrutineers: r.totals.as_ref().map(|t| t.scrutineers.clone()).unwrap_or_default(),
+        counters: r.totals.as_ref().map(|t| t.counters.clone()).unwrap_or_default(),
         selection: r.selection.clone(),
     }
 }

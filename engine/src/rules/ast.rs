@@ -121,6 +121,8 @@ pub enum BoundOp {
     Exactly,
     AtMost,
     AtLeast,
+    /// `in principle N`: at most N; fewer only with a recorded reason.
+    InPrinciple,
 }
 
 /// `each unit at most 1` (a pick) or `5 working days` (a publicity window), as

@@ -127,16 +127,32 @@ pub enum PickBound {
     Exactly(i64),
     AtMost(i64),
     AtLeast(i64),
+    /// `in principle N` (原则上): at most N; fewer than N only with a reason recorded
+    /// by the level, which travels upward with what it forwards.
+    InPrinciple(i64),
 }
 
 impl PickBound {
-    /// Whether `n` picks satisfy the bound.
+    /// Whether `n` picks satisfy the bound (for `in principle`, its upper bound).
     pub fn admits(self, n: i64) -> bool {
         match self {
             PickBound::Exactly(k) => n == k,
-            PickBound::AtMost(k) => n <= k,
+            PickBound::AtMost(k) | PickBound::InPrinciple(k) => n <= k,
             PickBound::AtLeast(k) => n >= k,
         }
+    }
+
+    /// The most picks the bound allows, if it has an upper bound.
+    pub fn upper(self) -> Option<i64> {
+        match self {
+            PickBound::Exactly(k) | PickBound::AtMost(k) | PickBound::InPrinciple(k) => Some(k),
+            PickBound::AtLeast(_) => None,
+        }
+    }
+
+    /// Whether `n` picks need a recorded reason: fewer than an `in principle` count.
+    pub fn wants_reason(self, n: i64) -> bool {
+        matches!(self, PickBound::InPrinciple(k) if n < k)
     }
 
 }

@@ -151,6 +151,7 @@ fn expected(rules: &[Rule]) -> Vec<Expected> {
             Rule::pick_bound | Rule::each_unit | Rule::kw_each | Rule::kw_exactly | Rule::kw_at => Expected::PickBound,
             Rule::kw_unit => Expected::Unit,
             Rule::kw_most | Rule::kw_least => Expected::MostOrLeast,
+            Rule::kw_principle => Expected::PickBound,
             Rule::bound_count | Rule::days_bound => Expected::Number,
             Rule::kw_working => Expected::WorkingDays,
             Rule::kw_days => Expected::Days,
@@ -251,6 +252,7 @@ fn bound(p: Pair<Rule>) -> BoundItem {
             Rule::kw_exactly => b.op = Some(BoundOp::Exactly),
             Rule::kw_most => b.op = Some(BoundOp::AtMost),
             Rule::kw_least => b.op = Some(BoundOp::AtLeast),
+            Rule::kw_principle => b.op = Some(BoundOp::InPrinciple),
             Rule::bound_count => b.number = ident(q),
             _ => {}
         }

@@ -73,7 +73,7 @@ pub(super) struct World {
 pub(super) fn world(members: Vec<MemberFacts>) -> World {
     World {
         branch: BranchFacts { id: "b".into(), name: "计算机支部".into(), members },
-        meeting: MeetingFacts { date: d("2026-09-30"), reported: true, activists: 1, observers: 0, delegate: true, ballots: 10, round: 1 },
+        meeting: MeetingFacts { date: d("2026-09-30"), reported: true, reported_on: Some(d("2026-09-20")), activists: 1, observers: 0, delegate: true, ballots: 10, round: 1, issued: 10, returned: 10, invalid: 0, voters: 10 },
         quarter: QuarterFacts { id: "2026Q3".into(), start: d("2026-07-01"), end: d("2026-09-30") },
     }
 }
@@ -365,12 +365,46 @@ fn guards_of_the_shipped_rules() {
     assert_eq!(r.guard("attendance_recorded", w.scope()).map(|g| g.value), Some(true));
     assert_eq!(r.guard("all_commented", w.scope()).map(|g| g.value), Some(true));
     assert_eq!(r.guard("ballots_recorded", w.scope()).map(|g| g.value), Some(true));
+    assert_eq!(r.guard("meeting_reported_ahead", w.scope()).map(|g| g.value), Some(true));
+    assert_eq!(r.guard("round_valid", w.scope()).map(|g| g.value), Some(true));
     ms[1].meeting = None;
     ms[2].commented = false;
     let w = world(ms);
     assert_eq!(r.guard("attendance_recorded", w.scope()).map(|g| g.value), Some(false));
     assert_eq!(r.guard("all_commented", w.scope()).map(|g| g.value), Some(false));
     assert!(r.guard("no_such_guard", w.scope()).is_none());
+}
+
+/// §4.2.a: reported before the meeting (the notice); at least one day ahead (本校实施细则).
+#[test]
+fn s4_2_a_the_report_comes_before_the_meeting() {
+    let r = shipped();
+    let guards = |reported_on: Option<&str>| {
+        let mut w = world(vec![member(); 3]);
+        w.meeting.reported_on = reported_on.map(d);
+        let on = |g: &str| r.guard(g, w.scope()).map(|g| g.value);
+        (on("meeting_reported"), on("meeting_reported_ahead"))
+    };
+    assert_eq!(guards(Some("2026-09-29")), (Some(true), Some(true)));
+    assert_eq!(guards(Some("2026-09-30")), (Some(true), Some(false)), "the meeting day itself");
+    assert_eq!(guards(Some("2026-10-05")), (Some(false), Some(false)), "after the meeting");
+    assert_eq!(guards(None), (Some(false), Some(false)), "not reported");
+}
+
+/// §3.4 (本校实施细则): a round counts on more than half of the voters' ballots, never
+/// more than were issued.
+#[test]
+fn s3_4_a_round_counts_on_enough_ballots_never_more_than_issued() {
+    let r = shipped();
+    let valid = |issued: i64, returned: i64, voters: i64| {
+        let mut w = world(vec![member(); 3]);
+        (w.meeting.issued, w.meeting.returned, w.meeting.voters) = (issued, returned, voters);
+        r.guard("round_valid", w.scope()).map(|g| g.value)
+    };
+    assert_eq!(valid(8, 1, 8), Some(false), "one ballot of eight");
+    assert_eq!(valid(8, 4, 8), Some(false), "half is not more than half");
+    assert_eq!(valid(8, 5, 8), Some(true));
+    assert_eq!(valid(8, 9, 8), Some(false), "more returned than issued");
 }
 
 #[test]

@@ -25,7 +25,7 @@ fn s4_3_d_shipped_picks_in_file_order() {
     assert_eq!(
         picks,
         [
-            ("typical", "general_branch", false, PickBound::Exactly(1)),
+            ("typical", "general_branch", false, PickBound::InPrinciple(1)),
             ("per_unit", "organization_department", true, PickBound::AtMost(1)),
             ("province", "organization_department", false, PickBound::AtMost(5)),
         ]
@@ -37,8 +37,8 @@ fn s4_3_d_shipped_picks_in_file_order() {
     assert_eq!(typical.kind, RuleKind::Pick);
     assert_eq!(typical.clause, "§4.3.d");
     assert_eq!(typical.text, "原则上每个党总支每个季度应向学校推荐一个“闪光言行之星”典型");
-    assert_eq!(typical.source, "exactly 1");
-    assert_eq!(typical.location, "rules/escalation.shine:5");
+    assert_eq!(typical.source, "in principle 1");
+    assert_eq!(typical.location, "rules/escalation.shine:7");
     assert_eq!(r.picks()[1].rule.source, "each unit at most 1");
     assert_eq!(r.rule("province").map(|i| i.kind), Some(RuleKind::Pick));
 }
@@ -59,6 +59,20 @@ fn s4_3_d_pick_bounds_admit() {
     assert!(PickBound::AtMost(5).admits(0) && PickBound::AtMost(5).admits(5) && !PickBound::AtMost(5).admits(6));
     assert!(PickBound::AtLeast(2).admits(2) && !PickBound::AtLeast(2).admits(1));
     assert_eq!(serde_json::to_string(&PickBound::AtMost(5)).ok().as_deref(), Some(r#"{"at_most":5}"#));
+    // 原则上推荐一名: at most one; none only with a reason.
+    assert!(PickBound::InPrinciple(1).admits(0) && PickBound::InPrinciple(1).admits(1) && !PickBound::InPrinciple(1).admits(2));
+    assert!(PickBound::InPrinciple(1).wants_reason(0) && !PickBound::InPrinciple(1).wants_reason(1));
+    assert!(!PickBound::AtMost(1).wants_reason(0) && !PickBound::Exactly(1).wants_reason(0));
+    assert_eq!(PickBound::InPrinciple(2).upper(), Some(2));
+    assert_eq!(PickBound::AtLeast(2).upper(), None);
+}
+
+#[test]
+fn s4_3_d_in_principle_is_written_in_the_rule_file() {
+    let r = load("pick typical by general_branch §4.3.d \"t\" in principle 1\npick per by l §4.3.d \"t\" each unit in principle 2\n");
+    assert_eq!(r.picks()[0].bound, PickBound::InPrinciple(1));
+    assert!(r.picks()[1].each_unit);
+    assert_eq!(r.picks()[1].bound, PickBound::InPrinciple(2));
 }
 
 #[test]

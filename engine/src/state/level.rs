@@ -104,6 +104,8 @@ pub struct LevelState {
     /// New versions of this level's own stars, made after a return, by key.
     pub resubmitted: BTreeMap<String, Sealed>,
     pub forwarded: Option<Forwarded>,
+    /// Why the level picked fewer than its `in principle` pick rule expects.
+    pub no_pick_reason: Option<String>,
 }
 
 impl Fold for LevelState {
@@ -189,6 +191,7 @@ impl LevelState {
             Action::StarsForwarded { to, sealed } => {
                 self.forwarded = Some(Forwarded { at: event.at, to: to.clone(), sealed: sealed.clone() });
             }
+            Action::NoPickReasoned { reason } => self.no_pick_reason = Some(reason.clone()),
             _ => {}
         }
     }

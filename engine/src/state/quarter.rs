@@ -23,19 +23,60 @@ pub struct Round {
     /// Paper ballots: how many ballots, and votes per candidate.
     pub totals: Option<Totals>,
     pub selection: Option<Selection>,
+    /// The members with a vote when the round opened (`None` in stores written before
+    /// it was recorded).
+    pub voters: Option<i64>,
+    /// The round's ballots as the tally counted them.
+    pub counted: Option<Figures>,
 }
 
 /// The tellers' count of a round held on paper.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Totals {
-    pub ballots: i64,
+    pub issued: i64,
+    pub returned: i64,
+    pub invalid: i64,
     pub votes: Vec<(MemberId, i64)>,
+    /// The tellers: scrutineers (监票人) and counters (计票人), as the CLI names them.
+    pub scrutineers: Vec<String>,
+    pub counters: Vec<String>,
+}
+
+/// A round's ballots: issued, returned, and of those the invalid ones.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct Figures {
+    pub issued: i64,
+    pub returned: i64,
+    pub valid: i64,
+    pub invalid: i64,
+}
+
+impl Figures {
+    pub fn new(issued: i64, returned: i64, invalid: i64) -> Figures {
+        Figures { issued, returned, valid: returned.saturating_sub(invalid).max(0), invalid }
+    }
 }
 
 impl Round {
-    /// Ballots in the round: the paper count, or the electronic ballots cast.
+    /// Valid ballots in the round: as counted, else the paper count, else the
+    /// electronic ballots cast (an over-filled one is found invalid only by the count).
     pub fn ballots(&self) -> i64 {
-        self.totals.as_ref().map(|t| t.ballots).unwrap_or(self.voted.len() as i64)
+        self.figures().valid
+    }
+
+    /// The round's figures: as the tally counted them; before that, the paper count,
+    /// or for an electronic round the voters (ballots issued) and the ballots cast.
+    pub fn figures(&self) -> Figures {
+        if let Some(c) = self.counted {
+            return c;
+        }
+        match &self.totals {
+            Some(t) => Figures::new(t.issued, t.returned, t.invalid),
+            None => {
+                let cast = self.voted.len() as i64;
+                Figures::new(self.voters.unwrap_or(cast), cast, 0)
+            }
+        }
     }
 }
 
@@ -47,11 +88,22 @@ pub struct Guests {
     pub delegate: Option<String>,
 }
 
-/// The reported special meeting: its date and the superior it was reported to.
+/// The reported special meeting: its date, the superior it was reported to, and the
+/// day the report was made (the date of the reporting command).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Meeting {
     pub date: NaiveDate,
     pub superior: Option<UnitId>,
+    pub reported_on: NaiveDate,
+}
+
+/// The delegate the superior sends to the special meeting (一般应派员列席).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Delegate {
+    pub name: String,
+    /// The role the superior acted in.
+    pub role: String,
+    pub on: NaiveDate,
 }
 
 /// Everything recorded in one branch's quarter. Only a log that begins with the
@@ -65,6 +117,8 @@ pub struct QuarterState {
     pub meeting: Option<Meeting>,
     pub attendance: BTreeMap<MemberId, String>,
     pub guests: Guests,
+    /// The delegate the superior said it sends, if it has.
+    pub delegate: Option<Delegate>,
     pub presented: BTreeSet<MemberId>,
     /// The form of each presentation recorded with one (the latest record decides).
     pub presentation_forms: BTreeMap<MemberId, String>,
@@ -110,7 +164,16 @@ pub struct Opened {
 impl Fold for QuarterState {
     fn apply(&mut self, event: &Event) {
         for action in &event.actions {
-            self.apply_action(action);
+            match action {
+                Action::MeetingReported { date, superior } => {
+                    self.meeting = Some(Meeting { date: *date, superior: superior.clone(), reported_on: event.at.date() });
+                    self.meeting_reported_at = Some(event.at);
+                }
+                Action::DelegateSent { name } => {
+                    self.delegate = Some(Delegate { name: name.clone(), role: event.role.clone(), on: event.at.date() });
+                }
+                _ => self.apply_action(action),
+            }
             match action {
                 Action::Advanced { step, from, to } => {
                     self.passed.push(Passage { step: step.clone(), from: from.clone(), to: to.clone(), at: event.at });
@@ -119,7 +182,6 @@ impl Fold for QuarterState {
                     let signed = Signed { who: event.who.clone(), role: event.role.clone(), at: event.at };
                     self.comment_signed.insert(member.clone(), signed);
                 }
-                Action::MeetingReported { .. } => self.meeting_reported_at = Some(event.at),
                 _ => {}
             }
         }
@@ -137,7 +199,6 @@ impl QuarterState {
             Action::DeedExcused { member, reason } => {
                 self.excuses.insert(member.clone(), reason.clone());
             }
-            Action::MeetingReported { date, superior } => self.meeting = Some(Meeting { date: *date, superior: superior.clone() }),
             Action::AttendanceRecorded { member, status } => {
                 self.attendance.insert(member.clone(), status.clone());
             }
@@ -164,6 +225,8 @@ impl QuarterState {
                 voted: BTreeSet::new(),
                 totals: None,
                 selection: None,
+                voters: None,
+                counted: None,
             }),
             Action::Voted { member, round } => {
                 if let Some(r) = self.round_mut(*round) {
@@ -172,7 +235,30 @@ impl QuarterState {
             }
             Action::TotalsEntered { round, ballots, votes } => {
                 if let Some(r) = self.round_mut(*round) {
-                    r.totals = Some(Totals { ballots: *ballots, votes: votes.clone() });
+                    let (issued, returned) = (*ballots, *ballots);
+                    r.totals = Some(Totals { issued, returned, invalid: 0, votes: votes.clone(), scrutineers: Vec::new(), counters: Vec::new() });
+                }
+            }
+            Action::PaperCounted { round, issued, returned, invalid, votes, scrutineers, counters } => {
+                if let Some(r) = self.round_mut(*round) {
+                    r.totals = Some(Totals {
+                        issued: *issued,
+                        returned: *returned,
+                        invalid: *invalid,
+                        votes: votes.clone(),
+                        scrutineers: scrutineers.clone(),
+                        counters: counters.clone(),
+                    });
+                }
+            }
+            Action::RoundVoters { round, voters } => {
+                if let Some(r) = self.round_mut(*round) {
+                    r.voters = Some(*voters);
+                }
+            }
+            Action::RoundCounted { round, issued, returned, invalid } => {
+                if let Some(r) = self.round_mut(*round) {
+                    r.counted = Some(Figures::new(*issued, *returned, *invalid));
                 }
             }
             Action::Tallied { round, selection } => {

@@ -18,6 +18,7 @@ fn sample() -> StarRecord {
         version: 1,
         corrections: vec![],
         picks: vec![],
+        no_pick: None,
     }
 }
 

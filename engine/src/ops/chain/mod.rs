@@ -23,7 +23,6 @@ use crate::domain::{Actor, MemberId, Quarter, UnitId};
 use crate::progress::{Missing, PickCheck, StepState, Waiting};
 use crate::refs::{LevelRef, MemberRef, UnitRef};
 use crate::refusal::{Hint, Kind, LevelAct, Refusal, Result};
-use crate::rules::PickBound;
 use crate::star::{DeedCard, MemberCard, PickNote, Sealed, StarRecord};
 use crate::state::level::{Held, LevelState, Return, Standing};
 use crate::state::org::OrgTree;
@@ -268,6 +267,13 @@ impl LevelCtx {
                     for c in picks.iter().filter(|c| !c.holds) {
                         missing.push(Missing::Pick { check: c.clone() });
                     }
+                    // Fewer than a rule expects in principle: a reason, when there was a star to pick.
+                    let could_pick = self.state.in_play().any(|h| h.recommended);
+                    if could_pick && self.state.no_pick_reason.is_none() {
+                        for c in picks.iter().filter(|c| c.holds && c.bound.wants_reason(c.picked)) {
+                            missing.push(Missing::NoPickReason { check: c.clone() });
+                        }
+                    }
                 }
                 Step::Forward => {
                     if self.state.forwarded.is_none() {
@@ -396,10 +402,7 @@ fn pick_checks(ctx: &LevelCtx, state: &LevelState) -> Vec<PickCheck> {
 
 /// The check that would break an upper bound, were `state` the level's state.
 pub(crate) fn over_bound(ctx: &LevelCtx, state: &LevelState) -> Option<PickCheck> {
-    pick_checks(ctx, state).into_iter().find(|c| match c.bound {
-        PickBound::AtMost(n) | PickBound::Exactly(n) => c.picked > n,
-        PickBound::AtLeast(_) => false,
-    })
+    pick_checks(ctx, state).into_iter().find(|c| c.bound.upper().is_some_and(|n| c.picked > n))
 }
 
 pub(crate) fn star_ref(h: &Held) -> MemberRef {
@@ -504,6 +507,7 @@ impl Archive {
                 version: 1,
                 corrections: Vec::new(),
                 picks: Vec::new(),
+                no_pick: None,
             }));
         }
         Ok(Some(out))

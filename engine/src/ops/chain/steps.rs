@@ -10,7 +10,7 @@ use crate::event::Action;
 use crate::ops::{nonempty, Decided, Operation, Shine, Subject};
 use crate::refs::UnitRef;
 use crate::refusal::{Hint, Kind, LevelAct, RecordCheck, Refusal, Result, Text};
-use crate::rules::PickBound;
+use crate::star::NoPickNote;
 use crate::star::{Sealed, UnitCard};
 use crate::state::level::{LevelState, Objection, Publication, Standing};
 use crate::workflow::{Action as Step, Sending};
@@ -251,7 +251,10 @@ impl Operation<LevelCtx> for Unpick {
     }
 }
 
-struct Forward;
+struct Forward {
+    /// Why the level picked fewer than its `in principle` pick rule expects.
+    no_pick_reason: Option<String>,
+}
 
 impl Operation<LevelCtx> for Forward {
     type Answer = (UnitRef, Vec<Sealed>);
@@ -263,15 +266,31 @@ impl Operation<LevelCtx> for Forward {
     fn decide(self, ctx: &LevelCtx, _: &Actor) -> Result<Decided<Self::Answer>> {
         let to = ctx.superior.clone().ok_or_else(|| Refusal::new(Kind::TopLevel { level: ctx.level_ref() }))?;
         let sending = ctx.level.step(Step::Forward).and_then(|s| s.send).unwrap_or(Sending::All);
+        // The reason travels upward on every record the level sends.
+        let note = ctx.state.no_pick_reason.as_ref().map(|reason| NoPickNote { level: ctx.level.id.clone(), unit: ctx.unit.clone(), reason: reason.clone() });
         let mut sealed = Vec::new();
         for h in ctx.state.in_play() {
-            match ctx.with_own_pick(&h.sealed.record) {
-                Some(record) => sealed.push(Sealed::seal(record)),
+            let record = match ctx.with_own_pick(&h.sealed.record) {
+                Some(record) => record,
                 None if sending == Sending::Picked => continue,
-                None => sealed.push(h.sealed.clone()),
+                None if note.is_none() => {
+                    sealed.push(h.sealed.clone());
+                    continue;
+                }
+                None => h.sealed.record.clone(),
+            };
+            let mut record = record;
+            if note.is_some() {
+                record.no_pick.clone_from(&note);
             }
+            sealed.push(Sealed::seal(record));
         }
-        Ok(Decided::new(ctx.plan(vec![Action::StarsForwarded { to: to.id.clone(), sealed: sealed.clone() }]), (to, sealed)))
+        let mut actions = Vec::new();
+        if let Some(reason) = self.no_pick_reason.filter(|_| ctx.state.forwarded.is_none()) {
+            actions.push(Action::NoPickReasoned { reason });
+        }
+        actions.push(Action::StarsForwarded { to: to.id.clone(), sealed: sealed.clone() });
+        Ok(Decided::new(ctx.plan(actions), (to, sealed)))
     }
 }
 
@@ -363,13 +382,30 @@ impl Shine {
         self.on_level(actor, unit, quarter, Unpick { member: member.to_owned() })
     }
 
-    /// Forward upward: everything held with the picks marked, or only the picks.
-    pub fn forward(&self, actor: &Actor, unit: Option<&str>, quarter: Quarter) -> Result<(UnitRef, Vec<Sealed>)> {
-        let ctx = self.level(unit, quarter, actor.today())?;
+    /// Forward upward: everything held with the picks marked, or only the picks. A
+    /// level that picked fewer than its `in principle` pick rule expects gives the
+    /// reason (`no_pick_reason`), recorded with the forward and carried on every
+    /// record it sends; the number of picks never blocks it otherwise.
+    pub fn forward(&self, actor: &Actor, unit: Option<&str>, quarter: Quarter, no_pick_reason: Option<&str>) -> Result<(UnitRef, Vec<Sealed>)> {
+        let _write = self.store().exclusive();
+        let mut ctx = self.level(unit, quarter, actor.today())?;
         if ctx.forwards_by_quarter() {
             return Err(Refusal::new(Kind::ReportsByQuarter { level: ctx.level_ref() }).next(Hint::Advance { branch: ctx.unit_id() }));
         }
-        self.on_level(actor, unit, quarter, Forward)
+        let reason = match no_pick_reason {
+            Some(r) if ctx.state.forwarded.is_none() => {
+                let reason = nonempty(r, Text::PickReason)?;
+                let wanting: Vec<_> = ctx.pick_checks().into_iter().filter(|c| c.bound.wants_reason(c.picked)).collect();
+                if wanting.is_empty() {
+                    return Err(Refusal::new(Kind::NoPickReasonNotWanted { unit: ctx.unit.clone() }).next(ctx.chain_status_hint()));
+                }
+                // Checked with the reason in place, written in the same batch as the forward.
+                std::sync::Arc::make_mut(&mut ctx.state).no_pick_reason = Some(reason.clone());
+                Some(reason)
+            }
+            _ => None,
+        };
+        self.run_on(&ctx, actor, Forward { no_pick_reason: reason })
     }
 }
 
@@ -439,10 +475,7 @@ fn recheck(ctx: &LevelCtx, from: &str, source: &UnitCard, sealed: &[Sealed]) -> 
     }
     let newest = |key: &str| sealed.iter().find(|s| s.record.key() == key);
     for rule in ctx.current.rules.picks_for(&sender.id) {
-        let bound = match rule.bound {
-            PickBound::AtMost(n) | PickBound::Exactly(n) => n,
-            PickBound::AtLeast(_) => continue,
-        };
+        let Some(bound) = rule.bound.upper() else { continue };
         let mut counts: BTreeMap<Option<String>, (i64, &Sealed)> = BTreeMap::new();
         for (key, s) in &stars {
             // With `each unit`, by the unit directly below the sender (the path's second).

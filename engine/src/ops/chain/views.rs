@@ -71,6 +71,9 @@ pub struct LevelStatus {
     /// Returns of this unit's own stars by the level above, not yet resubmitted.
     pub returned: Vec<Return>,
     pub forwarded: Option<ForwardedView>,
+    /// Why units below (or this level) picked fewer than their `in principle` pick
+    /// rule expects, as the records carry it: one per unit.
+    pub no_pick_reasons: Vec<crate::star::NoPickNote>,
 }
 
 /// What a pull brought.
@@ -150,6 +153,7 @@ impl Shine {
             publication: ctx.state.publication.clone(),
             picks: ctx.pick_checks(),
             forwarded: ctx.state.forwarded.as_ref().map(|f| ForwardedView { to: f.to.clone(), count: f.sealed.len(), at: f.at }),
+            no_pick_reasons: no_pick_reasons(&ctx),
             level: ctx.level_ref(),
             role: super::role_ref_of(self.current(), &ctx.level.role),
             unit: ctx.unit.clone(),
@@ -211,4 +215,21 @@ impl crate::ops::Archive {
         }
         Ok(out)
     }
+}
+
+/// The reasons for picking fewer that the held records carry, one per unit, and the
+/// level's own when it recorded one.
+fn no_pick_reasons(ctx: &super::LevelCtx) -> Vec<crate::star::NoPickNote> {
+    let mut out: Vec<crate::star::NoPickNote> = Vec::new();
+    for h in ctx.state.stars() {
+        if let Some(n) = &h.sealed.record.no_pick {
+            if !out.iter().any(|o| o.unit.id == n.unit.id && o.level == n.level) {
+                out.push(n.clone());
+            }
+        }
+    }
+    if let Some(reason) = &ctx.state.no_pick_reason {
+        out.push(crate::star::NoPickNote { level: ctx.level.id.clone(), unit: ctx.unit.clone(), reason: reason.clone() });
+    }
+    out
 }

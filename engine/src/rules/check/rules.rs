@@ -135,6 +135,7 @@ impl Checker<'_, '_> {
                     ast::BoundOp::Exactly => PickBound::Exactly(n),
                     ast::BoundOp::AtMost => PickBound::AtMost(n),
                     ast::BoundOp::AtLeast => PickBound::AtLeast(n),
+                    ast::BoundOp::InPrinciple => PickBound::InPrinciple(n),
                 };
                 self.pick_levels.push((fi, level.span));
                 self.picks.push(PickRule { rule: info.clone(), level: level.name.clone(), each_unit: b.each_unit, bound });

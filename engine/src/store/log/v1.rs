@@ -231,6 +231,19 @@ pub(super) enum ActionRec<'a> {
     FindingClosed { member: Cow<'a, str>, clause: Cow<'a, str>, date: NaiveDate, on: NaiveDate, how: Cow<'a, str>, note: Cow<'a, str> },
     StandingRecorded { member: Cow<'a, str>, standing: StandingRec<'a>, approved_by: Cow<'a, str>, reason: Cow<'a, str> },
     PresentedAs { member: Cow<'a, str>, form: Cow<'a, str> },
+    DelegateSent { name: Cow<'a, str> },
+    RoundVoters { round: i64, voters: i64 },
+    PaperCounted {
+        round: i64,
+        issued: i64,
+        returned: i64,
+        invalid: i64,
+        votes: Vec<(Cow<'a, str>, i64)>,
+        scrutineers: Vec<Cow<'a, str>>,
+        counters: Vec<Cow<'a, str>>,
+    },
+    RoundCounted { round: i64, issued: i64, returned: i64, invalid: i64 },
+    NoPickReasoned { reason: Cow<'a, str> },
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -358,6 +371,21 @@ fn action_rec(a: &Action) -> ActionRec<'_> {
             reason: b(reason),
         },
         Action::PresentedAs { member, form } => ActionRec::PresentedAs { member: b(member), form: b(form) },
+        Action::DelegateSent { name } => ActionRec::DelegateSent { name: b(name) },
+        Action::RoundVoters { round, voters } => ActionRec::RoundVoters { round: *round, voters: *voters },
+        Action::PaperCounted { round, issued, returned, invalid, votes, scrutineers, counters } => ActionRec::PaperCounted {
+            round: *round,
+            issued: *issued,
+            returned: *returned,
+            invalid: *invalid,
+            votes: votes.iter().map(|(m, n)| (b(m), *n)).collect(),
+            scrutineers: all(scrutineers),
+            counters: all(counters),
+        },
+        Action::RoundCounted { round, issued, returned, invalid } => {
+            ActionRec::RoundCounted { round: *round, issued: *issued, returned: *returned, invalid: *invalid }
+        }
+        Action::NoPickReasoned { reason } => ActionRec::NoPickReasoned { reason: b(reason) },
     }
 }
 
@@ -601,6 +629,19 @@ pub(super) fn action(a: ActionRec<'_>) -> Result<Action, Invalid> {
             reason: own(reason),
         },
         ActionRec::PresentedAs { member: m, form } => Action::PresentedAs { member: member(m)?, form: own(form) },
+        ActionRec::DelegateSent { name } => Action::DelegateSent { name: own(name) },
+        ActionRec::RoundVoters { round, voters } => Action::RoundVoters { round, voters },
+        ActionRec::PaperCounted { round, issued, returned, invalid, votes, scrutineers, counters } => Action::PaperCounted {
+            round,
+            issued,
+            returned,
+            invalid,
+            votes: votes.into_iter().map(|(m, n)| Ok((member(m)?, n))).collect::<Result<_, Invalid>>()?,
+            scrutineers: owned(scrutineers),
+            counters: owned(counters),
+        },
+        ActionRec::RoundCounted { round, issued, returned, invalid } => Action::RoundCounted { round, issued, returned, invalid },
+        ActionRec::NoPickReasoned { reason } => Action::NoPickReasoned { reason: own(reason) },
     })
 }
 
