@@ -3,7 +3,7 @@
 
 use crate::context::Context;
 use crate::failure::Result;
-use crate::messages::values::witnesses;
+use crate::messages::values::trace;
 use crate::messages::words::{decision, outcome, rule_line};
 use crate::render::Output;
 use shine_engine::ops::views::Explanation;
@@ -28,7 +28,7 @@ pub fn run(ctx: &Context, member: &str, quarter: Option<&str>) -> Result<Output>
     } else {
         h.push_str("不能评选情形：\n");
         for d in &j.excluded {
-            h.push_str(&format!("  ✗ {}\n{}", rule_line(&d.rule), witnesses(&d.witnesses, "      ")));
+            h.push_str(&format!("  ✗ {}\n{}", rule_line(&d.rule), trace(&d.witnesses, &d.arms, "      ")));
         }
     }
     h.push_str(&format!("\n候选资格：\n{}", decision(&j.candidate, "  ")));

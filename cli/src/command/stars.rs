@@ -2,6 +2,7 @@
 
 use crate::context::Context;
 use crate::failure::Result;
+use crate::messages::values;
 use crate::messages::words::{outcome, rule_line, yes_no};
 use crate::render::{table, Output};
 use shine_engine::domain::MemberId;
@@ -26,8 +27,8 @@ pub fn run(ctx: &Context, branch: &str, quarter: Option<&str>) -> Result<Output>
     if !l.excluded.is_empty() {
         h.push_str("不能评选：\n");
         for (m, entries) in &l.excluded {
-            let why: Vec<_> = entries.iter().map(|e| rule_line(&e.rule)).collect();
-            h.push_str(&format!("  {}：{}\n", m.name, why.join("；")));
+            let why: Vec<_> = entries.iter().map(|e| format!("{}\n      {}", rule_line(&e.rule), values::deciding(&e.witnesses).join("；"))).collect();
+            h.push_str(&format!("  {}：{}\n", m.name, why.join("\n    ")));
         }
     }
     for r in &l.rounds {

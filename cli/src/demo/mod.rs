@@ -21,7 +21,6 @@ use shine_engine::ops::ballot::{Ballot, PaperCount};
 use shine_engine::ops::quarter::Record;
 use shine_engine::ops::views::Ledger;
 use shine_engine::ops::{Archive, Shine};
-use shine_engine::rules::{ElementRole, Elements, Value, Witness};
 use shine_engine::store::Store;
 use shine_engine::workflow::RecordKind;
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -469,7 +468,7 @@ fn render(shine: &Shine, ledgers: &[Ledger], quarter: Quarter, dir: &Path, elaps
             h.push_str("不能评选：\n");
             for (m, entries) in &l.excluded {
                 for d in entries {
-                    let why = reasons(&d.witnesses);
+                    let why = values::deciding(&d.witnesses);
                     h.push_str(&format!("  {} — {}\n      {}\n", m.name, rule_line(&d.rule), why.join("；")));
                 }
             }
@@ -508,27 +507,3 @@ fn render(shine: &Shine, ledgers: &[Ledger], quarter: Quarter, dir: &Path, elaps
     Ok(h)
 }
 
-/// What to show of a fired rule: the records that made it fire, else the values.
-fn reasons(ws: &[Witness]) -> Vec<String> {
-    let mut records: Vec<String> = Vec::new();
-    for w in ws {
-        if let Value::Elements(e @ Elements { role: ElementRole::Matching, .. }) = &w.value {
-            let listed = values::listed(e);
-            if !records.contains(&listed) {
-                records.push(listed);
-            }
-        }
-    }
-    if !records.is_empty() {
-        return records;
-    }
-    ws.iter().filter(|w| telling(w)).take(3).map(values::witness).collect()
-}
-
-/// A witness worth a line in the demo: a value, not a comparison already implied.
-fn telling(w: &Witness) -> bool {
-    let expr = w.expr.as_str();
-    let aggregate = ["any(", "all(", "count(", "streak("].iter().any(|a| expr.starts_with(a)) && expr.ends_with(')');
-    let comparison = ["==", ">=", "<=", " > ", " < ", "!=", " and ", " or "].iter().any(|c| expr.contains(c));
-    w.value != Value::Bool(false) && !matches!(w.value, Value::Elements(_)) && (aggregate || !comparison)
-}

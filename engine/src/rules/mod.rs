@@ -25,7 +25,7 @@ mod parse;
 mod program;
 mod trace;
 mod witness;
-pub use witness::{ElementField, ElementRole, ElementSummary, Elements, Value, Witness, DEC_SCALE};
+pub use witness::{Arm, ElementField, ElementRole, ElementSummary, Elements, Join, Value, Witness, DEC_SCALE};
 mod standing;
 pub use standing::Standing;
 #[cfg(test)]
@@ -209,7 +209,12 @@ impl<'a> At<'a> {
 pub struct Decision<T> {
     pub rule: RuleInfo,
     pub value: T,
+    /// The values read, those of the deciding conditions first (`Witness::decisive`).
     pub witnesses: Vec<Witness>,
+    /// The conditions the rule is made of, each marked held or not and whether it
+    /// decided; empty for a rule that is one condition or a number.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub arms: Vec<Arm>,
 }
 
 /// A declared enum: its name and variants, each with an optional label.
@@ -422,7 +427,8 @@ impl RuleSet {
         t.excluded = at.excluded;
         t.quota = at.quota;
         let value = t.eval(when) == trace::Datum::Bool(true);
-        Decision { rule: info.clone(), value, witnesses: t.witnesses }
+        let arms = t.finish(when);
+        Decision { rule: info.clone(), value, witnesses: t.witnesses, arms }
     }
 
     fn trace_condition(&self, r: &program::Condition, at: At) -> Decision<bool> {
@@ -432,11 +438,12 @@ impl RuleSet {
     fn trace_int(&self, info: &RuleInfo, value: &check::TExpr, file: usize, scope: Scope, quota: i64) -> Decision<i64> {
         let mut t = self.tracer(file, scope, None);
         t.quota = quota;
-        let value = match t.eval(value) {
+        let value_of = match t.eval(value) {
             trace::Datum::Num(n) => n,
             _ => 0,
         };
-        Decision { rule: info.clone(), value, witnesses: t.witnesses }
+        let arms = t.finish(value);
+        Decision { rule: info.clone(), value: value_of, witnesses: t.witnesses, arms }
     }
 
     /// The number of stars to select.

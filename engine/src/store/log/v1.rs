@@ -79,6 +79,13 @@ pub(super) struct DeedRec<'a> {
 pub(super) struct WitnessRec<'a> {
     pub expr: Cow<'a, str>,
     pub value: ValueRec<'a>,
+    /// Added after the first release: absent (false) in older records.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub decisive: bool,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
 }
 
 /// A witness's value: as text, as version 0 wrote it (read as `Value::Recorded`), or
@@ -338,7 +345,7 @@ fn action_rec(a: &Action) -> ActionRec<'_> {
 }
 
 fn witness_rec(w: &Witness) -> WitnessRec<'_> {
-    WitnessRec { expr: b(&w.expr), value: ValueRec::Typed(typed_rec(&w.value)) }
+    WitnessRec { expr: b(&w.expr), value: ValueRec::Typed(typed_rec(&w.value)), decisive: w.decisive }
 }
 
 fn typed_rec(v: &Value) -> TypedRec<'_> {
@@ -455,7 +462,7 @@ pub(super) fn witness(w: WitnessRec<'_>) -> Witness {
         ValueRec::Text(text) => Value::Recorded(own(text)),
         ValueRec::Typed(value) => typed(value),
     };
-    Witness { expr: own(w.expr), value }
+    Witness { expr: own(w.expr), value, decisive: w.decisive }
 }
 
 fn typed(v: TypedRec<'_>) -> Value {
