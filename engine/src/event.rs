@@ -102,4 +102,10 @@ pub enum Action {
     /// A token for `unit`; only its SHA-256 is kept.
     TokenIssued { id: String, unit: String, label: String, digest: String },
     TokenRevoked { id: String },
+
+    // ---- a branch's quarter, continued ----------------------------------------------
+    /// The roster's facts the rules read, as they stood when the ballot was fixed
+    /// (written with round 1's `RoundOpened`): the quarter is explained from these
+    /// ever after, whatever the roster says later.
+    FactsFrozen { members: Vec<MemberRecord>, life: Vec<(MemberId, Vec<LifeRecord>)>, findings: Vec<(MemberId, Vec<Finding>)> },
 }

@@ -4,7 +4,7 @@
 use crate::context::Context;
 use crate::failure::Result;
 use crate::messages::values::trace;
-use crate::messages::words::{decision, outcome, rule_line};
+use crate::messages::words::{decision, facts_basis, outcome, rule_line};
 use crate::render::Output;
 use shine_engine::ops::views::Explanation;
 
@@ -22,7 +22,9 @@ pub fn run(ctx: &Context, member: &str, quarter: Option<&str>) -> Result<Output>
         e.quarter,
         e.rules.short()
     );
-    h.push_str(&format!("结论：{}\n\n", verdict(&e)));
+    h.push_str(&format!("结论：{}\n", verdict(&e)));
+    h.push_str(facts_basis(e.facts).unwrap_or_default());
+    h.push('\n');
     if j.excluded.is_empty() {
         h.push_str("不能评选情形：无\n");
     } else {

@@ -3,7 +3,7 @@
 use crate::context::Context;
 use crate::failure::Result;
 use crate::messages::values;
-use crate::messages::words::{outcome, rule_line, yes_no};
+use crate::messages::words::{facts_basis, outcome, rule_line, yes_no};
 use crate::render::{table, Output};
 use shine_engine::domain::MemberId;
 use shine_engine::ops::org::unit_id;
@@ -24,6 +24,7 @@ pub fn run(ctx: &Context, branch: &str, quarter: Option<&str>) -> Result<Output>
         l.quota.value,
         l.quota.rule.clause
     );
+    h.push_str(facts_basis(l.facts).unwrap_or_default());
     if !l.excluded.is_empty() {
         h.push_str("不能评选：\n");
         for (m, entries) in &l.excluded {

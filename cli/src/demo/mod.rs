@@ -54,6 +54,16 @@ fn id(text: &str) -> UnitId {
     UnitId::parse(text).expect("demo ids have no spaces or slashes")
 }
 
+/// Where the demo is built: `--dir`, else the store named by `--store` or
+/// `SHINE_STORE`, else `shine-demo` (never the default store, which may be real).
+pub fn where_to(ctx: &Context, dir: Option<PathBuf>) -> PathBuf {
+    match dir {
+        Some(dir) => dir,
+        None if ctx.global.store_given => ctx.global.store.clone(),
+        None => PathBuf::from("shine-demo"),
+    }
+}
+
 pub fn run(ctx: &Context, dir: &Path, quarter: &str, name: Option<&str>) -> Result<Output> {
     let started = Instant::now();
     let quarter = ctx.quarter(quarter)?;
@@ -226,7 +236,7 @@ fn prepare_dir(dir: &Path) -> Result<PathBuf> {
         if !empty && !dir.join(MARKER).exists() {
             return Err(crate::fail!(
                 "demo_dir_taken",
-                help = "用 `--dir` 指定一个新目录，演示会在其中建立示例学校",
+                help = "用 `--dir`（或 `--store`）指定一个新目录，演示会在其中建立示例学校",
                 "目录 `{}` 不是演示存储，为避免误删，演示不会覆盖它",
                 dir.display()
             ));

@@ -7,6 +7,7 @@ use shine_engine::refs::{Labelled, MemberRef, StepRef, Titled, UnitRef};
 use shine_engine::refusal::{Text, Thing};
 use shine_engine::rules::{Decision, PickBound, RuleInfo};
 use shine_engine::state::level::Standing;
+use shine_engine::state::quarter::FactsBasis;
 use shine_engine::tally::Outcome;
 use shine_engine::workflow::{Action as ChainStep, RecordKind};
 
@@ -184,6 +185,18 @@ pub fn rule_line(rule: &RuleInfo) -> String {
         return format!("规则 `{}`", rule.name);
     }
     format!("{} {}（规则 `{}`，{}）", rule.clause, rule.text, rule.name, rule.location)
+}
+
+/// What a quarter's facts were read from, as a line (none before the ballot is fixed,
+/// when today's roster is what the rules read).
+pub fn facts_basis(basis: FactsBasis) -> Option<&'static str> {
+    match basis {
+        FactsBasis::Today => None,
+        FactsBasis::Frozen => Some("依据：选票确定时（第 1 轮投票开始时）冻结的名册、组织生活记录和违规情形记录；此后名册的变化不影响本季度\n"),
+        FactsBasis::RecomputedToday => Some(
+            "注意：本季度的选票由旧版本确定，当时没有冻结名册等事实；以下按今天的名册重新计算，若名册已变，可能与台帐记载的不同（台帐以选票确定时的记录为准）\n",
+        ),
+    }
 }
 
 pub fn yes_no(b: bool) -> &'static str {

@@ -133,6 +133,7 @@ impl Operation<QuarterCtx> for Advance {
                 })
                 .collect();
             actions.push(Action::RoundOpened { round: 1, seats: quota, candidates, seated: Vec::new(), excluded });
+            actions.push(frozen(&ctx.roster));
         }
         actions.push(Action::Advanced { step: step.id.clone(), from: ctx.q.state.clone(), to: to.clone() });
         let answer = Advanced {
@@ -255,5 +256,14 @@ impl Archive {
             };
         }
         self.on_quarter(current, actor, branch, Advance { from: Some(expected) })
+    }
+}
+
+/// The roster's facts as they stand, to freeze with the ballot.
+fn frozen(roster: &crate::state::org::Roster) -> Action {
+    Action::FactsFrozen {
+        members: roster.members.clone(),
+        life: roster.life.iter().map(|(m, l)| (m.clone(), l.clone())).collect(),
+        findings: roster.findings.iter().map(|(m, f)| (m.clone(), f.clone())).collect(),
     }
 }

@@ -10,7 +10,7 @@ use crate::event::Event;
 use crate::refs::{MemberRef, RoleRef, StateRef, StepRef, UnitRef};
 use crate::refusal::{Kind, Refusal, Result, Thing};
 use crate::rules::{Decision, MemberJudgement, RuleInfo, Witness};
-use crate::state::quarter::Round;
+use crate::state::quarter::{FactsBasis, Round};
 use crate::tally::{Ranked, Selection};
 use crate::workflow::RecordKind;
 use chrono::NaiveDate;
@@ -35,6 +35,8 @@ pub struct Status {
     pub stars: Vec<MemberRef>,
     /// The ledger was reported: to this unit, if the branch has a superior.
     pub reported: Option<Option<UnitRef>>,
+    /// What the facts were read from: the roster frozen with the ballot, or today's.
+    pub facts: FactsBasis,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -69,6 +71,8 @@ pub struct Explanation {
     /// Per tallied round: the member's place and outcome, if they were on the ballot.
     pub rounds: Vec<RoundOutcome>,
     pub star: bool,
+    /// What the facts were read from: the roster frozen with the ballot, or today's.
+    pub facts: FactsBasis,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -113,6 +117,8 @@ pub struct Ledger {
     pub rounds: Vec<LedgerRound>,
     pub stars: Vec<MemberRef>,
     pub reported: Option<Option<UnitRef>>,
+    /// What the facts were read from: the roster frozen with the ballot, or today's.
+    pub facts: FactsBasis,
 }
 
 impl Archive {
@@ -162,6 +168,7 @@ impl Archive {
             }),
             stars: ctx.q.stars.iter().map(mref).collect(),
             reported: self.reported_ref(&ctx.q.reported)?,
+            facts: ctx.q.facts_basis(),
         })
     }
 
@@ -187,6 +194,8 @@ impl Archive {
             })
             .collect();
         let tree = self.org_around(&[branch.as_str()], false)?;
+        // The member as the quarter knew them (the frozen roster, once the ballot is fixed).
+        let record = ctx.roster.member(record.id.as_str()).cloned().unwrap_or(record);
         Ok(Explanation {
             path: tree.path(branch.as_str()).iter().map(|u| Archive::unit_ref(&tree, u.id.as_str())).collect(),
             star: ctx.q.stars.contains(&record.id),
@@ -198,6 +207,7 @@ impl Archive {
             quota,
             cap,
             rounds,
+            facts: ctx.q.facts_basis(),
         })
     }
 
@@ -244,6 +254,7 @@ impl Archive {
             rounds: ctx.q.rounds.iter().map(|r| ledger_round(r, &mref)).collect(),
             stars: ctx.q.stars.iter().map(mref).collect(),
             reported: self.reported_ref(&ctx.q.reported)?,
+            facts: ctx.q.facts_basis(),
         })
     }
 

@@ -144,3 +144,12 @@ impl Roster {
         self.member(id).map(|m| m.name.clone()).unwrap_or_else(|| id.to_owned())
     }
 }
+
+impl Roster {
+    /// A roster as it was at one moment, from its parts (the facts frozen with a
+    /// quarter's ballot): members in order, each one's history.
+    pub fn from_parts(members: Vec<MemberRecord>, life: BTreeMap<MemberId, Vec<LifeRecord>>, findings: BTreeMap<MemberId, Vec<Finding>>) -> Roster {
+        let at = members.iter().enumerate().map(|(i, m)| (m.id.clone(), i)).collect();
+        Roster { members, life, findings, at }
+    }
+}

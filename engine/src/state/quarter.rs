@@ -1,13 +1,16 @@
 //! One branch's quarter, folded from its `quarter/<branch>/<quarter>` log: where it
 //! stands in the workflow and every record made in it.
 
+use super::org::Roster;
 use super::Fold;
 use crate::domain::{MemberId, Quarter, RulesHash, Timestamp, UnitId, WorkflowHash};
 use crate::event::{Action, Event, Excluded};
 use crate::facts::Deed;
 use crate::tally::Selection;
 use chrono::NaiveDate;
+use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 /// One ballot round: the recommendation (round 1) or a runoff.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -73,6 +76,33 @@ pub struct QuarterState {
     pub reported: Option<Option<UnitId>>,
     /// Every step taken, in order.
     pub passed: Vec<Passage>,
+    /// The roster's facts as they stood when the ballot was fixed.
+    pub frozen: Option<Frozen>,
+}
+
+/// The roster's facts a quarter was decided on, frozen with its ballot.
+#[derive(Debug, Clone)]
+pub struct Frozen(pub Arc<Roster>);
+
+impl PartialEq for Frozen {
+    fn eq(&self, other: &Frozen) -> bool {
+        let (a, b) = (&self.0, &other.0);
+        Arc::ptr_eq(a, b) || (a.members == b.members && a.life == b.life && a.findings == b.findings)
+    }
+}
+impl Eq for Frozen {}
+
+/// What a quarter's facts are read from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FactsBasis {
+    /// The ballot is not fixed yet: today's roster.
+    Today,
+    /// The roster's facts frozen when the ballot was fixed.
+    Frozen,
+    /// The ballot was fixed by a version that did not freeze the facts: today's
+    /// roster, which may have changed since.
+    RecomputedToday,
 }
 
 /// A step taken: the state it left, the state it entered, and when.
@@ -159,6 +189,10 @@ impl QuarterState {
                 self.stars.clone_from(stars);
                 self.reported = Some(superior.clone());
             }
+            Action::FactsFrozen { members, life, findings } => {
+                let roster = Roster::from_parts(members.clone(), life.iter().cloned().collect(), findings.iter().cloned().collect());
+                self.frozen = Some(Frozen(Arc::new(roster)));
+            }
             Action::RulesAdopted { to, .. } => {
                 if let Some(o) = &mut self.opened {
                     o.rules = to.clone();
@@ -171,6 +205,17 @@ impl QuarterState {
 
     fn round_mut(&mut self, round: i64) -> Option<&mut Round> {
         self.rounds.iter_mut().find(|r| r.round == round)
+    }
+
+    /// What the quarter's facts are read from: today's roster until the ballot is
+    /// fixed, then the facts frozen with it (or, in a store written before facts were
+    /// frozen, today's roster again).
+    pub fn facts_basis(&self) -> FactsBasis {
+        match (&self.frozen, self.rounds.is_empty()) {
+            (Some(_), _) => FactsBasis::Frozen,
+            (None, true) => FactsBasis::Today,
+            (None, false) => FactsBasis::RecomputedToday,
+        }
     }
 
     /// The round being voted on: the last one, if it has not been tallied.

@@ -232,6 +232,11 @@ pub(super) enum ActionRec<'a> {
     StarsForwarded { to: Cow<'a, str>, sealed: Cow<'a, [Sealed]> },
     TokenIssued { id: Cow<'a, str>, unit: Cow<'a, str>, label: Cow<'a, str>, digest: Cow<'a, str> },
     TokenRevoked { id: Cow<'a, str> },
+    FactsFrozen {
+        members: Vec<MemberRec<'a>>,
+        life: Vec<(Cow<'a, str>, Vec<LifeRec<'a>>)>,
+        findings: Vec<(Cow<'a, str>, Vec<FindingRec<'a>>)>,
+    },
 }
 
 // ---- engine → record -------------------------------------------------------------
@@ -341,7 +346,33 @@ fn action_rec(a: &Action) -> ActionRec<'_> {
         Action::StarsForwarded { to, sealed } => ActionRec::StarsForwarded { to: b(to), sealed: Cow::Borrowed(sealed) },
         Action::TokenIssued { id, unit, label, digest } => ActionRec::TokenIssued { id: b(id), unit: b(unit), label: b(label), digest: b(digest) },
         Action::TokenRevoked { id } => ActionRec::TokenRevoked { id: b(id) },
+        Action::FactsFrozen { members, life, findings } => ActionRec::FactsFrozen {
+            members: members.iter().map(member_rec).collect(),
+            life: life.iter().map(|(m, list)| (b(m), list.iter().map(life_rec).collect())).collect(),
+            findings: findings.iter().map(|(m, list)| (b(m), list.iter().map(finding_rec).collect())).collect(),
+        },
     }
+}
+
+// The frozen facts' parts, written as the roster's own records are.
+fn member_rec(m: &MemberRecord) -> MemberRec<'_> {
+    MemberRec {
+        id: b(&m.id),
+        name: b(&m.name),
+        identity: b(&m.identity),
+        role: b(&m.role),
+        full: m.full,
+        mobile: m.mobile,
+        last_report: m.last_report,
+    }
+}
+
+fn life_rec(r: &LifeRecord) -> LifeRec<'_> {
+    LifeRec { date: r.date, status: b(r.status.as_str()) }
+}
+
+fn finding_rec(f: &Finding) -> FindingRec<'_> {
+    FindingRec { clause: b(f.clause.as_str()), date: f.date, evidence: b(&f.evidence), open: f.open, until: f.until }
 }
 
 fn witness_rec(w: &Witness) -> WitnessRec<'_> {
@@ -574,6 +605,36 @@ pub(super) fn action(a: ActionRec<'_>) -> Result<Action, Invalid> {
         ActionRec::StarsForwarded { to, sealed } => Action::StarsForwarded { to: own(to), sealed: sealed.into_owned() },
         ActionRec::TokenIssued { id, unit, label, digest } => Action::TokenIssued { id: own(id), unit: own(unit), label: own(label), digest: own(digest) },
         ActionRec::TokenRevoked { id } => Action::TokenRevoked { id: own(id) },
+        ActionRec::FactsFrozen { members, life, findings } => Action::FactsFrozen {
+            members: members.into_iter().map(member_of).collect::<Result<_, Invalid>>()?,
+            life: life
+                .into_iter()
+                .map(|(m, list)| Ok((member(m)?, list.into_iter().map(|r| LifeRecord { date: r.date, status: r.status.as_ref().into() }).collect())))
+                .collect::<Result<_, Invalid>>()?,
+            findings: findings
+                .into_iter()
+                .map(|(m, list)| {
+                    let list = list
+                        .into_iter()
+                        .map(|f| Finding { clause: f.clause.as_ref().into(), date: f.date, evidence: own(f.evidence), open: f.open, until: f.until })
+                        .collect();
+                    Ok((member(m)?, list))
+                })
+                .collect::<Result<_, Invalid>>()?,
+        },
+    })
+}
+
+/// A member of the frozen facts, read as the roster's own records are.
+fn member_of(m: MemberRec<'_>) -> Result<MemberRecord, Invalid> {
+    Ok(MemberRecord {
+        id: member(m.id)?,
+        name: own(m.name),
+        identity: own(m.identity),
+        role: own(m.role),
+        full: m.full,
+        mobile: m.mobile,
+        last_report: m.last_report,
     })
 }
 
