@@ -184,3 +184,34 @@ fn demo_builds_where_store_or_shine_store_says() {
     assert!(String::from_utf8_lossy(&refused.stderr).contains("不是演示存储"));
     assert!(real.join("数据").exists());
 }
+
+// ---- §3.4 向普通党员倾斜: the lean named even below the line -------------------------------
+
+#[test]
+fn s3_4_lean_labels_a_member_behind_on_equal_votes_even_when_the_one_ahead_was_not_seated() {
+    let s = Shine::new();
+    let roster: Vec<crate::support::M> =
+        [m("m01"), m("m02"), m("m03").role("leading_cadre"), m("m04"), m("m05"), m("m06"), m("m07")].into_iter().collect();
+    s.branch("b1", &roster);
+    s.open("b1");
+    s.all_to_voting("b1", &roster);
+    // One seat: m01 three votes; the ordinary m02 and the cadre m03 two each, neither seated.
+    for (voter, choice) in [("m01", "m01"), ("m02", "m01"), ("m03", "m01"), ("m04", "m02"), ("m05", "m02"), ("m06", "m03"), ("m07", "m03")] {
+        s.vote(voter, &[choice]);
+    }
+    let done = s.advance("b1");
+    assert_eq!(done["stars"], serde_json::json!(["m01"]), "{done}");
+    let e = s.explain("m03");
+    let round = &e["rounds"][0];
+    assert_eq!(round["ranked"]["outcome"], "below_line", "{round}");
+    assert_eq!(round["behind_on_lean"], true, "{round}");
+    assert_eq!(s.explain("m02")["rounds"][0]["behind_on_lean"], false);
+    let text = s.args(["explain", "m03"]).ok();
+    assert!(text.contains("同票者中因倾斜规则排在后面"), "{text}");
+    assert!(text.contains("倾斜规则：§3.4"), "{text}");
+    let ledger = s.args(["stars", "--branch", "b1"]).ok();
+    let line = ledger.lines().find(|l| l.contains("党员m03")).expect(&ledger);
+    assert!(line.contains("同票者中因倾斜规则排在后面"), "{ledger}");
+    let line = ledger.lines().find(|l| l.contains("党员m02")).expect(&ledger);
+    assert!(!line.contains("倾斜规则排在后面"), "{ledger}");
+}

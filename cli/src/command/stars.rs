@@ -3,7 +3,7 @@
 use crate::context::Context;
 use crate::failure::Result;
 use crate::messages::values;
-use crate::messages::words::{facts_basis, outcome, rule_line, yes_no};
+use crate::messages::words::{facts_basis, ranked_outcome, rule_line, yes_no};
 use crate::render::{table, Output};
 use shine_engine::domain::MemberId;
 use shine_engine::ops::org::unit_id;
@@ -55,14 +55,15 @@ pub fn run(ctx: &Context, branch: &str, quarter: Option<&str>) -> Result<Output>
 /// A round's ranking: place, candidate, votes, what the lean and the cap say, outcome.
 pub fn ranking_table<'a>(ranked: impl Iterator<Item = &'a Ranked>, name: impl Fn(&MemberId) -> String) -> comfy_table::Table {
     let mut t = table(&["名次", "候选人", "得票", "倾斜优先", "计入上限", "结果"]);
-    for x in ranked {
+    let ranked: Vec<&Ranked> = ranked.collect();
+    for x in ranked.iter().copied() {
         t.add_row(vec![
             x.place.to_string(),
             name(&x.member),
             x.votes.to_string(),
             yes_no(x.preferred).to_owned(),
             yes_no(x.capped).to_owned(),
-            outcome(x.outcome).to_owned(),
+            ranked_outcome(x, x.behind_on_lean(ranked.iter().copied())),
         ]);
     }
     t

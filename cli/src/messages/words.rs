@@ -8,7 +8,7 @@ use shine_engine::refusal::{Text, Thing};
 use shine_engine::rules::{Decision, PickBound, RuleInfo};
 use shine_engine::state::level::Standing;
 use shine_engine::state::quarter::FactsBasis;
-use shine_engine::tally::Outcome;
+use shine_engine::tally::{Outcome, Ranked};
 use shine_engine::workflow::{Action as ChainStep, RecordKind};
 
 /// `「机械学院党总支」`.
@@ -196,6 +196,17 @@ pub fn facts_basis(basis: FactsBasis) -> Option<&'static str> {
         FactsBasis::RecomputedToday => Some(
             "注意：本季度的选票由旧版本确定，当时没有冻结名册等事实；以下按今天的名册重新计算，若名册已变，可能与台帐记载的不同（台帐以选票确定时的记录为准）\n",
         ),
+    }
+}
+
+/// A candidate's outcome, and when the lean ranked them behind someone with as many
+/// votes, that too (whether or not the one ahead was seated).
+pub fn ranked_outcome(r: &Ranked, behind_on_lean: bool) -> String {
+    let said = outcome(r.outcome);
+    match r.outcome {
+        Outcome::Seated | Outcome::SeatedOnTie | Outcome::BehindOnLean => said.to_owned(),
+        _ if behind_on_lean => format!("{said}；同票者中因倾斜规则排在后面"),
+        _ => said.to_owned(),
     }
 }
 

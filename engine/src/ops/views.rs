@@ -80,6 +80,8 @@ pub struct RoundOutcome {
     pub round: i64,
     pub seats: i64,
     pub ranked: Option<Ranked>,
+    /// The lean ranked the member behind someone with as many votes (seated or not).
+    pub behind_on_lean: bool,
 }
 
 /// An exclusion as the ledger keeps it: the rule and the values that made it fire.
@@ -190,7 +192,9 @@ impl Archive {
             .iter()
             .filter_map(|r| {
                 let s = r.selection.as_ref()?;
-                Some(RoundOutcome { round: r.round, seats: r.seats, ranked: s.ranking.iter().find(|x| x.member == record.id).cloned() })
+                let ranked = s.ranking.iter().find(|x| x.member == record.id).cloned();
+                let behind_on_lean = ranked.as_ref().is_some_and(|x| x.behind_on_lean(&s.ranking));
+                Some(RoundOutcome { round: r.round, seats: r.seats, ranked, behind_on_lean })
             })
             .collect();
         let tree = self.org_around(&[branch.as_str()], false)?;
