@@ -215,3 +215,23 @@ fn s3_4_lean_labels_a_member_behind_on_equal_votes_even_when_the_one_ahead_was_n
     let line = ledger.lines().find(|l| l.contains("党员m02")).expect(&ledger);
     assert!(!line.contains("倾斜规则排在后面"), "{ledger}");
 }
+
+// ---- values in the words of the rules -------------------------------------------------
+
+#[test]
+fn s3_4_values_read_in_the_labels_the_rules_declare() {
+    // The labels are the rule files' own: renamed there, renamed in every explanation.
+    let s = Shine::new().rules_edit("facts.shine", |t| t.replace("unexcused \"无故缺席\"", "unexcused \"无正当理由缺席\""));
+    s.branch("b1", &[m("m01"), m("m02").role("leading_cadre"), m("m03")]);
+    s.life(&[("m01", "2026-10-10", "unexcused"), ("m01", "2026-11-10", "unexcused")]);
+    s.open_with_meeting("b1");
+    let text = s.args(["explain", "m01"]).ok();
+    assert!(text.contains("规则中的取值：unexcused 即「无正当理由缺席」"), "{text}");
+    assert!(text.contains("2026-10-10 无正当理由缺席；2026-11-10 无正当理由缺席"), "{text}");
+    assert!(!text.contains("无故缺席"), "{text}");
+    let cadre = s.args(["explain", "m02"]).ok();
+    assert!(cadre.contains("member.role = 领导干部"), "{cadre}");
+    assert!(cadre.contains("ordinary 即「普通党员」"), "{cadre}");
+    let summary = s.args(["stars", "--branch", "b1"]).ok();
+    assert!(summary.contains("2026-10-10 无正当理由缺席"), "{summary}");
+}

@@ -31,7 +31,7 @@ pub fn run(ctx: &Context, member: &str, quarter: Option<&str>) -> Result<Output>
     } else {
         h.push_str("不能评选情形：\n");
         for d in &j.excluded {
-            h.push_str(&format!("  ✗ {}\n{}", rule_line(&d.rule), trace(&d.witnesses, &d.arms, "      ")));
+            h.push_str(&format!("  ✗ {}\n{}", rule_line(&d.rule), trace(&d.witnesses, &d.arms, &d.named, "      ")));
         }
     }
     h.push_str(&format!("\n候选资格：\n{}", decision(&j.candidate, "  ")));

@@ -14,15 +14,17 @@ pub fn witnesses(ws: &[Witness], indent: &str) -> String {
 /// A decision's full trace: the values of the conditions that decided it first, then
 /// each condition marked 成立/不成立 (or 未计算, when its connective was decided before
 /// it was reached), then the other values read. A rule decided by all it read is its
-/// values, one a line.
-pub fn trace(ws: &[Witness], arms: &[Arm], indent: &str) -> String {
+/// values, one a line. First, the values the rule's text names, in the rules' words
+/// (`unexcused 即「无故缺席」`).
+pub fn trace(ws: &[Witness], arms: &[Arm], named: &[Value], indent: &str) -> String {
+    let legend = legend(named).map(|l| format!("{indent}{l}\n")).unwrap_or_default();
     let (first, rest): (Vec<&Witness>, Vec<&Witness>) = ws.iter().partition(|w| w.decisive);
     if arms.is_empty() && (rest.is_empty() || first.is_empty()) {
-        return witnesses(ws, indent);
+        return legend + &witnesses(ws, indent);
     }
     let deeper = format!("{indent}  ");
     let lines = |list: &[&Witness]| list.iter().map(|w| format!("{deeper}{}\n", witness(w))).collect::<String>();
-    let mut out = format!("{indent}起决定作用的数值：\n{}", lines(&first));
+    let mut out = format!("{legend}{indent}起决定作用的数值：\n{}", lines(&first));
     if !arms.is_empty() {
         out.push_str(&format!("{indent}各项条件：\n"));
         for a in arms {
@@ -33,6 +35,19 @@ pub fn trace(ws: &[Witness], arms: &[Arm], indent: &str) -> String {
         out.push_str(&format!("{indent}其余数值：\n{}", lines(&rest)));
     }
     out
+}
+
+/// The values a rule's text names, each with its label: `规则中的取值：unexcused 即「无故缺席」；…`;
+/// none when no named value has a label.
+pub fn legend(named: &[Value]) -> Option<String> {
+    let said: Vec<String> = named
+        .iter()
+        .filter_map(|v| match v {
+            Value::Enum { name, label: Some(label) } if label != name => Some(format!("{name} 即「{label}」")),
+            _ => None,
+        })
+        .collect();
+    (!said.is_empty()).then(|| format!("规则中的取值：{}", said.join("；")))
 }
 
 /// One condition: `✓ member.mobile：成立（起决定作用）`, a connective as what it asks.

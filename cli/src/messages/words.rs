@@ -241,7 +241,7 @@ pub fn decision<T: Verdict>(d: &Decision<T>, indent: &str) -> String {
         "{indent}{}\n{indent}  结果：{}\n{}",
         rule_line(&d.rule),
         d.value.verdict(),
-        super::values::trace(&d.witnesses, &d.arms, &format!("{indent}    "))
+        super::values::trace(&d.witnesses, &d.arms, &d.named, &format!("{indent}    "))
     )
 }
 

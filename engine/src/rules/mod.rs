@@ -215,6 +215,10 @@ pub struct Decision<T> {
     /// decided; empty for a rule that is one condition or a number.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub arms: Vec<Arm>,
+    /// The enum variants the rule's text names, each with its label
+    /// (`Value::Enum`), for reading the conditions in the rules' own words.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub named: Vec<Value>,
 }
 
 /// A declared enum: its name and variants, each with an optional label.
@@ -428,7 +432,8 @@ impl RuleSet {
         t.quota = at.quota;
         let value = t.eval(when) == trace::Datum::Bool(true);
         let arms = t.finish(when);
-        Decision { rule: info.clone(), value, witnesses: t.witnesses, arms }
+        let named = t.named(when);
+        Decision { rule: info.clone(), value, witnesses: t.witnesses, arms, named }
     }
 
     fn trace_condition(&self, r: &program::Condition, at: At) -> Decision<bool> {
@@ -443,7 +448,8 @@ impl RuleSet {
             _ => 0,
         };
         let arms = t.finish(value);
-        Decision { rule: info.clone(), value: value_of, witnesses: t.witnesses, arms }
+        let named = t.named(value);
+        Decision { rule: info.clone(), value: value_of, witnesses: t.witnesses, arms, named }
     }
 
     /// The number of stars to select.

@@ -173,6 +173,30 @@ impl<'a> Tracer<'a> {
         arms.into_iter().map(|a| a.arm).collect()
     }
 
+    /// The enum variants `root` names (`unexcused` in `l.status == unexcused`), once
+    /// each in the order written, with the labels the rules give them: the rule's text
+    /// read in the words of the rules.
+    pub fn named(&self, root: &TExpr) -> Vec<Value> {
+        let mut out: Vec<Value> = Vec::new();
+        let mut stack = vec![root];
+        let mut found: Vec<(usize, &TExpr)> = Vec::new();
+        while let Some(e) = stack.pop() {
+            if let (TKind::Lit(Lit::Text(_)), Base::Enum(_)) = (&e.kind, e.ty.base) {
+                found.push((e.span.start, e));
+            }
+            stack.extend(e.kind.children());
+        }
+        found.sort_by_key(|(at, _)| *at);
+        for (_, e) in found {
+            let TKind::Lit(Lit::Text(name)) = &e.kind else { continue };
+            let v = self.typed(&Datum::Text(name.clone()), e.ty);
+            if !out.contains(&v) {
+                out.push(v);
+            }
+        }
+        out
+    }
+
     /// One condition and, for `or`, `and` and `not`, the conditions under it (a chain
     /// of one connective as one list).
     fn arm(&self, e: &TExpr, depth: usize, decisive: bool, out: &mut Vec<Placed>) {
