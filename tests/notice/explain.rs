@@ -235,3 +235,38 @@ fn s3_4_values_read_in_the_labels_the_rules_declare() {
     let summary = s.args(["stars", "--branch", "b1"]).ok();
     assert!(summary.contains("2026-10-10 无正当理由缺席"), "{summary}");
 }
+
+#[test]
+fn s3_4_a_store_that_froze_no_facts_is_explained_from_today_and_says_so() {
+    // The store of the version before versioned logs fixed its ballots without
+    // freezing the roster: explain falls back to today's and says so.
+    let s = Shine::new();
+    let store = s.dir().join("old-store");
+    copy(&crate::support::repo().join("tests/fixtures/store-v0/store"), &store);
+    let run = |json: bool| {
+        let mut c = bare(&s);
+        c.args([OsStr::new("--store"), store.as_os_str(), OsStr::new("explain"), OsStr::new("jg-02")]);
+        if json {
+            c.arg("--json");
+        }
+        let out = c.output().expect("explain");
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let e: Value = serde_json::from_str(&run(true)).expect("json");
+    assert_eq!(e["facts"], "recomputed_today", "{e}");
+    assert!(run(false).contains("以下按今天的名册重新计算"));
+}
+
+fn copy(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).expect("dir");
+    for entry in std::fs::read_dir(from).expect("read") {
+        let path = entry.expect("entry").path();
+        let target = to.join(path.file_name().expect("name"));
+        if path.is_dir() {
+            copy(&path, &target);
+        } else {
+            std::fs::copy(&path, &target).expect("copy");
+        }
+    }
+}
