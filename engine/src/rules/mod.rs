@@ -36,6 +36,8 @@ mod tests_fast;
 mod tests_pick;
 #[cfg(test)]
 mod tests_program;
+#[cfg(test)]
+mod tests_arms;
 
 pub use diagnostic::{Arguments, BaseType, BoundOf, Choices, Expected, HostType, RuleError, RuleErrors, RuleProblem, ValueType, Wanted};
 pub use check::kind_word;
