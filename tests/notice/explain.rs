@@ -105,8 +105,21 @@ fn s3_4_explanation_of_a_filed_quarter_survives_a_roster_reimport() {
     let roster = [m("m01").mobile(Some("2026-08-01")), m("m02"), m("m03")];
     s.open("b1");
     s.all_to_voting("b1", &roster);
+    for voter in ["m01", "m02", "m03"] {
+        s.vote(voter, &["m02"]);
+    }
+    // Tallied, then the ledger filed with the superior.
+    for _ in 0..5 {
+        if s.args(["status", "--branch", "b1"]).json()["terminal"] == true {
+            break;
+        }
+        s.advance("b1");
+    }
+    assert_eq!(s.args(["status", "--branch", "b1"]).json()["terminal"], true, "the quarter is finished");
     let before = s.explain("m01");
     assert_eq!(before["facts"], "frozen", "{before}");
+    assert_eq!(before["star"], false);
+    let ledger_before = s.args(["stars", "--branch", "b1"]).json();
     assert!(exclusion(&before, "x8").is_object());
     // The roster is imported again: m01 no longer mobile, with a new name.
     let mut changed = m("m01");
@@ -124,6 +137,7 @@ fn s3_4_explanation_of_a_filed_quarter_survives_a_roster_reimport() {
     assert_eq!(status["facts"], "frozen");
     let ledger = s.args(["stars", "--branch", "b1"]).json();
     assert_eq!(ledger["facts"], "frozen");
+    assert_eq!(ledger["excluded"], ledger_before["excluded"], "the ledger and the explanation agree, before and after");
     let text = s.args(["explain", "m01"]).ok();
     assert!(text.contains("冻结的名册"), "{text}");
 }
