@@ -66,3 +66,6 @@ mod findings;
 
 #[path = "notice/meeting.rs"]
 mod meeting;
+
+#[path = "notice/explain.rs"]
+mod explain;

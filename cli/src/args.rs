@@ -38,6 +38,9 @@ pub struct Global {
     /// 数据存储目录
     #[arg(long, global = true, value_name = "目录", env = "SHINE_STORE", default_value = "shine-data")]
     pub store: PathBuf,
+    /// `--store` or `SHINE_STORE` was given (not the default): `shine demo` builds there.
+    #[arg(skip)]
+    pub store_given: bool,
     /// 规则目录；不写时用当前目录下的 `rules/`，没有时用内置规则
     #[arg(long, global = true, value_name = "目录", env = "SHINE_RULES")]
     pub rules: Option<PathBuf>,
@@ -255,11 +258,12 @@ pub enum Command {
     /// 演示：建立示例学校，所有支部走完一个季度并逐级报送到省
     #[command(after_help = "示例:
   shine demo
-  shine demo --name 东湖大学 --dir 东湖大学演示")]
+  shine demo --name 东湖大学 --dir 东湖大学演示
+  shine --store 演示存储 demo")]
     Demo {
-        /// 演示用的存储目录（每次运行前清空）
-        #[arg(long, value_name = "目录", default_value = "shine-demo")]
-        dir: PathBuf,
+        /// 演示用的存储目录（每次运行前清空）；不写时用 `--store` 或 SHINE_STORE 指定的目录，都没有时为 shine-demo。已有的非演示存储不会被覆盖
+        #[arg(long, value_name = "目录")]
+        dir: Option<PathBuf>,
         /// 季度，写作 2026Q4
         #[arg(long, value_name = "季度", default_value = "2026Q4")]
         quarter: String,

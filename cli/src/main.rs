@@ -29,7 +29,11 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 fn main() -> ExitCode {
     let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
     let mut cmd = help::command();
-    let parsed = cmd.try_get_matches_from_mut(&args).and_then(|matches| args::Cli::from_arg_matches(&matches));
+    let parsed = cmd.try_get_matches_from_mut(&args).and_then(|matches| {
+        let mut cli = args::Cli::from_arg_matches(&matches)?;
+        cli.global.store_given = matches!(matches.value_source("store"), Some(clap::parser::ValueSource::CommandLine | clap::parser::ValueSource::EnvVariable));
+        Ok(cli)
+    });
     let cli = match parsed {
         Ok(cli) => cli,
         Err(e) => return messages::usage::report(&e, &cmd, &args),

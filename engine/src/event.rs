@@ -135,4 +135,10 @@ pub enum Action {
     /// A level forwarded without picking the one its pick rule allows, for this reason
     /// (scope `chain/<unit>/<quarter>`).
     NoPickReasoned { reason: String },
+    // ---- a branch's quarter, continued ----------------------------------------------
+    /// The roster's facts the rules read, as they stood when the ballot was fixed
+    /// (written with round 1's `RoundOpened`): the number of the branch's roster events
+    /// folded then. The quarter is explained from the roster as of those events ever
+    /// after, whatever is recorded later; every kind of roster record is frozen alike.
+    FactsFrozen { roster_events: u64 },
 }

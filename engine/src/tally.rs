@@ -53,6 +53,15 @@ pub struct Ranked {
     pub outcome: Outcome,
 }
 
+impl Ranked {
+    /// The lean (`prefer`) ranked this member behind another with as many votes,
+    /// whether or not that one was seated: they are not favoured and someone in
+    /// `ranking` with the same votes is.
+    pub fn behind_on_lean<'a>(&self, ranking: impl IntoIterator<Item = &'a Ranked>) -> bool {
+        !self.preferred && ranking.into_iter().any(|r| r.preferred && r.votes == self.votes && r.member != self.member)
+    }
+}
+
 /// A runoff to hold: `seats` among `tied`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Runoff {

@@ -3,8 +3,9 @@
 
 use crate::context::Context;
 use crate::failure::Result;
-use crate::messages::values::witnesses;
-use crate::messages::words::{decision, outcome, rule_line};
+use crate::messages::values::trace;
+use crate::messages::words::{decision, facts_basis, ranked_outcome, rule_line};
+use shine_engine::tally::Outcome;
 use crate::render::Output;
 use shine_engine::ops::views::Explanation;
 
@@ -22,13 +23,15 @@ pub fn run(ctx: &Context, member: &str, quarter: Option<&str>) -> Result<Output>
         e.quarter,
         e.rules.short()
     );
-    h.push_str(&format!("结论：{}\n\n", verdict(&e)));
+    h.push_str(&format!("结论：{}\n", verdict(&e)));
+    h.push_str(facts_basis(e.facts).unwrap_or_default());
+    h.push('\n');
     if j.excluded.is_empty() {
         h.push_str("不能评选情形：无\n");
     } else {
         h.push_str("不能评选情形：\n");
         for d in &j.excluded {
-            h.push_str(&format!("  ✗ {}\n{}", rule_line(&d.rule), witnesses(&d.witnesses, "      ")));
+            h.push_str(&format!("  ✗ {}\n{}", rule_line(&d.rule), trace(&d.witnesses, &d.arms, &d.named, "      ")));
         }
     }
     h.push_str(&format!("\n候选资格：\n{}", decision(&j.candidate, "  ")));
@@ -50,7 +53,15 @@ pub fn run(ctx: &Context, member: &str, quarter: Option<&str>) -> Result<Output>
     }
     for r in &e.rounds {
         match &r.ranked {
-            Some(x) => h.push_str(&format!("第 {} 轮：得票 {}，第 {} 名，名额 {}，{}\n", r.round, x.votes, x.place, r.seats, outcome(x.outcome))),
+            Some(x) => {
+                let said = ranked_outcome(x, r.behind_on_lean);
+                h.push_str(&format!("第 {} 轮：得票 {}，第 {} 名，名额 {}，{said}\n", r.round, x.votes, x.place, r.seats));
+                if r.behind_on_lean || x.outcome == Outcome::BehindOnLean {
+                    if let Some(p) = &j.preferred {
+                        h.push_str(&format!("  倾斜规则：{}\n", rule_line(&p.rule)));
+                    }
+                }
+            }
             None => h.push_str(&format!("第 {} 轮：不在本轮候选人中\n", r.round)),
         }
     }
@@ -66,7 +77,7 @@ fn verdict(e: &Explanation) -> String {
         return format!("不能评选（{}）", clauses.join("、"));
     }
     match e.rounds.last().and_then(|r| r.ranked.as_ref()) {
-        Some(x) => format!("未当选：{}", outcome(x.outcome)),
+        Some(x) => format!("未当选：{}", ranked_outcome(x, e.rounds.last().is_some_and(|r| r.behind_on_lean))),
         None if e.rounds.is_empty() => "尚未计票".into(),
         None => "未当选".into(),
     }

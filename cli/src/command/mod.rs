@@ -62,7 +62,7 @@ pub fn run(ctx: &Context, command: Command) -> Result<Output> {
         Command::Token(c) => token::run(ctx, c),
         Command::Chain(c) => chain::run(ctx, c),
         Command::Display { quarter, out } => display::run(ctx, &quarter, out),
-        Command::Demo { dir, quarter, name } => crate::demo::run(ctx, &dir, &quarter, name.as_deref()),
+        Command::Demo { dir, quarter, name } => crate::demo::run(ctx, &crate::demo::where_to(ctx, dir), &quarter, name.as_deref()),
         Command::Completions { shell } => completions::run(shell),
         Command::Man { out } => man::run(out.as_deref()),
         Command::Clauses => clauses::run(ctx),

@@ -10,6 +10,7 @@ use crate::render::{table, Output};
 use shine_engine::entity::MemberRecord;
 use shine_engine::ops::org::unit_id;
 use shine_engine::ops::Shine;
+use shine_engine::state::quarter::FactsBasis;
 use shine_engine::text::Text;
 use std::path::Path;
 
@@ -30,7 +31,7 @@ pub fn import(ctx: &Context, command: RosterCommand) -> Result<Output> {
     let (members, lines) = read_roster(&file)?;
     let shine = ctx.shine()?;
     let n = shine.import_members(&ctx.actor(Some(shine.current()))?, &branch, members).map_err(|r| csv_file::at_lines(r.into(), &lines))?;
-    let human = format!("已向 `{branch}` 导入 {n} 名党员。下一步：`shine quarter open --branch {branch} --quarter 2026Q4`");
+    let human = format!("已向 `{branch}` 导入 {n} 名党员。{}", after_import(ctx, &shine, &branch)?);
     Ok(Output::new(human, serde_json::json!({ "branch": branch, "imported": n })))
 }
 
@@ -120,4 +121,26 @@ pub fn members(ctx: &Context, branch: &str) -> Result<Output> {
         format!("{t}\n共 {} 人", roster.members.len())
     };
     Ok(Output::new(human, &roster.members))
+}
+
+/// What a roster import means for the branch's quarter of today, and what to do next:
+/// open it when it is not open; while its ballot is not fixed the new roster counts;
+/// once it is, the quarter keeps the roster frozen with its ballot.
+fn after_import(ctx: &Context, shine: &Shine, branch: &str) -> Result<String> {
+    let quarter = shine_engine::domain::Quarter::of(ctx.today());
+    if !shine.quarters(&unit_id(branch)?)?.contains(&quarter) {
+        return Ok(format!("下一步：`shine quarter open --branch {branch} --quarter {quarter}`"));
+    }
+    let s = shine.status(Some(shine.current()), branch, Some(quarter), ctx.today())?;
+    Ok(match s.facts {
+        FactsBasis::Today => format!("「{}」{quarter} 季度评选正在进行，选票确定前名册的变化计入本季度。查看进度：`shine status --branch {branch}`", s.branch.name),
+        FactsBasis::Frozen => format!(
+            "「{}」{quarter} 季度的选票已确定，本季度按当时冻结的名册办理，这次导入不改变它；新名册用于以后的季度。",
+            s.branch.name
+        ),
+        FactsBasis::RecomputedToday => format!(
+            "「{}」{quarter} 季度的选票由旧版本确定，当时没有冻结名册：台帐不变，但 `shine explain` 将按新名册重新计算。",
+            s.branch.name
+        ),
+    })
 }

@@ -3,7 +3,8 @@
 use crate::context::Context;
 use crate::failure::Result;
 use crate::messages::meeting;
-use crate::messages::words::{outcome, rule_line, yes_no};
+use crate::messages::values;
+use crate::messages::words::{facts_basis, ranked_outcome, rule_line, yes_no};
 use crate::render::{table, Output};
 use shine_engine::domain::MemberId;
 use shine_engine::ops::org::unit_id;
@@ -25,11 +26,12 @@ pub fn run(ctx: &Context, branch: &str, quarter: Option<&str>) -> Result<Output>
         crate::messages::words::citation(&l.quota.rule)
     );
     h.push_str(&crate::messages::readback::meeting(&l.meeting));
+    h.push_str(facts_basis(l.facts).unwrap_or_default());
     if !l.excluded.is_empty() {
         h.push_str("不能评选：\n");
         for (m, entries) in &l.excluded {
-            let why: Vec<_> = entries.iter().map(|e| rule_line(&e.rule)).collect();
-            h.push_str(&format!("  {}：{}\n", m.name, why.join("；")));
+            let why: Vec<_> = entries.iter().map(|e| format!("{}\n      {}", rule_line(&e.rule), values::deciding(&e.witnesses).join("；"))).collect();
+            h.push_str(&format!("  {}：{}\n", m.name, why.join("\n    ")));
         }
     }
     for r in &l.rounds {
@@ -68,14 +70,15 @@ pub fn run(ctx: &Context, branch: &str, quarter: Option<&str>) -> Result<Output>
 /// A round's ranking: place, candidate, votes, what the lean and the cap say, outcome.
 pub fn ranking_table<'a>(ranked: impl Iterator<Item = &'a Ranked>, name: impl Fn(&MemberId) -> String) -> comfy_table::Table {
     let mut t = table(&["名次", "候选人", "得票", "倾斜优先", "计入上限", "结果"]);
-    for x in ranked {
+    let ranked: Vec<&Ranked> = ranked.collect();
+    for x in ranked.iter().copied() {
         t.add_row(vec![
             x.place.to_string(),
             name(&x.member),
             x.votes.to_string(),
             yes_no(x.preferred).to_owned(),
             yes_no(x.capped).to_owned(),
-            outcome(x.outcome).to_owned(),
+            ranked_outcome(x, x.behind_on_lean(ranked.iter().copied())),
         ]);
     }
     t

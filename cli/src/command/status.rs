@@ -3,7 +3,7 @@
 use crate::context::Context;
 use crate::failure::Result;
 use crate::messages::meeting;
-use crate::messages::words::decision;
+use crate::messages::words::{decision, facts_basis};
 use crate::render::Output;
 
 pub fn run(ctx: &Context, branch: &str, quarter: Option<&str>) -> Result<Output> {
@@ -17,6 +17,7 @@ pub fn run(ctx: &Context, branch: &str, quarter: Option<&str>) -> Result<Output>
         s.state.title,
         if s.terminal { "（已完成）" } else { "" }
     );
+    h.push_str(facts_basis(s.facts).unwrap_or_default());
     h.push_str(&format!(
         "党员 {} 人：已登记闪光言行 {} 人，说明理由 {} 人；已登记出席情况 {} 人，交流发言 {} 人，已点评 {} 人\n",
         s.members, s.deeds_registered, s.deeds_excused, s.attendance_recorded, s.presented, s.commented

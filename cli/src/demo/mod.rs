@@ -21,7 +21,6 @@ use shine_engine::ops::ballot::{Ballot, PaperCount};
 use shine_engine::ops::quarter::Record;
 use shine_engine::ops::views::Ledger;
 use shine_engine::ops::{Archive, Shine};
-use shine_engine::rules::{ElementRole, Elements, Value, Witness};
 use shine_engine::store::Store;
 use shine_engine::workflow::RecordKind;
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -53,6 +52,16 @@ pub fn at(day: chrono::NaiveDate, hour: u32) -> Timestamp {
 
 fn id(text: &str) -> UnitId {
     UnitId::parse(text).expect("demo ids have no spaces or slashes")
+}
+
+/// Where the demo is built: `--dir`, else the store named by `--store` or
+/// `SHINE_STORE`, else `shine-demo` (never the default store, which may be real).
+pub fn where_to(ctx: &Context, dir: Option<PathBuf>) -> PathBuf {
+    match dir {
+        Some(dir) => dir,
+        None if ctx.global.store_given => ctx.global.store.clone(),
+        None => PathBuf::from("shine-demo"),
+    }
 }
 
 pub fn run(ctx: &Context, dir: &Path, quarter: &str, name: Option<&str>) -> Result<Output> {
@@ -231,7 +240,7 @@ fn prepare_dir(dir: &Path) -> Result<PathBuf> {
         if !empty && !dir.join(MARKER).exists() {
             return Err(crate::fail!(
                 "demo_dir_taken",
-                help = "用 `--dir` 指定一个新目录，演示会在其中建立示例学校",
+                help = "用 `--dir`（或 `--store`）指定一个新目录，演示会在其中建立示例学校",
                 "目录 `{}` 不是演示存储，为避免误删，演示不会覆盖它",
                 dir.display()
             ));
@@ -511,7 +520,7 @@ fn render(shine: &Shine, ledgers: &[Ledger], quarter: Quarter, dir: &Path, elaps
             h.push_str("不能评选：\n");
             for (m, entries) in &l.excluded {
                 for d in entries {
-                    let why = reasons(&d.witnesses);
+                    let why = values::deciding(&d.witnesses);
                     h.push_str(&format!("  {} — {}\n      {}\n", m.name, rule_line(&d.rule), why.join("；")));
                 }
             }
@@ -552,27 +561,3 @@ fn render(shine: &Shine, ledgers: &[Ledger], quarter: Quarter, dir: &Path, elaps
     Ok(h)
 }
 
-/// What to show of a fired rule: the records that made it fire, else the values.
-fn reasons(ws: &[Witness]) -> Vec<String> {
-    let mut records: Vec<String> = Vec::new();
-    for w in ws {
-        if let Value::Elements(e @ Elements { role: ElementRole::Matching, .. }) = &w.value {
-            let listed = values::listed(e);
-            if !records.contains(&listed) {
-                records.push(listed);
-            }
-        }
-    }
-    if !records.is_empty() {
-        return records;
-    }
-    ws.iter().filter(|w| telling(w)).take(3).map(values::witness).collect()
-}
-
-/// A witness worth a line in the demo: a value, not a comparison already implied.
-fn telling(w: &Witness) -> bool {
-    let expr = w.expr.as_str();
-    let aggregate = ["any(", "all(", "count(", "streak("].iter().any(|a| expr.starts_with(a)) && expr.ends_with(')');
-    let comparison = ["==", ">=", "<=", " > ", " < ", "!=", " and ", " or "].iter().any(|c| expr.contains(c));
-    w.value != Value::Bool(false) && !matches!(w.value, Value::Elements(_)) && (aggregate || !comparison)
-}

@@ -2,13 +2,109 @@
 //! (`shine_engine::rules::Value`) and this module words it — a date as `2026-12-15`,
 //! a decimal as `0.15`, an enum variant by the label the rules declare (`出席` for
 //! `present`), the elements behind an aggregate as a list that says how many it
-//! leaves out.
+//! leaves out — and the conditions of a rule, the one that decided it first.
 
-use shine_engine::rules::{ElementRole, ElementSummary, Elements, Value, Witness, DEC_SCALE};
+use shine_engine::rules::{Arm, ElementRole, ElementSummary, Elements, Join, Value, Witness, DEC_SCALE};
 
 /// One witness a line (see [`witness`]), each line indented by `indent`.
 pub fn witnesses(ws: &[Witness], indent: &str) -> String {
     ws.iter().map(|w| format!("{indent}{}\n", witness(w))).collect()
+}
+
+/// A decision's full trace: the values of the conditions that decided it first, then
+/// each condition marked 成立/不成立 (or 未计算, when its connective was decided before
+/// it was reached), then the other values read. A rule decided by all it read is its
+/// values, one a line. First, the values the rule's text names, in the rules' words
+/// (`unexcused 即「无故缺席」`).
+pub fn trace(ws: &[Witness], arms: &[Arm], named: &[Value], indent: &str) -> String {
+    let legend = legend(named).map(|l| format!("{indent}{l}\n")).unwrap_or_default();
+    let (first, rest): (Vec<&Witness>, Vec<&Witness>) = ws.iter().partition(|w| w.decisive);
+    if arms.is_empty() && (rest.is_empty() || first.is_empty()) {
+        return legend + &witnesses(ws, indent);
+    }
+    let deeper = format!("{indent}  ");
+    let lines = |list: &[&Witness]| list.iter().map(|w| format!("{deeper}{}\n", witness(w))).collect::<String>();
+    let mut out = format!("{legend}{indent}起决定作用的数值：\n{}", lines(&first));
+    if !arms.is_empty() {
+        out.push_str(&format!("{indent}各项条件：\n"));
+        for a in arms {
+            out.push_str(&format!("{deeper}{}{}\n", "  ".repeat(a.depth), arm(a)));
+        }
+    }
+    if !rest.is_empty() {
+        out.push_str(&format!("{indent}其余数值：\n{}", lines(&rest)));
+    }
+    out
+}
+
+/// The values a rule's text names, each with its label: `规则中的取值：unexcused 即「无故缺席」；…`;
+/// none when no named value has a label.
+pub fn legend(named: &[Value]) -> Option<String> {
+    let said: Vec<String> = named
+        .iter()
+        .filter_map(|v| match v {
+            Value::Enum { name, label: Some(label) } if label != name => Some(format!("{name} 即「{label}」")),
+            _ => None,
+        })
+        .collect();
+    (!said.is_empty()).then(|| format!("规则中的取值：{}", said.join("；")))
+}
+
+/// One condition: `✓ member.mobile：成立（起决定作用）`, a connective as what it asks.
+pub fn arm(a: &Arm) -> String {
+    let held = match a.held {
+        Some(true) => "成立",
+        Some(false) => "不成立",
+        None => "未计算（此前已可判定）",
+    };
+    let decided = if a.decisive { "（起决定作用）" } else { "" };
+    match a.join {
+        Some(Join::Any) => format!("以下任一成立即成立（or）：{held}{decided}"),
+        Some(Join::All) => format!("以下全部成立才成立（and）：{held}{decided}"),
+        Some(Join::Not) => format!("以下不成立才成立（not）：{held}{decided}"),
+        None => {
+            let mark = match a.held {
+                Some(true) => "✓",
+                Some(false) => "✗",
+                None => "·",
+            };
+            format!("{mark} {}：{held}{decided}", squeeze(&a.expr))
+        }
+    }
+}
+
+/// What decided a rule, in short, for a summary (a ledger line, the demo): the
+/// records behind a deciding aggregate, else the deciding values that say something
+/// (a value, not a comparison already implied by the rule's text). Records of older
+/// stores, which did not mark what decided, are read whole.
+pub fn deciding(ws: &[Witness]) -> Vec<String> {
+    let marked = ws.iter().any(|w| w.decisive);
+    let ws: Vec<&Witness> = ws.iter().filter(|w| w.decisive || !marked).collect();
+    let mut records: Vec<String> = Vec::new();
+    for w in &ws {
+        if let Value::Elements(e @ Elements { role: ElementRole::Matching, .. }) = &w.value {
+            let listed = listed(e);
+            if !records.contains(&listed) {
+                records.push(listed);
+            }
+        }
+    }
+    if !records.is_empty() {
+        return records;
+    }
+    let telling: Vec<String> = ws.iter().filter(|w| telling(w)).map(|w| witness(w)).collect();
+    if telling.is_empty() {
+        return ws.iter().filter(|w| !matches!(w.value, Value::Elements(_))).map(|w| witness(w)).collect();
+    }
+    telling
+}
+
+/// A witness worth a line in a summary: a value, not a comparison already implied.
+fn telling(w: &Witness) -> bool {
+    let expr = w.expr.as_str();
+    let aggregate = ["any(", "all(", "count(", "streak("].iter().any(|a| expr.starts_with(a)) && expr.ends_with(')');
+    let comparison = ["==", ">=", "<=", " > ", " < ", "!=", " and ", " or ", " is "].iter().any(|c| expr.contains(c));
+    w.value != Value::Bool(false) && !matches!(w.value, Value::Elements(_)) && (aggregate || !comparison)
 }
 
 /// One witness on one line: `member.meeting = 无故缺席`, or for the elements behind an
@@ -127,7 +223,7 @@ mod tests {
         assert_eq!(elements(&e), "满足条件的：2026-10-10 无故缺席；2026-11-10 无故缺席（另有 3 条未列出）");
         let member = ElementSummary { fields: vec![field("name", Value::Text("张三".into())), field("id", Value::Text("m01".into()))] };
         let e = Elements { role: ElementRole::Failing, items: vec![member], total: 1 };
-        let w = Witness { expr: "all(m in branch.members\n    where m.meeting == present: m.commented)".into(), value: Value::Elements(e) };
+        let w = Witness { expr: "all(m in branch.members\n    where m.meeting == present: m.commented)".into(), value: Value::Elements(e), decisive: true };
         assert_eq!(witness(&w), "all(m in branch.members where m.meeting == present: m.commented) 中不满足条件的：张三（m01）");
     }
 }

@@ -7,7 +7,8 @@ use shine_engine::refs::{Labelled, MemberRef, StepRef, Titled, UnitRef};
 use shine_engine::refusal::{Text, Thing};
 use shine_engine::rules::{Attribution, Decision, PickBound, RuleInfo};
 use shine_engine::state::level::Standing;
-use shine_engine::tally::Outcome;
+use shine_engine::state::quarter::FactsBasis;
+use shine_engine::tally::{Outcome, Ranked};
 use shine_engine::workflow::{Action as ChainStep, RecordKind};
 
 /// `「机械学院党总支」`.
@@ -208,6 +209,29 @@ pub fn citation(rule: &RuleInfo) -> String {
     }
 }
 
+/// What a quarter's facts were read from, as a line (none before the ballot is fixed,
+/// when today's roster is what the rules read).
+pub fn facts_basis(basis: FactsBasis) -> Option<&'static str> {
+    match basis {
+        FactsBasis::Today => None,
+        FactsBasis::Frozen => Some("依据：选票确定时（第 1 轮投票开始时）冻结的名册、组织生活记录和违规情形记录；此后名册的变化不影响本季度\n"),
+        FactsBasis::RecomputedToday => Some(
+            "注意：本季度的选票由旧版本确定，当时没有冻结名册等事实；以下按今天的名册重新计算，若名册已变，可能与台帐记载的不同（台帐以选票确定时的记录为准）\n",
+        ),
+    }
+}
+
+/// A candidate's outcome, and when the lean ranked them behind someone with as many
+/// votes, that too (whether or not the one ahead was seated).
+pub fn ranked_outcome(r: &Ranked, behind_on_lean: bool) -> String {
+    let said = outcome(r.outcome);
+    match r.outcome {
+        Outcome::Seated | Outcome::SeatedOnTie | Outcome::BehindOnLean => said.to_owned(),
+        _ if behind_on_lean => format!("{said}；同票者中因倾斜规则排在后面"),
+        _ => said.to_owned(),
+    }
+}
+
 pub fn yes_no(b: bool) -> &'static str {
     if b {
         "是"
@@ -239,7 +263,7 @@ pub fn decision<T: Verdict>(d: &Decision<T>, indent: &str) -> String {
         "{indent}{}\n{indent}  结果：{}\n{}",
         rule_line(&d.rule),
         d.value.verdict(),
-        super::values::witnesses(&d.witnesses, &format!("{indent}    "))
+        super::values::trace(&d.witnesses, &d.arms, &d.named, &format!("{indent}    "))
     )
 }
 

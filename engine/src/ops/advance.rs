@@ -146,6 +146,7 @@ impl Operation<QuarterCtx> for Advance {
                 .collect();
             actions.push(Action::RoundOpened { round: 1, seats: quota, candidates, seated: Vec::new(), excluded });
             actions.push(Action::RoundVoters { round: 1, voters: voters(&facts, ctx) });
+            actions.push(frozen(&ctx.roster));
         }
         actions.push(Action::Advanced { step: step.id.clone(), from: ctx.q.state.clone(), to: to.clone() });
         let answer = Advanced {
@@ -279,4 +280,9 @@ impl Archive {
         }
         self.on_quarter(current, actor, branch, Advance { from: Some(expected) })
     }
+}
+
+/// The roster's facts as they stand, to freeze with the ballot.
+fn frozen(roster: &crate::state::org::Roster) -> Action {
+    Action::FactsFrozen { roster_events: roster.events }
 }

@@ -175,7 +175,11 @@ impl Archive {
             rules: self.rules_by_hash(&opening.rules)?,
             workflow: self.workflow_by_hash(&opening.workflow)?,
             rules_hash: opening.rules,
-            roster: self.roster(&unit.id)?,
+            // Once the ballot is fixed the quarter reads the roster as it stood then.
+            roster: match q.frozen {
+                Some(events) => self.roster_as_of(&unit.id, events)?,
+                None => self.roster(&unit.id)?,
+            },
             scope: Scope::Quarter(unit.id.clone(), quarter),
             q,
             quarter,

@@ -236,6 +236,21 @@ impl Archive {
         self.folded(&Scope::Branch(branch.clone()), &self.folds.rosters)
     }
 
+    /// The branch's roster as it stood after its first `events` roster events: what a
+    /// quarter whose ballot is fixed was decided on (`Action::FactsFrozen`).
+    pub(crate) fn roster_as_of(&self, branch: &UnitId, events: u64) -> Result<Arc<Roster>> {
+        let current = self.roster(branch)?;
+        if current.events == events {
+            return Ok(current);
+        }
+        let log = self.store.events(&Scope::Branch(branch.clone()))?;
+        let mut roster = Roster::default();
+        for event in log.iter().take(events as usize) {
+            roster.apply(event);
+        }
+        Ok(Arc::new(roster))
+    }
+
     pub(crate) fn quarter_state(&self, branch: &UnitId, quarter: Quarter) -> Result<Arc<QuarterState>> {
         self.folded(&Scope::Quarter(branch.clone(), quarter), &self.folds.quarters)
     }

@@ -11,7 +11,7 @@ use crate::refs::{MemberRef, RoleRef, StateRef, StepRef, UnitRef};
 use crate::refusal::{Kind, Refusal, Result, Thing};
 use crate::rules::{Decision, MemberJudgement, RuleInfo, Witness};
 use super::meetings::{meeting_report, MeetingReport};
-use crate::state::quarter::{Figures, Round};
+use crate::state::quarter::{FactsBasis, Figures, Round};
 use crate::tally::{Ranked, Selection};
 use crate::workflow::RecordKind;
 use super::readback::{CommentEntry, MeetingRecord};
@@ -41,6 +41,8 @@ pub struct Status {
     pub meeting: MeetingRecord,
     /// The meeting's report to the superior (§4.2.a) and the delegate it sends.
     pub meeting_report: Option<MeetingReport>,
+    /// What the facts were read from: the roster frozen with the ballot, or today's.
+    pub facts: FactsBasis,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -86,6 +88,8 @@ pub struct Explanation {
     /// The member's dated standings (e.g. a discipline that takes the vote), with who
     /// approved each and why.
     pub standings: Vec<crate::state::org::StandingEntry>,
+    /// What the facts were read from: the roster frozen with the ballot, or today's.
+    pub facts: FactsBasis,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -93,6 +97,8 @@ pub struct RoundOutcome {
     pub round: i64,
     pub seats: i64,
     pub ranked: Option<Ranked>,
+    /// The lean ranked the member behind someone with as many votes (seated or not).
+    pub behind_on_lean: bool,
 }
 
 /// An exclusion as the ledger keeps it: the rule and the values that made it fire.
@@ -138,6 +144,8 @@ pub struct Ledger {
     pub meeting: MeetingRecord,
     /// The meeting's report to the superior (§4.2.a) and the delegate it sends.
     pub meeting_report: Option<MeetingReport>,
+    /// What the facts were read from: the roster frozen with the ballot, or today's.
+    pub facts: FactsBasis,
 }
 
 impl Archive {
@@ -192,6 +200,7 @@ impl Archive {
             reported: self.reported_ref(&ctx.q.reported)?,
             meeting: self.meeting_record(&ctx, today)?,
             meeting_report: self.meeting_report_of(&ctx)?,
+            facts: ctx.q.facts_basis(),
         })
     }
 
@@ -213,13 +222,17 @@ impl Archive {
             .iter()
             .filter_map(|r| {
                 let s = r.selection.as_ref()?;
-                Some(RoundOutcome { round: r.round, seats: r.seats, ranked: s.ranking.iter().find(|x| x.member == record.id).cloned() })
+                let ranked = s.ranking.iter().find(|x| x.member == record.id).cloned();
+                let behind_on_lean = ranked.as_ref().is_some_and(|x| x.behind_on_lean(&s.ranking));
+                Some(RoundOutcome { round: r.round, seats: r.seats, ranked, behind_on_lean })
             })
             .collect();
         let tree = self.org_around(&[branch.as_str()], false)?;
         let comment = super::readback::register(&ctx, &record).comment;
         let presentation = ctx.q.presentation_forms.get(&record.id).cloned();
         let standings = ctx.roster.standings.get(&record.id).cloned().unwrap_or_default();
+        // The member as the quarter knew them (the frozen roster, once the ballot is fixed).
+        let record = ctx.roster.member(record.id.as_str()).cloned().unwrap_or(record);
         Ok(Explanation {
             comment,
             path: tree.path(branch.as_str()).iter().map(|u| Archive::unit_ref(&tree, u.id.as_str())).collect(),
@@ -234,6 +247,7 @@ impl Archive {
             rounds,
             presentation,
             standings,
+            facts: ctx.q.facts_basis(),
         })
     }
 
@@ -282,6 +296,7 @@ impl Archive {
             reported: self.reported_ref(&ctx.q.reported)?,
             meeting: self.meeting_record(&ctx, today)?,
             meeting_report: self.meeting_report_of(&ctx)?,
+            facts: ctx.q.facts_basis(),
         })
     }
 

@@ -26,7 +26,7 @@ mod program;
 mod reach;
 mod trace;
 mod witness;
-pub use witness::{ElementField, ElementRole, ElementSummary, Elements, Value, Witness, DEC_SCALE};
+pub use witness::{Arm, ElementField, ElementRole, ElementSummary, Elements, Join, Value, Witness, DEC_SCALE};
 mod standing;
 pub use standing::Standing;
 pub use reach::{FindingPart, FindingReach};
@@ -38,6 +38,8 @@ mod tests_fast;
 mod tests_pick;
 #[cfg(test)]
 mod tests_program;
+#[cfg(test)]
+mod tests_arms;
 
 pub use diagnostic::{Arguments, BaseType, BoundOf, Choices, Expected, HostType, RuleError, RuleErrors, RuleProblem, ValueType, Wanted};
 pub use check::kind_word;
@@ -267,7 +269,16 @@ impl<'a> At<'a> {
 pub struct Decision<T> {
     pub rule: RuleInfo,
     pub value: T,
+    /// The values read, those of the deciding conditions first (`Witness::decisive`).
     pub witnesses: Vec<Witness>,
+    /// The conditions the rule is made of, each marked held or not and whether it
+    /// decided; empty for a rule that is one condition or a number.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub arms: Vec<Arm>,
+    /// The enum variants the rule's text names, each with its label
+    /// (`Value::Enum`), for reading the conditions in the rules' own words.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub named: Vec<Value>,
 }
 
 /// `emphasis identity 教师 §3.1 "…"`: what the deeds of members whose value of the enum
@@ -515,7 +526,9 @@ impl RuleSet {
         t.excluded = at.excluded;
         t.quota = at.quota;
         let value = t.eval(when) == trace::Datum::Bool(true);
-        Decision { rule: info.clone(), value, witnesses: t.witnesses }
+        let arms = t.finish(when);
+        let named = t.named(when);
+        Decision { rule: info.clone(), value, witnesses: t.witnesses, arms, named }
     }
 
     fn trace_condition(&self, r: &program::Condition, at: At) -> Decision<bool> {
@@ -525,11 +538,13 @@ impl RuleSet {
     fn trace_int(&self, info: &RuleInfo, value: &check::TExpr, file: usize, scope: Scope, quota: i64) -> Decision<i64> {
         let mut t = self.tracer(file, scope, None);
         t.quota = quota;
-        let value = match t.eval(value) {
+        let value_of = match t.eval(value) {
             trace::Datum::Num(n) => n,
             _ => 0,
         };
-        Decision { rule: info.clone(), value, witnesses: t.witnesses }
+        let arms = t.finish(value);
+        let named = t.named(value);
+        Decision { rule: info.clone(), value: value_of, witnesses: t.witnesses, arms, named }
     }
 
     /// The number of stars to select.

@@ -17,10 +17,11 @@ use super::check::{Arith, Base, CmpKind, Func, Lit, Src, TExpr, TKind, Ty};
 use super::host::{Acc, Host, HostRecord, Visit};
 use super::ops;
 use super::program::Program;
-use super::witness::{ElementField, ElementRole, ElementSummary, Elements, Value, Witness};
+use super::witness::{Arm, ElementField, ElementRole, ElementSummary, Elements, Join, Value, Witness};
 use super::Scope;
 use crate::facts::MemberFacts;
 use chrono::NaiveDate;
+use std::collections::HashMap;
 
 /// A value while it is computed; typed as a [`Value`] when it is recorded.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -91,7 +92,12 @@ pub(crate) struct Tracer<'a> {
     pub witnesses: Vec<Witness>,
     elem: Option<&'a dyn Record>,
     /// The elements that decided the aggregate just evaluated, recorded after its value.
-    deciding: Option<Witness>,
+    deciding: Option<(Witness, (usize, usize))>,
+    /// Where each witness was written (a sub-expression may occur more than once),
+    /// byte ranges parallel to `witnesses`.
+    places: Vec<Vec<(usize, usize)>>,
+    /// The truth of each condition evaluated outside an aggregate, by byte range.
+    held: HashMap<(usize, usize), bool>,
 }
 
 fn read<T: Host>(t: &T, name: &str) -> Datum {
@@ -107,7 +113,19 @@ fn read<T: Host>(t: &T, name: &str) -> Datum {
 
 impl<'a> Tracer<'a> {
     pub fn new(program: &'a Program, scope: Scope<'a>, member: Option<&'a MemberFacts>, src: &'a str) -> Tracer<'a> {
-        Tracer { program, scope, member, excluded: false, quota: 0, src, witnesses: Vec::new(), elem: None, deciding: None }
+        Tracer {
+            program,
+            scope,
+            member,
+            excluded: false,
+            quota: 0,
+            src,
+            witnesses: Vec::new(),
+            elem: None,
+            deciding: None,
+            places: Vec::new(),
+            held: HashMap::new(),
+        }
     }
 
     fn witness(&mut self, e: &TExpr, v: &Datum) {
@@ -115,15 +133,91 @@ impl<'a> Tracer<'a> {
         if e.elem {
             return;
         }
+        let place = (e.span.start, e.span.end);
         let expr = e.span.text(self.src).to_string();
-        if !self.witnesses.iter().any(|w| w.expr == expr && !matches!(w.value, Value::Elements(_))) {
-            let value = self.typed(v, e.ty);
-            self.witnesses.push(Witness { expr, value });
-        }
-        if let Some(w) = self.deciding.take() {
-            if !self.witnesses.iter().any(|x| x.expr == w.expr && matches!(x.value, Value::Elements(_))) {
-                self.witnesses.push(w);
+        match self.witnesses.iter().position(|w| w.expr == expr && !matches!(w.value, Value::Elements(_))) {
+            Some(i) => self.places[i].push(place),
+            None => {
+                let value = self.typed(v, e.ty);
+                self.witnesses.push(Witness { expr, value, decisive: false });
+                self.places.push(vec![place]);
             }
+        }
+        if let Some((w, place)) = self.deciding.take() {
+            match self.witnesses.iter().position(|x| x.expr == w.expr && matches!(x.value, Value::Elements(_))) {
+                Some(i) => self.places[i].push(place),
+                None => {
+                    self.witnesses.push(w);
+                    self.places.push(vec![place]);
+                }
+            }
+        }
+    }
+
+    /// After the rule's expression `root` was evaluated: the conditions it is made of,
+    /// each marked held or not and whether it decided the value, and the witnesses
+    /// marked and ordered, those of the deciding conditions first. A rule that is not
+    /// made of conditions (a number, or one comparison) is decided by all it read.
+    pub fn finish(&mut self, root: &TExpr) -> Vec<Arm> {
+        let mut arms = Vec::new();
+        if joined(root).is_some() {
+            self.arm(root, 0, true, &mut arms);
+        }
+        let deciding: Vec<(usize, usize)> = arms.iter().filter(|a| a.arm.decisive && a.arm.join.is_none()).map(|a| a.place).collect();
+        let whole = arms.is_empty();
+        for (w, places) in self.witnesses.iter_mut().zip(&self.places) {
+            w.decisive = whole || places.iter().any(|p| deciding.iter().any(|d| d.0 <= p.0 && p.1 <= d.1));
+        }
+        // Stable: each group keeps the order the rule reads.
+        self.witnesses.sort_by_key(|w| !w.decisive);
+        arms.into_iter().map(|a| a.arm).collect()
+    }
+
+    /// The enum variants `root` names (`unexcused` in `l.status == unexcused`), once
+    /// each in the order written, with the labels the rules give them: the rule's text
+    /// read in the words of the rules.
+    pub fn named(&self, root: &TExpr) -> Vec<Value> {
+        let mut out: Vec<Value> = Vec::new();
+        let mut stack = vec![root];
+        let mut found: Vec<(usize, &TExpr)> = Vec::new();
+        while let Some(e) = stack.pop() {
+            if let (TKind::Lit(Lit::Text(_)), Base::Enum(_)) = (&e.kind, e.ty.base) {
+                found.push((e.span.start, e));
+            }
+            stack.extend(e.kind.children());
+        }
+        found.sort_by_key(|(at, _)| *at);
+        for (_, e) in found {
+            let TKind::Lit(Lit::Text(name)) = &e.kind else { continue };
+            let v = self.typed(&Datum::Text(name.clone()), e.ty);
+            if !out.contains(&v) {
+                out.push(v);
+            }
+        }
+        out
+    }
+
+    /// One condition and, for `or`, `and` and `not`, the conditions under it (a chain
+    /// of one connective as one list).
+    fn arm(&self, e: &TExpr, depth: usize, decisive: bool, out: &mut Vec<Placed>) {
+        let held = self.held.get(&(e.span.start, e.span.end)).copied();
+        let join = joined(e);
+        out.push(Placed {
+            arm: Arm { expr: e.span.text(self.src).to_string(), depth, join, held, decisive },
+            place: (e.span.start, e.span.end),
+        });
+        let Some(join) = join else { return };
+        let parts = operands(e, join);
+        let truth = |x: &TExpr| self.held.get(&(x.span.start, x.span.end)).copied();
+        // `or` true and `and` false: the first operand that settled it; otherwise each.
+        let settles = match (join, held) {
+            (Join::Any, Some(true)) => parts.iter().position(|x| truth(x) == Some(true)),
+            (Join::All, Some(false)) => parts.iter().position(|x| truth(x) == Some(false)),
+            _ => None,
+        };
+        for (i, x) in parts.iter().enumerate() {
+            let counts = settles.map_or(truth(x).is_some(), |s| s == i);
+            self.arm(x, depth + 1, decisive && counts, out);
         }
     }
 
@@ -166,6 +260,9 @@ impl<'a> Tracer<'a> {
 
     pub fn eval(&mut self, e: &TExpr) -> Datum {
         let v = self.eval_inner(e);
+        if !e.elem && e.ty.base == Base::Bool {
+            self.held.insert((e.span.start, e.span.end), v.truthy());
+        }
         let worth = matches!(e.kind, TKind::Field(..) | TKind::Agg { .. } | TKind::Call(..) | TKind::Cmp(..) | TKind::Is(..) | TKind::In(..) | TKind::Excluded | TKind::Quota)
             || matches!(e.kind, TKind::Arith(..)) && e.scope_constant();
         if worth {
@@ -283,7 +380,8 @@ impl<'a> Tracer<'a> {
                     let role = if *kind == AggKind::All { ElementRole::Failing } else { ElementRole::Matching };
                     let items = deciding.into_iter().map(|it| self.summary(*elem, it)).collect();
                     let value = Value::Elements(Elements { role, items, total });
-                    self.deciding = Some(Witness { expr: e.span.text(self.src).to_string(), value });
+                    let w = Witness { expr: e.span.text(self.src).to_string(), value, decisive: false };
+                    self.deciding = Some((w, (e.span.start, e.span.end)));
                 }
                 match kind {
                     AggKind::Count => Datum::Num(count),
@@ -293,6 +391,35 @@ impl<'a> Tracer<'a> {
                 }
             }
         }
+    }
+}
+
+/// An arm while the tracer places it: with its byte range in the file.
+struct Placed {
+    arm: Arm,
+    place: (usize, usize),
+}
+
+/// The connective of `e`, if it is one.
+fn joined(e: &TExpr) -> Option<Join> {
+    match e.kind {
+        TKind::Or(..) => Some(Join::Any),
+        TKind::And(..) => Some(Join::All),
+        TKind::Not(..) => Some(Join::Not),
+        _ => None,
+    }
+}
+
+/// The operands of a chain of one connective: `a or b or c` as `[a, b, c]`.
+fn operands(e: &TExpr, join: Join) -> Vec<&TExpr> {
+    match (&e.kind, join) {
+        (TKind::Or(a, b), Join::Any) | (TKind::And(a, b), Join::All) => {
+            let mut v = if joined(a) == Some(join) { operands(a, join) } else { vec![a.as_ref()] };
+            v.extend(if joined(b) == Some(join) { operands(b, join) } else { vec![b.as_ref()] });
+            v
+        }
+        (TKind::Not(a), Join::Not) => vec![a.as_ref()],
+        _ => vec![e],
     }
 }
 

@@ -21,6 +21,40 @@ pub const DEC_SCALE: i64 = super::ops::SCALE;
 pub struct Witness {
     pub expr: String,
     pub value: Value,
+    /// The value belongs to a condition that decided the rule (the arm of an `or`
+    /// that held, the arm of an `and` that failed), or to a rule decided by all it
+    /// read. False in the records of older stores, which did not say.
+    pub decisive: bool,
+}
+
+/// One condition of a rule as it was evaluated: a connective (`or`, `and`, `not`)
+/// or a condition under one, in the order written, `depth` levels down.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Arm {
+    pub expr: String,
+    pub depth: usize,
+    /// The connective, for `or`, `and` and `not`; none for a plain condition.
+    pub join: Option<Join>,
+    /// Whether it held; none when it was not evaluated (the connective above it was
+    /// decided before it was reached).
+    pub held: Option<bool>,
+    /// It decided the rule's value: every connective above it did, and it is the
+    /// operand that settled its connective (the first that held under an `or` that
+    /// held, the first that failed under an `and` that failed), or one of those
+    /// that all counted.
+    pub decisive: bool,
+}
+
+/// A connective of conditions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Join {
+    /// `or`
+    Any,
+    /// `and`
+    All,
+    /// `not`
+    Not,
 }
 
 /// A value as rules compute it.

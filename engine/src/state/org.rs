@@ -93,10 +93,14 @@ pub struct Roster {
     pub standings: BTreeMap<MemberId, Vec<StandingEntry>>,
     /// Where each member sits in `members`.
     at: HashMap<MemberId, usize>,
+    /// How many of the branch's events are folded in: a quarter freezes its facts as
+    /// this count when its ballot is fixed.
+    pub events: u64,
 }
 
 impl Fold for Roster {
     fn apply(&mut self, event: &Event) {
+        self.events += 1;
         for action in &event.actions {
             match action {
                 Action::MembersImported { members, .. } => {

@@ -7,6 +7,7 @@ use crate::event::{Action, Event, Excluded};
 use crate::facts::Deed;
 use crate::tally::Selection;
 use chrono::NaiveDate;
+use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// One ballot round: the recommendation (round 1) or a runoff.
@@ -133,6 +134,9 @@ pub struct QuarterState {
     pub comment_signed: BTreeMap<MemberId, Signed>,
     /// When the meeting's report was recorded.
     pub meeting_reported_at: Option<Timestamp>,
+    /// The roster's facts as they stood when the ballot was fixed: the number of the
+    /// branch's roster events folded then (the roster as of the ballot is those events).
+    pub frozen: Option<u64>,
 }
 
 /// Who made a record, in which role, and when: the event's own.
@@ -141,6 +145,19 @@ pub struct Signed {
     pub who: String,
     pub role: String,
     pub at: Timestamp,
+}
+
+/// What a quarter's facts are read from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FactsBasis {
+    /// The ballot is not fixed yet: today's roster.
+    Today,
+    /// The roster's facts frozen when the ballot was fixed.
+    Frozen,
+    /// The ballot was fixed by a version that did not freeze the facts: today's
+    /// roster, which may have changed since.
+    RecomputedToday,
 }
 
 /// A step taken: the state it left, the state it entered, and when.
@@ -272,6 +289,7 @@ impl QuarterState {
                 self.stars.clone_from(stars);
                 self.reported = Some(superior.clone());
             }
+            Action::FactsFrozen { roster_events } => self.frozen = Some(*roster_events),
             Action::RulesAdopted { to, .. } => {
                 if let Some(o) = &mut self.opened {
                     o.rules = to.clone();
@@ -284,6 +302,17 @@ impl QuarterState {
 
     fn round_mut(&mut self, round: i64) -> Option<&mut Round> {
         self.rounds.iter_mut().find(|r| r.round == round)
+    }
+
+    /// What the quarter's facts are read from: today's roster until the ballot is
+    /// fixed, then the facts frozen with it (or, in a store written before facts were
+    /// frozen, today's roster again).
+    pub fn facts_basis(&self) -> FactsBasis {
+        match (&self.frozen, self.rounds.is_empty()) {
+            (Some(_), _) => FactsBasis::Frozen,
+            (None, true) => FactsBasis::Today,
+            (None, false) => FactsBasis::RecomputedToday,
+        }
     }
 
     /// The round being voted on: the last one, if it has not been tallied.

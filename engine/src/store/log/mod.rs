@@ -59,3 +59,7 @@ struct Probe {
 pub(crate) fn version_of(bytes: &[u8]) -> Result<u64, serde_json::Error> {
     serde_json::from_slice::<Probe>(bytes).map(|p| p.v)
 }
+
+#[cfg(test)]
+#[path = "../../tests/log_frozen.rs"]
+mod tests;

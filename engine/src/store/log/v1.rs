@@ -82,6 +82,13 @@ pub(super) struct DeedRec<'a> {
 pub(super) struct WitnessRec<'a> {
     pub expr: Cow<'a, str>,
     pub value: ValueRec<'a>,
+    /// Added after the first release: absent (false) in older records.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub decisive: bool,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
 }
 
 /// A witness's value: as text, as version 0 wrote it (read as `Value::Recorded`), or
@@ -244,6 +251,7 @@ pub(super) enum ActionRec<'a> {
     },
     RoundCounted { round: i64, issued: i64, returned: i64, invalid: i64 },
     NoPickReasoned { reason: Cow<'a, str> },
+    FactsFrozen { roster_events: u64 },
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -386,11 +394,12 @@ fn action_rec(a: &Action) -> ActionRec<'_> {
             ActionRec::RoundCounted { round: *round, issued: *issued, returned: *returned, invalid: *invalid }
         }
         Action::NoPickReasoned { reason } => ActionRec::NoPickReasoned { reason: b(reason) },
+        Action::FactsFrozen { roster_events } => ActionRec::FactsFrozen { roster_events: *roster_events },
     }
 }
 
 fn witness_rec(w: &Witness) -> WitnessRec<'_> {
-    WitnessRec { expr: b(&w.expr), value: ValueRec::Typed(typed_rec(&w.value)) }
+    WitnessRec { expr: b(&w.expr), value: ValueRec::Typed(typed_rec(&w.value)), decisive: w.decisive }
 }
 
 fn typed_rec(v: &Value) -> TypedRec<'_> {
@@ -507,7 +516,7 @@ pub(super) fn witness(w: WitnessRec<'_>) -> Witness {
         ValueRec::Text(text) => Value::Recorded(own(text)),
         ValueRec::Typed(value) => typed(value),
     };
-    Witness { expr: own(w.expr), value }
+    Witness { expr: own(w.expr), value, decisive: w.decisive }
 }
 
 fn typed(v: TypedRec<'_>) -> Value {
@@ -642,6 +651,7 @@ pub(super) fn action(a: ActionRec<'_>) -> Result<Action, Invalid> {
         },
         ActionRec::RoundCounted { round, issued, returned, invalid } => Action::RoundCounted { round, issued, returned, invalid },
         ActionRec::NoPickReasoned { reason } => Action::NoPickReasoned { reason: own(reason) },
+        ActionRec::FactsFrozen { roster_events } => Action::FactsFrozen { roster_events },
     })
 }
 
