@@ -6,10 +6,6 @@ use crate::domain::{MemberId, Timestamp};
 use crate::event::{Action, Event, Excluded};
 use crate::rules::{Value, Witness};
 
-fn day(s: &str) -> chrono::NaiveDate {
-    s.parse().expect("date")
-}
-
 fn event(actions: Vec<Action>) -> Event {
     Event { seq: 7, who: "书记".into(), role: "secretary".into(), at: Timestamp::parse("2026-12-01T10:00:00+08:00").expect("time"), rules: None, actions }
 }
