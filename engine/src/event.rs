@@ -8,7 +8,7 @@
 //! apart from the "has voted" record.
 
 use crate::domain::{MemberId, Quarter, RulesHash, Timestamp, UnitId, WorkflowHash};
-use crate::entity::{MemberRecord, Unit};
+use crate::entity::{Departure, MemberChange, MemberRecord, Unit};
 use crate::facts::{Deed, Finding, LifeRecord};
 use crate::rules::Witness;
 use crate::star::Sealed;
@@ -102,4 +102,20 @@ pub enum Action {
     /// A token for `unit`; only its SHA-256 is kept.
     TokenIssued { id: String, unit: String, label: String, digest: String },
     TokenRevoked { id: String },
+
+    // ---- a roster over time (scope `branch/<id>`) ------------------------------------
+    /// The member is on the branch's roster from `on`: transferred in from `from`
+    /// with their life records and findings, or added to a roster already kept.
+    MemberJoined {
+        member: MemberRecord,
+        on: NaiveDate,
+        from: Option<UnitId>,
+        life: Vec<LifeRecord>,
+        findings: Vec<Finding>,
+        note: String,
+    },
+    /// The member is off the branch's roster from `on`; nothing of theirs is deleted.
+    MemberLeft { member: MemberId, on: NaiveDate, departure: Departure, note: String },
+    /// The member's particulars change from `on` (转正, a new role…).
+    MemberChanged { member: MemberId, on: NaiveDate, change: MemberChange, note: String },
 }

@@ -8,6 +8,7 @@
 //! `details` of the JSON error shape.
 
 use crate::domain::{BadQuarter, MemberId, Quarter, UnitId};
+use crate::entity::Departure;
 use crate::progress::{PickCheck, StepState, Waiting};
 use crate::refs::{EnumRef, KindRef, LevelRef, MemberRef, RoleRef, RuleRef, StateRef, StepRef, UnitRef, VariantRef};
 use crate::rules::{Decision, RuleErrors, RuleInfo};
@@ -167,6 +168,8 @@ pub enum RowIssue {
     RepeatedId { id: String },
     NotAVariant { value: String, decl: EnumRef, allowed: Vec<VariantRef> },
     InAnotherBranch { id: MemberId, branch: UnitId },
+    /// A member who left this branch's roster (transferred out or removed).
+    LeftBranch { id: MemberId, on: NaiveDate, departure: Departure, label: Option<String> },
     /// A field of the row refused by [`crate::text`].
     BadText { field: Text, given: String, problem: TextProblem },
 }
@@ -330,6 +333,17 @@ pub enum Kind {
     /// Text refused by the one check of text: the field, the start of what was given
     /// (it may hold the refused character) and what is wrong.
     BadText { field: Text, given: String, problem: TextProblem },
+
+    // ---- a roster over time -------------------------------------------------------------
+    /// The member is off the branch's roster now: transferred out or removed on `on`.
+    /// `label` is the label the rules give the reason of a removal.
+    LeftRoster { member: MemberRef, branch: UnitRef, on: NaiveDate, departure: Departure, label: Option<String> },
+    /// A change dated before the member's current stay on the roster began.
+    BeforeJoining { member: MemberRef, branch: UnitRef, on: NaiveDate, since: NaiveDate },
+    /// A transfer to the branch the member is on already.
+    SameBranch { member: MemberRef, branch: UnitRef },
+    /// A dated change that names no field to change.
+    NoChangeGiven,
 }
 
 /// `given` as it is recorded for `field`, or the refusal naming the field, the start
@@ -394,4 +408,6 @@ pub enum Hint {
     ChangeRule { rule: String },
     /// Count the paper ballots again.
     Recount,
+    /// Move the member to this branch with a dated transfer (组织关系转接).
+    TransferMember { member: MemberId, to: UnitId },
 }

@@ -47,6 +47,8 @@ pub enum Text {
     LifeNote,
     /// A value of a field the rules declare no enum for (identity, role, status).
     Value,
+    /// The note of a transfer, removal or dated change of a roster.
+    RosterNote,
 }
 
 /// How much a field may hold.
@@ -72,13 +74,14 @@ impl Text {
             | Text::PickReason
             | Text::ReturnReason
             | Text::CorrectionReason
-            | Text::LifeNote => Shape::Long,
+            | Text::LifeNote
+            | Text::RosterNote => Shape::Long,
         }
     }
 
     /// Whether the field may be left empty.
     pub fn optional(self) -> bool {
-        matches!(self, Text::LifeNote | Text::TokenLabel)
+        matches!(self, Text::LifeNote | Text::RosterNote | Text::TokenLabel)
     }
 }
 

@@ -1,20 +1,48 @@
 //! `shine member history <member>`: every quarter of a member's branch as it concerned
 //! the member — on the ballot, excluded (and why), votes, star, reported — the basis
-//! for democratic appraisal, awards and nominations (§4.2.c).
+//! for democratic appraisal, awards and nominations (§4.2.c); `shine member transfer`,
+//! `remove` and `change`: a roster that lives, each on a date.
 
 use crate::args::MemberCommand;
+use crate::command::parse_date;
 use crate::context::Context;
 use crate::failure::Result;
 use crate::messages::words;
 use crate::render::{table, Output};
-use shine_engine::domain::Quarter;
+use shine_engine::domain::{Actor, Quarter};
+use shine_engine::entity::MemberChange;
+use shine_engine::ops::roster::RosterMove;
+use shine_engine::ops::Shine;
 use shine_engine::ops::history::{MemberHistory, QuarterRecord};
 use shine_engine::tally::Outcome;
 
 pub fn run(ctx: &Context, command: MemberCommand) -> Result<Output> {
     match command {
         MemberCommand::History { member } => history(ctx, &member),
+        MemberCommand::Transfer { member, to, on, note } => {
+            let on = parse_date(&on, "转接日期")?;
+            roster_move(ctx, |shine, actor| shine.transfer_member(actor, &member, &to, on, &note))
+        }
+        MemberCommand::Remove { member, on, reason, note } => {
+            let on = parse_date(&on, "离开日期")?;
+            roster_move(ctx, |shine, actor| shine.remove_member(actor, &member, on, &reason, &note))
+        }
+        MemberCommand::Change { member, on, role, identity, full, probationary, note } => {
+            let on = parse_date(&on, "变动日期")?;
+            let full = if full { Some(true) } else if probationary { Some(false) } else { None };
+            let change = MemberChange { role, identity, full, ..MemberChange::default() };
+            roster_move(ctx, |shine, actor| shine.change_member(actor, &member, on, change, &note))
+        }
     }
+}
+
+/// A transfer, removal or change, under the current definitions.
+fn roster_move(ctx: &Context, op: impl FnOnce(&Shine, &Actor) -> shine_engine::refusal::Result<RosterMove>) -> Result<Output> {
+    let shine = ctx.shine()?;
+    let actor = ctx.actor(Some(shine.current()))?;
+    let done = op(&shine, &actor)?;
+    let rules = shine.current_rules();
+    Ok(Output::new(crate::messages::roster::moved(Some(&rules), &done), &done))
 }
 
 fn history(ctx: &Context, member: &str) -> Result<Output> {
@@ -33,10 +61,13 @@ fn no_quarters(ctx: &Context, h: &MemberHistory) -> String {
 }
 
 fn quarters(h: &MemberHistory) -> String {
+    // A member transferred between branches: each quarter names the branch that ran it.
+    let moved = h.quarters.iter().any(|q| q.branch.id != h.branch.id);
     let mut t = table(&["季度", "环节", "候选人", "不能评选情形", "得票", "当选", "报送", "逐级推荐"]);
     for q in &h.quarters {
+        let quarter = if moved { format!("{}（{}）", q.quarter, q.branch.name) } else { q.quarter.to_string() };
         t.add_row(vec![
-            q.quarter.to_string(),
+            quarter,
             q.state.title.clone(),
             candidate(q).to_owned(),
             exclusions(q),

@@ -16,6 +16,7 @@
 pub mod chain;
 pub mod diagnostics;
 pub mod refusal;
+pub mod roster;
 pub mod rules;
 pub mod snippet;
 pub mod transport;

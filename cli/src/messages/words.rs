@@ -89,6 +89,7 @@ pub fn text(t: Text) -> &'static str {
         Text::TokenLabel => "凭据说明",
         Text::LifeNote => "备注",
         Text::Value => "取值",
+        Text::RosterNote => "说明",
     }
 }
 

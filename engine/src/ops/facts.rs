@@ -1,7 +1,8 @@
 //! What the operations reuse between calls: states folded from their logs (kept while
 //! the log has not grown, extended in place when it has) and the facts of a quarter
 //! with every member's standing under its rules (kept while neither the roster nor
-//! the quarter has changed). Each kind is kept for a bounded number of scopes, the
+//! the quarter has changed): the members on the roster on the meeting date, with
+//! their particulars that day. Each kind is kept for a bounded number of scopes, the
 //! least recently used dropped first ([`FOLDS_KEPT`], [`FACTS_KEPT`]), so a process
 //! that reads many branches (a level of the chain, the server) stays within bounds.
 
@@ -120,9 +121,11 @@ impl FactSet {
     }
 
     fn build(unit: &Unit, roster: &Roster, q: &QuarterState, quarter: Quarter, today: NaiveDate) -> FactSet {
+        // The members on the roster on the meeting date (today until it is reported),
+        // with their role and category as of that day.
+        let day = q.meeting.as_ref().map(|m| m.date).unwrap_or(today);
         let members = roster
-            .members
-            .iter()
+            .on(day)
             .map(|m| MemberFacts {
                 id: m.id.to_string(),
                 name: m.name.clone(),
@@ -144,7 +147,7 @@ impl FactSet {
         FactSet {
             branch: BranchFacts { id: unit.id.to_string(), name: unit.name.clone(), members },
             meeting: MeetingFacts {
-                date: q.meeting.as_ref().map(|m| m.date).unwrap_or(today),
+                date: day,
                 reported: q.meeting.is_some(),
                 activists: q.guests.activists.len() as i64,
                 observers: q.guests.observers.len() as i64,
