@@ -522,9 +522,9 @@ pub enum MemberCommand {
         /// 变动日期：这一天起生效
         #[arg(long, value_name = "日期")]
         on: String,
-        /// 新职务：名称或编号，如 支委、领导干部
-        #[arg(long, value_name = "职务")]
-        role: Option<String>,
+        /// 新的党内职务：名称或编号，如 支委、领导干部
+        #[arg(long = "role", value_name = "职务")]
+        party_role: Option<String>,
         /// 新身份，如 教师、学生
         #[arg(long, value_name = "身份")]
         identity: Option<String>,

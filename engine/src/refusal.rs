@@ -344,6 +344,9 @@ pub enum Kind {
     SameBranch { member: MemberRef, branch: UnitRef },
     /// A dated change that names no field to change.
     NoChangeGiven,
+    /// The member was not on the branch's roster on the day a quarter reads it (the
+    /// meeting date, or today until one is reported): joined later, or left before.
+    NotOnRosterOn { member: MemberRef, branch: UnitRef, day: NaiveDate },
 }
 
 /// `given` as it is recorded for `field`, or the refusal naming the field, the start

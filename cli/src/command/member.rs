@@ -27,10 +27,10 @@ pub fn run(ctx: &Context, command: MemberCommand) -> Result<Output> {
             let on = parse_date(&on, "离开日期")?;
             roster_move(ctx, |shine, actor| shine.remove_member(actor, &member, on, &reason, &note))
         }
-        MemberCommand::Change { member, on, role, identity, full, probationary, note } => {
+        MemberCommand::Change { member, on, party_role, identity, full, probationary, note } => {
             let on = parse_date(&on, "变动日期")?;
             let full = if full { Some(true) } else if probationary { Some(false) } else { None };
-            let change = MemberChange { role, identity, full, ..MemberChange::default() };
+            let change = MemberChange { role: party_role, identity, full, ..MemberChange::default() };
             roster_move(ctx, |shine, actor| shine.change_member(actor, &member, on, change, &note))
         }
     }

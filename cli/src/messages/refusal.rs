@@ -323,6 +323,8 @@ fn kind(k: &Kind) -> Worded {
         }
         Kind::SameBranch { member: m, branch } => Worded::new(format!("{}已在{}的名单上，无需转接", member(m), unit(branch)))
             .then("`--to` 写转入党支部的编号；`shine org list` 列出组织"),
+        Kind::NotOnRosterOn { member: m, branch, day } => Worded::new(format!("{} {day} 不在{}的名单上（本季度按这一天的名单计）", member(m), unit(branch)))
+            .detail("专题组织生活会召开之日（尚未报告时为今天）的名单决定名额、表决权和到会人数"),
         Kind::NoChangeGiven => Worded::new("没有给出要变动的内容").then("至少写一项：`--full`（转正）、`--probationary`、`--role <职务>`、`--identity <身份>`"),
         Kind::BadText { field, given, problem } => Worded::new(super::text::problem(*field, problem))
             .detail(format!("所给的内容：「{given}」"))

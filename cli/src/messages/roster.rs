@@ -79,6 +79,9 @@ pub fn fields(rules: Option<&RuleSet>, before: &MemberRecord, change: &MemberCha
 /// What a roster file would change, or changed.
 pub fn diff(rules: Option<&RuleSet>, d: &RosterDiff) -> String {
     let branch = &d.branch;
+    if d.first && d.applied {
+        return format!("已向「{}」（`{}`）导入 {} 名党员。下一步：`shine quarter open --branch {} --quarter <季度>`", branch.name, branch.id, d.added.len(), branch.id);
+    }
     let mut text = String::new();
     let head = if d.applied {
         format!("已更新「{}」（`{}`）的名单，变动自 {} 起生效：", branch.name, branch.id, d.on)
@@ -125,7 +128,7 @@ pub fn moved(rules: Option<&RuleSet>, m: &RosterMove) -> String {
         }
         Move::Changed { before, change } => {
             let list = fields(rules, before, change);
-            if list.is_empty() {
+            if m.repeated || list.is_empty() {
                 format!("{who}在 {} 已是这样，无需变动", m.on)
             } else {
                 format!("{who}自 {} 起：{}", m.on, list.join("；"))

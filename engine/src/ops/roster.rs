@@ -61,6 +61,8 @@ pub struct RosterDiff {
     /// On the roster now and not in the file: kept, never removed by an import.
     pub missing: Vec<MemberRef>,
     pub unchanged: usize,
+    /// The branch had no roster: the members are on it from the start, undated.
+    pub first: bool,
     /// The changes were written. A first import is written at once: there is nothing
     /// on the roster to overwrite or drop.
     pub applied: bool,
@@ -272,12 +274,10 @@ impl Shine {
                     }
                 }
             }
-            if let Some(other) = self.store().member_branch(&m.id)? {
-                if other != unit.id {
-                    problems.push(RowProblem { row, name: m.name.clone(), problem: RowIssue::InAnotherBranch { id: m.id.clone(), branch: other } });
-                }
-            }
-            if let Some((left, departure)) = roster.tenure(m.id.as_str()).and_then(|t| t.departure()) {
+            let elsewhere = self.store().member_branch(&m.id)?.filter(|other| *other != unit.id);
+            if let Some(other) = elsewhere {
+                problems.push(RowProblem { row, name: m.name.clone(), problem: RowIssue::InAnotherBranch { id: m.id.clone(), branch: other } });
+            } else if let Some((left, departure)) = roster.tenure(m.id.as_str()).and_then(|t| t.departure()) {
                 problems.push(RowProblem { row, name: m.name.clone(), problem: RowIssue::LeftBranch { id: m.id.clone(), on: *left, departure: departure.clone(), label: reason_label(self, departure) } });
             }
             checked.push(m);
@@ -293,6 +293,7 @@ impl Shine {
             changed: Vec::new(),
             missing: roster.current().filter(|m| !seen.contains(&m.id)).map(mref).collect(),
             unchanged: 0,
+            first,
             applied: false,
         };
         for m in &checked {

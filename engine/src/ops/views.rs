@@ -173,9 +173,13 @@ impl Archive {
         let scope = facts.scope();
         let quota = ctx.rules.quota(scope);
         let cap = ctx.rules.cap(scope, quota.value);
-        let m = facts
-            .member(record.id.as_str())
-            .ok_or_else(|| Refusal::new(Kind::NotFound { what: Thing::Member, given: member.to_owned() }))?;
+        let m = match facts.member(record.id.as_str()) {
+            Some(m) => m,
+            None => {
+                ctx.member_on(record.id.as_str(), today)?;
+                return Err(Refusal::new(Kind::NotFound { what: Thing::Member, given: member.to_owned() }));
+            }
+        };
         let judgement = ctx.rules.judge(scope, quota.value, m);
         let rounds = ctx
             .q
