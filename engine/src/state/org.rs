@@ -321,3 +321,7 @@ impl Roster {
         (0..self.members.len()).filter_map(move |i| self.at_day(i, day))
     }
 }
+
+#[cfg(test)]
+#[path = "../tests/roster.rs"]
+mod tests;
