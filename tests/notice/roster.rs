@@ -92,7 +92,7 @@ fn s3_4_quota_counts_members_on_the_roster_on_the_meeting_date() {
 
     // Nothing is deleted: both stay in the branch's records, shown as having left.
     let listed = s.args(["members", "--branch", "b1"]).json();
-    let left: Vec<&str> = listed.as_array().unwrap().iter().filter(|m| m["on_roster"] == false).filter_map(|m| m["id"].as_str()).collect();
+    let left: Vec<&str> = listed.as_array().expect("a list").iter().filter(|m| m["on_roster"] == false).filter_map(|m| m["id"].as_str()).collect();
     assert_eq!(left, ["m13", "m14"], "{listed}");
     let human = s.args(["members", "--branch", "b1"]).ok();
     assert!(human.contains("共 12 人") && human.contains("因「毕业离校」离开"), "{human}");
@@ -165,7 +165,7 @@ fn s3_4_a_member_made_full_before_the_meeting_votes_after_it_does_not() {
     s.args(["ballot", "cast", "--member", "m04", "m01"]).fails().stderr_contains("没有表决权");
     // The roster now shows both as full members.
     let listed = s.args(["members", "--branch", "b1"]).json();
-    assert!(listed.as_array().unwrap().iter().all(|m| m["full"] == true), "{listed}");
+    assert!(listed.as_array().expect("a list").iter().all(|m| m["full"] == true), "{listed}");
 }
 
 #[test]
@@ -234,9 +234,9 @@ fn s4_2_c_a_transferred_member_keeps_their_history_and_findings() {
     assert_eq!(h["branch"]["id"], "b2");
     let qs: Vec<(String, String)> = h["quarters"]
         .as_array()
-        .unwrap()
+        .expect("a list")
         .iter()
-        .map(|q| (q["branch"]["id"].as_str().unwrap().to_owned(), q["quarter"].as_str().unwrap().to_owned()))
+        .map(|q| (q["branch"]["id"].as_str().expect("text").to_owned(), q["quarter"].as_str().expect("text").to_owned()))
         .collect();
     assert_eq!(qs, [("b1".to_owned(), "2026Q3".to_owned()), ("b2".to_owned(), "2026Q4".to_owned())], "{h}");
     let text = s.args(["member", "history", "m04"]).ok();
@@ -275,7 +275,7 @@ fn university_rule_removal_reasons_are_those_the_rules_declare() {
 }
 
 fn status_members(s: &Shine) -> usize {
-    s.args(["members", "--branch", "b1"]).json().as_array().unwrap().iter().filter(|m| m["on_roster"] == true).count()
+    s.args(["members", "--branch", "b1"]).json().as_array().expect("a list").iter().filter(|m| m["on_roster"] == true).count()
 }
 
 // ---- re-importing a roster ----------------------------------------------------------------
@@ -293,7 +293,7 @@ fn university_rule_reimport_shows_added_changed_missing_and_applies_only_with_ap
     assert_eq!(preview["applied"], false, "{preview}");
     assert_eq!(ids(&preview["added"]), ["m05"]);
     let changed: Vec<(String, Value)> =
-        preview["changed"].as_array().unwrap().iter().map(|c| (c["member"]["id"].as_str().unwrap().to_owned(), c["change"].clone())).collect();
+        preview["changed"].as_array().expect("a list").iter().map(|c| (c["member"]["id"].as_str().expect("text").to_owned(), c["change"].clone())).collect();
     assert_eq!(changed.len(), 2, "{preview}");
     assert_eq!(changed[0], ("m02".to_owned(), serde_json::json!({ "role": "committee" })));
     assert_eq!(changed[1], ("m03".to_owned(), serde_json::json!({ "full": true })));
@@ -306,7 +306,7 @@ fn university_rule_reimport_shows_added_changed_missing_and_applies_only_with_ap
     let applied = import_apply(&s, "b1", &file).json();
     assert_eq!(applied["applied"], true);
     let listed = s.args(["members", "--branch", "b1"]).json();
-    let row = |id: &str| listed.as_array().unwrap().iter().find(|m| m["id"] == id).cloned().unwrap();
+    let row = |id: &str| listed.as_array().expect("a list").iter().find(|m| m["id"] == id).cloned().expect("listed");
     assert_eq!(row("m02")["role"], "committee");
     assert_eq!(row("m03")["full"], true);
     // The member missing from the file stays on the roster: only `member remove` takes them off.
@@ -319,7 +319,7 @@ fn university_rule_reimport_shows_added_changed_missing_and_applies_only_with_ap
     assert_eq!(s.explain("m03")["judgement"]["voter"]["value"], false);
     // Applying the same file again changes nothing.
     let again = import_apply(&s, "b1", &file).json();
-    assert!(again["added"].as_array().unwrap().is_empty() && again["changed"].as_array().unwrap().is_empty(), "{again}");
+    assert!(again["added"].as_array().expect("a list").is_empty() && again["changed"].as_array().expect("a list").is_empty(), "{again}");
 }
 
 #[test]
