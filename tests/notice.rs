@@ -69,3 +69,5 @@ mod meeting;
 
 #[path = "notice/explain.rs"]
 mod explain;
+#[path = "notice/roster.rs"]
+mod roster;

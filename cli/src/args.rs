@@ -485,7 +485,8 @@ pub enum OrgCommand {
 pub enum RosterCommand {
     /// 从 CSV 导入支部名单（列：姓名,党员编号,身份,职务,类别,流动党员,最近报到）
     #[command(after_help = "示例:
-  shine roster import --branch jx-jg 党员名单.csv")]
+  shine roster import --branch jx-jg 党员名单.csv
+  shine roster import --branch jx-jg 党员名单.csv --apply")]
     Import {
         /// 党支部编号
         #[arg(long, value_name = "支部")]
@@ -493,6 +494,12 @@ pub enum RosterCommand {
         /// 名单文件（CSV）；职务写 支部书记、支委、领导干部、普通党员，类别写 正式 或 预备
         #[arg(value_name = "文件")]
         file: PathBuf,
+        /// 写入变动。不加时只列出新增、变动、名单中没有的党员，什么也不写（首次导入直接写入）
+        #[arg(long)]
+        apply: bool,
+        /// 变动生效日期，如 2026-10-15；不写为今天
+        #[arg(long, value_name = "日期")]
+        on: Option<String>,
     },
 }
 
@@ -541,6 +548,67 @@ pub enum MemberCommand {
         /// 依据（文号、事由）
         #[arg(long, value_name = "依据")]
         reason: String,
+    },
+    /// 组织关系转接：党员从所在支部转到本校另一党支部，历次记录随之转入
+    #[command(after_help = "示例:
+  shine member transfer --member m07 --to jx-xs --on 2026-11-03")]
+    Transfer {
+        /// 党员编号或姓名
+        #[arg(long, value_name = "党员")]
+        member: String,
+        /// 转入党支部的编号
+        #[arg(long, value_name = "支部")]
+        to: String,
+        /// 转接日期：这一天起在新支部名单上
+        #[arg(long, value_name = "日期")]
+        on: String,
+        /// 说明，如 介绍信编号
+        #[arg(long, value_name = "说明", default_value = "")]
+        note: String,
+    },
+    /// 党员离开支部名单（毕业离校、出党、去世、转出本校…）；记录都保留
+    #[command(after_help = "示例:
+  shine member remove --member m07 --on 2026-07-01 --reason 毕业离校")]
+    Remove {
+        /// 党员编号或姓名
+        #[arg(long, value_name = "党员")]
+        member: String,
+        /// 离开日期：这一天起不在名单上
+        #[arg(long, value_name = "日期")]
+        on: String,
+        /// 原因，见 rules/facts.shine 中的 departure
+        #[arg(long, value_name = "原因")]
+        reason: String,
+        /// 说明
+        #[arg(long, value_name = "说明", default_value = "")]
+        note: String,
+    },
+    /// 党员信息按日期变动：转正、职务、身份
+    #[command(after_help = "示例:
+  shine member change --member m07 --on 2026-11-20 --full
+  shine member change --member m07 --on 2026-11-20 --role 支委")]
+    Change {
+        /// 党员编号或姓名
+        #[arg(long, value_name = "党员")]
+        member: String,
+        /// 变动日期：这一天起生效
+        #[arg(long, value_name = "日期")]
+        on: String,
+        /// 新的党内职务：名称或编号，如 支委、领导干部
+        #[arg(long = "role", value_name = "职务")]
+        party_role: Option<String>,
+        /// 新身份，如 教师、学生
+        #[arg(long, value_name = "身份")]
+        identity: Option<String>,
+        /// 转为正式党员（转正）
+        #[arg(long, conflicts_with = "probationary")]
+        full: bool,
+        /// 改为预备党员（更正类别）
+        #[arg(long)]
+        probationary: bool,
+        /// 说明，如 支部大会决议
+        #[arg(long, value_name = "说明", default_value = "")]
+        note: String,
     },
 }
 

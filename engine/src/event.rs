@@ -8,7 +8,7 @@
 //! apart from the "has voted" record.
 
 use crate::domain::{MemberId, Quarter, RulesHash, Timestamp, UnitId, WorkflowHash};
-use crate::entity::{MemberRecord, Unit};
+use crate::entity::{Departure, MemberChange, MemberRecord, Unit};
 use crate::facts::{Deed, Finding, LifeRecord, Standing};
 use crate::rules::Witness;
 use crate::star::Sealed;
@@ -141,4 +141,19 @@ pub enum Action {
     /// folded then. The quarter is explained from the roster as of those events ever
     /// after, whatever is recorded later; every kind of roster record is frozen alike.
     FactsFrozen { roster_events: u64 },
+    // ---- a roster over time (scope `branch/<id>`) ------------------------------------
+    /// The member is on the branch's roster from `on`: transferred in from `from`
+    /// with their life records and findings, or added to a roster already kept.
+    MemberJoined {
+        member: MemberRecord,
+        on: NaiveDate,
+        from: Option<UnitId>,
+        life: Vec<LifeRecord>,
+        findings: Vec<Finding>,
+        note: String,
+    },
+    /// The member is off the branch's roster from `on`; nothing of theirs is deleted.
+    MemberLeft { member: MemberId, on: NaiveDate, departure: Departure, note: String },
+    /// The member's particulars change from `on` (转正, a new role…).
+    MemberChanged { member: MemberId, on: NaiveDate, change: MemberChange, note: String },
 }

@@ -8,6 +8,7 @@
 //! `details` of the JSON error shape.
 
 use crate::domain::{BadQuarter, MemberId, Quarter, UnitId};
+use crate::entity::Departure;
 use crate::progress::{PickCheck, StepState, Waiting};
 use crate::refs::{EnumRef, KindRef, LevelRef, MemberRef, RoleRef, RuleRef, StateRef, StepRef, UnitRef, VariantRef};
 use crate::rules::{Decision, RuleErrors, RuleInfo};
@@ -167,6 +168,8 @@ pub enum RowIssue {
     RepeatedId { id: String },
     NotAVariant { value: String, decl: EnumRef, allowed: Vec<VariantRef> },
     InAnotherBranch { id: MemberId, branch: UnitId },
+    /// A member who left this branch's roster (transferred out or removed).
+    LeftBranch { id: MemberId, on: NaiveDate, departure: Departure, label: Option<String> },
     /// A field of the row refused by [`crate::text`].
     BadText { field: Text, given: String, problem: TextProblem },
 }
@@ -367,6 +370,19 @@ pub enum Kind {
     /// A deed dated outside the days it may fall on: the quarter, up to the day it is
     /// registered (`from` to `to`).
     DeedDateOutOfRange { member: MemberRef, date: NaiveDate, from: NaiveDate, to: NaiveDate, after_today: bool },
+    // ---- a roster over time -------------------------------------------------------------
+    /// The member is off the branch's roster now: transferred out or removed on `on`.
+    /// `label` is the label the rules give the reason of a removal.
+    LeftRoster { member: MemberRef, branch: UnitRef, on: NaiveDate, departure: Departure, label: Option<String> },
+    /// A change dated before the member's current stay on the roster began.
+    BeforeJoining { member: MemberRef, branch: UnitRef, on: NaiveDate, since: NaiveDate },
+    /// A transfer to the branch the member is on already.
+    SameBranch { member: MemberRef, branch: UnitRef },
+    /// A dated change that names no field to change.
+    NoChangeGiven,
+    /// The member was not on the branch's roster on the day a quarter reads it (the
+    /// meeting date, or today until one is reported): joined later, or left before.
+    NotOnRosterOn { member: MemberRef, branch: UnitRef, day: NaiveDate },
 }
 
 /// `given` as it is recorded for `field`, or the refusal naming the field, the start
@@ -434,4 +450,6 @@ pub enum Hint {
     /// The round's ballots are too few to count: record the missing ballots, or hold
     /// the round again (paper) and enter its count.
     HoldRoundAgain { branch: UnitId },
+    /// Move the member to this branch with a dated transfer (组织关系转接).
+    TransferMember { member: MemberId, to: UnitId },
 }

@@ -53,6 +53,8 @@ pub enum Text {
     StandingReason,
     /// Who approved or decided a member's standing.
     ApprovedBy,
+    /// The note of a transfer, removal or dated change of a roster.
+    RosterNote,
 }
 
 /// How much a field may hold.
@@ -81,12 +83,13 @@ impl Text {
             | Text::LifeNote
             | Text::ClosureNote
             | Text::StandingReason => Shape::Long,
+            | Text::RosterNote => Shape::Long,
         }
     }
 
     /// Whether the field may be left empty.
     pub fn optional(self) -> bool {
-        matches!(self, Text::LifeNote | Text::TokenLabel)
+        matches!(self, Text::LifeNote | Text::RosterNote | Text::TokenLabel)
     }
 }
 

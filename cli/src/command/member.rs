@@ -2,6 +2,8 @@
 //! the member — on the ballot, excluded (and why), votes, star, reported — the basis
 //! for democratic appraisal, awards and nominations (§4.2.c); and `shine member
 //! standing`: a dated standing the rules read (e.g. 留党察看, an approved absence).
+//! for democratic appraisal, awards and nominations (§4.2.c); `shine member transfer`,
+//! `remove` and `change`: a roster that lives, each on a date.
 
 use crate::args::MemberCommand;
 use crate::command::parse_date;
@@ -11,7 +13,10 @@ use shine_engine::ops::findings::NewStanding;
 use crate::failure::Result;
 use crate::messages::words;
 use crate::render::{table, Output};
-use shine_engine::domain::Quarter;
+use shine_engine::domain::{Actor, Quarter};
+use shine_engine::entity::MemberChange;
+use shine_engine::ops::roster::RosterMove;
+use shine_engine::ops::Shine;
 use shine_engine::ops::history::{MemberHistory, QuarterRecord};
 use shine_engine::tally::Outcome;
 
@@ -35,8 +40,30 @@ pub fn run(ctx: &Context, command: MemberCommand) -> Result<Output> {
             let until = standing.until.map(|u| format!("至 {u}")).unwrap_or_else(|| "起，尚无截止".to_owned());
             let human = format!("已记录 {member} 的状态：{kind}，{} {until}（{}：{}）", standing.from, new.approved_by.trim(), new.reason.trim());
             Ok(Output::new(human, standing))
+        MemberCommand::Transfer { member, to, on, note } => {
+            let on = parse_date(&on, "转接日期")?;
+            roster_move(ctx, |shine, actor| shine.transfer_member(actor, &member, &to, on, &note))
+        }
+        MemberCommand::Remove { member, on, reason, note } => {
+            let on = parse_date(&on, "离开日期")?;
+            roster_move(ctx, |shine, actor| shine.remove_member(actor, &member, on, &reason, &note))
+        }
+        MemberCommand::Change { member, on, party_role, identity, full, probationary, note } => {
+            let on = parse_date(&on, "变动日期")?;
+            let full = if full { Some(true) } else if probationary { Some(false) } else { None };
+            let change = MemberChange { role: party_role, identity, full, ..MemberChange::default() };
+            roster_move(ctx, |shine, actor| shine.change_member(actor, &member, on, change, &note))
         }
     }
+}
+
+/// A transfer, removal or change, under the current definitions.
+fn roster_move(ctx: &Context, op: impl FnOnce(&Shine, &Actor) -> shine_engine::refusal::Result<RosterMove>) -> Result<Output> {
+    let shine = ctx.shine()?;
+    let actor = ctx.actor(Some(shine.current()))?;
+    let done = op(&shine, &actor)?;
+    let rules = shine.current_rules();
+    Ok(Output::new(crate::messages::roster::moved(Some(&rules), &done), &done))
 }
 
 fn history(ctx: &Context, member: &str) -> Result<Output> {
@@ -56,9 +83,13 @@ fn no_quarters(ctx: &Context, h: &MemberHistory) -> String {
 
 fn quarters(h: &MemberHistory) -> String {
     let mut t = table(&["季度", "环节", "候选人", "不能评选情形", "得票", "当选", "报送", "逐级推荐", "支部点评"]);
+    // A member transferred between branches: each quarter names the branch that ran it.
+    let moved = h.quarters.iter().any(|q| q.branch.id != h.branch.id);
+    let mut t = table(&["季度", "环节", "候选人", "不能评选情形", "得票", "当选", "报送", "逐级推荐"]);
     for q in &h.quarters {
+        let quarter = if moved { format!("{}（{}）", q.quarter, q.branch.name) } else { q.quarter.to_string() };
         t.add_row(vec![
-            q.quarter.to_string(),
+            quarter,
             q.state.title.clone(),
             candidate(q).to_owned(),
             exclusions(q),

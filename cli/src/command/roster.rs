@@ -1,4 +1,5 @@
-//! `shine roster import` (CSV, Chinese or English headers) and `shine members`.
+//! `shine roster import` (CSV, Chinese or English headers: what the file would change,
+//! written with `--apply`) and `shine members` (the roster now, and who left it).
 
 use crate::args::RosterCommand;
 use crate::command::parse_date;
@@ -7,7 +8,7 @@ use crate::csv_file::{self, Column, Problems, Row};
 use crate::failure::Result;
 use crate::messages::words::yes_no;
 use crate::render::{table, Output};
-use shine_engine::entity::MemberRecord;
+use shine_engine::entity::{Departure, MemberRecord};
 use shine_engine::ops::org::unit_id;
 use shine_engine::ops::Shine;
 use shine_engine::state::quarter::FactsBasis;
@@ -27,12 +28,20 @@ const COLUMNS: [Column; 7] = [
 ];
 
 pub fn import(ctx: &Context, command: RosterCommand) -> Result<Output> {
-    let RosterCommand::Import { branch, file } = command;
+    let RosterCommand::Import { branch, file, apply, on } = command;
+    let on = match on {
+        Some(d) => parse_date(&d, "变动生效日期")?,
+        None => ctx.today(),
+    };
     let (members, lines) = read_roster(&file)?;
     let shine = ctx.shine()?;
     let n = shine.import_members(&ctx.actor(Some(shine.current()))?, &branch, members).map_err(|r| csv_file::at_lines(r.into(), &lines))?;
     let human = format!("已向 `{branch}` 导入 {n} 名党员。{}", after_import(ctx, &shine, &branch)?);
     Ok(Output::new(human, serde_json::json!({ "branch": branch, "imported": n })))
+    let actor = ctx.actor(Some(shine.current()))?;
+    let diff = shine.import_roster(&actor, &branch, members, on, apply).map_err(|r| csv_file::at_lines(r.into(), &lines))?;
+    let rules = shine.current_rules();
+    Ok(Output::new(crate::messages::roster::diff(Some(&rules), &diff), &diff))
 }
 
 /// The members of a roster file and the file's line of each.
@@ -104,7 +113,7 @@ pub fn members(ctx: &Context, branch: &str) -> Result<Output> {
         None => role.to_owned(),
     };
     let mut t = table(&["党员编号", "姓名", "身份", "职务", "类别", "流动党员", "最近报到"]);
-    for m in &roster.members {
+    for m in roster.current() {
         t.add_row(vec![
             m.id.to_string(),
             m.name.clone(),
@@ -115,12 +124,41 @@ pub fn members(ctx: &Context, branch: &str) -> Result<Output> {
             m.last_report.map(|d| d.to_string()).unwrap_or_default(),
         ]);
     }
-    let human = if roster.members.is_empty() {
+    let rules = engine.current().map(|c| c.rules.clone());
+    let mut left = Vec::new();
+    for m in &roster.members {
+        if let Some((on, departure)) = roster.tenure(m.id.as_str()).and_then(|t| t.departure()) {
+            let label = match departure {
+                Departure::Removed { reason } => Some(crate::messages::roster::reason(rules.as_deref(), reason)),
+                Departure::Transferred { .. } => None,
+            };
+            left.push(format!("  {}（{}）{on} {}", m.name, m.id, crate::messages::roster::departure(departure, label.as_deref())));
+        }
+    }
+    let current = roster.current().count();
+    let mut human = if roster.members.is_empty() {
         format!("`{branch}` 还没有党员。用 `shine roster import --branch {branch} 名单.csv` 导入")
     } else {
-        format!("{t}\n共 {} 人", roster.members.len())
+        format!("{t}\n共 {current} 人")
     };
-    Ok(Output::new(human, &roster.members))
+    if !left.is_empty() {
+        human.push_str(&format!("\n已离开本支部名单的 {} 人（记录保留）：\n{}", left.len(), left.join("\n")));
+    }
+    let json: Vec<_> = roster
+        .members
+        .iter()
+        .map(|m| {
+            let mut v = serde_json::to_value(m).unwrap_or_default();
+            if let (Some(t), Some(o)) = (roster.tenure(m.id.as_str()), v.as_object_mut()) {
+                o.insert("on_roster".into(), t.current().into());
+                if let Some((on, departure)) = t.departure() {
+                    o.insert("left".into(), serde_json::json!({ "on": on, "departure": departure }));
+                }
+            }
+            v
+        })
+        .collect();
+    Ok(Output::new(human, json))
 }
 
 /// What a roster import means for the branch's quarter of today, and what to do next:

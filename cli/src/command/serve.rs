@@ -245,7 +245,9 @@ impl App {
         let mut rows = Vec::new();
         let workflow = &self.shine.current().workflow;
         for branch in tree.in_order().filter(|b| workflow.runs_in(&b.kind) && tree.path(b.id.as_str()).iter().any(|u| u.id.as_str() == unit.id)) {
-            for m in &self.shine.roster(&branch.id).map_err(internal)?.members {
+            // Members on the roster now: one who left or was transferred is not listed
+            // under the old branch.
+            for m in self.shine.roster(&branch.id).map_err(internal)?.current() {
                 rows.push(MemberRow {
                     id: m.id.to_string(),
                     name: m.name.clone(),

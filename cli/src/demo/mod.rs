@@ -211,11 +211,23 @@ fn build_in(
     }
     // 4. The escalation chain, from the day after the meetings up to the province.
     let chain = chain::run(&shine, quarter, meeting)?;
+    // 5. A roster that lives: a student of 机械学院本科生 leaves on the quarter's last
+    // day (the first reason `enum departure` declares: 毕业离校); the quarter just
+    // filed counted them on its meeting date and stays as it was.
+    let reason = rules.enum_decl("departure").and_then(|e| e.variants.first()).map(|v| v.name.clone());
+    let leaver = rosters.get("jx-bk").and_then(|r| r.last());
+    let left = match (reason, leaver) {
+        (Some(reason), Some(m)) => Some(shine.remove_member(&secretary_actor(&shine, &rosters["jx-bk"], at(end, 17)), m.id.as_str(), end, &reason, "")?),
+        _ => None,
+    };
     shine.store().flush()?;
     let elapsed = started.elapsed();
 
     let mut human = render(&shine, &ledgers, quarter, dir, elapsed, rules.hash())?;
     human.push_str(&format!("\n{}", chain::render(&chain)));
+    if let Some(left) = &left {
+        human.push_str(&format!("\n名单变动：{}\n", crate::messages::roster::moved(Some(&rules), left)));
+    }
     let json = serde_json::json!({
         "quarter": quarter, "store": dir, "branches": ledgers, "chain": chain::json(&chain), "seconds": elapsed.as_secs_f64(),
     });

@@ -19,6 +19,7 @@ pub mod diagnostics;
 pub mod findings;
 pub mod readback;
 pub mod refusal;
+pub mod roster;
 pub mod rules;
 pub mod snippet;
 pub mod transport;

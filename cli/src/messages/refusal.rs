@@ -82,7 +82,12 @@ fn row_issue(i: &RowIssue) -> String {
             decl.label.as_deref().unwrap_or(&decl.name),
             allowed.iter().map(variant).collect::<Vec<_>>().join("、")
         ),
-        RowIssue::InAnotherBranch { id, branch } => format!("党员编号 `{id}` 已在支部 `{branch}` 中"),
+        RowIssue::InAnotherBranch { id, branch } => {
+            format!("党员编号 `{id}` 已在支部 `{branch}` 的名单上；党员转到本支部用 `shine member transfer --member {id} --to <本支部> --on <日期>`，不用导入")
+        }
+        RowIssue::LeftBranch { id, on, departure, label } => {
+            format!("党员编号 `{id}` 已于 {on} {}，不再在本支部名单上；名单文件中删去这一行", super::roster::departure(departure, label.as_deref()))
+        }
         RowIssue::BadText { field, given, problem } => format!("「{given}」：{}", super::text::problem(*field, problem)),
     }
 }
@@ -362,6 +367,19 @@ fn kind(k: &Kind) -> Worded {
         Kind::NoSuchToken { id } => Worded::new(format!("没有有效的凭据 `{id}`")),
         Kind::TokenUnit { given, known } => Worded::new(format!("找不到单位 `{given}`")).detail(format!("可发放凭据的单位：{}", known.join("、"))),
 
+        Kind::LeftRoster { member: m, branch, on, departure, label } => {
+            Worded::new(format!("{}已于 {on} {}，不在{}的名单上", member(m), super::roster::departure(departure, label.as_deref()), unit(branch)))
+                .then(format!("`shine member history {}` 查看其记录；离开名单的党员不再转接、变动", m.id))
+        }
+        Kind::BeforeJoining { member: m, branch, on, since } => {
+            Worded::new(format!("{}自 {since} 起才在{}的名单上，不能登记 {on} 的变动", member(m), unit(branch)))
+                .then(format!("日期写 {since} 或以后"))
+        }
+        Kind::SameBranch { member: m, branch } => Worded::new(format!("{}已在{}的名单上，无需转接", member(m), unit(branch)))
+            .then("`--to` 写转入党支部的编号；`shine org list` 列出组织"),
+        Kind::NotOnRosterOn { member: m, branch, day } => Worded::new(format!("{} {day} 不在{}的名单上（本季度按这一天的名单计）", member(m), unit(branch)))
+            .detail("专题组织生活会召开之日（尚未报告时为今天）的名单决定名额、表决权和到会人数"),
+        Kind::NoChangeGiven => Worded::new("没有给出要变动的内容").then("至少写一项：`--full`（转正）、`--probationary`、`--role <职务>`、`--identity <身份>`"),
         Kind::BadText { field, given, problem } => Worded::new(super::text::problem(*field, problem))
             .detail(format!("所给的内容：「{given}」"))
             .then(super::text::next(*field, problem)),
@@ -416,6 +434,7 @@ pub fn hint(h: &Hint) -> String {
         Hint::HoldRoundAgain { branch } => format!(
             "收回的选票不足或多于发出的选票，本轮无效：电子投票请尚未投票的党员补投（`shine ballot cast`）；纸质投票请重新组织本轮投票，用 `shine ballot totals --branch {branch} --issued … --returned … --invalid …` 录入新的计票结果"
         ),
+        Hint::TransferMember { member, to } => format!("`shine member transfer --member {member} --to {to} --on <日期>` 办理组织关系转接"),
     }
 }
 

@@ -93,6 +93,7 @@ pub fn text(t: Text) -> &'static str {
         Text::ClosureNote => "结束说明",
         Text::StandingReason => "党员状态的依据",
         Text::ApprovedBy => "批准（决定）组织",
+        Text::RosterNote => "说明",
     }
 }
 

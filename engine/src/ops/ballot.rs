@@ -63,7 +63,7 @@ impl Operation<QuarterCtx> for Cast {
         let mut has_voted = Vec::with_capacity(n);
         let mut ballot_box: Vec<Vec<MemberId>> = Vec::with_capacity(n);
         for ballot in self.ballots {
-            let id = ctx.member(&ballot.member)?;
+            let id = ctx.member_on(&ballot.member, facts.meeting.date)?;
             if !facts.standing_of(&ctx.rules, id.as_str()).is_some_and(|s| s.voter) {
                 return Err(Refusal::new(Kind::NoVote { member: name(&id), rule: Box::new(ctx.rules.voter_rule().clone()) })
                     .next(Hint::Explain { member: id.clone() }));

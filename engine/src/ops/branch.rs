@@ -127,6 +127,23 @@ impl QuarterCtx {
         resolve_in(&self.roster, &self.unit_ref, query)
     }
 
+    /// The day the quarter reads its roster: the meeting date once reported, else today.
+    pub(crate) fn roster_day(&self, today: chrono::NaiveDate) -> chrono::NaiveDate {
+        self.q.meeting.as_ref().map(|m| m.date).unwrap_or(today)
+    }
+
+    /// A member of the roster as the quarter reads it on `roster_day(today)`.
+    pub(crate) fn member_on(&self, query: &str, today: chrono::NaiveDate) -> Result<MemberId> {
+        let id = self.member(query)?;
+        let day = self.roster_day(today);
+        if self.roster.as_of(id.as_str(), day).is_none() {
+            let member = super::member_ref(&self.roster, id.as_str());
+            return Err(Refusal::new(Kind::NotOnRosterOn { member, branch: self.unit_ref.clone(), day })
+                .next(Hint::ListMembers { branch: self.unit.id.clone() }));
+        }
+        Ok(id)
+    }
+
     pub(crate) fn plan(&self, actions: Vec<Action>) -> Plan {
         Plan::event(self.scope.clone(), Some(&self.rules_hash), actions)
     }

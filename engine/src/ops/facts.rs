@@ -1,7 +1,8 @@
 //! What the operations reuse between calls: states folded from their logs (kept while
 //! the log has not grown, extended in place when it has) and the facts of a quarter
 //! with every member's standing under its rules (kept while neither the roster nor
-//! the quarter has changed). Each kind is kept for a bounded number of scopes, the
+//! the quarter has changed): the members on the roster on the meeting date, with
+//! their particulars that day. Each kind is kept for a bounded number of scopes, the
 //! least recently used dropped first ([`FOLDS_KEPT`], [`FACTS_KEPT`]), so a process
 //! that reads many branches (a level of the chain, the server) stays within bounds.
 
@@ -120,10 +121,11 @@ impl FactSet {
     }
 
     fn build(unit: &Unit, roster: &Roster, q: &QuarterState, quarter: Quarter, today: NaiveDate) -> FactSet {
-        let meeting_day = q.meeting.as_ref().map(|m| m.date).unwrap_or(today);
+        // The members on the roster on the meeting date (today until it is reported),
+        // with their role and category as of that day.
+        let day = q.meeting.as_ref().map(|m| m.date).unwrap_or(today);
         let members = roster
-            .members
-            .iter()
+            .on(day)
             .map(|m| MemberFacts {
                 id: m.id.to_string(),
                 name: m.name.clone(),
@@ -140,7 +142,7 @@ impl FactSet {
                 presented: q.presented.contains(&m.id),
                 presentation: q.presentation_forms.get(&m.id).map(|f| f.as_str().into()),
                 standings: roster.standing_facts(m.id.as_str()),
-                standing: crate::facts::standing_on(&roster.standing_facts(m.id.as_str()), meeting_day),
+                standing: crate::facts::standing_on(&roster.standing_facts(m.id.as_str()), day),
                 commented: q.comments.contains_key(&m.id),
             })
             .collect();
@@ -148,7 +150,7 @@ impl FactSet {
         FactSet {
             branch: BranchFacts { id: unit.id.to_string(), name: unit.name.clone(), members },
             meeting: MeetingFacts {
-                date: q.meeting.as_ref().map(|m| m.date).unwrap_or(today),
+                date: day,
                 reported: q.meeting.is_some(),
                 reported_on: q.meeting.as_ref().map(|m| m.reported_on),
                 activists: q.guests.activists.len() as i64,

@@ -6,8 +6,8 @@
 //! nominations (§4.2.c).
 //!
 //! This module only assembles that record from the quarter views and the chain's
-//! trail; it writes nothing. It follows the member's current branch only, because the
-//! store indexes quarters by branch.
+//! trail; it writes nothing. It follows the member through their transfers: the
+//! quarters of each branch they were on, while they were on it, oldest branch first.
 
 use super::chain::TrailStep;
 use super::readback::Register;
@@ -34,6 +34,8 @@ pub struct MemberHistory {
 #[derive(Debug, Clone, Serialize)]
 pub struct QuarterRecord {
     pub quarter: crate::domain::Quarter,
+    /// The branch that ran the quarter (an earlier one for a member transferred since).
+    pub branch: UnitRef,
     pub state: StateRef,
     /// The quarter reached a terminal state of its workflow.
     pub finished: bool,
@@ -80,7 +82,23 @@ impl Archive {
     /// `today`. With the current definitions, what the levels above did is included.
     pub fn member_history(&self, current: Option<&Current>, member: &str, today: NaiveDate) -> Result<MemberHistory> {
         let (branch, record) = self.find_member(member)?;
-        let tree = self.org_around(&[branch.as_str()], false)?;
+        // The branches the member was transferred from, most recent first, then
+        // reversed: each roster names the branch its member came from.
+        let mut branches = vec![branch.clone()];
+        let mut at = 0;
+        while at < branches.len() {
+            let roster = self.roster(&branches[at])?;
+            let from: Vec<_> = roster.tenure(record.id.as_str()).map(|t| t.spans.iter().rev().filter_map(|s| s.came_from.clone()).collect()).unwrap_or_default();
+            for b in from {
+                if !branches.contains(&b) {
+                    branches.push(b);
+                }
+            }
+            at += 1;
+        }
+        branches.reverse();
+        let ids: Vec<&str> = branches.iter().map(|b| b.as_str()).collect();
+        let tree = self.org_around(&ids, false)?;
         let mut quarters = Vec::new();
         for quarter in self.quarters(&branch)? {
             let status = self.status(current, branch.as_str(), Some(quarter), today)?;
@@ -119,7 +137,63 @@ impl Archive {
                 reported: ledger.reported.clone(),
                 upward,
             });
+        for branch in &branches {
+            let roster = self.roster(branch)?;
+            let tenure = roster.tenure(record.id.as_str());
+            for quarter in self.quarters(branch)? {
+                if !tenure.is_some_and(|t| t.during(quarter.start(), quarter.end())) {
+                    continue;
+                }
+                quarters.push(self.quarter_record(current, branch, quarter, &record, today, &tree)?);
+            }
         }
         Ok(MemberHistory { branch: Archive::unit_ref(&tree, branch.as_str()), member: record, quarters, upward_known: current.is_some() })
+    }
+
+    /// One quarter of `branch`, seen from `record`.
+    fn quarter_record(
+        &self,
+        current: Option<&Current>,
+        branch: &crate::domain::UnitId,
+        quarter: crate::domain::Quarter,
+        record: &MemberRecord,
+        today: NaiveDate,
+        tree: &crate::state::org::OrgTree,
+    ) -> Result<QuarterRecord> {
+        let status = self.status(current, branch.as_str(), Some(quarter), today)?;
+        let ledger = self.ledger(current, branch.as_str(), Some(quarter), today)?;
+        let exclusions = ledger
+            .excluded
+            .iter()
+            .filter(|(m, _)| m.id == record.id)
+            .flat_map(|(_, entries)| entries)
+            .map(|e| ExclusionRecord { rule: RuleRef { name: e.rule.name.clone(), clause: e.rule.clause.clone() }, text: e.rule.text.clone() })
+            .collect();
+        let rounds = ledger
+            .rounds
+            .iter()
+            .filter_map(|r| {
+                let ranked = r.selection.as_ref()?.ranking.iter().find(|x| x.member == record.id)?;
+                Some(RoundResult { round: r.round, seats: r.seats, votes: ranked.votes, place: ranked.place, outcome: ranked.outcome })
+            })
+            .collect();
+        let upward = match current {
+            Some(c) => self.star_trail(c, branch, quarter, record.id.as_str())?,
+            None => Vec::new(),
+        };
+        Ok(QuarterRecord {
+            quarter,
+            branch: Archive::unit_ref(tree, branch.as_str()),
+            state: status.state,
+            finished: status.terminal,
+            rules: ledger.rules.clone(),
+            ballot_fixed: ledger.ballot_fixed,
+            on_ballot: ledger.rounds.first().is_some_and(|r| r.candidates.iter().any(|c| c.id == record.id)),
+            exclusions,
+            rounds,
+            star: ledger.stars.iter().any(|m| m.id == record.id),
+            reported: ledger.reported.clone(),
+            upward,
+        })
     }
 }

@@ -34,6 +34,7 @@ pub mod meetings;
 pub mod org;
 pub mod quarter;
 pub mod readback;
+pub mod roster;
 pub mod views;
 
 pub use definitions::{check_escalation, Current, Definitions};
@@ -323,8 +324,11 @@ impl Archive {
             None => {
                 let tree = self.org()?;
                 for unit in tree.in_order() {
-                    for m in &self.roster(&unit.id)?.members {
-                        if m.name == query {
+                    let roster = self.roster(&unit.id)?;
+                    for m in &roster.members {
+                        // A member transferred out is found on the roster they went to.
+                        let moved = roster.tenure(m.id.as_str()).and_then(|t| t.departure());
+                        if m.name == query && !matches!(moved, Some((_, crate::entity::Departure::Transferred { .. }))) {
                             found.push((unit.id.clone(), m.clone()));
                         }
                     }

@@ -15,7 +15,7 @@ use crate::rules::{FindingReach, RuleSet};
 use crate::state::org::OrgTree;
 use crate::store::{keys, IndexedUnit, Scope};
 use crate::workflow::Escalation;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 /// The tree under the current definitions.
@@ -172,80 +172,12 @@ impl Shine {
         branch_unit(tree, id, &self.current().workflow, &self.current().escalation)
     }
 
-    /// Import members into a branch, all or none. Identities and roles must be
-    /// variants of the enums the current rules declare for `member.identity` and
-    /// `member.role`. Returns how many members the roster now has from this import.
+    /// Import members into a branch and apply what changes, all or none (see
+    /// [`Shine::import_roster`]: changes are dated on the actor's day; members not in
+    /// the list are kept). Returns how many members the list holds.
     pub fn import_members(&self, actor: &Actor, branch: &str, members: Vec<MemberRecord>) -> Result<usize> {
-        let _write = self.store().exclusive();
-        let tree = self.org()?;
-        let unit = self.branch_unit(&tree, branch)?;
-        let rules = self.current_rules();
-        let mut seen = HashSet::new();
-        let mut problems = Vec::new();
-        let mut checked = Vec::with_capacity(members.len());
-        for (i, mut m) in members.into_iter().enumerate() {
-            let row = i + 1;
-            match crate::text::clean(Text::MemberName, &m.name) {
-                Ok(name) => m.name = name,
-                Err(TextProblem::Blank) => problems.push(RowProblem { row, name: String::new(), problem: RowIssue::EmptyName }),
-                Err(problem) => {
-                    let given = crate::text::excerpt(&m.name);
-                    problems.push(RowProblem { row, name: String::new(), problem: RowIssue::BadText { field: Text::MemberName, given, problem } });
-                }
-            }
-            let mut problem = |issue| problems.push(RowProblem { row, name: m.name.clone(), problem: issue });
-            if !seen.insert(m.id.clone()) {
-                problem(RowIssue::RepeatedId { id: m.id.to_string() });
-            }
-            for (field, value) in [("identity", &mut m.identity), ("role", &mut m.role)] {
-                match check_enum(&rules, "member", field, value) {
-                    Ok(v) => *value = v,
-                    Err(r) => {
-                        if let Kind::NotAVariant { value, decl, allowed } = *r.kind {
-                            problems.push(RowProblem { row, name: m.name.clone(), problem: RowIssue::NotAVariant { value, decl, allowed } })
-                        }
-                    }
-                }
-            }
-            if let Some(other) = self.store().member_branch(&m.id)? {
-                if other != unit.id {
-                    problems.push(RowProblem { row, name: m.name.clone(), problem: RowIssue::InAnotherBranch { id: m.id.clone(), branch: other } });
-                }
-            }
-            checked.push(m);
-        }
-        if !problems.is_empty() {
-            return Err(Kind::RosterRejected { problems }.into());
-        }
-        let n = checked.len();
-        let roster = self.roster(&unit.id)?;
-        // Imported already: repeating changes nothing (but an old store's index is built).
-        let unchanged = checked.iter().all(|m| roster.member(m.id.as_str()) == Some(m));
-        let indexed = self.store().names_index_complete()?;
-        if unchanged && indexed {
-            return Ok(n);
-        }
-        let mut plan = Plan::default();
-        if !indexed {
-            // A store written before the name index: every roster so far, indexed once.
-            for u in tree.in_order() {
-                for m in &self.roster(&u.id)?.members {
-                    plan = plan.and_value(keys::name_index(&m.name, &m.id), &u.id)?;
-                }
-            }
-            plan = plan.and_value(keys::names_indexed(), 1)?;
-        }
-        if unchanged {
-            self.commit(actor, plan)?;
-            return Ok(n);
-        }
-        for m in &checked {
-            plan = plan.and_value(keys::member_index(&m.id), &unit.id)?;
-            plan = plan.and_value(keys::name_index(&m.name, &m.id), &unit.id)?;
-        }
-        let hash = crate::domain::RulesHash::of_hex(rules.hash().to_owned());
-        let plan = plan.and_event(Scope::Branch(unit.id.clone()), Some(&hash), vec![Action::MembersImported { branch: unit.id.clone(), members: checked }]);
-        self.commit(actor, plan)?;
+        let n = members.len();
+        self.import_roster(actor, branch, members, actor.at.date(), true)?;
         Ok(n)
     }
 

@@ -130,7 +130,7 @@ impl Operation<QuarterCtx> for Records {
         let mut attendance = ctx.q.attendance.clone();
         let mut actions = Vec::new();
         for record in self.records {
-            let id = ctx.member(record.member())?;
+            let id = ctx.member_on(record.member(), actor.today())?;
             let action = match record {
                 Record::Deed { mut deed, .. } => {
                     deed.kind = check_enum(&ctx.rules, "deed", "kind", deed.kind.as_str())?.into();

@@ -180,7 +180,7 @@ impl Archive {
             state: state_ref(wf, &ctx.q.state),
             terminal: wf.state(&ctx.q.state).is_some_and(|s| s.terminal),
             next_step,
-            members: ctx.roster.members.len(),
+            members: facts.branch.members.len(),
             deeds_registered: ctx.q.deeds.len(),
             deeds_excused: ctx.q.excuses.len(),
             attendance_recorded: ctx.q.attendance.len(),
@@ -212,9 +212,13 @@ impl Archive {
         let scope = facts.scope();
         let quota = ctx.rules.quota(scope);
         let cap = ctx.rules.cap(scope, quota.value);
-        let m = facts
-            .member(record.id.as_str())
-            .ok_or_else(|| Refusal::new(Kind::NotFound { what: Thing::Member, given: member.to_owned() }))?;
+        let m = match facts.member(record.id.as_str()) {
+            Some(m) => m,
+            None => {
+                ctx.member_on(record.id.as_str(), today)?;
+                return Err(Refusal::new(Kind::NotFound { what: Thing::Member, given: member.to_owned() }));
+            }
+        };
         let judgement = ctx.rules.judge(scope, quota.value, m);
         let rounds = ctx
             .q
@@ -287,7 +291,7 @@ impl Archive {
             quarter: ctx.quarter,
             state: state_ref(&ctx.workflow, &ctx.q.state),
             rules: ctx.rules_hash.clone(),
-            members: ctx.roster.members.len(),
+            members: facts.branch.members.len(),
             quota,
             ballot_fixed: !ctx.q.rounds.is_empty(),
             excluded,

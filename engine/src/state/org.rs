@@ -1,13 +1,18 @@
 //! The organization tree (university Party committee → general branches and directly
 //! affiliated branches → branches) and each branch's roster, life history and conduct
-//! findings, folded from the `org` and `branch/<id>` logs.
+//! findings, folded from the `org` and `branch/<id>` logs. A roster lives: members
+//! join (imported, or transferred in from another branch), leave (transferred out,
+//! removed with a reason) and change (转正, a new role) on a date; nothing is dropped,
+//! and the roster answers who was on it, with which particulars, on any day.
 
 use super::Fold;
 use crate::domain::{MemberId, UnitId};
-use crate::entity::{MemberRecord, Unit};
+use crate::entity::{Departure, MemberChange, MemberRecord, Unit};
 use crate::event::{Action, Event};
 use crate::facts::{Finding, LifeRecord, Standing};
 use chrono::NaiveDate;
+use serde::Serialize;
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 
 /// The tree of units.
@@ -80,8 +85,10 @@ impl OrgTree {
 
 /// A branch's roster with each member's history.
 ///
-/// `members` keeps the order of first import; an index by id makes each import and
-/// each lookup one step, so folding a roster of any size is linear.
+/// `members` keeps the order of first import, each with their particulars as of now
+/// (every dated change applied), including members who have left: their past
+/// quarters keep them. An index by id makes each import and each lookup one step,
+/// so folding a roster of any size is linear.
 #[derive(Debug, Clone, Default)]
 pub struct Roster {
     pub members: Vec<MemberRecord>,
@@ -96,6 +103,85 @@ pub struct Roster {
     /// How many of the branch's events are folded in: a quarter freezes its facts as
     /// this count when its ballot is fixed.
     pub events: u64,
+    /// Each member's time on the roster and dated changes, beside `members`.
+    tenure: Vec<Tenure>,
+}
+
+/// A member's time on one roster: when they were on it and how their particulars
+/// changed.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Tenure {
+    /// The particulars before the first dated change; none while there is none.
+    #[serde(skip)]
+    base: Option<MemberRecord>,
+    /// Dated changes, by date (those of one date in the order recorded).
+    pub changes: Vec<(NaiveDate, MemberChange)>,
+    /// The member's stays on the roster, oldest first.
+    pub spans: Vec<Span>,
+}
+
+/// One stay on a roster.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Span {
+    /// The first day on the roster; none for a member imported without a date, who
+    /// is on the roster from the start.
+    pub from: Option<NaiveDate>,
+    /// The branch the member was transferred from.
+    pub came_from: Option<UnitId>,
+    /// The first day off the roster, and why.
+    pub until: Option<(NaiveDate, Departure)>,
+}
+
+impl Span {
+    fn covers(&self, day: NaiveDate) -> bool {
+        self.from.is_none_or(|f| f <= day) && self.until.as_ref().is_none_or(|(u, _)| day < *u)
+    }
+}
+
+impl Tenure {
+    /// On the roster on `day`.
+    pub fn on(&self, day: NaiveDate) -> bool {
+        self.spans.iter().any(|s| s.covers(day))
+    }
+
+    /// On the roster now (the last stay is not closed).
+    pub fn current(&self) -> bool {
+        self.spans.last().is_some_and(|s| s.until.is_none())
+    }
+
+    /// How the member left, when they are off the roster now.
+    pub fn departure(&self) -> Option<&(NaiveDate, Departure)> {
+        self.spans.last().and_then(|s| s.until.as_ref())
+    }
+
+    /// On the roster on some day from `start` to `end` (inclusive).
+    pub fn during(&self, start: NaiveDate, end: NaiveDate) -> bool {
+        self.spans.iter().any(|s| s.from.is_none_or(|f| f <= end) && s.until.as_ref().is_none_or(|(u, _)| start < *u))
+    }
+
+    /// The first day of the current stay (none: from the start).
+    pub fn since(&self) -> Option<NaiveDate> {
+        self.spans.last().and_then(|s| s.from)
+    }
+}
+
+/// Keep `list` one record per date, sorted by date; a later record corrects the
+/// earlier (rules count runs in date order).
+fn merge_life(list: &mut Vec<LifeRecord>, record: &LifeRecord) {
+    match list.binary_search_by(|r| r.date.cmp(&record.date)) {
+        Ok(at) => list[at] = record.clone(),
+        Err(at) => list.insert(at, record.clone()),
+    }
+}
+
+/// A finding under the same clause and date replaces the earlier one: that is how
+/// an investigation is closed or a period corrected (a closure recorded stays).
+fn merge_finding(list: &mut Vec<Finding>, finding: &Finding) {
+    match list.iter_mut().find(|f| f.clause == finding.clause && f.date == finding.date) {
+        // A closure recorded before stays with the corrected finding.
+        Some(f) => *f = Finding { closed: f.closed, closure: f.closure, ..finding.clone() },
+        None => list.push(finding.clone()),
+    }
 }
 
 impl Fold for Roster {
@@ -106,31 +192,53 @@ impl Fold for Roster {
                 Action::MembersImported { members, .. } => {
                     for member in members {
                         match self.at.get(&member.id) {
-                            Some(&i) => self.members[i] = member.clone(),
+                            Some(&i) => match &mut self.tenure[i].base {
+                                Some(base) => {
+                                    *base = member.clone();
+                                    self.recompute(i);
+                                }
+                                None => self.members[i] = member.clone(),
+                            },
                             None => {
-                                self.at.insert(member.id.clone(), self.members.len());
-                                self.members.push(member.clone());
+                                self.push(member.clone(), Span { from: None, came_from: None, until: None });
                             }
                         }
                     }
                 }
-                Action::LifeRecorded { member, record, .. } => {
-                    let list = self.life.entry(member.clone()).or_default();
-                    // One record per member and date: a later one corrects the earlier.
-                    // The history stays sorted by date: rules count runs in date order.
-                    match list.binary_search_by(|r| r.date.cmp(&record.date)) {
-                        Ok(at) => list[at] = record.clone(),
-                        Err(at) => list.insert(at, record.clone()),
+                Action::LifeRecorded { member, record, .. } => merge_life(self.life.entry(member.clone()).or_default(), record),
+                Action::FindingRecorded { member, finding } => merge_finding(self.findings.entry(member.clone()).or_default(), finding),
+                Action::MemberJoined { member, on, from, life, findings, .. } => {
+                    let span = Span { from: Some(*on), came_from: from.clone(), until: None };
+                    match self.at.get(&member.id) {
+                        Some(&i) => {
+                            // Back on a roster they left: what differs is a change from that day.
+                            let change = MemberChange::between(&self.members[i], member);
+                            if !change.is_empty() {
+                                self.change(i, *on, change);
+                            }
+                            self.tenure[i].spans.push(span);
+                        }
+                        None => self.push(member.clone(), span),
+                    }
+                    let list = self.life.entry(member.id.clone()).or_default();
+                    for record in life {
+                        merge_life(list, record);
+                    }
+                    let list = self.findings.entry(member.id.clone()).or_default();
+                    for finding in findings {
+                        merge_finding(list, finding);
                     }
                 }
-                Action::FindingRecorded { member, finding } => {
-                    // A finding under the same clause and date replaces the earlier one:
-                    // that is how an investigation is closed or a period corrected.
-                    let list = self.findings.entry(member.clone()).or_default();
-                    // A closure recorded before stays with the corrected finding.
-                    match list.iter_mut().find(|f| f.clause == finding.clause && f.date == finding.date) {
-                        Some(f) => *f = Finding { closed: f.closed, closure: f.closure, ..finding.clone() },
-                        None => list.push(finding.clone()),
+                Action::MemberLeft { member, on, departure, .. } => {
+                    if let Some(&i) = self.at.get(member) {
+                        if let Some(span) = self.tenure[i].spans.last_mut().filter(|s| s.until.is_none()) {
+                            span.until = Some((*on, departure.clone()));
+                        }
+                    }
+                }
+                Action::MemberChanged { member, on, change, .. } => {
+                    if let Some(&i) = self.at.get(member) {
+                        self.change(i, *on, change.clone());
                     }
                 }
                 Action::FindingClosed { member, clause, date, on, how, note } => {
@@ -179,6 +287,34 @@ impl Roster {
         self.standings.get(id).map(|l| l.iter().map(|e| e.standing.clone()).collect()).unwrap_or_default()
     }
 
+    fn push(&mut self, member: MemberRecord, span: Span) {
+        self.at.insert(member.id.clone(), self.members.len());
+        self.members.push(member);
+        self.tenure.push(Tenure { base: None, changes: Vec::new(), spans: vec![span] });
+    }
+
+    /// Record a dated change of the `i`-th member and bring their particulars up to date.
+    fn change(&mut self, i: usize, on: NaiveDate, change: MemberChange) {
+        let t = &mut self.tenure[i];
+        if t.base.is_none() {
+            t.base = Some(self.members[i].clone());
+        }
+        let at = t.changes.partition_point(|(d, _)| *d <= on);
+        t.changes.insert(at, (on, change));
+        self.recompute(i);
+    }
+
+    fn recompute(&mut self, i: usize) {
+        let t = &self.tenure[i];
+        if let Some(base) = &t.base {
+            let mut record = base.clone();
+            for (_, c) in &t.changes {
+                c.apply_to(&mut record);
+            }
+            self.members[i] = record;
+        }
+    }
+
     pub fn member(&self, id: &str) -> Option<&MemberRecord> {
         self.at.get(id).and_then(|&i| self.members.get(i))
     }
@@ -192,4 +328,48 @@ impl Roster {
     pub fn name(&self, id: &str) -> String {
         self.member(id).map(|m| m.name.clone()).unwrap_or_else(|| id.to_owned())
     }
+
+    /// The member's time on this roster.
+    pub fn tenure(&self, id: &str) -> Option<&Tenure> {
+        self.at.get(id).and_then(|&i| self.tenure.get(i))
+    }
+
+    /// The member is on the roster now.
+    pub fn is_current(&self, id: &str) -> bool {
+        self.tenure(id).is_some_and(Tenure::current)
+    }
+
+    /// The members on the roster now, in roster order.
+    pub fn current(&self) -> impl Iterator<Item = &MemberRecord> {
+        self.members.iter().zip(&self.tenure).filter(|(_, t)| t.current()).map(|(m, _)| m)
+    }
+
+    /// The `i`-th member's particulars on `day`, if they were on the roster that day.
+    fn at_day(&self, i: usize, day: NaiveDate) -> Option<Cow<'_, MemberRecord>> {
+        let t = &self.tenure[i];
+        if !t.on(day) {
+            return None;
+        }
+        let Some(base) = &t.base else { return Some(Cow::Borrowed(&self.members[i])) };
+        let mut record = base.clone();
+        for (_, c) in t.changes.iter().take_while(|(d, _)| *d <= day) {
+            c.apply_to(&mut record);
+        }
+        Some(Cow::Owned(record))
+    }
+
+    /// The member's particulars on `day`, if they were on the roster that day.
+    pub fn as_of(&self, id: &str, day: NaiveDate) -> Option<Cow<'_, MemberRecord>> {
+        self.at.get(id).and_then(|&i| self.at_day(i, day))
+    }
+
+    /// The members on the roster on `day`, with their particulars that day, in
+    /// roster order: whom the quota, the voters and the quorum count.
+    pub fn on(&self, day: NaiveDate) -> impl Iterator<Item = Cow<'_, MemberRecord>> {
+        (0..self.members.len()).filter_map(move |i| self.at_day(i, day))
+    }
 }
+
+#[cfg(test)]
+#[path = "../tests/roster.rs"]
+mod tests;

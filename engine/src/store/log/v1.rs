@@ -7,7 +7,7 @@
 
 use super::Invalid;
 use crate::domain::{MemberId, Quarter, RulesHash, Timestamp, UnitId, WorkflowHash};
-use crate::entity::{MemberRecord, Unit};
+use crate::entity::{Departure, MemberChange, MemberRecord, Unit};
 use crate::event::{Action, Event, Excluded};
 use crate::facts::{Deed, Finding, LifeRecord, Standing};
 use crate::rules::{ElementField, ElementRole, ElementSummary, Elements, Value, Witness};
@@ -260,6 +260,56 @@ pub(super) struct StandingRec<'a> {
     pub from: NaiveDate,
     #[serde(default)]
     pub until: Option<NaiveDate>,
+    MemberJoined {
+        member: MemberRec<'a>,
+        on: NaiveDate,
+        from: Option<Cow<'a, str>>,
+        life: Vec<LifeRec<'a>>,
+        findings: Vec<FindingRec<'a>>,
+        #[serde(default, skip_serializing_if = "str::is_empty")]
+        note: Cow<'a, str>,
+    },
+    MemberLeft {
+        member: Cow<'a, str>,
+        on: NaiveDate,
+        departure: DepartureRec<'a>,
+        #[serde(default, skip_serializing_if = "str::is_empty")]
+        note: Cow<'a, str>,
+    },
+    MemberChanged {
+        member: Cow<'a, str>,
+        on: NaiveDate,
+        change: ChangeRec<'a>,
+        #[serde(default, skip_serializing_if = "str::is_empty")]
+        note: Cow<'a, str>,
+    },
+}
+
+/// Why a member left a roster.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub(super) enum DepartureRec<'a> {
+    Transferred { to: Cow<'a, str> },
+    Removed { reason: Cow<'a, str> },
+}
+
+/// The fields a dated change sets; `clears_last_report` stands for a date removed.
+#[derive(Debug, Default, Serialize, Deserialize)]
+pub(super) struct ChangeRec<'a> {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<Cow<'a, str>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub identity: Option<Cow<'a, str>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<Cow<'a, str>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub full: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mobile: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_report: Option<NaiveDate>,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub clears_last_report: bool,
 }
 
 // ---- engine → record -------------------------------------------------------------
@@ -395,7 +445,50 @@ fn action_rec(a: &Action) -> ActionRec<'_> {
         }
         Action::NoPickReasoned { reason } => ActionRec::NoPickReasoned { reason: b(reason) },
         Action::FactsFrozen { roster_events } => ActionRec::FactsFrozen { roster_events: *roster_events },
+        Action::MemberJoined { member, on, from, life, findings, note } => ActionRec::MemberJoined {
+            member: member_rec(member),
+            on: *on,
+            from: from.as_ref().map(b),
+            life: life.iter().map(life_rec).collect(),
+            findings: findings.iter().map(finding_rec).collect(),
+            note: b(note),
+        },
+        Action::MemberLeft { member, on, departure, note } => ActionRec::MemberLeft {
+            member: b(member),
+            on: *on,
+            departure: match departure {
+                Departure::Transferred { to } => DepartureRec::Transferred { to: b(to) },
+                Departure::Removed { reason } => DepartureRec::Removed { reason: b(reason) },
+            },
+            note: b(note),
+        },
+        Action::MemberChanged { member, on, change: c, note } => ActionRec::MemberChanged {
+            member: b(member),
+            on: *on,
+            change: ChangeRec {
+                name: c.name.as_ref().map(b),
+                identity: c.identity.as_ref().map(b),
+                role: c.role.as_ref().map(b),
+                full: c.full,
+                mobile: c.mobile,
+                last_report: c.last_report.flatten(),
+                clears_last_report: c.last_report == Some(None),
+            },
+            note: b(note),
+        },
     }
+}
+
+fn member_rec(m: &MemberRecord) -> MemberRec<'_> {
+    MemberRec { id: b(&m.id), name: b(&m.name), identity: b(&m.identity), role: b(&m.role), full: m.full, mobile: m.mobile, last_report: m.last_report }
+}
+
+fn life_rec(r: &LifeRecord) -> LifeRec<'_> {
+    LifeRec { date: r.date, status: b(r.status.as_str()) }
+}
+
+fn finding_rec(f: &Finding) -> FindingRec<'_> {
+    FindingRec { clause: b(f.clause.as_str()), date: f.date, evidence: b(&f.evidence), open: f.open, until: f.until }
 }
 
 fn witness_rec(w: &Witness) -> WitnessRec<'_> {
@@ -652,7 +745,57 @@ pub(super) fn action(a: ActionRec<'_>) -> Result<Action, Invalid> {
         ActionRec::RoundCounted { round, issued, returned, invalid } => Action::RoundCounted { round, issued, returned, invalid },
         ActionRec::NoPickReasoned { reason } => Action::NoPickReasoned { reason: own(reason) },
         ActionRec::FactsFrozen { roster_events } => Action::FactsFrozen { roster_events },
+        ActionRec::MemberJoined { member: m, on, from, life, findings, note } => Action::MemberJoined {
+            member: member_record(m)?,
+            on,
+            from: from.map(unit).transpose()?,
+            life: life.into_iter().map(life_record).collect(),
+            findings: findings.into_iter().map(finding_record).collect(),
+            note: own(note),
+        },
+        ActionRec::MemberLeft { member: m, on, departure, note } => Action::MemberLeft {
+            member: member(m)?,
+            on,
+            departure: match departure {
+                DepartureRec::Transferred { to } => Departure::Transferred { to: unit(to)? },
+                DepartureRec::Removed { reason } => Departure::Removed { reason: own(reason) },
+            },
+            note: own(note),
+        },
+        ActionRec::MemberChanged { member: m, on, change: c, note } => Action::MemberChanged {
+            member: member(m)?,
+            on,
+            change: MemberChange {
+                name: c.name.map(own),
+                identity: c.identity.map(own),
+                role: c.role.map(own),
+                full: c.full,
+                mobile: c.mobile,
+                last_report: if c.clears_last_report { Some(None) } else { c.last_report.map(Some) },
+            },
+            note: own(note),
+        },
     })
+}
+
+fn member_record(m: MemberRec<'_>) -> Result<MemberRecord, Invalid> {
+    Ok(MemberRecord {
+        id: member(m.id)?,
+        name: own(m.name),
+        identity: own(m.identity),
+        role: own(m.role),
+        full: m.full,
+        mobile: m.mobile,
+        last_report: m.last_report,
+    })
+}
+
+fn life_record(r: LifeRec<'_>) -> LifeRecord {
+    LifeRecord { date: r.date, status: r.status.as_ref().into() }
+}
+
+fn finding_record(f: FindingRec<'_>) -> Finding {
+    Finding { clause: f.clause.as_ref().into(), date: f.date, evidence: own(f.evidence), open: f.open, until: f.until }
 }
 
 pub(super) fn selection(s: SelectionRec<'_>) -> Result<Selection, Invalid> {
