@@ -1,9 +1,8 @@
 //! `shine member history <member>`: every quarter of a member's branch as it concerned
 //! the member — on the ballot, excluded (and why), votes, star, reported — the basis
-//! for democratic appraisal, awards and nominations (§4.2.c); and `shine member
-//! standing`: a dated standing the rules read (e.g. 留党察看, an approved absence).
-//! for democratic appraisal, awards and nominations (§4.2.c); `shine member transfer`,
-//! `remove` and `change`: a roster that lives, each on a date.
+//! for democratic appraisal, awards and nominations (§4.2.c); `shine member
+//! standing`: a dated standing the rules read (e.g. 留党察看, an approved absence);
+//! `shine member transfer`, `remove` and `change`: a roster that lives, each on a date.
 
 use crate::args::MemberCommand;
 use crate::command::parse_date;
@@ -40,6 +39,7 @@ pub fn run(ctx: &Context, command: MemberCommand) -> Result<Output> {
             let until = standing.until.map(|u| format!("至 {u}")).unwrap_or_else(|| "起，尚无截止".to_owned());
             let human = format!("已记录 {member} 的状态：{kind}，{} {until}（{}：{}）", standing.from, new.approved_by.trim(), new.reason.trim());
             Ok(Output::new(human, standing))
+        }
         MemberCommand::Transfer { member, to, on, note } => {
             let on = parse_date(&on, "转接日期")?;
             roster_move(ctx, |shine, actor| shine.transfer_member(actor, &member, &to, on, &note))
@@ -82,10 +82,9 @@ fn no_quarters(ctx: &Context, h: &MemberHistory) -> String {
 }
 
 fn quarters(h: &MemberHistory) -> String {
-    let mut t = table(&["季度", "环节", "候选人", "不能评选情形", "得票", "当选", "报送", "逐级推荐", "支部点评"]);
     // A member transferred between branches: each quarter names the branch that ran it.
     let moved = h.quarters.iter().any(|q| q.branch.id != h.branch.id);
-    let mut t = table(&["季度", "环节", "候选人", "不能评选情形", "得票", "当选", "报送", "逐级推荐"]);
+    let mut t = table(&["季度", "环节", "候选人", "不能评选情形", "得票", "当选", "报送", "逐级推荐", "支部点评"]);
     for q in &h.quarters {
         let quarter = if moved { format!("{}（{}）", q.quarter, q.branch.name) } else { q.quarter.to_string() };
         t.add_row(vec![

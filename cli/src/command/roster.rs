@@ -35,13 +35,17 @@ pub fn import(ctx: &Context, command: RosterCommand) -> Result<Output> {
     };
     let (members, lines) = read_roster(&file)?;
     let shine = ctx.shine()?;
-    let n = shine.import_members(&ctx.actor(Some(shine.current()))?, &branch, members).map_err(|r| csv_file::at_lines(r.into(), &lines))?;
-    let human = format!("已向 `{branch}` 导入 {n} 名党员。{}", after_import(ctx, &shine, &branch)?);
-    Ok(Output::new(human, serde_json::json!({ "branch": branch, "imported": n })))
     let actor = ctx.actor(Some(shine.current()))?;
     let diff = shine.import_roster(&actor, &branch, members, on, apply).map_err(|r| csv_file::at_lines(r.into(), &lines))?;
     let rules = shine.current_rules();
-    Ok(Output::new(crate::messages::roster::diff(Some(&rules), &diff), &diff))
+    let mut human = crate::messages::roster::diff(Some(&rules), &diff);
+    // Written into a roster a quarter may already read: what that means for today's
+    // quarter (never the suggestion to open one already open or filed).
+    if diff.applied && !diff.first && !diff.is_empty() {
+        human.push('\n');
+        human.push_str(&after_import(ctx, &shine, &branch)?);
+    }
+    Ok(Output::new(human, &diff))
 }
 
 /// The members of a roster file and the file's line of each.

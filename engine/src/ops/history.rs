@@ -100,43 +100,6 @@ impl Archive {
         let ids: Vec<&str> = branches.iter().map(|b| b.as_str()).collect();
         let tree = self.org_around(&ids, false)?;
         let mut quarters = Vec::new();
-        for quarter in self.quarters(&branch)? {
-            let status = self.status(current, branch.as_str(), Some(quarter), today)?;
-            let ledger = self.ledger(current, branch.as_str(), Some(quarter), today)?;
-            let exclusions = ledger
-                .excluded
-                .iter()
-                .filter(|(m, _)| m.id == record.id)
-                .flat_map(|(_, entries)| entries)
-                .map(|e| ExclusionRecord { rule: RuleRef { name: e.rule.name.clone(), clause: e.rule.clause.clone() }, text: e.rule.text.clone() })
-                .collect();
-            let rounds = ledger
-                .rounds
-                .iter()
-                .filter_map(|r| {
-                    let ranked = r.selection.as_ref()?.ranking.iter().find(|x| x.member == record.id)?;
-                    Some(RoundResult { round: r.round, seats: r.seats, votes: ranked.votes, place: ranked.place, outcome: ranked.outcome })
-                })
-                .collect();
-            let upward = match current {
-                Some(c) => self.star_trail(c, &branch, quarter, record.id.as_str())?,
-                None => Vec::new(),
-            };
-            let register = super::readback::register(&self.quarter_ctx(current, branch.as_str(), Some(quarter))?, &record);
-            quarters.push(QuarterRecord {
-                register,
-                quarter,
-                state: status.state,
-                finished: status.terminal,
-                rules: ledger.rules.clone(),
-                ballot_fixed: ledger.ballot_fixed,
-                on_ballot: ledger.rounds.first().is_some_and(|r| r.candidates.iter().any(|c| c.id == record.id)),
-                exclusions,
-                rounds,
-                star: ledger.stars.iter().any(|m| m.id == record.id),
-                reported: ledger.reported.clone(),
-                upward,
-            });
         for branch in &branches {
             let roster = self.roster(branch)?;
             let tenure = roster.tenure(record.id.as_str());
@@ -181,7 +144,9 @@ impl Archive {
             Some(c) => self.star_trail(c, branch, quarter, record.id.as_str())?,
             None => Vec::new(),
         };
+        let register = super::readback::register(&self.quarter_ctx(current, branch.as_str(), Some(quarter))?, record);
         Ok(QuarterRecord {
+            register,
             quarter,
             branch: Archive::unit_ref(tree, branch.as_str()),
             state: status.state,

@@ -66,6 +66,12 @@ pub(super) struct FindingRec<'a> {
     pub open: bool,
     #[serde(default)]
     pub until: Option<NaiveDate>,
+    /// The day the branch closed it and how, when a transfer carries a closed finding
+    /// (a finding recorded by itself is closed by its own `finding_closed` record).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub closed: Option<NaiveDate>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub closure: Option<Cow<'a, str>>,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -252,14 +258,6 @@ pub(super) enum ActionRec<'a> {
     RoundCounted { round: i64, issued: i64, returned: i64, invalid: i64 },
     NoPickReasoned { reason: Cow<'a, str> },
     FactsFrozen { roster_events: u64 },
-}
-
-#[derive(Debug, Serialize, Deserialize)]
-pub(super) struct StandingRec<'a> {
-    pub kind: Cow<'a, str>,
-    pub from: NaiveDate,
-    #[serde(default)]
-    pub until: Option<NaiveDate>,
     MemberJoined {
         member: MemberRec<'a>,
         on: NaiveDate,
@@ -283,6 +281,14 @@ pub(super) struct StandingRec<'a> {
         #[serde(default, skip_serializing_if = "str::is_empty")]
         note: Cow<'a, str>,
     },
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+pub(super) struct StandingRec<'a> {
+    pub kind: Cow<'a, str>,
+    pub from: NaiveDate,
+    #[serde(default)]
+    pub until: Option<NaiveDate>,
 }
 
 /// Why a member left a roster.
@@ -360,7 +366,7 @@ fn action_rec(a: &Action) -> ActionRec<'_> {
         }
         Action::FindingRecorded { member, finding: f } => ActionRec::FindingRecorded {
             member: b(member),
-            finding: FindingRec { clause: b(f.clause.as_str()), date: f.date, evidence: b(&f.evidence), open: f.open, until: f.until },
+            finding: FindingRec { clause: b(f.clause.as_str()), date: f.date, evidence: b(&f.evidence), open: f.open, until: f.until, closed: None, closure: None },
         },
         Action::QuarterOpened { branch, quarter, rules, workflow, state } => ActionRec::QuarterOpened {
             branch: b(branch),
@@ -488,7 +494,15 @@ fn life_rec(r: &LifeRecord) -> LifeRec<'_> {
 }
 
 fn finding_rec(f: &Finding) -> FindingRec<'_> {
-    FindingRec { clause: b(f.clause.as_str()), date: f.date, evidence: b(&f.evidence), open: f.open, until: f.until }
+    FindingRec {
+        clause: b(f.clause.as_str()),
+        date: f.date,
+        evidence: b(&f.evidence),
+        open: f.open,
+        until: f.until,
+        closed: f.closed,
+        closure: f.closure.map(|c| b(c.as_str())),
+    }
 }
 
 fn witness_rec(w: &Witness) -> WitnessRec<'_> {
@@ -795,7 +809,15 @@ fn life_record(r: LifeRec<'_>) -> LifeRecord {
 }
 
 fn finding_record(f: FindingRec<'_>) -> Finding {
-    Finding { clause: f.clause.as_ref().into(), date: f.date, evidence: own(f.evidence), open: f.open, until: f.until }
+    Finding {
+        clause: f.clause.as_ref().into(),
+        date: f.date,
+        evidence: own(f.evidence),
+        open: f.open,
+        until: f.until,
+        closed: f.closed,
+        closure: f.closure.map(|c| c.as_ref().into()),
+    }
 }
 
 pub(super) fn selection(s: SelectionRec<'_>) -> Result<Selection, Invalid> {
