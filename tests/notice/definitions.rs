@@ -145,7 +145,7 @@ fn the_same_rule_files_hash_the_same_wherever_they_are_read_from() {
         let mut files = Vec::new();
         for entry in std::fs::read_dir(&dir).expect("rules/") {
             let path = entry.expect("entry").path();
-            if !path.extension().is_some_and(|e| e == "shine") {
+            if path.extension().is_none_or(|e| e != "shine") {
                 continue; // the notice's copy, notice.zh.txt
             }
             let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_owned();
