@@ -57,7 +57,7 @@ fn named_tests(root: &Path, dir: &Path, out: &mut Vec<(String, String)>) {
             named_tests(root, &path, out);
             continue;
         }
-        if !path.extension().is_some_and(|e| e == "rs") {
+        if path.extension().is_none_or(|e| e != "rs") {
             continue;
         }
         println!("cargo:rerun-if-changed={}", path.display());

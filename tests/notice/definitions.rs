@@ -145,7 +145,7 @@ fn the_same_rule_files_hash_the_same_wherever_they_are_read_from() {
         let mut files = Vec::new();
         for entry in std::fs::read_dir(&dir).expect("rules/") {
             let path = entry.expect("entry").path();
-            if !path.extension().is_some_and(|e| e == "shine") {
+            if path.extension().is_none_or(|e| e != "shine") {
                 continue; // the notice's copy, notice.zh.txt
             }
             let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_owned();
@@ -259,7 +259,7 @@ fn shown_alone(message: &str, at: &str, line: &str, underline: &str, help: &str)
 
 #[test]
 fn rule_error_names_an_unknown_name_and_suggests_the_one_meant() {
-    let line = "guard 报告 §4.2.a \"要及时向上级党组织报告\" when meting.reported";
+    let line = "guard 报告 §4.2.a \"要及时向上级党组织报告，上级党组织一般应派员\" when meting.reported";
     let (_s, path, run) = check_extra(&format!("{line}\n"));
     assert_eq!(
         run.stderr,
@@ -276,7 +276,7 @@ fn rule_error_names_an_unknown_name_and_suggests_the_one_meant() {
 #[test]
 fn rule_error_column_is_counted_in_characters_in_the_header_and_under_the_caret() {
     // Before the error: 46 characters, 70 display columns, 95 bytes.
-    let line = "guard 报告 §4.2.a \"要及时向上级党组织报告\" when meting.reported";
+    let line = "guard 报告 §4.2.a \"要及时向上级党组织报告，上级党组织一般应派员\" when meting.reported";
     let (s, path, run) = check_extra(&format!("{line}\n"));
     let header = run.stderr.lines().find(|l| l.contains(" --> ")).expect("a header");
     let col: usize = header.rsplit(':').next().and_then(|c| c.parse().ok()).expect("a column");
@@ -340,7 +340,7 @@ fn s3_4_rule_set_without_a_tie_rule_refused() {
 
 #[test]
 fn every_rule_file_error_is_shown_then_listed_one_a_line() {
-    let text = "guard 报告 §4.2.a \"要及时向上级党组织报告\" when meting.reported\n\
+    let text = "guard 报告 §4.2.a \"要及时向上级党组织报告，上级党组织一般应派员\" when meting.reported\n\
                 guard 票数 §3.4 \"组织民主推荐，采取无记名投票的方式\" when meeting.ballots == true\n";
     let (s, path, run) = check_extra(text);
     assert_eq!(run.stderr.lines().filter(|l| l.starts_with("错误：")).count(), 2, "{}", run.stderr);

@@ -364,7 +364,7 @@ fn s4_2_b_records_forged_with_a_sniffed_token_are_rechecked_and_refused_whole() 
                     .collect();
                 r.extend(extra);
             }),
-            "超过§4.3.d",
+            "超过本校实施细则（落实 §4.3.d）",
         ),
     ];
     for (forge, check) in forgeries {

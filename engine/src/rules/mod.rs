@@ -209,7 +209,7 @@ pub enum Attribution {
     /// The notice's own words, checked verbatim against `clause`.
     Notice,
     /// `per <source>`: the source's words; the rule still implements `clause`.
-    Source(CitedSource),
+    Source(Box<CitedSource>),
 }
 
 /// `source local "本校实施细则"`: a source other than the notice that a rule's text is

@@ -72,7 +72,7 @@ impl Checker<'_, '_> {
                     _ => String::new(),
                 };
                 let attribution = match r.per.as_ref().and_then(|p| self.cited_source(&p.name)) {
-                    Some(s) => super::super::Attribution::Source(s),
+                    Some(s) => super::super::Attribution::Source(Box::new(s)),
                     None if self.notice_declared => super::super::Attribution::Notice,
                     None => super::super::Attribution::Unchecked,
                 };
