@@ -193,6 +193,10 @@ fn refused_without_data(body: &str, token: &str) {
 
 // ---- tests ------------------------------------------------------------------------------
 
+/// A day the province acts on whose 5-working-day window ends inside 2026, the one
+/// year the shipped calendar covers.
+const BEFORE_NEW_YEAR: &str = "2026-12-21T10:00:00+08:00";
+
 #[test]
 fn s4_3_d_province_pulls_from_several_universities_over_http() {
     let (a, b) = std::thread::scope(|t| {
@@ -660,12 +664,13 @@ fn s4_3_b_objection_at_the_province_holds_the_candidate_off_the_public_page() {
     let server = Server::start(&u);
     let p = province();
     pull_from(&p, &server.url, &t, "50").ok();
-    // Published on Monday 2026-12-28: the window runs to Friday 2027-01-01.
-    let published = p.args(["chain", "publish", "--quarter", QUARTER]).at(LATER).json();
-    assert_eq!(published["status"]["publication"]["until"], "2027-01-01", "{published}");
-    p.args(["chain", "object", "--quarter", QUARTER, "--member", "龘𠀀", "--reason", "反映其事迹材料有夸大"]).at(LATER).ok();
+    // Published on Monday 2026-12-21: the window runs to Friday 2026-12-25. (A window
+    // opened on 12-28 would reach 2027, which the shipped calendar does not cover.)
+    let published = p.args(["chain", "publish", "--quarter", QUARTER]).at(BEFORE_NEW_YEAR).json();
+    assert_eq!(published["status"]["publication"]["until"], "2026-12-25", "{published}");
+    p.args(["chain", "object", "--quarter", QUARTER, "--member", "龘𠀀", "--reason", "反映其事迹材料有夸大"]).at(BEFORE_NEW_YEAR).ok();
 
-    let after_window = "2027-01-05T10:00:00+08:00";
+    let after_window = "2026-12-28T10:00:00+08:00";
     let page = |p: &Shine| {
         let site = Server::start_at(p, after_window);
         let (code, html) = http("GET", &format!("{}/display/{QUARTER}", site.url), None, None);
@@ -716,37 +721,37 @@ fn s4_2_b_province_returns_a_recommendation_and_the_university_resubmits() {
     pull_from(&p, &server.url, &t, "50").ok();
     let back = ["chain", "return", "--quarter", QUARTER, "--member", "龘𠀀", "--reason", "请补充事迹的具体时间和成效"];
     // The university must hear of it: without its credential nothing is recorded.
-    p.args(back).at(LATER).fails().stderr_contains("凭据");
-    assert_eq!(p.args(["chain", "status", "--quarter", QUARTER]).at(LATER).json()["stars"][0]["standing"]["state"], "held");
+    p.args(back).at(BEFORE_NEW_YEAR).fails().stderr_contains("凭据");
+    assert_eq!(p.args(["chain", "status", "--quarter", QUARTER]).at(BEFORE_NEW_YEAR).json()["stars"][0]["standing"]["state"], "held");
     let mut with_token = back.to_vec();
     let file = token_file(&p, &t);
     with_token.extend(["--token-file", file.as_str()]);
-    p.args(with_token.clone()).at(LATER).ok();
+    p.args(with_token.clone()).at(BEFORE_NEW_YEAR).ok();
     // The province cannot go on while the star is away for correction.
-    p.args(["chain", "publish", "--quarter", QUARTER]).at(LATER).fails().stderr_contains("请补充事迹的具体时间和成效");
+    p.args(["chain", "publish", "--quarter", QUARTER]).at(BEFORE_NEW_YEAR).fails().stderr_contains("请补充事迹的具体时间和成效");
 
     // The university stops its server, sees the return, corrects and resubmits.
     server.kill();
-    let status = u.args(["chain", "status", "--quarter", QUARTER]).at(LATER).json();
+    let status = u.args(["chain", "status", "--quarter", QUARTER]).at(BEFORE_NEW_YEAR).json();
     assert_eq!(status["returned"][0]["reason"], "请补充事迹的具体时间和成效", "{status}");
     let fixed = "2026年9月起每周两次为学生义务辅导，所带班级课程通过率提高15个百分点";
     u.args(["chain", "resubmit", "--quarter", QUARTER, "--member", "龘𠀀", "--reason", "已补充时间和成效", "--comment", fixed])
-        .at(LATER)
+        .at(BEFORE_NEW_YEAR)
         .ok();
-    assert!(u.args(["chain", "status", "--quarter", QUARTER]).at(LATER).json()["returned"].as_array().unwrap().is_empty());
+    assert!(u.args(["chain", "status", "--quarter", QUARTER]).at(BEFORE_NEW_YEAR).json()["returned"].as_array().unwrap().is_empty());
 
     // Pulled again: the corrected version replaces the returned one; history keeps both.
     let server = Server::start(&u);
     let again = pull_from(&p, &server.url, &t, "50").json();
     assert_eq!(received(&again), 1, "{again}");
-    let status = p.args(["chain", "status", "--quarter", QUARTER]).at(LATER).json();
+    let status = p.args(["chain", "status", "--quarter", QUARTER]).at(BEFORE_NEW_YEAR).json();
     let star = status["stars"].as_array().unwrap().iter().find(|v| v["record"]["member"]["name"] == "龘𠀀").unwrap();
     assert_eq!(star["versions"], 2);
     assert_eq!(star["standing"]["state"], "held");
     assert_eq!(star["record"]["comment"], fixed);
     assert_eq!(star["record"]["corrections"][0]["returned_by"]["id"], PROVINCE);
     assert_eq!(star["record"]["corrections"][0]["returned_for"], "请补充事迹的具体时间和成效");
-    p.args(["chain", "publish", "--quarter", QUARTER]).at(LATER).ok();
+    p.args(["chain", "publish", "--quarter", QUARTER]).at(BEFORE_NEW_YEAR).ok();
     // A record the university never sent cannot be returned.
     let (code, _) = http(
         "POST",
