@@ -143,7 +143,7 @@ fn s4_2_a_the_meeting_is_reported_to_the_superior_before_it_is_held() {
     let workflow = quarter();
     let report = workflow.step_from("reporting").expect("a step leaves `reporting`");
     assert_eq!(report.accepts, [RecordKind::MeetingReport]);
-    assert_eq!(report.guards, ["meeting_reported"]);
+    assert_eq!(report.guards, ["meeting_reported", "meeting_reported_ahead"]);
     assert_eq!(report.next, Next::To("meeting".into()));
     let meeting = workflow.step_from("meeting").expect("a step leaves `meeting`");
     assert_eq!(meeting.accepts, [RecordKind::Attendance, RecordKind::Guests]);
@@ -164,7 +164,7 @@ fn s3_4_ballots_are_tallied_and_a_tie_goes_to_a_runoff() {
         let step = workflow.step_from(state).expect("a step leaves the ballot");
         assert_eq!(step.effect, Some(Effect::Tally));
         assert_eq!(step.next, Next::Outcomes { selected: "tallied".into(), runoff: "runoff".into() });
-        assert_eq!(step.guards, ["ballots_recorded"]);
+        assert_eq!(step.guards, ["ballots_recorded", "round_valid"]);
     }
     let ballots: Vec<&str> = workflow.steps_accepting(RecordKind::Ballot).iter().map(|s| s.id.as_str()).collect();
     assert_eq!(ballots, ["tally", "tally_runoff"]);
@@ -202,13 +202,13 @@ fn the_hash_is_the_sha256_of_the_file_text() {
 
 #[test]
 fn check_guards_accepts_the_quarter_when_every_rule_exists() {
-    let known = ["meeting_reported", "attendance_recorded", "all_commented", "quorum", "ballots_recorded"];
+    let known = ["meeting_reported", "meeting_reported_ahead", "attendance_recorded", "all_commented", "quorum", "ballots_recorded", "round_valid"];
     assert!(quarter().check_guards(&|rule| known.contains(&rule)).is_ok());
 }
 
 #[test]
 fn check_guards_refuses_a_guard_naming_an_unknown_rule() {
-    let known = ["meeting_reported", "attendance_recorded", "all_commented", "ballots_recorded"];
+    let known = ["meeting_reported", "meeting_reported_ahead", "attendance_recorded", "all_commented", "ballots_recorded", "round_valid"];
     let errors = match quarter().check_guards(&|rule| known.contains(&rule)) {
         Ok(()) => panic!("`quorum` is not a known rule, yet the guards pass"),
         Err(errors) => render(&errors),
