@@ -330,6 +330,14 @@ pub enum Kind {
     /// Text refused by the one check of text: the field, the start of what was given
     /// (it may hold the refused character) and what is wrong.
     BadText { field: Text, given: String, problem: TextProblem },
+
+    // ---- organizational life and mobile members ----------------------------------------
+    /// One import gives two kinds for the same session (a branch's session on a date).
+    SessionKindTwice { branch: UnitRef, date: NaiveDate, first: String, second: String },
+    /// An away period that ends before it starts.
+    AwayEndsBeforeStart { member: MemberRef, from: NaiveDate, to: NaiveDate },
+    /// A return recorded on a day the member is not recorded as away.
+    NotAway { member: MemberRef, on: NaiveDate },
 }
 
 /// `given` as it is recorded for `field`, or the refusal naming the field, the start

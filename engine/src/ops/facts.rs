@@ -13,6 +13,7 @@ use crate::state::level::LevelState;
 use crate::state::org::{OrgTree, Roster};
 use crate::state::quarter::QuarterState;
 use crate::state::Fold;
+use super::life;
 use crate::store::cache::Lru;
 use crate::store::Scope;
 use chrono::NaiveDate;
@@ -120,6 +121,8 @@ impl FactSet {
     }
 
     fn build(unit: &Unit, roster: &Roster, q: &QuarterState, quarter: Quarter, today: NaiveDate) -> FactSet {
+        let sessions = roster.sessions();
+        let on = q.meeting.as_ref().map(|m| m.date).unwrap_or(today);
         let members = roster
             .members
             .iter()
@@ -129,9 +132,10 @@ impl FactSet {
                 identity: m.identity.as_str().into(),
                 role: m.role.as_str().into(),
                 full: m.full,
-                mobile: m.mobile,
-                last_report: m.last_report,
-                life: roster.life.get(&m.id).cloned().unwrap_or_default(),
+                mobile: m.mobile || life::away_now(roster, m, on),
+                last_report: life::last_report(roster, m),
+                life: life::entries(roster, &sessions, &m.id),
+                silences: life::silences(roster, m),
                 findings: roster.findings.get(&m.id).cloned().unwrap_or_default(),
                 deeds: q.deeds.get(&m.id).cloned().unwrap_or_default(),
                 no_deed_reason: q.excuses.get(&m.id).cloned(),
@@ -142,7 +146,7 @@ impl FactSet {
             .collect();
         let round = q.open_round();
         FactSet {
-            branch: BranchFacts { id: unit.id.to_string(), name: unit.name.clone(), members },
+            branch: BranchFacts { id: unit.id.to_string(), name: unit.name.clone(), sessions: life::sessions(roster, &sessions), members },
             meeting: MeetingFacts {
                 date: q.meeting.as_ref().map(|m| m.date).unwrap_or(today),
                 reported: q.meeting.is_some(),

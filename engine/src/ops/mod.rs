@@ -28,6 +28,7 @@ mod branch;
 pub mod chain;
 mod definitions;
 mod facts;
+pub mod life;
 pub mod history;
 pub mod org;
 pub mod quarter;

@@ -15,7 +15,7 @@
 //! So adding a field is one line in `facts.rs`. What is written here by hand is the
 //! set of host *records* ([`HostRecord`]) and which of them can be listed ([`List`]).
 
-use crate::facts::{BranchFacts, Deed, Finding, LifeRecord, MeetingFacts, MemberFacts, QuarterFacts, Sym};
+use crate::facts::{BranchFacts, Deed, Finding, LifeEntry, MeetingFacts, MemberFacts, QuarterFacts, SessionFacts, Silence, Sym};
 use chrono::NaiveDate;
 
 /// The host types that can be listed or bound in an aggregate.
@@ -28,6 +28,8 @@ pub(crate) enum HostRecord {
     Branch,
     Meeting,
     Quarter,
+    Session,
+    Silence,
 }
 
 /// The field names and types of each record, from its [`Host`] impl.
@@ -49,7 +51,7 @@ macro_rules! catalogue {
     };
 }
 
-catalogue!(Member: MemberFacts, Life: LifeRecord, Finding: Finding, Deed: Deed, Branch: BranchFacts, Meeting: MeetingFacts, Quarter: QuarterFacts);
+catalogue!(Member: MemberFacts, Life: LifeEntry, Finding: Finding, Deed: Deed, Branch: BranchFacts, Meeting: MeetingFacts, Quarter: QuarterFacts, Session: SessionFacts, Silence: Silence);
 
 impl HostRecord {
     /// The name a `facts` block uses for a root.
@@ -146,7 +148,7 @@ macro_rules! lists {
     };
 }
 
-lists!(Members(MemberFacts) = Member, Lives(LifeRecord) = Life, Findings(Finding) = Finding, Deeds(Deed) = Deed);
+lists!(Members(MemberFacts) = Member, Lives(LifeEntry) = Life, Findings(Finding) = Finding, Deeds(Deed) = Deed, Sessions(SessionFacts) = Session, Silences(Silence) = Silence);
 
 /// A host type whose fields rules can read: derived by [`host_facts!`]. Indices are
 /// a field's position in the struct; each `*_at` answers for the fields of its kind.

@@ -1,13 +1,15 @@
 //! The organization tree (university Party committee → general branches and directly
 //! affiliated branches → branches) and each branch's roster, life history and conduct
-//! findings, folded from the `org` and `branch/<id>` logs.
+//! findings, its organizational-life sessions and its members' time away and reports,
+//! folded from the `org` and `branch/<id>` logs.
 
 use super::Fold;
 use crate::domain::{MemberId, UnitId};
 use crate::entity::{MemberRecord, Unit};
 use crate::event::{Action, Event};
 use crate::facts::{Finding, LifeRecord};
-use std::collections::{BTreeMap, HashMap};
+use chrono::NaiveDate;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// The tree of units.
 #[derive(Debug, Clone, Default)]
@@ -86,6 +88,15 @@ pub struct Roster {
     pub members: Vec<MemberRecord>,
     pub life: BTreeMap<MemberId, Vec<LifeRecord>>,
     pub findings: BTreeMap<MemberId, Vec<Finding>>,
+    /// The branch's organizational-life sessions by date (see [`Session`]).
+    pub sessions: BTreeMap<NaiveDate, Session>,
+    /// Each member's time away (外出), by first day.
+    pub away: BTreeMap<MemberId, BTreeMap<NaiveDate, Option<NaiveDate>>>,
+    /// Each member's reports (报到), in date order.
+    pub reports: BTreeMap<MemberId, BTreeSet<NaiveDate>>,
+    /// The day a roster import first said a member was mobile (the `mobile` column),
+    /// for members with no away record of their own: see `ops::facts`.
+    pub mobile_since: BTreeMap<MemberId, NaiveDate>,
     /// Where each member sits in `members`.
     at: HashMap<MemberId, usize>,
 }
@@ -96,6 +107,11 @@ impl Fold for Roster {
             match action {
                 Action::MembersImported { members, .. } => {
                     for member in members {
+                        if member.mobile {
+                            self.mobile_since.entry(member.id.clone()).or_insert(event.at.date());
+                        } else {
+                            self.mobile_since.remove(&member.id);
+                        }
                         match self.at.get(&member.id) {
                             Some(&i) => self.members[i] = member.clone(),
                             None => {
@@ -114,6 +130,24 @@ impl Fold for Roster {
                         Err(at) => list.insert(at, record.clone()),
                     }
                 }
+                Action::SessionRecorded { date, kind, absences_only, .. } => {
+                    self.sessions.insert(*date, Session { kind: Some(kind.as_str().into()), absences_only: *absences_only });
+                }
+                Action::AwayRecorded { member, from, to } => {
+                    self.away.entry(member.clone()).or_default().insert(*from, *to);
+                }
+                Action::BackRecorded { member, on } => {
+                    // Closes the period the member was away in on that day.
+                    let periods = self.away.entry(member.clone()).or_default();
+                    if let Some((_, to)) = periods.range_mut(..=*on).next_back() {
+                        if to.is_none_or(|t| t >= *on) {
+                            *to = Some(*on);
+                        }
+                    }
+                }
+                Action::ReportRecorded { member, on } => {
+                    self.reports.entry(member.clone()).or_default().insert(*on);
+                }
                 Action::FindingRecorded { member, finding } => {
                     // A finding under the same clause and date replaces the earlier one:
                     // that is how an investigation is closed or a period corrected.
@@ -129,7 +163,31 @@ impl Fold for Roster {
     }
 }
 
+/// A session of a branch's organizational life, as recorded (`life session`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Session {
+    /// The kind, a variant of the rules' enum; `None` for a date known only from
+    /// attendance recorded before sessions were records (older stores).
+    pub kind: Option<crate::facts::Sym>,
+    /// Only absences are recorded: a member without a record was present.
+    pub absences_only: bool,
+}
+
 impl Roster {
+    /// Every session of the branch, oldest first: the recorded ones, and each date of
+    /// recorded attendance that has no session record (a session of no known kind,
+    /// as older stores recorded attendance alone).
+    pub fn sessions(&self) -> BTreeMap<NaiveDate, Session> {
+        let mut all = self.sessions.clone();
+        for list in self.life.values() {
+            for r in list {
+                all.entry(r.date).or_insert(Session { kind: None, absences_only: false });
+            }
+        }
+        all
+    }
+
+
     pub fn member(&self, id: &str) -> Option<&MemberRecord> {
         self.at.get(id).and_then(|&i| self.members.get(i))
     }

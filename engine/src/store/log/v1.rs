@@ -225,6 +225,10 @@ pub(super) enum ActionRec<'a> {
     StarsForwarded { to: Cow<'a, str>, sealed: Cow<'a, [Sealed]> },
     TokenIssued { id: Cow<'a, str>, unit: Cow<'a, str>, label: Cow<'a, str>, digest: Cow<'a, str> },
     TokenRevoked { id: Cow<'a, str> },
+    SessionRecorded { branch: Cow<'a, str>, date: NaiveDate, kind: Cow<'a, str>, absences_only: bool },
+    AwayRecorded { member: Cow<'a, str>, from: NaiveDate, to: Option<NaiveDate> },
+    BackRecorded { member: Cow<'a, str>, on: NaiveDate },
+    ReportRecorded { member: Cow<'a, str>, on: NaiveDate },
 }
 
 // ---- engine → record -------------------------------------------------------------
@@ -334,6 +338,10 @@ fn action_rec(a: &Action) -> ActionRec<'_> {
         Action::StarsForwarded { to, sealed } => ActionRec::StarsForwarded { to: b(to), sealed: Cow::Borrowed(sealed) },
         Action::TokenIssued { id, unit, label, digest } => ActionRec::TokenIssued { id: b(id), unit: b(unit), label: b(label), digest: b(digest) },
         Action::TokenRevoked { id } => ActionRec::TokenRevoked { id: b(id) },
+        Action::SessionRecorded { branch, date, kind, absences_only } => ActionRec::SessionRecorded { branch: b(branch), date: *date, kind: b(kind), absences_only: *absences_only },
+        Action::AwayRecorded { member, from, to } => ActionRec::AwayRecorded { member: b(member), from: *from, to: *to },
+        Action::BackRecorded { member, on } => ActionRec::BackRecorded { member: b(member), on: *on },
+        Action::ReportRecorded { member, on } => ActionRec::ReportRecorded { member: b(member), on: *on },
     }
 }
 
@@ -567,6 +575,10 @@ pub(super) fn action(a: ActionRec<'_>) -> Result<Action, Invalid> {
         ActionRec::StarsForwarded { to, sealed } => Action::StarsForwarded { to: own(to), sealed: sealed.into_owned() },
         ActionRec::TokenIssued { id, unit, label, digest } => Action::TokenIssued { id: own(id), unit: own(unit), label: own(label), digest: own(digest) },
         ActionRec::TokenRevoked { id } => Action::TokenRevoked { id: own(id) },
+        ActionRec::SessionRecorded { branch, date, kind, absences_only } => Action::SessionRecorded { branch: unit(branch)?, date, kind: own(kind), absences_only },
+        ActionRec::AwayRecorded { member: m, from, to } => Action::AwayRecorded { member: member(m)?, from, to },
+        ActionRec::BackRecorded { member: m, on } => Action::BackRecorded { member: member(m)?, on },
+        ActionRec::ReportRecorded { member: m, on } => Action::ReportRecorded { member: member(m)?, on },
     })
 }
 
