@@ -58,7 +58,7 @@ host_facts! {
     /// One session of a branch's organizational life, in date order: what
     /// `branch.sessions` lists.
     #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-    pub struct SessionFacts shown by (date, kind, missing) {
+    pub struct SessionFacts shown by (date, kind, missing, missing_names) {
         pub date: NaiveDate => date,
         pub kind: Option<Sym> => opt_sym,
         /// The branch records absences only at this session: members without a record
