@@ -51,3 +51,6 @@ mod hygiene;
 
 #[path = "notice/robustness.rs"]
 mod robustness;
+
+#[path = "notice/sessions.rs"]
+mod sessions;

@@ -54,6 +54,13 @@ host_facts! {
     }
 }
 
+impl From<LifeRecord> for LifeEntry {
+    /// A session known only by the member's recorded status (no kind).
+    fn from(r: LifeRecord) -> LifeEntry {
+        LifeEntry { date: r.date, kind: None, status: r.status, recorded: true, absences_only: false }
+    }
+}
+
 host_facts! {
     /// One session of a branch's organizational life, in date order: what
     /// `branch.sessions` lists.

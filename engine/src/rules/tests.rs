@@ -2,7 +2,7 @@
 //! the repository's `rules/` directory.
 
 use super::*;
-use crate::facts::{BranchFacts, Deed, Finding, LifeRecord, MeetingFacts, MemberFacts, QuarterFacts};
+use crate::facts::{BranchFacts, Deed, Finding, LifeEntry, LifeRecord, MeetingFacts, MemberFacts, QuarterFacts, Silence};
 use chrono::NaiveDate;
 
 pub(super) fn d(s: &str) -> NaiveDate {
@@ -50,6 +50,7 @@ pub(super) fn member() -> MemberFacts {
         meeting: Some("present".into()),
         presented: true,
         commented: true,
+        silences: Vec::new(),
     }
 }
 
@@ -61,7 +62,7 @@ pub(super) struct World {
 
 pub(super) fn world(members: Vec<MemberFacts>) -> World {
     World {
-        branch: BranchFacts { id: "b".into(), name: "计算机支部".into(), members },
+        branch: BranchFacts { id: "b".into(), name: "计算机支部".into(), members, sessions: Vec::new() },
         meeting: MeetingFacts { date: d("2026-09-30"), reported: true, activists: 1, observers: 0, delegate: true, ballots: 10, round: 1 },
         quarter: QuarterFacts { id: "2026Q3".into(), start: d("2026-07-01"), end: d("2026-09-30") },
     }
@@ -86,8 +87,8 @@ fn fired(rules: &RuleSet, m: &MemberFacts) -> Vec<String> {
     by_mask
 }
 
-pub(super) fn life(date: &str, status: &str) -> LifeRecord {
-    LifeRecord { date: d(date), status: status.into() }
+pub(super) fn life(date: &str, status: &str) -> LifeEntry {
+    LifeRecord { date: d(date), status: status.into() }.into()
 }
 
 fn finding(clause: &str, date: &str) -> Finding {
@@ -232,16 +233,21 @@ fn x8_third_absence_thirteen_months_ago_does_not_count() {
 
 #[test]
 fn x8_mobile_member_three_months_without_report() {
+    // The meeting is on 2026-09-30; "一年内" starts after 2025-09-30.
+    let silence = |from: &str, to: Option<&str>| Silence { away: d(from), last_report: None, from: d(from), to: to.map(d) };
     let mut m = member();
-    m.mobile = true;
-    m.last_report = Some(d("2026-06-30"));
-    assert_eq!(fired(&shipped(), &m), vec!["x8".to_string()]);
-    m.last_report = Some(d("2026-07-01"));
+    m.silences = vec![silence("2026-06-30", None)];
+    assert_eq!(fired(&shipped(), &m), vec!["x8".to_string()], "still silent, three whole months by the meeting");
+    m.silences = vec![silence("2026-07-01", None)];
     assert!(fired(&shipped(), &m).is_empty());
-    m.last_report = None;
-    assert_eq!(fired(&shipped(), &m), vec!["x8".to_string()]);
-    m.mobile = false;
-    assert!(fired(&shipped(), &m).is_empty());
+    m.silences = vec![silence("2026-01-10", Some("2026-05-20"))];
+    assert_eq!(fired(&shipped(), &m), vec!["x8".to_string()], "a silence that ended before the meeting");
+    m.silences = vec![silence("2025-01-10", Some("2025-09-20"))];
+    assert!(fired(&shipped(), &m).is_empty(), "older than the year");
+    m.silences = vec![silence("2025-03-01", Some("2025-12-20"))];
+    assert!(fired(&shipped(), &m).is_empty(), "within the year it lasted under three months");
+    m.silences = vec![silence("2026-08-01", Some("2026-12-20"))];
+    assert!(fired(&shipped(), &m).is_empty(), "up to the meeting it lasted under three months");
 }
 
 #[test]
@@ -381,7 +387,8 @@ fn x8_witnesses_show_the_values_that_decided() {
     let [absences] = lists.as_slice() else { panic!("one list of elements behind the streak: {:?}", x8.witnesses) };
     assert_eq!((absences.role, absences.total, absences.left_out()), (ElementRole::Matching, 2, 0));
     let status = ElementField { name: "status".into(), value: Value::Enum { name: "unexcused".into(), label: Some("无故缺席".into()) } };
-    let first = ElementSummary { fields: vec![ElementField { name: "date".into(), value: Value::Date(d("2026-07-01")) }, status] };
+    let kind = ElementField { name: "kind".into(), value: Value::None };
+    let first = ElementSummary { fields: vec![ElementField { name: "date".into(), value: Value::Date(d("2026-07-01")) }, kind, status] };
     assert_eq!(absences.items.first(), Some(&first));
 }
 
@@ -437,7 +444,7 @@ fn ty(base: BaseType) -> ValueType {
 #[test]
 fn errors_point_at_the_offending_text() {
     assert_eq!(bad_at("guard g §1 \"t\" when member.full\n", "rules/bad.shine:1:21"), RuleProblem::MemberInBranchRule);
-    let member_fields = names(&["name", "identity", "role", "full", "mobile", "last_report", "life", "findings", "deeds", "no_deed_reason", "meeting", "presented", "commented"]);
+    let member_fields = names(&["name", "identity", "role", "full", "mobile", "last_report", "life", "silences", "findings", "deeds", "no_deed_reason", "meeting", "presented", "commented"]);
     assert_eq!(
         bad_at("exclude y §1 \"中文\" when member.lfe", "rules/bad.shine:1:31"),
         RuleProblem::UnknownField {
@@ -486,7 +493,7 @@ fn a_rule_error_serializes_as_its_place_and_a_tagged_problem() {
     assert_eq!(v["line_text"], "exclude y §1 \"中文\" when member.lfe");
     let p = &v["problem"];
     assert_eq!((p["kind"].as_str(), p["of"].as_str(), p["field"].as_str(), p["closest"].as_str()), (Some("unknown_field"), Some("member"), Some("lfe"), Some("life")));
-    assert!(p["names"].as_array().is_some_and(|n| n.len() == 13), "{p}");
+    assert!(p["names"].as_array().is_some_and(|n| n.len() == 14), "{p}");
     let syntax = RuleSet::load(vec![SourceFile { name: "a.shine".into(), text: "exclud x".into() }]).expect_err("syntax");
     let v = serde_json::to_value(&syntax).expect("json");
     assert_eq!(v[0]["problem"], serde_json::json!({ "kind": "syntax", "expected": ["declaration", "rule"], "found": "exclud" }));
