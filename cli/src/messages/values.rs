@@ -73,7 +73,7 @@ pub fn element(s: &ElementSummary) -> String {
         if f.name == "id" && !out.is_empty() {
             out.push_str(&format!("（{v}）"));
         } else {
-            if !out.is_empty() {
+            if !out.is_empty() && !v.starts_with('（') {
                 out.push(' ');
             }
             out.push_str(&v);

@@ -366,6 +366,34 @@ fn guards_of_the_shipped_rules() {
 }
 
 #[test]
+fn s3_4_x8_university_rule_life_recorded_names_the_sessions_without_status() {
+    use crate::facts::SessionFacts;
+    let r = shipped();
+    let session = |date: &str, absences_only: bool, missing: i64| SessionFacts {
+        date: d(date),
+        kind: Some("党课".into()),
+        absences_only,
+        missing,
+        missing_names: if missing > 0 { "张三".into() } else { String::new() },
+    };
+    let mut w = world(vec![member()]);
+    w.branch.sessions = vec![session("2025-09-10", false, 1), session("2026-08-10", true, 1), session("2026-09-10", false, 0)];
+    assert_eq!(r.guard("life_recorded", w.scope()).map(|g| g.value), Some(true), "older than the year, or absences only");
+    w.branch.sessions.push(session("2026-09-20", false, 1));
+    let g = r.guard("life_recorded", w.scope()).expect("guard");
+    assert!(!g.value);
+    let named = g.witnesses.iter().find_map(|w| match &w.value {
+        Value::Elements(e) => Some(e),
+        _ => None,
+    });
+    let named = named.unwrap_or_else(|| panic!("the failing sessions are witnesses: {:?}", g.witnesses));
+    assert_eq!((named.role, named.total), (ElementRole::Failing, 1));
+    let fields: Vec<&str> = named.items[0].fields.iter().map(|f| f.name.as_str()).collect();
+    assert_eq!(fields, ["date", "kind", "missing", "missing_names"]);
+    assert_eq!(named.items[0].fields[0].value, Value::Date(d("2026-09-20")));
+}
+
+#[test]
 fn x8_witnesses_show_the_values_that_decided() {
     let r = shipped();
     let mut m = member();
