@@ -120,7 +120,7 @@ fn excluded_by_hand(m: &MemberFacts, meeting: NaiveDate, unexcused: Sym) -> u64 
     }
     let (mut run, mut best, mut count) = (0, 0, 0);
     for l in &m.life {
-        if l.date <= meeting && l.date > year_ago {
+        if l.date < meeting && l.date > year_ago {
             if l.status == unexcused {
                 run += 1;
                 count += 1;

@@ -20,11 +20,11 @@ use serde::{Deserialize, Serialize};
 pub use crate::sym::Sym;
 
 host_facts! {
-    /// One entry of a member's organizational-life history (三会一课 and the like).
-    ///
-    /// Only what rules read: a member has a dozen of these a year and a tally reads every
-    /// one, so the record stays 8 bytes. The secretary's free-text note is store data
-    /// and travels beside the record in the event (`Action::LifeRecorded`).
+    /// A member's status at one session of organizational life, as recorded
+    /// (`life add`, `life import`): the session is the branch's on that date. Rules
+    /// read it through [`LifeEntry`], which lists every session of the branch. The
+    /// secretary's free-text note is store data and travels beside the record in the
+    /// event (`Action::LifeRecorded`).
     #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
     pub struct LifeRecord shown by (date, status) {
         pub date: NaiveDate => date,

@@ -5,7 +5,9 @@
 //! third arm reads dated away, back and report records. The meeting is reported for
 //! 2026-12-01 (support::MEETING), so "一年内" starts after 2025-12-01.
 
-use crate::support::{excluded_rules, members, Shine};
+use crate::support::{date, excluded_rules, members, Shine, M};
+use shine_engine::facts::Deed;
+use shine_engine::ops::quarter::Record;
 use std::ffi::OsStr;
 
 fn x8(s: &Shine, member: &str) -> bool {
@@ -156,6 +158,10 @@ fn s3_4_x8_session_kinds_are_the_rules_enum() {
     assert!(first.contains("已记录"), "{first}");
     let again = s.args(["life", "session", "--branch", "b1", "--date", "2026-10-10", "--kind", "党课"]).ok();
     assert!(again.contains("未作改动"), "a session recorded again changes nothing: {again}");
+    // `life add` with a kind records the session with the member's status.
+    let added = s.args(["life", "add", "--member", "m01", "--date", "2026-11-20", "--kind", "支委会", "--status", "出席"]).ok();
+    assert!(added.contains("（支委会）"), "{added}");
+    s.args(["life", "add", "--member", "m01", "--date", "2026-11-21", "--kind", "茶话会", "--status", "出席"]).fails().stderr_contains("党课");
     // Two kinds for one session in one import: refused whole.
     let file = s.write("two.csv", "党员编号,日期,形式,出席情况\nm01,2026-11-10,党课,出席\nm01,2026-11-10,支委会,出席\n");
     s.args([OsStr::new("life"), OsStr::new("import"), file.as_os_str()]).fails().stderr_contains("两种形式");
@@ -253,4 +259,46 @@ fn s3_4_x8_mobile_records_refused_when_the_dates_cannot_be() {
     assert!(again.contains("未作改动"), "{again}");
     s.args(["life", "back", "--member", "m01", "--on", "2026-09-01"]).fails().stderr_contains("没有记录中的外出");
     s.args(["life", "back", "--member", "m01", "--on", "2026-11-01"]).ok();
+}
+
+// ---- the special meeting is a session of organizational life ----------------------------
+
+#[test]
+fn s3_4_x8_the_special_meeting_is_a_session_for_the_quarters_after_it() {
+    let s = Shine::new();
+    let roster = members(4);
+    s.branch("b1", &roster);
+    // 2026Q3, the special meeting on 2026-09-10: m01 absent without reason.
+    s.args(["quarter", "open", "--branch", "b1", "--quarter", "2026Q3"]).ok();
+    let deed = |m: &M| Record::Deed {
+        member: m.id.clone(),
+        deed: Deed { kind: "带头服务群众".into(), text: format!("{}的事迹", m.name), date: date("2026-08-02") },
+    };
+    s.records("b1", roster.iter().map(deed).collect());
+    s.advance("b1");
+    s.args(["meeting", "report", "--branch", "b1", "--date", "2026-09-10"]).ok();
+    s.advance("b1");
+    let status = |m: &M| if m.id == "m01" { "unexcused" } else { "present" };
+    s.records("b1", roster.iter().map(|m| Record::Attendance { member: m.id.clone(), status: status(m).into() }).collect());
+    s.advance("b1");
+    let present = &roster[1..];
+    s.records("b1", present.iter().map(|m| Record::Presentation { member: m.id.clone() }).collect());
+    s.advance("b1");
+    s.records("b1", present.iter().map(|m| Record::Comment { member: m.id.clone(), text: "立足岗位，表现突出".into() }).collect());
+    assert_eq!(s.advance("b1")["to"]["id"], "voting");
+    assert!(!x8(&s, "m01"), "in its own quarter the special meeting is x9's, not x8's");
+    for voter in ["m02", "m03", "m04"] {
+        s.vote(voter, &["m02"]);
+    }
+    assert_eq!(s.advance("b1")["to"]["id"], "tallied");
+    assert_eq!(s.advance("b1")["to"]["id"], "reported");
+    // 2026Q4: m01 absent again at the first session after the special meeting.
+    let rows: Vec<(&str, &str, &str, &str)> =
+        roster.iter().map(|m| (m.id.as_str(), "2026-10-10", "支部党员大会", if m.id == "m01" { "unexcused" } else { "present" })).collect();
+    import(&s, &rows, &[]);
+    s.open("b1");
+    assert!(x8(&s, "m01"), "the special meeting and the next session are two in a row");
+    let text = s.args(["explain", "m01"]).ok();
+    assert!(text.contains("2026-09-10 专题组织生活会 无故缺席；2026-10-10 支部党员大会 无故缺席"), "{text}");
+    assert!(!x8(&s, "m02"));
 }

@@ -105,6 +105,9 @@ pub enum WorkflowProblem {
     LoopWithoutExit { states: Vec<String> },
     /// A guard naming no rule (second stage, [`super::Workflow::check_guards`]).
     UnknownGuard { step: String, rule: String },
+    /// A step's `session` naming no kind of session the rules declare (second stage,
+    /// [`super::Workflow::check_sessions`]).
+    UnknownSessionKind { step: String, kind: String },
 
     // ---- the quarter workflow against the escalation file ----
     /// The workflow's `units` is empty: no kind of unit runs it.

@@ -86,6 +86,10 @@ pub(crate) struct StepFile {
     pub guards: Vec<String>,
     #[serde(default, deserialize_with = "present")]
     pub effect: Option<EffectFile>,
+    /// Attendance recorded in this step is also a session of the branch's
+    /// organizational life, of this kind (a variant of the rules' `session.kind`).
+    #[serde(default, deserialize_with = "present")]
+    pub session: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -121,6 +121,9 @@ pub struct Step {
     /// Names of rules that must hold before the step is taken.
     pub guards: Vec<String>,
     pub effect: Option<Effect>,
+    /// Attendance recorded in this step is also a session of the branch's
+    /// organizational life, of this kind (checked by [`Workflow::check_sessions`]).
+    pub session: Option<String>,
 }
 
 /// A checked workflow, made by [`Workflow::load`].
