@@ -186,7 +186,7 @@ pub(crate) fn sessions(roster: &Roster, sessions: &BTreeMap<NaiveDate, Session>)
             let missing: Vec<&MemberRecord> = roster
                 .members
                 .iter()
-                .filter(|m| !roster.life.get(&m.id).is_some_and(|l| l.binary_search_by(|r| r.date.cmp(date)).is_ok()))
+                .filter(|m| roster.life.get(&m.id).is_none_or(|l| l.binary_search_by(|r| r.date.cmp(date)).is_err()))
                 .collect();
             SessionFacts {
                 date: *date,
