@@ -71,3 +71,6 @@ mod meeting;
 mod explain;
 #[path = "notice/roster.rs"]
 mod roster;
+
+#[path = "notice/sessions.rs"]
+mod sessions;

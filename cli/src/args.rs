@@ -614,9 +614,28 @@ pub enum MemberCommand {
 
 #[derive(Debug, Subcommand)]
 pub enum LifeCommand {
+    /// 记一次支部组织生活（日期、形式）；同一支部同一日期再记一次即为更正
+    #[command(after_help = "示例:
+  shine life session --branch jx-jg --date 2026-10-15 --kind 支部党员大会
+  shine life session --branch jx-jg --date 2026-11-12 --kind 党课 --absences-only")]
+    Session {
+        /// 党支部编号
+        #[arg(long, value_name = "支部")]
+        branch: String,
+        /// 组织生活的日期，如 2026-10-15
+        #[arg(long, value_name = "日期")]
+        date: String,
+        /// 组织生活形式，如 支部党员大会、支委会、党小组会、党课（见规则中的 session_kind）
+        #[arg(long, value_name = "形式")]
+        kind: String,
+        /// 这次组织生活只记缺席：没有记录的党员视为出席
+        #[arg(long)]
+        absences_only: bool,
+    },
     /// 记一次组织生活的出席情况
     #[command(after_help = "示例:
-  shine life add --member 吴子涵 --date 2026-10-15 --status 请假 --note 出差")]
+  shine life add --member 吴子涵 --date 2026-10-15 --status 请假 --note 出差
+  shine life add --member 吴子涵 --date 2026-10-15 --kind 支部党员大会 --status 出席")]
     Add {
         /// 党员编号或姓名
         #[arg(long, value_name = "党员")]
@@ -627,17 +646,64 @@ pub enum LifeCommand {
         /// 出席、请假 或 无故缺席（也可写 present、excused、unexcused）
         #[arg(long, value_name = "出席情况")]
         status: String,
+        /// 组织生活形式；写了就同时记下这次组织生活（同 `life session`）
+        #[arg(long, value_name = "形式")]
+        kind: Option<String>,
+        /// 与 --kind 一起用：这次组织生活只记缺席
+        #[arg(long, requires = "kind")]
+        absences_only: bool,
         /// 备注
         #[arg(long, value_name = "备注", default_value = "")]
         note: String,
     },
-    /// 从 CSV 导入（列：党员编号,日期,出席情况,备注）
+    /// 从 CSV 导入（列：党员编号,日期,出席情况,备注；可加「形式」列写组织生活形式）
     #[command(after_help = "示例:
-  shine life import 组织生活.csv")]
+  shine life import 组织生活.csv
+  shine life import --absences-only 缺席记录.csv")]
     Import {
         /// 出席记录文件（CSV）
         #[arg(value_name = "文件")]
         file: PathBuf,
+        /// 文件只记缺席：文件中各次组织生活没有记录的党员视为出席（需要「形式」列）
+        #[arg(long)]
+        absences_only: bool,
+    },
+    /// 记流动党员外出（§3.4.x8）：从哪天起外出，已回来的写回来的日期
+    #[command(after_help = "示例:
+  shine life away --member 萧秀英 --from 2026-05-01
+  shine life away --member 萧秀英 --from 2026-01-10 --to 2026-03-01")]
+    Away {
+        /// 党员编号或姓名
+        #[arg(long, value_name = "党员")]
+        member: String,
+        /// 外出的第一天
+        #[arg(long, value_name = "日期")]
+        from: String,
+        /// 回来的日期；还在外的不写
+        #[arg(long, value_name = "日期")]
+        to: Option<String>,
+    },
+    /// 记外出党员回来的日期（结束当时的外出）
+    #[command(after_help = "示例:
+  shine life back --member 萧秀英 --on 2026-11-20")]
+    Back {
+        /// 党员编号或姓名
+        #[arg(long, value_name = "党员")]
+        member: String,
+        /// 回来的日期
+        #[arg(long, value_name = "日期")]
+        on: String,
+    },
+    /// 记外出党员一次主动向党组织报到
+    #[command(after_help = "示例:
+  shine life report --member 萧秀英 --on 2026-07-01")]
+    Report {
+        /// 党员编号或姓名
+        #[arg(long, value_name = "党员")]
+        member: String,
+        /// 报到的日期
+        #[arg(long, value_name = "日期")]
+        on: String,
     },
 }
 

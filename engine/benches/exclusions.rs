@@ -7,7 +7,7 @@ use chrono::{Months, NaiveDate};
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
-use shine_engine::facts::{BranchFacts, Deed, Finding, LifeRecord, MeetingFacts, MemberFacts, QuarterFacts, Sym};
+use shine_engine::facts::{BranchFacts, Deed, Finding, LifeRecord, MeetingFacts, MemberFacts, QuarterFacts, Silence, Sym};
 use shine_engine::par;
 use shine_engine::rules::{RuleSet, Scope, SourceFile};
 use std::hint::black_box;
@@ -52,7 +52,7 @@ fn synthetic(rng: &mut StdRng, meeting: NaiveDate, i: usize) -> MemberFacts {
             7..=14 => "excused",
             _ => "present",
         };
-        life.push(LifeRecord { date: start + chrono::Duration::days(day), status: status.into() });
+        life.push(LifeRecord { date: start + chrono::Duration::days(day), status: status.into() }.into());
     }
     let clauses = ["x1", "x2", "x3", "x4", "x5", "x6", "x7"];
     let n_findings = if rng.gen_bool(0.3) { rng.gen_range(1..=2) } else { 0 };
@@ -71,6 +71,14 @@ fn synthetic(rng: &mut StdRng, meeting: NaiveDate, i: usize) -> MemberFacts {
         .map(|_| Deed { form: None, kind: "带头服务群众".into(), text: String::new(), date: meeting })
         .collect();
     let mobile = rng.gen_bool(0.05);
+    let last_report = (mobile && rng.gen_bool(0.9)).then(|| meeting - chrono::Duration::days(rng.gen_range(0..150)));
+    // Away since the last report (or 100 days), silent since.
+    let silences = if mobile {
+        let from = last_report.unwrap_or(meeting - chrono::Duration::days(100));
+        vec![Silence { away: from, last_report, from, to: None }]
+    } else {
+        Vec::new()
+    };
     MemberFacts {
         id: format!("m{i}"),
         name: String::new(),
@@ -78,8 +86,9 @@ fn synthetic(rng: &mut StdRng, meeting: NaiveDate, i: usize) -> MemberFacts {
         role: if rng.gen_bool(0.2) { "committee" } else { "ordinary" }.into(),
         full: rng.gen_bool(0.9),
         mobile,
-        last_report: (mobile && rng.gen_bool(0.9)).then(|| meeting - chrono::Duration::days(rng.gen_range(0..150))),
+        last_report,
         life,
+        silences,
         findings,
         deeds,
         no_deed_reason: rng.gen_bool(0.1).then(|| "病假".to_string()),
@@ -118,7 +127,7 @@ fn excluded_by_hand(m: &MemberFacts, meeting: NaiveDate, unexcused: Sym) -> u64 
     }
     let (mut run, mut best, mut count) = (0, 0, 0);
     for l in &m.life {
-        if l.date <= meeting && l.date > year_ago {
+        if l.date < meeting && l.date > year_ago {
             if l.status == unexcused {
                 run += 1;
                 count += 1;
@@ -128,11 +137,9 @@ fn excluded_by_hand(m: &MemberFacts, meeting: NaiveDate, unexcused: Sym) -> u64 
             }
         }
     }
-    let report = m.mobile
-        && match m.last_report {
-            None => true,
-            Some(r) => months(r, meeting) >= 3,
-        };
+    let report = m.silences.iter().any(|s| {
+        s.from <= meeting && s.to.is_none_or(|t| t > year_ago) && months(s.from.max(year_ago), s.to.unwrap_or(meeting).min(meeting)) >= 3
+    });
     if best >= 2 || count >= 3 || report {
         mask |= 1 << 7;
     }
@@ -161,7 +168,7 @@ fn bench(c: &mut Criterion) {
     let meeting_date = date(2026, 9, 30);
     let mut rng = StdRng::seed_from_u64(0x0053_4849_4e45);
     let members: Vec<MemberFacts> = (0..MEMBERS).map(|i| synthetic(&mut rng, meeting_date, i)).collect();
-    let branch = BranchFacts { id: "b".into(), name: "bench".into(), members: Vec::new() };
+    let branch = BranchFacts { id: "b".into(), name: "bench".into(), members: Vec::new(), sessions: Vec::new() };
     let meeting = MeetingFacts { date: meeting_date, reported: true, reported_on: None, activists: 0, observers: 0, delegate: false, ballots: 1, round: 1, issued: 0, returned: 0, invalid: 0, voters: 0 };
     let quarter = QuarterFacts { id: "2026Q3".into(), start: date(2026, 7, 1), end: meeting_date };
     let scope = Scope { branch: &branch, meeting: &meeting, quarter: &quarter };

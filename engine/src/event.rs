@@ -156,4 +156,15 @@ pub enum Action {
     MemberLeft { member: MemberId, on: NaiveDate, departure: Departure, note: String },
     /// The member's particulars change from `on` (转正, a new role…).
     MemberChanged { member: MemberId, on: NaiveDate, change: MemberChange, note: String },
+    // ---- organizational life and mobile members (scope `branch/<id>`) ---------------
+    /// A session of the branch's organizational life, of a kind the rules declare. A
+    /// second record for the same date corrects the first. `absences_only`: the branch
+    /// records only who was absent; members without a record were present.
+    SessionRecorded { branch: UnitId, date: NaiveDate, kind: String, absences_only: bool },
+    /// The member went away (外出) on `from`; `to`, if known, is the day they came back.
+    AwayRecorded { member: MemberId, from: NaiveDate, to: Option<NaiveDate> },
+    /// The member came back on `on`: it closes the away period open on that day.
+    BackRecorded { member: MemberId, on: NaiveDate },
+    /// The member reported (报到) to their Party organization on `on`.
+    ReportRecorded { member: MemberId, on: NaiveDate },
 }

@@ -20,16 +20,78 @@ use serde::{Deserialize, Serialize};
 pub use crate::sym::Sym;
 
 host_facts! {
-    /// One entry of a member's organizational-life history (三会一课 and the like).
-    ///
-    /// Only what rules read: a member has a dozen of these a year and a tally reads every
-    /// one, so the record stays 8 bytes. The secretary's free-text note is store data
-    /// and travels beside the record in the event (`Action::LifeRecorded`).
+    /// A member's status at one session of organizational life, as recorded
+    /// (`life add`, `life import`): the session is the branch's on that date. Rules
+    /// read it through [`LifeEntry`], which lists every session of the branch. The
+    /// secretary's free-text note is store data and travels beside the record in the
+    /// event (`Action::LifeRecorded`).
     #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
     pub struct LifeRecord shown by (date, status) {
         pub date: NaiveDate => date,
         /// An attendance status, e.g. `present`, `excused`, `unexcused`.
         pub status: Sym => sym,
+    }
+}
+
+host_facts! {
+    /// One session of the member's branch's organizational life, in date order, with
+    /// the member's status at it: what `member.life` lists.
+    ///
+    /// `status` is the status recorded for the member; without one, `recorded` is false
+    /// and `status` is empty (no enum variant matches it) — a member who was present
+    /// if the session records absences only, a status missing otherwise.
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct LifeEntry shown by (date, kind, status) {
+        pub date: NaiveDate => date,
+        /// The session's kind, `None` for a session known only from attendance
+        /// recorded before sessions were records of their own.
+        pub kind: Option<Sym> => opt_sym,
+        pub status: Sym => sym,
+        /// A status is recorded for the member at this session.
+        pub recorded: bool => bool,
+        /// The branch records absences only at this session: no record means present.
+        pub absences_only: bool => bool,
+    }
+}
+
+impl From<LifeRecord> for LifeEntry {
+    /// A session known only by the member's recorded status (no kind).
+    fn from(r: LifeRecord) -> LifeEntry {
+        LifeEntry { date: r.date, kind: None, status: r.status, recorded: true, absences_only: false }
+    }
+}
+
+host_facts! {
+    /// One session of a branch's organizational life, in date order: what
+    /// `branch.sessions` lists.
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct SessionFacts shown by (date, kind, missing, missing_names) {
+        pub date: NaiveDate => date,
+        pub kind: Option<Sym> => opt_sym,
+        /// The branch records absences only at this session: members without a record
+        /// were present.
+        pub absences_only: bool => bool,
+        /// How many members of the roster have no status at this session.
+        pub missing: i64 => int,
+        /// The names of those members, in roster order, separated by spaces.
+        pub missing_names: String => text,
+    }
+}
+
+host_facts! {
+    /// A stretch of a member's time away (外出) with no report (报到) to their Party
+    /// organization: from the day they left or the day of a report, to the next report,
+    /// the day they came back, or — `to` none — still open.
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct Silence shown by (away, last_report, to) {
+        /// The first day of the away period the stretch is part of.
+        pub away: NaiveDate => date,
+        /// The report the stretch starts from; `None` when it starts the day they left.
+        pub last_report: Option<NaiveDate> => opt_date,
+        /// The first day of the stretch: `last_report`, or else `away`.
+        pub from: NaiveDate => date,
+        /// The next report or the day they came back; `None` while neither is recorded.
+        pub to: Option<NaiveDate> => opt_date,
     }
 }
 
@@ -102,8 +164,8 @@ host_facts! {
         pub full: bool => bool,
         pub mobile: bool => bool,
         pub last_report: Option<NaiveDate> => opt_date,
-        /// Organizational-life history, sorted by date (oldest first).
-        pub life: Vec<LifeRecord> => list,
+        /// The sessions of the member's branch, oldest first, with the member's status.
+        pub life: Vec<LifeEntry> => list,
         pub findings: Vec<Finding> => list,
         /// Deeds registered for the quarter being evaluated.
         pub deeds: Vec<Deed> => list,
@@ -128,6 +190,8 @@ host_facts! {
         pub standing: Option<Sym> => opt_sym,
         /// The secretary has commented on the member's deeds.
         pub commented: bool => bool,
+        /// The stretches away without a report, oldest first (see [`Silence`]).
+        pub silences: Vec<Silence> => list,
     }
 }
 
@@ -138,6 +202,8 @@ host_facts! {
         pub id: String => text,
         pub name: String => text,
         pub members: Vec<MemberFacts> => list,
+        /// The branch's organizational-life sessions, oldest first.
+        pub sessions: Vec<SessionFacts> => list,
     }
     computed {
         member_count: int = BranchFacts::member_count,

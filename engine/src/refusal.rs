@@ -383,6 +383,13 @@ pub enum Kind {
     /// The member was not on the branch's roster on the day a quarter reads it (the
     /// meeting date, or today until one is reported): joined later, or left before.
     NotOnRosterOn { member: MemberRef, branch: UnitRef, day: NaiveDate },
+    // ---- organizational life and mobile members ----------------------------------------
+    /// One import gives two kinds for the same session (a branch's session on a date).
+    SessionKindTwice { branch: UnitRef, date: NaiveDate, first: String, second: String },
+    /// An away period that ends before it starts.
+    AwayEndsBeforeStart { member: MemberRef, from: NaiveDate, to: NaiveDate },
+    /// A return recorded on a day the member is not recorded as away.
+    NotAway { member: MemberRef, on: NaiveDate },
 }
 
 /// `given` as it is recorded for `field`, or the refusal naming the field, the start

@@ -56,6 +56,7 @@ fn member_facts(i: usize) -> shine_engine::facts::MemberFacts {
         standings: Vec::new(),
         standing: None,
         commented: false,
+        silences: Vec::new(),
     }
 }
 
@@ -67,7 +68,7 @@ fn quota_is_fifteen_percent_of_members_floored_min_one() {
     let meeting = MeetingFacts { date: day, reported: true, reported_on: None, activists: 0, observers: 0, delegate: false, ballots: 0, round: 0, issued: 0, returned: 0, invalid: 0, voters: 0 };
     let quarter = QuarterFacts { id: "2026Q4".into(), start: crate::support::date("2026-10-01"), end: crate::support::date("2026-12-31") };
     for n in 1..=200usize {
-        let branch = BranchFacts { id: "b1".into(), name: "支部".into(), members: (0..n).map(member_facts).collect() };
+        let branch = BranchFacts { id: "b1".into(), name: "支部".into(), members: (0..n).map(member_facts).collect(), sessions: Vec::new() };
         let scope = shine_engine::rules::Scope { branch: &branch, meeting: &meeting, quarter: &quarter };
         let expected = ((n * 15) / 100).max(1) as i64;
         let quota = rules.quota(scope);

@@ -120,9 +120,8 @@ fn build_in(
         if u.members > 0 {
             let mut roster = university::roster(u, &mut rng, &mut used);
             if u.id == "jx-yj" {
-                // A mobile member who last reported four months before the meeting.
+                // A mobile member (流动党员): away and report records below.
                 roster[5].mobile = true;
-                roster[5].last_report = meeting.checked_sub_months(chrono::Months::new(4));
             }
             shine.import_members(&admin, u.id, roster.clone())?;
             rosters.insert(u.id, roster);
@@ -140,6 +139,9 @@ fn build_in(
         .filter_map(|k| meeting.checked_sub_months(chrono::Months::new(k)))
         .map(|d| date(chrono::Datelike::year(&d), chrono::Datelike::month(&d), 10))
         .collect();
+    // Each session of a kind the rules declare, in turn; one branch records absences only.
+    let kinds: Vec<String> = rules.field_enum("session", "kind").map(|e| e.variants.iter().take(4).map(|v| v.name.clone()).collect()).unwrap_or_default();
+    let absences_only = "rw-xs";
     let problem = |id: &str, i: usize| -> &str {
         let n = sessions.len();
         match id {
@@ -150,14 +152,21 @@ fn build_in(
             _ => "p",
         }
     };
-    for roster in rosters.values() {
+    for (branch, roster) in &rosters {
         let secretary = secretary_actor(&shine, roster, at(start, 9));
+        let only = *branch == absences_only;
+        for (i, d) in sessions.iter().enumerate() {
+            if let Some(kind) = kinds.get(i % kinds.len().max(1)) {
+                shine.record_session(&secretary, branch, *d, kind, only)?;
+            }
+        }
         let mut records = Vec::new();
         for m in roster {
             for (i, d) in sessions.iter().enumerate() {
                 let status = match problem(m.id.as_str(), i) {
                     "u" => &unexcused,
                     "e" => &excused,
+                    _ if only => continue, // present: not recorded where only absences are
                     _ => &present,
                 };
                 records.push((m.id.to_string(), LifeRecord { date: *d, status: status.as_str().into() }, String::new()));
@@ -165,6 +174,19 @@ fn build_in(
         }
         shine.record_life(&secretary, records)?;
     }
+    // The mobile member: away six months before the meeting, reported two months later, then
+    // silent for four months up to the meeting (x8's third arm). Another left ten
+    // months before the meeting and came back three months before it, reporting only when
+    // leaving and five months later: a five-month silence that ended before the meeting.
+    let months_before = |k: u32| meeting.checked_sub_months(chrono::Months::new(k)).unwrap_or(meeting);
+    let jx_yj = secretary_actor(&shine, &rosters["jx-yj"], at(start, 9));
+    shine.record_away(&jx_yj, "jx-yj-06", months_before(6), None)?;
+    shine.record_report(&jx_yj, "jx-yj-06", months_before(4))?;
+    let xx_xs = secretary_actor(&shine, &rosters["xx-xs"], at(start, 9));
+    shine.record_away(&xx_xs, "xx-xs-04", months_before(10), None)?;
+    shine.record_report(&xx_xs, "xx-xs-04", months_before(10))?;
+    shine.record_report(&xx_xs, "xx-xs-04", months_before(5))?;
+    shine.record_back(&xx_xs, "xx-xs-04", months_before(3))?;
     // Conduct findings with their evidence.
     let secretary_of = |b: &str| secretary_actor(&shine, &rosters[b], at(start, 9));
     shine.record_finding(&secretary_of("rw-jg"), "rw-jg-07", Finding {
@@ -338,7 +360,7 @@ fn run_branch(shine: &Shine, branch: &str, roster: &[MemberRecord], quarter: Qua
     let attendance = rules.field_enum("member", "meeting").map(|e| e.variants.iter().map(|v| v.name.clone()).collect::<Vec<_>>());
     let attendance = attendance.unwrap_or_default();
     let mut rng = Lcg::new(branch.bytes().map(u64::from).sum());
-    let is_present = |m: &MemberRecord| m.id != s.meeting_unexcused && !(m.mobile && m.last_report.is_some());
+    let is_present = |m: &MemberRecord| m.id != s.meeting_unexcused && !m.mobile;
     for _ in 0..20 {
         let status = shine.status(current, branch, Some(quarter), s.meeting)?;
         let Some(step) = status.next_step else { return Ok(()) };

@@ -393,6 +393,17 @@ fn kind(k: &Kind) -> Worded {
                     missing.year, missing.file
                 ))
         }
+        Kind::SessionKindTwice { branch, date, first, second } => {
+            Worded::new(format!("{}{date} 的组织生活在同一批记录中写了两种形式：{first}、{second}", unit(branch)))
+                .detail("同一支部同一日期记一次组织生活")
+                .then("改正后重新导入；要更正已记录的形式，用 `shine life session` 重记")
+        }
+        Kind::AwayEndsBeforeStart { member: m, from, to } => {
+            Worded::new(format!("{}的外出回来日期 {to} 早于外出日期 {from}", member(m))).then("检查日期后重记")
+        }
+        Kind::NotAway { member: m, on } => Worded::new(format!("{}在 {on} 没有记录中的外出", member(m)))
+            .detail("外出回来要结束一次已记录的外出")
+            .then(format!("先用 `shine life away --member {} --from 外出日期` 记外出", m.id)),
     }
 }
 

@@ -158,20 +158,40 @@ pub fn listed(e: &Elements) -> String {
 pub fn element(s: &ElementSummary) -> String {
     let mut out = String::new();
     for f in &s.fields {
-        let v = value(&f.value);
+        let v = match (f.name.as_str(), &f.value) {
+            // A session of no known kind (recorded before sessions were records).
+            ("kind", Value::None) => continue,
+            _ => session_or_silence(&f.name, &f.value).unwrap_or_else(|| value(&f.value)),
+        };
         if v.is_empty() {
             continue;
         }
         if f.name == "id" && !out.is_empty() {
             out.push_str(&format!("（{v}）"));
         } else {
-            if !out.is_empty() {
+            if !out.is_empty() && !v.starts_with('（') {
                 out.push(' ');
             }
             out.push_str(&v);
         }
     }
     out
+}
+
+/// The fields of a session (`branch.sessions`) and of a stretch away without a report
+/// (`member.silences`), said with what they are: `外出 2026-06-15 最近报到 2026-08-15
+/// 至今`, `2026-10-10 党课 2 人未记出席情况（张三 李四）`.
+fn session_or_silence(name: &str, v: &Value) -> Option<String> {
+    Some(match (name, v) {
+        ("away", v) => format!("外出 {}", value(v)),
+        ("last_report", Value::None) => "外出后未报到".to_owned(),
+        ("last_report", v) => format!("最近报到 {}", value(v)),
+        ("to", Value::None) => "至今".to_owned(),
+        ("to", v) => format!("至 {}", value(v)),
+        ("missing", Value::Int(n)) => format!("{n} 人未记出席情况"),
+        ("missing_names", Value::Text(t)) if !t.is_empty() => format!("（{t}）"),
+        _ => return None,
+    })
 }
 
 /// An exact decimal plainly: `3`, `0.15`, `3.6`, `-0.5`.

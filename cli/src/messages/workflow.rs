@@ -142,6 +142,11 @@ fn words(file: &str, problem: &P) -> Words {
             "无此条款",
             format!("写出它所执行的通知条款（见 `shine clauses`）：{}", known.join("、")),
         ),
+        P::UnknownSessionKind { step, kind } => says(
+            format!("环节 `{step}` 的组织生活形式 `{kind}` 不是规则中的组织生活形式"),
+            "规则中没有这种组织生活形式",
+            format!("在规则文件 `enum session_kind` 中加上 `{kind}`，或改正该环节的 `session`"),
+        ),
         P::NoQuarterUnits { known } => says(
             "没有指明由哪类组织开展此流程".into(),
             "未列出组织类别",

@@ -42,7 +42,7 @@ fn a_file_neither_utf8_nor_gbk_is_refused_saying_how_to_save_it() {
 
 #[test]
 fn a_headerless_file_is_refused_naming_the_header_expected() {
-    let e = parse_life("life.csv", "m01,2026-10-10,出席,\n".as_bytes()).expect_err("no header");
+    let e = parse_life("life.csv", "m01,2026-10-10,出席,\n".as_bytes(), false).expect_err("no header");
     let text = message(&e);
     assert!(text.contains("第一行不是表头") && text.contains("党员编号,日期,出席情况,备注"), "{text}");
 }
@@ -126,7 +126,7 @@ fn fuzzed_files_never_panic_and_are_refused_in_chinese() {
     let (mut runs, mut accepted) = (0, 0);
     for i in 0..4000 {
         let bytes = if i % 10 == 0 { (0..rng.below(300)).map(|_| rng.next() as u8).collect() } else { mutate(&mut rng, &seeds) };
-        for result in [parse_roster("f.csv", &bytes).map(|_| ()), parse_life("f.csv", &bytes).map(|_| ())] {
+        for result in [parse_roster("f.csv", &bytes).map(|_| ()), parse_life("f.csv", &bytes, false).map(|_| ())] {
             runs += 1;
             match result {
                 Ok(()) => accepted += 1,

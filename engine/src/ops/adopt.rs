@@ -47,6 +47,7 @@ impl Shine {
         let old = ctx.rules.clone();
         // The quarter keeps its workflow: the new rules must define every guard it names.
         ctx.workflow.check_guards(&|name| guard_exists(&new, name))?;
+        ctx.workflow.check_sessions(&|kind| super::definitions::session_kind_exists(&new, kind))?;
         let facts = ctx.facts(actor.today());
         let scope = facts.scope();
         let mut changes = Vec::new();

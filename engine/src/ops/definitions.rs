@@ -36,6 +36,7 @@ impl Definitions {
         let workflow = Workflow::load(&self.workflow.name, &self.workflow.text)?;
         let escalation = Escalation::load(&self.escalation.name, &self.escalation.text)?;
         workflow.check_guards(&|name| guard_exists(&rules, name))?;
+        workflow.check_sessions(&|kind| session_kind_exists(&rules, kind))?;
         check_escalation(&rules, &escalation)?;
         crate::workflow::check_together(&workflow, &escalation)?;
         // The clauses the workflows cite are clauses of the notice, as the rule files
@@ -54,6 +55,12 @@ impl Definitions {
             calendar: Arc::new(calendar),
         })
     }
+}
+
+/// Whether `kind` is a kind of session under `rules`: a variant of the enum of
+/// `session.kind`, or any text when the rules declare none.
+pub(crate) fn session_kind_exists(rules: &RuleSet, kind: &str) -> bool {
+    super::org::check_enum(rules, "session", "kind", kind).is_ok_and(|k| k == kind)
 }
 
 /// The escalation chain and the rule set against each other: every rule a step names

@@ -14,6 +14,7 @@ use crate::state::level::LevelState;
 use crate::state::org::{OrgTree, Roster};
 use crate::state::quarter::QuarterState;
 use crate::state::Fold;
+use super::life;
 use crate::store::cache::Lru;
 use crate::store::Scope;
 use chrono::NaiveDate;
@@ -124,6 +125,7 @@ impl FactSet {
         // The members on the roster on the meeting date (today until it is reported),
         // with their role and category as of that day.
         let day = q.meeting.as_ref().map(|m| m.date).unwrap_or(today);
+        let sessions = roster.sessions();
         let members = roster
             .on(day)
             .map(|m| MemberFacts {
@@ -132,9 +134,10 @@ impl FactSet {
                 identity: m.identity.as_str().into(),
                 role: m.role.as_str().into(),
                 full: m.full,
-                mobile: m.mobile,
-                last_report: m.last_report,
-                life: roster.life.get(&m.id).cloned().unwrap_or_default(),
+                mobile: m.mobile || life::away_now(roster, m, day),
+                last_report: life::last_report(roster, m),
+                life: life::entries(roster, &sessions, &m.id),
+                silences: life::silences(roster, m),
                 findings: roster.findings.get(&m.id).cloned().unwrap_or_default(),
                 deeds: q.deeds.get(&m.id).cloned().unwrap_or_default(),
                 no_deed_reason: q.excuses.get(&m.id).cloned(),
@@ -148,7 +151,7 @@ impl FactSet {
             .collect();
         let round = q.open_round();
         FactSet {
-            branch: BranchFacts { id: unit.id.to_string(), name: unit.name.clone(), members },
+            branch: BranchFacts { id: unit.id.to_string(), name: unit.name.clone(), sessions: life::sessions(roster, &sessions), members },
             meeting: MeetingFacts {
                 date: day,
                 reported: q.meeting.is_some(),

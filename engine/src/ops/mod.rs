@@ -29,6 +29,7 @@ pub mod chain;
 mod definitions;
 mod facts;
 pub mod findings;
+pub mod life;
 pub mod history;
 pub mod meetings;
 pub mod org;

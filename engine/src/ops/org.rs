@@ -14,7 +14,7 @@ use crate::rules::{FindingReach, RuleSet};
 use crate::state::org::OrgTree;
 use crate::store::{keys, IndexedUnit, Scope};
 use crate::workflow::Escalation;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 
 /// The tree under the current definitions.
@@ -190,39 +190,8 @@ impl Shine {
     /// again, so importing the same file twice changes nothing; a record for a date
     /// already recorded corrects it. Returns how many records were new.
     pub fn record_life(&self, actor: &Actor, records: Vec<(String, LifeRecord, String)>) -> Result<usize> {
-        let _write = self.store().exclusive();
-        let rules = self.current_rules();
-        let n = records.len();
-        let mut by_branch: BTreeMap<UnitId, Vec<Action>> = BTreeMap::new();
-        let mut ids: HashMap<String, (UnitId, MemberId)> = HashMap::new();
-        for (i, (query, mut record, note)) in records.into_iter().enumerate() {
-            let row = |e: Refusal| if n > 1 { Refusal::new(Kind::RowRejected { row: i + 1, problem: e.kind }) } else { e };
-            let note = text(Text::LifeNote, &note).map_err(row)?;
-            let (branch, member) = match ids.get(&query) {
-                Some(found) => found.clone(),
-                None => {
-                    let (b, m) = self.find_member(&query).map_err(row)?;
-                    ids.insert(query.clone(), (b.clone(), m.id.clone()));
-                    (b, m.id)
-                }
-            };
-            record.status = check_enum(&rules, "life", "status", record.status.as_str()).map_err(row)?.into();
-            let known = self.roster(&branch)?.life.get(&member).is_some_and(|l| l.contains(&record));
-            let actions = by_branch.entry(branch).or_default();
-            let repeated = actions.iter().any(|a| matches!(a, Action::LifeRecorded { member: m, record: r, .. } if *m == member && *r == record));
-            if !known && !repeated {
-                actions.push(Action::LifeRecorded { member, record, note });
-            }
-        }
-        let hash = crate::domain::RulesHash::of_hex(rules.hash().to_owned());
-        let mut plan = Plan::default();
-        let mut new = 0;
-        for (branch, actions) in by_branch {
-            new += actions.len();
-            plan = plan.and_event(Scope::Branch(branch), Some(&hash), actions);
-        }
-        self.commit(actor, plan)?;
-        Ok(new)
+        let rows = records.into_iter().map(|(member, record, note)| super::life::LifeRow { member, record, note, kind: None, absences_only: false }).collect();
+        self.record_life_rows(actor, rows)
     }
 
     /// Record a conduct finding; its clause must name an exclusion rule in force that

@@ -198,8 +198,30 @@ impl Operation<QuarterCtx> for Records {
             actions.push(action);
         }
         let n = actions.len();
-        Ok(Decided::new(ctx.plan(actions), n))
+        let life = meeting_as_session(ctx, &actions);
+        Ok(Decided::new(ctx.plan(actions).and_event(Scope::Branch(ctx.unit.id.clone()), Some(&ctx.rules_hash), life), n))
     }
+}
+
+/// Attendance recorded in a step whose workflow names a kind of session (the special
+/// meeting) is also the branch's organizational life: the session on the meeting date
+/// and each member's status at it, for the quarters after this one (see `ops::life`).
+fn meeting_as_session(ctx: &QuarterCtx, actions: &[Action]) -> Vec<Action> {
+    let step = ctx.workflow.step_from(&ctx.q.state);
+    let (Some(kind), Some(meeting)) = (step.and_then(|s| s.session.as_ref()), ctx.q.meeting.as_ref()) else { return Vec::new() };
+    let date = meeting.date;
+    let mut life = Vec::new();
+    let session = crate::state::org::Session { kind: Some(kind.as_str().into()), absences_only: false };
+    for a in actions {
+        if let Action::AttendanceRecorded { member, status } = a {
+            if life.is_empty() && ctx.roster.sessions.get(&date) != Some(&session) {
+                life.push(Action::SessionRecorded { branch: ctx.unit.id.clone(), date, kind: kind.clone(), absences_only: false });
+            }
+            let record = crate::facts::LifeRecord { date, status: status.as_str().into() };
+            life.push(Action::LifeRecorded { member: member.clone(), record, note: String::new() });
+        }
+    }
+    life
 }
 
 /// Whether the rules' `presenter` rule lets the member present (in `form`, if one is

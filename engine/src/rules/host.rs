@@ -15,7 +15,7 @@
 //! So adding a field is one line in `facts.rs`. What is written here by hand is the
 //! set of host *records* ([`HostRecord`]) and which of them can be listed ([`List`]).
 
-use crate::facts::{BranchFacts, Deed, Finding, LifeRecord, MeetingFacts, MemberFacts, QuarterFacts, Standing, Sym};
+use crate::facts::{BranchFacts, Deed, Finding, LifeEntry, MeetingFacts, MemberFacts, QuarterFacts, SessionFacts, Silence, Standing, Sym};
 use chrono::NaiveDate;
 
 /// The host types that can be listed or bound in an aggregate.
@@ -29,6 +29,8 @@ pub(crate) enum HostRecord {
     Meeting,
     Quarter,
     Standing,
+    Session,
+    Silence,
 }
 
 /// The field names and types of each record, from its [`Host`] impl.
@@ -50,7 +52,7 @@ macro_rules! catalogue {
     };
 }
 
-catalogue!(Member: MemberFacts, Life: LifeRecord, Finding: Finding, Deed: Deed, Branch: BranchFacts, Meeting: MeetingFacts, Quarter: QuarterFacts, Standing: Standing);
+catalogue!(Member: MemberFacts, Life: LifeEntry, Finding: Finding, Deed: Deed, Branch: BranchFacts, Meeting: MeetingFacts, Quarter: QuarterFacts, Standing: Standing, Session: SessionFacts, Silence: Silence);
 
 impl HostRecord {
     /// The name a `facts` block uses for a root.
@@ -147,7 +149,7 @@ macro_rules! lists {
     };
 }
 
-lists!(Members(MemberFacts) = Member, Lives(LifeRecord) = Life, Findings(Finding) = Finding, Deeds(Deed) = Deed, Standings(Standing) = Standing);
+lists!(Members(MemberFacts) = Member, Lives(LifeEntry) = Life, Findings(Finding) = Finding, Deeds(Deed) = Deed, Standings(Standing) = Standing, Sessions(SessionFacts) = Session, Silences(Silence) = Silence);
 
 /// A host type whose fields rules can read: derived by [`host_facts!`]. Indices are
 /// a field's position in the struct; each `*_at` answers for the fields of its kind.

@@ -2,7 +2,7 @@
 //! the repository's `rules/` directory.
 
 use super::*;
-use crate::facts::{BranchFacts, Deed, Finding, LifeRecord, MeetingFacts, MemberFacts, QuarterFacts};
+use crate::facts::{BranchFacts, Deed, Finding, LifeEntry, LifeRecord, MeetingFacts, MemberFacts, QuarterFacts, Silence};
 use chrono::NaiveDate;
 
 pub(super) fn d(s: &str) -> NaiveDate {
@@ -61,6 +61,7 @@ pub(super) fn member() -> MemberFacts {
         standings: Vec::new(),
         standing: None,
         commented: true,
+        silences: Vec::new(),
     }
 }
 
@@ -72,7 +73,7 @@ pub(super) struct World {
 
 pub(super) fn world(members: Vec<MemberFacts>) -> World {
     World {
-        branch: BranchFacts { id: "b".into(), name: "计算机支部".into(), members },
+        branch: BranchFacts { id: "b".into(), name: "计算机支部".into(), members, sessions: Vec::new() },
         meeting: MeetingFacts { date: d("2026-09-30"), reported: true, reported_on: Some(d("2026-09-20")), activists: 1, observers: 0, delegate: true, ballots: 10, round: 1, issued: 10, returned: 10, invalid: 0, voters: 10 },
         quarter: QuarterFacts { id: "2026Q3".into(), start: d("2026-07-01"), end: d("2026-09-30") },
     }
@@ -97,8 +98,8 @@ fn fired(rules: &RuleSet, m: &MemberFacts) -> Vec<String> {
     by_mask
 }
 
-pub(super) fn life(date: &str, status: &str) -> LifeRecord {
-    LifeRecord { date: d(date), status: status.into() }
+pub(super) fn life(date: &str, status: &str) -> LifeEntry {
+    LifeRecord { date: d(date), status: status.into() }.into()
 }
 
 fn finding(clause: &str, date: &str) -> Finding {
@@ -246,16 +247,21 @@ fn x8_third_absence_thirteen_months_ago_does_not_count() {
 
 #[test]
 fn x8_mobile_member_three_months_without_report() {
+    // The meeting is on 2026-09-30; "一年内" starts after 2025-09-30.
+    let silence = |from: &str, to: Option<&str>| Silence { away: d(from), last_report: None, from: d(from), to: to.map(d) };
     let mut m = member();
-    m.mobile = true;
-    m.last_report = Some(d("2026-06-30"));
-    assert_eq!(fired(&shipped(), &m), vec!["x8".to_string()]);
-    m.last_report = Some(d("2026-07-01"));
+    m.silences = vec![silence("2026-06-30", None)];
+    assert_eq!(fired(&shipped(), &m), vec!["x8".to_string()], "still silent, three whole months by the meeting");
+    m.silences = vec![silence("2026-07-01", None)];
     assert!(fired(&shipped(), &m).is_empty());
-    m.last_report = None;
-    assert_eq!(fired(&shipped(), &m), vec!["x8".to_string()]);
-    m.mobile = false;
-    assert!(fired(&shipped(), &m).is_empty());
+    m.silences = vec![silence("2026-01-10", Some("2026-05-20"))];
+    assert_eq!(fired(&shipped(), &m), vec!["x8".to_string()], "a silence that ended before the meeting");
+    m.silences = vec![silence("2025-01-10", Some("2025-09-20"))];
+    assert!(fired(&shipped(), &m).is_empty(), "older than the year");
+    m.silences = vec![silence("2025-03-01", Some("2025-12-20"))];
+    assert!(fired(&shipped(), &m).is_empty(), "within the year it lasted under three months");
+    m.silences = vec![silence("2026-08-01", Some("2026-12-20"))];
+    assert!(fired(&shipped(), &m).is_empty(), "up to the meeting it lasted under three months");
 }
 
 #[test]
@@ -408,6 +414,34 @@ fn s3_4_a_round_counts_on_enough_ballots_never_more_than_issued() {
 }
 
 #[test]
+fn s3_4_x8_university_rule_life_recorded_names_the_sessions_without_status() {
+    use crate::facts::SessionFacts;
+    let r = shipped();
+    let session = |date: &str, absences_only: bool, missing: i64| SessionFacts {
+        date: d(date),
+        kind: Some("党课".into()),
+        absences_only,
+        missing,
+        missing_names: if missing > 0 { "张三".into() } else { String::new() },
+    };
+    let mut w = world(vec![member()]);
+    w.branch.sessions = vec![session("2025-09-10", false, 1), session("2026-08-10", true, 1), session("2026-09-10", false, 0)];
+    assert_eq!(r.guard("life_recorded", w.scope()).map(|g| g.value), Some(true), "older than the year, or absences only");
+    w.branch.sessions.push(session("2026-09-20", false, 1));
+    let g = r.guard("life_recorded", w.scope()).expect("guard");
+    assert!(!g.value);
+    let named = g.witnesses.iter().find_map(|w| match &w.value {
+        Value::Elements(e) => Some(e),
+        _ => None,
+    });
+    let named = named.unwrap_or_else(|| panic!("the failing sessions are witnesses: {:?}", g.witnesses));
+    assert_eq!((named.role, named.total), (ElementRole::Failing, 1));
+    let fields: Vec<&str> = named.items[0].fields.iter().map(|f| f.name.as_str()).collect();
+    assert_eq!(fields, ["date", "kind", "missing", "missing_names"]);
+    assert_eq!(named.items[0].fields[0].value, Value::Date(d("2026-09-20")));
+}
+
+#[test]
 fn x8_witnesses_show_the_values_that_decided() {
     let r = shipped();
     let mut m = member();
@@ -429,7 +463,8 @@ fn x8_witnesses_show_the_values_that_decided() {
     let [absences] = lists.as_slice() else { panic!("one list of elements behind the streak: {:?}", x8.witnesses) };
     assert_eq!((absences.role, absences.total, absences.left_out()), (ElementRole::Matching, 2, 0));
     let status = ElementField { name: "status".into(), value: Value::Enum { name: "unexcused".into(), label: Some("无故缺席".into()) } };
-    let first = ElementSummary { fields: vec![ElementField { name: "date".into(), value: Value::Date(d("2026-07-01")) }, status] };
+    let kind = ElementField { name: "kind".into(), value: Value::None };
+    let first = ElementSummary { fields: vec![ElementField { name: "date".into(), value: Value::Date(d("2026-07-01")) }, kind, status] };
     assert_eq!(absences.items.first(), Some(&first));
 }
 
@@ -485,7 +520,7 @@ fn ty(base: BaseType) -> ValueType {
 #[test]
 fn errors_point_at_the_offending_text() {
     assert_eq!(bad_at("guard g §1 \"t\" when member.full\n", "rules/bad.shine:1:21"), RuleProblem::MemberInBranchRule);
-    let member_fields = names(&["name", "identity", "role", "full", "mobile", "last_report", "life", "findings", "deeds", "no_deed_reason", "meeting", "presented", "presentation", "standings", "standing", "commented"]);
+    let member_fields = names(&["name", "identity", "role", "full", "mobile", "last_report", "life", "silences", "findings", "deeds", "no_deed_reason", "meeting", "presented", "presentation", "standings", "standing", "commented"]);
     assert_eq!(
         bad_at("exclude y §1 \"中文\" when member.lfe", "rules/bad.shine:1:31"),
         RuleProblem::UnknownField {
@@ -534,7 +569,7 @@ fn a_rule_error_serializes_as_its_place_and_a_tagged_problem() {
     assert_eq!(v["line_text"], "exclude y §1 \"中文\" when member.lfe");
     let p = &v["problem"];
     assert_eq!((p["kind"].as_str(), p["of"].as_str(), p["field"].as_str(), p["closest"].as_str()), (Some("unknown_field"), Some("member"), Some("lfe"), Some("life")));
-    assert!(p["names"].as_array().is_some_and(|n| n.len() == 16), "{p}");
+    assert!(p["names"].as_array().is_some_and(|n| n.len() == 17), "{p}");
     let syntax = RuleSet::load(vec![SourceFile { name: "a.shine".into(), text: "exclud x".into() }]).expect_err("syntax");
     let v = serde_json::to_value(&syntax).expect("json");
     assert_eq!(v[0]["problem"], serde_json::json!({ "kind": "syntax", "expected": ["declaration", "rule"], "found": "exclud" }));

@@ -4,7 +4,7 @@
 
 use super::tests::{d, member, shipped, shipped_files, world};
 use super::*;
-use crate::facts::{Deed, Finding, LifeRecord, MemberFacts};
+use crate::facts::{Deed, Finding, LifeEntry, LifeRecord, MemberFacts, Silence};
 use chrono::NaiveDate;
 use proptest::prelude::*;
 
@@ -14,13 +14,24 @@ fn arb_member() -> impl Strategy<Value = MemberFacts> {
     let clause = prop_oneof!["x1", "x2", "x3", "x4", "x5", "x6", "x7", "x9"];
     let findings = proptest::collection::vec((clause, 0i64..900, any::<bool>(), proptest::option::of(0i64..900)), 0..3);
     let meeting = proptest::option::of(prop_oneof!["present", "excused", "unexcused"]);
-    (lives, findings, 0usize..3, any::<bool>(), proptest::option::of(0i64..200), meeting, any::<bool>(), any::<bool>()).prop_map(
-        |(lives, findings, deeds, mobile, report, meeting, presented, reason)| {
+    // Stretches away without a report: days before the meeting it starts, whether it
+    // starts at a report, and its length in days (none: still open).
+    let silences = proptest::collection::vec((0i64..600, any::<bool>(), proptest::option::of(0i64..300)), 0..3);
+    (lives, findings, 0usize..3, any::<bool>(), proptest::option::of(0i64..200), meeting, any::<bool>(), any::<bool>(), silences).prop_map(
+        |(lives, findings, deeds, mobile, report, meeting, presented, reason, silences)| {
             let base = d("2026-09-30");
-            let mut life: Vec<LifeRecord> = lives.into_iter().map(|(ago, s)| life_at(base, ago, &s)).collect();
+            let mut life: Vec<LifeEntry> = lives.into_iter().map(|(ago, s)| life_at(base, ago, &s)).collect();
             life.sort_by_key(|l| l.date);
+            let silences = silences
+                .into_iter()
+                .map(|(ago, reported, len)| {
+                    let from = base - chrono::Duration::days(ago - 30);
+                    Silence { away: from, last_report: reported.then_some(from), from, to: len.map(|l| from + chrono::Duration::days(l)) }
+                })
+                .collect();
             MemberFacts {
                 mobile,
+                silences,
                 last_report: report.map(|a| base - chrono::Duration::days(a)),
                 life,
                 findings: findings
@@ -45,8 +56,8 @@ fn arb_member() -> impl Strategy<Value = MemberFacts> {
     )
 }
 
-fn life_at(base: NaiveDate, ago: i64, s: &str) -> LifeRecord {
-    LifeRecord { date: base - chrono::Duration::days(ago - 30), status: s.into() }
+fn life_at(base: NaiveDate, ago: i64, s: &str) -> LifeEntry {
+    LifeRecord { date: base - chrono::Duration::days(ago - 30), status: s.into() }.into()
 }
 
 /// The exclusion mask the tracer's decisions amount to (bit i = `exclusions()[i]`).
@@ -107,6 +118,8 @@ exclude y17 §9.17 "t" when count(f in member.findings) >= 2 or (member.mobile a
 exclude y18 §9.18 "t" when count(l in member.life where l.date > quarter.start - 4 months: l.status != present) >= 1 and member.presented and streak(l in member.life where l.date > quarter.start - 4 months: l.status != present) < 3
 exclude y19 §9.19 "t" when not member.mobile or count(f in member.findings where f.date <= meeting.date: f.clause == "x1" or f.open) >= 1
 exclude y20 §9.20 "t" when streak(l in member.life where l.date >= 2026-01-01 and l.date < meeting.date: l.status == excused) >= 2 and count(l in member.life where l.date >= 2026-01-01 and l.date < meeting.date: l.status == excused) < 4
+exclude y21 §9.21 "t" when any(s in member.silences where s.from <= meeting.date: months(max(s.from, meeting.date - 6 months), min(s.to, meeting.date, 2026-08-15)) >= 2 or (s.to is none and s.last_report is none))
+exclude y22 §9.22 "t" when count(s in member.silences: days(min(s.from, quarter.start), max(s.from, s.to, quarter.start - 1 month)) > 90) >= 1 and member.presented
 "#;
 
 /// A fused `any` group keyed by clause where a clause is named by two rules and by

@@ -429,6 +429,18 @@ pub(crate) fn call(f: Func, vals: &[Datum]) -> Datum {
             Some(Datum::Num(d)) => Datum::Num(ops::unary_func(f, *d)),
             _ => Datum::None,
         },
+        Func::Max | Func::Min if matches!(vals.first(), Some(Datum::Date(_))) => {
+            let mut acc: Option<NaiveDate> = None;
+            for v in vals {
+                let Datum::Date(d) = v else { return Datum::None };
+                acc = Some(match acc {
+                    None => *d,
+                    Some(a) if f == Func::Max => a.max(*d),
+                    Some(a) => a.min(*d),
+                });
+            }
+            acc.map(Datum::Date).unwrap_or(Datum::None)
+        }
         Func::Max | Func::Min => {
             let mut acc: Option<i64> = None;
             for v in vals {

@@ -3,7 +3,8 @@
 //! findings, folded from the `org` and `branch/<id>` logs. A roster lives: members
 //! join (imported, or transferred in from another branch), leave (transferred out,
 //! removed with a reason) and change (转正, a new role) on a date; nothing is dropped,
-//! and the roster answers who was on it, with which particulars, on any day.
+//! and the roster answers who was on it, with which particulars, on any day. Beside
+//! it: the branch's organizational-life sessions and its members' time away and reports.
 
 use super::Fold;
 use crate::domain::{MemberId, UnitId};
@@ -13,7 +14,7 @@ use crate::facts::{Finding, LifeRecord, Standing};
 use chrono::NaiveDate;
 use serde::Serialize;
 use std::borrow::Cow;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// The tree of units.
 #[derive(Debug, Clone, Default)]
@@ -98,6 +99,15 @@ pub struct Roster {
     pub closures: BTreeMap<(MemberId, String, NaiveDate), Closure>,
     /// Dated standings, in the order recorded, each with who approved it and why.
     pub standings: BTreeMap<MemberId, Vec<StandingEntry>>,
+    /// The branch's organizational-life sessions by date (see [`Session`]).
+    pub sessions: BTreeMap<NaiveDate, Session>,
+    /// Each member's time away (外出), by first day.
+    pub away: BTreeMap<MemberId, BTreeMap<NaiveDate, Option<NaiveDate>>>,
+    /// Each member's reports (报到), in date order.
+    pub reports: BTreeMap<MemberId, BTreeSet<NaiveDate>>,
+    /// The day a roster import first said a member was mobile (the `mobile` column),
+    /// for members with no away record of their own: see `ops::facts`.
+    pub mobile_since: BTreeMap<MemberId, NaiveDate>,
     /// Where each member sits in `members`.
     at: HashMap<MemberId, usize>,
     /// How many of the branch's events are folded in: a quarter freezes its facts as
@@ -191,6 +201,11 @@ impl Fold for Roster {
             match action {
                 Action::MembersImported { members, .. } => {
                     for member in members {
+                        if member.mobile {
+                            self.mobile_since.entry(member.id.clone()).or_insert(event.at.date());
+                        } else {
+                            self.mobile_since.remove(&member.id);
+                        }
                         match self.at.get(&member.id) {
                             Some(&i) => match &mut self.tenure[i].base {
                                 Some(base) => {
@@ -241,6 +256,24 @@ impl Fold for Roster {
                         self.change(i, *on, change.clone());
                     }
                 }
+                Action::SessionRecorded { date, kind, absences_only, .. } => {
+                    self.sessions.insert(*date, Session { kind: Some(kind.as_str().into()), absences_only: *absences_only });
+                }
+                Action::AwayRecorded { member, from, to } => {
+                    self.away.entry(member.clone()).or_default().insert(*from, *to);
+                }
+                Action::BackRecorded { member, on } => {
+                    // Closes the period the member was away in on that day.
+                    let periods = self.away.entry(member.clone()).or_default();
+                    if let Some((_, to)) = periods.range_mut(..=*on).next_back() {
+                        if to.is_none_or(|t| t >= *on) {
+                            *to = Some(*on);
+                        }
+                    }
+                }
+                Action::ReportRecorded { member, on } => {
+                    self.reports.entry(member.clone()).or_default().insert(*on);
+                }
                 Action::FindingClosed { member, clause, date, on, how, note } => {
                     let list = self.findings.entry(member.clone()).or_default();
                     if let Some(f) = list.iter_mut().find(|f| f.clause.as_str() == clause && f.date == *date) {
@@ -263,6 +296,16 @@ impl Fold for Roster {
             }
         }
     }
+}
+
+/// A session of a branch's organizational life, as recorded (`life session`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Session {
+    /// The kind, a variant of the rules' enum; `None` for a date known only from
+    /// attendance recorded before sessions were records (older stores).
+    pub kind: Option<crate::facts::Sym>,
+    /// Only absences are recorded: a member without a record was present.
+    pub absences_only: bool,
 }
 
 /// How a finding was closed: the day, the way (a variant the rules declare), what happened.
@@ -314,6 +357,20 @@ impl Roster {
             self.members[i] = record;
         }
     }
+
+    /// Every session of the branch, oldest first: the recorded ones, and each date of
+    /// recorded attendance that has no session record (a session of no known kind,
+    /// as older stores recorded attendance alone).
+    pub fn sessions(&self) -> BTreeMap<NaiveDate, Session> {
+        let mut all = self.sessions.clone();
+        for list in self.life.values() {
+            for r in list {
+                all.entry(r.date).or_insert(Session { kind: None, absences_only: false });
+            }
+        }
+        all
+    }
+
 
     pub fn member(&self, id: &str) -> Option<&MemberRecord> {
         self.at.get(id).and_then(|&i| self.members.get(i))

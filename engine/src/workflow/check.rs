@@ -70,6 +70,21 @@ impl Workflow {
         }
         source.finish(errors)
     }
+
+    /// Second stage: every step's `session` is a kind for which `is_kind` holds (a
+    /// variant of the rules' enum for `session.kind`).
+    pub fn check_sessions(&self, is_kind: &dyn Fn(&str) -> bool) -> Result<(), WorkflowErrors> {
+        let source = Source::new(&self.file_name, &self.text);
+        let places = definitions(&source, "steps:", self.steps.iter().map(|step| step.id.as_str()));
+        let mut errors = Vec::new();
+        for (step, place) in self.steps.iter().zip(places) {
+            if let Some(kind) = step.session.as_ref().filter(|kind| !is_kind(kind)) {
+                let problem = P::UnknownSessionKind { step: step.id.clone(), kind: kind.clone() };
+                errors.push(source.error(find(&source, kind, place), problem));
+            }
+        }
+        source.finish(errors)
+    }
 }
 
 /// Offsets of the definitions `id: "x"` of one section's items, in file order.
@@ -257,6 +272,7 @@ impl<'a> Check<'a> {
                 EffectFile::Tally => Effect::Tally,
                 EffectFile::Ledger => Effect::Ledger,
             }),
+            session: step.session.clone(),
         })
     }
 

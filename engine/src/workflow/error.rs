@@ -108,6 +108,9 @@ pub enum WorkflowProblem {
     /// A clause the rule files do not declare (the notice has no such clause); `known`
     /// are those declared.
     UnknownClause { clause: String, known: Vec<String> },
+    /// A step's `session` naming no kind of session the rules declare (second stage,
+    /// [`super::Workflow::check_sessions`]).
+    UnknownSessionKind { step: String, kind: String },
 
     // ---- the quarter workflow against the escalation file ----
     /// The workflow's `units` is empty: no kind of unit runs it.

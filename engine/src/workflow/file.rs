@@ -88,6 +88,10 @@ pub(crate) struct StepFile {
     pub effect: Option<EffectFile>,
     #[serde(default)]
     pub advisories: Vec<String>,
+    /// Attendance recorded in this step is also a session of the branch's
+    /// organizational life, of this kind (a variant of the rules' `session.kind`).
+    #[serde(default, deserialize_with = "present")]
+    pub session: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]

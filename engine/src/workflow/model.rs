@@ -124,6 +124,9 @@ pub struct Step {
     /// Names of rules that should hold when the step's records are made and the step
     /// is taken: one that does not is a warning in the answer, never a refusal.
     pub advisories: Vec<String>,
+    /// Attendance recorded in this step is also a session of the branch's
+    /// organizational life, of this kind (checked by [`Workflow::check_sessions`]).
+    pub session: Option<String>,
 }
 
 /// A checked workflow, made by [`Workflow::load`].

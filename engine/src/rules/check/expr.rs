@@ -314,6 +314,10 @@ impl Checker<'_, '_> {
                 let a = Self::to_dec(targs.remove(0));
                 Some(TExpr::new(TKind::Call(func, vec![a]), Ty { base: Base::Int, opt }, sp))
             }
+            Func::Max | Func::Min if targs.len() >= 2 && targs.iter().all(|t| t.ty.base == Base::Date) => {
+                // The later or earlier of dates (a window's clipped start or end).
+                Some(TExpr::new(TKind::Call(func, targs), Ty { base: Base::Date, opt }, sp))
+            }
             Func::Max | Func::Min => {
                 if targs.len() < 2 || !targs.iter().all(|t| t.ty.is_num()) {
                     bad(self, Arguments::TwoOrMoreNumbers);

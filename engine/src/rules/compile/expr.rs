@@ -223,6 +223,22 @@ impl Compiler {
                 let (d, n) = (self.date::<E>(a), self.num::<E>(b));
                 Box::new(move |env, e| Some(ops::shift(op, d(env, e)?, n(env, e)?)))
             }
+            TKind::Call(f @ (Func::Max | Func::Min), args) => {
+                let f = *f;
+                let args: Vec<DateF<E>> = args.iter().map(|a| self.date::<E>(a)).collect();
+                Box::new(move |env, e| {
+                    let mut acc: Option<NaiveDate> = None;
+                    for a in &args {
+                        let d = a(env, e)?;
+                        acc = Some(match acc {
+                            None => d,
+                            Some(x) if f == Func::Max => x.max(d),
+                            Some(x) => x.min(d),
+                        });
+                    }
+                    acc
+                })
+            }
             _ => Box::new(|_, _| None),
         }
     }

@@ -281,6 +281,10 @@ pub(super) enum ActionRec<'a> {
         #[serde(default, skip_serializing_if = "str::is_empty")]
         note: Cow<'a, str>,
     },
+    SessionRecorded { branch: Cow<'a, str>, date: NaiveDate, kind: Cow<'a, str>, absences_only: bool },
+    AwayRecorded { member: Cow<'a, str>, from: NaiveDate, to: Option<NaiveDate> },
+    BackRecorded { member: Cow<'a, str>, on: NaiveDate },
+    ReportRecorded { member: Cow<'a, str>, on: NaiveDate },
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -502,6 +506,10 @@ fn finding_rec(f: &Finding) -> FindingRec<'_> {
         until: f.until,
         closed: f.closed,
         closure: f.closure.map(|c| b(c.as_str())),
+        Action::SessionRecorded { branch, date, kind, absences_only } => ActionRec::SessionRecorded { branch: b(branch), date: *date, kind: b(kind), absences_only: *absences_only },
+        Action::AwayRecorded { member, from, to } => ActionRec::AwayRecorded { member: b(member), from: *from, to: *to },
+        Action::BackRecorded { member, on } => ActionRec::BackRecorded { member: b(member), on: *on },
+        Action::ReportRecorded { member, on } => ActionRec::ReportRecorded { member: b(member), on: *on },
     }
 }
 
@@ -789,6 +797,10 @@ pub(super) fn action(a: ActionRec<'_>) -> Result<Action, Invalid> {
             },
             note: own(note),
         },
+        ActionRec::SessionRecorded { branch, date, kind, absences_only } => Action::SessionRecorded { branch: unit(branch)?, date, kind: own(kind), absences_only },
+        ActionRec::AwayRecorded { member: m, from, to } => Action::AwayRecorded { member: member(m)?, from, to },
+        ActionRec::BackRecorded { member: m, on } => Action::BackRecorded { member: member(m)?, on },
+        ActionRec::ReportRecorded { member: m, on } => Action::ReportRecorded { member: member(m)?, on },
     })
 }
 
