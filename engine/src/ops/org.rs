@@ -14,7 +14,7 @@ use crate::rules::{FindingReach, RuleSet};
 use crate::state::org::OrgTree;
 use crate::store::{keys, IndexedUnit, Scope};
 use crate::workflow::Escalation;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 /// The tree under the current definitions.

@@ -455,6 +455,10 @@ fn action_rec(a: &Action) -> ActionRec<'_> {
         }
         Action::NoPickReasoned { reason } => ActionRec::NoPickReasoned { reason: b(reason) },
         Action::FactsFrozen { roster_events } => ActionRec::FactsFrozen { roster_events: *roster_events },
+        Action::SessionRecorded { branch, date, kind, absences_only } => ActionRec::SessionRecorded { branch: b(branch), date: *date, kind: b(kind), absences_only: *absences_only },
+        Action::AwayRecorded { member, from, to } => ActionRec::AwayRecorded { member: b(member), from: *from, to: *to },
+        Action::BackRecorded { member, on } => ActionRec::BackRecorded { member: b(member), on: *on },
+        Action::ReportRecorded { member, on } => ActionRec::ReportRecorded { member: b(member), on: *on },
         Action::MemberJoined { member, on, from, life, findings, note } => ActionRec::MemberJoined {
             member: member_rec(member),
             on: *on,
@@ -506,10 +510,6 @@ fn finding_rec(f: &Finding) -> FindingRec<'_> {
         until: f.until,
         closed: f.closed,
         closure: f.closure.map(|c| b(c.as_str())),
-        Action::SessionRecorded { branch, date, kind, absences_only } => ActionRec::SessionRecorded { branch: b(branch), date: *date, kind: b(kind), absences_only: *absences_only },
-        Action::AwayRecorded { member, from, to } => ActionRec::AwayRecorded { member: b(member), from: *from, to: *to },
-        Action::BackRecorded { member, on } => ActionRec::BackRecorded { member: b(member), on: *on },
-        Action::ReportRecorded { member, on } => ActionRec::ReportRecorded { member: b(member), on: *on },
     }
 }
 
