@@ -47,7 +47,7 @@ fn q3_filed(s: &Shine, branch: &str, roster: &[M]) {
     s.args(["quarter", "open", "--branch", branch, "--quarter", "2026Q3"]).ok();
     let deed = |m: &M| Record::Deed {
         member: m.id.clone(),
-        deed: Deed { kind: "带头服务群众".into(), text: format!("{}的事迹", m.name), date: date("2026-08-02") },
+        deed: Deed { kind: "带头服务群众".into(), text: format!("{}的事迹", m.name), date: date("2026-08-02"), form: None },
     };
     s.records(branch, roster.iter().map(deed).collect());
     s.advance(branch);

@@ -272,7 +272,7 @@ fn s3_4_x8_the_special_meeting_is_a_session_for_the_quarters_after_it() {
     s.args(["quarter", "open", "--branch", "b1", "--quarter", "2026Q3"]).ok();
     let deed = |m: &M| Record::Deed {
         member: m.id.clone(),
-        deed: Deed { kind: "带头服务群众".into(), text: format!("{}的事迹", m.name), date: date("2026-08-02") },
+        deed: Deed { kind: "带头服务群众".into(), text: format!("{}的事迹", m.name), date: date("2026-08-02"), form: None },
     };
     s.records("b1", roster.iter().map(deed).collect());
     s.advance("b1");

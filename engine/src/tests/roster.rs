@@ -57,7 +57,7 @@ fn a_dated_change_applies_from_its_day_and_a_back_dated_one_keeps_later_fields()
 #[test]
 fn the_log_reads_back_transfers_removals_and_changes_as_written() {
     let life = vec![LifeRecord { date: day("2026-06-10"), status: "s".into() }];
-    let findings = vec![Finding { clause: "x3".into(), date: day("2026-07-05"), evidence: "e".into(), open: true, until: None }];
+    let findings = vec![Finding { clause: "x3".into(), date: day("2026-07-05"), evidence: "e".into(), open: true, until: None, closed: None, closure: None }];
     let actions = vec![
         Action::MemberJoined { member: record("a", "o", true), on: day("2026-11-03"), from: Some(UnitId::known("x")), life, findings, note: "n".into() },
         Action::MemberLeft { member: MemberId::known("a"), on: day("2026-11-04"), departure: Departure::Transferred { to: UnitId::known("y") }, note: String::new() },
