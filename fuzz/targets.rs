@@ -21,14 +21,16 @@ use std::sync::OnceLock;
 #[allow(dead_code)]
 mod snippet;
 
-/// The shipped rule files.
-pub const RULES: [(&str, &str); 6] = [
+/// The shipped rule files (the notice's clauses and the other sources last).
+pub const RULES: [(&str, &str); 8] = [
     ("rules/escalation.shine", include_str!("../rules/escalation.shine")),
     ("rules/exclusions.shine", include_str!("../rules/exclusions.shine")),
     ("rules/facts.shine", include_str!("../rules/facts.shine")),
     ("rules/guards.shine", include_str!("../rules/guards.shine")),
     ("rules/quota.shine", include_str!("../rules/quota.shine")),
     ("rules/recommendation.shine", include_str!("../rules/recommendation.shine")),
+    ("rules/notice.shine", include_str!("../rules/notice.shine")),
+    ("rules/sources.shine", include_str!("../rules/sources.shine")),
 ];
 pub const QUARTER: (&str, &str) = ("workflows/quarter.ron", include_str!("../workflows/quarter.ron"));
 pub const ESCALATION: (&str, &str) = ("workflows/escalation.ron", include_str!("../workflows/escalation.ron"));

@@ -153,7 +153,7 @@ fn s4_2_a_the_meeting_is_reported_to_the_superior_before_it_is_held() {
 fn s3_4_the_recommendation_needs_every_comment_and_a_quorum() {
     let workflow = quarter();
     let comment = workflow.step_from("commentary").expect("a step leaves `commentary`");
-    assert_eq!(comment.guards, ["all_commented", "quorum"]);
+    assert_eq!(comment.guards, ["all_commented", "quorum", "life_recorded"]);
     assert_eq!(comment.next, Next::To("voting".into()));
 }
 
@@ -202,20 +202,39 @@ fn the_hash_is_the_sha256_of_the_file_text() {
 
 #[test]
 fn check_guards_accepts_the_quarter_when_every_rule_exists() {
-    let known = ["meeting_reported", "meeting_reported_ahead", "attendance_recorded", "all_commented", "quorum", "ballots_recorded", "round_valid"];
+    let known = [
+        "meeting_reported",
+        "meeting_reported_ahead",
+        "attendance_recorded",
+        "activists_attended",
+        "all_commented",
+        "quorum",
+        "life_recorded",
+        "ballots_recorded",
+        "round_valid",
+    ];
     assert!(quarter().check_guards(&|rule| known.contains(&rule)).is_ok());
 }
 
 #[test]
 fn check_guards_refuses_a_guard_naming_an_unknown_rule() {
-    let known = ["meeting_reported", "meeting_reported_ahead", "attendance_recorded", "all_commented", "ballots_recorded", "round_valid"];
+    let known = [
+        "meeting_reported",
+        "meeting_reported_ahead",
+        "attendance_recorded",
+        "activists_attended",
+        "all_commented",
+        "life_recorded",
+        "ballots_recorded",
+        "round_valid",
+    ];
     let errors = match quarter().check_guards(&|rule| known.contains(&rule)) {
         Ok(()) => panic!("`quorum` is not a known rule, yet the guards pass"),
         Err(errors) => render(&errors),
     };
     assert_eq!(
         errors,
-        "workflows/quarter.ron:81:39 `\"quorum\"` UnknownGuard { step: \"comment_on_members\", rule: \"quorum\" }\n"
+        "workflows/quarter.ron:84:39 `\"quorum\"` UnknownGuard { step: \"comment_on_members\", rule: \"quorum\" }\n"
     );}
 
 #[test]

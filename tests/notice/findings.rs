@@ -3,7 +3,7 @@
 //! members on approved leave (written presentation), the 党章's 留党察看 (no vote) and
 //! approved absences in the quorum, and deed dates (§3.2).
 
-use crate::support::{exclusion, members, witness, Shine, MEETING};
+use crate::support::{exclusion, members, witness, Shine, MEETING, REPORTED};
 
 fn has(list: &[String], rule: &str) -> bool {
     list.iter().any(|r| r == rule)
@@ -173,7 +173,7 @@ fn leave_quarter(s: &Shine) {
         s.args(["deed", "add", "--member", m, "--kind", "带头服务群众", "--text", "义务辅导", "--date", "2026-11-01"]).ok();
     }
     s.advance("b1");
-    s.args(["meeting", "report", "--branch", "b1", "--date", MEETING]).ok();
+    s.args(["meeting", "report", "--branch", "b1", "--date", MEETING]).at(REPORTED).ok();
     s.advance("b1");
     s.args(["meeting", "attend", "--status", "present", "m01"]).ok();
     s.args(["meeting", "attend", "--status", "请假", "m02", "m03"]).ok();
@@ -217,7 +217,7 @@ fn university_rule_strict_x9_excused_members_present_in_writing() {
     let s = Shine::new().rules_edit("exclusions.shine", |text| {
         let old = "      or (not member.presented and not (member.meeting == excused))";
         assert!(text.contains(old), "the shipped x9 rule changed");
-        text.replace(old, "      // 来源: 本校实施细则\n      or not member.presented")
+        text.replace(old, "      // 本校实施细则: 请假的党员也须书面交流\n      or not member.presented")
     });
     leave_quarter(&s);
     s.args(["present", "m03", "--written"]).ok();
@@ -277,7 +277,7 @@ fn dangzhang_approved_absence_left_out_of_quorum_when_the_rule_is_on() {
     let s = Shine::new().rules_edit("recommendation.shine", |text| {
         let start = text.find("quorum §3.4").expect("the quorum rule");
         let end = start + text[start..].find("\n\n").expect("the end of the quorum rule");
-        let alt_start = text.find("// // 来源: 党章").expect("the commented alternative");
+        let alt_start = text.find("// quorum §3.4 per party_constitution").expect("the commented alternative");
         let block: Vec<&str> = text[alt_start..].lines().take_while(|l| l.starts_with("//")).collect();
         let alt_end = alt_start + block.iter().map(|l| l.len() + 1).sum::<usize>();
         let alternative = block.iter().map(|l| l.strip_prefix("// ").unwrap_or("")).collect::<Vec<_>>().join("\n");

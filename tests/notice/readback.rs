@@ -5,7 +5,7 @@
 //! warning when no activist attended; the emphasis for the member's category (§2.3,
 //! §3.1). And dates in Beijing time whatever the machine's zone (§6).
 
-use crate::support::{bin, m, members, Shine, MEETING, NOW};
+use crate::support::{bin, m, members, Shine, MEETING, NOW, REPORTED};
 use serde_json::Value;
 
 /// A branch `b1` of three teachers, `m02` in 后勤 and `m03` retired, with the quarter
@@ -27,7 +27,7 @@ fn to_commentary(s: &Shine) {
         s.args(["deed", "add", "--member", id, "--kind", "带头服务群众", "--text", "为师生办实事", "--date", "2026-11-06"]).ok();
     }
     s.advance("b1");
-    s.args(["meeting", "report", "--branch", "b1", "--date", MEETING]).ok();
+    s.args(["meeting", "report", "--branch", "b1", "--date", MEETING]).at(REPORTED).ok();
     s.advance("b1");
     s.args(["meeting", "attend", "--status", "出席", "m01", "m02"]).ok();
     s.args(["meeting", "attend", "--status", "请假", "m03"]).ok();
@@ -109,7 +109,7 @@ fn s3_1_the_emphasis_for_the_members_category_is_shown_where_deeds_are_registere
     assert!(s.args(["member", "certificate", "--member", "m01"]).ok().contains("重点：§3.1 教师党员主要体现在教书育人、服务学校发展上"));
 
     s.advance("b1");
-    s.args(["meeting", "report", "--branch", "b1", "--date", MEETING]).ok();
+    s.args(["meeting", "report", "--branch", "b1", "--date", MEETING]).at(REPORTED).ok();
     s.advance("b1");
     s.args(["meeting", "attend", "--status", "出席", "m01", "m02", "m03"]).ok();
     s.args(["meeting", "guests", "--branch", "b1", "--activist", "孙明"]).ok();

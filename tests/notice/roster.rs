@@ -51,7 +51,7 @@ fn q3_filed(s: &Shine, branch: &str, roster: &[M]) {
     };
     s.records(branch, roster.iter().map(deed).collect());
     s.advance(branch);
-    s.args(["meeting", "report", "--branch", branch, "--date", "2026-09-10"]).ok();
+    s.args(["meeting", "report", "--branch", branch, "--date", "2026-09-10"]).at("2026-09-01T09:00:00+08:00").ok();
     s.advance(branch);
     s.records(branch, roster.iter().map(|m| Record::Attendance { member: m.id.clone(), status: "present".into() }).collect());
     s.advance(branch);
@@ -222,7 +222,12 @@ fn s4_2_c_a_transferred_member_keeps_their_history_and_findings() {
     second_branch(&s, &[m("n01"), m("n02")]);
     // A disciplinary period that runs past the transfer (§3.4.x3).
     s.args(["finding", "add", "--member", "m04", "--clause", "x3", "--date", "2026-07-05", "--evidence", "党委会议纪要", "--open"]).ok();
-    s.life(&[("m04", "2026-06-10", "unexcused"), ("m04", "2026-07-10", "present")]);
+    // Every member's status at each session (§3.4.x8 counts sessions).
+    let mut life = vec![("m04", "2026-06-10", "unexcused"), ("m04", "2026-07-10", "present")];
+    for id in ["m01", "m02", "m03"] {
+        life.extend([(id, "2026-06-10", "present"), (id, "2026-07-10", "present")]);
+    }
+    s.life(&life);
     q3_filed(&s, "b1", &roster);
     s.args(["member", "transfer", "--member", "m04", "--to", "b2", "--on", "2026-10-08"]).ok();
 

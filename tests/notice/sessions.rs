@@ -276,7 +276,7 @@ fn s3_4_x8_the_special_meeting_is_a_session_for_the_quarters_after_it() {
     };
     s.records("b1", roster.iter().map(deed).collect());
     s.advance("b1");
-    s.args(["meeting", "report", "--branch", "b1", "--date", "2026-09-10"]).ok();
+    s.args(["meeting", "report", "--branch", "b1", "--date", "2026-09-10"]).at("2026-09-01T09:00:00+08:00").ok();
     s.advance("b1");
     let status = |m: &M| if m.id == "m01" { "unexcused" } else { "present" };
     s.records("b1", roster.iter().map(|m| Record::Attendance { member: m.id.clone(), status: status(m).into() }).collect());

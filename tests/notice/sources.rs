@@ -103,7 +103,7 @@ fn sources_a_quote_not_in_its_clause_is_refused_saying_to_quote_exactly_or_write
     let s = Shine::new().rules_edit("recommendation.shine", |t| t.replace("cap §3.4 per local \"", "cap §3.4 \""));
     let run = s.args(["rules", "check"]).fails();
     run.stderr_contains("引文「领导干部和支委至多占三分之一名额」不是通知 §3.4 的原文")
-        .stderr_contains("recommendation.shine:24:10")
+        .stderr_contains("recommendation.shine:40:10")
         .stderr_contains("逐字引用")
         .stderr_contains("per <出处>");
     // Loading refuses it too: nothing runs on such rules.
@@ -126,7 +126,7 @@ fn sources_a_rule_citing_a_clause_the_notice_lacks_is_refused_where_it_is_writte
     let err = s.args(["rules", "check"]).fails_json();
     let text = err.to_string();
     assert!(text.contains("unknown_clause") && text.contains("§3.9"), "{err}");
-    s.args(["rules", "check"]).fails().stderr_contains("通知中没有条款 §3.9").stderr_contains("recommendation.shine:28:5");
+    s.args(["rules", "check"]).fails().stderr_contains("通知中没有条款 §3.9").stderr_contains("recommendation.shine:44:5");
 }
 
 #[test]
@@ -277,7 +277,7 @@ fn s3_4_x9_an_unexcused_absence_from_the_special_meeting_excludes() {
         s.args(["deed", "add", "--member", who, "--kind", "带头服务群众", "--text", "义务辅导", "--date", "2026-11-01"]).ok();
     }
     s.advance("b1");
-    s.args(["meeting", "report", "--branch", "b1", "--date", MEETING]).ok();
+    s.args(["meeting", "report", "--branch", "b1", "--date", MEETING]).at(crate::support::REPORTED).ok();
     s.advance("b1");
     s.args(["meeting", "attend", "--status", "unexcused", "m01"]).ok();
     s.args(["meeting", "attend", "--status", "present", "m02"]).ok();
@@ -299,7 +299,7 @@ fn s3_3_the_secretary_comments_on_each_member_present_before_the_recommendation(
     s.open("b1");
     s.args(["deed", "add", "--member", "m01", "--kind", "带头服务群众", "--text", "义务辅导", "--date", "2026-11-01"]).ok();
     s.advance("b1");
-    s.args(["meeting", "report", "--branch", "b1", "--date", MEETING]).ok();
+    s.args(["meeting", "report", "--branch", "b1", "--date", MEETING]).at(crate::support::REPORTED).ok();
     s.advance("b1");
     s.args(["meeting", "attend", "--status", "present", "m01", "m02", "m03"]).ok();
     s.advance("b1");

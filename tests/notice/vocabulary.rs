@@ -72,13 +72,22 @@ fn rename_words(text: &str, ids: &[&str]) -> String {
 }
 
 fn rename_rules(text: &str) -> String {
-    let mut out = rename_words(text, RULE_IDS);
-    for v in UNLABELLED {
-        for (before, after) in [(" ", ","), (" ", " }"), (" ", "}")] {
-            out = out.replace(&format!("{before}{v}{after}"), &format!("{before}{} \"{v}\"{after}", renamed(v)));
+    let out = rename_words(text, RULE_IDS);
+    let lines = out.split_inclusive('\n').map(|line| {
+        if let Some(names) = line.strip_prefix("emphasis ") {
+            // An emphasis names variants: renamed as they are; its quote stays.
+            let at = names.find('§').unwrap_or(names.len());
+            return format!("emphasis {}{}", rename_words(&names[..at], UNLABELLED), &names[at..]);
         }
-    }
-    out
+        let mut line = line.to_owned();
+        for v in UNLABELLED {
+            for (before, after) in [(" ", ","), (" ", " }"), (" ", "}")] {
+                line = line.replace(&format!("{before}{v}{after}"), &format!("{before}{} \"{v}\"{after}", renamed(v)));
+            }
+        }
+        line
+    });
+    lines.collect()
 }
 
 /// A world whose files have every identifier renamed.
@@ -119,8 +128,8 @@ fn quarter_and_chain(s: &Shine, x3: &str) -> Value {
     let file = s.write("d.csv", "姓名,党员编号,身份,职务,类别,流动党员,最近报到\n冯书记,d01,机关,支部书记,正式,否,\n韩平,d02,后勤,普通党员,正式,否,\n杨静,d03,机关,普通党员,正式,否,\n");
     s.args([OsStr::new("roster"), "import".as_ref(), "--branch".as_ref(), "d".as_ref(), file.as_os_str()]).ok();
     // Two absences in a row without valid reason (§3.4.x8) and a discipline (§3.4.x3).
-    run(s, &["life", "add", "--member", "m08", "--date", "2026-10-10", "--status", "无故缺席"]);
-    run(s, &["life", "add", "--member", "m08", "--date", "2026-11-10", "--status", "无故缺席"]);
+    run(s, &["life", "add", "--member", "m08", "--date", "2026-10-10", "--kind", "支部党员大会", "--absences-only", "--status", "无故缺席"]);
+    run(s, &["life", "add", "--member", "m08", "--date", "2026-11-10", "--kind", "支部党员大会", "--absences-only", "--status", "无故缺席"]);
     run(s, &["finding", "add", "--member", "m07", "--clause", x3, "--date", "2026-09-01", "--evidence", "警告处分", "--until", "2027-09-01"]);
 
     for (branch, members, votes) in [("b1", &["m01", "m02", "m03", "m04", "m05", "m06", "m07", "m08", "m09"][..], &["m03", "m04"][..]), ("d", &["d01", "d02", "d03"][..], &["d02"][..])] {

@@ -168,13 +168,28 @@ impl Shine {
 /// recorded for the member, if any.
 pub(crate) fn entries(roster: &Roster, sessions: &BTreeMap<NaiveDate, Session>, member: &MemberId) -> Vec<LifeEntry> {
     let records = roster.life.get(member).map(Vec::as_slice).unwrap_or_default();
-    sessions
+    let tenure = roster.tenure(member.as_str());
+    let on_roster = |date: &NaiveDate| tenure.is_none_or(|t| t.on(*date));
+    // The branch's sessions while the member was on its roster …
+    let mut entries: Vec<LifeEntry> = sessions
         .iter()
+        .filter(|(date, _)| on_roster(date))
         .map(|(date, session)| {
             let status = records.binary_search_by(|r| r.date.cmp(date)).ok().map(|i| records[i].status);
             LifeEntry { date: *date, kind: session.kind, status: status.unwrap_or_else(|| Sym::from("")), recorded: status.is_some(), absences_only: session.absences_only }
         })
-        .collect()
+        .collect();
+    // … and, before that, their own records brought along by a transfer (the sessions
+    // of the branch they were on then).
+    entries.extend(records.iter().filter(|r| !on_roster(&r.date)).map(|r| LifeEntry {
+        date: r.date,
+        kind: None,
+        status: r.status,
+        recorded: true,
+        absences_only: false,
+    }));
+    entries.sort_by_key(|e| e.date);
+    entries
 }
 
 /// The branch's `sessions`, oldest first, each with the members of the roster who
@@ -186,6 +201,7 @@ pub(crate) fn sessions(roster: &Roster, sessions: &BTreeMap<NaiveDate, Session>)
             let missing: Vec<&MemberRecord> = roster
                 .members
                 .iter()
+                .filter(|m| roster.tenure(m.id.as_str()).is_none_or(|t| t.on(*date)))
                 .filter(|m| roster.life.get(&m.id).is_none_or(|l| l.binary_search_by(|r| r.date.cmp(date)).is_err()))
                 .collect();
             SessionFacts {

@@ -255,6 +255,16 @@ impl Fold for Roster {
                     if let Some(&i) = self.at.get(member) {
                         self.change(i, *on, change.clone());
                     }
+                    // The roster's `mobile` column changed on a date: as an import says it.
+                    match change.mobile {
+                        Some(true) => {
+                            self.mobile_since.entry(member.clone()).or_insert(*on);
+                        }
+                        Some(false) => {
+                            self.mobile_since.remove(member);
+                        }
+                        None => {}
+                    }
                 }
                 Action::SessionRecorded { date, kind, absences_only, .. } => {
                     self.sessions.insert(*date, Session { kind: Some(kind.as_str().into()), absences_only: *absences_only });
@@ -361,16 +371,19 @@ impl Roster {
     /// Every session of the branch, oldest first: the recorded ones, and each date of
     /// recorded attendance that has no session record (a session of no known kind,
     /// as older stores recorded attendance alone).
+    ///
+    /// A member's records from before they were on this roster (brought along by a
+    /// transfer) are theirs, not sessions of this branch.
     pub fn sessions(&self) -> BTreeMap<NaiveDate, Session> {
         let mut all = self.sessions.clone();
-        for list in self.life.values() {
-            for r in list {
+        for (member, list) in &self.life {
+            let tenure = self.tenure(member.as_str());
+            for r in list.iter().filter(|r| tenure.is_none_or(|t| t.on(r.date))) {
                 all.entry(r.date).or_insert(Session { kind: None, absences_only: false });
             }
         }
         all
     }
-
 
     pub fn member(&self, id: &str) -> Option<&MemberRecord> {
         self.at.get(id).and_then(|&i| self.members.get(i))

@@ -159,7 +159,7 @@ mod tests {
         let files = edited("recommendation.shine", |t| t.replace("cap §3.4 per local", "cap §3.4"));
         let found = problems(files);
         assert_eq!(found.len(), 1, "{found:?}");
-        assert!(found[0].0.ends_with("recommendation.shine:24:10"), "{found:?}");
+        assert!(found[0].0.ends_with("recommendation.shine:40:10"), "{found:?}");
         assert_eq!(found[0].1, RuleProblem::NotVerbatim { clause: "§3.4".into(), piece: "领导干部和支委至多占三分之一名额".into() });
     }
 
