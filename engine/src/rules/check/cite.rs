@@ -169,7 +169,7 @@ mod tests {
         let found = problems(files);
         assert_eq!(found.len(), 2, "{found:?}");
         assert!(matches!(&found[0].1, RuleProblem::UnknownClause { clause, .. } if clause == "§3.9"), "{found:?}");
-        assert!(found[0].0.ends_with(":28:5"), "{found:?}");
+        assert!(found[0].0.ends_with(":44:5"), "{found:?}");
         assert!(matches!(&found[1].1, RuleProblem::UnknownSource { name, choices } if name == "locl" && choices.closest.as_deref() == Some("local")), "{found:?}");
     }
 
