@@ -3,7 +3,7 @@
 //! with kind, form and date, attendance and presentation at the branch meeting, the
 //! secretary's comment and its confirmation, and the quarter's result.
 
-use super::member::{exclusions, star};
+use crate::messages::readback::{exclusions, star};
 use crate::context::Context;
 use crate::failure::Result;
 use crate::messages::readback;

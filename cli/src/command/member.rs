@@ -10,6 +10,7 @@ use crate::context::Context;
 use crate::messages::findings::variant_label;
 use shine_engine::ops::findings::NewStanding;
 use crate::failure::Result;
+use crate::messages::readback::{exclusions, star};
 use crate::messages::words;
 use crate::render::{table, Output};
 use shine_engine::domain::{Actor, Quarter};
@@ -17,7 +18,6 @@ use shine_engine::entity::MemberChange;
 use shine_engine::ops::roster::RosterMove;
 use shine_engine::ops::Shine;
 use shine_engine::ops::history::{MemberHistory, QuarterRecord};
-use shine_engine::tally::Outcome;
 
 pub fn run(ctx: &Context, command: MemberCommand) -> Result<Output> {
     match command {
@@ -123,12 +123,6 @@ fn candidate(q: &QuarterRecord) -> &'static str {
     }
 }
 
-pub(super) fn exclusions(q: &QuarterRecord) -> String {
-    if q.exclusions.is_empty() {
-        return "无".into();
-    }
-    q.exclusions.iter().map(|e| format!("{} {}（规则 `{}`）", e.rule.clause, e.text, e.rule.name)).collect::<Vec<_>>().join("\n")
-}
 
 fn votes(q: &QuarterRecord) -> String {
     match q.rounds.as_slice() {
@@ -138,18 +132,6 @@ fn votes(q: &QuarterRecord) -> String {
     }
 }
 
-pub(super) fn star(q: &QuarterRecord) -> &'static str {
-    // Out once the quarter is finished, once excluded from a fixed ballot, or once
-    // tallied without a tie that a runoff is still to settle.
-    let settled = q.finished
-        || (q.ballot_fixed && !q.on_ballot)
-        || q.rounds.last().is_some_and(|r| r.outcome != Outcome::Tied);
-    match (q.star, settled) {
-        (true, _) => "当选",
-        (false, true) => "未当选",
-        (false, false) => "尚未确定",
-    }
-}
 
 fn reported(q: &QuarterRecord) -> String {
     match &q.reported {

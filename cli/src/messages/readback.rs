@@ -3,7 +3,9 @@
 //! special meeting's record, and the advisories that did not hold (warnings).
 
 use super::words::{decision, rule_line};
+use shine_engine::ops::history::QuarterRecord;
 use shine_engine::ops::readback::{CommentEntry, DeedEntry, MeetingRecord, Register};
+use shine_engine::tally::Outcome;
 use shine_engine::refs::Labelled;
 use shine_engine::rules::{Decision, Emphasis};
 
@@ -111,4 +113,26 @@ pub fn warnings(list: &[Decision<bool>]) -> String {
     list.iter()
         .map(|d| format!("⚠ 提醒（不影响办理）：{}\n", rule_line(&d.rule)) + decision(d, "    ").split_once('\n').map(|x| x.1).unwrap_or(""))
         .collect()
+}
+
+/// The exclusions of a member's quarter, each with its clause and rule.
+pub fn exclusions(q: &QuarterRecord) -> String {
+    if q.exclusions.is_empty() {
+        return "无".into();
+    }
+    q.exclusions.iter().map(|e| format!("{} {}（规则 `{}`）", e.rule.clause, e.text, e.rule.name)).collect::<Vec<_>>().join("\n")
+}
+
+/// Whether the member was starred in a quarter, or it is not settled yet.
+pub fn star(q: &QuarterRecord) -> &'static str {
+    // Out once the quarter is finished, once excluded from a fixed ballot, or once
+    // tallied without a tie that a runoff is still to settle.
+    let settled = q.finished
+        || (q.ballot_fixed && !q.on_ballot)
+        || q.rounds.last().is_some_and(|r| r.outcome != Outcome::Tied);
+    match (q.star, settled) {
+        (true, _) => "当选",
+        (false, true) => "未当选",
+        (false, false) => "尚未确定",
+    }
 }

@@ -12,9 +12,10 @@
 use super::chain::TrailStep;
 use super::readback::Register;
 use super::{Archive, Current};
+use crate::domain::Quarter;
 use crate::entity::MemberRecord;
 use crate::refs::{RuleRef, StateRef, UnitRef};
-use crate::refusal::Result;
+use crate::refusal::{Kind, Result};
 use crate::tally::Outcome;
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -161,4 +162,32 @@ impl Archive {
             upward,
         })
     }
+}
+
+/// The member's certificate: their pages, quarter by quarter, each with its result.
+#[derive(Debug, Clone, Serialize)]
+pub struct Certificate {
+    /// The member's record across quarters; each quarter carries its page.
+    #[serde(flatten)]
+    pub history: MemberHistory,
+}
+
+impl Archive {
+    /// A member's registration certificate (《党员“闪光言行”登记证》): every quarter
+    /// of their branch, or one, with the page and the quarter's result.
+    pub fn certificate(&self, current: Option<&Current>, member: &str, quarter: Option<Quarter>, today: NaiveDate) -> Result<Certificate> {
+        let mut history = self.member_history(current, member, today)?;
+        if let Some(q) = quarter {
+            history.quarters.retain(|r| r.quarter == q);
+            if history.quarters.is_empty() {
+                let opened = self.quarters(&branch_of(&history))?;
+                return Err(Kind::QuarterNotOpened { branch: history.branch.clone(), quarter: q, opened }.into());
+            }
+        }
+        Ok(Certificate { history })
+    }
+}
+
+fn branch_of(h: &MemberHistory) -> crate::domain::UnitId {
+    crate::domain::UnitId::known(h.branch.id.clone())
 }

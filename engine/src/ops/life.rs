@@ -32,6 +32,15 @@ pub struct LifeRow {
 }
 
 impl Shine {
+    /// Record organizational-life attendance (member, record, note), all or none (one
+    /// record or a whole import). A record the member already has is not recorded
+    /// again, so importing the same file twice changes nothing; a record for a date
+    /// already recorded corrects it. Returns how many records were new.
+    pub fn record_life(&self, actor: &Actor, records: Vec<(String, LifeRecord, String)>) -> Result<usize> {
+        let rows = records.into_iter().map(|(member, record, note)| super::life::LifeRow { member, record, note, kind: None, absences_only: false }).collect();
+        self.record_life_rows(actor, rows)
+    }
+
     /// Record one session of a branch's organizational life. A session recorded again
     /// as it is changes nothing; with another kind or absences-only flag, it is
     /// corrected. Returns whether anything was written.

@@ -7,7 +7,7 @@ use super::{Archive, Current, Decided, Operation, Plan, Shine, Subject};
 use crate::domain::{Actor, MemberId, UnitId};
 use crate::entity::{MemberRecord, Unit};
 use crate::event::Action;
-use crate::facts::{Finding, LifeRecord};
+use crate::facts::Finding;
 use crate::refs::{EnumRef, KindRef, RuleRef, VariantRef};
 use crate::refusal::{text, Hint, Kind, Refusal, Result, RowIssue, Text, Thing};
 use crate::rules::{FindingReach, RuleSet};
@@ -183,15 +183,6 @@ impl Shine {
     /// A roster row's id, checked (the CLI reads rows as text).
     pub fn member_id(text: &str) -> std::result::Result<MemberId, RowIssue> {
         MemberId::parse(text).map_err(|e| RowIssue::BadText { field: Text::MemberId, given: e.given, problem: e.problem })
-    }
-
-    /// Record organizational-life attendance (member, record, note), all or none (one
-    /// record or a whole import). A record the member already has is not recorded
-    /// again, so importing the same file twice changes nothing; a record for a date
-    /// already recorded corrects it. Returns how many records were new.
-    pub fn record_life(&self, actor: &Actor, records: Vec<(String, LifeRecord, String)>) -> Result<usize> {
-        let rows = records.into_iter().map(|(member, record, note)| super::life::LifeRow { member, record, note, kind: None, absences_only: false }).collect();
-        self.record_life_rows(actor, rows)
     }
 
     /// Record a conduct finding; its clause must name an exclusion rule in force that

@@ -1,18 +1,16 @@
 //! What the secretary wrote, read back: a member's page of the registration
 //! certificate for one quarter ([`Register`]: deeds with kind, form and date, the
 //! excuse, attendance, the presentation, the comment and who confirmed it, the
-//! emphasis the rules declare for the member's category), the member's certificate
-//! across quarters ([`Certificate`]), and the special meeting's record
+//! emphasis the rules declare for the member's category), and the special meeting's record
 //! ([`MeetingRecord`]: date, report, attendance by name, guests, comments, and the
 //! advisories of the meeting step that do not hold). Reading only.
 
 use super::branch::{role_ref, QuarterCtx};
-use super::history::MemberHistory;
 use super::{member_ref, Archive, Current};
-use crate::domain::{Quarter, Timestamp};
+use crate::domain::Timestamp;
 use crate::entity::MemberRecord;
 use crate::refs::{MemberRef, RoleRef, UnitRef, VariantRef};
-use crate::refusal::{Kind, Result};
+use crate::refusal::Result;
 use crate::rules::{Decision, Emphasis, RuleSet};
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -48,14 +46,6 @@ pub struct Register {
     pub comment: Option<CommentEntry>,
     /// What the quarter's rules say the member's deeds should show, for their category.
     pub emphasis: Option<Emphasis>,
-}
-
-/// The member's certificate: their pages, quarter by quarter, each with its result.
-#[derive(Debug, Clone, Serialize)]
-pub struct Certificate {
-    /// The member's record across quarters; each quarter carries its page.
-    #[serde(flatten)]
-    pub history: MemberHistory,
 }
 
 /// The special meeting as recorded.
@@ -178,20 +168,6 @@ impl Archive {
         })
     }
 
-    /// A member's registration certificate (《党员“闪光言行”登记证》): every quarter
-    /// of their branch, or one, with the page and the quarter's result.
-    pub fn certificate(&self, current: Option<&Current>, member: &str, quarter: Option<Quarter>, today: NaiveDate) -> Result<Certificate> {
-        let mut history = self.member_history(current, member, today)?;
-        if let Some(q) = quarter {
-            history.quarters.retain(|r| r.quarter == q);
-            if history.quarters.is_empty() {
-                let opened = self.quarters(&branch_of(&history))?;
-                return Err(Kind::QuarterNotOpened { branch: history.branch.clone(), quarter: q, opened }.into());
-            }
-        }
-        Ok(Certificate { history })
-    }
-
     /// The emphasis for a member's category under the rules of their branch's latest
     /// quarter: what `deed add` and `comment` show beside the record they made.
     pub fn member_emphasis(&self, current: Option<&Current>, member: &str) -> Result<Option<Emphasis>> {
@@ -199,8 +175,4 @@ impl Archive {
         let ctx = self.quarter_ctx(current, branch.as_str(), None)?;
         Ok(emphasis_for(&ctx.rules, &record))
     }
-}
-
-fn branch_of(h: &MemberHistory) -> crate::domain::UnitId {
-    crate::domain::UnitId::known(h.branch.id.clone())
 }
