@@ -91,7 +91,9 @@ fn run_quarter(shine: &Shine, branch: &str) {
     let actor = actor("branch_secretary");
     let ids: Vec<String> = (0..MEMBERS).map(|i| format!("{branch}-{i}")).collect();
     shine.advance(current, &actor, branch).expect("to reporting");
-    shine.report_meeting(current, &actor, branch, d(2026, 12, 10)).expect("report");
+    // Reported a week ahead (§4.2.a, and the local rule of at least one day before).
+    let reporter = Actor { at: Timestamp::parse("2026-12-03T10:00:00+08:00").expect("a time"), ..actor.clone() };
+    shine.report_meeting(current, &reporter, branch, d(2026, 12, 10)).expect("report");
     shine.advance(current, &actor, branch).expect("to meeting");
     let attendance = ids.iter().map(|m| Record::Attendance { member: m.clone(), status: "present".into() }).collect();
     shine.record(current, &actor, Some(branch), attendance).expect("attendance");
