@@ -24,7 +24,7 @@ mod store;
 pub mod stars;
 mod status;
 mod token;
-mod user;
+pub mod user;
 mod workflow;
 
 use crate::args::Command;
