@@ -59,7 +59,7 @@ pub async fn sign_in(State(web): State<Arc<Web>>, request: Request) -> Response 
         let password = form.0.iter().find(|(k, _)| k == "password").map(|(_, v)| v.as_str()).unwrap_or("");
         let now = Instant::now();
         if let Some(wait) = web.throttle.wait(login, client, now) {
-            let text = format!("登录失败次数过多，请 {} 后再试。如忘记密码，请找管理员用 `shine user reset` 重设。", how_long(wait));
+            let text = format!("登录失败次数过多，请 {}后再试。如忘记密码，请找管理员用 `shine user reset` 重设。", how_long(wait));
             let mut r = login_page(web, StatusCode::TOO_MANY_REQUESTS, Some(&text), login);
             r.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(wait.as_secs().max(1)));
             return Err(r);
