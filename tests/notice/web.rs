@@ -6,7 +6,7 @@
 // A test that meets an unexpected shape should stop right there, with the value shown.
 #![allow(clippy::unwrap_used)]
 
-use crate::support::{m, members, Served, Shine, QUARTER};
+use crate::support::{m, members, Served, Shine, NOW, QUARTER};
 use std::collections::BTreeMap;
 
 /// A branch `b1` (m01–m06) and a branch `b2` (n01–n03) under one general branch, the
@@ -320,4 +320,25 @@ fn a_disabled_accounts_session_ends_at_once() {
     s.args(["user", "disable", "--login", "mem"]).ok();
     assert_eq!(b.get("/work").status, 303, "signed out at once");
     assert_eq!(b.sign_in("mem", &pw["mem"]).status, 401);
+}
+
+#[test]
+fn the_demo_leaves_accounts_of_every_desk_that_sign_in() {
+    let s = Shine::new();
+    let dir = s.dir().join("demo");
+    let demo = s.args([std::ffi::OsStr::new("demo"), "--dir".as_ref(), dir.as_os_str()]).json();
+    let accounts = demo["accounts"].as_array().unwrap();
+    let roles: Vec<&str> = accounts.iter().map(|a| a["role"].as_str().unwrap()).collect();
+    assert_eq!(roles, ["branch_secretary", "member", "member", "general_branch", "organization_department"]);
+    let mut command = std::process::Command::new(crate::support::bin());
+    command.env_clear().env("USER", "tester").current_dir(s.dir()).arg("--store").arg(&dir).args(["--now", NOW, "serve", "--listen", "127.0.0.1:0"]);
+    let server = Served::from_command(&mut command, &s.dir().join("serve.log"));
+    for account in accounts {
+        let mut b = Browser::new(&server);
+        let login = account["login"].as_str().unwrap();
+        assert_eq!(b.sign_in(login, account["password"].as_str().unwrap()).status, 303, "{login}");
+        let home = b.get("/work");
+        assert_eq!(home.status, 200, "{login}: {}", home.body);
+        assert!(home.body.contains(&format!("（{login}）")), "{login}: {}", home.body);
+    }
 }
