@@ -7,11 +7,14 @@
 //!
 //! The channel listens on loopback only, on a port of its own; `<store>/serve.json`
 //! (readable by the store's owner only) names it with a random secret, which every
-//! request carries and the server compares in constant time. What travels is the
-//! command line (paths made absolute) and the caller's user name. Which commands are
-//! forwarded is decided by [`forwardable`]: for now the credentials (`token …`).
+//! request carries and the server compares in constant time: reading that file is what
+//! makes the caller the local administrator. What travels is the command line (paths
+//! made absolute) and the caller's user name. Which commands are forwarded is decided by
+//! [`forwardable`]: every command on the store except those that would take the store
+//! from under the server.
 
-use crate::args::{Cli, Command, TokenCommand};
+use crate::args::{Cli, Command, StoreCommand};
+use crate::command::remote::TOKEN_ENV;
 use crate::context::Context;
 use crate::failure::{Failure, Result};
 use crate::render::Output;
@@ -22,11 +25,14 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use axum::{Json, Router};
+use clap::parser::ValueSource;
 use clap::FromArgMatches;
 use serde::{Deserialize, Serialize};
 use shine_engine::ops::Shine;
+use std::any::TypeId;
+use std::collections::{BTreeMap, BTreeSet};
 use std::ffi::OsString;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
@@ -34,23 +40,38 @@ use std::time::Duration;
 /// The route a forwarded command is posted to.
 pub const RUN: &str = "/admin/v1/run";
 
-/// Whether `command` runs in the server's process while the store is served.
+/// Whether `command` runs in the server's process while the store is served: every
+/// command on the store, so that one store has two ways in, except a second server, a
+/// demo (which builds its own store) and a restore (which replaces the store); and the
+/// commands that never open a store (completions, manual page, the clauses), which run
+/// where they are typed.
 pub fn forwardable(command: &Command) -> bool {
-    matches!(command, Command::Token(TokenCommand::Create { .. } | TokenCommand::List | TokenCommand::Revoke { .. }))
+    !matches!(
+        command,
+        Command::Serve { .. }
+            | Command::Demo { .. }
+            | Command::Store(StoreCommand::Restore { .. })
+            | Command::Completions { .. }
+            | Command::Man { .. }
+            | Command::Clauses
+    )
 }
 
-/// Options whose value is a path: made absolute before the command line travels, since
-/// the server does not run in the caller's directory.
-const PATH_OPTIONS: &[&str] = &["--store", "--rules", "--workflows", "--out", "--token-file", "--dir"];
+/// The environment variables commands read themselves (not through clap), which travel
+/// with a forwarded command; `true` for a path.
+const CALLER_ENV: &[(&str, bool)] = &[(TOKEN_ENV, false), ("SHINE_CA", true)];
 
 /// A command sent to the server.
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Forward {
-    /// The command line, program name first.
+    /// The command line, program name first, as [`travelling`] makes it.
     pub args: Vec<String>,
     /// Who runs it when `--by` is not given (the caller's login name).
     pub user: Option<String>,
+    /// The caller's values of [`CALLER_ENV`].
+    #[serde(default)]
+    pub env: BTreeMap<String, String>,
 }
 
 /// What the command printed in the server's process.
@@ -141,7 +162,7 @@ fn ran(shine: &Shine, runner: Runner, forward: Forward) -> std::result::Result<R
     if cli.global.by.is_none() {
         cli.global.by = forward.user;
     }
-    let result = Context::new(cli.global).and_then(|ctx| runner(&ctx.holding(shine.clone()), cli.command));
+    let result = Context::new(cli.global).and_then(|ctx| runner(&ctx.holding(shine.clone(), forward.env), cli.command));
     Ok(match result {
         Ok(Output { human, json }) => Ran::Done { human, json },
         Err(failure) => Ran::Failed { text: crate::messages::text(&failure), json: crate::messages::json(&failure) },
@@ -163,8 +184,16 @@ pub fn forward(cli: &Cli, args: &[OsString]) -> Option<ExitCode> {
     let admin = server.admin.as_ref()?;
     // A command line that is not UTF-8 cannot travel as text; it runs here.
     let args: Vec<&str> = args.iter().map(|a| a.to_str()).collect::<Option<_>>()?;
-    let forward = Forward { args: absolute(&args), user: std::env::var("USER").ok() };
-    let agent = ureq::AgentBuilder::new().timeout_connect(Duration::from_secs(2)).timeout(Duration::from_secs(60)).build();
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let env = CALLER_ENV
+        .iter()
+        .filter_map(|(name, is_path)| {
+            let value = std::env::var(name).ok()?;
+            Some((name.to_string(), if *is_path { cwd.join(value).display().to_string() } else { value }))
+        })
+        .collect();
+    let forward = Forward { args: travelling(&args), user: std::env::var("USER").ok(), env };
+    let agent = ureq::AgentBuilder::new().timeout_connect(Duration::from_secs(2)).timeout(Duration::from_secs(600)).build();
     let answer = agent.post(&format!("{}{RUN}", admin.url)).set("Authorization", &format!("Bearer {}", admin.secret)).send_json(&forward);
     let failed = |failure: Failure| {
         crate::render::error(&failure, cli.global.json);
@@ -201,34 +230,108 @@ pub fn forward(cli: &Cli, args: &[OsString]) -> Option<ExitCode> {
 fn unsure(server: &ServeFile, why: &str) -> Failure {
     crate::fail!(
         "admin_lost",
-        help = "运行 `shine token list` 查看是否已办理，再决定是否重新运行",
+        help = "先用查看命令（如 `shine status`、`shine token list`）确认是否已办理；重新运行同一命令是安全的，已办理的不会重复记录",
         "已把命令交给本机的 `shine serve`（进程 {}），但未收到完整答复：{why}",
         server.pid
     )
 }
 
-/// The command line with the values of path options made absolute.
-fn absolute(args: &[&str]) -> Vec<String> {
+/// The command line as it travels. The server runs neither in the caller's directory
+/// nor with the caller's environment, so every value clap reads as a path is made
+/// absolute, and every value the environment gave (`SHINE_ROLE`, `SHINE_NOW`, …) is
+/// written out as an option. Which arguments are paths is clap's own knowledge (their
+/// value parser), found through the matches, so a path argument added later travels
+/// right without a list kept here.
+fn travelling(args: &[&str]) -> Vec<String> {
+    // `--option=value` split in two, so that clap's indices are positions in `out`.
+    let mut out: Vec<String> = Vec::with_capacity(args.len());
+    for arg in args {
+        match arg.split_once('=') {
+            Some((option, value)) if option.starts_with("--") && option.len() > 2 && !out.is_empty() => {
+                out.push(option.to_owned());
+                out.push(value.to_owned());
+            }
+            _ => out.push((*arg).to_owned()),
+        }
+    }
+    let mut cmd = crate::help::command();
+    let Ok(matches) = cmd.try_get_matches_from_mut(&out) else { return out };
     let cwd = std::env::current_dir().unwrap_or_default();
     let absolute = |value: &str| {
         let path = Path::new(value);
         if path.is_absolute() { value.to_owned() } else { cwd.join(path).display().to_string() }
     };
-    let mut out = Vec::new();
-    let mut path_next = false;
-    for arg in args.iter().map(|a| (*a).to_owned()) {
-        if path_next {
-            out.push(absolute(&arg));
-            path_next = false;
-            continue;
-        }
-        match arg.split_once('=') {
-            Some((option, value)) if PATH_OPTIONS.contains(&option) => out.push(format!("{option}={}", absolute(value))),
-            _ => {
-                path_next = PATH_OPTIONS.contains(&arg.as_str());
-                out.push(arg);
+    let (mut made_absolute, mut from_env) = (BTreeSet::new(), BTreeSet::new());
+    let mut extra = Vec::new();
+    // Each subcommand's matches count positions from its own name: `base` is where it is.
+    let (mut level, mut found, mut base) = (&cmd, &matches, 0);
+    loop {
+        let mut values_here = BTreeSet::new();
+        for arg in level.get_arguments() {
+            let id = arg.get_id().as_str();
+            let is_path = arg.get_value_parser().type_id() == TypeId::of::<PathBuf>();
+            // A global option's value is seen at every level, with positions that are
+            // not this level's: it is found by its name instead, below.
+            let global = arg.is_global_set();
+            let at: Vec<usize> = if global { Vec::new() } else { found.indices_of(id).into_iter().flatten().map(|i| base + i).collect() };
+            values_here.extend(at.iter().copied());
+            if global && is_path {
+                if let Some(long) = arg.get_long() {
+                    let option = format!("--{long}");
+                    made_absolute.extend((1..out.len()).filter(|i| out[i - 1] == option));
+                }
+            }
+            match found.value_source(id) {
+                Some(ValueSource::CommandLine) if is_path => made_absolute.extend(at),
+                Some(ValueSource::EnvVariable) if from_env.insert(id.to_owned()) => {
+                    let (Some(long), Some(values)) = (arg.get_long(), found.get_raw(id)) else { continue };
+                    for value in values.filter_map(|v| v.to_str()) {
+                        extra.push(format!("--{long}"));
+                        extra.push(if is_path { absolute(value) } else { value.to_owned() });
+                    }
+                }
+                _ => {}
             }
         }
+        let Some((name, sub)) = found.subcommand() else { break };
+        let Some(next) = level.find_subcommand(name) else { break };
+        let names: Vec<&str> = std::iter::once(next.get_name()).chain(next.get_all_aliases()).collect();
+        let Some(at) = (base + 1..out.len()).find(|i| !values_here.contains(i) && names.contains(&out[*i].as_str())) else { break };
+        (level, found, base) = (next, sub, at);
     }
+    for i in made_absolute {
+        if let Some(value) = out.get_mut(i) {
+            *value = absolute(value);
+        }
+    }
+    out.extend(extra);
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::travelling;
+
+    fn here(path: &str) -> String {
+        std::env::current_dir().expect("a working directory").join(path).display().to_string()
+    }
+
+    #[test]
+    fn a_forwarded_command_line_carries_its_paths_absolute_and_what_the_environment_gave() {
+        let args = ["shine", "--store", "数据", "roster", "import", "--branch", "b1", "名单.csv", "--apply"];
+        let sent = travelling(&args);
+        assert_eq!(sent, ["shine", "--store", &here("数据"), "roster", "import", "--branch", "b1", &here("名单.csv"), "--apply"]);
+        // `--option=value` travels as two words; a value that is not a path stays as typed.
+        let sent = travelling(&["shine", "display", "--quarter=2026Q4", "--out=公示.html"]);
+        assert_eq!(sent, ["shine", "display", "--quarter", "2026Q4", "--out", &here("公示.html")]);
+        let absolute = here("x.html");
+        assert_eq!(travelling(&["shine", "display", "--quarter", "2026Q4", "--out", &absolute]).last(), Some(&absolute));
+
+        // What the environment gave is written out (in this one test: no other test of
+        // this binary sets or reads SHINE_WORKFLOWS).
+        std::env::set_var("SHINE_WORKFLOWS", "流程");
+        let sent = travelling(&["shine", "status", "--branch", "b1"]);
+        std::env::remove_var("SHINE_WORKFLOWS");
+        assert_eq!(sent[4..], ["--workflows".to_owned(), here("流程")]);
+    }
 }

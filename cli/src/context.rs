@@ -9,6 +9,7 @@ use shine_engine::ops::{Archive, Current, Definitions, Shine};
 use shine_engine::refusal::Refusal;
 use shine_engine::rules::SourceFile;
 use shine_engine::store::{Store, StoreError};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 mod embedded {
@@ -38,6 +39,9 @@ pub struct Context {
     /// The store as `shine serve` holds it, for a command forwarded to the server
     /// (`admin`): the command acts on it, under the server's definitions.
     held: Option<Shine>,
+    /// The caller's environment variables a command reads itself, for a forwarded
+    /// command (`admin::CALLER_ENV`): the server's own environment is not the caller's.
+    caller_env: BTreeMap<String, String>,
 }
 
 /// The engine for a command on the store: with the current definitions when they
@@ -72,12 +76,21 @@ impl Context {
                 crate::fail!("bad_time", help = "写作 2026-12-10T10:00:00+08:00，或只写日期 2026-12-10", "`--now {text}` 不是有效的时间")
             })?,
         };
-        Ok(Context { global, now, held: None })
+        Ok(Context { global, now, held: None, caller_env: BTreeMap::new() })
     }
 
     /// This context acting on the store a server holds, not opening it.
-    pub fn holding(self, shine: Shine) -> Context {
-        Context { held: Some(shine), ..self }
+    pub fn holding(self, shine: Shine, caller_env: BTreeMap<String, String>) -> Context {
+        Context { held: Some(shine), caller_env, ..self }
+    }
+
+    /// The value of an environment variable the command reads as the caller's: the
+    /// caller's own when the command was forwarded, else this process's.
+    pub fn caller_env(&self, name: &str) -> Option<String> {
+        match self.held {
+            Some(_) => self.caller_env.get(name).cloned(),
+            None => std::env::var(name).ok(),
+        }
     }
 
     /// Who acts: `--by` (else the login name), in the role `--as` names (by id or by
@@ -175,10 +188,10 @@ impl Context {
             (StoreError::Locked { .. }, Some(server)) => Failure::Edge(
                 EdgeError::new(
                     "store_served",
-                    format!("存储 `{}` 正由 `shine serve`（进程 {}，{}）使用，其他命令不能同时打开", path.display(), server.pid, server.url),
+                    format!("存储 `{}` 正由 `shine serve`（进程 {}，{}）使用；本命令要独占存储，不能在服务运行时办理", path.display(), server.pid, server.url),
                 )
                 .help(format!(
-                    "先停止该服务（在其终端按 Ctrl-C，或 `kill {}`）再运行本命令（凭据命令 `shine token …` 在服务运行时由服务办理）；上级单位可通过服务拉取：shine pull --from {} --token-file <凭据文件>",
+                    "先停止该服务（在其终端按 Ctrl-C，或 `kill {}`）再运行本命令（服务运行时，其他命令都由服务代为办理；只有再启动一个服务、恢复备份需要先停止它）；上级单位可通过服务拉取：shine pull --from {} --token-file <凭据文件>",
                     server.pid, server.url
                 )),
             ),

@@ -115,7 +115,7 @@ fn received(v: &Value) -> Vec<String> {
 }
 
 /// A general branch's steps up to a closed window: pull, publish now, nothing objected.
-fn pulled_and_published(s: &Shine, gb: &str) {
+pub fn pulled_and_published(s: &Shine, gb: &str) {
     pull(s, gb);
     chain(s, &["publish", "--unit", gb]).ok();
 }

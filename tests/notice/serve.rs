@@ -10,7 +10,7 @@
 // A test that meets an unexpected shape should stop right there, with the value shown.
 #![allow(clippy::unwrap_used)]
 
-use crate::chain::{chain, university, up_to_the_organization_department_of, AFTER_WINDOW, LATER};
+use crate::chain::{chain, pulled_and_published, university, up_to_the_organization_department_of, AFTER_WINDOW, LATER};
 use crate::support::{Shine, QUARTER};
 use serde_json::Value;
 use std::io::{BufRead, BufReader, Read, Write};
@@ -566,24 +566,34 @@ fn bad_api_input_gets_4xx_and_changes_nothing() {
 }
 
 #[test]
-fn store_held_by_serve_refuses_other_commands_clearly() {
+fn s4_3_b_an_objection_is_recorded_from_the_cli_while_the_public_page_is_served() {
     let u = Shine::new();
-    university(&u, &[]);
+    university(&u, &["b1", "b2"]);
+    pulled_and_published(&u, "g1");
     let server = Server::start(&u);
+    // One store, two ways in: while the server holds the store, a command typed at the
+    // terminal is carried out by the server, with the same answer and the same refusals.
     let started = Instant::now();
-    let refused = u.args(["chain", "status", "--quarter", QUARTER]).fails();
+    chain(&u, &["object", "--unit", "g1", "--member", "龘𠀀", "--reason", "群众反映事迹材料与实际不符"]).ok();
     assert!(started.elapsed() < Duration::from_secs(5), "took {:?}", started.elapsed());
-    refused.stderr_contains("shine serve").stderr_contains(&server.pid().to_string()).stderr_contains(&server.url);
-    u.args(["members", "--branch", "b1"]).fails().stderr_contains("先停止该服务");
-    // Credentials are the exception: the server runs those commands itself.
+    let status = u.args(["chain", "status", "--unit", "g1", "--quarter", QUARTER]).json();
+    assert_eq!(status["stars"][0]["objection"]["reason"], "群众反映事迹材料与实际不符", "{status}");
+    chain(&u, &["object", "--unit", "g1", "--member", "陈𬭎", "--reason", "迟到的意见"]).at(AFTER_WINDOW).fails().stderr_contains("2026-12-16");
+    assert!(u.args(["members", "--branch", "b1"]).ok().contains("龘𠀀"));
     assert_eq!(u.args(["token", "list"]).json(), serde_json::json!([]));
 
-    // Stopped gracefully (SIGTERM), the server lets go of the store and its note.
+    // What needs the store to itself is still refused, naming the server.
+    let refused = u.args(["serve", "--listen", "127.0.0.1:0"]).fails();
+    refused.stderr_contains("shine serve").stderr_contains(&server.pid().to_string()).stderr_contains("先停止该服务");
+
+    // Stopped gracefully (SIGTERM), the server lets go of the store and its note; the
+    // objection it recorded is in the store.
     let mut server = server;
     let status = server.stop_gracefully();
     assert!(status.success(), "{status:?}");
     assert!(!u.store_dir().join("serve.json").exists());
-    u.args(["chain", "status", "--quarter", QUARTER]).ok();
+    let status = u.args(["chain", "status", "--unit", "g1", "--quarter", QUARTER]).json();
+    assert_eq!(status["stars"][0]["objection"]["reason"], "群众反映事迹材料与实际不符", "{status}");
 }
 
 #[test]
@@ -635,7 +645,7 @@ fn tokens_created_and_revoked_while_serving_count_at_once() {
 }
 
 #[test]
-fn the_admin_channel_refuses_a_wrong_secret_and_other_commands() {
+fn the_admin_channel_refuses_a_wrong_secret_and_commands_that_need_the_store_alone() {
     let u = Shine::new();
     university(&u, &[]);
     let _server = Server::start(&u);
@@ -650,8 +660,11 @@ fn the_admin_channel_refuses_a_wrong_secret_and_other_commands() {
     let wrong = format!("{}0", &secret[..secret.len() - 1]);
     let (code, text) = run(&wrong, &["shine", "token", "list"]);
     assert_eq!(code, 401, "{text}");
-    let (code, text) = run(&secret, &["shine", "org", "add", "--id", "x", "--name", "某学院党总支", "--kind", "general", "--parent", "c"]);
+    // What needs the store to itself is not carried out by the server.
+    let (code, text) = run(&secret, &["shine", "store", "restore", "--from", "备份.shine-backup", "--replace"]);
     assert_eq!(code, 422, "{text}");
+    let (code, text) = run(&secret, &["shine", "org", "add", "--id", "x", "--name", "某学院党总支", "--kind", "general", "--parent", "c"]);
+    assert_eq!(code, 200, "{text}");
     let (code, text) = run(&secret, &["shine", "token", "list"]);
     assert_eq!(code, 200, "{text}");
     assert!(text.contains("done"), "{text}");

@@ -297,7 +297,8 @@ fn a_burst_beyond_the_rate_limit_gets_429_in_chinese_and_pages_carry_security_he
             other => panic!("unexpected status {other:?}"),
         }
     }
-    assert!(ok >= 120 && limited > 0, "{ok} answered, {limited} limited");
+    // The page fetched above took one of the 120 from the same address.
+    assert!(ok >= 119 && limited > 0, "{ok} answered, {limited} limited");
     assert!(retry_after.is_some_and(|s| s >= 1), "Retry-After missing");
     let error: Value = serde_json::from_str(&limited_body).unwrap();
     assert_eq!(error["error"]["code"], "rate_limited");

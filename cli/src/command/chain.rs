@@ -61,7 +61,7 @@ pub fn run(ctx: &Context, command: ChainCommand) -> Result<Output> {
             let local = shine.org()?.unit(&r.to).is_some();
             // Another instance hears of the return first; only then is it recorded here.
             if !local {
-                crate::command::remote::send_return(&r, quarter, token_file.as_deref())?;
+                crate::command::remote::send_return(ctx, &r, quarter, token_file.as_deref())?;
             }
             shine.record_return(&actor, unit, quarter, &r)?;
             let to = shine.org()?.unit(&r.to).map(|u| u.name.clone()).unwrap_or_else(|| r.to.clone());

@@ -16,7 +16,7 @@ mod member;
 mod org;
 mod quarter;
 mod records;
-mod remote;
+pub(crate) mod remote;
 pub mod roster;
 mod rules;
 pub mod serve;

@@ -53,9 +53,9 @@ const TOKEN_HELP: &str = "把凭据存入只有本用户可读的文件（`chmod
 
 /// The credential from `--token-file` (read, trimmed; a file others may read is
 /// refused), else from `SHINE_TOKEN`; `None` when neither gives one.
-pub fn read_token(file: Option<&Path>) -> Result<Option<String>> {
+pub fn read_token(ctx: &Context, file: Option<&Path>) -> Result<Option<String>> {
     let Some(path) = file else {
-        return Ok(std::env::var(TOKEN_ENV).ok().map(|t| t.trim().to_owned()).filter(|t| !t.is_empty()));
+        return Ok(ctx.caller_env(TOKEN_ENV).map(|t| t.trim().to_owned()).filter(|t| !t.is_empty()));
     };
     let shown = path.display();
     let meta = std::fs::metadata(path)
@@ -83,7 +83,7 @@ pub fn read_token(file: Option<&Path>) -> Result<Option<String>> {
 }
 
 pub fn pull(ctx: &Context, unit: Option<&str>, quarter: &str, from: &str, token_file: Option<&Path>, ca: Option<&Path>, page_size: usize) -> Result<Output> {
-    let token = read_token(token_file)?.ok_or_else(|| {
+    let token = read_token(ctx, token_file)?.ok_or_else(|| {
         crate::fail!(
             "no_token",
             help = format!("请对方单位运行 `shine token create --unit <本单位编号> --out <文件>` 发放凭据；{TOKEN_HELP}"),
@@ -191,13 +191,13 @@ impl Failed {
 
 /// Tell the instance a record came from (its address is the return's `to`) that it
 /// is returned for correction. Repeating it is harmless: the instance records it once.
-pub fn send_return(r: &shine_engine::state::level::Return, quarter: Quarter, token_file: Option<&Path>) -> Result<()> {
+pub fn send_return(ctx: &Context, r: &shine_engine::state::level::Return, quarter: Quarter, token_file: Option<&Path>) -> Result<()> {
     let from = r.to.as_str();
-    let token = read_token(token_file)?
+    let token = read_token(ctx, token_file)?
         .ok_or_else(|| crate::fail!("no_token", help = format!("用拉取时的凭据：{TOKEN_HELP}"), "退回给 {from} 需要对方为本单位发放的凭据"))?;
     let token = token.as_str();
     let url = format!("{}{RETURNS}", from.trim_end_matches('/'));
-    let ca = std::env::var_os("SHINE_CA").filter(|v| !v.is_empty()).map(std::path::PathBuf::from);
+    let ca = ctx.caller_env("SHINE_CA").filter(|v| !v.is_empty()).map(std::path::PathBuf::from);
     let agent = crate::client::agent(ca.as_deref(), Duration::from_secs(30))?;
     let request = ReturnRequest { quarter: quarter.to_string(), key: r.key.clone(), reason: r.reason.clone() };
     match agent.post(&url).set("Authorization", &format!("Bearer {token}")).send_json(&request) {
