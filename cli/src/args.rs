@@ -244,6 +244,9 @@ pub enum Command {
     /// 上级单位拉取用的凭据
     #[command(subcommand)]
     Token(TokenCommand),
+    /// 网页工作台的账号：每个账号对应一个人、一个角色和一个组织
+    #[command(subcommand)]
+    User(UserCommand),
     /// 公开展示页面（§4.3.c）另存为静态 HTML 文件，供离线发布
     #[command(after_help = "示例:
   shine display --quarter 2026Q4 --out 展示.html")]
@@ -453,6 +456,73 @@ pub enum TokenCommand {
         /// 凭据编号（见 `shine token list`）
         #[arg(value_name = "编号")]
         id: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// 开设账号；初始密码由系统生成，只显示这一次（或用 --password-file 从文件读取）
+    #[command(after_help = "示例:
+  shine user add --login zhang --name 张伟 --role branch_secretary --unit jx-jg
+  shine user add --login chen --name 陈丽娟 --role member --unit jx-jg --member m04
+  shine user add --login jx --name 王红 --role general_branch --unit jx
+  shine user add --login zzb --name 李明 --role organization_department --unit dw
+
+角色写流程文件中的角色编号或名称（党员、党支部书记、党总支、党委组织部）；组织须是该角色办理的那类组织：
+党员和党支部书记为党支部（直属党支部），党总支为党总支，党委组织部为校党委。党员账号须用 --member 写明是哪位党员。
+密码不在命令行上给出（命令行本机其他用户都能看到）。")]
+    Add {
+        /// 登录名，如 zhang
+        #[arg(long, value_name = "登录名")]
+        login: String,
+        /// 账号使用人的姓名
+        #[arg(long, value_name = "姓名")]
+        name: String,
+        /// 角色：编号或名称，如 branch_secretary、党员
+        #[arg(long, value_name = "角色")]
+        role: String,
+        /// 所在组织的编号
+        #[arg(long, value_name = "组织")]
+        unit: String,
+        /// 对应的党员（编号或姓名）；党员账号必填
+        #[arg(long, value_name = "党员")]
+        member: Option<String>,
+        /// 从这个文件读取初始密码（第一行，至少 12 个字符）；不写时由系统生成
+        #[arg(long, value_name = "文件")]
+        password_file: Option<PathBuf>,
+    },
+    /// 列出账号（不含密码）
+    #[command(after_help = "示例:
+  shine user list
+  shine user list --json")]
+    List,
+    /// 停用账号：其已登录的网页会话立即失效
+    #[command(after_help = "示例:
+  shine user disable --login zhang")]
+    Disable {
+        /// 登录名
+        #[arg(long, value_name = "登录名")]
+        login: String,
+    },
+    /// 重新启用停用的账号
+    #[command(after_help = "示例:
+  shine user enable --login zhang")]
+    Enable {
+        /// 登录名
+        #[arg(long, value_name = "登录名")]
+        login: String,
+    },
+    /// 重设密码：新密码由系统生成，只显示这一次；已登录的网页会话立即失效
+    #[command(after_help = "示例:
+  shine user reset --login zhang
+  shine user reset --login zhang --password-file 新密码.txt")]
+    Reset {
+        /// 登录名
+        #[arg(long, value_name = "登录名")]
+        login: String,
+        /// 从这个文件读取新密码（第一行，至少 12 个字符）；不写时由系统生成
+        #[arg(long, value_name = "文件")]
+        password_file: Option<PathBuf>,
     },
 }
 

@@ -40,6 +40,10 @@ pub const PER_ADDRESS: Rate = Rate { burst: 120, per_second: 20 };
 
 /// The security headers of every answer: no script, no framing, no sniffing, no referrer.
 const CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+/// The web workspace (`/work`): its own stylesheet and forms posting to itself; still
+/// no script. Its pages send the referrer to this server only, so that a form's post
+/// carries its origin (checked against forgery, `web::csrf`).
+const WORK_CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
 pub fn apply(router: Router, authenticate: Authenticate) -> Router {
     let limiter = Arc::new(Limiter::default());
@@ -83,11 +87,13 @@ async fn log(request: Request, next: Next) -> Response {
 }
 
 async fn security_headers(request: Request, next: Next) -> Response {
+    let work = request.uri().path() == crate::web::HOME || request.uri().path().starts_with(&format!("{}/", crate::web::HOME));
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
-    headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP));
+    let (csp, referrer) = if work { (WORK_CSP, "same-origin") } else { (CSP, "no-referrer") };
+    headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(csp));
     headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
-    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static(referrer));
     headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     response
 }

@@ -103,6 +103,15 @@ pub enum Action {
     TokenIssued { id: String, unit: String, label: String, digest: String },
     TokenRevoked { id: String },
 
+    // ---- web accounts (scope `users`) ---------------------------------------------------
+    /// An account of the web workspace, bound to a person, a role and a unit (and, for
+    /// a role acting for a member, that member); `password` is a PHC string (Argon2id).
+    UserAdded { login: String, name: String, role: String, unit: UnitId, member: Option<MemberId>, password: String },
+    UserDisabled { login: String },
+    UserEnabled { login: String },
+    /// A new password (PHC string); sessions signed in with the old one end.
+    PasswordReset { login: String, password: String },
+
     // ---- added later (scope `branch/<id>` for the first two, the quarter's for the last)
     /// The branch closed a finding (the one under `clause` dated `date`) on `on`:
     /// `how` is one of the ways of closing the rules declare, `note` what happened.

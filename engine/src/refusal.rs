@@ -340,6 +340,18 @@ pub enum Kind {
     NoSuchToken { id: String },
     TokenUnit { given: String, known: Vec<String> },
 
+    // ---- web accounts -------------------------------------------------------------------
+    LoginTaken { login: String },
+    NoSuchAccount { login: String },
+    /// The unit is of a kind (`kind`) the role does not act for; `kinds` are those it
+    /// does (from the workflow files), empty for a role acting outside the tree.
+    AccountUnit { role: RoleRef, unit: UnitRef, kind: KindRef, kinds: Vec<KindRef> },
+    /// The role acts for one member of the unit, and none was named.
+    AccountNeedsMember { role: RoleRef, unit: UnitRef },
+    PasswordTooShort { chars: usize, min: usize },
+    /// The password could not be hashed.
+    PasswordHash { reason: String },
+
     // ---- text users give (`crate::text`) ----------------------------------------------
     /// Text refused by the one check of text: the field, the start of what was given
     /// (it may hold the refused character) and what is wrong.
@@ -448,6 +460,8 @@ pub enum Hint {
     /// A complaint outside the window goes through the petition procedure.
     Petition,
     ListTokens,
+    /// See the accounts of the web workspace.
+    ListAccounts,
     /// Ask the sending instance to check and send again.
     AskSender { from: String },
     /// An administrator changes a rule in `rules/`.

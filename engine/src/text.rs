@@ -55,6 +55,10 @@ pub enum Text {
     ApprovedBy,
     /// The note of a transfer, removal or dated change of a roster.
     RosterNote,
+    /// The login of a web account.
+    Login,
+    /// The name of the person a web account belongs to.
+    AccountName,
 }
 
 /// How much a field may hold.
@@ -69,8 +73,8 @@ pub enum Shape {
 impl Text {
     pub fn shape(self) -> Shape {
         match self {
-            Text::UnitId | Text::MemberId => Shape::Id,
-            Text::UnitName | Text::MemberName | Text::GuestName | Text::TokenLabel | Text::Value | Text::ApprovedBy => Shape::Line,
+            Text::UnitId | Text::MemberId | Text::Login => Shape::Id,
+            Text::UnitName | Text::MemberName | Text::GuestName | Text::TokenLabel | Text::Value | Text::ApprovedBy | Text::AccountName => Shape::Line,
             Text::Evidence
             | Text::DeedText
             | Text::ExcuseReason

@@ -24,6 +24,7 @@ mod store;
 pub mod stars;
 mod status;
 mod token;
+pub mod user;
 mod workflow;
 
 use crate::args::Command;
@@ -60,6 +61,7 @@ pub fn run(ctx: &Context, command: Command) -> Result<Output> {
         }
         Command::Serve { listen, tls_cert, tls_key } => serve::run(ctx, &listen, tls_cert.as_deref().zip(tls_key.as_deref()), run),
         Command::Token(c) => token::run(ctx, c),
+        Command::User(c) => user::run(ctx, c),
         Command::Chain(c) => chain::run(ctx, c),
         Command::Display { quarter, out } => display::run(ctx, &quarter, out),
         Command::Demo { dir, quarter, name } => crate::demo::run(ctx, &crate::demo::where_to(ctx, dir), &quarter, name.as_deref()),

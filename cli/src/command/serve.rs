@@ -47,14 +47,18 @@ pub fn run(ctx: &Context, listen: &str, tls: Option<(&FsPath, &FsPath)>, runner:
     // With `--now` the server's clock stands still (for tests and rehearsals); else each
     // request reads the clock, so a window that closes while the server runs is seen closed.
     let fixed_today = ctx.global.now.is_some().then(|| ctx.today());
+    // The web workspace (`/work`) runs its actions with the CLI's own code, as the
+    // admin channel does.
+    let tls = !matches!(transport, crate::listener::Transport::Plain);
+    let work = crate::web::router(shine.clone(), runner, crate::web::Settings::of(&ctx.global, tls));
     let app = Arc::new(App { shine, fixed_today });
-    let url = runtime.block_on(serve(app, listen, transport, &ctx.global.store, runner))?;
+    let url = runtime.block_on(serve(app, work, listen, transport, &ctx.global.store, runner))?;
     // Logged, not printed: whoever read the first line may have closed stdout since.
     tracing::info!(url = %url, "shine serve: 已停止");
     Ok(Output::new("", serde_json::json!({ "stopped": url })))
 }
 
-async fn serve(app: Arc<App>, listen: &str, transport: crate::listener::Transport, store: &FsPath, runner: crate::admin::Runner) -> Result<String> {
+async fn serve(app: Arc<App>, work: Router, listen: &str, transport: crate::listener::Transport, store: &FsPath, runner: crate::admin::Runner) -> Result<String> {
     let listener = tokio::net::TcpListener::bind(listen).await.map_err(|e| {
         crate::fail!("listen", help = "换一个端口，如 `--listen 127.0.0.1:8081`，或先停止占用该端口的程序", "无法监听 `{listen}`：{e}")
     })?;
@@ -72,13 +76,13 @@ async fn serve(app: Arc<App>, listen: &str, transport: crate::listener::Transpor
     // The first line is the address; callers (and tests) read it to learn the port.
     println!("shine serve: {url}");
     let _ = std::io::stdout().flush();
-    crate::listener::serve(listener, transport, router(app), crate::listener::Limits::for_this_process(), stopped()).await;
+    crate::listener::serve(listener, transport, router(app, work), crate::listener::Limits::for_this_process(), stopped()).await;
     admin.abort();
     let _ = std::fs::remove_file(&file);
     Ok(url)
 }
 
-fn router(app: Arc<App>) -> Router {
+fn router(app: Arc<App>, work: Router) -> Router {
     let who = app.clone();
     let authenticate: crate::layers::Authenticate = Arc::new(move |token: &str| who.shine.authenticate(token).ok().flatten().map(|c| c.id));
     let routes = Router::new()
@@ -89,7 +93,8 @@ fn router(app: Arc<App>) -> Router {
         .route("/", get(index))
         .route("/display/{quarter}", get(display))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
-        .with_state(app);
+        .with_state(app)
+        .merge(work);
     crate::layers::apply(routes, authenticate)
 }
 

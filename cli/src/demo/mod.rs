@@ -5,6 +5,7 @@
 //! state: at each state it supplies the records the workflow's step accepts, then
 //! advances. Writes are batched (bulk mode) and flushed at the end.
 
+mod accounts;
 mod chain;
 mod university;
 
@@ -242,6 +243,8 @@ fn build_in(
         (Some(reason), Some(m)) => Some(shine.remove_member(&secretary_actor(&shine, &rosters["jx-bk"], at(end, 17)), m.id.as_str(), end, &reason, "")?),
         _ => None,
     };
+    // 6. Accounts of the web workspace to try the demo with.
+    let accounts = accounts::add(&shine, &admin, &rosters, &|roster| secretary_actor(&shine, roster, at(end, 17)).who)?;
     shine.store().flush()?;
     let elapsed = started.elapsed();
 
@@ -250,8 +253,10 @@ fn build_in(
     if let Some(left) = &left {
         human.push_str(&format!("\n名单变动：{}\n", crate::messages::roster::moved(Some(&rules), left)));
     }
+    human.push_str(&accounts::render(&shine, &accounts, dir));
     let json = serde_json::json!({
         "quarter": quarter, "store": dir, "branches": ledgers, "chain": chain::json(&chain), "seconds": elapsed.as_secs_f64(),
+        "accounts": accounts,
     });
     Ok(Output::new(human, json))
 }

@@ -367,6 +367,23 @@ fn kind(k: &Kind) -> Worded {
         Kind::NoSuchToken { id } => Worded::new(format!("没有有效的凭据 `{id}`")),
         Kind::TokenUnit { given, known } => Worded::new(format!("找不到单位 `{given}`")).detail(format!("可发放凭据的单位：{}", known.join("、"))),
 
+        Kind::LoginTaken { login } => Worded::new(format!("登录名 `{login}` 已被使用")).then("换一个登录名；同一人的账号可用 `shine user reset` 重设密码"),
+        Kind::NoSuchAccount { login } => Worded::new(format!("没有登录名为 `{login}` 的账号")),
+        Kind::AccountUnit { role, unit: u, kind, kinds } if kinds.is_empty() => {
+            Worded::new(format!("{}不在本校组织中办理，不能为{}（{}）开设该角色的账号", titled(role), unit(u), kind.title))
+                .then("选择在本校组织中办理的角色，如 `--role branch_secretary`")
+        }
+        Kind::AccountUnit { role, unit: u, kind, kinds } => {
+            Worded::new(format!("{}是{}，{}不为这类组织办理", unit(u), kind.title, titled(role)))
+                .detail(format!("{}办理的组织：{}", titled(role), titles(kinds)))
+                .then("`--unit` 写该类组织的编号（`shine org list` 列出组织），或换一个角色")
+        }
+        Kind::AccountNeedsMember { role, unit: u } => Worded::new(format!("{}的账号须对应{}的一名党员", titled(role), unit(u)))
+            .then(format!("加上 `--member <党员编号>`（`shine members --branch {}` 列出党员）", u.id)),
+        Kind::PasswordTooShort { chars, min } => Worded::new(format!("密码只有 {chars} 个字符，至少要 {min} 个"))
+            .then("不写 `--password-file` 时由系统生成密码；或在密码文件中写一个更长的密码"),
+        Kind::PasswordHash { reason } => Worded::new(format!("无法为密码生成摘要：{reason}")).then("请重试；仍不成功请联系管理员"),
+
         Kind::LeftRoster { member: m, branch, on, departure, label } => {
             Worded::new(format!("{}已于 {on} {}，不在{}的名单上", member(m), super::roster::departure(departure, label.as_deref()), unit(branch)))
                 .then(format!("`shine member history {}` 查看其记录；离开名单的党员不再转接、变动", m.id))
@@ -439,6 +456,7 @@ pub fn hint(h: &Hint) -> String {
         Hint::WaitForWindow { until } => format!("公示期至 {until}，期满后继续下一步"),
         Hint::Petition => "公示期外的意见请按信访程序处理".into(),
         Hint::ListTokens => "用 `shine token list` 查看凭据编号".into(),
+        Hint::ListAccounts => "用 `shine user list` 查看账号".into(),
         Hint::AskSender { from } => format!("请联系报送单位（{from}）核实后重新拉取"),
         Hint::ChangeRule { rule } => format!("或由管理员修改 rules/ 中的 `{rule}` 规则"),
         Hint::Recount => "请监票人核对后重新录入".into(),

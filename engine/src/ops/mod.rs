@@ -36,6 +36,7 @@ pub mod org;
 pub mod quarter;
 pub mod readback;
 pub mod roster;
+pub mod users;
 pub mod views;
 
 pub use definitions::{check_escalation, Current, Definitions};

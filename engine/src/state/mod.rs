@@ -6,11 +6,13 @@
 //! - [`quarter`]: one branch's quarter (`quarter/<branch>/<quarter>`).
 //! - [`level`]: one level's quarter in the escalation chain (`chain/<unit>/<quarter>`).
 //! - [`access`]: the credentials issued for pulling over HTTP (`access`).
+//! - [`users`]: the accounts of the web workspace (`users`).
 
 pub mod access;
 pub mod level;
 pub mod org;
 pub mod quarter;
+pub mod users;
 
 use crate::event::Event;
 

@@ -36,6 +36,8 @@ pub enum Scope {
     Chain(UnitId, Quarter),
     /// Credentials for pulling over HTTP.
     Access,
+    /// Accounts of the web workspace.
+    Users,
 }
 
 impl Scope {
@@ -47,6 +49,7 @@ impl Scope {
             Scope::Quarter(b, q) => format!("quarter/{b}/{q}"),
             Scope::Chain(u, q) => format!("chain/{u}/{q}"),
             Scope::Access => "access".into(),
+            Scope::Users => "users".into(),
         }
     }
 
@@ -56,6 +59,7 @@ impl Scope {
         match parts.as_slice() {
             ["org"] => Some(Scope::Org),
             ["access"] => Some(Scope::Access),
+            ["users"] => Some(Scope::Users),
             ["branch", b] => Some(Scope::Branch(UnitId::read(b)?)),
             ["quarter", b, q] => Some(Scope::Quarter(UnitId::read(b)?, q.parse().ok()?)),
             ["chain", u, q] => Some(Scope::Chain(UnitId::read(u)?, q.parse().ok()?)),

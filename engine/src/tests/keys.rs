@@ -6,7 +6,7 @@ use super::*;
 fn scope_names_read_back() {
     let b = UnitId::known("jx-jg");
     let q: Quarter = "2026Q4".parse().expect("quarter");
-    for s in [Scope::Org, Scope::Access, Scope::Branch(b.clone()), Scope::Quarter(b.clone(), q), Scope::Chain(b, q)] {
+    for s in [Scope::Org, Scope::Access, Scope::Users, Scope::Branch(b.clone()), Scope::Quarter(b.clone(), q), Scope::Chain(b, q)] {
         assert_eq!(Scope::parse(&s.name()), Some(s.clone()));
         let key = event(&s, 42);
         assert_eq!(split_event(&key), Some((s.name().as_str(), 42)));

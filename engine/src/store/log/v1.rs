@@ -241,6 +241,17 @@ pub(super) enum ActionRec<'a> {
     StarsForwarded { to: Cow<'a, str>, sealed: Cow<'a, [Sealed]> },
     TokenIssued { id: Cow<'a, str>, unit: Cow<'a, str>, label: Cow<'a, str>, digest: Cow<'a, str> },
     TokenRevoked { id: Cow<'a, str> },
+    UserAdded {
+        login: Cow<'a, str>,
+        name: Cow<'a, str>,
+        role: Cow<'a, str>,
+        unit: Cow<'a, str>,
+        member: Option<Cow<'a, str>>,
+        password: Cow<'a, str>,
+    },
+    UserDisabled { login: Cow<'a, str> },
+    UserEnabled { login: Cow<'a, str> },
+    PasswordReset { login: Cow<'a, str>, password: Cow<'a, str> },
     FindingClosed { member: Cow<'a, str>, clause: Cow<'a, str>, date: NaiveDate, on: NaiveDate, how: Cow<'a, str>, note: Cow<'a, str> },
     StandingRecorded { member: Cow<'a, str>, standing: StandingRec<'a>, approved_by: Cow<'a, str>, reason: Cow<'a, str> },
     PresentedAs { member: Cow<'a, str>, form: Cow<'a, str> },
@@ -429,6 +440,17 @@ fn action_rec(a: &Action) -> ActionRec<'_> {
         Action::StarsForwarded { to, sealed } => ActionRec::StarsForwarded { to: b(to), sealed: Cow::Borrowed(sealed) },
         Action::TokenIssued { id, unit, label, digest } => ActionRec::TokenIssued { id: b(id), unit: b(unit), label: b(label), digest: b(digest) },
         Action::TokenRevoked { id } => ActionRec::TokenRevoked { id: b(id) },
+        Action::UserAdded { login, name, role, unit, member, password } => ActionRec::UserAdded {
+            login: b(login),
+            name: b(name),
+            role: b(role),
+            unit: b(unit),
+            member: member.as_ref().map(b),
+            password: b(password),
+        },
+        Action::UserDisabled { login } => ActionRec::UserDisabled { login: b(login) },
+        Action::UserEnabled { login } => ActionRec::UserEnabled { login: b(login) },
+        Action::PasswordReset { login, password } => ActionRec::PasswordReset { login: b(login), password: b(password) },
         Action::FindingClosed { member, clause, date, on, how, note } => {
             ActionRec::FindingClosed { member: b(member), clause: b(clause), date: *date, on: *on, how: b(how), note: b(note) }
         }
@@ -743,6 +765,17 @@ pub(super) fn action(a: ActionRec<'_>) -> Result<Action, Invalid> {
         ActionRec::StarsForwarded { to, sealed } => Action::StarsForwarded { to: own(to), sealed: sealed.into_owned() },
         ActionRec::TokenIssued { id, unit, label, digest } => Action::TokenIssued { id: own(id), unit: own(unit), label: own(label), digest: own(digest) },
         ActionRec::TokenRevoked { id } => Action::TokenRevoked { id: own(id) },
+        ActionRec::UserAdded { login, name, role, unit: u, member: m, password } => Action::UserAdded {
+            login: own(login),
+            name: own(name),
+            role: own(role),
+            unit: unit(u)?,
+            member: m.map(member).transpose()?,
+            password: own(password),
+        },
+        ActionRec::UserDisabled { login } => Action::UserDisabled { login: own(login) },
+        ActionRec::UserEnabled { login } => Action::UserEnabled { login: own(login) },
+        ActionRec::PasswordReset { login, password } => Action::PasswordReset { login: own(login), password: own(password) },
         ActionRec::FindingClosed { member: m, clause, date, on, how, note } => {
             Action::FindingClosed { member: member(m)?, clause: own(clause), date, on, how: own(how), note: own(note) }
         }

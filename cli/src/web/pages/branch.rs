@@ -1,0 +1,186 @@
+//! A branch secretary's desk: the quarter as `status` shows it and moving it on, the
+//! roster, the special meeting (reporting it upward, attendance, guests), the
+//! exchange (presentations, comments), the vote (issuing codes, closing, progress)
+//! and the stars and ledger. The branch is always the account's; a member named in a
+//! form must be on its roster.
+
+use super::member::status;
+use super::{layout, not_yours};
+use crate::web::{blocking, html, opt, posted_form, Desk, Form, Me, Ran, Web};
+use axum::extract::{Path, Request, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use shine_engine::domain::UnitId;
+use std::sync::Arc;
+
+pub const NAV: &[(&str, &str)] = &[
+    ("/work", "本季度进度"),
+    ("/work/branch/roster", "党员名单"),
+    ("/work/branch/meeting", "专题组织生活会"),
+    ("/work/branch/exchange", "交流与点评"),
+    ("/work/branch/vote", "民主推荐投票"),
+    ("/work/branch/stars", "评选结果和台帐"),
+];
+
+fn branch_of(me: &Me) -> Option<UnitId> {
+    match &me.desk {
+        Desk::Branch { branch } => Some(branch.clone()),
+        _ => None,
+    }
+}
+
+/// A page of the desk by name, with the result of an action just taken on top.
+pub fn render(web: &Web, me: &Me, page: &str, ran: Option<&Ran>) -> Response {
+    let Some(b) = branch_of(me) else { return layout(web, me, "工作台", "") };
+    let branch = b.as_str();
+    let result = ran.map(Ran::html).unwrap_or_default();
+    let roster = web.roster(&b);
+    let (title, body) = match page {
+        "roster" => ("党员名单", html::section("roster", "本支部党员", &html::printed(&web.view(me, &["members", &opt("branch", branch)]).text))),
+        "meeting" => {
+            let report = html::form("report-form", "/work/branch/report", &me.csrf, &html::date_input("date", "专题组织生活会日期"), "报告上级党组织");
+            let attendance = format!(
+                "{}{}",
+                html::select("status", "出席情况", &web.choices("member", "meeting"), None),
+                html::checks("members", "党员", &roster)
+            );
+            let guests = format!(
+                "{}{}{}",
+                html::text_input("activists", "列席的入党积极分子", "", "姓名，多人用逗号分开"),
+                html::text_input("observers", "列席的党外群众代表", "", "姓名，多人用逗号分开"),
+                html::text_input("delegate", "上级党组织派员", "", "姓名"),
+            );
+            let body = format!(
+                "{}{}{}",
+                html::section("report", "会前报告上级党组织（§4.2.a）", &report),
+                html::section("attendance", "登记出席情况", &html::form("attend-form", "/work/branch/attend", &me.csrf, &attendance, "登记出席")),
+                html::section("guests", "登记列席人员", &html::form("guests-form", "/work/branch/guests", &me.csrf, &guests, "登记列席")),
+            );
+            ("专题组织生活会", body)
+        }
+        "exchange" => {
+            let present = format!(
+                "{}<div class=\"check\"><label><input type=\"checkbox\" id=\"written\" name=\"written\" value=\"1\"> 书面交流（经批准请假的党员）</label></div>",
+                html::checks("members", "已交流发言的党员", &roster)
+            );
+            let comment = format!("{}{}", html::select("member", "党员", &roster, None), html::textarea("text", "点评"));
+            let body = format!(
+                "{}{}",
+                html::section("present", "登记交流发言", &html::form("present-form", "/work/branch/present", &me.csrf, &present, "登记发言")),
+                html::section("comment", "支部书记点评", &html::form("comment-form", "/work/branch/comment", &me.csrf, &comment, "登记点评")),
+            );
+            ("交流与点评", body)
+        }
+        "vote" => {
+            let progress = web.view(me, &["ballot", "status", &opt("branch", branch)]);
+            let body = format!(
+                "{}{}{}",
+                html::section("progress", "投票进度", &html::printed(&progress.text)),
+                html::section("codes", "发放投票码", &html::form("codes-form", "/work/branch/codes", &me.csrf, "", "发放投票码")),
+                html::section("close", "结束本轮投票", &html::form("close-form", "/work/branch/close", &me.csrf, "", "结束投票")),
+            );
+            ("民主推荐投票", body)
+        }
+        "stars" => ("评选结果和台帐", html::section("stars", "评选结果和台帐", &html::printed(&web.view(me, &["stars", &opt("branch", branch)]).text))),
+        _ => {
+            let status = web.view(me, &["status", &opt("branch", branch)]);
+            let advance = html::form("advance-form", "/work/branch/advance", &me.csrf, "", "完成当前环节，推进到下一环节");
+            let body = format!("{}{}", html::section("status", "本季度进度", &html::printed(&status.text)), html::section("advance", "推进", &advance));
+            ("本季度进度", body)
+        }
+    };
+    layout(web, me, title, &format!("{result}{body}"))
+}
+
+pub async fn page(State(web): State<Arc<Web>>, Path(page): Path<String>, headers: HeaderMap) -> Response {
+    blocking(web, move |web| {
+        let me = web.me(&headers)?;
+        if branch_of(&me).is_none() {
+            return not_yours();
+        }
+        if !["roster", "meeting", "exchange", "vote", "stars"].contains(&page.as_str()) {
+            return Err(crate::web::notice(StatusCode::NOT_FOUND, "没有这个页面", "请从工作台首页进入。"));
+        }
+        Ok(render(web, &me, &page, None))
+    })
+    .await
+}
+
+/// Names and ids split on commas, Chinese commas and 、.
+fn names(text: &str) -> Vec<String> {
+    text.split([',', '，', '、']).map(str::trim).filter(|n| !n.is_empty()).map(str::to_owned).collect()
+}
+
+/// The members a form names, each on the branch's roster; else the refusal.
+fn on_roster(web: &Web, branch: &UnitId, given: Vec<String>) -> Result<Vec<String>, Response> {
+    let roster = web.roster(branch);
+    match given.iter().find(|g| !roster.iter().any(|(id, _)| id == *g)) {
+        Some(other) => Err(crate::web::notice(
+            StatusCode::FORBIDDEN,
+            "不能办理",
+            &format!("`{other}` 不是本支部名单上的党员：只能为本支部的党员办理。请从页面的名单中选择。"),
+        )),
+        None => Ok(given),
+    }
+}
+
+/// The command line of an action, and the page it is on.
+fn command(web: &Web, me: &Me, branch: &UnitId, action: &str, form: &Form) -> Result<(Vec<String>, &'static str), Response> {
+    let b = branch.as_str();
+    let line = |parts: &[&str]| parts.iter().map(|p| (*p).to_owned()).collect::<Vec<_>>();
+    Ok(match action {
+        "report" => (line(&["meeting", "report", &opt("branch", b), &opt("date", form.get("date"))]), "meeting"),
+        "attend" => {
+            let mut args = line(&["meeting", "attend", &opt("status", form.get("status")), "--"]);
+            args.extend(on_roster(web, branch, form.all("members"))?);
+            (args, "meeting")
+        }
+        "guests" => {
+            let mut args = line(&["meeting", "guests", &opt("branch", b)]);
+            args.extend(names(form.get("activists")).iter().map(|n| opt("activist", n)));
+            args.extend(names(form.get("observers")).iter().map(|n| opt("observer", n)));
+            if !form.get("delegate").is_empty() {
+                args.push(opt("delegate", form.get("delegate")));
+            }
+            (args, "meeting")
+        }
+        "present" => {
+            let mut args = line(&["present"]);
+            if !form.get("written").is_empty() {
+                args.push("--written".to_owned());
+            }
+            args.push("--".to_owned());
+            args.extend(on_roster(web, branch, form.all("members"))?);
+            (args, "exchange")
+        }
+        "comment" => {
+            let member = on_roster(web, branch, vec![form.get("member").to_owned()])?;
+            (line(&["comment", &opt("member", &member[0]), &opt("text", form.get("text"))]), "exchange")
+        }
+        "codes" => (line(&["ballot", "codes", &opt("branch", b)]), "vote"),
+        "close" => (line(&["ballot", "close", &opt("branch", b)]), "vote"),
+        "advance" => {
+            // The step to finish is the one the quarter stands at now.
+            let status = web.view(me, &["status", &opt("branch", b)]);
+            let from = status.json["state"]["id"].as_str().unwrap_or_default().to_owned();
+            let mut args = line(&["advance", &opt("branch", b)]);
+            if !from.is_empty() {
+                args.push(opt("from", &from));
+            }
+            (args, "home")
+        }
+        _ => return Err(crate::web::notice(StatusCode::NOT_FOUND, "没有这项办理", "请从工作台页面提交。")),
+    })
+}
+
+pub async fn act(State(web): State<Arc<Web>>, Path(action): Path<String>, request: Request) -> Response {
+    let (headers, _, form) = posted_form(request).await;
+    blocking(web, move |web| {
+        let me = web.posted(&headers, &form)?;
+        let Some(branch) = branch_of(&me) else { return not_yours() };
+        let (args, page) = command(web, &me, &branch, &action, &form)?;
+        let ran = web.run(&me, &args);
+        Ok(status(&ran, render(web, &me, page, Some(&ran))))
+    })
+    .await
+}

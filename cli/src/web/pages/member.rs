@@ -1,0 +1,136 @@
+//! A member's desk: my 登记证 (with the emphasis for my identity), registering a deed
+//! on it, my history across quarters, and voting with a one-time voting code. The
+//! member is always the account's own: the form never names one.
+
+use super::{layout, not_yours};
+use crate::web::{blocking, html, opt, posted_form, Desk, Me, Ran, Web};
+use axum::extract::{Request, State};
+use axum::http::HeaderMap;
+use axum::response::Response;
+use shine_engine::domain::{MemberId, UnitId};
+use std::sync::Arc;
+
+pub const NAV: &[(&str, &str)] = &[("/work", "我的登记证"), ("/work/me/history", "我的评选记录"), ("/work/me/vote", "用投票码投票")];
+
+fn mine(me: &Me) -> Option<(UnitId, MemberId)> {
+    match &me.desk {
+        Desk::Member { branch, member } => Some((branch.clone(), member.clone())),
+        _ => None,
+    }
+}
+
+/// The emphasis the rules give members of my identity (§3.1), if any.
+fn emphasis(web: &Web, branch: &UnitId, member: &MemberId) -> Option<String> {
+    let roster = web.shine.roster(branch).ok()?;
+    let identity = roster.member(member.as_str())?.identity.clone();
+    let rules = web.shine.current_rules();
+    let e = rules.emphasis("member", "identity", &identity)?;
+    Some(format!("{} {}", e.clause, e.text))
+}
+
+/// My 登记证 and the form to register a deed; `ran` is the result of a deed just posted.
+pub fn home(web: &Web, me: &Me, ran: Option<&Ran>) -> Response {
+    let Some((branch, member)) = mine(me) else { return layout(web, me, "工作台", "") };
+    let mut args = vec!["member".to_owned(), "certificate".to_owned(), opt("member", member.as_str())];
+    if let Some(q) = web.latest_quarter(&branch) {
+        args.push(opt("quarter", &q));
+    }
+    let certificate = web.run(me, &args);
+    let emphasis = emphasis(web, &branch, &member)
+        .map(|e| format!("<p id=\"emphasis\" class=\"hint\">本人登记的重点：{}</p>", html::esc(&e)))
+        .unwrap_or_default();
+    let fields = format!(
+        "{emphasis}{}{}{}{}",
+        html::select("kind", "类别（五带头）", &web.choices("deed", "kind"), None),
+        html::select("form", "形式（可不选）", &web.choices("deed", "form"), Some("不注明")),
+        html::date_input("date", "日期（不填为今天）"),
+        html::textarea("text", "闪光言行内容"),
+    );
+    let body = format!(
+        "{}{}{}",
+        ran.map(Ran::html).unwrap_or_default(),
+        html::section("certificate", "我的《党员“闪光言行”登记证》", &html::printed(&certificate.text)),
+        html::section("deed", "登记一条闪光言行", &html::form("deed-form", "/work/me/deed", &me.csrf, &fields, "登记")),
+    );
+    layout(web, me, "我的登记证", &body)
+}
+
+pub async fn deed(State(web): State<Arc<Web>>, request: Request) -> Response {
+    let (headers, _, form) = posted_form(request).await;
+    blocking(web, move |web| {
+        let me = web.posted(&headers, &form)?;
+        let Some((_, member)) = mine(&me) else { return not_yours() };
+        let mut args = vec!["deed".to_owned(), "add".to_owned(), opt("member", member.as_str()), opt("kind", form.get("kind")), opt("text", form.get("text"))];
+        for field in ["date", "form"] {
+            if !form.get(field).is_empty() {
+                args.push(opt(field, form.get(field)));
+            }
+        }
+        let ran = web.run(&me, &args);
+        Ok(status(&ran, home(web, &me, Some(&ran))))
+    })
+    .await
+}
+
+/// A refused action's page says so in its status too (422).
+pub fn status(ran: &Ran, mut page: Response) -> Response {
+    if !ran.done {
+        *page.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    page
+}
+
+pub async fn history(State(web): State<Arc<Web>>, headers: HeaderMap) -> Response {
+    blocking(web, move |web| {
+        let me = web.me(&headers)?;
+        let Some((_, member)) = mine(&me) else { return not_yours() };
+        let ran = web.view(&me, &["member", "history", "--", member.as_str()]);
+        Ok(layout(web, &me, "我的评选记录", &html::section("history", "历次季度评选", &html::printed(&ran.text))))
+    })
+    .await
+}
+
+fn vote_form(web: &Web, me: &Me, ran: Option<&Ran>) -> Response {
+    let fields = format!(
+        "{}{}",
+        html::text_input("code", "投票码", "", "选票上或书记屏幕上显示的投票码"),
+        html::text_input("choices", "推荐的候选人", "", "编号或姓名，多人用空格或逗号分开"),
+    );
+    let body = format!(
+        "{}{}",
+        ran.map(Ran::html).unwrap_or_default(),
+        html::section(
+            "vote",
+            "用投票码投票（无记名）",
+            &format!(
+                "<p class=\"hint\">投票码只能使用一次；系统只记录您领取过投票码，不记录您用的是哪一个。</p>{}",
+                html::form("vote-form", "/work/me/vote", &me.csrf, &fields, "投票")
+            )
+        ),
+    );
+    layout(web, me, "用投票码投票", &body)
+}
+
+pub async fn vote_page(State(web): State<Arc<Web>>, headers: HeaderMap) -> Response {
+    blocking(web, move |web| {
+        let me = web.me(&headers)?;
+        if mine(&me).is_none() {
+            return not_yours();
+        }
+        Ok(vote_form(web, &me, None))
+    })
+    .await
+}
+
+pub async fn vote(State(web): State<Arc<Web>>, request: Request) -> Response {
+    let (headers, _, form) = posted_form(request).await;
+    blocking(web, move |web| {
+        let me = web.posted(&headers, &form)?;
+        let Some((branch, _)) = mine(&me) else { return not_yours() };
+        let mut args = vec!["ballot".to_owned(), "vote".to_owned(), opt("branch", branch.as_str()), opt("code", form.get("code")), "--".to_owned()];
+        args.extend(form.get("choices").split(|c: char| c == ',' || c == '，' || c == '、' || c.is_whitespace()).filter(|c| !c.is_empty()).map(str::to_owned));
+        let ran = web.run(&me, &args);
+        Ok(status(&ran, vote_form(web, &me, Some(&ran))))
+    })
+    .await
+}

@@ -1,0 +1,58 @@
+//! The pages of the workspace, one file per desk, and their routes. A new page is a
+//! handler in one file here and a line in [`routes`].
+
+mod branch;
+mod level;
+mod login;
+mod member;
+
+use super::{blocking, html, Answer, Desk, Me, Web};
+use axum::extract::State;
+use axum::http::header;
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use std::sync::Arc;
+
+pub fn routes() -> Router<Arc<Web>> {
+    Router::new()
+        .route(super::HOME, get(home))
+        .route(super::STYLE, get(|| async { ([(header::CONTENT_TYPE, "text/css; charset=utf-8")], html::STYLE) }))
+        .route(super::LOGIN, get(login::form).post(login::sign_in))
+        .route("/work/logout", post(login::sign_out))
+        .route("/work/me/deed", post(member::deed))
+        .route("/work/me/history", get(member::history))
+        .route("/work/me/vote", get(member::vote_page).post(member::vote))
+        .route("/work/branch/{page}", get(branch::page).post(branch::act))
+}
+
+/// The home page of the signed-in person's desk.
+async fn home(State(web): State<Arc<Web>>, headers: axum::http::HeaderMap) -> Response {
+    blocking(web, move |web| {
+        let me = web.me(&headers)?;
+        Ok(match me.desk.clone() {
+            Desk::Member { .. } => member::home(web, &me, None),
+            Desk::Branch { .. } => branch::render(web, &me, "home", None),
+            Desk::Level { unit } => level::home(web, &me, &unit),
+        })
+    })
+    .await
+}
+
+/// A page of the desk: the layout with the person's line, their links and a sign-out
+/// button.
+pub fn layout(web: &Web, me: &Me, title: &str, body: &str) -> Response {
+    let nav: &[(&str, &str)] = match me.desk {
+        Desk::Member { .. } => member::NAV,
+        Desk::Branch { .. } => branch::NAV,
+        Desk::Level { .. } => level::NAV,
+    };
+    let logout = html::form("logout-form", "/work/logout", &me.csrf, "", "退出登录");
+    let page = html::page(title, Some(&me.line(web)), nav, &format!("{body}<section id=\"logout\">{logout}</section>"));
+    Html(page).into_response()
+}
+
+/// A page of another desk than the person's.
+pub fn not_yours() -> Answer {
+    Err(super::notice(axum::http::StatusCode::FORBIDDEN, "无权查看", "这个页面不属于您的账号所办理的工作。请从工作台首页进入。"))
+}
