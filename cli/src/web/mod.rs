@@ -186,7 +186,8 @@ impl Web {
             by: account.map(|a| format!("{}（{}）", a.name, a.login)),
             now: s.now.clone(),
         };
-        Ok(Context::new(global)?.holding(self.shine.clone()))
+        // No caller environment travels from a browser.
+        Ok(Context::new(global)?.holding(self.shine.clone(), Default::default()))
     }
 
     /// The desk of an account: from what its role acts for in the workflow files.
