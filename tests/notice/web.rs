@@ -310,7 +310,6 @@ fn s3_3_a_comment_made_on_the_web_is_recorded_as_the_accounts_person_in_the_acco
 }
 
 #[test]
-#[ignore = "needs `shine user …` carried out by the running server (admin::forwardable, being changed on main)"]
 fn a_disabled_accounts_session_ends_at_once() {
     let (s, pw) = world();
     let server = Served::start(&s);
