@@ -74,3 +74,6 @@ mod roster;
 
 #[path = "notice/sessions.rs"]
 mod sessions;
+
+#[path = "notice/secrecy.rs"]
+mod secrecy;
