@@ -218,7 +218,7 @@ fn probationary_member_has_no_vote() {
     assert_eq!(s.explain("m03")["judgement"]["voter"]["value"], false);
     assert_eq!(s.explain("m01")["judgement"]["voter"]["value"], true);
     // Paper totals cannot count more ballots than there are voters present.
-    totals(&s, 3, &[("m01", 2)]).fails().stderr_contains("发出的选票");
+    totals(&s, 3, &[("m01", 2)]).fails().stderr_contains("多于发出的 2 张");
     // Voting codes go to the voters only.
     assert_eq!(crate::support::received(&s.args(["ballot", "codes", "--branch", "b1"]).json()), ["m01", "m02"]);
     assert_eq!(status(&s)["round"]["ballots"], 0);

@@ -232,7 +232,7 @@ impl Operation<QuarterCtx> for IssueCodes {
             codes: codes.iter().map(|(c, _)| shown_code(c)).collect(),
             issued,
             to: to.iter().map(|id| super::member_ref(&ctx.roster, id.as_str())).collect(),
-            voided: if self.reissue && round.codes.is_some() { count as i64 } else { 0 },
+            voided: if round.codes.is_some() { count as i64 } else { 0 },
             reissued: round.codes.is_some(),
         };
         Ok(Decided::new(plan, answer))
@@ -505,3 +505,7 @@ impl Archive {
         self.on_quarter(current, actor, branch, Totals { count })
     }
 }
+
+#[cfg(test)]
+#[path = "../tests/codes.rs"]
+mod tests;
