@@ -55,10 +55,10 @@ body {{ font-family: sans-serif; margin: 0; }}\n\
         None => "凭此码投票：shine ballot vote".to_owned(),
     };
     for code in &issued.codes {
-        let _ = write!(
+        let _ = writeln!(
             out,
             "<div class=\"slip\"><div class=\"text\"><div class=\"branch\">{}</div><div class=\"round\">{} 季度 第 {} 轮无记名投票</div>\
-<div class=\"code\">{}</div><div class=\"note\">{how}。此码只能投一次，不记名；请勿示人。</div></div>{}</div>\n",
+<div class=\"code\">{}</div><div class=\"note\">{how}。此码只能投一次，不记名；请勿示人。</div></div>{}</div>",
             Esc(&issued.branch.name),
             issued.quarter,
             issued.round,
