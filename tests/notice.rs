@@ -77,3 +77,5 @@ mod sessions;
 
 #[path = "notice/web.rs"]
 mod web;
+#[path = "notice/secrecy.rs"]
+mod secrecy;
