@@ -310,8 +310,7 @@ fn s3_3_a_comment_made_on_the_web_is_recorded_as_the_accounts_person_in_the_acco
 }
 
 #[test]
-#[ignore = "needs `shine user …` carried out by the running server (admin::forwardable, being changed on main)"]
-fn a_disabled_accounts_session_ends_at_once() {
+fn a_disabled_accounts_session_ends_at_once_and_so_does_one_whose_password_is_reset() {
     let (s, pw) = world();
     let server = Served::start(&s);
     let mut b = Browser::new(&server);
@@ -320,6 +319,13 @@ fn a_disabled_accounts_session_ends_at_once() {
     s.args(["user", "disable", "--login", "mem"]).ok();
     assert_eq!(b.get("/work").status, 303, "signed out at once");
     assert_eq!(b.sign_in("mem", &pw["mem"]).status, 401);
+    s.args(["user", "enable", "--login", "mem"]).ok();
+    assert_eq!(b.sign_in("mem", &pw["mem"]).status, 303, "enabled again, with the password it had");
+    assert_eq!(b.get("/work").status, 200);
+    let reset = s.args(["user", "reset", "--login", "mem"]).json();
+    assert_eq!(b.get("/work").status, 303, "a reset password ends the session too");
+    assert_eq!(b.sign_in("mem", &pw["mem"]).status, 401, "the old password no longer signs in");
+    assert_eq!(b.sign_in("mem", reset["password"].as_str().unwrap()).status, 303);
 }
 
 #[test]

@@ -186,7 +186,8 @@ impl Web {
             by: account.map(|a| format!("{}（{}）", a.name, a.login)),
             now: s.now.clone(),
         };
-        Ok(Context::new(global)?.holding(self.shine.clone()))
+        // No environment of a caller: a web action reads nothing but its form.
+        Ok(Context::new(global)?.holding(self.shine.clone(), Default::default()))
     }
 
     /// The desk of an account: from what its role acts for in the workflow files.
