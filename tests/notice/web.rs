@@ -348,3 +348,19 @@ fn the_demo_leaves_accounts_of_every_desk_that_sign_in() {
         assert!(home.body.contains(&format!("（{login}）")), "{login}: {}", home.body);
     }
 }
+
+#[test]
+fn s3_4_the_vote_page_offers_the_rounds_candidates_and_no_field_naming_the_voter() {
+    let (s, pw) = world();
+    s.all_to_voting("b1", &members(6));
+    let server = Served::start(&s);
+    let mut b = Browser::new(&server);
+    assert_eq!(b.sign_in("mem", &pw["mem"]).status, 303);
+    let page = b.get("/work/me/vote");
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("id=\"vote-form\"") && page.body.contains("name=\"code\""), "{}", page.body);
+    for candidate in ["m01", "m02", "m03", "m04", "m05", "m06"] {
+        assert!(page.body.contains(&format!("name=\"choices\" value=\"{candidate}\"")), "{candidate}: {}", page.body);
+    }
+    assert!(!page.body.contains("name=\"member\"") && !page.body.contains("name=\"branch\""), "the voter and branch are the account's");
+}
