@@ -310,7 +310,7 @@ fn s3_3_a_comment_made_on_the_web_is_recorded_as_the_accounts_person_in_the_acco
 }
 
 #[test]
-fn a_disabled_accounts_session_ends_at_once() {
+fn a_disabled_accounts_session_ends_at_once_and_so_does_one_whose_password_is_reset() {
     let (s, pw) = world();
     let server = Served::start(&s);
     let mut b = Browser::new(&server);
@@ -319,6 +319,13 @@ fn a_disabled_accounts_session_ends_at_once() {
     s.args(["user", "disable", "--login", "mem"]).ok();
     assert_eq!(b.get("/work").status, 303, "signed out at once");
     assert_eq!(b.sign_in("mem", &pw["mem"]).status, 401);
+    s.args(["user", "enable", "--login", "mem"]).ok();
+    assert_eq!(b.sign_in("mem", &pw["mem"]).status, 303, "enabled again, with the password it had");
+    assert_eq!(b.get("/work").status, 200);
+    let reset = s.args(["user", "reset", "--login", "mem"]).json();
+    assert_eq!(b.get("/work").status, 303, "a reset password ends the session too");
+    assert_eq!(b.sign_in("mem", &pw["mem"]).status, 401, "the old password no longer signs in");
+    assert_eq!(b.sign_in("mem", reset["password"].as_str().unwrap()).status, 303);
 }
 
 #[test]
@@ -340,4 +347,20 @@ fn the_demo_leaves_accounts_of_every_desk_that_sign_in() {
         assert_eq!(home.status, 200, "{login}: {}", home.body);
         assert!(home.body.contains(&format!("（{login}）")), "{login}: {}", home.body);
     }
+}
+
+#[test]
+fn s3_4_the_vote_page_offers_the_rounds_candidates_and_no_field_naming_the_voter() {
+    let (s, pw) = world();
+    s.all_to_voting("b1", &members(6));
+    let server = Served::start(&s);
+    let mut b = Browser::new(&server);
+    assert_eq!(b.sign_in("mem", &pw["mem"]).status, 303);
+    let page = b.get("/work/me/vote");
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("id=\"vote-form\"") && page.body.contains("name=\"code\""), "{}", page.body);
+    for candidate in ["m01", "m02", "m03", "m04", "m05", "m06"] {
+        assert!(page.body.contains(&format!("name=\"choices\" value=\"{candidate}\"")), "{candidate}: {}", page.body);
+    }
+    assert!(!page.body.contains("name=\"member\"") && !page.body.contains("name=\"branch\""), "the voter and branch are the account's");
 }

@@ -35,7 +35,9 @@ pub fn add(shine: &Shine, actor: &Actor, rosters: &BTreeMap<&str, Vec<MemberReco
     let level_role = |unit: &str| tree.unit(unit).and_then(|u| c.escalation.level_for_kind(&u.kind)).map(|l| l.role.clone());
     let general = tree.parent_of(branch).map(|u| u.id.to_string());
     let top = tree.root().map(|u| u.id.to_string());
-    let mut wanted: Vec<(String, String, Option<String>, String, Option<String>)> = Vec::new();
+    // (login, name, role, unit, member)
+    type Wanted = (String, String, Option<String>, String, Option<String>);
+    let mut wanted: Vec<Wanted> = Vec::new();
     let secretary = secretary_of(roster);
     let officer = roster.iter().find(|m| m.name == secretary);
     wanted.push(("shuji".into(), secretary.clone(), secretary_role, (*branch).to_owned(), officer.map(|m| m.id.to_string())));

@@ -137,13 +137,17 @@ impl Ran {
     }
 }
 
+/// A page to show instead of the one asked for (boxed: it travels in every `Err`).
+pub type Refused = Box<Response>;
+
 /// A page or a refusal to show instead.
-pub type Answer = std::result::Result<Response, Response>;
+pub type Answer = std::result::Result<Response, Refused>;
 
 /// Run the handler's work off the async threads (it reads and writes the store).
 pub async fn blocking(web: Arc<Web>, work: impl FnOnce(&Web) -> Answer + Send + 'static) -> Response {
     match tokio::task::spawn_blocking(move || work(&web)).await {
-        Ok(Ok(r) | Err(r)) => r,
+        Ok(Ok(r)) => r,
+        Ok(Err(r)) => *r,
         Err(_) => notice(StatusCode::INTERNAL_SERVER_ERROR, "服务器内部错误", "请稍后重试；仍不成功请联系管理员查看服务日志"),
     }
 }
@@ -152,6 +156,11 @@ pub async fn blocking(web: Arc<Web>, work: impl FnOnce(&Web) -> Answer + Send + 
 pub fn notice(status: StatusCode, title: &str, text: &str) -> Response {
     let body = format!("<section id=\"notice\" class=\"refused\"><p>{}</p><p><a href=\"{HOME}\">返回工作台</a> · <a href=\"{LOGIN}\">登录</a></p></section>", html::esc(text));
     (status, Html(html::page(title, None, &[], &body))).into_response()
+}
+
+/// [`notice`], as a refusal.
+pub fn refuse(status: StatusCode, title: &str, text: &str) -> Refused {
+    Box::new(notice(status, title, text))
 }
 
 pub fn see_other(to: &str) -> Response {
@@ -186,7 +195,7 @@ impl Web {
             by: account.map(|a| format!("{}（{}）", a.name, a.login)),
             now: s.now.clone(),
         };
-        // No caller environment travels from a browser.
+        // No environment of a caller: a web action reads nothing but its form.
         Ok(Context::new(global)?.holding(self.shine.clone(), Default::default()))
     }
 
@@ -208,8 +217,8 @@ impl Web {
 
     /// The person whose live session the request carries; else the sign-in page (for
     /// a GET) or a refusal (for a POST).
-    pub fn me(&self, headers: &HeaderMap) -> std::result::Result<Me, Response> {
-        let gone = || see_other(LOGIN);
+    pub fn me(&self, headers: &HeaderMap) -> std::result::Result<Me, Refused> {
+        let gone = || Box::new(see_other(LOGIN));
         let id = session::cookie(headers, session::COOKIE).ok_or_else(gone)?;
         let session = self.sessions.touch(&id, Instant::now()).ok_or_else(gone)?;
         let account = self.shine.account(&session.login).ok().flatten();
@@ -228,13 +237,13 @@ impl Web {
     }
 
     /// The person posting a form of this server, with their session's CSRF token.
-    pub fn posted(&self, headers: &HeaderMap, form: &Form) -> std::result::Result<Me, Response> {
+    pub fn posted(&self, headers: &HeaderMap, form: &Form) -> std::result::Result<Me, Refused> {
         if !csrf::same_origin(headers, self.scheme()) {
-            return Err(notice(StatusCode::FORBIDDEN, "请求被拒绝", "这个请求不是从本工作台的页面提交的，已拒绝办理。请打开工作台页面重新填写提交。"));
+            return Err(refuse(StatusCode::FORBIDDEN, "请求被拒绝", "这个请求不是从本工作台的页面提交的，已拒绝办理。请打开工作台页面重新填写提交。"));
         }
-        let me = self.me(headers).map_err(|_| notice(StatusCode::FORBIDDEN, "请重新登录", "登录已失效（超时、已退出、账号已停用或密码已重设），本次未办理。请重新登录后再提交。"))?;
+        let me = self.me(headers).map_err(|_| refuse(StatusCode::FORBIDDEN, "请重新登录", "登录已失效（超时、已退出、账号已停用或密码已重设），本次未办理。请重新登录后再提交。"))?;
         if !csrf::same(form.get(csrf::FIELD), &me.csrf) {
-            return Err(notice(StatusCode::FORBIDDEN, "请求被拒绝", "表单校验码不符或缺失，已拒绝办理。请刷新工作台页面后重新填写提交。"));
+            return Err(refuse(StatusCode::FORBIDDEN, "请求被拒绝", "表单校验码不符或缺失，已拒绝办理。请刷新工作台页面后重新填写提交。"));
         }
         Ok(me)
     }

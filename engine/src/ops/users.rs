@@ -209,3 +209,30 @@ impl Shine {
         self.existing(&login)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_generated_password_is_long_and_has_no_look_alikes() {
+        for _ in 0..50 {
+            let p = generate_password();
+            assert!(p.chars().count() >= PASSWORD_MIN, "{p}");
+            assert!(!p.chars().any(|c| "0Oo1lI2Z5S8B".contains(c)), "{p}");
+        }
+        assert_ne!(generate_password(), generate_password());
+    }
+
+    #[test]
+    fn a_password_verifies_against_its_argon2id_hash_only() {
+        let phc = hash("correct horse battery").map_err(|r| format!("{r:?}")).expect("hashed");
+        assert!(phc.starts_with("$argon2id$"), "{phc}");
+        assert!(verify(&phc, "correct horse battery"));
+        assert!(!verify(&phc, "correct horse battery "));
+        assert!(!verify("not a phc string", "correct horse battery"));
+        let again = hash("correct horse battery").map_err(|r| format!("{r:?}")).expect("hashed");
+        assert_ne!(phc, again, "a random salt each time");
+        assert!(matches!(*hash("too short").expect_err("refused").kind, Kind::PasswordTooShort { chars: 9, min: PASSWORD_MIN }));
+    }
+}

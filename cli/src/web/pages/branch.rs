@@ -6,7 +6,7 @@
 
 use super::member::status;
 use super::{layout, not_yours};
-use crate::web::{blocking, html, opt, posted_form, Desk, Form, Me, Ran, Web};
+use crate::web::{blocking, html, opt, posted_form, Desk, Form, Me, Ran, Refused, Web};
 use axum::extract::{Path, Request, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
@@ -99,7 +99,7 @@ pub async fn page(State(web): State<Arc<Web>>, Path(page): Path<String>, headers
             return not_yours();
         }
         if !["roster", "meeting", "exchange", "vote", "stars"].contains(&page.as_str()) {
-            return Err(crate::web::notice(StatusCode::NOT_FOUND, "没有这个页面", "请从工作台首页进入。"));
+            return Err(crate::web::refuse(StatusCode::NOT_FOUND, "没有这个页面", "请从工作台首页进入。"));
         }
         Ok(render(web, &me, &page, None))
     })
@@ -112,10 +112,10 @@ fn names(text: &str) -> Vec<String> {
 }
 
 /// The members a form names, each on the branch's roster; else the refusal.
-fn on_roster(web: &Web, branch: &UnitId, given: Vec<String>) -> Result<Vec<String>, Response> {
+fn on_roster(web: &Web, branch: &UnitId, given: Vec<String>) -> Result<Vec<String>, Refused> {
     let roster = web.roster(branch);
     match given.iter().find(|g| !roster.iter().any(|(id, _)| id == *g)) {
-        Some(other) => Err(crate::web::notice(
+        Some(other) => Err(crate::web::refuse(
             StatusCode::FORBIDDEN,
             "不能办理",
             &format!("`{other}` 不是本支部名单上的党员：只能为本支部的党员办理。请从页面的名单中选择。"),
@@ -125,7 +125,7 @@ fn on_roster(web: &Web, branch: &UnitId, given: Vec<String>) -> Result<Vec<Strin
 }
 
 /// The command line of an action, and the page it is on.
-fn command(web: &Web, me: &Me, branch: &UnitId, action: &str, form: &Form) -> Result<(Vec<String>, &'static str), Response> {
+fn command(web: &Web, me: &Me, branch: &UnitId, action: &str, form: &Form) -> Result<(Vec<String>, &'static str), Refused> {
     let b = branch.as_str();
     let line = |parts: &[&str]| parts.iter().map(|p| (*p).to_owned()).collect::<Vec<_>>();
     Ok(match action {
@@ -169,7 +169,7 @@ fn command(web: &Web, me: &Me, branch: &UnitId, action: &str, form: &Form) -> Re
             }
             (args, "home")
         }
-        _ => return Err(crate::web::notice(StatusCode::NOT_FOUND, "没有这项办理", "请从工作台页面提交。")),
+        _ => return Err(crate::web::refuse(StatusCode::NOT_FOUND, "没有这项办理", "请从工作台页面提交。")),
     })
 }
 

@@ -2,7 +2,7 @@
 //! own; failures are counted per login and per address (`throttle`), and while a wait
 //! runs the answer is 429 saying how long.
 
-use crate::web::{blocking, csrf, html, notice, posted_form, see_other, session, Answer, Web, HOME, LOGIN};
+use crate::web::{blocking, csrf, html, posted_form, refuse, see_other, session, Answer, Web, HOME, LOGIN};
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
@@ -49,11 +49,11 @@ pub async fn sign_in(State(web): State<Arc<Web>>, request: Request) -> Response 
     let (headers, client, form) = posted_form(request).await;
     blocking(web, move |web| -> Answer {
         if !csrf::same_origin(&headers, web.scheme()) {
-            return Err(notice(StatusCode::FORBIDDEN, "请求被拒绝", "这个请求不是从本工作台的登录页提交的。请打开登录页重新登录。"));
+            return Err(refuse(StatusCode::FORBIDDEN, "请求被拒绝", "这个请求不是从本工作台的登录页提交的。请打开登录页重新登录。"));
         }
         let expected = session::cookie(&headers, csrf::LOGIN_COOKIE).unwrap_or_default();
         if !csrf::same(form.get(csrf::FIELD), &expected) {
-            return Err(notice(StatusCode::FORBIDDEN, "请求被拒绝", "登录表单已过期或校验码不符。请刷新登录页后重新登录。"));
+            return Err(refuse(StatusCode::FORBIDDEN, "请求被拒绝", "登录表单已过期或校验码不符。请刷新登录页后重新登录。"));
         }
         let login = form.get("login");
         let password = form.0.iter().find(|(k, _)| k == "password").map(|(_, v)| v.as_str()).unwrap_or("");
@@ -62,14 +62,14 @@ pub async fn sign_in(State(web): State<Arc<Web>>, request: Request) -> Response 
             let text = format!("登录失败次数过多，请 {}后再试。如忘记密码，请找管理员用 `shine user reset` 重设。", how_long(wait));
             let mut r = login_page(web, StatusCode::TOO_MANY_REQUESTS, Some(&text), login);
             r.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(wait.as_secs().max(1)));
-            return Err(r);
+            return Err(r.into());
         }
         let account = web.shine.sign_in(login, password).map_err(|r| {
-            notice(StatusCode::INTERNAL_SERVER_ERROR, "无法登录", &crate::messages::refusal::word(&r).message)
+            crate::web::refuse(StatusCode::INTERNAL_SERVER_ERROR, "无法登录", &crate::messages::refusal::word(&r).message)
         })?;
         let Some(account) = account else {
             web.throttle.failed(login, client, now);
-            return Err(login_page(web, StatusCode::UNAUTHORIZED, Some("登录名或密码不正确，或账号已停用。请重新输入；多次失败后须等待一段时间才能再试。"), login));
+            return Err(login_page(web, StatusCode::UNAUTHORIZED, Some("登录名或密码不正确，或账号已停用。请重新输入；多次失败后须等待一段时间才能再试。"), login).into());
         };
         web.throttle.succeeded(login, client);
         let (id, _) = web.sessions.open(&account.login, account.revision, now);

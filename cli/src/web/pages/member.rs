@@ -90,12 +90,27 @@ pub async fn history(State(web): State<Arc<Web>>, headers: HeaderMap) -> Respons
     .await
 }
 
+/// The candidates of the round open in my branch, and its seats, as `status` shows them.
+fn round(web: &Web, me: &Me, branch: &UnitId) -> Option<(Vec<(String, String)>, i64)> {
+    let status = web.view(me, &["status", &opt("branch", branch.as_str())]).json;
+    let round = status.get("round").filter(|r| !r.is_null())?;
+    let candidates = round["candidates"].as_array()?;
+    let shown = candidates
+        .iter()
+        .map(|c| (c["id"].as_str().unwrap_or_default().to_owned(), format!("{}（{}）", c["name"].as_str().unwrap_or_default(), c["id"].as_str().unwrap_or_default())))
+        .collect();
+    Some((shown, round["seats"].as_i64().unwrap_or_default()))
+}
+
 fn vote_form(web: &Web, me: &Me, ran: Option<&Ran>) -> Response {
-    let fields = format!(
-        "{}{}",
-        html::text_input("code", "投票码", "", "选票上或书记屏幕上显示的投票码"),
-        html::text_input("choices", "推荐的候选人", "", "编号或姓名，多人用空格或逗号分开"),
-    );
+    let choices = match mine(me).and_then(|(branch, _)| round(web, me, &branch)) {
+        Some((candidates, seats)) => format!("<p class=\"hint\">本轮推荐 {seats} 名，所选人数不能超过名额。</p>{}", html::checks("choices", "推荐的候选人", &candidates)),
+        None => format!(
+            "<p class=\"hint\">本支部目前没有进行中的投票轮次；如书记已发出投票码，可直接填写候选人。</p>{}",
+            html::text_input("choices", "推荐的候选人", "", "编号或姓名，多人用空格或逗号分开")
+        ),
+    };
+    let fields = format!("{}{choices}", html::text_input("code", "投票码", "", "选票上或书记屏幕上显示的投票码"));
     let body = format!(
         "{}{}",
         ran.map(Ran::html).unwrap_or_default(),
@@ -128,7 +143,9 @@ pub async fn vote(State(web): State<Arc<Web>>, request: Request) -> Response {
         let me = web.posted(&headers, &form)?;
         let Some((branch, _)) = mine(&me) else { return not_yours() };
         let mut args = vec!["ballot".to_owned(), "vote".to_owned(), opt("branch", branch.as_str()), opt("code", form.get("code")), "--".to_owned()];
-        args.extend(form.get("choices").split(|c: char| c == ',' || c == '，' || c == '、' || c.is_whitespace()).filter(|c| !c.is_empty()).map(str::to_owned));
+        for given in form.all("choices") {
+            args.extend(given.split(|c: char| c == ',' || c == '，' || c == '、' || c.is_whitespace()).filter(|c| !c.is_empty()).map(str::to_owned));
+        }
         let ran = web.run(&me, &args);
         Ok(status(&ran, vote_form(web, &me, Some(&ran))))
     })

@@ -54,5 +54,5 @@ pub fn layout(web: &Web, me: &Me, title: &str, body: &str) -> Response {
 
 /// A page of another desk than the person's.
 pub fn not_yours() -> Answer {
-    Err(super::notice(axum::http::StatusCode::FORBIDDEN, "无权查看", "这个页面不属于您的账号所办理的工作。请从工作台首页进入。"))
+    Err(super::refuse(axum::http::StatusCode::FORBIDDEN, "无权查看", "这个页面不属于您的账号所办理的工作。请从工作台首页进入。"))
 }
