@@ -79,3 +79,6 @@ mod sessions;
 mod web;
 #[path = "notice/secrecy.rs"]
 mod secrecy;
+
+#[path = "notice/deeds.rs"]
+mod deeds;

@@ -872,6 +872,43 @@ pub enum DeedCommand {
         #[arg(long, value_name = "形式")]
         form: Option<String>,
     },
+    /// 修改登记证上的一条闪光言行（登记环节内；只写要改的项）
+    #[command(after_help = "示例:
+  shine deed edit --member 陈丽娟 --number 2 --text \"为独居老人上门维修家电三次\"
+  shine deed edit --member m03 --number 1 --kind 带头学习提高 --date 2026-10-21 --form \"\"
+
+序号是 `shine member certificate` 中每条闪光言行前的序号；--form \"\" 去掉形式。")]
+    Edit {
+        /// 党员编号或姓名
+        #[arg(long, value_name = "党员")]
+        member: String,
+        /// 登记证上的序号（1、2、3…）
+        #[arg(long, value_name = "序号")]
+        number: u32,
+        /// 新的类别（五带头之一）
+        #[arg(long, value_name = "类别")]
+        kind: Option<String>,
+        /// 新的事迹内容
+        #[arg(long, value_name = "内容")]
+        text: Option<String>,
+        /// 新的日期，如 2026-10-20
+        #[arg(long, value_name = "日期")]
+        date: Option<String>,
+        /// 新的形式（§3.1）；写 \"\" 去掉形式
+        #[arg(long, value_name = "形式")]
+        form: Option<String>,
+    },
+    /// 撤回登记证上的一条闪光言行（登记环节内）；其余各条序号不变
+    #[command(after_help = "示例:
+  shine deed withdraw --member 陈丽娟 --number 2")]
+    Withdraw {
+        /// 党员编号或姓名
+        #[arg(long, value_name = "党员")]
+        member: String,
+        /// 登记证上的序号
+        #[arg(long, value_name = "序号")]
+        number: u32,
+    },
     /// 记录本季度未登记的正当理由
     #[command(after_help = "示例:
   shine deed excuse --member 吴子涵 --reason \"本季度住院治疗\"")]

@@ -54,6 +54,11 @@ pub enum Action {
     QuarterOpened { branch: UnitId, quarter: Quarter, rules: RulesHash, workflow: WorkflowHash, state: String },
     DeedRegistered { member: MemberId, deed: Deed },
     DeedExcused { member: MemberId, reason: String },
+    /// The member's deed of that number on the certificate (the order it was
+    /// registered in, 1 first) now reads `deed`.
+    DeedEdited { member: MemberId, number: u32, deed: Deed },
+    /// The member's deed of that number is withdrawn; the others keep their numbers.
+    DeedWithdrawn { member: MemberId, number: u32 },
     MeetingReported { date: NaiveDate, superior: Option<UnitId> },
     AttendanceRecorded { member: MemberId, status: String },
     GuestsRecorded { activists: Vec<String>, observers: Vec<String>, delegate: Option<String> },

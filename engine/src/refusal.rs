@@ -403,6 +403,9 @@ pub enum Kind {
     /// A deed dated outside the days it may fall on: the quarter, up to the day it is
     /// registered (`from` to `to`).
     DeedDateOutOfRange { member: MemberRef, date: NaiveDate, from: NaiveDate, to: NaiveDate, after_today: bool },
+    /// The member has no deed of that number on the certificate: `numbers` are those
+    /// they have; `withdrawn` when that one was withdrawn.
+    NoSuchDeed { member: MemberRef, number: u32, numbers: Vec<u32>, withdrawn: bool },
     // ---- a roster over time -------------------------------------------------------------
     /// The member is off the branch's roster now: transferred out or removed on `on`.
     /// `label` is the label the rules give the reason of a removal.
@@ -504,4 +507,6 @@ pub enum Hint {
     CheckCode,
     /// Move the member to this branch with a dated transfer (组织关系转接).
     TransferMember { member: MemberId, to: UnitId },
+    /// See the member's certificate, with the number of each deed.
+    Certificate { member: MemberId },
 }

@@ -8,11 +8,9 @@ use crate::messages::readback;
 use crate::failure::Result;
 use crate::render::{unit_name, Output};
 use shine_engine::facts::Deed;
-use shine_engine::ops::quarter::Record;
+use shine_engine::ops::quarter::{DeedChange, DeedEdit, DeedOutcome, Record};
 
 pub fn deed(ctx: &Context, command: DeedCommand) -> Result<Output> {
-    let engine = ctx.engine()?;
-    let actor = ctx.actor(engine.current())?;
     let record = match command {
         DeedCommand::Add { member, kind, text, date, form } => {
             let date = match date {
@@ -22,7 +20,15 @@ pub fn deed(ctx: &Context, command: DeedCommand) -> Result<Output> {
             Record::Deed { member, deed: Deed { kind: kind.into(), text, date, form: form.map(|f| f.as_str().into()) } }
         }
         DeedCommand::Excuse { member, reason } => Record::DeedExcuse { member, reason },
+        DeedCommand::Edit { member, number, kind, text, date, form } => {
+            let date = date.map(|d| parse_date(&d, "日期")).transpose()?;
+            let form = form.map(|f| Some(f).filter(|f| !f.trim().is_empty()));
+            return change_deed(ctx, &member, number, DeedChange::Edit(DeedEdit { kind, text, date, form }));
+        }
+        DeedCommand::Withdraw { member, number } => return change_deed(ctx, &member, number, DeedChange::Withdraw),
     };
+    let engine = ctx.engine()?;
+    let actor = ctx.actor(engine.current())?;
     let human = match &record {
         Record::Deed { member, deed } => {
             let form = deed.form.map(|f| format!("·{f}")).unwrap_or_default();
@@ -39,6 +45,27 @@ pub fn deed(ctx: &Context, command: DeedCommand) -> Result<Output> {
         object.insert("emphasis".into(), serde_json::to_value(&emphasis).unwrap_or_default());
     }
     Ok(Output::new(human, json))
+}
+
+/// `deed edit` and `deed withdraw`: the deed as it read and as it reads now.
+fn change_deed(ctx: &Context, member: &str, number: u32, change: DeedChange) -> Result<Output> {
+    let engine = ctx.engine()?;
+    let actor = ctx.actor(engine.current())?;
+    let changed = engine.archive().change_deed(engine.current(), &actor, member, number, change)?;
+    let who = &changed.member.name;
+    let human = match &changed.outcome {
+        DeedOutcome::Edited { before, now } => format!("已修改 {who} 的第 {number} 条闪光言行\n  原为：{}\n  现为：{}", deed_line(before), deed_line(now)),
+        DeedOutcome::Unchanged { now } => format!("{who} 的第 {number} 条闪光言行已是：{}，未再改动", deed_line(now)),
+        DeedOutcome::Withdrawn { before } => format!("已撤回 {who} 的第 {number} 条闪光言行：{}\n其余各条序号不变", deed_line(before)),
+        DeedOutcome::WithdrawnAlready => format!("{who} 的第 {number} 条闪光言行此前已撤回，未再改动"),
+    };
+    Ok(Output::new(human, serde_json::to_value(&changed).unwrap_or_default()))
+}
+
+/// `2026-10-20 带头服务群众·重要任务：…`, with the names as given.
+fn deed_line(d: &Deed) -> String {
+    let form = d.form.map(|f| format!("·{f}")).unwrap_or_default();
+    format!("{} {}{form}：{}", d.date, d.kind, d.text)
 }
 
 pub fn meeting(ctx: &Context, command: MeetingCommand) -> Result<Output> {

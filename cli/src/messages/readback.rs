@@ -54,7 +54,7 @@ pub fn register(r: &Register, indent: &str) -> String {
     } else {
         h.push_str(&format!("{indent}闪光言行：\n"));
         for d in &r.deeds {
-            h.push_str(&format!("{indent}  {}\n", deed(d)));
+            h.push_str(&format!("{indent}  {}. {}\n", d.number, deed(d)));
         }
     }
     let attended = r.attendance.as_ref().map(label).unwrap_or("未登记");

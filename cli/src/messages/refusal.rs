@@ -218,6 +218,16 @@ fn kind(k: &Kind) -> Worded {
                 .detail(format!("可登记的日期：{from} 至 {to}"))
                 .then("填写事迹实际发生的日期；事迹日期用 `--date` 指定")
         }
+        Kind::NoSuchDeed { member: m, number, numbers, withdrawn } => {
+            let what = if *withdrawn { format!("第 {number} 条闪光言行已撤回") } else { format!("没有第 {number} 条闪光言行") };
+            let has = if numbers.is_empty() {
+                "本季度尚未登记闪光言行（或已全部撤回）".to_owned()
+            } else {
+                let listed: Vec<String> = numbers.iter().map(|n| format!("第 {n} 条")).collect();
+                format!("本季度现有 {} 条：{}", numbers.len(), listed.join("、"))
+            };
+            Worded::new(format!("{} 的登记证上{what}", member(m))).detail(has).then("按登记证上的序号修改或撤回；撤回的闪光言行可重新登记")
+        }
         Kind::DeedDateOutOfRange { member: m, date, from, to, after_today: false } => {
             Worded::new(format!("{} 的事迹日期 {date} 不在可登记的日期内（{from} 至 {to}）", member(m)))
                 .detail("事迹应是本季度以来、登记之日以前的")
@@ -484,6 +494,7 @@ pub fn hint(h: &Hint) -> String {
         Hint::VotingProgress { branch } => format!("`shine ballot status --branch {branch}` 查看已投几张、发出几张"),
         Hint::CheckCode => "请对照投票码纸条重新输入；仍不行请向党支部书记询问".into(),
         Hint::TransferMember { member, to } => format!("`shine member transfer --member {member} --to {to} --on <日期>` 办理组织关系转接"),
+        Hint::Certificate { member } => format!("用 `shine member certificate --member {member}` 查看登记证上每条闪光言行的序号"),
     }
 }
 

@@ -132,19 +132,8 @@ impl Operation<QuarterCtx> for Records {
         for record in self.records {
             let id = ctx.member_on(record.member(), actor.today())?;
             let action = match record {
-                Record::Deed { mut deed, .. } => {
-                    deed.kind = check_enum(&ctx.rules, "deed", "kind", deed.kind.as_str())?.into();
-                    if let Some(form) = deed.form {
-                        deed.form = Some(check_enum(&ctx.rules, "deed", "form", form.as_str())?.as_str().into());
-                    }
-                    deed.text = crate::refusal::text(Text::DeedText, &deed.text)?;
-                    // A deed falls in the quarter, and not after the day it is registered.
-                    let last = ctx.quarter.end().min(actor.today());
-                    if !ctx.quarter.contains(deed.date) || deed.date > last {
-                        let member = member_ref(&ctx.roster, id.as_str());
-                        let (from, after_today) = (ctx.quarter.start(), deed.date > actor.today());
-                        return Err(Kind::DeedDateOutOfRange { member, date: deed.date, from, to: last, after_today }.into());
-                    }
+                Record::Deed { deed, .. } => {
+                    let deed = checked_deed(ctx, &id, deed, actor)?;
                     let in_batch = actions.iter().any(|a| matches!(a, Action::DeedRegistered { member, deed: d } if *member == id && *d == deed));
                     if in_batch || ctx.q.deeds.get(&id).is_some_and(|d| d.contains(&deed)) {
                         continue; // the same deed twice is one deed
@@ -200,6 +189,113 @@ impl Operation<QuarterCtx> for Records {
         let n = actions.len();
         let life = meeting_as_session(ctx, &actions);
         Ok(Decided::new(ctx.plan(actions).and_event(Scope::Branch(ctx.unit.id.clone()), Some(&ctx.rules_hash), life), n))
+    }
+}
+
+/// A deed as the rules take it: its kind and form declared, its text checked, its date
+/// in the quarter and not after the day it is registered (or edited).
+fn checked_deed(ctx: &QuarterCtx, id: &MemberId, mut deed: Deed, actor: &Actor) -> Result<Deed> {
+    deed.kind = check_enum(&ctx.rules, "deed", "kind", deed.kind.as_str())?.into();
+    if let Some(form) = deed.form {
+        deed.form = Some(check_enum(&ctx.rules, "deed", "form", form.as_str())?.as_str().into());
+    }
+    deed.text = crate::refusal::text(Text::DeedText, &deed.text)?;
+    let last = ctx.quarter.end().min(actor.today());
+    if !ctx.quarter.contains(deed.date) || deed.date > last {
+        let member = member_ref(&ctx.roster, id.as_str());
+        let (from, after_today) = (ctx.quarter.start(), deed.date > actor.today());
+        return Err(Kind::DeedDateOutOfRange { member, date: deed.date, from, to: last, after_today }.into());
+    }
+    Ok(deed)
+}
+
+// ---- a member's own deeds, edited and withdrawn ----------------------------------------
+
+/// New values for the fields of a deed that are given; the others stay as registered.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct DeedEdit {
+    pub kind: Option<String>,
+    pub text: Option<String>,
+    pub date: Option<chrono::NaiveDate>,
+    /// `Some(None)` takes the form away; `None` keeps it.
+    pub form: Option<Option<String>>,
+}
+
+/// What becomes of one of a member's deeds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DeedChange {
+    Edit(DeedEdit),
+    Withdraw,
+}
+
+/// A deed edited or withdrawn: the member, its number on the certificate, and what
+/// came of it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct DeedChanged {
+    pub member: crate::refs::MemberRef,
+    pub number: u32,
+    #[serde(flatten)]
+    pub outcome: DeedOutcome,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(tag = "outcome", rename_all = "snake_case")]
+pub enum DeedOutcome {
+    Edited { before: Deed, now: Deed },
+    /// The deed read so already: nothing written.
+    Unchanged { now: Deed },
+    Withdrawn { before: Deed },
+    /// Withdrawn before: nothing written.
+    WithdrawnAlready,
+}
+
+struct ChangeDeed {
+    member: String,
+    number: u32,
+    change: DeedChange,
+}
+
+impl Operation<QuarterCtx> for ChangeDeed {
+    type Answer = DeedChanged;
+
+    /// Editing or withdrawing a deed is allowed when and to whom registering one is.
+    fn gate(&self) -> Gate {
+        Gate::Records(vec![RecordKind::Deed])
+    }
+
+    fn decide(self, ctx: &QuarterCtx, actor: &Actor) -> Result<Decided<DeedChanged>> {
+        let id = ctx.member_on(&self.member, actor.today())?;
+        let member = member_ref(&ctx.roster, id.as_str());
+        let number = self.number;
+        let answer = |outcome| DeedChanged { member: member.clone(), number, outcome };
+        let at = ctx.q.deed_position(&id, number);
+        let withdrawn = at.is_none() && number >= 1 && number <= ctx.q.deeds_registered(&id);
+        let current = at.and_then(|i| ctx.q.deeds.get(&id)?.get(i).cloned());
+        match (self.change, current) {
+            (DeedChange::Withdraw, None) if withdrawn => Ok(Decided::new(Plan::default(), answer(DeedOutcome::WithdrawnAlready))),
+            (DeedChange::Edit(edit), Some(before)) => {
+                let edited = Deed {
+                    kind: edit.kind.as_deref().map_or(before.kind, Into::into),
+                    text: edit.text.unwrap_or_else(|| before.text.clone()),
+                    date: edit.date.unwrap_or(before.date),
+                    form: edit.form.map_or(before.form, |f| f.as_deref().map(Into::into)),
+                };
+                let now = checked_deed(ctx, &id, edited, actor)?;
+                if now == before {
+                    return Ok(Decided::new(Plan::default(), answer(DeedOutcome::Unchanged { now })));
+                }
+                let plan = ctx.plan(vec![Action::DeedEdited { member: id, number, deed: now.clone() }]);
+                Ok(Decided::new(plan, answer(DeedOutcome::Edited { before, now })))
+            }
+            (DeedChange::Withdraw, Some(before)) => {
+                let plan = ctx.plan(vec![Action::DeedWithdrawn { member: id, number }]);
+                Ok(Decided::new(plan, answer(DeedOutcome::Withdrawn { before })))
+            }
+            (_, None) => {
+                let numbers = ctx.q.deed_numbers.get(&id).cloned().unwrap_or_default();
+                Err(Refusal::new(Kind::NoSuchDeed { member, number, numbers, withdrawn }).next(Hint::Certificate { member: id }))
+            }
+        }
     }
 }
 
@@ -319,6 +415,13 @@ impl Archive {
             (None, None) => return Err(Kind::NothingToRecord.into()),
         };
         self.on_quarter(current, actor, &branch, Records { records })
+    }
+
+    /// Edit or withdraw one of a member's deeds, by its number on the certificate, in
+    /// the member's branch: when and by whom a deed may be registered.
+    pub fn change_deed(&self, current: Option<&Current>, actor: &Actor, member: &str, number: u32, change: DeedChange) -> Result<DeedChanged> {
+        let branch = self.find_member(member)?.0.to_string();
+        self.on_quarter(current, actor, &branch, ChangeDeed { member: member.to_owned(), number, change })
     }
 
     /// Report the special meeting to the superior organization (§4.2.a in the default

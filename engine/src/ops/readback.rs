@@ -18,6 +18,9 @@ use serde::Serialize;
 /// A deed as the certificate shows it: kind and form with their labels.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct DeedEntry {
+    /// Its number on the certificate: the order it was registered in, kept when one
+    /// before it is withdrawn (what `deed edit` and `deed withdraw` name).
+    pub number: u32,
     pub kind: VariantRef,
     pub form: Option<VariantRef>,
     pub date: NaiveDate,
@@ -90,8 +93,11 @@ pub(crate) fn register(ctx: &QuarterCtx, member: &MemberRecord) -> Register {
         .deeds
         .get(id)
         .map(|list| {
+            let numbers = ctx.q.deed_numbers.get(id).map(Vec::as_slice).unwrap_or_default();
             list.iter()
-                .map(|d| DeedEntry {
+                .zip(numbers)
+                .map(|(d, number)| DeedEntry {
+                    number: *number,
                     kind: variant(rules, "deed", "kind", d.kind.as_str()),
                     form: d.form.map(|f| variant(rules, "deed", "form", f.as_str())),
                     date: d.date,

@@ -151,6 +151,12 @@ pub struct QuarterState {
     pub opened: Option<Opened>,
     pub state: String,
     pub deeds: BTreeMap<MemberId, Vec<Deed>>,
+    /// The number each of a member's `deeds` has on their certificate: the order it was
+    /// registered in (1 first), kept when a deed before it is withdrawn — so that a
+    /// withdrawal repeated withdraws nothing more.
+    pub deed_numbers: BTreeMap<MemberId, Vec<u32>>,
+    /// How many of a member's deeds were withdrawn.
+    pub deeds_withdrawn: BTreeMap<MemberId, u32>,
     pub excuses: BTreeMap<MemberId, String>,
     pub meeting: Option<Meeting>,
     pub attendance: BTreeMap<MemberId, String>,
@@ -243,13 +249,50 @@ impl Fold for QuarterState {
 }
 
 impl QuarterState {
+    /// How many deeds the member registered this quarter, withdrawn ones included:
+    /// the number of the last.
+    pub fn deeds_registered(&self, member: &MemberId) -> u32 {
+        let live = self.deed_numbers.get(member).map_or(0, Vec::len);
+        u32::try_from(live).unwrap_or(u32::MAX).saturating_add(self.deeds_withdrawn.get(member).copied().unwrap_or(0))
+    }
+
+    /// Where the member's deed numbered `number` on the certificate sits in `deeds`,
+    /// if it is there (not withdrawn).
+    pub fn deed_position(&self, member: &MemberId, number: u32) -> Option<usize> {
+        self.deed_numbers.get(member)?.iter().position(|n| *n == number)
+    }
+
     fn apply_action(&mut self, action: &Action) {
         match action {
             Action::QuarterOpened { branch, quarter, rules, workflow, state } => {
                 self.opened = Some(Opened { branch: branch.clone(), quarter: *quarter, rules: rules.clone(), workflow: workflow.clone() });
                 self.state.clone_from(state);
             }
-            Action::DeedRegistered { member, deed } => self.deeds.entry(member.clone()).or_default().push(deed.clone()),
+            Action::DeedRegistered { member, deed } => {
+                let number = self.deeds_registered(member) + 1;
+                self.deeds.entry(member.clone()).or_default().push(deed.clone());
+                self.deed_numbers.entry(member.clone()).or_default().push(number);
+            }
+            Action::DeedEdited { member, number, deed } => {
+                if let Some(at) = self.deed_position(member, *number) {
+                    if let Some(d) = self.deeds.get_mut(member).and_then(|list| list.get_mut(at)) {
+                        d.clone_from(deed);
+                    }
+                }
+            }
+            Action::DeedWithdrawn { member, number } => {
+                if let Some(at) = self.deed_position(member, *number) {
+                    if let (Some(deeds), Some(numbers)) = (self.deeds.get_mut(member), self.deed_numbers.get_mut(member)) {
+                        deeds.remove(at);
+                        numbers.remove(at);
+                    }
+                    // A member whose every deed is withdrawn has registered none.
+                    if self.deeds.get(member).is_some_and(Vec::is_empty) {
+                        self.deeds.remove(member);
+                    }
+                    *self.deeds_withdrawn.entry(member.clone()).or_default() += 1;
+                }
+            }
             Action::DeedExcused { member, reason } => {
                 self.excuses.insert(member.clone(), reason.clone());
             }

@@ -209,6 +209,8 @@ pub(super) enum ActionRec<'a> {
     QuarterOpened { branch: Cow<'a, str>, quarter: Quarter, rules: Cow<'a, str>, workflow: Cow<'a, str>, state: Cow<'a, str> },
     DeedRegistered { member: Cow<'a, str>, deed: DeedRec<'a> },
     DeedExcused { member: Cow<'a, str>, reason: Cow<'a, str> },
+    DeedEdited { member: Cow<'a, str>, number: u32, deed: DeedRec<'a> },
+    DeedWithdrawn { member: Cow<'a, str>, number: u32 },
     MeetingReported { date: NaiveDate, superior: Option<Cow<'a, str>> },
     AttendanceRecorded { member: Cow<'a, str>, status: Cow<'a, str> },
     GuestsRecorded { activists: Vec<Cow<'a, str>>, observers: Vec<Cow<'a, str>>, delegate: Option<Cow<'a, str>> },
@@ -393,10 +395,10 @@ fn action_rec(a: &Action) -> ActionRec<'_> {
             workflow: b(workflow.as_str()),
             state: b(state),
         },
-        Action::DeedRegistered { member, deed } => {
-            ActionRec::DeedRegistered { member: b(member), deed: DeedRec { kind: b(deed.kind.as_str()), text: b(&deed.text), date: deed.date, form: deed.form.map(|f| b(f.as_str())) } }
-        }
+        Action::DeedRegistered { member, deed } => ActionRec::DeedRegistered { member: b(member), deed: deed_rec(deed) },
         Action::DeedExcused { member, reason } => ActionRec::DeedExcused { member: b(member), reason: b(reason) },
+        Action::DeedEdited { member, number, deed } => ActionRec::DeedEdited { member: b(member), number: *number, deed: deed_rec(deed) },
+        Action::DeedWithdrawn { member, number } => ActionRec::DeedWithdrawn { member: b(member), number: *number },
         Action::MeetingReported { date, superior } => ActionRec::MeetingReported { date: *date, superior: superior.as_ref().map(b) },
         Action::AttendanceRecorded { member, status } => ActionRec::AttendanceRecorded { member: b(member), status: b(status) },
         Action::GuestsRecorded { activists, observers, delegate } => {
@@ -523,6 +525,10 @@ fn action_rec(a: &Action) -> ActionRec<'_> {
 
 fn member_rec(m: &MemberRecord) -> MemberRec<'_> {
     MemberRec { id: b(&m.id), name: b(&m.name), identity: b(&m.identity), role: b(&m.role), full: m.full, mobile: m.mobile, last_report: m.last_report }
+}
+
+fn deed_rec(d: &Deed) -> DeedRec<'_> {
+    DeedRec { kind: b(d.kind.as_str()), text: b(&d.text), date: d.date, form: d.form.map(|f| b(f.as_str())) }
 }
 
 fn life_rec(r: &LifeRecord) -> LifeRec<'_> {
@@ -724,10 +730,10 @@ pub(super) fn action(a: ActionRec<'_>) -> Result<Action, Invalid> {
             workflow: workflow_hash(workflow)?,
             state: own(state),
         },
-        ActionRec::DeedRegistered { member: m, deed } => {
-            Action::DeedRegistered { member: member(m)?, deed: Deed { kind: deed.kind.as_ref().into(), text: own(deed.text), date: deed.date, form: deed.form.map(|f| f.as_ref().into()) } }
-        }
+        ActionRec::DeedRegistered { member: m, deed } => Action::DeedRegistered { member: member(m)?, deed: deed_of(deed) },
         ActionRec::DeedExcused { member: m, reason } => Action::DeedExcused { member: member(m)?, reason: own(reason) },
+        ActionRec::DeedEdited { member: m, number, deed } => Action::DeedEdited { member: member(m)?, number, deed: deed_of(deed) },
+        ActionRec::DeedWithdrawn { member: m, number } => Action::DeedWithdrawn { member: member(m)?, number },
         ActionRec::MeetingReported { date, superior } => Action::MeetingReported { date, superior: superior.map(unit).transpose()? },
         ActionRec::AttendanceRecorded { member: m, status } => Action::AttendanceRecorded { member: member(m)?, status: own(status) },
         ActionRec::GuestsRecorded { activists, observers, delegate } => {
@@ -858,6 +864,10 @@ fn member_record(m: MemberRec<'_>) -> Result<MemberRecord, Invalid> {
         mobile: m.mobile,
         last_report: m.last_report,
     })
+}
+
+fn deed_of(d: DeedRec<'_>) -> Deed {
+    Deed { kind: d.kind.as_ref().into(), text: own(d.text), date: d.date, form: d.form.map(|f| f.as_ref().into()) }
 }
 
 fn life_record(r: LifeRec<'_>) -> LifeRecord {
