@@ -82,3 +82,5 @@ mod secrecy;
 
 #[path = "notice/deeds.rs"]
 mod deeds;
+#[path = "notice/webvote.rs"]
+mod webvote;

@@ -5,7 +5,8 @@
 //! others their numbers. Once the quarter moves on to the meeting (§3.2) the
 //! certificate is what the meeting reads: no more edits.
 
-use crate::support::{m, Shine};
+use crate::support::{m, Served, Shine};
+use crate::web::{result, Browser};
 use serde_json::Value;
 
 /// A branch `b1` of two teachers with the quarter open at `registration`, and m01's
@@ -127,4 +128,43 @@ fn s3_2_once_the_quarter_moves_on_to_the_meeting_deeds_are_no_longer_edited_or_w
         s.args(args).role("member").fails().stderr_contains("此时不能登记闪光言行").stderr_contains("shine status --branch b1");
     }
     assert_eq!(numbers(&s), [1, 2, 3]);
+}
+
+#[test]
+fn s3_1_on_the_web_a_member_edits_and_withdraws_only_their_own_deeds() {
+    let (s, pw) = crate::web::world();
+    s.args(["deed", "add", "--member", "m03", "--kind", "带头服务群众", "--text", "m03 的事迹", "--date", "2026-11-01"]).ok();
+    let mut server = Served::start(&s);
+    let mut b = Browser::new(&server);
+    assert_eq!(b.sign_in("mem", &pw["mem"]).status, 303);
+    for text in ["网页登记：第一条", "网页登记：第二条"] {
+        assert_eq!(b.submit("/work", "/work/me/deed", &[("kind", "带头服务群众"), ("text", text)]).status, 200);
+    }
+    let home = b.get("/work");
+    for id in ["deed-edit-form-1", "deed-withdraw-form-1", "deed-edit-form-2", "deed-withdraw-form-2"] {
+        assert!(home.body.contains(&format!("id=\"{id}\"")), "{id}: {}", home.body);
+    }
+    assert!(home.body.contains("<textarea id=\"text-2\" name=\"text\">网页登记：第二条</textarea>"), "the form holds the deed as registered");
+    // A `member` field is not taken: the deed edited is the account's member's.
+    let edited = b.submit("/work", "/work/me/deed/edit", &[("member", "m03"), ("number", "1"), ("kind", "带头学习提高"), ("form", ""), ("text", "网页修改：第一条")]);
+    assert_eq!(edited.status, 200, "{}", edited.body);
+    assert!(result(&edited).contains("已修改 党员m02 的第 1 条闪光言行"), "{}", result(&edited));
+    let withdrawn = b.submit("/work", "/work/me/deed/withdraw", &[("member", "m03"), ("number", "2")]);
+    assert!(result(&withdrawn).contains("已撤回 党员m02 的第 2 条闪光言行"), "{}", result(&withdrawn));
+    let missing = b.submit("/work", "/work/me/deed/withdraw", &[("number", "7")]);
+    assert_eq!(missing.status, 422);
+    assert!(result(&missing).contains("没有第 7 条闪光言行") && result(&missing).contains("现有 1 条：第 1 条"), "{}", result(&missing));
+    server.stop_gracefully();
+    let mine = s.args(["member", "certificate", "--member", "m02"]).ok();
+    assert!(mine.contains("1. ") && mine.contains("带头学习提高：网页修改：第一条") && !mine.contains("第二条"), "{mine}");
+    assert!(s.args(["member", "certificate", "--member", "m03"]).ok().contains("1. 2026-11-01 带头服务群众：m03 的事迹"));
+
+    // Once the quarter moves on, the page says why the deed stays as it is.
+    s.advance("b1");
+    let server = Served::start(&s);
+    let mut b = Browser::new(&server);
+    assert_eq!(b.sign_in("mem", &pw["mem"]).status, 303);
+    let late = b.submit("/work", "/work/me/deed/withdraw", &[("number", "1")]);
+    assert_eq!(late.status, 422);
+    assert!(result(&late).contains("此时不能登记闪光言行"), "{}", result(&late));
 }

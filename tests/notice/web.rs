@@ -1,7 +1,7 @@
 //! Issue 10 §2: the web workspace on `shine serve` (`/work`), driven over HTTP as a
 //! browser would, with a cookie jar: accounts made with `shine user add`, sign-in,
 //! throttling, CSRF, who may act on what, and actions recorded and refused exactly as
-//! the CLI records and refuses them.
+//! the CLI records and refuses them. Its browser and world serve `webvote` and `deeds` too.
 
 // A test that meets an unexpected shape should stop right there, with the value shown.
 #![allow(clippy::unwrap_used)]
@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 /// A branch `b1` (m01–m06) and a branch `b2` (n01–n03) under one general branch, the
 /// quarter open in both, and accounts: `sec` (secretary of b1), `sec2` (secretary of
 /// b2), `mem` (member m02 of b1), `mem3` (member m03 of b1). Their passwords, by login.
-fn world() -> (Shine, BTreeMap<&'static str, String>) {
+pub(crate) fn world() -> (Shine, BTreeMap<&'static str, String>) {
     let s = Shine::new();
     s.branch("b1", &members(6));
     s.branch("b2", &[m("n01"), m("n02"), m("n03")]);
@@ -36,21 +36,21 @@ fn world() -> (Shine, BTreeMap<&'static str, String>) {
 }
 
 /// A browser: one server, a cookie jar, no redirects followed.
-struct Browser {
+pub(crate) struct Browser {
     url: String,
     agent: ureq::Agent,
     cookies: BTreeMap<String, String>,
 }
 
 /// A status and a page.
-struct Page {
-    status: u16,
-    body: String,
-    location: Option<String>,
+pub(crate) struct Page {
+    pub(crate) status: u16,
+    pub(crate) body: String,
+    pub(crate) location: Option<String>,
 }
 
 impl Browser {
-    fn new(server: &Served) -> Browser {
+    pub(crate) fn new(server: &Served) -> Browser {
         Browser { url: server.url.clone(), agent: ureq::AgentBuilder::new().redirects(0).build(), cookies: BTreeMap::new() }
     }
 
@@ -80,7 +80,7 @@ impl Browser {
         }
     }
 
-    fn get(&mut self, path: &str) -> Page {
+    pub(crate) fn get(&mut self, path: &str) -> Page {
         let request = self.agent.get(&format!("{}{path}", self.url)).set("Cookie", &self.cookie_header());
         self.answer(request.call())
     }
@@ -97,14 +97,14 @@ impl Browser {
     }
 
     /// Post a form with the CSRF token of the page it is on.
-    fn submit(&mut self, page: &str, path: &str, fields: &[(&str, &str)]) -> Page {
+    pub(crate) fn submit(&mut self, page: &str, path: &str, fields: &[(&str, &str)]) -> Page {
         let token = csrf(&self.get(page).body);
         let mut all = vec![("csrf", token.as_str())];
         all.extend_from_slice(fields);
         self.post(path, &all)
     }
 
-    fn sign_in(&mut self, login: &str, password: &str) -> Page {
+    pub(crate) fn sign_in(&mut self, login: &str, password: &str) -> Page {
         let form = self.get("/work/login");
         assert_eq!(form.status, 200);
         let token = csrf(&form.body);
@@ -113,13 +113,13 @@ impl Browser {
 }
 
 /// The CSRF token of the first form of a page.
-fn csrf(page: &str) -> String {
+pub(crate) fn csrf(page: &str) -> String {
     let start = page.find("name=\"csrf\" value=\"").unwrap_or_else(|| panic!("no form in {page}")) + 19;
     page[start..start + 64].to_owned()
 }
 
 /// The text of the result block of a page, unescaped enough to compare with the CLI.
-fn result(page: &Page) -> String {
+pub(crate) fn result(page: &Page) -> String {
     let start = page.body.find("<section id=\"result\"").unwrap_or_else(|| panic!("no result in {}", page.body));
     let pre = page.body[start..].find("<pre").unwrap() + start;
     let open = page.body[pre..].find('>').unwrap() + pre + 1;

@@ -37,7 +37,7 @@ pub fn run(ctx: &Context, command: BallotCommand) -> Result<Output> {
             let names: Vec<&str> = issued.to.iter().map(|m| m.name.as_str()).collect();
             human.push_str(&format!("\n领码党员 {} 人：{}", names.len(), names.join("、")));
             if let (Some(mut f), Some(path)) = (file, out.as_deref()) {
-                f.write_all(crate::slips::page(&issued, url.as_deref()).as_bytes())
+                f.write_all(crate::slips::page(&(&issued).into(), &crate::slips::Shown { url: url.as_deref(), ..Default::default() }).as_bytes())
                     .and_then(|_| f.sync_all())
                     .map_err(|e| crate::fail!("file_unwritable", help = "投票码已发出：用 `shine ballot codes --reissue` 作废未用的码并补发", "无法写入 `{}`：{e}", path.display()))?;
                 human.push_str(&format!("\n可打印的投票码纸条已写入 {}（每码一条，附二维码）", path.display()));

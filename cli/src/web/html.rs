@@ -46,6 +46,7 @@ pre.table{white-space:pre;overflow-x:auto}
 .done{border-left:4px solid #2e7d32}
 .refused{border-left:4px solid #b71c1c}
 .hint{color:#555;font-size:.9em}
+.tally{font-size:3em;font-weight:700;text-align:center;margin:.3em 0}
 @media (max-width:600px){main{padding:.5em}section{padding:.7em}pre.out{font-size:13px}}
 ";
 

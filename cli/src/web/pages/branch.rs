@@ -9,7 +9,7 @@ use super::{layout, not_yours};
 use crate::web::{blocking, html, opt, posted_form, Desk, Form, Me, Ran, Refused, Web};
 use axum::extract::{Path, Request, State};
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::Response;
+use axum::response::{Html, IntoResponse, Response};
 use shine_engine::domain::UnitId;
 use std::sync::Arc;
 
@@ -73,9 +73,10 @@ pub fn render(web: &Web, me: &Me, page: &str, ran: Option<&Ran>) -> Response {
         }
         "vote" => {
             let progress = web.view(me, &["ballot", "status", &opt("branch", branch)]);
+            let watch = "<p><a id=\"progress-link\" href=\"/work/branch/progress\">投票进度大屏（每 5 秒自动刷新）</a></p>";
             let body = format!(
                 "{}{}{}",
-                html::section("progress", "投票进度", &html::printed(&progress.text)),
+                html::section("progress", "投票进度", &format!("{}{watch}", html::printed(&progress.text))),
                 html::section("codes", "发放投票码", &html::form("codes-form", "/work/branch/codes", &me.csrf, "", "发放投票码")),
                 html::section("close", "结束本轮投票", &html::form("close-form", "/work/branch/close", &me.csrf, "", "结束投票")),
             );
@@ -95,8 +96,9 @@ pub fn render(web: &Web, me: &Me, page: &str, ran: Option<&Ran>) -> Response {
 pub async fn page(State(web): State<Arc<Web>>, Path(page): Path<String>, headers: HeaderMap) -> Response {
     blocking(web, move |web| {
         let me = web.me(&headers)?;
-        if branch_of(&me).is_none() {
-            return not_yours();
+        let Some(branch) = branch_of(&me) else { return not_yours() };
+        if page == "progress" {
+            return Ok(progress_view(web, &me, &branch));
         }
         if !["roster", "meeting", "exchange", "vote", "stars"].contains(&page.as_str()) {
             return Err(crate::web::refuse(StatusCode::NOT_FOUND, "没有这个页面", "请从工作台首页进入。"));
@@ -105,6 +107,54 @@ pub async fn page(State(web): State<Arc<Web>>, Path(page): Path<String>, headers
     })
     .await
 }
+
+// ---- the vote desk ---------------------------------------------------------------------
+
+/// The progress of the vote alone, large, for a screen in the meeting room: "已投 7 /
+/// 发出 9", refreshing itself every 5 seconds (a `<meta>` refresh: the CSP allows no
+/// script), with the button that closes the round.
+fn progress_view(web: &Web, me: &Me, branch: &UnitId) -> Response {
+    let progress = web.view(me, &["ballot", "status", &opt("branch", branch.as_str())]);
+    let line = match (progress.json["cast"].as_i64(), progress.json["issued"].as_i64()) {
+        (Some(cast), Some(issued)) => format!("<p id=\"tally\" class=\"tally\">已投 {cast} / 发出 {issued}</p>"),
+        _ => String::new(),
+    };
+    let body = format!(
+        "{}{}",
+        html::section("progress", "投票进度（每 5 秒自动刷新）", &format!("{line}{}", html::printed(&progress.text))),
+        html::section("close", "结束本轮投票", &html::form("close-form", "/work/branch/close", &me.csrf, "", "结束投票")),
+    );
+    let page = html::page("投票进度", Some(&me.line(web)), NAV, &body).replacen("<head>", "<head><meta http-equiv=\"refresh\" content=\"5\">", 1);
+    Html(page).into_response()
+}
+
+/// The address of this server's workspace as the browser reached it, for the slips'
+/// QR codes; none when the `Host` header is not a plain host name or address.
+fn workspace_url(web: &Web, headers: &HeaderMap) -> Option<String> {
+    let host = headers.get(axum::http::header::HOST)?.to_str().ok()?;
+    let plain = !host.is_empty() && host.chars().all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c));
+    plain.then(|| format!("{}://{host}{}", web.scheme(), crate::web::HOME))
+}
+
+/// The codes just issued, as the printable slips (`ballot codes --out` makes the same
+/// page), their QR codes opening this server's vote page with the code filled in.
+/// Shown once: the answer is not to be kept by the browser.
+fn slips(web: &Web, headers: &HeaderMap, issued: &serde_json::Value) -> Response {
+    let codes: Vec<&str> = issued["codes"].as_array().map(|c| c.iter().filter_map(|c| c.as_str()).collect()).unwrap_or_default();
+    let slips = crate::slips::Slips {
+        branch: issued["branch"]["name"].as_str().unwrap_or_default(),
+        quarter: issued["quarter"].as_str().unwrap_or_default().to_owned(),
+        round: issued["round"].as_i64().unwrap_or_default(),
+        codes,
+    };
+    let url = workspace_url(web, headers);
+    let shown = crate::slips::Shown { url: url.as_deref(), stylesheet: Some(SLIPS_STYLE), back: Some("/work/branch/vote") };
+    let page = crate::slips::page(&slips, &shown);
+    ([(axum::http::header::CACHE_CONTROL, "no-store")], Html(page)).into_response()
+}
+
+/// Where the slips' stylesheet is served.
+pub const SLIPS_STYLE: &str = "/work/slips.css";
 
 /// Names and ids split on commas, Chinese commas and 、.
 fn names(text: &str) -> Vec<String> {
@@ -180,6 +230,9 @@ pub async fn act(State(web): State<Arc<Web>>, Path(action): Path<String>, reques
         let Some(branch) = branch_of(&me) else { return not_yours() };
         let (args, page) = command(web, &me, &branch, &action, &form)?;
         let ran = web.run(&me, &args);
+        if action == "codes" && ran.done {
+            return Ok(slips(web, &headers, &ran.json));
+        }
         Ok(status(&ran, render(web, &me, page, Some(&ran))))
     })
     .await

@@ -1,11 +1,11 @@
 //! A member's desk: my 登记证 (with the emphasis for my identity), registering a deed
-//! on it, my history across quarters, and voting with a one-time voting code. The
+//! on it and editing or withdrawing my deeds, my history across quarters, and voting with a one-time voting code. The
 //! member is always the account's own: the form never names one.
 
 use super::{layout, not_yours};
-use crate::web::{blocking, html, opt, posted_form, Desk, Me, Ran, Web};
+use crate::web::{blocking, html, opt, posted_form, Desk, Form, Me, Ran, Web};
 use axum::extract::{Request, State};
-use axum::http::HeaderMap;
+use axum::http::{HeaderMap, Uri};
 use axum::response::Response;
 use shine_engine::domain::{MemberId, UnitId};
 use std::sync::Arc;
@@ -47,29 +47,100 @@ pub fn home(web: &Web, me: &Me, ran: Option<&Ran>) -> Response {
         html::textarea("text", "闪光言行内容"),
     );
     let body = format!(
-        "{}{}{}",
+        "{}{}{}{}",
         ran.map(Ran::html).unwrap_or_default(),
         html::section("certificate", "我的《党员“闪光言行”登记证》", &html::printed(&certificate.text)),
+        my_deeds(web, me, &certificate.json),
         html::section("deed", "登记一条闪光言行", &html::form("deed-form", "/work/me/deed", &me.csrf, &fields, "登记")),
     );
     layout(web, me, "我的登记证", &body)
 }
 
-pub async fn deed(State(web): State<Arc<Web>>, request: Request) -> Response {
+/// Each of my deeds of the latest quarter (from the certificate's JSON) with a form to
+/// edit it, prefilled, and one to withdraw it; the engine says when the window is shut.
+fn my_deeds(web: &Web, me: &Me, certificate: &serde_json::Value) -> String {
+    let quarters = certificate["quarters"].as_array().map(Vec::as_slice).unwrap_or_default();
+    let Some(deeds) = quarters.last().and_then(|q| q["register"]["deeds"].as_array()).filter(|d| !d.is_empty()) else { return String::new() };
+    let (kinds, forms) = (web.choices("deed", "kind"), web.choices("deed", "form"));
+    let mut out = String::from("<p class=\"hint\">登记环节内，可以修改或撤回自己登记的闪光言行；撤回后其余各条序号不变。</p>");
+    for d in deeds {
+        let n = d["number"].as_u64().unwrap_or_default();
+        let text = d["text"].as_str().unwrap_or_default();
+        let number = format!("<input type=\"hidden\" name=\"number\" value=\"{n}\">");
+        let fields = format!(
+            "{number}{}{}{}{}",
+            chosen(&format!("kind-{n}"), "kind", "类别（五带头）", &kinds, None, d["kind"]["name"].as_str()),
+            chosen(&format!("form-{n}"), "form", "形式（可不选）", &forms, Some("不注明"), d["form"]["name"].as_str()),
+            format!(
+                "<label for=\"date-{n}\">日期</label><input type=\"date\" id=\"date-{n}\" name=\"date\" value=\"{}\">",
+                html::esc(d["date"].as_str().unwrap_or_default())
+            ),
+            format!("<label for=\"text-{n}\">闪光言行内容</label><textarea id=\"text-{n}\" name=\"text\">{}</textarea>", html::esc(text)),
+        );
+        let edit = html::form(&format!("deed-edit-form-{n}"), "/work/me/deed/edit", &me.csrf, &fields, "修改");
+        let withdraw = html::form(&format!("deed-withdraw-form-{n}"), "/work/me/deed/withdraw", &me.csrf, &number, "撤回");
+        out.push_str(&format!(
+            "<div class=\"deed\" id=\"deed-{n}\"><p><strong>第 {n} 条</strong> {}</p><details><summary>修改</summary>{edit}</details>{withdraw}</div>",
+            html::esc(text)
+        ));
+    }
+    html::section("my-deeds", "修改或撤回我的闪光言行", &out)
+}
+
+/// A drop-down as [`html::select`] with its own element id and the current value chosen.
+fn chosen(id: &str, name: &str, label: &str, options: &[(String, String)], blank: Option<&str>, current: Option<&str>) -> String {
+    let mut out = format!("<label for=\"{id}\">{}</label><select id=\"{id}\" name=\"{name}\">", html::esc(label));
+    if let Some(b) = blank {
+        out.push_str(&format!("<option value=\"\">{}</option>", html::esc(b)));
+    }
+    for (value, shown) in options {
+        let selected = if current == Some(value.as_str()) { " selected" } else { "" };
+        out.push_str(&format!("<option value=\"{}\"{selected}>{}</option>", html::esc(value), html::esc(shown)));
+    }
+    out.push_str("</select>");
+    out
+}
+
+/// A deed form posted: the command line `line` makes of my member id and the form,
+/// run as me; the answer is my 登记证 with its result on top.
+async fn on_my_deeds(web: Arc<Web>, request: Request, line: fn(&MemberId, &Form) -> Vec<String>) -> Response {
     let (headers, _, form) = posted_form(request).await;
     blocking(web, move |web| {
         let me = web.posted(&headers, &form)?;
         let Some((_, member)) = mine(&me) else { return not_yours() };
-        let mut args = vec!["deed".to_owned(), "add".to_owned(), opt("member", member.as_str()), opt("kind", form.get("kind")), opt("text", form.get("text"))];
-        for field in ["date", "form"] {
-            if !form.get(field).is_empty() {
-                args.push(opt(field, form.get(field)));
-            }
-        }
-        let ran = web.run(&me, &args);
+        let ran = web.run(&me, &line(&member, &form));
         Ok(status(&ran, home(web, &me, Some(&ran))))
     })
     .await
+}
+
+/// The `--name=value` options of the fields the form fills in.
+fn given(form: &Form, fields: &[&str]) -> Vec<String> {
+    fields.iter().filter(|f| !form.get(f).is_empty()).map(|f| opt(f, form.get(f))).collect()
+}
+
+pub async fn deed(State(web): State<Arc<Web>>, request: Request) -> Response {
+    on_my_deeds(web, request, |member, form| {
+        let mut args = vec!["deed".to_owned(), "add".to_owned(), opt("member", member.as_str()), opt("kind", form.get("kind")), opt("text", form.get("text"))];
+        args.extend(given(form, &["date", "form"]));
+        args
+    })
+    .await
+}
+
+/// `deed edit`: an empty form field takes the form away; the other fields left empty
+/// stay as registered.
+pub async fn edit(State(web): State<Arc<Web>>, request: Request) -> Response {
+    on_my_deeds(web, request, |member, form| {
+        let mut args = vec!["deed".to_owned(), "edit".to_owned(), opt("member", member.as_str()), opt("number", form.get("number")), opt("form", form.get("form"))];
+        args.extend(given(form, &["kind", "text", "date"]));
+        args
+    })
+    .await
+}
+
+pub async fn withdraw(State(web): State<Arc<Web>>, request: Request) -> Response {
+    on_my_deeds(web, request, |member, form| vec!["deed".to_owned(), "withdraw".to_owned(), opt("member", member.as_str()), opt("number", form.get("number"))]).await
 }
 
 /// A refused action's page says so in its status too (422).
@@ -102,7 +173,9 @@ fn round(web: &Web, me: &Me, branch: &UnitId) -> Option<(Vec<(String, String)>, 
     Some((shown, round["seats"].as_i64().unwrap_or_default()))
 }
 
-fn vote_form(web: &Web, me: &Me, ran: Option<&Ran>) -> Response {
+/// The vote page; `code` fills in the code field (a slip's QR code opens
+/// `/work/vote?code=…`).
+fn vote_form(web: &Web, me: &Me, ran: Option<&Ran>, code: &str) -> Response {
     let choices = match mine(me).and_then(|(branch, _)| round(web, me, &branch)) {
         Some((candidates, seats)) => format!("<p class=\"hint\">本轮推荐 {seats} 名，所选人数不能超过名额。</p>{}", html::checks("choices", "推荐的候选人", &candidates)),
         None => format!(
@@ -110,7 +183,7 @@ fn vote_form(web: &Web, me: &Me, ran: Option<&Ran>) -> Response {
             html::text_input("choices", "推荐的候选人", "", "编号或姓名，多人用空格或逗号分开")
         ),
     };
-    let fields = format!("{}{choices}", html::text_input("code", "投票码", "", "选票上或书记屏幕上显示的投票码"));
+    let fields = format!("{}{choices}", html::text_input("code", "投票码", code, "选票上或书记屏幕上显示的投票码"));
     let body = format!(
         "{}{}",
         ran.map(Ran::html).unwrap_or_default(),
@@ -126,13 +199,14 @@ fn vote_form(web: &Web, me: &Me, ran: Option<&Ran>) -> Response {
     layout(web, me, "用投票码投票", &body)
 }
 
-pub async fn vote_page(State(web): State<Arc<Web>>, headers: HeaderMap) -> Response {
+pub async fn vote_page(State(web): State<Arc<Web>>, uri: Uri, headers: HeaderMap) -> Response {
+    let code = form_urlencoded::parse(uri.query().unwrap_or_default().as_bytes()).find(|(k, _)| k == "code").map(|(_, v)| v.trim().to_owned()).unwrap_or_default();
     blocking(web, move |web| {
         let me = web.me(&headers)?;
         if mine(&me).is_none() {
             return not_yours();
         }
-        Ok(vote_form(web, &me, None))
+        Ok(vote_form(web, &me, None, &code))
     })
     .await
 }
@@ -147,7 +221,9 @@ pub async fn vote(State(web): State<Arc<Web>>, request: Request) -> Response {
             args.extend(given.split(|c: char| c == ',' || c == '，' || c == '、' || c.is_whitespace()).filter(|c| !c.is_empty()).map(str::to_owned));
         }
         let ran = web.run(&me, &args);
-        Ok(status(&ran, vote_form(web, &me, Some(&ran))))
+        // A refused vote keeps its code in the field, to correct the choices and try again.
+        let code = if ran.done { "" } else { form.get("code") };
+        Ok(status(&ran, vote_form(web, &me, Some(&ran), code)))
     })
     .await
 }

@@ -18,11 +18,15 @@ pub fn routes() -> Router<Arc<Web>> {
     Router::new()
         .route(super::HOME, get(home))
         .route(super::STYLE, get(|| async { ([(header::CONTENT_TYPE, "text/css; charset=utf-8")], html::STYLE) }))
+        .route(branch::SLIPS_STYLE, get(|| async { ([(header::CONTENT_TYPE, "text/css; charset=utf-8")], crate::slips::STYLE) }))
         .route(super::LOGIN, get(login::form).post(login::sign_in))
         .route("/work/logout", post(login::sign_out))
         .route("/work/me/deed", post(member::deed))
+        .route("/work/me/deed/edit", post(member::edit))
+        .route("/work/me/deed/withdraw", post(member::withdraw))
         .route("/work/me/history", get(member::history))
         .route("/work/me/vote", get(member::vote_page).post(member::vote))
+        .route("/work/vote", get(member::vote_page))
         .route("/work/branch/{page}", get(branch::page).post(branch::act))
 }
 
