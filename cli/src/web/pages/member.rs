@@ -67,15 +67,13 @@ fn my_deeds(web: &Web, me: &Me, certificate: &serde_json::Value) -> String {
         let n = d["number"].as_u64().unwrap_or_default();
         let text = d["text"].as_str().unwrap_or_default();
         let number = format!("<input type=\"hidden\" name=\"number\" value=\"{n}\">");
+        let date = html::esc(d["date"].as_str().unwrap_or_default());
         let fields = format!(
-            "{number}{}{}{}{}",
+            "{number}{}{}<label for=\"date-{n}\">日期</label><input type=\"date\" id=\"date-{n}\" name=\"date\" value=\"{date}\">\
+<label for=\"text-{n}\">闪光言行内容</label><textarea id=\"text-{n}\" name=\"text\">{}</textarea>",
             chosen(&format!("kind-{n}"), "kind", "类别（五带头）", &kinds, None, d["kind"]["name"].as_str()),
             chosen(&format!("form-{n}"), "form", "形式（可不选）", &forms, Some("不注明"), d["form"]["name"].as_str()),
-            format!(
-                "<label for=\"date-{n}\">日期</label><input type=\"date\" id=\"date-{n}\" name=\"date\" value=\"{}\">",
-                html::esc(d["date"].as_str().unwrap_or_default())
-            ),
-            format!("<label for=\"text-{n}\">闪光言行内容</label><textarea id=\"text-{n}\" name=\"text\">{}</textarea>", html::esc(text)),
+            html::esc(text),
         );
         let edit = html::form(&format!("deed-edit-form-{n}"), "/work/me/deed/edit", &me.csrf, &fields, "修改");
         let withdraw = html::form(&format!("deed-withdraw-form-{n}"), "/work/me/deed/withdraw", &me.csrf, &number, "撤回");
