@@ -52,7 +52,7 @@ body {{ font-family: sans-serif; margin: 0; }}\n\
     );
     let how = match url {
         Some(u) => format!("扫码或打开 {} 输入投票码投票", Esc(u)),
-        None => "凭此码投票：shine ballot vote".to_owned(),
+        None => "凭此码在党支部的投票页面或投票终端投票".to_owned(),
     };
     for code in &issued.codes {
         let _ = writeln!(
