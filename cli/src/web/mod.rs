@@ -40,6 +40,16 @@ pub const HOME: &str = "/work";
 pub const STYLE: &str = "/work/style.css";
 pub const LOGIN: &str = "/work/login";
 
+/// The pages where a ballot is cast. The request log leaves out who asked for them (the
+/// client's address and credential): a line naming the address beside the time of a
+/// vote would link the voter's device to the ballot the store keeps in the order cast.
+const BALLOT_PAGES: &[&str] = &["/work/me/vote", "/work/vote"];
+
+/// Whether `path` is a page where a ballot is cast.
+pub fn casts_ballots(path: &str) -> bool {
+    BALLOT_PAGES.iter().any(|page| path == *page || path.strip_prefix(page).is_some_and(|rest| rest.starts_with(['/', '?'])))
+}
+
 /// The largest form accepted.
 const FORM_LIMIT: usize = 64 * 1024;
 
