@@ -77,3 +77,9 @@ mod sessions;
 
 #[path = "notice/web.rs"]
 mod web;
+
+#[path = "notice/overview.rs"]
+mod overview;
+
+#[path = "notice/webdriver.rs"]
+mod webdriver;
