@@ -83,3 +83,6 @@ mod overview;
 
 #[path = "notice/webdriver.rs"]
 mod webdriver;
+
+#[path = "notice/browser.rs"]
+mod browser;

@@ -171,7 +171,23 @@ impl Browser {
     }
 
     pub fn click(&self, css: &str) {
-        let id = self.find(css);
+        self.click_element(&self.find(css));
+    }
+
+    /// Click what submits a form or follows a link, and wait until the next page has
+    /// loaded (a click may return before the navigation it starts).
+    pub fn click_to_load(&self, css: &str) {
+        self.script("window.shineOldPage = true", json!([]));
+        self.click(css);
+        let started = Instant::now();
+        while self.script("return document.readyState === 'complete' && window.shineOldPage === undefined", json!([])) != true {
+            assert!(started.elapsed() < Duration::from_secs(20), "no new page after clicking `{css}` on {}", self.url());
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// Click an element found with [`Browser::all`].
+    pub fn click_element(&self, id: &str) {
         self.in_session("POST", &format!("/element/{id}/click"), Some(json!({})));
     }
 
@@ -244,7 +260,7 @@ fn s4_3_c_the_webdriver_harness_reads_a_published_star_on_the_public_page_at_pho
     let server = Served::start_at(&s, LATER);
     let Some(browser) = Browser::start(&s, PHONE) else { return };
     browser.goto(&format!("{}/", server.url));
-    browser.click("ul.quarters a");
+    browser.click_to_load("ul.quarters a");
     assert!(browser.url().ends_with(&format!("/display/{QUARTER}")), "{}", browser.url());
     assert_eq!(browser.text("article.star h4"), "欧阳明");
     assert_eq!(browser.script("return [window.innerWidth, window.innerHeight]", json!([])), json!([390, 844]), "a phone's viewport");
