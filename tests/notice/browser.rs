@@ -293,3 +293,50 @@ fn s4_2_b_what_the_web_refuses_a_wrong_password_a_form_without_its_token_another
     let certificate = s.args(["member", "certificate", "--member", "m02", "--quarter", QUARTER]).ok();
     assert!(!certificate.contains("不应登记的一条"), "{certificate}");
 }
+
+#[test]
+fn s4_3_b_a_general_branch_on_the_web_takes_an_objection_decides_it_and_names_a_delegate_only_for_its_own_branches() {
+    let s = Shine::new();
+    crate::chain::university(&s, &["b1", "b2"]);
+    s.open_with_meeting("b3");
+    let mut pw = BTreeMap::new();
+    for (login, unit) in [("g1", "g1"), ("g2", "g2")] {
+        let added = s.args(["user", "add", "--login", login, "--name", "总支书记", "--role", "general_branch", "--unit", unit]).json();
+        pw.insert(login, added["password"].as_str().unwrap().to_owned());
+    }
+    let Some(browser) = Browser::start(&s, DESK) else { return };
+    let mut server = Served::start(&s);
+    let mut web = Web { browser: &browser, url: server.url.clone(), shots: 200 };
+
+    web.sign_in("g1", &pw["g1"]);
+    assert!(web.submit("receive-form").contains("龘𠀀"));
+    web.submit("publish-form");
+    web.open("/work/level/review");
+    web.browser.choose("#object-form #member", "b1m1");
+    web.browser.fill("#object-form #reason", "群众反映事迹材料有出入");
+    assert!(web.submit("object-form").contains("已登记对 b1m1 的异议"));
+    web.browser.choose("#decide-form #member", "b1m1");
+    web.browser.fill("#decide-form #reason", "经核实，事迹属实");
+    assert!(web.submit("decide-form").contains("异议不成立，继续推荐"));
+    web.shot("general-branch-objection-decided");
+    web.sign_out();
+
+    // g2 names the delegate to its own branch's meeting; a branch of g1 is not offered
+    // and, posted anyway, refused.
+    web.sign_in("g2", &pw["g2"]);
+    web.open("/work/level/meetings");
+    assert!(web.text("#meetings").contains(MEETING), "{}", web.text("#meetings"));
+    assert!(web.browser.all("#delegate-form option[value=b1]").is_empty());
+    web.browser.choose("#delegate-form #branch", "b3");
+    web.browser.fill("#delegate-form #name", "王主任");
+    web.submit("delegate-form");
+    assert!(web.text("#meetings").contains("王主任"), "{}", web.text("#meetings"));
+    web.shot("general-branch-delegate");
+    web.browser.script("document.querySelector('#delegate-form #branch option').value = 'b1'", json!([]));
+    web.browser.fill("#delegate-form #name", "李四");
+    web.browser.click_to_load("#delegate-form button[type=submit]");
+    assert!(web.text("#notice").contains("不是本单位所属的党支部"), "{}", web.browser.source());
+    server.stop_gracefully();
+    let meetings = s.args(["meetings", "--unit", "g1", "--quarter", QUARTER]).ok();
+    assert!(!meetings.contains("李四"), "{meetings}");
+}
