@@ -9,6 +9,9 @@
 //! stars and branches is read from the commands' `--json` answers; nothing is decided
 //! here.
 
+// A refusal is a page (`Response`), as everywhere in the workspace: it is not boxed.
+#![allow(clippy::result_large_err)]
+
 use super::member::status;
 use super::{layout, not_yours};
 use crate::web::{blocking, html, opt, posted_form, Desk, Form, Me, Ran, Web};
