@@ -78,6 +78,9 @@ mod sessions;
 #[path = "notice/web.rs"]
 mod web;
 
+#[path = "notice/secrecy.rs"]
+mod secrecy;
+
 #[path = "notice/overview.rs"]
 mod overview;
 

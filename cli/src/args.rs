@@ -959,16 +959,59 @@ pub enum MeetingCommand {
 
 #[derive(Debug, Subcommand)]
 pub enum BallotCommand {
-    /// 投一张电子选票（无记名）
+    /// 发放本轮投票码（书记操作）：每位到会、有表决权的党员一张，一次全部发出
+    #[command(
+        long_about = "发放本轮投票码（书记操作，在投票环节、本轮电子投票进行时）：给每位到会、有表决权的党员各一个一次性投票码，一次全部发出。系统只记录这些党员各领到了一个码，不记录谁领到哪一个；投票码只显示这一次，不保存。
+投票码发出后再到会的党员不再领码：单独给一个人发码，会让这个码和这个人对应起来。
+同一轮再次发码须加 --reissue：尚未使用的投票码全部作废，补发同样数量的新码（已投的码仍算已投）。",
+        after_help = "示例:
+  shine ballot codes --branch jx-jg
+  shine ballot codes --branch jx-jg --out 投票码.html --url https://vote.example.edu.cn
+  shine ballot codes --branch jx-jg --reissue"
+    )]
+    Codes {
+        /// 党支部编号
+        #[arg(long, value_name = "支部")]
+        branch: String,
+        /// 作废尚未使用的投票码，补发同样数量的新码
+        #[arg(long)]
+        reissue: bool,
+        /// 另存为可打印的 A4 投票码纸条（HTML，每码一条，附二维码）
+        #[arg(long, value_name = "文件.html")]
+        out: Option<PathBuf>,
+        /// 投票网址：二维码为该网址加投票码（不写：二维码只含投票码）
+        #[arg(long, value_name = "https://…")]
+        url: Option<String>,
+    },
+    /// 用投票码投一张电子选票（无记名；不需要身份）
     #[command(after_help = "示例:
-  shine ballot cast --member m01 陈丽娟 刘海燕")]
-    Cast {
-        /// 投票人：编号或姓名
-        #[arg(long, value_name = "投票人")]
-        member: String,
+  shine ballot vote --branch jx-jg --code K7QX-MP3A-9RTW5 陈丽娟 刘海燕")]
+    Vote {
+        /// 党支部编号
+        #[arg(long, value_name = "支部")]
+        branch: String,
+        /// 投票码（大小写、短横线、空格均可）
+        #[arg(long, value_name = "投票码")]
+        code: String,
         /// 所选候选人：编号或姓名，可写多个
         #[arg(value_name = "候选人")]
         choices: Vec<String>,
+    },
+    /// 结束本轮电子投票（书记操作）：未使用的投票码作废，此后不能再投
+    #[command(after_help = "示例:
+  shine ballot close --branch jx-jg")]
+    Close {
+        /// 党支部编号
+        #[arg(long, value_name = "支部")]
+        branch: String,
+    },
+    /// 查看本轮电子投票进度：已投几张、发出几张
+    #[command(after_help = "示例:
+  shine ballot status --branch jx-jg")]
+    Status {
+        /// 党支部编号
+        #[arg(long, value_name = "支部")]
+        branch: String,
     },
     /// 录入纸质选票的计票结果
     #[command(after_help = "示例:

@@ -17,6 +17,7 @@ mod messages;
 mod page;
 mod render;
 mod serve_file;
+mod slips;
 mod web;
 
 use clap::FromArgMatches;

@@ -10,7 +10,6 @@ use chrono::NaiveDate;
 use shine_engine::domain::{Actor, MemberId, Timestamp, UnitId};
 use shine_engine::entity::{MemberRecord, Unit};
 use shine_engine::facts::{Deed, LifeRecord};
-use shine_engine::ops::ballot::Ballot;
 use shine_engine::ops::quarter::Record;
 use shine_engine::ops::Archive;
 use shine_engine::store::Store;
@@ -95,17 +94,14 @@ fn quarter(dir: &Path, branches: usize) -> (Duration, usize) {
         shine.record(current, &actor, Some(&branch), comments).expect("comments");
         shine.advance(current, &actor, &branch).expect("to voting");
         let voters = shine.voters(current, &branch, d(2026, 12, 10)).expect("voters");
-        let ballots = voters
-            .iter()
-            .enumerate()
-            .map(|(v, m)| Ballot { member: m.to_string(), choices: vec![ids[3 + v % 19].clone(), ids[22 + v % 6].clone()] })
-            .collect();
-        shine.cast_ballots(current, &actor, Some(&branch), ballots).expect("ballots");
+        // Codes issued, one ballot cast with each, as voters do.
+        let ballots = voters.iter().enumerate().map(|(v, _)| vec![ids[3 + v % 19].clone(), ids[22 + v % 6].clone()]);
+        vote_with_codes(&shine, current, &actor, &branch, ballots);
         let mut tally = shine.advance(current, &actor, &branch).expect("tally");
         while let Some(runoff) = tally.selection.as_ref().and_then(|s| s.runoff.clone()) {
             // A runoff: every voter backs the first tied candidate.
-            let ballots = voters.iter().map(|m| Ballot { member: m.to_string(), choices: vec![runoff.tied[0].to_string()] }).collect();
-            shine.cast_ballots(current, &actor, Some(&branch), ballots).expect("runoff ballots");
+            let ballots = voters.iter().map(|_| vec![runoff.tied[0].to_string()]);
+            vote_with_codes(&shine, current, &actor, &branch, ballots);
             tally = shine.advance(current, &actor, &branch).expect("runoff tally");
         }
         shine.advance(current, &actor, &branch).expect("ledger");
@@ -151,5 +147,14 @@ fn main() {
     if !quick {
         let verdict = if elapsed < Duration::from_secs(5) { "meets" } else { "MISSES" };
         println!("  target < 5 s: {verdict}");
+    }
+}
+
+/// Issue the open round's voting codes and cast one ballot with each (the ballots in
+/// turn), through the same engine operations as `shine ballot codes` and `ballot vote`.
+fn vote_with_codes(shine: &shine_engine::ops::Shine, current: Option<&shine_engine::ops::Current>, actor: &shine_engine::domain::Actor, branch: &str, ballots: impl Iterator<Item = Vec<String>>) {
+    let issued = shine.issue_codes(current, actor, branch, false).expect("codes");
+    for (code, choices) in issued.codes.iter().zip(ballots) {
+        shine.vote_with_code(current, actor, branch, code, choices).expect("a ballot");
     }
 }

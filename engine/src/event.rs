@@ -4,8 +4,8 @@
 //!
 //! These are the engine's own types and are not written to disk as they are: the
 //! log's versioned record types (`store::log`) are, and convert to and from these.
-//! Ballot contents are deliberately not events: see `store` for how they are kept
-//! apart from the "has voted" record.
+//! Ballot contents are deliberately not events, and casting one writes no event: see
+//! `store` for how they are kept apart from the record that a member received a code.
 
 use crate::domain::{MemberId, Quarter, RulesHash, Timestamp, UnitId, WorkflowHash};
 use crate::entity::{Departure, MemberChange, MemberRecord, Unit};
@@ -70,7 +70,8 @@ pub enum Action {
         /// was fixed (round 1): the ledger shows these, whatever is recorded later.
         excluded: Vec<(MemberId, Vec<Excluded>)>,
     },
-    /// The "has voted" record. It carries no ballot content and no ballot key.
+    /// The "has voted" record of the named electronic ballot, written by versions
+    /// before voting codes: read, never written now. No ballot content, no ballot key.
     Voted { member: MemberId, round: i64 },
     /// Paper ballots counted by the tellers.
     TotalsEntered { round: i64, ballots: i64, votes: Vec<(MemberId, i64)> },
@@ -176,4 +177,14 @@ pub enum Action {
     BackRecorded { member: MemberId, on: NaiveDate },
     /// The member reported (报到) to their Party organization on `on`.
     ReportRecorded { member: MemberId, on: NaiveDate },
+    // ---- electronic voting by one-time codes (scope `quarter/<branch>/<quarter>`) ----
+    /// The round's voting codes were issued, one to each member in `to` (sorted by id):
+    /// the record that each received a code, never which one. The codes themselves are
+    /// stored hashed beside the event, in no order that follows `to`.
+    CodesIssued { round: i64, count: i64, to: Vec<MemberId> },
+    /// The round's unused codes were voided and as many new ones issued.
+    CodesReissued { round: i64, voided: i64 },
+    /// The round's electronic voting closed: codes issued, ballots returned; every
+    /// unused code is voided with it.
+    VotingClosed { round: i64, issued: i64, returned: i64 },
 }

@@ -290,6 +290,27 @@ pub enum Kind {
     NotOnBallot { member: MemberRef, round: i64, candidates: Vec<MemberRef> },
     ChosenTwice { given: String },
     TotalsRejected { problems: Vec<TotalsProblem> },
+    /// A voting code that is not a code's shape: its length or characters.
+    CodeMalformed { length: usize, expected: usize },
+    /// No code of the branch's quarter is this one.
+    CodeUnknown,
+    /// The code has voted already.
+    CodeUsed { round: i64 },
+    /// The code was voided (codes issued again in its place).
+    CodeVoided { round: i64 },
+    /// The round's electronic voting is closed (or the round is counted).
+    VotingClosed { round: i64 },
+    /// The round's codes were issued already: issue again only with reissue.
+    CodesAlreadyIssued { round: i64, issued: i64, cast: i64 },
+    /// Every code of the round has voted: nothing to issue again.
+    AllCodesUsed { round: i64, issued: i64 },
+    /// No voting codes were issued for the round.
+    NoCodesIssued { round: i64 },
+    /// No member with a vote is present: no codes to issue.
+    NoVotersPresent { round: i64 },
+    /// The round's electronic voting is still open: the tally waits until it is closed
+    /// or every code has voted.
+    VotingOpen { round: i64, cast: i64, issued: i64 },
 
     // ---- the chain --------------------------------------------------------------------
     /// The unit's kind has no level in the chain.
@@ -471,6 +492,16 @@ pub enum Hint {
     /// The round's ballots are too few to count: record the missing ballots, or hold
     /// the round again (paper) and enter its count.
     HoldRoundAgain { branch: UnitId },
+    /// Issue the round's voting codes.
+    IssueCodes { branch: UnitId },
+    /// Void the unused codes and issue new ones in their place.
+    ReissueCodes { branch: UnitId },
+    /// Close the round's electronic voting.
+    CloseVoting { branch: UnitId },
+    /// See how many codes have voted.
+    VotingProgress { branch: UnitId },
+    /// Ask the secretary for the code as printed.
+    CheckCode,
     /// Move the member to this branch with a dated transfer (组织关系转接).
     TransferMember { member: MemberId, to: UnitId },
 }

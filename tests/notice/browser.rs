@@ -121,7 +121,6 @@ fn codes(printed: &str) -> Vec<String> {
 }
 
 #[test]
-#[ignore = "needs `shine ballot codes|vote|close|status` (branch codes), not merged yet"]
 fn s3_4_a_whole_quarter_is_done_on_the_web_alone_with_members_voting_by_code_on_their_phones() {
     let (s, pw) = world();
     let Some(browser) = Browser::start(&s, DESK) else { return };

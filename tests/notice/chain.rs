@@ -9,7 +9,6 @@
 //! of five working days opened on the 10th runs to Wednesday the 16th.
 
 use crate::support::{m, secretary, Cmd, Shine, M, QUARTER};
-use shine_engine::ops::ballot::Ballot;
 use serde_json::Value;
 
 pub const AFTER_WINDOW: &str = "2026-12-17T10:00:00+08:00";
@@ -30,11 +29,15 @@ pub fn run_quarter(s: &Shine, branch: &str, roster: &[M]) {
 /// As [`run_quarter`], on a quarter already open.
 pub fn run_opened_quarter(s: &Shine, branch: &str, roster: &[M]) {
     s.all_to_voting(branch, roster);
-    // Setup, not under test here: the ballots go in through the engine in one batch.
+    // Setup, not under test here: the codes issued and every one voting, through the
+    // engine (one process, not one per ballot); the last vote leaves the tally free to count.
     let star = roster[0].id.clone();
-    let ballots = roster.iter().map(|v| Ballot { member: v.id.clone(), choices: vec![star.clone()] }).collect();
     let engine = s.engine();
-    engine.cast_ballots(Some(engine.current()), &secretary(), Some(branch), ballots).expect("ballots");
+    let current = Some(engine.current());
+    let issued = engine.issue_codes(current, &secretary(), branch, false).expect("codes");
+    for code in &issued.codes {
+        engine.vote_with_code(current, &secretary(), branch, code, vec![star.to_string()]).expect("a ballot");
+    }
     drop(engine);
     assert_eq!(s.advance(branch)["to"]["id"], "tallied");
     assert_eq!(s.advance(branch)["to"]["id"], "reported");

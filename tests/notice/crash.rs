@@ -32,6 +32,8 @@ enum Stage {
     Voting,
     /// As `Voting`, with the paper totals entered: the next `advance` counts.
     Totals,
+    /// As `Voting`, with the round's voting codes issued (one kept in `code.txt`).
+    Codes,
     /// A provincial store (empty) that pulls from a university's `shine serve`.
     Province,
 }
@@ -56,10 +58,11 @@ const LINES: &[Line] = &[
     Line { name: "first command on a new store", stage: Stage::Nothing, args: &["org", "add", "--id", "c", "--name", "测试大学党委", "--kind", "committee"], repeat_safe: true },
     Line { name: "status (read-only)", stage: Stage::Voting, args: &["status", "--branch", "b1"], repeat_safe: true },
     Line { name: "roster import", stage: Stage::Tree, args: &["roster", "import", "--branch", "b1", "{file}"], repeat_safe: true },
-    Line { name: "ballot cast", stage: Stage::Voting, args: &["ballot", "cast", "--member", "m01", "m02", "m03"], repeat_safe: true },
+    Line { name: "ballot vote", stage: Stage::Codes, args: &["ballot", "vote", "--branch", "b1", "--code", "{code}", "m02", "m03"], repeat_safe: true },
     Line { name: "ballot totals", stage: Stage::Voting, args: &["ballot", "totals", "--branch", "b1", "--ballots", "20", "--votes", "m01=9", "--votes", "m02=8", "--votes", "m03=7"], repeat_safe: true },
     Line { name: "advance (the tally)", stage: Stage::Totals, args: &["advance", "--branch", "b1", "--from", "voting"], repeat_safe: true },
     Line { name: "pull over HTTP", stage: Stage::Province, args: &["pull", "--from", "{url}", "--quarter", QUARTER, "--page-size", "50"], repeat_safe: true },
+    Line { name: "ballot codes", stage: Stage::Voting, args: &["ballot", "codes", "--branch", "b1"], repeat_safe: true },
 ];
 
 /// The shim, compiled once per test run.
@@ -147,12 +150,15 @@ fn prepare(stage: Stage) -> (Shine, Option<Remote>) {
             s.args(["org", "add", "--id", "g", "--name", "测试学院党总支", "--kind", "general", "--parent", "c"]).ok();
             s.args(["org", "add", "--id", "b1", "--name", "测试党支部b1", "--kind", "branch", "--parent", "g"]).ok();
         }
-        Stage::Voting | Stage::Totals => {
+        Stage::Voting | Stage::Totals | Stage::Codes => {
             s.branch("b1", &roster);
             s.open("b1");
             s.all_to_voting("b1", &roster);
             if stage == Stage::Totals {
                 s.args(LINES[4].args.iter().copied()).ok();
+            }
+            if stage == Stage::Codes {
+                s.write("code.txt", &s.next_code("b1"));
             }
         }
         Stage::Province => {
@@ -183,7 +189,8 @@ fn prepare(stage: Stage) -> (Shine, Option<Remote>) {
 fn run(s: &Shine, line: &Line, remote: &Option<Remote>, faults: &[(&str, String)]) -> std::process::Output {
     let (url, token) = remote.as_ref().map(|(server, _, token)| (server.url.clone(), token.clone())).unwrap_or_default();
     let file = s.dir().join("roster.csv").display().to_string();
-    let args = line.args.iter().map(|a| a.replace("{url}", &url).replace("{file}", &file));
+    let code = std::fs::read_to_string(s.dir().join("code.txt")).unwrap_or_default();
+    let args = line.args.iter().map(|a| a.replace("{url}", &url).replace("{file}", &file).replace("{code}", &code));
     let mut c = s.command_at(if line.stage == Stage::Province { LATER } else { crate::support::NOW });
     c.args(args);
     if !token.is_empty() {
@@ -223,6 +230,9 @@ fn worker_world(template: &Shine) -> Shine {
         copy_tree(&before, &w.dir().join("before"));
     }
     std::fs::copy(template.dir().join("roster.csv"), w.dir().join("roster.csv")).unwrap();
+    if template.dir().join("code.txt").exists() {
+        std::fs::copy(template.dir().join("code.txt"), w.dir().join("code.txt")).unwrap();
+    }
     w
 }
 

@@ -106,8 +106,8 @@ fn s3_4_explanation_of_a_filed_quarter_survives_a_roster_reimport() {
     let roster = [m("m01").mobile(Some("2026-08-01")), m("m02"), m("m03")];
     s.open("b1");
     s.all_to_voting("b1", &roster);
-    for voter in ["m01", "m02", "m03"] {
-        s.vote(voter, &["m02"]);
+    for _ in 0..3 {
+        s.vote("b1", &["m02"]);
     }
     // Tallied, then the ledger filed with the superior.
     for _ in 0..5 {
@@ -211,8 +211,8 @@ fn s3_4_lean_labels_a_member_behind_on_equal_votes_even_when_the_one_ahead_was_n
     s.open("b1");
     s.all_to_voting("b1", &roster);
     // One seat: m01 three votes; the ordinary m02 and the cadre m03 two each, neither seated.
-    for (voter, choice) in [("m01", "m01"), ("m02", "m01"), ("m03", "m01"), ("m04", "m02"), ("m05", "m02"), ("m06", "m03"), ("m07", "m03")] {
-        s.vote(voter, &[choice]);
+    for choice in ["m01", "m01", "m01", "m02", "m02", "m03", "m03"] {
+        s.vote("b1", &[choice]);
     }
     let done = s.advance("b1");
     assert_eq!(done["stars"], serde_json::json!(["m01"]), "{done}");

@@ -7,7 +7,7 @@
 //! never drops or silently overwrites (the university's own procedure, not the
 //! notice's).
 
-use crate::support::{date, m, members, Shine, M};
+use crate::support::{date, m, members, received, Shine, M};
 use serde_json::Value;
 use shine_engine::facts::Deed;
 use shine_engine::ops::quarter::Record;
@@ -59,10 +59,10 @@ fn q3_filed(s: &Shine, branch: &str, roster: &[M]) {
     s.advance(branch);
     s.records(branch, roster.iter().map(|m| Record::Comment { member: m.id.clone(), text: "立足岗位，表现突出".into() }).collect());
     assert_eq!(s.advance(branch)["to"]["id"], "voting");
-    for voter in roster.iter().filter(|v| v.id != "m01") {
-        s.vote(&voter.id, &["m01"]);
+    for _ in roster.iter().filter(|v| v.id != "m01") {
+        s.vote(branch, &["m01"]);
     }
-    s.vote("m01", &["m02"]);
+    s.vote(branch, &["m02"]);
     assert_eq!(s.advance(branch)["to"]["id"], "tallied");
     assert_eq!(s.advance(branch)["to"]["id"], "reported");
 }
@@ -112,8 +112,12 @@ fn s3_4_a_member_who_left_before_the_meeting_has_no_vote_and_no_record() {
     s.all_to_voting("b1", present);
     // Three full members on the roster on the meeting date, all present: the quorum holds.
     assert_eq!(status(&s, "b1", None)["members"], 3);
-    s.args(["ballot", "cast", "--member", "m04", "m01"]).fails().stderr_contains("不在「测试党支部b1」的名单上");
-    s.vote("m02", &["m01"]);
+    // Codes go to the three on the roster that day: none to m04.
+    let issued = s.args(["ballot", "codes", "--branch", "b1"]).json();
+    assert_eq!(received(&issued), ["m01", "m02", "m03"], "{issued}");
+    let code = issued["codes"][0].as_str().expect("a code");
+    s.args(["ballot", "vote", "--branch", "b1", "--code", code, "m04"]).fails().stderr_contains("不在第 1 轮候选人名单中");
+    s.args(["ballot", "vote", "--branch", "b1", "--code", code, "m01"]).ok();
     assert_eq!(status(&s, "b1", None)["round"]["ballots"], 1);
 }
 
@@ -140,8 +144,9 @@ fn s3_4_a_transferred_member_votes_in_the_new_branch_only() {
     b2_now.push(m("m04"));
     s.all_to_voting("b2", &b2_now);
     assert_eq!(status(&s, "b2", None)["members"], 4);
-    // `ballot cast` finds the member's branch: the new one.
-    s.vote("m04", &["n01"]);
+    // m04 receives a code in the new branch only.
+    s.vote("b2", &["n01"]);
+    assert!(received(&s.args(["ballot", "codes", "--branch", "b1"]).json()).iter().all(|m| m != "m04"));
     assert_eq!(status(&s, "b2", None)["round"]["ballots"], 1);
     assert_eq!(status(&s, "b1", None)["round"]["ballots"], 0);
     assert_eq!(s.explain("m04")["judgement"]["voter"]["value"], true);
@@ -162,7 +167,7 @@ fn s3_4_a_member_made_full_before_the_meeting_votes_after_it_does_not() {
     s.all_to_voting("b1", &roster);
     assert_eq!(s.explain("m03")["judgement"]["voter"]["value"], true);
     assert_eq!(s.explain("m04")["judgement"]["voter"]["value"], false);
-    s.args(["ballot", "cast", "--member", "m04", "m01"]).fails().stderr_contains("没有表决权");
+    assert_eq!(received(&s.args(["ballot", "codes", "--branch", "b1"]).json()), ["m01", "m02", "m03"], "no code for m04, without a vote");
     // The roster now shows both as full members.
     let listed = s.args(["members", "--branch", "b1"]).json();
     assert!(listed.as_array().expect("a list").iter().all(|m| m["full"] == true), "{listed}");

@@ -287,8 +287,8 @@ fn s3_4_x8_the_special_meeting_is_a_session_for_the_quarters_after_it() {
     s.records("b1", present.iter().map(|m| Record::Comment { member: m.id.clone(), text: "立足岗位，表现突出".into() }).collect());
     assert_eq!(s.advance("b1")["to"]["id"], "voting");
     assert!(!x8(&s, "m01"), "in its own quarter the special meeting is x9's, not x8's");
-    for voter in ["m02", "m03", "m04"] {
-        s.vote(voter, &["m02"]);
+    for _ in 0..3 {
+        s.vote("b1", &["m02"]);
     }
     assert_eq!(s.advance("b1")["to"]["id"], "tallied");
     assert_eq!(s.advance("b1")["to"]["id"], "reported");

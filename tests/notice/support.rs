@@ -45,6 +45,9 @@ pub fn repo() -> PathBuf {
 pub struct Shine {
     tmp: tempfile::TempDir,
     workflows: PathBuf,
+    /// The voting codes `vote` issued and has not handed out yet, by branch (an entry
+    /// stays, empty, once all are handed out, until `advance` closes the voting).
+    codes: std::sync::Mutex<std::collections::HashMap<String, Vec<String>>>,
 }
 
 impl Default for Shine {
@@ -58,7 +61,7 @@ impl Shine {
     pub fn new() -> Shine {
         let tmp = tempfile::Builder::new().prefix("shine-test").tempdir().expect("temp dir");
         copy_dir(&repo().join("rules"), &tmp.path().join("rules"), "shine");
-        Shine { tmp, workflows: repo().join("workflows") }
+        Shine { tmp, workflows: repo().join("workflows"), codes: Default::default() }
     }
 
     /// Edit one rule file; the edit must change it.
@@ -199,8 +202,18 @@ impl Shine {
     }
 
     /// Take the step leaving the state the branch is in now.
+    /// Take the next step; the electronic voting `vote` opened is closed first, as the
+    /// secretary does before the tally.
     pub fn advance(&self, branch: &str) -> Value {
+        self.close_voting(branch);
         self.advancing(branch).json()
+    }
+
+    /// Close the electronic voting of the codes `vote` issued, if any.
+    pub fn close_voting(&self, branch: &str) {
+        if self.codes.lock().unwrap_or_else(|e| e.into_inner()).remove(branch).is_some() {
+            self.args(["ballot", "close", "--branch", branch]).ok();
+        }
     }
 
     /// `advance` naming the state the branch is in now (as the command requires).
@@ -297,11 +310,24 @@ impl Shine {
         self.to_voting(branch, members, &ids);
     }
 
-    /// Cast one electronic ballot through the binary.
-    pub fn vote(&self, voter: &str, choices: &[&str]) {
-        let mut args = vec!["ballot", "cast", "--member", voter];
+    /// Cast one electronic ballot through the binary, with the next of the round's
+    /// voting codes (issued at the round's first vote, one per voter present).
+    pub fn vote(&self, branch: &str, choices: &[&str]) {
+        let code = self.next_code(branch);
+        let mut args = vec!["ballot", "vote", "--branch", branch, "--code", &code];
         args.extend_from_slice(choices);
         self.args(args).ok();
+    }
+
+    /// The next voting code not handed out, issuing the open round's codes first.
+    pub fn next_code(&self, branch: &str) -> String {
+        let mut stock = self.codes.lock().unwrap_or_else(|e| e.into_inner());
+        let codes = stock.entry(branch.to_owned()).or_insert_with(|| {
+            let issued = self.args(["ballot", "codes", "--branch", branch]).json();
+            let all = issued["codes"].as_array().expect("codes").iter().map(|c| c.as_str().expect("a code").to_owned());
+            all.rev().collect()
+        });
+        codes.pop().unwrap_or_else(|| panic!("every voting code of {branch} is handed out"))
     }
 }
 
@@ -814,4 +840,9 @@ fn harness_world_fails_the_test_that_leaves_a_process_running() {
     let status = forgotten.wait().expect("wait");
     assert!(!status.success(), "{status:?}");
     assert!(left_running(&dir).is_empty());
+}
+
+/// The ids of the members a `ballot codes` answer says received a code.
+pub fn received(issued: &Value) -> Vec<String> {
+    issued["to"].as_array().expect("the members who received codes").iter().filter_map(|m| m["id"].as_str()).map(str::to_owned).collect()
 }

@@ -65,7 +65,7 @@ fn record_outside_its_step_is_refused_with_next_step_named() {
     s.open("b1");
     // Attendance before the meeting: the refusal names the state that takes it.
     s.args(["meeting", "attend", "--status", "present", "m01"]).fails().stderr_contains("召开专题组织生活会");
-    s.args(["ballot", "cast", "--member", "m01", "m02"]).fails().stderr_contains("无记名投票民主推荐");
+    s.args(["ballot", "codes", "--branch", "b1"]).fails().stderr_contains("无记名投票民主推荐");
     s.advance("b1");
     // A deed after registration closed.
     s.args(["deed", "add", "--member", "m01", "--kind", "带头服务群众", "--text", "补登", "--date", "2026-11-01"])
@@ -212,8 +212,8 @@ fn chinese_text_round_trips_byte_for_byte() {
         .collect();
     assert!(stored.contains(&deed), "the deed text is stored as entered");
     drop(engine);
-    s.vote("m02", &[names[0]]);
-    s.vote("m03", &[names[0]]);
+    s.vote("b1", &[names[0]]);
+    s.vote("b1", &[names[0]]);
     s.advance("b1");
     let stars = s.args(["stars", "--branch", "b1"]).json();
     assert_eq!(stars["stars"][0]["name"], names[0]);
@@ -337,8 +337,8 @@ fn ledger_keeps_the_exclusions_decided_when_the_ballot_was_fixed() {
     s.branch("b1", &roster);
     s.open("b1");
     s.all_to_voting("b1", &roster);
-    for voter in ["m01", "m03", "m04"] {
-        s.vote(voter, &["m02"]);
+    for _ in 0..3 {
+        s.vote("b1", &["m02"]);
     }
     s.advance("b1");
     // A finding recorded afterwards, dated back into the quarter, does not rewrite the 台帐.

@@ -41,6 +41,10 @@ pub fn run(ctx: &Context, branch: &str, quarter: Option<&str>) -> Result<Output>
             r.candidates.len(),
             r.candidates.iter().map(|c| c.name.as_str()).collect::<Vec<_>>().join("、")
         ));
+        if let Some(p) = &r.voting {
+            h.push_str(&super::ballot::progress_line(p));
+            h.push('\n');
+        }
     }
     if !s.stars.is_empty() {
         h.push_str(&format!("当选：{}\n", s.stars.iter().map(|m| m.name.as_str()).collect::<Vec<_>>().join("、")));

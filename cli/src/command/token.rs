@@ -15,7 +15,7 @@ pub fn run(ctx: &Context, command: TokenCommand) -> Result<Output> {
             let shine = ctx.shine()?;
             // The file is made first (new, owner only), so that a token is never issued
             // with nowhere to keep it; it is removed again if the token is not issued.
-            let mut file = out.as_deref().map(new_private_file).transpose()?;
+            let mut file = out.as_deref().map(|p| new_private_file(p, "凭据文件", "")).transpose()?;
             let issued = match shine.issue_token(&ctx.actor(Some(shine.current()))?, &unit, &label) {
                 Ok(issued) => issued,
                 Err(refusal) => {
@@ -81,7 +81,8 @@ pub fn run(ctx: &Context, command: TokenCommand) -> Result<Output> {
 }
 
 /// A new file only its owner may read and write; an existing file is never overwritten.
-fn new_private_file(path: &Path) -> Result<std::fs::File> {
+/// `what` names the file in the refusal; `note` is added to its next step.
+pub(crate) fn new_private_file(path: &Path, what: &str, note: &str) -> Result<std::fs::File> {
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create_new(true);
     #[cfg(unix)]
@@ -89,9 +90,9 @@ fn new_private_file(path: &Path) -> Result<std::fs::File> {
     options.open(path).map_err(|e| {
         let shown = path.display();
         if e.kind() == std::io::ErrorKind::AlreadyExists {
-            crate::fail!("file_exists", help = "换一个文件名，或先确认旧文件已不再需要并删除它", "`{shown}` 已存在：凭据文件不会覆盖已有文件")
+            crate::fail!("file_exists", help = format!("换一个文件名，或先确认旧文件已不再需要并删除它{note}"), "`{shown}` 已存在：{what}不会覆盖已有文件")
         } else {
-            crate::fail!("file_unwritable", help = "检查目录是否存在及其写权限", "无法创建凭据文件 `{shown}`：{e}")
+            crate::fail!("file_unwritable", help = format!("检查目录是否存在及其写权限{note}"), "无法创建{what} `{shown}`：{e}")
         }
     })
 }

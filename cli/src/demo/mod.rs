@@ -18,7 +18,7 @@ use crate::render::{table, Output};
 use shine_engine::domain::{Actor, MemberId, Quarter, Timestamp, UnitId};
 use shine_engine::entity::{MemberRecord, Unit};
 use shine_engine::facts::{Deed, Finding, LifeRecord};
-use shine_engine::ops::ballot::{Ballot, PaperCount};
+use shine_engine::ops::ballot::PaperCount;
 use shine_engine::ops::quarter::Record;
 use shine_engine::ops::views::Ledger;
 use shine_engine::ops::{Archive, Shine};
@@ -494,14 +494,14 @@ fn vote(shine: &Shine, actor: &Actor, branch: &str, s: &Scenario, rng: &mut Lcg,
         // is returned but not counted. One without the leading candidate, so the
         // scenario's result stands.
         let mut all: BTreeMap<&str, i64> = BTreeMap::new();
-        for c in ballots.iter().flat_map(|b| &b.choices) {
+        for c in ballots.iter().flatten() {
             *all.entry(c.as_str()).or_insert(0) += 1;
         }
         let leader = all.iter().max_by_key(|(_, n)| **n).map(|(c, _)| (*c).to_owned());
-        let spoiled = ballots.iter().position(|b| leader.as_ref().is_some_and(|l| !b.choices.contains(l)));
+        let spoiled = ballots.iter().position(|b| leader.as_ref().is_some_and(|l| !b.contains(l)));
         let mut totals: BTreeMap<String, i64> = BTreeMap::new();
         for b in ballots.iter().enumerate().filter(|(i, _)| Some(*i) != spoiled).map(|(_, b)| b) {
-            for c in &b.choices {
+            for c in b {
                 *totals.entry(c.clone()).or_insert(0) += 1;
             }
         }
@@ -515,20 +515,26 @@ fn vote(shine: &Shine, actor: &Actor, branch: &str, s: &Scenario, rng: &mut Lcg,
         };
         shine.enter_totals(current, actor, branch, count)?;
     } else {
-        shine.cast_ballots(current, actor, Some(branch), ballots)?;
+        // The secretary issues the codes, each voter votes with one, the secretary closes.
+        let issued = shine.issue_codes(current, actor, branch, false)?;
+        for (code, choices) in issued.codes.iter().zip(ballots) {
+            shine.vote_with_code(current, actor, branch, code, choices)?;
+        }
+        shine.close_voting(current, actor, branch)?;
     }
     Ok(())
 }
 
-/// Ballots that give each candidate its target, each voter choosing at most `seats`.
-fn allocate(voters: &[MemberId], seats: usize, mut targets: Vec<(String, usize)>) -> Vec<Ballot> {
-    let mut ballots: Vec<Ballot> = voters.iter().map(|v| Ballot { member: v.to_string(), choices: Vec::new() }).collect();
+/// Ballots (the choices of each voter) that give each candidate its target, each
+/// voter choosing at most `seats`.
+fn allocate(voters: &[MemberId], seats: usize, mut targets: Vec<(String, usize)>) -> Vec<Vec<String>> {
+    let mut ballots: Vec<Vec<String>> = vec![Vec::new(); voters.len()];
     targets.sort_by_key(|t| std::cmp::Reverse(t.1));
     for (candidate, target) in targets {
-        let mut order: Vec<usize> = (0..ballots.len()).filter(|&i| ballots[i].choices.len() < seats).collect();
-        order.sort_by_key(|&i| ballots[i].choices.len());
+        let mut order: Vec<usize> = (0..ballots.len()).filter(|&i| ballots[i].len() < seats).collect();
+        order.sort_by_key(|&i| ballots[i].len());
         for &i in order.iter().take(target) {
-            ballots[i].choices.push(candidate.clone());
+            ballots[i].push(candidate.clone());
         }
     }
     ballots

@@ -299,6 +299,21 @@ fn kind(k: &Kind) -> Worded {
             Worded::new(format!("「{}」不在第 {round} 轮候选人名单中", member(m))).detail(format!("候选人：{}", members(candidates)))
         }
         Kind::ChosenTwice { given } => Worded::new(format!("同一张选票上「{given}」出现了两次")).detail("每位候选人在一张选票上至多选一次"),
+        Kind::CodeMalformed { length, expected } => Worded::new(format!("投票码格式不对：去掉短横线和空格后有 {length} 位，应为 {expected} 位"))
+            .detail("投票码由数字 2–9 和大写字母组成（不含 0、O、1、I、L），大小写、短横线、空格均可"),
+        Kind::CodeUnknown => Worded::new("没有这个投票码").detail("请对照纸条逐位核对；投票码只在发放它的党支部、本季度有效"),
+        Kind::CodeUsed { round } => Worded::new(format!("这个投票码已经投过票（第 {round} 轮）")).detail("每个投票码只能投一次"),
+        Kind::CodeVoided { round } => Worded::new(format!("这个投票码已作废（第 {round} 轮已补发新码或结束投票）")),
+        Kind::VotingClosed { round } => Worded::new(format!("第 {round} 轮电子投票已结束，不能再投票或发码")),
+        Kind::CodesAlreadyIssued { round, issued, cast } => {
+            Worded::new(format!("第 {round} 轮投票码已经发放（发出 {issued}，已投 {cast}）")).detail("投票码发出后再到会的党员不再领码：单独给一个人发码，会让这个码和这个人对应起来")
+        }
+        Kind::AllCodesUsed { round, issued } => Worded::new(format!("第 {round} 轮的 {issued} 个投票码都已投票，没有可作废补发的码")),
+        Kind::NoCodesIssued { round } => Worded::new(format!("第 {round} 轮还没有发放投票码")),
+        Kind::NoVotersPresent { round } => Worded::new(format!("第 {round} 轮没有到会、有表决权的党员，无法发放投票码")),
+        Kind::VotingOpen { round, cast, issued } => {
+            Worded::new(format!("第 {round} 轮电子投票尚未结束（已投 {cast} / 发出 {issued}），还不能计票")).detail("投票码全部投完，或书记结束投票后，才能计票")
+        }
         Kind::TotalsRejected { problems } => {
             let mut w = Worded::new(format!("计票结果有 {} 处问题，未录入", problems.len()));
             w.details = problems.iter().map(totals).collect();
@@ -461,8 +476,13 @@ pub fn hint(h: &Hint) -> String {
         Hint::ChangeRule { rule } => format!("或由管理员修改 rules/ 中的 `{rule}` 规则"),
         Hint::Recount => "请监票人核对后重新录入".into(),
         Hint::HoldRoundAgain { branch } => format!(
-            "收回的选票不足或多于发出的选票，本轮无效：电子投票请尚未投票的党员补投（`shine ballot cast`）；纸质投票请重新组织本轮投票，用 `shine ballot totals --branch {branch} --issued … --returned … --invalid …` 录入新的计票结果"
+            "收回的选票不足或多于发出的选票，本轮无效：电子投票请尚未投票的党员用投票码投票（`shine ballot vote --branch {branch} --code …`，进度见 `shine ballot status --branch {branch}`），结束投票前不要关闭；纸质投票请重新组织本轮投票，用 `shine ballot totals --branch {branch} --issued … --returned … --invalid …` 录入新的计票结果"
         ),
+        Hint::IssueCodes { branch } => format!("书记用 `shine ballot codes --branch {branch}` 发放投票码"),
+        Hint::ReissueCodes { branch } => format!("纸条遗失或打印失败：`shine ballot codes --branch {branch} --reissue` 作废未使用的码并补发同样数量的新码"),
+        Hint::CloseVoting { branch } => format!("到会党员都已投票后，书记用 `shine ballot close --branch {branch}` 结束投票"),
+        Hint::VotingProgress { branch } => format!("`shine ballot status --branch {branch}` 查看已投几张、发出几张"),
+        Hint::CheckCode => "请对照投票码纸条重新输入；仍不行请向党支部书记询问".into(),
         Hint::TransferMember { member, to } => format!("`shine member transfer --member {member} --to {to} --on <日期>` 办理组织关系转接"),
     }
 }

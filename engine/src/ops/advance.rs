@@ -75,6 +75,12 @@ impl Operation<QuarterCtx> for Advance {
         }
         // Admitted: the step exists and the role may take it.
         let step = wf.step_from(&ctx.q.state).ok_or_else(|| Refusal::new(Kind::QuarterFinished { branch: ctx.unit_ref.clone(), quarter: ctx.quarter }))?;
+        // A tally waits until the round's electronic voting is over; when every code
+        // has voted, the voting closes with it.
+        let closing = match step.next {
+            Next::Outcomes { .. } => ctx.voting_settled()?,
+            Next::To(_) => None,
+        };
         let facts = ctx.facts(actor.today());
         let scope = facts.scope();
         let mut guards: Vec<Decision<bool>> = Vec::new();
@@ -92,7 +98,7 @@ impl Operation<QuarterCtx> for Advance {
             return Err(Refusal::new(Kind::Blocked { step: step_ref(step), failed }).next(hint));
         }
         let warnings: Vec<Decision<bool>> = step.advisories.iter().filter_map(|g| ctx.rules.guard_named(g, scope)).filter(|d| !d.value).collect();
-        let mut actions = Vec::new();
+        let mut actions: Vec<Action> = closing.into_iter().collect();
         let mut selection = None;
         let mut reported = None;
         let mut runoff_round = None;

@@ -1,26 +1,37 @@
 //! The democratic recommendation's ballots (§3.4 in the default rules): electronic
-//! ballots, stored apart from who voted, and the tellers' count of paper ballots. A
-//! round takes one method only.
+//! voting by one-time codes, and the tellers' count of paper ballots. A round takes
+//! one method only.
+//!
+//! Voting codes: the secretary issues one code to each member with a vote for the
+//! round, all in one batch (`CodesIssued` names who received one, never which); a
+//! code votes once, writing its record as used and the ballot under a fresh random
+//! key with only the choices, and no event; the secretary closes the voting, which
+//! voids the codes not used. The tally waits until the voting is closed or every
+//! code has voted.
 
 use super::branch::{Gate, QuarterCtx};
-use super::{member_ref, Archive, Current, Decided, Operation};
-use crate::domain::{Actor, MemberId};
+use super::{Archive, Current, Decided, Operation, Plan};
+use crate::domain::{Actor, MemberId, Quarter, UnitId};
 use crate::event::Action;
-use crate::refs::MemberRef;
+use crate::refs::{MemberRef, UnitRef};
 use crate::refusal::{BallotMethod, Hint, Kind, Refusal, Result, Text, TotalsProblem};
-use crate::state::quarter::Round;
-use crate::store::keys;
+use crate::state::quarter::{QuarterState, Round};
+use crate::store::{keys, CodeState};
 use crate::workflow::RecordKind;
-use rand::seq::SliceRandom;
+use rand::Rng;
+use serde::Serialize;
+use sha2::{Digest, Sha256};
 use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
+use unicode_normalization::UnicodeNormalization;
 
-/// An electronic ballot: the voter (for the "has voted" record) and the choices,
-/// members by id or name.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Ballot {
-    pub member: String,
-    pub choices: Vec<String>,
-}
+/// The characters of a voting code: digits and capitals without 0, O, 1, I and L,
+/// which are easily misread (31 characters).
+pub const CODE_ALPHABET: &str = "23456789ABCDEFGHJKMNPQRSTUVWXYZ";
+/// Characters in a code: 13 of 31 carry 64 bits of randomness (10 would carry 49).
+pub const CODE_LENGTH: usize = 13;
+/// How a code is shown: groups of these lengths joined by dashes (`K7QX-MP3A-9RTW5`).
+const CODE_GROUPS: [usize; 3] = [4, 4, 5];
 
 /// A paper round's count as the tellers give it: ballots issued (`None`: one to each
 /// member with a vote), returned, and of those invalid (an over-filled ballot is
@@ -36,64 +47,286 @@ pub struct PaperCount {
     pub counters: Vec<String>,
 }
 
+/// Voting codes issued: the codes in plain text, shown once and never stored.
+#[derive(Debug, Clone, Serialize)]
+pub struct IssuedCodes {
+    pub branch: UnitRef,
+    pub quarter: Quarter,
+    pub round: i64,
+    /// The new codes, as shown (`K7QX-MP3A-9RTW5`), in random order.
+    pub codes: Vec<String>,
+    /// Codes issued for the round (one per member with a vote present).
+    pub issued: i64,
+    /// The members who received a code, by id (never which code).
+    pub to: Vec<MemberRef>,
+    /// Unused codes voided by issuing again (0 the first time).
+    pub voided: i64,
+    pub reissued: bool,
+}
+
+/// How far a round's electronic voting has come: nothing about who voted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct VotingProgress {
+    pub round: i64,
+    pub issued: i64,
+    /// Ballots cast so far (returned, once closed).
+    pub cast: i64,
+    pub closed: bool,
+}
+
+/// The voting closed: its figures, and the unused codes voided.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct ClosedVoting {
+    pub progress: VotingProgress,
+    pub voided: i64,
+    /// Closed before: nothing was done now.
+    pub repeated: bool,
+}
+
+/// A code as given, normalised: full-width characters folded, case ignored, dashes
+/// and spaces dropped. Refused when it is not a code's shape.
+pub fn normalise_code(given: &str) -> Result<String> {
+    let code: String = given.nfkc().filter(|c| c.is_alphanumeric()).map(|c| c.to_ascii_uppercase()).collect();
+    let length = code.chars().count();
+    if length != CODE_LENGTH || !code.chars().all(|c| CODE_ALPHABET.contains(c)) {
+        return Err(Refusal::new(Kind::CodeMalformed { length, expected: CODE_LENGTH }).next(Hint::CheckCode));
+    }
+    Ok(code)
+}
+
+/// A normalised code as shown: in groups joined by dashes.
+pub fn shown_code(code: &str) -> String {
+    let mut out = String::with_capacity(code.len() + CODE_GROUPS.len());
+    let mut rest = code;
+    for n in CODE_GROUPS {
+        let (group, tail) = rest.split_at(n.min(rest.len()));
+        if !out.is_empty() && !group.is_empty() {
+            out.push('-');
+        }
+        out.push_str(group);
+        rest = tail;
+    }
+    out.push_str(rest);
+    out
+}
+
+fn digest(code: &str) -> [u8; 32] {
+    Sha256::digest(code.as_bytes()).into()
+}
+
+/// A fresh code from the operating system's randomness.
+fn fresh_code() -> String {
+    let alphabet = CODE_ALPHABET.as_bytes();
+    let mut rng = rand::rngs::OsRng;
+    (0..CODE_LENGTH).map(|_| char::from(alphabet[rng.gen_range(0..alphabet.len())])).collect()
+}
+
 fn open_round(ctx: &QuarterCtx) -> Result<&Round> {
     ctx.q.open_round().ok_or_else(|| Refusal::new(Kind::NoOpenRound).next(Hint::Status { branch: ctx.unit.id.clone() }))
 }
 
-struct Cast {
-    ballots: Vec<Ballot>,
+fn branch_id(ctx: &QuarterCtx) -> UnitId {
+    ctx.unit.id.clone()
 }
 
-impl Operation<QuarterCtx> for Cast {
-    type Answer = usize;
+/// The open round's codes, or why there are none.
+fn round_codes(ctx: &QuarterCtx) -> Result<(&Round, &crate::state::quarter::Codes)> {
+    let round = open_round(ctx)?;
+    let codes = round.codes.as_ref().ok_or_else(|| Refusal::new(Kind::NoCodesIssued { round: round.round }).next(Hint::IssueCodes { branch: branch_id(ctx) }))?;
+    Ok((round, codes))
+}
+
+/// A round's electronic voting progress, once its codes are issued.
+pub(crate) fn progress(round: &Round) -> Option<VotingProgress> {
+    let c = round.codes.as_ref()?;
+    let figures = round.figures();
+    Some(VotingProgress { round: round.round, issued: figures.issued, cast: figures.returned, closed: c.closed.is_some() })
+}
+
+/// `count` codes not yet issued in the round, with their records' keys.
+fn new_codes(ctx: &QuarterCtx, round: i64, count: usize) -> Result<Vec<(String, Vec<u8>)>> {
+    let mut codes: Vec<(String, Vec<u8>)> = Vec::with_capacity(count);
+    while codes.len() < count {
+        let code = fresh_code();
+        let d = digest(&code);
+        let taken = codes.iter().any(|(c, _)| *c == code) || ctx.store.code_state(&ctx.unit.id, ctx.quarter, round, &d)?.is_some();
+        if !taken {
+            codes.push((code, keys::code(&ctx.unit.id, ctx.quarter, round, &d)));
+        }
+    }
+    Ok(codes)
+}
+
+struct IssueCodes {
+    reissue: bool,
+}
+
+impl Operation<QuarterCtx> for IssueCodes {
+    type Answer = IssuedCodes;
 
     fn gate(&self) -> Gate {
         Gate::Records(vec![RecordKind::Ballot])
     }
 
-    fn decide(self, ctx: &QuarterCtx, actor: &Actor) -> Result<Decided<usize>> {
+    fn decide(self, ctx: &QuarterCtx, actor: &Actor) -> Result<Decided<IssuedCodes>> {
         let round = open_round(ctx)?;
         if round.totals.is_some() {
             return Err(Kind::OtherMethod { round: round.round, used: BallotMethod::Paper }.into());
         }
-        let facts = ctx.facts(actor.today());
-        let name = |id: &MemberId| member_ref(&ctx.roster, id.as_str());
-        let mut voted: BTreeSet<MemberId> = round.voted.clone();
-        let n = self.ballots.len();
-        let mut has_voted = Vec::with_capacity(n);
-        let mut ballot_box: Vec<Vec<MemberId>> = Vec::with_capacity(n);
-        for ballot in self.ballots {
-            let id = ctx.member_on(&ballot.member, facts.meeting.date)?;
-            if !facts.standing_of(&ctx.rules, id.as_str()).is_some_and(|s| s.voter) {
-                return Err(Refusal::new(Kind::NoVote { member: name(&id), rule: Box::new(ctx.rules.voter_rule().clone()) })
-                    .next(Hint::Explain { member: id.clone() }));
+        let (count, voided_keys, action) = match &round.codes {
+            Some(c) if c.closed.is_some() => return Err(Kind::VotingClosed { round: round.round }.into()),
+            Some(c) if !self.reissue => {
+                return Err(Refusal::new(Kind::CodesAlreadyIssued { round: round.round, issued: c.issued, cast: c.cast })
+                    .next(Hint::ReissueCodes { branch: branch_id(ctx) })
+                    .next(Hint::VotingProgress { branch: branch_id(ctx) }))
             }
-            if !voted.insert(id.clone()) {
-                return Err(Kind::AlreadyVoted { member: name(&id), round: round.round }.into());
-            }
-            let mut chosen: Vec<MemberId> = Vec::new();
-            for c in &ballot.choices {
-                let cid = ctx.member(c)?;
-                if !round.candidates.contains(&cid) {
-                    let candidates: Vec<MemberRef> = round.candidates.iter().map(name).collect();
-                    return Err(Kind::NotOnBallot { member: name(&cid), round: round.round, candidates }.into());
+            Some(c) => {
+                let unused: Vec<Vec<u8>> =
+                    ctx.store.codes(&ctx.unit.id, ctx.quarter, round.round)?.into_iter().filter(|(_, s)| *s == CodeState::Unused).map(|(k, _)| k).collect();
+                if unused.is_empty() {
+                    return Err(Refusal::new(Kind::AllCodesUsed { round: round.round, issued: c.issued }).next(Hint::Advance { branch: branch_id(ctx) }));
                 }
-                if chosen.contains(&cid) {
-                    return Err(Kind::ChosenTwice { given: c.clone() }.into());
-                }
-                chosen.push(cid);
+                let n = unused.len();
+                (n, unused, Action::CodesReissued { round: round.round, voided: n as i64 })
             }
-            // A ballot choosing more than the seats is kept as cast: the count finds it
-            // invalid, and it still counts as returned.
-            chosen.sort();
-            ballot_box.push(chosen);
-            has_voted.push(Action::Voted { member: id, round: round.round });
+            None => {
+                // One code to each member the voter rule lets vote (present, with a
+                // vote), less any who cast a named ballot before voting codes.
+                let facts = ctx.facts(actor.today());
+                let (_, standings) = facts.standings(&ctx.rules);
+                let to: BTreeSet<MemberId> = facts
+                    .branch
+                    .members
+                    .iter()
+                    .zip(standings)
+                    .filter(|(m, s)| s.voter && !round.voted.iter().any(|v| v.as_str() == m.id))
+                    .map(|(m, _)| MemberId::known(m.id.clone()))
+                    .collect();
+                if to.is_empty() {
+                    return Err(Refusal::new(Kind::NoVotersPresent { round: round.round }).next(Hint::RecordAttendance { branch: branch_id(ctx) }));
+                }
+                (to.len(), Vec::new(), Action::CodesIssued { round: round.round, count: to.len() as i64, to: to.into_iter().collect() })
+            }
+        };
+        // Who received a code: as first issued (a reissue changes no one).
+        let to: Vec<MemberId> = match (&round.codes, &action) {
+            (Some(c), _) => c.to.clone(),
+            (None, Action::CodesIssued { to, .. }) => to.clone(),
+            (None, _) => Vec::new(),
+        };
+        let codes = new_codes(ctx, round.round, count)?;
+        // The records go into the batch in the order of their keys (the codes'
+        // digests), which follows neither the members nor the order shown.
+        let mut plan: Plan = ctx.plan(vec![action]);
+        for key in voided_keys {
+            plan = plan.and_value(key, CodeState::Void)?;
         }
-        // The ballots of one command go into the box together, shuffled, under one
-        // random key: their order says nothing about the order of the voters.
-        ballot_box.shuffle(&mut rand::thread_rng());
-        let plan = ctx.plan(has_voted).and_value(keys::ballot(&ctx.unit.id, ctx.quarter, round.round), &ballot_box)?;
-        Ok(Decided::new(plan, n))
+        for (_, key) in &codes {
+            plan = plan.and_value(key.clone(), CodeState::Unused)?;
+        }
+        let issued = round.codes.as_ref().map_or(count as i64, |c| c.issued);
+        let answer = IssuedCodes {
+            branch: ctx.unit_ref.clone(),
+            quarter: ctx.quarter,
+            round: round.round,
+            codes: codes.iter().map(|(c, _)| shown_code(c)).collect(),
+            issued,
+            to: to.iter().map(|id| super::member_ref(&ctx.roster, id.as_str())).collect(),
+            voided: if round.codes.is_some() { count as i64 } else { 0 },
+            reissued: round.codes.is_some(),
+        };
+        Ok(Decided::new(plan, answer))
+    }
+}
+
+struct VoteWithCode {
+    code: String,
+    choices: Vec<String>,
+}
+
+impl Operation<QuarterCtx> for VoteWithCode {
+    type Answer = VotingProgress;
+
+    /// Anyone holding a code votes: the code is the only credential.
+    fn gate(&self) -> Gate {
+        Gate::Anyone
+    }
+
+    fn decide(self, ctx: &QuarterCtx, _actor: &Actor) -> Result<Decided<VotingProgress>> {
+        let code = normalise_code(&self.code)?;
+        let d = digest(&code);
+        let mut found = None;
+        for round in ctx.q.rounds.iter().rev() {
+            if let Some(state) = ctx.store.code_state(&ctx.unit.id, ctx.quarter, round.round, &d)? {
+                found = Some((round, state));
+                break;
+            }
+        }
+        let Some((round, state)) = found else {
+            return Err(Refusal::new(Kind::CodeUnknown).next(Hint::CheckCode));
+        };
+        let settled = round.selection.is_some() || round.codes.as_ref().is_some_and(|c| c.closed.is_some());
+        if settled || !ctx.workflow.accepts(&ctx.q.state, RecordKind::Ballot) {
+            return Err(Kind::VotingClosed { round: round.round }.into());
+        }
+        match state {
+            CodeState::Used => return Err(Kind::CodeUsed { round: round.round }.into()),
+            CodeState::Void => return Err(Refusal::new(Kind::CodeVoided { round: round.round }).next(Hint::CheckCode)),
+            CodeState::Unused => {}
+        }
+        let name = |id: &MemberId| super::member_ref(&ctx.roster, id.as_str());
+        let mut chosen: Vec<MemberId> = Vec::new();
+        for c in &self.choices {
+            let cid = ctx.member(c)?;
+            if !round.candidates.contains(&cid) {
+                let candidates: Vec<MemberRef> = round.candidates.iter().map(name).collect();
+                return Err(Kind::NotOnBallot { member: name(&cid), round: round.round, candidates }.into());
+            }
+            if chosen.contains(&cid) {
+                return Err(Kind::ChosenTwice { given: c.clone() }.into());
+            }
+            chosen.push(cid);
+        }
+        // A ballot choosing more than the seats is kept as cast: the count finds it
+        // invalid, and it still counts as returned. Stored as a box of one ballot,
+        // the choices sorted: nothing of the voter, the code or the time.
+        chosen.sort();
+        let ballot_box = vec![chosen];
+        let plan = Plan::default()
+            .and_value(keys::code(&ctx.unit.id, ctx.quarter, round.round, &d), CodeState::Used)?
+            .and_value(keys::ballot(&ctx.unit.id, ctx.quarter, round.round), &ballot_box)?;
+        let mut answer = progress(round).unwrap_or(VotingProgress { round: round.round, issued: 0, cast: 0, closed: false });
+        answer.cast += 1;
+        Ok(Decided::new(plan, answer))
+    }
+}
+
+struct CloseVoting;
+
+impl Operation<QuarterCtx> for CloseVoting {
+    type Answer = ClosedVoting;
+
+    fn gate(&self) -> Gate {
+        Gate::Records(vec![RecordKind::Ballot])
+    }
+
+    fn decide(self, ctx: &QuarterCtx, _actor: &Actor) -> Result<Decided<ClosedVoting>> {
+        let (round, codes) = round_codes(ctx)?;
+        let mut progress = progress(round).unwrap_or(VotingProgress { round: round.round, issued: codes.issued, cast: codes.cast, closed: false });
+        if codes.closed.is_some() {
+            return Ok(Decided::new(Plan::default(), ClosedVoting { progress, voided: 0, repeated: true }));
+        }
+        let mut plan = Plan::default();
+        let mut voided = 0;
+        for (key, state) in ctx.store.codes(&ctx.unit.id, ctx.quarter, round.round)? {
+            if state == CodeState::Unused {
+                plan = plan.and_value(key, CodeState::Void)?;
+                voided += 1;
+            }
+        }
+        progress.closed = true;
+        let plan = plan.and_event(ctx.scope.clone(), Some(&ctx.rules_hash), vec![Action::VotingClosed { round: round.round, issued: codes.issued, returned: codes.cast }]);
+        Ok(Decided::new(plan, ClosedVoting { progress, voided, repeated: false }))
     }
 }
 
@@ -110,8 +343,9 @@ impl Operation<QuarterCtx> for Totals {
 
     fn decide(self, ctx: &QuarterCtx, actor: &Actor) -> Result<Decided<()>> {
         let round = open_round(ctx)?;
-        if !round.voted.is_empty() {
-            return Err(Kind::OtherMethod { round: round.round, used: BallotMethod::Electronic { cast: round.voted.len() } }.into());
+        if !round.voted.is_empty() || round.codes.is_some() {
+            let cast = round.voted.len() + round.codes.as_ref().map_or(0, |c| c.cast.max(0) as usize);
+            return Err(Kind::OtherMethod { round: round.round, used: BallotMethod::Electronic { cast } }.into());
         }
         let facts = ctx.facts(actor.today());
         let voters = facts.standings(&ctx.rules).1.iter().filter(|s| s.voter).count() as i64;
@@ -199,21 +433,79 @@ impl QuarterCtx {
     }
 }
 
+impl QuarterCtx {
+    /// Before a tally: the open round's electronic voting is over (closed, or every
+    /// code has voted). When every code has voted and the voting was not closed, the
+    /// closing to record with the tally.
+    pub(crate) fn voting_settled(&self) -> Result<Option<Action>> {
+        let Some(round) = self.q.open_round() else { return Ok(None) };
+        let Some(c) = &round.codes else { return Ok(None) };
+        if c.closed.is_some() {
+            return Ok(None);
+        }
+        if !c.settled() {
+            return Err(Refusal::new(Kind::VotingOpen { round: round.round, cast: c.cast, issued: c.issued })
+                .next(Hint::VotingProgress { branch: self.unit.id.clone() })
+                .next(Hint::CloseVoting { branch: self.unit.id.clone() }));
+        }
+        Ok(Some(Action::VotingClosed { round: round.round, issued: c.issued, returned: c.cast }))
+    }
+}
+
 impl Archive {
-    /// Cast electronic ballots of one branch, all or none: the branch given, or the
-    /// first voter's. What is chosen is stored apart from who voted.
-    pub fn cast_ballots(&self, current: Option<&Current>, actor: &Actor, branch: Option<&str>, ballots: Vec<Ballot>) -> Result<usize> {
-        let branch = match (branch, ballots.first()) {
-            (Some(b), _) => b.to_owned(),
-            (None, Some(b)) => self.find_member(&b.member)?.0.to_string(),
-            (None, None) => return Err(Kind::NothingToRecord.into()),
-        };
-        self.on_quarter(current, actor, &branch, Cast { ballots })
+    /// Issue the open round's voting codes: one to each member with a vote present,
+    /// all in one batch. With `reissue`, once they are issued: void the unused codes
+    /// and issue as many new ones (used codes stay used). A member who arrives after
+    /// the codes are issued gets none: a code issued to one member alone would be
+    /// theirs for anyone reading the store.
+    pub fn issue_codes(&self, current: Option<&Current>, actor: &Actor, branch: &str, reissue: bool) -> Result<IssuedCodes> {
+        self.on_quarter(current, actor, branch, IssueCodes { reissue })
+    }
+
+    /// Vote with a code (anyone holding one): the code is marked used and the ballot
+    /// stored apart, in one batch, with no event. Answers the round's progress.
+    pub fn vote_with_code(&self, current: Option<&Current>, actor: &Actor, branch: &str, code: &str, choices: Vec<String>) -> Result<VotingProgress> {
+        self.on_quarter(current, actor, branch, VoteWithCode { code: code.to_owned(), choices })
+    }
+
+    /// Close the open round's electronic voting: the unused codes are voided and the
+    /// figures recorded. Closing again answers the figures and does nothing.
+    pub fn close_voting(&self, current: Option<&Current>, actor: &Actor, branch: &str) -> Result<ClosedVoting> {
+        self.on_quarter(current, actor, branch, CloseVoting)
+    }
+
+    /// How far the open round's electronic voting has come: cast of issued.
+    pub fn voting_progress(&self, current: Option<&Current>, branch: &str) -> Result<VotingProgress> {
+        let ctx = self.quarter_ctx(current, branch, None)?;
+        let (round, _) = round_codes(&ctx)?;
+        progress(round).ok_or_else(|| Kind::NoCodesIssued { round: round.round }.into())
+    }
+
+    /// The quarter with its open round's ballots cast so far, which the log does not
+    /// record (a vote writes no event): read from the round's code records.
+    pub(crate) fn with_votes_cast(&self, branch: &UnitId, quarter: Quarter, q: Arc<QuarterState>) -> Result<Arc<QuarterState>> {
+        let Some(codes) = q.open_round().and_then(|r| r.codes.as_ref()) else { return Ok(q) };
+        if codes.closed.is_some() {
+            return Ok(q);
+        }
+        let round = q.rounds.len() - 1;
+        let cast = self.store().codes(branch, quarter, q.rounds[round].round)?.iter().filter(|(_, s)| *s == CodeState::Used).count() as i64;
+        if cast == codes.cast {
+            return Ok(q);
+        }
+        let mut state = (*q).clone();
+        if let Some(c) = state.rounds[round].codes.as_mut() {
+            c.cast = cast;
+        }
+        Ok(Arc::new(state))
     }
 
     /// Enter the tellers' count of paper ballots for the open round.
     pub fn enter_totals(&self, current: Option<&Current>, actor: &Actor, branch: &str, count: PaperCount) -> Result<()> {
         self.on_quarter(current, actor, branch, Totals { count })
     }
-
 }
+
+#[cfg(test)]
+#[path = "../tests/codes.rs"]
+mod tests;

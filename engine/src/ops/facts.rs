@@ -112,11 +112,6 @@ impl FactSet {
         })
     }
 
-    pub(crate) fn standing_of(&self, rules: &RuleSet, member: &str) -> Option<Standing> {
-        let i = self.branch.members.iter().position(|m| m.id == member)?;
-        self.standings(rules).1.get(i).copied()
-    }
-
     pub(crate) fn member(&self, id: &str) -> Option<&MemberFacts> {
         self.branch.members.iter().find(|m| m.id == id)
     }

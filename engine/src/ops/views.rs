@@ -65,6 +65,9 @@ pub struct RoundStatus {
     pub figures: Figures,
     pub scrutineers: Vec<String>,
     pub counters: Vec<String>,
+    /// Electronic voting by codes: cast of issued, once the codes are issued.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub voting: Option<super::ballot::VotingProgress>,
 }
 
 /// Why a member was or was not selected.
@@ -195,6 +198,7 @@ impl Archive {
                 figures: r.figures(),
                 scrutineers: r.totals.as_ref().map(|t| t.scrutineers.clone()).unwrap_or_default(),
                 counters: r.totals.as_ref().map(|t| t.counters.clone()).unwrap_or_default(),
+                voting: super::ballot::progress(r),
             }),
             stars: ctx.q.stars.iter().map(mref).collect(),
             reported: self.reported_ref(&ctx.q.reported)?,

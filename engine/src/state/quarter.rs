@@ -29,6 +29,36 @@ pub struct Round {
     pub voters: Option<i64>,
     /// The round's ballots as the tally counted them.
     pub counted: Option<Figures>,
+    /// Electronic voting by one-time codes, once the codes are issued.
+    pub codes: Option<Codes>,
+}
+
+/// A round's voting codes: how many were issued and to whom (never which code to
+/// whom), and the ballots returned. The log records no vote: until the voting closes,
+/// `cast` is read from the store's code records (`Archive::quarter_ctx`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Codes {
+    pub issued: i64,
+    /// The members who received a code, sorted by id.
+    pub to: Vec<MemberId>,
+    /// How many times the unused codes were voided and issued again.
+    pub reissued: usize,
+    /// Ballots cast with the codes so far (from the store, not the log).
+    pub cast: i64,
+    /// Set when the voting closed: the ballots returned then.
+    pub closed: Option<i64>,
+}
+
+impl Codes {
+    /// The ballots returned: as closed, else as cast so far.
+    pub fn returned(&self) -> i64 {
+        self.closed.unwrap_or(self.cast)
+    }
+
+    /// No more votes: closed, or every code has voted.
+    pub fn settled(&self) -> bool {
+        self.closed.is_some() || self.cast >= self.issued
+    }
 }
 
 /// The tellers' count of a round held on paper.
@@ -66,14 +96,21 @@ impl Round {
     }
 
     /// The round's figures: as the tally counted them; before that, the paper count,
-    /// or for an electronic round the voters (ballots issued) and the ballots cast.
+    /// or the codes issued and the ballots cast with them, or for a round of named
+    /// ballots (before voting codes) the voters (ballots issued) and the ballots cast.
     pub fn figures(&self) -> Figures {
         if let Some(c) = self.counted {
             return c;
         }
-        match &self.totals {
-            Some(t) => Figures::new(t.issued, t.returned, t.invalid),
-            None => {
+        match (&self.totals, &self.codes) {
+            (Some(t), _) => Figures::new(t.issued, t.returned, t.invalid),
+            // An over-filled ballot is found invalid only by the count.
+            (None, Some(c)) => {
+                // Named ballots cast before voting codes, if any, count with the codes.
+                let named = self.voted.len() as i64;
+                Figures::new(c.issued + named, c.returned() + named, 0)
+            }
+            (None, None) => {
                 let cast = self.voted.len() as i64;
                 Figures::new(self.voters.unwrap_or(cast), cast, 0)
             }
@@ -244,10 +281,27 @@ impl QuarterState {
                 selection: None,
                 voters: None,
                 counted: None,
+                codes: None,
             }),
             Action::Voted { member, round } => {
                 if let Some(r) = self.round_mut(*round) {
                     r.voted.insert(member.clone());
+                }
+            }
+            Action::CodesIssued { round, count, to } => {
+                if let Some(r) = self.round_mut(*round) {
+                    r.codes = Some(Codes { issued: *count, to: to.clone(), reissued: 0, cast: 0, closed: None });
+                }
+            }
+            Action::CodesReissued { round, .. } => {
+                if let Some(c) = self.round_mut(*round).and_then(|r| r.codes.as_mut()) {
+                    c.reissued += 1;
+                }
+            }
+            Action::VotingClosed { round, returned, .. } => {
+                if let Some(c) = self.round_mut(*round).and_then(|r| r.codes.as_mut()) {
+                    c.closed = Some(*returned);
+                    c.cast = *returned;
                 }
             }
             Action::TotalsEntered { round, ballots, votes } => {

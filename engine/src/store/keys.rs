@@ -16,9 +16,12 @@
 //!   the rule set last used to open a quarter.
 //! - `q/<branch>/<quarter>`: the quarters a branch has opened (written with the event
 //!   that opens one).
-//! - `b/<branch>/<quarter>/<round>/<random>`: ballots' contents (the ballots cast by one
-//!   command, shuffled) — no voter, no time, no sequence number; the key is random so
-//!   the tree's order says nothing either.
+//! - `b/<branch>/<quarter>/<round>/<random>`: ballots' contents (one ballot cast with a
+//!   code; before voting codes, the named ballots of one command, shuffled) — no voter,
+//!   no code, no time, no sequence number; the key is random so the tree's order says
+//!   nothing either.
+//! - `c/<branch>/<quarter>/<round>/<SHA-256 of the code, hex>`: a voting code's state
+//!   (unused, used, void); the code itself is never stored.
 
 use crate::domain::{MemberId, Quarter, RulesHash, UnitId, WorkflowHash};
 use rand::RngCore;
@@ -189,6 +192,18 @@ pub(crate) fn ballot(branch: &UnitId, quarter: Quarter, round: i64) -> Vec<u8> {
     let mut random = [0u8; 16];
     rand::thread_rng().fill_bytes(&mut random);
     key.extend_from_slice(hex::encode(random).as_bytes());
+    key
+}
+
+/// The voting codes of one round.
+pub(crate) fn codes_of(branch: &UnitId, quarter: Quarter, round: i64) -> Vec<u8> {
+    format!("c/{branch}/{quarter}/{round}/").into_bytes()
+}
+
+/// A voting code's record: the round's prefix, then the code's digest in hex.
+pub(crate) fn code(branch: &UnitId, quarter: Quarter, round: i64, digest: &[u8; 32]) -> Vec<u8> {
+    let mut key = codes_of(branch, quarter, round);
+    key.extend_from_slice(hex::encode(digest).as_bytes());
     key
 }
 

@@ -5,9 +5,12 @@
 //! it returns (unless the caller asked for bulk mode and flushes at the end). A crash
 //! therefore leaves either the whole command or none of it.
 //!
-//! Ballot contents are kept apart from who voted: a ballot box is stored under a
-//! random key with only the choices; the "has voted" record is a `Voted` action in
-//! the quarter's log, with no ballot key and no choice.
+//! Ballot contents are kept apart from who voted: a ballot is stored under a random
+//! key with only the choices, written with its code's record marked used and no
+//! event; the record that a member received a code is one `CodesIssued` action for
+//! every voter of the round, written with the codes' records (keyed by their
+//! SHA-256) in the one batch. (Stores written before voting codes hold named
+//! ballots: a `Voted` action per voter, the ballots apart under random keys.)
 
 pub mod backup;
 mod durable;
@@ -24,6 +27,16 @@ use cache::Lru;
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::{Arc, Mutex, RwLock};
+
+/// A voting code's state, as its record holds it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CodeState {
+    Unused,
+    Used,
+    /// Voided: issued again in its place, or the voting closed before it voted.
+    Void,
+}
 
 /// What went wrong underneath: the disk, or a record we cannot read back.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -407,6 +420,22 @@ impl Store {
         Ok(boxes.into_iter().flatten().collect())
     }
 
+    /// The state of one voting code of a round, if the round issued it.
+    pub(crate) fn code_state(&self, branch: &UnitId, quarter: Quarter, round: i64, digest: &[u8; 32]) -> Result<Option<CodeState>, StoreError> {
+        self.get(&keys::code(branch, quarter, round, digest))
+    }
+
+    /// Every voting code of a round: its key and state.
+    pub(crate) fn codes(&self, branch: &UnitId, quarter: Quarter, round: i64) -> Result<Vec<(Vec<u8>, CodeState)>, StoreError> {
+        self.db
+            .scan_prefix(keys::codes_of(branch, quarter, round))
+            .map(|item| {
+                let (k, v) = item?;
+                Ok((k.to_vec(), value(&k, &v)?))
+            })
+            .collect()
+    }
+
     fn get<T: DeserializeOwned>(&self, key: &[u8]) -> Result<Option<T>, StoreError> {
         match self.db.get(key)? {
             Some(v) => Ok(Some(value(key, &v)?)),
@@ -438,7 +467,7 @@ impl Store {
 
     /// What the store holds, one line per key, independent of how it came to be:
     /// event keys numbered by position in their log instead of sequence number (and
-    /// the record without it), ballot keys without their random part; sorted. Two
+    /// the record without it), ballot and code keys without their random part; sorted. Two
     /// stores that read the same have the same content.
     pub fn content(&self) -> Result<Vec<String>, StoreError> {
         let mut out = Vec::new();
@@ -454,7 +483,7 @@ impl Store {
                     record.remove("seq");
                 }
                 format!("e/{name}#{}", scope.1)
-            } else if k.starts_with(b"b/") {
+            } else if k.starts_with(b"b/") || k.starts_with(b"c/") {
                 let text = shown(&k);
                 text.rsplit_once('/').map(|(round, _)| format!("{round}/*")).unwrap_or(text)
             } else {

@@ -296,6 +296,9 @@ pub(super) enum ActionRec<'a> {
     AwayRecorded { member: Cow<'a, str>, from: NaiveDate, to: Option<NaiveDate> },
     BackRecorded { member: Cow<'a, str>, on: NaiveDate },
     ReportRecorded { member: Cow<'a, str>, on: NaiveDate },
+    CodesIssued { round: i64, count: i64, to: Vec<Cow<'a, str>> },
+    CodesReissued { round: i64, voided: i64 },
+    VotingClosed { round: i64, issued: i64, returned: i64 },
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -481,6 +484,9 @@ fn action_rec(a: &Action) -> ActionRec<'_> {
         Action::AwayRecorded { member, from, to } => ActionRec::AwayRecorded { member: b(member), from: *from, to: *to },
         Action::BackRecorded { member, on } => ActionRec::BackRecorded { member: b(member), on: *on },
         Action::ReportRecorded { member, on } => ActionRec::ReportRecorded { member: b(member), on: *on },
+        Action::CodesIssued { round, count, to } => ActionRec::CodesIssued { round: *round, count: *count, to: to.iter().map(b).collect() },
+        Action::CodesReissued { round, voided } => ActionRec::CodesReissued { round: *round, voided: *voided },
+        Action::VotingClosed { round, issued, returned } => ActionRec::VotingClosed { round: *round, issued: *issued, returned: *returned },
         Action::MemberJoined { member, on, from, life, findings, note } => ActionRec::MemberJoined {
             member: member_rec(member),
             on: *on,
@@ -834,6 +840,11 @@ pub(super) fn action(a: ActionRec<'_>) -> Result<Action, Invalid> {
         ActionRec::AwayRecorded { member: m, from, to } => Action::AwayRecorded { member: member(m)?, from, to },
         ActionRec::BackRecorded { member: m, on } => Action::BackRecorded { member: member(m)?, on },
         ActionRec::ReportRecorded { member: m, on } => Action::ReportRecorded { member: member(m)?, on },
+        ActionRec::CodesIssued { round, count, to } => {
+            Action::CodesIssued { round, count, to: to.into_iter().map(member).collect::<Result<_, _>>()? }
+        }
+        ActionRec::CodesReissued { round, voided } => Action::CodesReissued { round, voided },
+        ActionRec::VotingClosed { round, issued, returned } => Action::VotingClosed { round, issued, returned },
     })
 }
 
