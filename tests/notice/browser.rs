@@ -235,7 +235,7 @@ fn s3_4_a_whole_quarter_is_done_on_the_web_alone_with_members_voting_by_code_on_
     web.sign_in("zzbu", &pw["zzbu"]);
     web.open("/work/level/overview");
     let overview = web.text("#overview");
-    assert!(overview.contains("上级已报送") || overview.contains("上级已汇总") || overview.contains("已报上级备案"), "{overview}");
+    assert!(overview.contains("测试党支部b1（b1）") && overview.contains("上级已报送"), "b1's result went on from its general branch: {overview}");
     web.shot("organization-department-overview");
     server.stop_gracefully();
 
