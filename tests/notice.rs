@@ -77,5 +77,15 @@ mod sessions;
 
 #[path = "notice/web.rs"]
 mod web;
+
 #[path = "notice/secrecy.rs"]
 mod secrecy;
+
+#[path = "notice/overview.rs"]
+mod overview;
+
+#[path = "notice/webdriver.rs"]
+mod webdriver;
+
+#[path = "notice/browser.rs"]
+mod browser;

@@ -85,7 +85,13 @@ pub fn render(web: &Web, me: &Me, page: &str, ran: Option<&Ran>) -> Response {
         _ => {
             let status = web.view(me, &["status", &opt("branch", branch)]);
             let advance = html::form("advance-form", "/work/branch/advance", &me.csrf, "", "完成当前环节，推进到下一环节");
-            let body = format!("{}{}", html::section("status", "本季度进度", &html::printed(&status.text)), html::section("advance", "推进", &advance));
+            let open = html::form("open-form", "/work/branch/open", &me.csrf, &html::text_input("quarter", "季度", &super::level::server_quarter(web), "写作 2026Q4"), "开启本季度评选");
+            let body = format!(
+                "{}{}{}",
+                html::section("status", "本季度进度", &html::printed(&status.text)),
+                html::section("advance", "推进", &advance),
+                html::section("open", "开启季度评选", &open)
+            );
             ("本季度进度", body)
         }
     };
@@ -157,6 +163,7 @@ fn command(web: &Web, me: &Me, branch: &UnitId, action: &str, form: &Form) -> Re
             let member = on_roster(web, branch, vec![form.get("member").to_owned()])?;
             (line(&["comment", &opt("member", &member[0]), &opt("text", form.get("text"))]), "exchange")
         }
+        "open" => (line(&["quarter", "open", &opt("branch", b), &opt("quarter", form.get("quarter"))]), "home"),
         "codes" => (line(&["ballot", "codes", &opt("branch", b)]), "vote"),
         "close" => (line(&["ballot", "close", &opt("branch", b)]), "vote"),
         "advance" => {

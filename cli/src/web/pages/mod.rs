@@ -24,6 +24,7 @@ pub fn routes() -> Router<Arc<Web>> {
         .route("/work/me/history", get(member::history))
         .route("/work/me/vote", get(member::vote_page).post(member::vote))
         .route("/work/branch/{page}", get(branch::page).post(branch::act))
+        .route("/work/level/{page}", get(level::page).post(level::act))
 }
 
 /// The home page of the signed-in person's desk.
@@ -33,7 +34,7 @@ async fn home(State(web): State<Arc<Web>>, headers: axum::http::HeaderMap) -> Re
         Ok(match me.desk.clone() {
             Desk::Member { .. } => member::home(web, &me, None),
             Desk::Branch { .. } => branch::render(web, &me, "home", None),
-            Desk::Level { unit } => level::home(web, &me, &unit),
+            Desk::Level { .. } => level::home(web, &me),
         })
     })
     .await

@@ -15,7 +15,7 @@ mod returns;
 mod steps;
 mod views;
 
-pub use views::{Display, LevelStatus, Pulled, StarView, TrailStep};
+pub use views::{Display, ForwardedView, LevelStatus, Pulled, StarView, TrailStep};
 
 use super::branch::role_ref;
 use super::{Archive, Current, Shine, Subject};
