@@ -192,7 +192,7 @@ fn s3_4_a_whole_quarter_is_done_on_the_web_alone_with_members_voting_by_code_on_
         web.sign_in(member, &pw[member]);
         web.open("/work/me/vote");
         web.browser.fill("#code", code);
-        web.browser.fill("#choices", "m01");
+        web.browser.click("input[name=choices][value=m01]");
         web.submit("vote-form");
         if *member == "m01" {
             web.shot("member-voted-phone");
