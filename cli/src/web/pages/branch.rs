@@ -22,9 +22,10 @@ pub const NAV: &[(&str, &str)] = &[
     ("/work/branch/stars", "评选结果和台帐"),
 ];
 
+
 fn branch_of(me: &Me) -> Option<UnitId> {
     match &me.desk {
-        Desk::Branch { branch } => Some(branch.clone()),
+        Desk::Branch { branch, .. } => Some(branch.clone()),
         _ => None,
     }
 }

@@ -28,11 +28,16 @@ pub const NAV: &[(&str, &str)] = &[
     ("/work/level/overview", "评选进度一览"),
 ];
 
+/// The level's pages on the desk of a branch that is also a level of the chain (a
+/// directly affiliated branch files, publishes and forwards its own stars), after the
+/// branch's own.
+pub const NAV_OF_A_BRANCH: &[(&str, &str)] = &[("/work/level/status", "备案、公示与报送"), ("/work/level/review", "公示异议与退回")];
+
 const PAGES: &[&str] = &["status", "review", "meetings", "overview"];
 
 fn unit_of(me: &Me) -> Option<UnitId> {
     match &me.desk {
-        Desk::Level { unit } => Some(unit.clone()),
+        Desk::Level { unit } | Desk::Branch { branch: unit, level: true } => Some(unit.clone()),
         _ => None,
     }
 }

@@ -43,13 +43,14 @@ async fn home(State(web): State<Arc<Web>>, headers: axum::http::HeaderMap) -> Re
 /// A page of the desk: the layout with the person's line, their links and a sign-out
 /// button.
 pub fn layout(web: &Web, me: &Me, title: &str, body: &str) -> Response {
-    let nav: &[(&str, &str)] = match me.desk {
-        Desk::Member { .. } => member::NAV,
-        Desk::Branch { .. } => branch::NAV,
-        Desk::Level { .. } => level::NAV,
+    let nav: Vec<(&str, &str)> = match me.desk {
+        Desk::Member { .. } => member::NAV.to_vec(),
+        Desk::Branch { level: false, .. } => branch::NAV.to_vec(),
+        Desk::Branch { level: true, .. } => [branch::NAV, level::NAV_OF_A_BRANCH].concat(),
+        Desk::Level { .. } => level::NAV.to_vec(),
     };
     let logout = html::form("logout-form", "/work/logout", &me.csrf, "", "退出登录");
-    let page = html::page(title, Some(&me.line(web)), nav, &format!("{body}<section id=\"logout\">{logout}</section>"));
+    let page = html::page(title, Some(&me.line(web)), &nav, &format!("{body}<section id=\"logout\">{logout}</section>"));
     Html(page).into_response()
 }
 

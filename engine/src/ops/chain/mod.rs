@@ -426,6 +426,16 @@ pub(crate) fn forwards_by_quarter(current: &Current, level: &Level) -> bool {
     level.units.as_deref().is_some_and(|k| current.workflow.runs_in(k)) && !level.has(Step::Publish) && !level.has(Step::Pick)
 }
 
+impl Current {
+    /// Whether the level's steps are taken by hand (`chain …`): not a level whose units
+    /// run quarters and file and forward by finishing the quarter (a branch under a
+    /// general branch), but one that publishes or picks between (a directly affiliated
+    /// branch, the levels above).
+    pub fn steps_by_hand(&self, level: &Level) -> bool {
+        !forwards_by_quarter(self, level)
+    }
+}
+
 impl Archive {
     /// What `unit` has sent upward for `quarter`.
     pub fn outbox(&self, tree: &OrgTree, current: &Current, unit: &UnitId, quarter: Quarter) -> Result<Outbox> {
