@@ -77,8 +77,18 @@ mod sessions;
 
 #[path = "notice/web.rs"]
 mod web;
+
 #[path = "notice/secrecy.rs"]
 mod secrecy;
+
+#[path = "notice/overview.rs"]
+mod overview;
+
+#[path = "notice/webdriver.rs"]
+mod webdriver;
+
+#[path = "notice/browser.rs"]
+mod browser;
 
 #[path = "notice/deeds.rs"]
 mod deeds;

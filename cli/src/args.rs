@@ -104,6 +104,21 @@ pub enum Command {
         #[arg(long, value_name = "季度")]
         quarter: Option<String>,
     },
+    /// 全校（或某党总支）本季度进度一览：各党支部开启、报告会议、召开、计票、报送备案到哪一步，各党总支、直属党支部、党委组织部报送到哪一步
+    #[command(after_help = "示例:
+  shine overview
+  shine overview --unit jx --quarter 2026Q4
+  shine overview --json
+
+不写 --unit 时为全校（组织树的最上级）；党支部按“尚未开启 → 已开启 → 已报告会议 → 已召开 → 已计票 → 已报上级备案 → 上级已汇总 → 上级已报送”排出进度。")]
+    Overview {
+        /// 组织编号（党总支或校党委）；不写时为全校
+        #[arg(long, value_name = "组织")]
+        unit: Option<String>,
+        /// 季度，写作 2026Q4；不写时为今天所在的季度
+        #[arg(long, value_name = "季度")]
+        quarter: Option<String>,
+    },
     /// 登记党员的交流发言（请假的党员可按规则登记书面交流：--written）
     #[command(after_help = "示例:
   shine present m01 m02 m03 陈丽娟

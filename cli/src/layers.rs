@@ -1,6 +1,7 @@
 //! The layers every request of `shine serve` passes before (and after) its handler:
 //! the request log (one structured line: client, method, path, status, latency,
-//! credential id — never the token), the security headers, the body limit read from
+//! credential id — never the token; neither client nor credential for the pages where
+//! ballots are cast), the security headers, the body limit read from
 //! `Content-Length` before any byte of the body, who is calling ([`Caller`], a request
 //! extension) and the rate limits (per credential, per address for the rest).
 
@@ -69,11 +70,18 @@ pub fn too_slow(limit: Duration) -> Response {
 /// One line per request, after it is answered.
 async fn log(request: Request, next: Next) -> Response {
     let started = Instant::now();
-    let client = request.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.to_string()).unwrap_or_default();
     let method = request.method().clone();
     let path = request.uri().path().to_owned();
+    let anonymous = crate::web::casts_ballots(&path);
+    let client = match request.extensions().get::<ConnectInfo<SocketAddr>>() {
+        Some(c) if !anonymous => c.0.to_string(),
+        _ => "-".to_owned(),
+    };
     let response = next.run(request).await;
-    let credential = response.extensions().get::<Caller>().and_then(|c| c.credential.clone()).unwrap_or_else(|| "-".into());
+    let credential = match response.extensions().get::<Caller>().and_then(|c| c.credential.clone()) {
+        Some(id) if !anonymous => id,
+        _ => "-".to_owned(),
+    };
     tracing::info!(
         client = %client,
         method = %method,

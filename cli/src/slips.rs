@@ -36,6 +36,8 @@ pub struct Shown<'a> {
     /// A stylesheet to link instead of the inline style.
     pub stylesheet: Option<&'a str>,
     pub back: Option<&'a str>,
+    /// HTML shown on screen above the slips, never printed (the web desk's answer).
+    pub above: Option<&'a str>,
 }
 
 /// What a slip's QR code holds: the vote address with the code, or the code alone.
@@ -77,11 +79,11 @@ body { font-family: sans-serif; margin: 0; }
 .slip .next { display: none; }
 .slip:target { position: fixed; inset: 0; height: auto; z-index: 1; background: #fff; border: 0; flex-direction: column; justify-content: center; text-align: center; }
 .slip:target .text { flex: none; }
-.slip:target .code { font-size: 11vw; overflow-wrap: anywhere; }
-.slip:target .branch, .slip:target .round { font-size: 5vw; }
-.slip:target .note { font-size: 3.5vw; }
-.slip:target svg { width: 55vmin; height: 55vmin; }
-.slip:target .next { display: block; font-size: 6vw; margin-top: 3vh; }
+.slip:target .code { font-size: 8vw; white-space: nowrap; margin: 2vh 0; }
+.slip:target .branch, .slip:target .round { font-size: 4vw; }
+.slip:target .note { font-size: 2.5vw; }
+.slip:target svg { width: 45vmin; height: 45vmin; flex-shrink: 0; }
+.slip:target .next { display: block; font-size: 5vw; margin-top: 2vh; }
 @media print { .screen, .slip .next { display: none !important; } }
 ";
 
@@ -105,10 +107,13 @@ pub fn page(slips: &Slips, shown: &Shown) -> String {
 投票码只显示这一次，不保存：离开或刷新本页后不能再看到。</p><p><a id=\"show-one\" href=\"#code-1\">逐个显示</a>{back}</p></div>",
         Esc(&title)
     );
+    if let Some(above) = shown.above {
+        let _ = writeln!(out, "<div class=\"screen\">{above}</div>");
+    }
     out.push_str("<div class=\"slips\">\n");
     let how = match shown.url {
         Some(u) => format!("扫码或打开 {} 输入投票码投票", Esc(u)),
-        None => "凭此码投票：shine ballot vote".to_owned(),
+        None => "凭此码在党支部的投票页面或投票终端投票".to_owned(),
     };
     let n = slips.codes.len();
     for (i, code) in slips.codes.iter().enumerate() {

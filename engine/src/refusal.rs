@@ -285,8 +285,6 @@ pub enum Kind {
     NoOpenRound,
     /// A round takes one method only.
     OtherMethod { round: i64, used: BallotMethod },
-    NoVote { member: MemberRef, rule: Box<RuleInfo> },
-    AlreadyVoted { member: MemberRef, round: i64 },
     NotOnBallot { member: MemberRef, round: i64, candidates: Vec<MemberRef> },
     ChosenTwice { given: String },
     TotalsRejected { problems: Vec<TotalsProblem> },

@@ -327,3 +327,22 @@ fn the_request_log_names_the_client_and_credential_id_and_never_the_token() {
     let secret = token.trim_start_matches("shine_");
     assert!(!log.contains(secret) && !log.contains(&wrong), "the token is in the log:\n{log}");
 }
+
+#[test]
+fn s3_4_the_request_log_names_no_client_on_the_pages_where_ballots_are_cast() {
+    // 无记名投票: a log line with the voter's address beside the time of a vote would
+    // link the device to the ballot the store keeps in the order cast.
+    let s = Shine::new();
+    let server = Server::start(&s, &[], None);
+    for path in ["/work/me/vote", "/work/vote?code=K7QX-MP3A-9RTW5", "/work/login"] {
+        get(&server.address(), path);
+    }
+    let log = server.log();
+    let line = |path: &str| log.lines().find(|l| l.contains(&format!("path={path} "))).unwrap_or_else(|| panic!("{path} not logged:\n{log}")).to_owned();
+    for path in ["/work/me/vote", "/work/vote"] {
+        let line = line(path);
+        assert!(line.contains("client=-") && line.contains("credential=-"), "{line}");
+    }
+    assert!(line("/work/login").contains("client=127.0.0.1:"), "{log}");
+    assert!(!log.contains("K7QX"), "the code is in the log:\n{log}");
+}

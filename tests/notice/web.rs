@@ -364,3 +364,28 @@ fn s3_4_the_vote_page_offers_the_rounds_candidates_and_no_field_naming_the_voter
     }
     assert!(!page.body.contains("name=\"member\"") && !page.body.contains("name=\"branch\""), "the voter and branch are the account's");
 }
+
+#[test]
+fn s4_1_a_directly_affiliated_branchs_secretary_files_its_stars_on_the_web() {
+    // §4.1: a directly affiliated branch reports its stars itself; its secretary's desk
+    // has the branch's pages and the level's steps.
+    let s = Shine::new();
+    crate::chain::university(&s, &["d1"]);
+    let added = s.args(["user", "add", "--login", "d1sec", "--name", "许诺", "--role", "branch_secretary", "--unit", "d1"]).json();
+    let server = Served::start(&s);
+    let mut b = Browser::new(&server);
+    b.sign_in("d1sec", added["password"].as_str().unwrap());
+    let home = b.get("/work");
+    assert!(home.body.contains("/work/branch/vote") && home.body.contains("/work/level/status"), "{}", home.body);
+    let filed = b.submit("/work/level/status", "/work/level/file", &[("quarter", QUARTER)]);
+    assert_eq!(filed.status, 200, "{}", filed.body);
+    let status = s.args(["chain", "status", "--unit", "d1", "--quarter", QUARTER]).json();
+    assert_eq!(status["steps"][0]["done"], true, "{status}");
+    // A secretary of a branch under a general branch has no level pages.
+    let (w, pw) = world();
+    let other = Served::start(&w);
+    let mut c = Browser::new(&other);
+    c.sign_in("sec", &pw["sec"]);
+    assert!(!c.get("/work").body.contains("/work/level/status"));
+    assert_eq!(c.get("/work/level/status").status, 403);
+}

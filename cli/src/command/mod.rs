@@ -14,6 +14,7 @@ mod man;
 mod meetings;
 mod member;
 mod org;
+mod overview;
 mod quarter;
 mod records;
 pub(crate) mod remote;
@@ -44,6 +45,7 @@ pub fn run(ctx: &Context, command: Command) -> Result<Output> {
         Command::Deed(c) => records::deed(ctx, c),
         Command::Meeting(c) => records::meeting(ctx, c),
         Command::Meetings { unit, quarter } => meetings::list(ctx, &unit, quarter.as_deref()),
+        Command::Overview { unit, quarter } => overview::run(ctx, unit.as_deref(), quarter.as_deref()),
         Command::Present { members, written, form } => records::present(ctx, members, written, form),
         Command::Comment { member, text } => records::comment(ctx, &member, &text),
         Command::Ballot(c) => ballot::run(ctx, c),

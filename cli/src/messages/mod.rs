@@ -15,6 +15,7 @@
 
 pub mod chain;
 pub mod meeting;
+pub mod overview;
 pub mod diagnostics;
 pub mod findings;
 pub mod readback;

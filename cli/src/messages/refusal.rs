@@ -2,7 +2,7 @@
 //! that back it (the values seen, the rule and clause, what is missing), and what to
 //! do next.
 
-use super::words::{self, decision, member, members, rule_line, step, titled, titles, unit, variant};
+use super::words::{self, decision, member, members, step, titled, titles, unit, variant};
 use shine_engine::refusal::{BallotMethod, Dated, Hint, Kind, LevelAct, RecordCheck, Refusal, RowIssue, Stored, TotalsProblem};
 use shine_engine::store::StoreError;
 
@@ -303,8 +303,6 @@ fn kind(k: &Kind) -> Worded {
             BallotMethod::Electronic { cast } => Worded::new(format!("第 {round} 轮已有 {cast} 张电子选票，不能再录入纸质计票结果")),
         }
         .detail("同一轮只能采用一种投票方式"),
-        Kind::NoVote { member: m, rule } => Worded::new(format!("{} 没有表决权，不能投票", member(m))).detail(rule_line(rule)),
-        Kind::AlreadyVoted { member: m, round } => Worded::new(format!("{} 在第 {round} 轮已经投过票", member(m))).detail("每人每轮只能投一票"),
         Kind::NotOnBallot { member: m, round, candidates } => {
             Worded::new(format!("「{}」不在第 {round} 轮候选人名单中", member(m))).detail(format!("候选人：{}", members(candidates)))
         }

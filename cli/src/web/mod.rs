@@ -40,6 +40,16 @@ pub const HOME: &str = "/work";
 pub const STYLE: &str = "/work/style.css";
 pub const LOGIN: &str = "/work/login";
 
+/// The pages where a ballot is cast. The request log leaves out who asked for them (the
+/// client's address and credential): a line naming the address beside the time of a
+/// vote would link the voter's device to the ballot the store keeps in the order cast.
+const BALLOT_PAGES: &[&str] = &["/work/me/vote", "/work/vote"];
+
+/// Whether `path` is a page where a ballot is cast.
+pub fn casts_ballots(path: &str) -> bool {
+    BALLOT_PAGES.iter().any(|page| path == *page || path.strip_prefix(page).is_some_and(|rest| rest.starts_with(['/', '?'])))
+}
+
 /// The largest form accepted.
 const FORM_LIMIT: usize = 64 * 1024;
 
@@ -80,8 +90,11 @@ pub fn router(shine: Shine, runner: Runner, settings: Settings) -> Router {
 pub enum Desk {
     /// A role acting for one member: their own 登记证.
     Member { branch: UnitId, member: MemberId },
-    /// A role acting for a unit where quarters run: the branch's quarter.
-    Branch { branch: UnitId },
+    /// A role acting for a unit where quarters run: the branch's quarter; `level` when
+    /// the branch is also a level of the chain whose steps this role takes by hand (a
+    /// directly affiliated branch publishes its own stars between filing and
+    /// forwarding): its desk has the level's pages too.
+    Branch { branch: UnitId, level: bool },
     /// A role acting for a level of the chain above the branches.
     Level { unit: UnitId },
 }
@@ -207,9 +220,11 @@ impl Web {
             Some(member) if for_member => return Desk::Member { branch, member: member.clone() },
             _ => {}
         }
-        let runs_quarters = self.shine.org().ok().and_then(|t| t.unit(branch.as_str()).map(|u| self.shine.current().workflow.runs_in(&u.kind)));
-        if runs_quarters == Some(true) {
-            Desk::Branch { branch }
+        let current = self.shine.current();
+        let kind = self.shine.org().ok().and_then(|t| t.unit(branch.as_str()).map(|u| u.kind.clone()));
+        if kind.as_ref().is_some_and(|k| current.workflow.runs_in(k)) {
+            let level = kind.and_then(|k| current.escalation.level_for_kind(&k)).is_some_and(|l| l.role == account.role && current.steps_by_hand(l));
+            Desk::Branch { branch, level }
         } else {
             Desk::Level { unit: branch }
         }

@@ -33,6 +33,7 @@ pub mod life;
 pub mod history;
 pub mod meetings;
 pub mod org;
+pub mod overview;
 pub mod quarter;
 pub mod readback;
 pub mod roster;

@@ -22,9 +22,10 @@ pub const NAV: &[(&str, &str)] = &[
     ("/work/branch/stars", "评选结果和台帐"),
 ];
 
+
 fn branch_of(me: &Me) -> Option<UnitId> {
     match &me.desk {
-        Desk::Branch { branch } => Some(branch.clone()),
+        Desk::Branch { branch, .. } => Some(branch.clone()),
         _ => None,
     }
 }
@@ -86,7 +87,13 @@ pub fn render(web: &Web, me: &Me, page: &str, ran: Option<&Ran>) -> Response {
         _ => {
             let status = web.view(me, &["status", &opt("branch", branch)]);
             let advance = html::form("advance-form", "/work/branch/advance", &me.csrf, "", "完成当前环节，推进到下一环节");
-            let body = format!("{}{}", html::section("status", "本季度进度", &html::printed(&status.text)), html::section("advance", "推进", &advance));
+            let open = html::form("open-form", "/work/branch/open", &me.csrf, &html::text_input("quarter", "季度", &super::level::server_quarter(web), "写作 2026Q4"), "开启本季度评选");
+            let body = format!(
+                "{}{}{}",
+                html::section("status", "本季度进度", &html::printed(&status.text)),
+                html::section("advance", "推进", &advance),
+                html::section("open", "开启季度评选", &open)
+            );
             ("本季度进度", body)
         }
     };
@@ -137,9 +144,11 @@ fn workspace_url(web: &Web, headers: &HeaderMap) -> Option<String> {
 }
 
 /// The codes just issued, as the printable slips (`ballot codes --out` makes the same
-/// page), their QR codes opening this server's vote page with the code filled in.
+/// page), their QR codes opening this server's vote page with the code filled in, and
+/// above them on screen what the command printed and the sign-out button.
 /// Shown once: the answer is not to be kept by the browser.
-fn slips(web: &Web, headers: &HeaderMap, issued: &serde_json::Value) -> Response {
+fn slips(web: &Web, me: &Me, headers: &HeaderMap, ran: &Ran) -> Response {
+    let issued = &ran.json;
     let codes: Vec<&str> = issued["codes"].as_array().map(|c| c.iter().filter_map(|c| c.as_str()).collect()).unwrap_or_default();
     let slips = crate::slips::Slips {
         branch: issued["branch"]["name"].as_str().unwrap_or_default(),
@@ -148,7 +157,9 @@ fn slips(web: &Web, headers: &HeaderMap, issued: &serde_json::Value) -> Response
         codes,
     };
     let url = workspace_url(web, headers);
-    let shown = crate::slips::Shown { url: url.as_deref(), stylesheet: Some(SLIPS_STYLE), back: Some("/work/branch/vote") };
+    let logout = html::form("logout-form", "/work/logout", &me.csrf, "", "退出登录");
+    let above = format!("{}<section id=\"logout\">{logout}</section>", ran.html());
+    let shown = crate::slips::Shown { url: url.as_deref(), stylesheet: Some(SLIPS_STYLE), back: Some("/work/branch/vote"), above: Some(&above) };
     let page = crate::slips::page(&slips, &shown);
     ([(axum::http::header::CACHE_CONTROL, "no-store")], Html(page)).into_response()
 }
@@ -207,6 +218,7 @@ fn command(web: &Web, me: &Me, branch: &UnitId, action: &str, form: &Form) -> Re
             let member = on_roster(web, branch, vec![form.get("member").to_owned()])?;
             (line(&["comment", &opt("member", &member[0]), &opt("text", form.get("text"))]), "exchange")
         }
+        "open" => (line(&["quarter", "open", &opt("branch", b), &opt("quarter", form.get("quarter"))]), "home"),
         "codes" => (line(&["ballot", "codes", &opt("branch", b)]), "vote"),
         "close" => (line(&["ballot", "close", &opt("branch", b)]), "vote"),
         "advance" => {
@@ -231,7 +243,7 @@ pub async fn act(State(web): State<Arc<Web>>, Path(action): Path<String>, reques
         let (args, page) = command(web, &me, &branch, &action, &form)?;
         let ran = web.run(&me, &args);
         if action == "codes" && ran.done {
-            return Ok(slips(web, &headers, &ran.json));
+            return Ok(slips(web, &me, &headers, &ran));
         }
         Ok(status(&ran, render(web, &me, page, Some(&ran))))
     })

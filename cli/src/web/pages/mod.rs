@@ -28,6 +28,7 @@ pub fn routes() -> Router<Arc<Web>> {
         .route("/work/me/vote", get(member::vote_page).post(member::vote))
         .route("/work/vote", get(member::vote_page))
         .route("/work/branch/{page}", get(branch::page).post(branch::act))
+        .route("/work/level/{page}", get(level::page).post(level::act))
 }
 
 /// The home page of the signed-in person's desk.
@@ -37,7 +38,7 @@ async fn home(State(web): State<Arc<Web>>, headers: axum::http::HeaderMap) -> Re
         Ok(match me.desk.clone() {
             Desk::Member { .. } => member::home(web, &me, None),
             Desk::Branch { .. } => branch::render(web, &me, "home", None),
-            Desk::Level { unit } => level::home(web, &me, &unit),
+            Desk::Level { .. } => level::home(web, &me),
         })
     })
     .await
@@ -46,13 +47,14 @@ async fn home(State(web): State<Arc<Web>>, headers: axum::http::HeaderMap) -> Re
 /// A page of the desk: the layout with the person's line, their links and a sign-out
 /// button.
 pub fn layout(web: &Web, me: &Me, title: &str, body: &str) -> Response {
-    let nav: &[(&str, &str)] = match me.desk {
-        Desk::Member { .. } => member::NAV,
-        Desk::Branch { .. } => branch::NAV,
-        Desk::Level { .. } => level::NAV,
+    let nav: Vec<(&str, &str)> = match me.desk {
+        Desk::Member { .. } => member::NAV.to_vec(),
+        Desk::Branch { level: false, .. } => branch::NAV.to_vec(),
+        Desk::Branch { level: true, .. } => [branch::NAV, level::NAV_OF_A_BRANCH].concat(),
+        Desk::Level { .. } => level::NAV.to_vec(),
     };
     let logout = html::form("logout-form", "/work/logout", &me.csrf, "", "退出登录");
-    let page = html::page(title, Some(&me.line(web)), nav, &format!("{body}<section id=\"logout\">{logout}</section>"));
+    let page = html::page(title, Some(&me.line(web)), &nav, &format!("{body}<section id=\"logout\">{logout}</section>"));
     Html(page).into_response()
 }
 

@@ -15,7 +15,7 @@ mod returns;
 mod steps;
 mod views;
 
-pub use views::{Display, LevelStatus, Pulled, StarView, TrailStep};
+pub use views::{Display, ForwardedView, LevelStatus, Pulled, StarView, TrailStep};
 
 use super::branch::role_ref;
 use super::{Archive, Current, Shine, Subject};
@@ -424,6 +424,16 @@ pub(crate) fn is_news(held: Option<&Held>, sealed: &Sealed) -> bool {
 /// Levels whose units run quarters and do nothing between filing and forwarding.
 pub(crate) fn forwards_by_quarter(current: &Current, level: &Level) -> bool {
     level.units.as_deref().is_some_and(|k| current.workflow.runs_in(k)) && !level.has(Step::Publish) && !level.has(Step::Pick)
+}
+
+impl Current {
+    /// Whether the level's steps are taken by hand (`chain …`): not a level whose units
+    /// run quarters and file and forward by finishing the quarter (a branch under a
+    /// general branch), but one that publishes or picks between (a directly affiliated
+    /// branch, the levels above).
+    pub fn steps_by_hand(&self, level: &Level) -> bool {
+        !forwards_by_quarter(self, level)
+    }
 }
 
 impl Archive {
