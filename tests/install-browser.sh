@@ -9,6 +9,13 @@ set -euo pipefail
 if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; then
     exit 0
 fi
+# Tests that need the browser may run this at the same moment: one installs, the others
+# wait for it and then find everything there (two apt-get runs would fight over dpkg's lock).
+exec 9>"${TMPDIR:-/tmp}/shine-install-browser.lock"
+flock 9
+if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; then
+    exit 0
+fi
 sudo=""
 if [ "$(id -u)" -ne 0 ]; then
     sudo="sudo -n"
