@@ -164,6 +164,11 @@ fn s3_1_on_the_web_a_member_edits_and_withdraws_only_their_own_deeds() {
     let server = Served::start(&s);
     let mut b = Browser::new(&server);
     assert_eq!(b.sign_in("mem", &pw["mem"]).status, 303);
+    // The page offers no deed forms outside the registering step, and says why.
+    let home = b.get("/work");
+    assert!(!home.body.contains("id=\"deed-form\"") && !home.body.contains("deed-edit-form-1"), "{}", home.body);
+    assert!(home.body.contains("id=\"deeds-closed\"") && home.body.contains("登记环节已结束"), "{}", home.body);
+    // A form posted anyway (an old page) is refused by the engine.
     let late = b.submit("/work", "/work/me/deed/withdraw", &[("number", "1")]);
     assert_eq!(late.status, 422);
     assert!(result(&late).contains("此时不能登记闪光言行"), "{}", result(&late));

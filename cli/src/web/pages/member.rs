@@ -8,6 +8,7 @@ use axum::extract::{Request, State};
 use axum::http::{HeaderMap, Uri};
 use axum::response::Response;
 use shine_engine::domain::{MemberId, UnitId};
+use shine_engine::workflow::RecordKind;
 use std::sync::Arc;
 
 pub const NAV: &[(&str, &str)] = &[("/work", "我的登记证"), ("/work/me/history", "我的评选记录"), ("/work/me/vote", "用投票码投票")];
@@ -28,7 +29,24 @@ fn emphasis(web: &Web, branch: &UnitId, member: &MemberId) -> Option<String> {
     Some(format!("{} {}", e.clause, e.text))
 }
 
+/// Whether my branch's quarter takes my deeds now: its current step accepts deed records
+/// from my role, as `status` answers from the workflow files; else the title of the
+/// state the quarter is in, for saying why the forms are not there.
+fn registering(web: &Web, me: &Me, branch: &UnitId) -> Result<(), String> {
+    let status = web.view(me, &["status", &opt("branch", branch.as_str())]);
+    let step = &status.json["next_step"];
+    let deed = serde_json::to_value(RecordKind::Deed).unwrap_or_default();
+    let accepts = step["accepts"].as_array().is_some_and(|a| a.contains(&deed));
+    let mine = step["roles"].as_array().is_some_and(|r| r.iter().any(|r| r["id"] == me.account.role.as_str()));
+    match (accepts && mine, status.json["state"]["title"].as_str()) {
+        (true, _) => Ok(()),
+        (false, Some(state)) => Err(format!("本季度已进入「{state}」，登记环节已结束，不能再登记、修改或撤回闪光言行。")),
+        (false, None) => Err("本支部尚未开启本季度的评选，开启后即可登记。".to_owned()),
+    }
+}
+
 /// My 登记证 and the form to register a deed; `ran` is the result of a deed just posted.
+/// The forms are there only while the quarter takes my deeds.
 pub fn home(web: &Web, me: &Me, ran: Option<&Ran>) -> Response {
     let Some((branch, member)) = mine(me) else { return layout(web, me, "工作台", "") };
     let mut args = vec!["member".to_owned(), "certificate".to_owned(), opt("member", member.as_str())];
@@ -46,12 +64,18 @@ pub fn home(web: &Web, me: &Me, ran: Option<&Ran>) -> Response {
         html::date_input("date", "日期（不填为今天）"),
         html::textarea("text", "闪光言行内容"),
     );
+    let forms = match registering(web, me, &branch) {
+        Ok(()) => format!(
+            "{}{}",
+            my_deeds(web, me, &certificate.json),
+            html::section("deed", "登记一条闪光言行", &html::form("deed-form", "/work/me/deed", &me.csrf, &fields, "登记"))
+        ),
+        Err(why) => html::section("deed", "登记闪光言行", &format!("<p id=\"deeds-closed\" class=\"hint\">{}</p>", html::esc(&why))),
+    };
     let body = format!(
-        "{}{}{}{}",
+        "{}{}{forms}",
         ran.map(Ran::html).unwrap_or_default(),
         html::section("certificate", "我的《党员“闪光言行”登记证》", &html::printed(&certificate.text)),
-        my_deeds(web, me, &certificate.json),
-        html::section("deed", "登记一条闪光言行", &html::form("deed-form", "/work/me/deed", &me.csrf, &fields, "登记")),
     );
     layout(web, me, "我的登记证", &body)
 }
