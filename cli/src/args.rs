@@ -1042,6 +1042,21 @@ pub enum BallotCommand {
         #[arg(long, value_name = "支部")]
         branch: String,
     },
+    /// 本轮电子投票重新进行（书记操作，投票结束后）：本次选票全部作废、封存不计，投票码收回，再发放新码
+    #[command(after_help = "示例:
+  shine ballot again --branch jx-jg --reason \"收回选票未过到会有表决权党员半数\"
+  shine ballot codes --branch jx-jg
+
+收回的选票不足、投票中出现差错等需要重新投票时使用：原选票不删除，另行封存，不计票；
+台帐记下原发出、收回张数和理由。")]
+    Again {
+        /// 党支部编号
+        #[arg(long, value_name = "支部")]
+        branch: String,
+        /// 重新投票的理由（记入台帐）
+        #[arg(long, value_name = "理由")]
+        reason: String,
+    },
     /// 查看本轮电子投票进度：已投几张、发出几张
     #[command(after_help = "示例:
   shine ballot status --branch jx-jg")]

@@ -192,4 +192,8 @@ pub enum Action {
     /// The round's electronic voting closed: codes issued, ballots returned; every
     /// unused code is voided with it.
     VotingClosed { round: i64, issued: i64, returned: i64 },
+    /// The round's closed electronic voting is held again, for the reason given: its
+    /// codes are withdrawn and its ballots sealed apart (kept, never counted); the
+    /// figures it had are kept here. New codes are issued for the voting held again.
+    VotingHeldAgain { round: i64, issued: i64, returned: i64, reason: String },
 }

@@ -298,6 +298,8 @@ pub enum Kind {
     CodeVoided { round: i64 },
     /// The round's electronic voting is closed (or the round is counted).
     VotingClosed { round: i64 },
+    /// Voting is held again only once it is closed.
+    VotingStillOpen { round: i64, issued: i64, cast: i64 },
     /// The round's codes were issued already: issue again only with reissue.
     CodesAlreadyIssued { round: i64, issued: i64, cast: i64 },
     /// Every code of the round has voted: nothing to issue again.
@@ -499,6 +501,8 @@ pub enum Hint {
     ReissueCodes { branch: UnitId },
     /// Close the round's electronic voting.
     CloseVoting { branch: UnitId },
+    /// Hold the round's closed voting again, with new codes.
+    HoldVotingAgain { branch: UnitId },
     /// See how many codes have voted.
     VotingProgress { branch: UnitId },
     /// Ask the secretary for the code as printed.

@@ -55,6 +55,8 @@ pub enum Text {
     ApprovedBy,
     /// The note of a transfer, removal or dated change of a roster.
     RosterNote,
+    /// Why a closed electronic voting is held again.
+    RevoteReason,
     /// The login of a web account.
     Login,
     /// The name of the person a web account belongs to.
@@ -87,7 +89,8 @@ impl Text {
             | Text::LifeNote
             | Text::ClosureNote
             | Text::StandingReason => Shape::Long,
-            | Text::RosterNote => Shape::Long,
+            | Text::RosterNote
+            | Text::RevoteReason => Shape::Long,
         }
     }
 

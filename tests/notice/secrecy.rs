@@ -386,3 +386,43 @@ fn s3_4_anonymous_ballot_an_attacker_with_the_raw_store_and_the_voter_list_links
         }
     }
 }
+
+#[test]
+fn s3_4_university_rule_a_voting_too_few_returned_is_held_again_its_ballots_sealed_and_not_counted() {
+    // The ballot-return rule (`round_valid`, 本校实施细则) refuses a round with too few
+    // ballots back; the branch then votes again rather than being stuck.
+    let s = voting(4);
+    let first = codes(&s);
+    vote(&s, &first[0], &["m02"]).ok();
+    s.args(["ballot", "close", "--branch", "b1"]).ok();
+    s.advancing("b1").fails().stderr_contains("round_valid");
+    // Issuing codes after the close points to voting again.
+    s.args(["ballot", "codes", "--branch", "b1"]).fails().stderr_contains("shine ballot again --branch b1");
+    // Not while the voting is still open; and not without a reason.
+    let fresh = voting(2);
+    codes(&fresh);
+    fresh.args(["ballot", "again", "--branch", "b1", "--reason", "重来"]).fails().stderr_contains("尚未结束");
+    s.args(["ballot", "again", "--branch", "b1", "--reason", " "]).fails();
+
+    let again = s.args(["ballot", "again", "--branch", "b1", "--reason", "收回选票未过半数"]).json();
+    assert_eq!((again["issued"].as_i64(), again["returned"].as_i64()), (Some(4), Some(1)), "{again}");
+    // The old codes are withdrawn; new ones go to the voters present.
+    vote(&s, &first[1], &["m02"]).fails();
+    let second = codes(&s);
+    assert_eq!(second.len(), 4);
+    for c in &second {
+        vote(&s, c, &["m01"]).ok();
+    }
+    assert_eq!(s.advancing("b1").json()["to"]["id"], "tallied");
+    // Counted: the four ballots of the voting held again, not the sealed one for m02.
+    let stars = s.args(["stars", "--branch", "b1"]).json();
+    assert_eq!(stars["rounds"][0]["figures"], serde_json::json!({ "issued": 4, "returned": 4, "valid": 4, "invalid": 0 }), "{stars}");
+    assert_eq!(stars["rounds"][0]["held_again"][0]["reason"], "收回选票未过半数", "{stars}");
+    let votes = |m: &str| stars["rounds"][0]["selection"]["ranking"].as_array().expect("ranking").iter().find(|r| r["member"] == m).map(|r| r["votes"].clone());
+    assert_eq!((votes("m01"), votes("m02")), (Some(4.into()), Some(0.into())), "{stars}");
+    let ledger = s.args(["stars", "--branch", "b1"]).ok();
+    assert!(ledger.contains("第 1 轮曾重新投票：原发出 4、收回 1 张选票作废封存，不计票（理由：收回选票未过半数）"), "{ledger}");
+    // The sealed ballot is kept in the store, apart.
+    let store = shine_engine::store::Store::open(&s.store_dir()).expect("store");
+    assert!(store.content().expect("content").iter().any(|line| line.starts_with("bv/b1/")), "the sealed ballot is kept");
+}

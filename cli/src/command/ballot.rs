@@ -54,6 +54,14 @@ pub fn run(ctx: &Context, command: BallotCommand) -> Result<Output> {
             // Say nothing about the choices or the voter: the ballot is secret.
             Ok(Output::new(format!("选票已投入票箱（已投 {} / 发出 {}）", progress.cast, progress.issued), progress))
         }
+        BallotCommand::Again { branch, reason } => {
+            let again = archive.hold_voting_again(current, &actor, &branch, &reason)?;
+            let human = format!(
+                "第 {} 轮电子投票重新进行：本次发出 {}、收回 {} 张选票全部作废，封存不计（理由：{}）；原投票码已收回\n下一步：`shine ballot codes --branch {branch}` 向到会有表决权的党员发放新的投票码",
+                again.round, again.issued, again.returned, again.reason
+            );
+            Ok(Output::new(human, again))
+        }
         BallotCommand::Close { branch } => {
             let closed = archive.close_voting(current, &actor, &branch)?;
             let p = &closed.progress;

@@ -35,6 +35,9 @@ pub fn run(ctx: &Context, branch: &str, quarter: Option<&str>) -> Result<Output>
         }
     }
     for r in &l.rounds {
+        for a in &r.held_again {
+            h.push_str(&format!("第 {} 轮曾重新投票：原发出 {}、收回 {} 张选票作废封存，不计票（理由：{}）\n", r.round, a.issued, a.returned, a.reason));
+        }
         let Some(s) = &r.selection else {
             h.push_str(&format!("第 {} 轮：投票中（名额 {}）\n", r.round, r.seats));
             continue;

@@ -313,6 +313,8 @@ fn kind(k: &Kind) -> Worded {
         Kind::CodeUsed { round } => Worded::new(format!("这个投票码已经投过票（第 {round} 轮）")).detail("每个投票码只能投一次"),
         Kind::CodeVoided { round } => Worded::new(format!("这个投票码已作废（第 {round} 轮已补发新码或结束投票）")),
         Kind::VotingClosed { round } => Worded::new(format!("第 {round} 轮电子投票已结束，不能再投票或发码")),
+        Kind::VotingStillOpen { round, issued, cast } => Worded::new(format!("第 {round} 轮电子投票尚未结束（已投 {cast} / 发出 {issued}），不能重新投票"))
+            .detail("重新投票作废本次投票的全部选票，先结束投票，再重新投票"),
         Kind::CodesAlreadyIssued { round, issued, cast } => {
             Worded::new(format!("第 {round} 轮投票码已经发放（发出 {issued}，已投 {cast}）")).detail("投票码发出后再到会的党员不再领码：单独给一个人发码，会让这个码和这个人对应起来")
         }
@@ -489,6 +491,9 @@ pub fn hint(h: &Hint) -> String {
         Hint::IssueCodes { branch } => format!("书记用 `shine ballot codes --branch {branch}` 发放投票码"),
         Hint::ReissueCodes { branch } => format!("纸条遗失或打印失败：`shine ballot codes --branch {branch} --reissue` 作废未使用的码并补发同样数量的新码"),
         Hint::CloseVoting { branch } => format!("到会党员都已投票后，书记用 `shine ballot close --branch {branch}` 结束投票"),
+        Hint::HoldVotingAgain { branch } => format!(
+            "收回的选票不足等原因需要重新投票时，书记用 `shine ballot again --branch {branch} --reason <理由>` 作废本次投票（原选票封存不计），再发放新的投票码"
+        ),
         Hint::VotingProgress { branch } => format!("`shine ballot status --branch {branch}` 查看已投几张、发出几张"),
         Hint::CheckCode => "请对照投票码纸条重新输入；仍不行请向党支部书记询问".into(),
         Hint::TransferMember { member, to } => format!("`shine member transfer --member {member} --to {to} --on <日期>` 办理组织关系转接"),

@@ -94,6 +94,7 @@ pub fn text(t: Text) -> &'static str {
         Text::StandingReason => "党员状态的依据",
         Text::ApprovedBy => "批准（决定）组织",
         Text::RosterNote => "说明",
+        Text::RevoteReason => "重新投票的理由",
         Text::Login => "登录名",
         Text::AccountName => "姓名",
     }

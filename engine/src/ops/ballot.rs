@@ -174,7 +174,9 @@ impl Operation<QuarterCtx> for IssueCodes {
             return Err(Kind::OtherMethod { round: round.round, used: BallotMethod::Paper }.into());
         }
         let (count, voided_keys, action) = match &round.codes {
-            Some(c) if c.closed.is_some() => return Err(Kind::VotingClosed { round: round.round }.into()),
+            Some(c) if c.closed.is_some() => {
+                return Err(Refusal::new(Kind::VotingClosed { round: round.round }).next(Hint::HoldVotingAgain { branch: branch_id(ctx) }))
+            }
             Some(c) if !self.reissue => {
                 return Err(Refusal::new(Kind::CodesAlreadyIssued { round: round.round, issued: c.issued, cast: c.cast })
                     .next(Hint::ReissueCodes { branch: branch_id(ctx) })
@@ -330,6 +332,52 @@ impl Operation<QuarterCtx> for CloseVoting {
     }
 }
 
+/// A closed electronic voting held again, as answered: its figures, and how many
+/// ballot boxes were sealed apart.
+#[derive(Debug, Clone, Serialize)]
+pub struct HeldAgainAnswer {
+    pub branch: UnitRef,
+    pub round: i64,
+    pub issued: i64,
+    pub returned: i64,
+    pub reason: String,
+}
+
+struct HoldAgain {
+    reason: String,
+}
+
+impl Operation<QuarterCtx> for HoldAgain {
+    type Answer = HeldAgainAnswer;
+
+    fn gate(&self) -> Gate {
+        Gate::Records(vec![RecordKind::Ballot])
+    }
+
+    fn decide(self, ctx: &QuarterCtx, _actor: &Actor) -> Result<Decided<HeldAgainAnswer>> {
+        let (round, codes) = round_codes(ctx)?;
+        if codes.closed.is_none() {
+            return Err(Refusal::new(Kind::VotingStillOpen { round: round.round, issued: codes.issued, cast: codes.cast })
+                .next(Hint::CloseVoting { branch: branch_id(ctx) }));
+        }
+        let reason = crate::refusal::text(Text::RevoteReason, &self.reason)?;
+        let returned = codes.returned();
+        let voting = round.held_again.len() + 1;
+        let mut plan = Plan::default();
+        // The ballots are sealed apart, never counted; the codes go (new ones are issued).
+        for (key, encoded) in ctx.store.ballot_boxes(&ctx.unit.id, ctx.quarter, round.round)? {
+            plan = plan.and_encoded(keys::sealed_ballot(&ctx.unit.id, ctx.quarter, round.round, voting, &key), encoded).and_removed(key);
+        }
+        for (key, _) in ctx.store.codes(&ctx.unit.id, ctx.quarter, round.round)? {
+            plan = plan.and_removed(key);
+        }
+        let action = Action::VotingHeldAgain { round: round.round, issued: codes.issued, returned, reason: reason.clone() };
+        let plan = plan.and_event(ctx.scope.clone(), Some(&ctx.rules_hash), vec![action]);
+        let answer = HeldAgainAnswer { branch: ctx.unit_ref.clone(), round: round.round, issued: codes.issued, returned, reason };
+        Ok(Decided::new(plan, answer))
+    }
+}
+
 struct Totals {
     count: PaperCount,
 }
@@ -472,6 +520,13 @@ impl Archive {
     /// figures recorded. Closing again answers the figures and does nothing.
     pub fn close_voting(&self, current: Option<&Current>, actor: &Actor, branch: &str) -> Result<ClosedVoting> {
         self.on_quarter(current, actor, branch, CloseVoting)
+    }
+
+    /// Hold the open round's closed electronic voting again (for the reason given): its
+    /// ballots are sealed apart and never counted, its codes withdrawn; the secretary
+    /// then issues new codes to the voters present.
+    pub fn hold_voting_again(&self, current: Option<&Current>, actor: &Actor, branch: &str, reason: &str) -> Result<HeldAgainAnswer> {
+        self.on_quarter(current, actor, branch, HoldAgain { reason: reason.to_owned() })
     }
 
     /// How far the open round's electronic voting has come: cast of issued.

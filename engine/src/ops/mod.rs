@@ -88,6 +88,8 @@ pub(crate) struct Plan {
     events: Vec<(Scope, Option<RulesHash>, Vec<Action>)>,
     /// Keys of `store::keys` and their values, already encoded.
     values: Vec<(Vec<u8>, Vec<u8>)>,
+    /// Keys of `store::keys` whose values go.
+    removed: Vec<Vec<u8>>,
 }
 
 impl Plan {
@@ -108,8 +110,20 @@ impl Plan {
         Ok(self)
     }
 
+    /// A value as the store keeps it, moved from another key.
+    pub(crate) fn and_encoded(mut self, key: Vec<u8>, encoded: Vec<u8>) -> Plan {
+        self.values.push((key, encoded));
+        self
+    }
+
+    /// A plain value removed.
+    pub(crate) fn and_removed(mut self, key: Vec<u8>) -> Plan {
+        self.removed.push(key);
+        self
+    }
+
     pub(crate) fn is_empty(&self) -> bool {
-        self.events.is_empty() && self.values.is_empty()
+        self.events.is_empty() && self.values.is_empty() && self.removed.is_empty()
     }
 }
 
@@ -190,6 +204,9 @@ impl Archive {
             return Ok(());
         }
         let mut w = Writes::default();
+        for key in plan.removed {
+            w.remove(key);
+        }
         for (key, value) in plan.values {
             w.put(key, value);
         }

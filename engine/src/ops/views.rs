@@ -11,7 +11,7 @@ use crate::refs::{MemberRef, RoleRef, StateRef, StepRef, UnitRef};
 use crate::refusal::{Kind, Refusal, Result, Thing};
 use crate::rules::{Decision, MemberJudgement, RuleInfo, Witness};
 use super::meetings::{meeting_report, MeetingReport};
-use crate::state::quarter::{FactsBasis, Figures, Round};
+use crate::state::quarter::{FactsBasis, Figures, HeldAgain, Round};
 use crate::tally::{Ranked, Selection};
 use crate::workflow::RecordKind;
 use super::readback::{CommentEntry, MeetingRecord};
@@ -126,6 +126,8 @@ pub struct LedgerRound {
     pub scrutineers: Vec<String>,
     pub counters: Vec<String>,
     pub selection: Option<Selection>,
+    /// Electronic votings of this round held again (their ballots sealed, not counted).
+    pub held_again: Vec<HeldAgain>,
 }
 
 /// The result of a quarter: the ledger entry.
@@ -343,5 +345,6 @@ fn ledger_round(r: &Round, mref: &dyn Fn(&MemberId) -> MemberRef) -> LedgerRound
         scrutineers: r.totals.as_ref().map(|t| t.scrutineers.clone()).unwrap_or_default(),
         counters: r.totals.as_ref().map(|t| t.counters.clone()).unwrap_or_default(),
         selection: r.selection.clone(),
+        held_again: r.held_again.clone(),
     }
 }

@@ -31,6 +31,17 @@ pub struct Round {
     pub counted: Option<Figures>,
     /// Electronic voting by one-time codes, once the codes are issued.
     pub codes: Option<Codes>,
+    /// Earlier votings of this round that were held again, oldest first.
+    pub held_again: Vec<HeldAgain>,
+}
+
+/// A closed electronic voting that was held again: its figures and why. Its ballots
+/// are kept apart and never counted.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct HeldAgain {
+    pub issued: i64,
+    pub returned: i64,
+    pub reason: String,
 }
 
 /// A round's voting codes: how many were issued and to whom (never which code to
@@ -325,6 +336,7 @@ impl QuarterState {
                 voters: None,
                 counted: None,
                 codes: None,
+                held_again: Vec::new(),
             }),
             Action::Voted { member, round } => {
                 if let Some(r) = self.round_mut(*round) {
@@ -345,6 +357,12 @@ impl QuarterState {
                 if let Some(c) = self.round_mut(*round).and_then(|r| r.codes.as_mut()) {
                     c.closed = Some(*returned);
                     c.cast = *returned;
+                }
+            }
+            Action::VotingHeldAgain { round, issued, returned, reason } => {
+                if let Some(r) = self.round_mut(*round) {
+                    r.codes = None;
+                    r.held_again.push(HeldAgain { issued: *issued, returned: *returned, reason: reason.clone() });
                 }
             }
             Action::TotalsEntered { round, ballots, votes } => {

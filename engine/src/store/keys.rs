@@ -195,6 +195,16 @@ pub(crate) fn ballot(branch: &UnitId, quarter: Quarter, round: i64) -> Vec<u8> {
     key
 }
 
+/// Where the ballots of a voting held again are sealed: the round's place under `bv/`,
+/// the voting's number (1 for the first held again), then the ballot box's own random
+/// part. Kept, never counted.
+pub(crate) fn sealed_ballot(branch: &UnitId, quarter: Quarter, round: i64, voting: usize, ballot_key: &[u8]) -> Vec<u8> {
+    let random = ballot_key.rsplit(|b| *b == b'/').next().unwrap_or_default();
+    let mut key = format!("bv/{branch}/{quarter}/{round}/{voting}/").into_bytes();
+    key.extend_from_slice(random);
+    key
+}
+
 /// The voting codes of one round.
 pub(crate) fn codes_of(branch: &UnitId, quarter: Quarter, round: i64) -> Vec<u8> {
     format!("c/{branch}/{quarter}/{round}/").into_bytes()

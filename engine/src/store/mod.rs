@@ -140,6 +140,11 @@ impl Writes {
     pub(crate) fn put(&mut self, key: Vec<u8>, value: Vec<u8>) {
         self.batch.insert(key, value);
     }
+
+    /// A plain value removed, in the same batch.
+    pub(crate) fn remove(&mut self, key: Vec<u8>) {
+        self.batch.remove(key);
+    }
 }
 
 /// A plain value (not an event) as the store keeps it.
@@ -420,6 +425,11 @@ impl Store {
         Ok(boxes.into_iter().flatten().collect())
     }
 
+    /// Every ballot box of one round as stored: its key and its encoded value.
+    pub(crate) fn ballot_boxes(&self, branch: &UnitId, quarter: Quarter, round: i64) -> Result<Vec<(Vec<u8>, Vec<u8>)>, StoreError> {
+        self.db.scan_prefix(keys::ballots_of(branch, quarter, round)).map(|item| Ok(item.map(|(k, v)| (k.to_vec(), v.to_vec()))?)).collect()
+    }
+
     /// The state of one voting code of a round, if the round issued it.
     pub(crate) fn code_state(&self, branch: &UnitId, quarter: Quarter, round: i64, digest: &[u8; 32]) -> Result<Option<CodeState>, StoreError> {
         self.get(&keys::code(branch, quarter, round, digest))
@@ -483,7 +493,7 @@ impl Store {
                     record.remove("seq");
                 }
                 format!("e/{name}#{}", scope.1)
-            } else if k.starts_with(b"b/") || k.starts_with(b"c/") {
+            } else if k.starts_with(b"b/") || k.starts_with(b"bv/") || k.starts_with(b"c/") {
                 let text = shown(&k);
                 text.rsplit_once('/').map(|(round, _)| format!("{round}/*")).unwrap_or(text)
             } else {

@@ -301,6 +301,7 @@ pub(super) enum ActionRec<'a> {
     CodesIssued { round: i64, count: i64, to: Vec<Cow<'a, str>> },
     CodesReissued { round: i64, voided: i64 },
     VotingClosed { round: i64, issued: i64, returned: i64 },
+    VotingHeldAgain { round: i64, issued: i64, returned: i64, reason: Cow<'a, str> },
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -489,6 +490,9 @@ fn action_rec(a: &Action) -> ActionRec<'_> {
         Action::CodesIssued { round, count, to } => ActionRec::CodesIssued { round: *round, count: *count, to: to.iter().map(b).collect() },
         Action::CodesReissued { round, voided } => ActionRec::CodesReissued { round: *round, voided: *voided },
         Action::VotingClosed { round, issued, returned } => ActionRec::VotingClosed { round: *round, issued: *issued, returned: *returned },
+        Action::VotingHeldAgain { round, issued, returned, reason } => {
+            ActionRec::VotingHeldAgain { round: *round, issued: *issued, returned: *returned, reason: b(reason) }
+        }
         Action::MemberJoined { member, on, from, life, findings, note } => ActionRec::MemberJoined {
             member: member_rec(member),
             on: *on,
@@ -851,6 +855,7 @@ pub(super) fn action(a: ActionRec<'_>) -> Result<Action, Invalid> {
         }
         ActionRec::CodesReissued { round, voided } => Action::CodesReissued { round, voided },
         ActionRec::VotingClosed { round, issued, returned } => Action::VotingClosed { round, issued, returned },
+        ActionRec::VotingHeldAgain { round, issued, returned, reason } => Action::VotingHeldAgain { round, issued, returned, reason: reason.into_owned() },
     })
 }
 
