@@ -11,7 +11,7 @@
 //! the choices. Refused codes are counted per address (`throttle`): after twenty
 //! the address waits.
 
-use crate::web::{blocking, csrf, html, posted_form, refuse, Form, Ran, Web};
+use crate::web::{blocking, csrf, html, posted_form, refuse, Form, Ran, Refused, Web};
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode, Uri};
 use axum::response::{Html, IntoResponse, Response};
@@ -86,7 +86,7 @@ fn page(web: &Web, status: StatusCode, branch: &str, said: Option<&Ran>, step: S
 
 /// Voting is open in `branch` (a round with codes issued and not closed); else the
 /// page saying to ask the secretary.
-fn voting_open(web: &Web, branch: &str) -> Result<(), crate::web::Refused> {
+fn voting_open(web: &Web, branch: &str) -> Result<(), Refused> {
     match web.shine.voting_progress(Some(web.shine.current()), branch) {
         Ok(p) if !p.closed => Ok(()),
         _ => Err(refuse(
@@ -104,18 +104,18 @@ fn said(refusal: shine_engine::refusal::Refusal) -> Ran {
 
 /// Check `code` for `branch`, counting a refused one against `client`: its ballot, or
 /// the page to show instead (the refusal, or how long to wait).
-fn checked(web: &Web, branch: &str, code: &str, client: Option<IpAddr>) -> Result<LiveCode, Response> {
+fn checked(web: &Web, branch: &str, code: &str, client: Option<IpAddr>) -> Result<LiveCode, Refused> {
     let now = Instant::now();
     if let Some(wait) = web.code_failures.wait_address(client, now) {
         let text = format!("投票码输错次数过多，请 {}后再试。请仔细核对选票上的投票码；如有疑问请找党支部书记。", super::login::how_long(wait));
         let ran = Ran { done: false, text, json: serde_json::Value::Null };
         let mut r = page(web, StatusCode::TOO_MANY_REQUESTS, branch, Some(&ran), Step::Code { code });
         r.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(wait.as_secs().max(1)));
-        return Err(r);
+        return Err(r.into());
     }
     web.shine.code_is_live(Some(web.shine.current()), branch, code).map_err(|refusal| {
         web.code_failures.failed_address(client, now);
-        page(web, StatusCode::UNPROCESSABLE_ENTITY, branch, Some(&said(refusal)), Step::Code { code })
+        page(web, StatusCode::UNPROCESSABLE_ENTITY, branch, Some(&said(refusal)), Step::Code { code }).into()
     })
 }
 
@@ -129,10 +129,8 @@ pub async fn open(State(web): State<Arc<Web>>, request: Request) -> Response {
         if code.is_empty() {
             return Ok(page(web, StatusCode::OK, &branch, None, Step::Code { code: "" }));
         }
-        Ok(match checked(web, &branch, &code, client) {
-            Ok(live) => page(web, StatusCode::OK, &branch, None, Step::Ballot { code: &code, live: &live }),
-            Err(r) => r,
-        })
+        let live = checked(web, &branch, &code, client)?;
+        Ok(page(web, StatusCode::OK, &branch, None, Step::Ballot { code: &code, live: &live }))
     })
     .await
 }
@@ -145,10 +143,7 @@ pub async fn post(State(web): State<Arc<Web>>, request: Request) -> Response {
         posted(web, &headers, &form)?;
         voting_open(web, &branch)?;
         let code = form.get("code");
-        let live = match checked(web, &branch, code, client) {
-            Ok(live) => live,
-            Err(r) => return Ok(r),
-        };
+        let live = checked(web, &branch, code, client)?;
         if form.get("step") != "cast" {
             return Ok(page(web, StatusCode::OK, &branch, None, Step::Ballot { code, live: &live }));
         }
@@ -167,7 +162,7 @@ pub async fn post(State(web): State<Arc<Web>>, request: Request) -> Response {
 }
 
 /// A form of this page: from this host, with the token of the page's cookie.
-fn posted(web: &Web, headers: &HeaderMap, form: &Form) -> Result<(), crate::web::Refused> {
+fn posted(web: &Web, headers: &HeaderMap, form: &Form) -> Result<(), Refused> {
     if !csrf::same_origin(headers, web.scheme()) {
         return Err(refuse(StatusCode::FORBIDDEN, "请求被拒绝", "这个请求不是从本工作台的投票页面提交的，已拒绝办理。请重新打开投票页面（扫描选票上的二维码）再投。"));
     }
