@@ -199,6 +199,8 @@ fn s3_4_a_whole_quarter_is_done_on_the_web_alone_with_members_voting_by_code_on_
         if *member == "m01" {
             web.shot("member-voted-phone");
         }
+        // The vote page reads no session and offers no sign-out: back to the desk.
+        web.open("/work");
         web.sign_out();
     }
     browser.resize(DESK);
