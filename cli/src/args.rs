@@ -1003,7 +1003,7 @@ pub enum BallotCommand {
 同一轮再次发码须加 --reissue：尚未使用的投票码全部作废，补发同样数量的新码（已投的码仍算已投）。",
         after_help = "示例:
   shine ballot codes --branch jx-jg
-  shine ballot codes --branch jx-jg --out 投票码.html --url https://vote.example.edu.cn
+  shine ballot codes --branch jx-jg --out 投票码.html --url https://vote.example.edu.cn/work
   shine ballot codes --branch jx-jg --reissue"
     )]
     Codes {
@@ -1016,7 +1016,7 @@ pub enum BallotCommand {
         /// 另存为可打印的 A4 投票码纸条（HTML，每码一条，附二维码）
         #[arg(long, value_name = "文件.html")]
         out: Option<PathBuf>,
-        /// 投票网址：二维码为该网址加投票码（不写：二维码只含投票码）
+        /// 工作台网址（如 https://vote.example.edu.cn/work）：二维码打开其投票页 <网址>/vote?branch=支部&code=投票码（不写：二维码只含投票码）
         #[arg(long, value_name = "https://…")]
         url: Option<String>,
     },

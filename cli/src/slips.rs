@@ -14,7 +14,10 @@ use std::fmt::Write;
 
 /// The slips of one issue: what each slip says.
 pub struct Slips<'a> {
+    /// The branch's name, as printed.
     pub branch: &'a str,
+    /// The branch's id, in the vote address.
+    pub branch_id: &'a str,
     pub quarter: String,
     pub round: i64,
     pub codes: Vec<&'a str>,
@@ -22,7 +25,7 @@ pub struct Slips<'a> {
 
 impl<'a> From<&'a IssuedCodes> for Slips<'a> {
     fn from(issued: &'a IssuedCodes) -> Slips<'a> {
-        Slips { branch: &issued.branch.name, quarter: issued.quarter.to_string(), round: issued.round, codes: issued.codes.iter().map(String::as_str).collect() }
+        Slips { branch: &issued.branch.name, branch_id: issued.branch.id.as_str(), quarter: issued.quarter.to_string(), round: issued.round, codes: issued.codes.iter().map(String::as_str).collect() }
     }
 }
 
@@ -31,7 +34,7 @@ impl<'a> From<&'a IssuedCodes> for Slips<'a> {
 /// page to go back to.
 #[derive(Default)]
 pub struct Shown<'a> {
-    /// The address the QR codes open, with `/vote?code=…` after it.
+    /// The workspace's address: the QR codes open its `/vote?branch=…&code=…`.
     pub url: Option<&'a str>,
     /// A stylesheet to link instead of the inline style.
     pub stylesheet: Option<&'a str>,
@@ -40,10 +43,17 @@ pub struct Shown<'a> {
     pub above: Option<&'a str>,
 }
 
-/// What a slip's QR code holds: the vote address with the code, or the code alone.
-pub fn qr_text(code: &str, url: Option<&str>) -> String {
+/// The vote page of `branch` under the workspace address `url`.
+pub fn vote_address(url: &str, branch: &str) -> String {
+    let branch: String = form_urlencoded::byte_serialize(branch.as_bytes()).collect();
+    format!("{}/vote?branch={branch}", url.trim_end_matches('/'))
+}
+
+/// What a slip's QR code holds: the branch's vote address with the code, or the code
+/// alone.
+pub fn qr_text(code: &str, branch: &str, url: Option<&str>) -> String {
     match url {
-        Some(u) => format!("{}/vote?code={code}", u.trim_end_matches('/')),
+        Some(u) => format!("{}&code={code}", vote_address(u, branch)),
         None => code.to_owned(),
     }
 }
@@ -112,7 +122,7 @@ pub fn page(slips: &Slips, shown: &Shown) -> String {
     }
     out.push_str("<div class=\"slips\">\n");
     let how = match shown.url {
-        Some(u) => format!("扫码或打开 {} 输入投票码投票", Esc(u)),
+        Some(u) => format!("扫码或打开 {} 输入投票码投票", Esc(&vote_address(u, slips.branch_id))),
         None => "凭此码在党支部的投票页面或投票终端投票".to_owned(),
     };
     let n = slips.codes.len();
@@ -131,7 +141,7 @@ pub fn page(slips: &Slips, shown: &Shown) -> String {
             slips.quarter,
             slips.round,
             Esc(code),
-            qr_svg(&qr_text(code, shown.url)),
+            qr_svg(&qr_text(code, slips.branch_id, shown.url)),
         );
     }
     out.push_str("</div>\n</body>\n</html>\n");

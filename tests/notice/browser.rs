@@ -192,11 +192,15 @@ fn s3_4_a_whole_quarter_is_done_on_the_web_alone_with_members_voting_by_code_on_
         web.sign_in(member, &pw[member]);
         web.open("/work/me/vote");
         web.browser.fill("#code", code);
+        // Step 1: the code checked, the round's candidates shown.
+        web.browser.click_to_load("#vote-form button[type=submit]");
         web.browser.click("input[name=choices][value=m01]");
         web.submit("vote-form");
         if *member == "m01" {
             web.shot("member-voted-phone");
         }
+        // The vote page reads no session and offers no sign-out: back to the desk.
+        web.open("/work");
         web.sign_out();
     }
     browser.resize(DESK);

@@ -86,7 +86,7 @@ impl Browser {
     }
 
     /// Post a form from a page of this server (its `Origin`).
-    fn post(&mut self, path: &str, fields: &[(&str, &str)]) -> Page {
+    pub(crate) fn post(&mut self, path: &str, fields: &[(&str, &str)]) -> Page {
         let origin = self.url.clone();
         self.post_from(&origin, path, fields)
     }
@@ -354,15 +354,18 @@ fn s3_4_the_vote_page_offers_the_rounds_candidates_and_no_field_naming_the_voter
     let (s, pw) = world();
     s.all_to_voting("b1", &members(6));
     let server = Served::start(&s);
+    let code = s.args(["ballot", "codes", "--branch", "b1"]).json()["codes"][0].as_str().unwrap().to_owned();
     let mut b = Browser::new(&server);
     assert_eq!(b.sign_in("mem", &pw["mem"]).status, 303);
-    let page = b.get("/work/me/vote");
+    let mine = b.get("/work/me/vote");
+    assert_eq!(mine.location.as_deref(), Some("/work/vote?branch=b1"), "a member's vote page is their branch's");
+    let page = b.get(&format!("/work/vote?branch=b1&code={code}"));
     assert_eq!(page.status, 200);
     assert!(page.body.contains("id=\"vote-form\"") && page.body.contains("name=\"code\""), "{}", page.body);
     for candidate in ["m01", "m02", "m03", "m04", "m05", "m06"] {
         assert!(page.body.contains(&format!("name=\"choices\" value=\"{candidate}\"")), "{candidate}: {}", page.body);
     }
-    assert!(!page.body.contains("name=\"member\"") && !page.body.contains("name=\"branch\""), "the voter and branch are the account's");
+    assert!(!page.body.contains("name=\"member\"") && !page.body.contains("name=\"branch\""), "nothing names the voter; the branch is the address's");
 }
 
 #[test]

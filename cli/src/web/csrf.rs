@@ -1,8 +1,8 @@
 //! Cross-site request forgery: every form carries its session's token in a hidden
 //! field, compared in constant time on every POST, and the request must come from a
 //! page of this server (its `Origin`, else its `Referer`, names this host). The
-//! sign-in form, before any session, carries a token that is also in a cookie of its
-//! own (double submit).
+//! sign-in form and the vote page, which have no session, carry a token that is also
+//! in a cookie of their own (double submit).
 
 use axum::http::{header, HeaderMap};
 
@@ -11,6 +11,25 @@ pub const FIELD: &str = "csrf";
 
 /// The cookie holding the sign-in form's token.
 pub const LOGIN_COOKIE: &str = "shine_login";
+
+/// The cookie holding the vote page's token.
+pub const VOTE_COOKIE: &str = "shine_vote";
+
+/// A page without a session, `response`, with a fresh token for its form: the token
+/// is set in `cookie` too, and returned for the form's hidden field.
+pub fn with_token(cookie: &str, tls: bool, page: impl FnOnce(&str) -> axum::response::Response) -> axum::response::Response {
+    let token = super::session::random_id();
+    let mut response = page(&token);
+    if let Ok(v) = header::HeaderValue::from_str(&super::session::set_cookie(cookie, &token, tls)) {
+        response.headers_mut().append(header::SET_COOKIE, v);
+    }
+    response
+}
+
+/// Whether a form of a page without a session carries the token its `cookie` holds.
+pub fn double_submitted(headers: &HeaderMap, given: &str, cookie: &str) -> bool {
+    same(given, &super::session::cookie(headers, cookie).unwrap_or_default())
+}
 
 /// Whether `given` is `expected`, in constant time.
 pub fn same(given: &str, expected: &str) -> bool {

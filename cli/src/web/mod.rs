@@ -77,11 +77,17 @@ pub struct Web {
     settings: Settings,
     sessions: session::Sessions,
     throttle: throttle::Throttle,
+    /// Voting codes refused on the vote page, per address.
+    code_failures: throttle::Throttle,
 }
+
+/// Voting codes an address may get wrong before it must wait (a code has 64 bits:
+/// guessing is hopeless anyway; this stops trying).
+const CODE_FAILURES_FREE: u32 = 20;
 
 /// The workspace's routes, to be merged into the serve router.
 pub fn router(shine: Shine, runner: Runner, settings: Settings) -> Router {
-    let web = Arc::new(Web { shine, runner, settings, sessions: Default::default(), throttle: Default::default() });
+    let web = Arc::new(Web { shine, runner, settings, sessions: Default::default(), throttle: Default::default(), code_failures: throttle::Throttle::allowing(CODE_FAILURES_FREE) });
     pages::routes().layer(axum::extract::DefaultBodyLimit::max(FORM_LIMIT)).with_state(web)
 }
 
@@ -270,6 +276,15 @@ impl Web {
     /// Run a command line (without the program name) as `me`, on the server's store,
     /// as the CLI runs it: the global options are the server's and the account's.
     pub fn run(&self, me: &Me, args: &[String]) -> Ran {
+        self.run_as(Some(&me.account), args)
+    }
+
+    /// Run a command line that needs no one (a vote with a code), as no account.
+    pub fn run_as_no_one(&self, args: &[String]) -> Ran {
+        self.run_as(None, args)
+    }
+
+    fn run_as(&self, account: Option<&Account>, args: &[String]) -> Ran {
         let argv: Vec<String> = std::iter::once("shine".to_owned()).chain(args.iter().cloned()).collect();
         let mut cmd = crate::help::command();
         let parsed = cmd.try_get_matches_from_mut(&argv).and_then(|m| Cli::from_arg_matches(&m));
@@ -280,7 +295,7 @@ impl Web {
                 return Ran { done: false, text: crate::messages::usage::UsageError::new(&e, &cmd, &os).text(), json: serde_json::Value::Null };
             }
         };
-        let result = self.context(Some(&me.account)).and_then(|ctx| (self.runner)(&ctx, cli.command));
+        let result = self.context(account).and_then(|ctx| (self.runner)(&ctx, cli.command));
         match result {
             Ok(out) => Ran { done: true, text: out.human, json: out.json },
             Err(failure) => Ran { done: false, text: crate::messages::text(&failure), json: serde_json::Value::Null },

@@ -74,6 +74,15 @@ pub struct VotingProgress {
     pub closed: bool,
 }
 
+/// A code that can vote now: its round's number, seats and candidates (what a ballot
+/// offers), and nothing about the code.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LiveCode {
+    pub round: i64,
+    pub seats: i64,
+    pub candidates: Vec<MemberRef>,
+}
+
 /// The voting closed: its figures, and the unused codes voided.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct ClosedVoting {
@@ -241,6 +250,32 @@ impl Operation<QuarterCtx> for IssueCodes {
     }
 }
 
+/// The round a code given votes in and the code's digest, when the code can vote now:
+/// known, unused, not voided, its round neither closed nor settled. Reads only.
+fn live_round<'a>(ctx: &'a QuarterCtx, given: &str) -> Result<(&'a Round, [u8; 32])> {
+    let code = normalise_code(given)?;
+    let d = digest(&code);
+    let mut found = None;
+    for round in ctx.q.rounds.iter().rev() {
+        if let Some(state) = ctx.store.code_state(&ctx.unit.id, ctx.quarter, round.round, &d)? {
+            found = Some((round, state));
+            break;
+        }
+    }
+    let Some((round, state)) = found else {
+        return Err(Refusal::new(Kind::CodeUnknown).next(Hint::CheckCode));
+    };
+    let settled = round.selection.is_some() || round.codes.as_ref().is_some_and(|c| c.closed.is_some());
+    if settled || !ctx.workflow.accepts(&ctx.q.state, RecordKind::Ballot) {
+        return Err(Kind::VotingClosed { round: round.round }.into());
+    }
+    match state {
+        CodeState::Used => Err(Kind::CodeUsed { round: round.round }.into()),
+        CodeState::Void => Err(Refusal::new(Kind::CodeVoided { round: round.round }).next(Hint::CheckCode)),
+        CodeState::Unused => Ok((round, d)),
+    }
+}
+
 struct VoteWithCode {
     code: String,
     choices: Vec<String>,
@@ -255,27 +290,7 @@ impl Operation<QuarterCtx> for VoteWithCode {
     }
 
     fn decide(self, ctx: &QuarterCtx, _actor: &Actor) -> Result<Decided<VotingProgress>> {
-        let code = normalise_code(&self.code)?;
-        let d = digest(&code);
-        let mut found = None;
-        for round in ctx.q.rounds.iter().rev() {
-            if let Some(state) = ctx.store.code_state(&ctx.unit.id, ctx.quarter, round.round, &d)? {
-                found = Some((round, state));
-                break;
-            }
-        }
-        let Some((round, state)) = found else {
-            return Err(Refusal::new(Kind::CodeUnknown).next(Hint::CheckCode));
-        };
-        let settled = round.selection.is_some() || round.codes.as_ref().is_some_and(|c| c.closed.is_some());
-        if settled || !ctx.workflow.accepts(&ctx.q.state, RecordKind::Ballot) {
-            return Err(Kind::VotingClosed { round: round.round }.into());
-        }
-        match state {
-            CodeState::Used => return Err(Kind::CodeUsed { round: round.round }.into()),
-            CodeState::Void => return Err(Refusal::new(Kind::CodeVoided { round: round.round }).next(Hint::CheckCode)),
-            CodeState::Unused => {}
-        }
+        let (round, d) = live_round(ctx, &self.code)?;
         let name = |id: &MemberId| super::member_ref(&ctx.roster, id.as_str());
         let mut chosen: Vec<MemberId> = Vec::new();
         for c in &self.choices {
@@ -514,6 +529,16 @@ impl Archive {
     /// stored apart, in one batch, with no event. Answers the round's progress.
     pub fn vote_with_code(&self, current: Option<&Current>, actor: &Actor, branch: &str, code: &str, choices: Vec<String>) -> Result<VotingProgress> {
         self.on_quarter(current, actor, branch, VoteWithCode { code: code.to_owned(), choices })
+    }
+
+    /// Whether `code` can vote now in the branch's open round, without using it: the
+    /// ballot it would fill in, or the refusal voting with it would meet (unknown,
+    /// used, voided, closed) before any choice is read.
+    pub fn code_is_live(&self, current: Option<&Current>, branch: &str, code: &str) -> Result<LiveCode> {
+        let ctx = self.quarter_ctx(current, branch, None)?;
+        let (round, _) = live_round(&ctx, code)?;
+        let candidates = round.candidates.iter().map(|id| super::member_ref(&ctx.roster, id.as_str())).collect();
+        Ok(LiveCode { round: round.round, seats: round.seats, candidates })
     }
 
     /// Close the open round's electronic voting: the unused codes are voided and the

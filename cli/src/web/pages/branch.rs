@@ -152,6 +152,7 @@ fn slips(web: &Web, me: &Me, headers: &HeaderMap, ran: &Ran) -> Response {
     let codes: Vec<&str> = issued["codes"].as_array().map(|c| c.iter().filter_map(|c| c.as_str()).collect()).unwrap_or_default();
     let slips = crate::slips::Slips {
         branch: issued["branch"]["name"].as_str().unwrap_or_default(),
+        branch_id: issued["branch"]["id"].as_str().unwrap_or_default(),
         quarter: issued["quarter"].as_str().unwrap_or_default().to_owned(),
         round: issued["round"].as_i64().unwrap_or_default(),
         codes,

@@ -10,7 +10,10 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 fn login_page(web: &Web, status: StatusCode, problem: Option<&str>, login: &str) -> Response {
-    let token = session::random_id();
+    csrf::with_token(csrf::LOGIN_COOKIE, web.settings.tls, |token| login_form(status, problem, login, token))
+}
+
+fn login_form(status: StatusCode, problem: Option<&str>, login: &str, token: &str) -> Response {
     let fields = format!(
         "{}<label for=\"password\">密码</label><input type=\"password\" id=\"password\" name=\"password\" autocomplete=\"current-password\">",
         html::text_input("login", "登录名", login, "")
@@ -18,13 +21,9 @@ fn login_page(web: &Web, status: StatusCode, problem: Option<&str>, login: &str)
     let problem = problem.map(|p| format!("<section id=\"problem\" class=\"refused\"><p>{}</p></section>", html::esc(p))).unwrap_or_default();
     let body = format!(
         "{problem}<section>{}<p class=\"hint\">账号由管理员用 <code>shine user add</code> 开设；忘记密码请找管理员用 <code>shine user reset</code> 重设。</p></section>",
-        html::form("login-form", LOGIN, &token, &fields, "登录")
+        html::form("login-form", LOGIN, token, &fields, "登录")
     );
-    let mut response = (status, Html(html::page("登录", None, &[], &body))).into_response();
-    if let Ok(v) = HeaderValue::from_str(&session::set_cookie(csrf::LOGIN_COOKIE, &token, web.settings.tls)) {
-        response.headers_mut().append(header::SET_COOKIE, v);
-    }
-    response
+    (status, Html(html::page("登录", None, &[], &body))).into_response()
 }
 
 pub async fn form(State(web): State<Arc<Web>>, headers: HeaderMap) -> Response {
@@ -36,7 +35,7 @@ pub async fn form(State(web): State<Arc<Web>>, headers: HeaderMap) -> Response {
 }
 
 /// A wait in Chinese: `2 分 30 秒`.
-fn how_long(wait: Duration) -> String {
+pub fn how_long(wait: Duration) -> String {
     let secs = wait.as_secs().max(1);
     match (secs / 60, secs % 60) {
         (0, s) => format!("{s} 秒"),
@@ -51,8 +50,7 @@ pub async fn sign_in(State(web): State<Arc<Web>>, request: Request) -> Response 
         if !csrf::same_origin(&headers, web.scheme()) {
             return Err(refuse(StatusCode::FORBIDDEN, "请求被拒绝", "这个请求不是从本工作台的登录页提交的。请打开登录页重新登录。"));
         }
-        let expected = session::cookie(&headers, csrf::LOGIN_COOKIE).unwrap_or_default();
-        if !csrf::same(form.get(csrf::FIELD), &expected) {
+        if !csrf::double_submitted(&headers, form.get(csrf::FIELD), csrf::LOGIN_COOKIE) {
             return Err(refuse(StatusCode::FORBIDDEN, "请求被拒绝", "登录表单已过期或校验码不符。请刷新登录页后重新登录。"));
         }
         let login = form.get("login");

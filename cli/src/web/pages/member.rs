@@ -1,11 +1,11 @@
 //! A member's desk: my 登记证 (with the emphasis for my identity), registering a deed
-//! on it and editing or withdrawing my deeds, my history across quarters, and voting with a one-time voting code. The
+//! on it and editing or withdrawing my deeds, my history across quarters, and the way to the vote page of my branch. The
 //! member is always the account's own: the form never names one.
 
 use super::{layout, not_yours};
 use crate::web::{blocking, html, opt, posted_form, Desk, Form, Me, Ran, Web};
 use axum::extract::{Request, State};
-use axum::http::{HeaderMap, Uri};
+use axum::http::HeaderMap;
 use axum::response::Response;
 use shine_engine::domain::{MemberId, UnitId};
 use shine_engine::workflow::RecordKind;
@@ -183,69 +183,12 @@ pub async fn history(State(web): State<Arc<Web>>, headers: HeaderMap) -> Respons
     .await
 }
 
-/// The candidates of the round open in my branch, and its seats, as `status` shows them.
-fn round(web: &Web, me: &Me, branch: &UnitId) -> Option<(Vec<(String, String)>, i64)> {
-    let status = web.view(me, &["status", &opt("branch", branch.as_str())]).json;
-    let round = status.get("round").filter(|r| !r.is_null())?;
-    let candidates = round["candidates"].as_array()?;
-    let shown = candidates
-        .iter()
-        .map(|c| (c["id"].as_str().unwrap_or_default().to_owned(), format!("{}（{}）", c["name"].as_str().unwrap_or_default(), c["id"].as_str().unwrap_or_default())))
-        .collect();
-    Some((shown, round["seats"].as_i64().unwrap_or_default()))
-}
-
-/// The vote page; `code` fills in the code field (a slip's QR code opens
-/// `/work/vote?code=…`).
-fn vote_form(web: &Web, me: &Me, ran: Option<&Ran>, code: &str) -> Response {
-    let choices = match mine(me).and_then(|(branch, _)| round(web, me, &branch)) {
-        Some((candidates, seats)) => format!("<p class=\"hint\">本轮推荐 {seats} 名，所选人数不能超过名额。</p>{}", html::checks("choices", "推荐的候选人", &candidates)),
-        None => format!(
-            "<p class=\"hint\">本支部目前没有进行中的投票轮次；如书记已发出投票码，可直接填写候选人。</p>{}",
-            html::text_input("choices", "推荐的候选人", "", "编号或姓名，多人用空格或逗号分开")
-        ),
-    };
-    let fields = format!("{}{choices}", html::text_input("code", "投票码", code, "选票上或书记屏幕上显示的投票码"));
-    let body = format!(
-        "{}{}",
-        ran.map(Ran::html).unwrap_or_default(),
-        html::section(
-            "vote",
-            "用投票码投票（无记名）",
-            &format!(
-                "<p class=\"hint\">投票码只能使用一次；系统只记录您领取过投票码，不记录您用的是哪一个。</p>{}",
-                html::form("vote-form", "/work/me/vote", &me.csrf, &fields, "投票")
-            )
-        ),
-    );
-    layout(web, me, "用投票码投票", &body)
-}
-
-pub async fn vote_page(State(web): State<Arc<Web>>, uri: Uri, headers: HeaderMap) -> Response {
-    let code = form_urlencoded::parse(uri.query().unwrap_or_default().as_bytes()).find(|(k, _)| k == "code").map(|(_, v)| v.trim().to_owned()).unwrap_or_default();
+/// Voting is on the vote page, which reads no session: mine is my branch's.
+pub async fn vote_page(State(web): State<Arc<Web>>, headers: HeaderMap) -> Response {
     blocking(web, move |web| {
         let me = web.me(&headers)?;
-        if mine(&me).is_none() {
-            return not_yours();
-        }
-        Ok(vote_form(web, &me, None, &code))
-    })
-    .await
-}
-
-pub async fn vote(State(web): State<Arc<Web>>, request: Request) -> Response {
-    let (headers, _, form) = posted_form(request).await;
-    blocking(web, move |web| {
-        let me = web.posted(&headers, &form)?;
         let Some((branch, _)) = mine(&me) else { return not_yours() };
-        let mut args = vec!["ballot".to_owned(), "vote".to_owned(), opt("branch", branch.as_str()), opt("code", form.get("code")), "--".to_owned()];
-        for given in form.all("choices") {
-            args.extend(given.split(|c: char| c == ',' || c == '，' || c == '、' || c.is_whitespace()).filter(|c| !c.is_empty()).map(str::to_owned));
-        }
-        let ran = web.run(&me, &args);
-        // A refused vote keeps its code in the field, to correct the choices and try again.
-        let code = if ran.done { "" } else { form.get("code") };
-        Ok(status(&ran, vote_form(web, &me, Some(&ran), code)))
+        Ok(super::vote::for_branch(branch.as_str()))
     })
     .await
 }

@@ -5,6 +5,7 @@ mod branch;
 mod level;
 mod login;
 mod member;
+mod vote;
 
 use super::{blocking, html, Answer, Desk, Me, Web};
 use axum::extract::State;
@@ -25,8 +26,8 @@ pub fn routes() -> Router<Arc<Web>> {
         .route("/work/me/deed/edit", post(member::edit))
         .route("/work/me/deed/withdraw", post(member::withdraw))
         .route("/work/me/history", get(member::history))
-        .route("/work/me/vote", get(member::vote_page).post(member::vote))
-        .route("/work/vote", get(member::vote_page))
+        .route("/work/me/vote", get(member::vote_page))
+        .route(vote::PAGE, get(vote::open).post(vote::post))
         .route("/work/branch/{page}", get(branch::page).post(branch::act))
         .route("/work/level/{page}", get(level::page).post(level::act))
 }
