@@ -24,7 +24,7 @@ fn s3_4_codes_issued_on_the_web_vote_through_their_qr_address_and_the_secretary_
     let mut sec = Browser::new(&server);
     assert_eq!(sec.sign_in("sec", &pw["sec"]).status, 303);
     let desk = sec.get("/work/branch/vote");
-    for id in ["codes-form", "close-form", "progress-link"] {
+    for id in ["codes-form", "close-form", "again-form", "progress-link"] {
         assert!(desk.body.contains(&format!("id=\"{id}\"")), "{id}: {}", desk.body);
     }
 
@@ -182,4 +182,23 @@ fn s3_4_twenty_wrong_codes_from_one_address_make_it_wait() {
     let waits = device.get(&format!("/work/vote?branch=b1&code={}", codes[0]));
     assert_eq!(waits.status, 429, "even a right code waits: {}", waits.body);
     assert!(result(&waits).contains("投票码输错次数过多，请 ") && result(&waits).contains("秒后再试"), "{}", waits.body);
+}
+
+#[test]
+fn s3_4_university_rule_the_secretary_holds_a_voting_with_too_few_ballots_again_on_the_web() {
+    let (s, pw) = world();
+    s.all_to_voting("b1", &members(6));
+    let server = Served::start(&s);
+    let issued = s.args(["ballot", "codes", "--branch", "b1"]).json();
+    let first = issued["codes"][0].as_str().unwrap().to_owned();
+    s.args(["ballot", "vote", "--branch", "b1", "--code", &first, "m01"]).ok();
+    s.args(["ballot", "close", "--branch", "b1"]).ok();
+    let mut sec = Browser::new(&server);
+    assert_eq!(sec.sign_in("sec", &pw["sec"]).status, 303);
+    let again = sec.submit("/work/branch/vote", "/work/branch/again", &[("reason", "收回选票未过半数")]);
+    assert_eq!(again.status, 200, "{}", again.body);
+    assert!(result(&again).contains("收回 1 张选票全部作废，封存不计（理由：收回选票未过半数）"), "{}", result(&again));
+    // New codes can be issued at once on the same desk.
+    let slips = sec.submit("/work/branch/vote", "/work/branch/codes", &[]);
+    assert_eq!(codes(&slips.body).len(), 6, "{}", slips.body);
 }

@@ -147,6 +147,9 @@ impl Writes {
     }
 }
 
+/// A key and its value, encoded, as the store holds them.
+pub(crate) type Stored = (Vec<u8>, Vec<u8>);
+
 /// A plain value (not an event) as the store keeps it.
 pub(crate) fn encode<T: Serialize + ?Sized>(value: &T) -> Result<Vec<u8>, StoreError> {
     serde_json::to_vec(value).map_err(|e| StoreError::Encode { reason: e.to_string() })
@@ -426,7 +429,7 @@ impl Store {
     }
 
     /// Every ballot box of one round as stored: its key and its encoded value.
-    pub(crate) fn ballot_boxes(&self, branch: &UnitId, quarter: Quarter, round: i64) -> Result<Vec<(Vec<u8>, Vec<u8>)>, StoreError> {
+    pub(crate) fn ballot_boxes(&self, branch: &UnitId, quarter: Quarter, round: i64) -> Result<Vec<Stored>, StoreError> {
         self.db.scan_prefix(keys::ballots_of(branch, quarter, round)).map(|item| Ok(item.map(|(k, v)| (k.to_vec(), v.to_vec()))?)).collect()
     }
 

@@ -75,11 +75,16 @@ pub fn render(web: &Web, me: &Me, page: &str, ran: Option<&Ran>) -> Response {
         "vote" => {
             let progress = web.view(me, &["ballot", "status", &opt("branch", branch)]);
             let watch = "<p><a id=\"progress-link\" href=\"/work/branch/progress\">投票进度大屏（每 5 秒自动刷新）</a></p>";
+            let again = format!(
+                "<p class=\"hint\">投票结束后，收回的选票不足等原因需要重新投票时：本次选票全部作废、封存不计，投票码收回，再发放新的投票码。</p>{}",
+                html::text_input("reason", "重新投票的理由（记入台帐）", "", "如：收回选票未过到会有表决权党员半数")
+            );
             let body = format!(
-                "{}{}{}",
+                "{}{}{}{}",
                 html::section("progress", "投票进度", &format!("{}{watch}", html::printed(&progress.text))),
                 html::section("codes", "发放投票码", &html::form("codes-form", "/work/branch/codes", &me.csrf, "", "发放投票码")),
                 html::section("close", "结束本轮投票", &html::form("close-form", "/work/branch/close", &me.csrf, "", "结束投票")),
+                html::section("again", "重新投票", &html::form("again-form", "/work/branch/again", &me.csrf, &again, "本次投票作废，重新投票")),
             );
             ("民主推荐投票", body)
         }
@@ -222,6 +227,7 @@ fn command(web: &Web, me: &Me, branch: &UnitId, action: &str, form: &Form) -> Re
         "open" => (line(&["quarter", "open", &opt("branch", b), &opt("quarter", form.get("quarter"))]), "home"),
         "codes" => (line(&["ballot", "codes", &opt("branch", b)]), "vote"),
         "close" => (line(&["ballot", "close", &opt("branch", b)]), "vote"),
+        "again" => (line(&["ballot", "again", &opt("branch", b), &opt("reason", form.get("reason"))]), "vote"),
         "advance" => {
             // The step to finish is the one the quarter stands at now.
             let status = web.view(me, &["status", &opt("branch", b)]);
