@@ -94,15 +94,19 @@ impl Browser {
 
     /// A WebDriver command; its `value`, or a panic with the driver's error.
     fn call(&self, method: &str, path: &str, body: Option<Value>) -> Value {
+        self.try_call(method, path, body).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    fn try_call(&self, method: &str, path: &str, body: Option<Value>) -> Result<Value, String> {
         let request = self.agent.request(method, &format!("{}{path}", self.base));
         let result = match body {
             Some(b) => request.send_json(b),
             None => request.call(),
         };
         match result {
-            Ok(r) => r.into_json::<Value>().unwrap()["value"].take(),
-            Err(ureq::Error::Status(code, r)) => panic!("webdriver {method} {path}: {code} {}", r.into_string().unwrap_or_default()),
-            Err(e) => panic!("webdriver {method} {path}: {e}"),
+            Ok(r) => Ok(r.into_json::<Value>().unwrap()["value"].take()),
+            Err(ureq::Error::Status(code, r)) => Err(format!("webdriver {method} {path}: {code} {}", r.into_string().unwrap_or_default())),
+            Err(e) => Err(format!("webdriver {method} {path}: {e}")),
         }
     }
 
@@ -180,7 +184,11 @@ impl Browser {
         self.script("window.shineOldPage = true", json!([]));
         self.click(css);
         let started = Instant::now();
-        while self.script("return document.readyState === 'complete' && window.shineOldPage === undefined", json!([])) != true {
+        // A script run while the browser is between pages may fail ("execution context
+        // destroyed"): that is not yet the new page, not an error.
+        let id = self.session.as_deref().unwrap().to_owned();
+        let ready = json!({"script": "return document.readyState === 'complete' && window.shineOldPage === undefined", "args": []});
+        while self.try_call("POST", &format!("/session/{id}/execute/sync"), Some(ready.clone())) != Ok(Value::Bool(true)) {
             assert!(started.elapsed() < Duration::from_secs(20), "no new page after clicking `{css}` on {}", self.url());
             std::thread::sleep(Duration::from_millis(20));
         }
