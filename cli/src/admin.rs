@@ -243,11 +243,13 @@ fn unsure(server: &ServeFile, why: &str) -> Failure {
 /// value parser), found through the matches, so a path argument added later travels
 /// right without a list kept here.
 fn travelling(args: &[&str]) -> Vec<String> {
-    // `--option=value` split in two, so that clap's indices are positions in `out`.
+    // `--option=value` split in two, so that clap's indices are positions in `out`;
+    // nothing after a bare `--` is an option.
     let mut out: Vec<String> = Vec::with_capacity(args.len());
     for arg in args {
+        let options_ended = out.iter().any(|a| a == "--");
         match arg.split_once('=') {
-            Some((option, value)) if option.starts_with("--") && option.len() > 2 && !out.is_empty() => {
+            Some((option, value)) if option.starts_with("--") && option.len() > 2 && !out.is_empty() && !options_ended => {
                 out.push(option.to_owned());
                 out.push(value.to_owned());
             }
@@ -326,6 +328,9 @@ mod tests {
         assert_eq!(sent, ["shine", "display", "--quarter", "2026Q4", "--out", &here("公示.html")]);
         let absolute = here("x.html");
         assert_eq!(travelling(&["shine", "display", "--quarter", "2026Q4", "--out", &absolute]).last(), Some(&absolute));
+        // After a bare `--` every word is a value, kept as typed.
+        let sent = travelling(&["shine", "ballot", "vote", "--branch", "b1", "--code", "K7QX", "--", "--张=三"]);
+        assert_eq!(sent[7..], ["--".to_owned(), "--张=三".to_owned()]);
 
         // What the environment gave is written out (in this one test: no other test of
         // this binary sets or reads SHINE_WORKFLOWS).
