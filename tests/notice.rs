@@ -94,3 +94,6 @@ mod browser;
 mod deeds;
 #[path = "notice/webvote.rs"]
 mod webvote;
+
+#[path = "notice/spreadsheet.rs"]
+mod spreadsheet;

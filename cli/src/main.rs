@@ -7,7 +7,7 @@ mod args;
 mod client;
 mod command;
 mod context;
-mod csv_file;
+mod import_file;
 mod demo;
 mod failure;
 mod help;

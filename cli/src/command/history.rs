@@ -5,7 +5,7 @@
 use crate::args::{FindingCommand, LifeCommand};
 use crate::command::parse_date;
 use crate::context::Context;
-use crate::csv_file::{self, Column, Problems, Row};
+use crate::import_file::{self, Column, Row, Table};
 use crate::failure::Result;
 use crate::render::Output;
 use shine_engine::facts::{Finding, LifeRecord};
@@ -33,9 +33,9 @@ pub fn life(ctx: &Context, command: LifeCommand) -> Result<Output> {
         }
         LifeCommand::Import { file, absences_only } => {
             let name = file.display().to_string();
-            let (rows, lines) = parse_life(&name, &csv_file::bytes(&file)?, absences_only)?;
+            let (rows, lines) = parse_life(&name, &import_file::bytes(&file)?, absences_only)?;
             let total = rows.len();
-            let n = shine.record_life_rows(&actor, rows).map_err(|r| csv_file::at_lines(r.into(), &lines))?;
+            let n = shine.record_life_rows(&actor, rows).map_err(|r| import_file::at_lines(r.into(), &lines))?;
             let only = if absences_only { "；文件中的各次组织生活只记缺席，没有记录的党员视为出席" } else { "" };
             let human = format!("文件中 {total} 条组织生活记录，新增 {n} 条（已有的记录不重复记入）{only}");
             Ok(Output::new(human, serde_json::json!({ "rows": total, "imported": n, "absences_only": absences_only })))
@@ -75,15 +75,14 @@ const LIFE: [Column; 5] = [
     Column { names: &["形式", "组织生活形式", "kind"], required: false, text: Text::Value },
 ];
 
-/// The rows of a life file's bytes (see [`csv_file`]), all or none, and the file's
+/// The rows of a life file's bytes (see [`import_file`]), all or none, and the file's
 /// line of each. A row with a kind (`形式`) records its session too; with
 /// `absences_only`, every session of the file records absences only, and each row
 /// must name its kind.
 pub fn parse_life(file: &str, bytes: &[u8], absences_only: bool) -> Result<(Vec<LifeRow>, Vec<u64>)> {
-    let rows = csv_file::read(file, bytes, &LIFE)?;
+    let Table { rows, mut problems } = import_file::read(file, bytes, &LIFE)?;
     let mut records = Vec::new();
     let mut lines = Vec::new();
-    let mut problems = Problems::new(file);
     for Row { line, cells } in rows {
         let [member, date, status, note, kind] = [0, 1, 2, 3, 4].map(|i| cells.get(i).cloned().unwrap_or_default());
         for (value, column) in [(&member, "党员编号"), (&date, "日期"), (&status, "出席情况")] {

@@ -4,7 +4,7 @@
 use crate::args::RosterCommand;
 use crate::command::parse_date;
 use crate::context::Context;
-use crate::csv_file::{self, Column, Problems, Row};
+use crate::import_file::{self, Column, Row, Table};
 use crate::failure::Result;
 use crate::messages::words::yes_no;
 use crate::render::{table, Output};
@@ -36,7 +36,7 @@ pub fn import(ctx: &Context, command: RosterCommand) -> Result<Output> {
     let (members, lines) = read_roster(&file)?;
     let shine = ctx.shine()?;
     let actor = ctx.actor(Some(shine.current()))?;
-    let diff = shine.import_roster(&actor, &branch, members, on, apply).map_err(|r| csv_file::at_lines(r.into(), &lines))?;
+    let diff = shine.import_roster(&actor, &branch, members, on, apply).map_err(|r| import_file::at_lines(r.into(), &lines))?;
     let rules = shine.current_rules();
     let mut human = crate::messages::roster::diff(Some(&rules), &diff);
     // Written into a roster a quarter may already read: what that means for today's
@@ -48,17 +48,16 @@ pub fn import(ctx: &Context, command: RosterCommand) -> Result<Output> {
     Ok(Output::new(human, &diff))
 }
 
-/// The members of a roster file and the file's line of each.
+/// The members of a roster file (CSV or a workbook) and the file's line of each.
 pub fn read_roster(file: &Path) -> Result<(Vec<MemberRecord>, Vec<u64>)> {
-    parse_roster(&file.display().to_string(), &csv_file::bytes(file)?)
+    parse_roster(&file.display().to_string(), &import_file::bytes(file)?)
 }
 
-/// The members of a roster file's bytes (see [`csv_file`]), all rows or none.
+/// The members of a roster file's bytes (see [`import_file`]), all rows or none.
 pub fn parse_roster(file: &str, bytes: &[u8]) -> Result<(Vec<MemberRecord>, Vec<u64>)> {
-    let rows = csv_file::read(file, bytes, &COLUMNS)?;
+    let Table { rows, mut problems } = import_file::read(file, bytes, &COLUMNS)?;
     let mut members = Vec::new();
     let mut lines = Vec::new();
-    let mut problems = Problems::new(file);
     for Row { line, cells } in rows {
         let get = |i: usize| cells.get(i).map(String::as_str).unwrap_or("");
         let full = match get(4) {

@@ -1,4 +1,4 @@
-//! Tests of `csv_file.rs`: the encodings and the header, and a bounded fuzz run of
+//! Tests of `import_file.rs`: the encodings and the header, and a bounded fuzz run of
 //! the roster and life readers — the functions `roster import` and `life import`
 //! call — over thousands of mutated and random files: none may panic, and every
 //! refusal is in Chinese.
@@ -141,4 +141,10 @@ fn fuzzed_files_never_panic_and_are_refused_in_chinese() {
     assert_eq!(runs, 8000);
     assert!(accepted > 0, "some mutated files are still good files");
     assert!(started.elapsed().as_secs() < 15, "fuzz run took {:?}", started.elapsed());
+}
+
+#[test]
+fn workbook_columns_are_named_by_their_letters() {
+    let letters: Vec<String> = [0, 4, 25, 26, 27, 701, 702].map(super::column_letter).to_vec();
+    assert_eq!(letters, ["A", "E", "Z", "AA", "AB", "ZZ", "AAA"]);
 }
