@@ -185,7 +185,7 @@ pub async fn page(State(web): State<Arc<Web>>, Path(page): Path<String>, uri: Ur
             return not_yours();
         }
         if !PAGES.contains(&page.as_str()) {
-            return Err(Box::new(crate::web::notice(StatusCode::NOT_FOUND, "没有这个页面", "请从工作台首页进入。")));
+            return Err(crate::web::refuse(StatusCode::NOT_FOUND, "没有这个页面", "请从工作台首页进入。"));
         }
         Ok(render(web, &me, &page, &quarter(web, Some(&asked)), None))
     })
