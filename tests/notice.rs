@@ -97,3 +97,7 @@ mod webvote;
 
 #[path = "notice/spreadsheet.rs"]
 mod spreadsheet;
+
+// What the Party office files and prints: `shine export` (xlsx and A4 pages).
+#[path = "notice/exports.rs"]
+mod exports;

@@ -273,6 +273,9 @@ pub enum Command {
         #[arg(long, value_name = "文件")]
         out: Option<PathBuf>,
     },
+    /// 导出表格和打印用的表单：--out 以 .xlsx 结尾写 Excel/WPS 表格，以 .html 结尾写 A4 打印页
+    #[command(subcommand)]
+    Export(ExportCommand),
     /// 演示：建立示例学校，所有支部走完一个季度并逐级报送到省
     #[command(after_help = "示例:
   shine demo
@@ -312,6 +315,99 @@ pub enum Command {
   shine clauses                                         逐条列出通知条款及其落实情况
   shine clauses --json                                  同上，输出 JSON")]
     Clauses,
+}
+
+/// What `shine export` writes: the forms and records a Party office files and prints.
+#[derive(Debug, Subcommand)]
+#[command(after_help = "示例:
+  shine export form --unit jx --quarter 2026Q4 --out 登记表.xlsx
+  shine export form --quarter 2026Q4 --out 全校登记表.html
+  shine export certificate --member jx-jg-01 --out 登记证.html
+  shine export ledger --branch jx-jg --year 2026 --out 台帐.xlsx
+  shine export overview --quarter 2026Q4 --out 评选情况统计.xlsx
+  shine export appraisal --branch jx-jg --from 2026Q1 --to 2026Q4 --out 评议依据.xlsx
+
+.xlsx 用 Excel 或 WPS 打开；.html 用浏览器打开后打印（A4），可另存为 PDF。")]
+pub enum ExportCommand {
+    /// 附件《基层党组织党员“闪光言行之星”登记表》：一个党总支（直属党支部）一个季度；不写 --unit 时为全校各单位汇总，供党委组织部备案（§4.2.b）
+    Form {
+        /// 填报单位：党总支或直属党支部的编号；不写时汇总全校
+        #[arg(long, value_name = "单位")]
+        unit: Option<String>,
+        /// 季度，写作 2026Q4
+        #[arg(long, value_name = "季度")]
+        quarter: String,
+        #[command(flatten)]
+        out: ExportFile,
+    },
+    /// 党员的《党员“闪光言行”登记证》：各季度登记的闪光言行、交流、点评确认和评选结果
+    Certificate {
+        /// 党员编号
+        #[arg(long, value_name = "党员")]
+        member: String,
+        /// 只导出这个季度，写作 2026Q4；不写时为全部季度
+        #[arg(long, value_name = "季度")]
+        quarter: Option<String>,
+        #[command(flatten)]
+        out: ExportFile,
+    },
+    /// 党支部的评选台帐和专题组织生活会记录：一个季度或一年的四个季度
+    Ledger {
+        /// 党支部编号
+        #[arg(long, value_name = "支部")]
+        branch: String,
+        #[command(flatten)]
+        period: ExportPeriod,
+        #[command(flatten)]
+        out: ExportFile,
+    },
+    /// 全校评选情况统计：各单位、各类党员的“闪光言行之星”人数，普通党员与领导干部、支委的占比，尚未开启、报告或召开专题组织生活会的党支部
+    Overview {
+        #[command(flatten)]
+        period: ExportPeriod,
+        #[command(flatten)]
+        out: ExportFile,
+    },
+    /// 评选结果作为民主评议、评优评先、推选党代表的依据（§4.2.c）：一名党员或一个党支部全体党员在一段时间内的当选、不能评选的情形和逐级推荐
+    Appraisal {
+        /// 党员编号
+        #[arg(long, value_name = "党员", conflicts_with = "branch", required_unless_present = "branch")]
+        member: Option<String>,
+        /// 党支部编号（导出全体党员）
+        #[arg(long, value_name = "支部")]
+        branch: Option<String>,
+        /// 起始季度，写作 2026Q1
+        #[arg(long, value_name = "季度")]
+        from: String,
+        /// 截止季度，写作 2026Q4
+        #[arg(long, value_name = "季度")]
+        to: String,
+        #[command(flatten)]
+        out: ExportFile,
+    },
+}
+
+/// The file an export writes; its extension says the format.
+#[derive(Debug, Args)]
+pub struct ExportFile {
+    /// 写入的文件：以 .xlsx 结尾为 Excel/WPS 表格，以 .html 结尾为 A4 打印页
+    #[arg(long, value_name = "文件")]
+    pub out: PathBuf,
+    /// 文件已存在时覆盖它
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// One quarter or one year (its four quarters).
+#[derive(Debug, Args)]
+#[group(required = true, multiple = false)]
+pub struct ExportPeriod {
+    /// 季度，写作 2026Q4
+    #[arg(long, value_name = "季度")]
+    pub quarter: Option<String>,
+    /// 年度，写作 2026（四个季度）
+    #[arg(long, value_name = "年度")]
+    pub year: Option<i32>,
 }
 
 /// The unit acting in the chain, and the quarter.

@@ -9,6 +9,7 @@ mod command;
 mod context;
 mod import_file;
 mod demo;
+mod export;
 mod failure;
 mod help;
 mod layers;

@@ -28,7 +28,7 @@ pub fn run(ctx: &Context, member: &str, quarter: Option<&str>) -> Result<Output>
 }
 
 /// Star, excluded (with the clauses), not elected, or not yet known.
-fn result(q: &QuarterRecord) -> String {
+pub(crate) fn result(q: &QuarterRecord) -> String {
     if q.star {
         return "当选“闪光言行之星”".into();
     }

@@ -115,7 +115,7 @@ fn quarters(h: &MemberHistory) -> String {
     text
 }
 
-fn candidate(q: &QuarterRecord) -> &'static str {
+pub(crate) fn candidate(q: &QuarterRecord) -> &'static str {
     match (q.ballot_fixed, q.on_ballot) {
         (false, _) => "尚未确定",
         (true, true) => "是",
@@ -124,7 +124,7 @@ fn candidate(q: &QuarterRecord) -> &'static str {
 }
 
 
-fn votes(q: &QuarterRecord) -> String {
+pub(crate) fn votes(q: &QuarterRecord) -> String {
     match q.rounds.as_slice() {
         [] => "—".into(),
         [r] => format!("{} 票，第 {} 名", r.votes, r.place),
@@ -133,7 +133,7 @@ fn votes(q: &QuarterRecord) -> String {
 }
 
 
-fn reported(q: &QuarterRecord) -> String {
+pub(crate) fn reported(q: &QuarterRecord) -> String {
     match &q.reported {
         Some(Some(u)) => format!("已报{}备案", u.name),
         Some(None) => "已记入台帐".into(),
@@ -142,7 +142,7 @@ fn reported(q: &QuarterRecord) -> String {
 }
 
 /// What each level above the branch did with the star.
-fn upward(q: &QuarterRecord) -> String {
+pub(crate) fn upward(q: &QuarterRecord) -> String {
     if q.upward.is_empty() {
         return "—".into();
     }

@@ -2,7 +2,7 @@
 //! user input shared by several of them.
 
 mod advance;
-mod certificate;
+pub(crate) mod certificate;
 mod ballot;
 mod chain;
 mod clauses;
@@ -12,7 +12,7 @@ pub mod explain;
 pub mod history;
 mod man;
 mod meetings;
-mod member;
+pub(crate) mod member;
 mod org;
 mod overview;
 mod quarter;
@@ -66,6 +66,7 @@ pub fn run(ctx: &Context, command: Command) -> Result<Output> {
         Command::User(c) => user::run(ctx, c),
         Command::Chain(c) => chain::run(ctx, c),
         Command::Display { quarter, out } => display::run(ctx, &quarter, out),
+        Command::Export(c) => crate::export::run(ctx, c),
         Command::Demo { dir, quarter, name } => crate::demo::run(ctx, &crate::demo::where_to(ctx, dir), &quarter, name.as_deref()),
         Command::Completions { shell } => completions::run(shell),
         Command::Man { out } => man::run(out.as_deref()),

@@ -73,16 +73,27 @@ pub fn run(ctx: &Context, branch: &str, quarter: Option<&str>) -> Result<Output>
 /// A round's ranking: place, candidate, votes, what the lean and the cap say, outcome.
 pub fn ranking_table<'a>(ranked: impl Iterator<Item = &'a Ranked>, name: impl Fn(&MemberId) -> String) -> comfy_table::Table {
     let mut t = table(&["名次", "候选人", "得票", "倾斜优先", "计入上限", "结果"]);
-    let ranked: Vec<&Ranked> = ranked.collect();
-    for x in ranked.iter().copied() {
-        t.add_row(vec![
-            x.place.to_string(),
-            name(&x.member),
-            x.votes.to_string(),
-            yes_no(x.preferred).to_owned(),
-            yes_no(x.capped).to_owned(),
-            ranked_outcome(x, x.behind_on_lean(ranked.iter().copied())),
-        ]);
+    for row in ranking_cells(ranked, name) {
+        t.add_row(row);
     }
     t
+}
+
+/// The ranking's rows as text, in the columns of [`ranking_table`]; the ledger's export
+/// prints the same rows.
+pub fn ranking_cells<'a>(ranked: impl Iterator<Item = &'a Ranked>, name: impl Fn(&MemberId) -> String) -> Vec<Vec<String>> {
+    let ranked: Vec<&Ranked> = ranked.collect();
+    ranked
+        .iter()
+        .map(|x| {
+            vec![
+                x.place.to_string(),
+                name(&x.member),
+                x.votes.to_string(),
+                yes_no(x.preferred).to_owned(),
+                yes_no(x.capped).to_owned(),
+                ranked_outcome(x, x.behind_on_lean(ranked.iter().copied())),
+            ]
+        })
+        .collect()
 }

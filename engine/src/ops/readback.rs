@@ -174,6 +174,13 @@ impl Archive {
         })
     }
 
+    /// Every member's page of the certificate for a branch's quarter, in roster order:
+    /// what the ledger prints for each member.
+    pub fn registers(&self, current: Option<&Current>, branch: &str, quarter: Option<crate::domain::Quarter>) -> Result<Vec<(MemberRef, Register)>> {
+        let ctx = self.quarter_ctx(current, branch, quarter)?;
+        Ok(ctx.roster.members.iter().map(|m| (member_ref(&ctx.roster, m.id.as_str()), register(&ctx, m))).collect())
+    }
+
     /// The emphasis for a member's category under the rules of their branch's latest
     /// quarter: what `deed add` and `comment` show beside the record they made.
     pub fn member_emphasis(&self, current: Option<&Current>, member: &str) -> Result<Option<Emphasis>> {

@@ -1,0 +1,261 @@
+//! What the Party office files and prints (§3.2 登记证, §3.4 台帐, the Annex 登记表,
+//! §4.2.b 备案, §4.2.c): `shine export … --out F` writes an Excel/WPS workbook for
+//! `.xlsx` and a print-ready A4 page for `.html`. Each workbook is opened and its cells
+//! read back (calamine); each printed page is printed to PDF by headless Chromium and
+//! turned into PNG pages by pdftoppm, kept under `target/browser-artifacts/forms/`.
+//! Names with rare characters (𠮷 䶮 𬭎), imported from a GBK (GB18030) CSV roster, come
+//! out byte for byte.
+
+use crate::support::{m, Shine, M};
+use crate::webdriver::artifacts;
+use calamine::{open_workbook_auto, Data, Reader};
+use std::ffi::OsStr;
+use std::path::{Path, PathBuf};
+use std::os::unix::process::CommandExt;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// The roster: three members named with characters outside the BMP or rare in GBK.
+fn roster() -> Vec<M> {
+    let mut list: Vec<M> = (1..=7).map(|i| m(&format!("m{i:02}"))).collect();
+    list[0].name = "郭𠮷".into();
+    list[1].name = "龚䶮".into();
+    list[2].name = "李𬭎".into();
+    list[3].identity = "学生".into();
+    list[4].identity = "机关".into();
+    list[5].role = "committee".into();
+    list
+}
+
+/// The committee `c`, general branch `g`, branch `b1`, its roster imported from a CSV
+/// saved as Chinese Excel and WPS save it (GB18030, which GBK readers share).
+fn world() -> Shine {
+    let s = Shine::new();
+    s.args(["org", "add", "--id", "c", "--name", "测试大学党委", "--kind", "committee"]).ok();
+    s.args(["org", "add", "--id", "g", "--name", "测试学院党总支", "--kind", "general", "--parent", "c"]).ok();
+    s.args(["org", "add", "--id", "b1", "--name", "测试党支部b1", "--kind", "branch", "--parent", "g"]).ok();
+    let csv = crate::support::roster_csv(&roster());
+    let (bytes, _, unmappable) = encoding_rs::GB18030.encode(&csv);
+    assert!(!unmappable);
+    let path = s.dir().join("名单-gbk.csv");
+    std::fs::write(&path, &bytes).expect("write roster");
+    s.args([OsStr::new("roster"), OsStr::new("import"), OsStr::new("--branch"), OsStr::new("b1"), path.as_os_str()]).ok();
+    s
+}
+
+/// `world` with the quarter run to its end: m07 is under discipline (§3.4.x3), the
+/// others vote; 郭𠮷 and 龚䶮 are starred and the result is filed with `g`.
+fn quarter_done() -> Shine {
+    let s = world();
+    s.args(["finding", "add", "--member", "m07", "--clause", "x3", "--date", "2026-10-05", "--evidence", "党委会议纪要", "--until", "2027-03-31"]).ok();
+    s.open("b1");
+    s.all_to_voting("b1", &roster());
+    for choice in [["m01"], ["m01"], ["m02"], ["m01"], ["m03"], ["m02"], ["m01"]] {
+        s.vote("b1", &choice);
+    }
+    assert_eq!(s.advance("b1")["to"]["id"], "tallied");
+    assert_eq!(s.advance("b1")["to"]["id"], "reported");
+    s
+}
+
+/// Run `shine export …` writing `file` in the world's directory; returns its path.
+fn export(s: &Shine, args: &[&str], file: &str) -> PathBuf {
+    let path = s.dir().join(file);
+    let mut all: Vec<&OsStr> = vec![OsStr::new("export")];
+    all.extend(args.iter().map(OsStr::new));
+    all.extend([OsStr::new("--out"), path.as_os_str()]);
+    s.args(all).ok();
+    assert!(path.is_file(), "{} not written", path.display());
+    path
+}
+
+/// Every sheet of a workbook: its name and its cells as text, row by row.
+fn sheets(path: &Path) -> Vec<(String, Vec<Vec<String>>)> {
+    let mut book = open_workbook_auto(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let names = book.sheet_names().to_vec();
+    names
+        .into_iter()
+        .map(|name| {
+            let range = book.worksheet_range(&name).expect("sheet");
+            let rows = range
+                .rows()
+                .map(|r| {
+                    r.iter()
+                        .map(|c| match c {
+                            Data::Empty => String::new(),
+                            Data::Float(f) if f.fract() == 0.0 => format!("{}", *f as i64),
+                            Data::DateTime(d) => d.as_datetime().map(|t| t.date().to_string()).unwrap_or_default(),
+                            other => other.to_string(),
+                        })
+                        .collect()
+                })
+                .collect();
+            (name, rows)
+        })
+        .collect()
+}
+
+/// The row whose first non-empty cells are `start`, with what follows.
+fn row_starting<'a>(rows: &'a [Vec<String>], start: &[&str]) -> &'a [String] {
+    rows.iter()
+        .find(|r| r.len() >= start.len() && r.iter().zip(start).all(|(c, s)| c == s))
+        .unwrap_or_else(|| panic!("no row starting {start:?} in {rows:#?}"))
+}
+
+/// Print `html` to PDF in headless Chromium, then to PNG pages with pdftoppm, kept as
+/// `target/browser-artifacts/forms/<name>-N.png`; returns the pages (none when
+/// `SHINE_SKIP_BROWSER=1`).
+fn printed(html: &Path, name: &str) -> Vec<PathBuf> {
+    let Some((chromium, pdftoppm)) = printers() else { return Vec::new() };
+    let dir = artifacts().join("forms");
+    std::fs::create_dir_all(&dir).expect("artifacts dir");
+    let pdf = dir.join(format!("{name}.pdf"));
+    let _ = std::fs::remove_file(&pdf);
+    let profile = html.with_extension("chromium-profile");
+    let mut child = Command::new(chromium)
+        .args(["--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer", "--no-first-run"])
+        .arg(format!("--user-data-dir={}", profile.display()))
+        .arg(format!("--print-to-pdf={}", pdf.display()))
+        .arg(format!("file://{}", html.display()))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .process_group(0)
+        .spawn()
+        .expect("start chromium");
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait for chromium") {
+            break Some(status);
+        }
+        if started.elapsed() > Duration::from_secs(90) {
+            break None;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    // Chromium leaves helper processes in its group: end them all, whatever happened.
+    let _ = Command::new("kill").arg("-KILL").arg("--").arg(format!("-{}", child.id())).stderr(Stdio::null()).status();
+    let _ = child.wait();
+    assert!(status.is_some_and(|s| s.success()), "chromium did not print {}", html.display());
+    let pdf_bytes = std::fs::read(&pdf).expect("the PDF");
+    assert!(pdf_bytes.starts_with(b"%PDF"), "{} is not a PDF", pdf.display());
+    for old in std::fs::read_dir(&dir).expect("artifacts").flatten() {
+        let file = old.file_name().to_string_lossy().into_owned();
+        if file.starts_with(&format!("{name}-")) && file.ends_with(".png") {
+            let _ = std::fs::remove_file(old.path());
+        }
+    }
+    let prefix = dir.join(name);
+    let out = Command::new(pdftoppm).args(["-png", "-r", "50"]).arg(&pdf).arg(&prefix).output().expect("run pdftoppm");
+    assert!(out.status.success(), "pdftoppm: {}", String::from_utf8_lossy(&out.stderr));
+    let mut pages: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .expect("artifacts")
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.file_name().is_some_and(|f| f.to_string_lossy().starts_with(&format!("{name}-"))) && p.extension() == Some(OsStr::new("png")))
+        .collect();
+    pages.sort();
+    assert!(!pages.is_empty(), "pdftoppm made no page of {}", pdf.display());
+    for p in &pages {
+        assert!(std::fs::metadata(p).expect("png").len() > 1000, "{} is empty", p.display());
+    }
+    pages
+}
+
+/// Chromium and pdftoppm, installed by tests/install-browser.sh when missing; `None`
+/// when `SHINE_SKIP_BROWSER=1` asks to skip.
+fn printers() -> Option<(PathBuf, PathBuf)> {
+    if std::env::var("SHINE_SKIP_BROWSER").is_ok_and(|v| v == "1") {
+        eprintln!("SHINE_SKIP_BROWSER=1: the printed forms were not printed");
+        return None;
+    }
+    let chromium = PathBuf::from("/usr/bin/chromium");
+    let pdftoppm = PathBuf::from("/usr/bin/pdftoppm");
+    if !chromium.is_file() || !pdftoppm.is_file() {
+        let script = crate::support::repo().join("tests/install-browser.sh");
+        let status = Command::new("bash").arg(&script).status();
+        assert!(status.is_ok_and(|s| s.success()), "`{}` could not install chromium and poppler-utils", script.display());
+    }
+    assert!(chromium.is_file() && pdftoppm.is_file(), "chromium or pdftoppm still missing after tests/install-browser.sh");
+    Some((chromium, pdftoppm))
+}
+
+/// The printed page's text, tags dropped (what a reader of the page sees).
+fn page_text(path: &Path) -> String {
+    let html = std::fs::read_to_string(path).expect("html");
+    let mut text = String::new();
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            c if !in_tag => text.push(c),
+            _ => {}
+        }
+    }
+    text
+}
+
+#[test]
+fn s3_2_certificate_exports_as_workbook_and_as_a4_page_with_deeds_comment_and_result() {
+    let s = quarter_done();
+    let book = export(&s, &["certificate", "--member", "m01"], "登记证.xlsx");
+    let sheets = sheets(&book);
+    assert_eq!(sheets.len(), 1, "one quarter, one sheet");
+    let rows = &sheets[0].1;
+    assert_eq!(rows[0][0], "党员“闪光言行”登记证");
+    assert!(rows.iter().any(|r| r[0] == "姓名：郭𠮷　　编号：m01"), "{rows:#?}");
+    let header = row_starting(rows, &["序号", "日期", "类别", "形式", "内容"]);
+    assert_eq!(header.len(), 5);
+    let deed = row_starting(rows, &["1", "2026-11-02", "带头服务群众"]);
+    assert_eq!(deed[4], "郭𠮷的事迹");
+    assert!(rows.iter().any(|r| r[0].starts_with("立足岗位，表现突出（点评确认：")), "{rows:#?}");
+    assert!(rows.iter().any(|r| r[0] == "本季度：当选“闪光言行之星”"), "{rows:#?}");
+
+    let page = export(&s, &["certificate", "--member", "m01"], "登记证.html");
+    let text = page_text(&page);
+    assert!(text.contains("郭𠮷") && text.contains("当选“闪光言行之星”") && text.contains("党支部书记（签字）"), "{text}");
+    printed(&page, "certificate");
+}
+
+#[test]
+fn s3_4_ledger_exports_meeting_record_rounds_exclusions_and_stars_byte_for_byte() {
+    let s = quarter_done();
+    let book = export(&s, &["ledger", "--branch", "b1", "--quarter", "2026Q4"], "台帐.xlsx");
+    let sheets = sheets(&book);
+    let rows = &sheets[0].1;
+    assert_eq!(sheets[0].0, "2026Q4");
+    // Attendance by name and status, three to a row; the rare names exactly as imported.
+    let attendance = row_starting(rows, &["序号", "党员", "出席情况", "序号"]);
+    assert_eq!(attendance.len(), 9);
+    let first = row_starting(rows, &["1", "郭𠮷", "出席", "2", "龚䶮", "出席", "3", "李𬭎", "出席"]);
+    assert_eq!(first.len(), 9);
+    // The exclusion with its clause.
+    let excluded = row_starting(rows, &["党员m07", "§3.4.x3"]);
+    assert!(excluded[2].contains("正在接受调查或还在处分期内"), "{excluded:?}");
+    // The round's figures and ranking, votes as numbers.
+    assert!(rows.iter().any(|r| r[0].starts_with("第 1 轮：电子投票码，名额 1 名；发出 7 张，收回 7 张")), "{rows:#?}");
+    let top = row_starting(rows, &["1", "郭𠮷", "4"]);
+    assert_eq!(top[5], "当选");
+    assert!(rows.iter().any(|r| r[0] == "当选“闪光言行之星”：郭𠮷"), "{rows:#?}");
+
+    let page = export(&s, &["ledger", "--branch", "b1", "--year", "2026"], "台帐.html");
+    let text = page_text(&page);
+    for q in ["2026Q1", "2026Q2", "2026Q3"] {
+        assert!(text.contains(&format!("季度：{q}")), "a year's ledger names {q}, not opened");
+    }
+    assert!(text.contains("本季度尚未开启评选") && text.contains("𬭎"), "{text}");
+    printed(&page, "ledger");
+}
+
+#[test]
+fn exports_refuse_an_unknown_format_and_keep_an_existing_file() {
+    let s = quarter_done();
+    let run = s.args(["export", "certificate", "--member", "m01", "--out", "登记证.pdf"]).fails();
+    assert!(run.stderr.contains("以 .xlsx 结尾导出 Excel/WPS 表格"), "{}", run.stderr);
+    let kept = s.write("登记证.xlsx", "我的修改");
+    let run = s.args(["export", "certificate", "--member", "m01", "--out", "登记证.xlsx"]).fails();
+    assert!(run.stderr.contains("已经存在") && run.stderr.contains("--force"), "{}", run.stderr);
+    assert_eq!(std::fs::read_to_string(&kept).expect("kept"), "我的修改");
+    s.args(["export", "certificate", "--member", "m01", "--force", "--out", "登记证.xlsx"]).ok();
+    assert!(std::fs::read(&kept).expect("written").starts_with(b"PK"), "an xlsx is a zip");
+}
