@@ -259,3 +259,69 @@ fn exports_refuse_an_unknown_format_and_keep_an_existing_file() {
     s.args(["export", "certificate", "--member", "m01", "--force", "--out", "登记证.xlsx"]).ok();
     assert!(std::fs::read(&kept).expect("written").starts_with(b"PK"), "an xlsx is a zip");
 }
+
+/// Accounts on `quarter_done`'s world: the member 郭𠮷 (m01), the secretary of b1, the
+/// general branch g and the Organization Department (c); their passwords by login.
+fn accounts(s: &Shine) -> std::collections::BTreeMap<&'static str, String> {
+    let mut passwords = std::collections::BTreeMap::new();
+    for (login, role, unit, member) in [
+        ("mem", "member", "b1", Some("m01")),
+        ("sec", "branch_secretary", "b1", None),
+        ("gb", "general_branch", "g", None),
+        ("od", "organization_department", "c", None),
+    ] {
+        let mut args = vec!["user", "add", "--login", login, "--name", login, "--role", role, "--unit", unit];
+        if let Some(member) = member {
+            args.extend(["--member", member]);
+        }
+        passwords.insert(login, s.args(args).json()["password"].as_str().expect("password").to_owned());
+    }
+    passwords
+}
+
+#[test]
+fn s4_1_every_export_is_a_download_for_the_roles_that_may_see_it() {
+    let s = quarter_done();
+    let passwords = accounts(&s);
+    let server = crate::support::Served::start(&s);
+    let mut member = crate::web::Browser::new(&server);
+    assert_eq!(member.sign_in("mem", &passwords["mem"]).status, 303);
+    let page = member.get("/work/downloads");
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("id=\"download-certificate\"") && page.body.contains("id=\"download-appraisal\""), "{}", page.body);
+    assert!(!page.body.contains("id=\"download-ledger\""), "a member has no ledger to download");
+
+    // My certificate as a workbook: the account's member, whatever the query names.
+    let (status, kind, disposition, bytes) = member.download("/work/download?form=certificate&format=xlsx&member=m02");
+    assert_eq!(status, 200, "{}", String::from_utf8_lossy(&bytes));
+    assert!(kind.starts_with("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), "{kind}");
+    assert!(disposition.starts_with("attachment;") && disposition.contains("filename*=UTF-8''"), "{disposition}");
+    let file = s.dir().join("下载的登记证.xlsx");
+    std::fs::write(&file, &bytes).expect("save");
+    let rows = &sheets(&file)[0].1;
+    assert!(rows.iter().any(|r| r[0] == "姓名：郭𠮷　　编号：m01"), "{rows:#?}");
+    // A branch's ledger is not a member's to download.
+    assert_eq!(member.download("/work/download?form=ledger&format=html").0, 403);
+
+    // The secretary: the branch's ledger as a printed page, opened in the browser.
+    let mut secretary = crate::web::Browser::new(&server);
+    secretary.sign_in("sec", &passwords["sec"]);
+    let (status, kind, disposition, bytes) = secretary.download("/work/download?form=ledger&format=html&quarter=2026Q4");
+    assert_eq!(status, 200, "{}", String::from_utf8_lossy(&bytes));
+    assert!(kind.starts_with("text/html") && disposition.starts_with("inline;"), "{kind} {disposition}");
+    let html = String::from_utf8(bytes).expect("utf-8");
+    assert!(html.contains("郭𠮷") && html.contains("href=\"/work/print.css\""), "the page links the print stylesheet");
+    // A member of another branch, or a form of another unit, is refused.
+    assert_eq!(secretary.download("/work/download?form=certificate&format=xlsx&member=nobody").0, 403);
+    assert_eq!(secretary.download("/work/download?form=overview&format=xlsx&quarter=2026Q4").0, 403);
+    // A bad quarter is the CLI's own refusal.
+    let (status, _, _, bytes) = secretary.download("/work/download?form=ledger&format=xlsx&quarter=2026Q9");
+    assert_eq!(status, 422);
+    assert!(String::from_utf8_lossy(&bytes).contains("2026Q9"), "{}", String::from_utf8_lossy(&bytes));
+
+    // The general branch: its branches' ledgers.
+    let mut general = crate::web::Browser::new(&server);
+    general.sign_in("gb", &passwords["gb"]);
+    assert_eq!(general.download("/work/download?form=ledger&format=xlsx&branch=b1&quarter=2026Q4").0, 200);
+    assert_eq!(general.download("/work/download?form=ledger&format=xlsx&branch=g&quarter=2026Q4").0, 403);
+}

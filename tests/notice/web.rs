@@ -85,6 +85,21 @@ impl Browser {
         self.answer(request.call())
     }
 
+    /// A download: its status, `Content-Type`, `Content-Disposition` and bytes.
+    pub(crate) fn download(&mut self, path: &str) -> (u16, String, String, Vec<u8>) {
+        let request = self.agent.get(&format!("{}{path}", self.url)).set("Cookie", &self.cookie_header());
+        let response = match request.call() {
+            Ok(r) | Err(ureq::Error::Status(_, r)) => r,
+            Err(e) => panic!("transport: {e}"),
+        };
+        let status = response.status();
+        let kind = response.header("content-type").unwrap_or_default().to_owned();
+        let disposition = response.header("content-disposition").unwrap_or_default().to_owned();
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(&mut response.into_reader(), &mut bytes).unwrap();
+        (status, kind, disposition, bytes)
+    }
+
     /// Post a form from a page of this server (its `Origin`).
     pub(crate) fn post(&mut self, path: &str, fields: &[(&str, &str)]) -> Page {
         let origin = self.url.clone();

@@ -48,6 +48,14 @@ impl Format {
         }
     }
 
+    /// The file name's extension.
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Workbook => "xlsx",
+            Format::Print => "html",
+        }
+    }
+
     /// The media type a download is served as.
     pub fn media_type(self) -> &'static str {
         match self {
@@ -104,7 +112,8 @@ pub fn bytes(export: &Export, format: Format, stylesheet: Option<&str>) -> Resul
     }
 }
 
-fn out_file(command: &ExportCommand) -> &ExportFile {
+/// The file an export command names.
+pub fn out_file(command: &ExportCommand) -> &ExportFile {
     match command {
         ExportCommand::Form { out, .. }
         | ExportCommand::Certificate { out, .. }

@@ -302,6 +302,27 @@ impl Web {
         }
     }
 
+    /// Build the form an `export` command line asks for, as `me`, without writing any
+    /// file: its bytes, in the format the `--out` name's extension says, and that name
+    /// (the download's). A printed page links the served print stylesheet (the CSP
+    /// refuses inline styles). A failure is worded as the CLI words it.
+    pub fn export(&self, me: &Me, args: &[String], stylesheet: &str) -> std::result::Result<(Vec<u8>, String, crate::export::Format), String> {
+        let argv: Vec<String> = std::iter::once("shine".to_owned()).chain(args.iter().cloned()).collect();
+        let mut cmd = crate::help::command();
+        let cli = cmd.try_get_matches_from_mut(&argv).and_then(|m| Cli::from_arg_matches(&m)).map_err(|e| {
+            let os: Vec<std::ffi::OsString> = argv.iter().map(Into::into).collect();
+            crate::messages::usage::UsageError::new(&e, &cmd, &os).text()
+        })?;
+        let crate::args::Command::Export(command) = cli.command else { return Err("只能导出表单。".to_owned()) };
+        let built = self.context(Some(&me.account)).and_then(|ctx| {
+            let out = crate::export::out_file(&command).out.clone();
+            let format = crate::export::Format::of(&out)?;
+            let export = crate::export::build(&ctx, &command)?;
+            Ok((crate::export::bytes(&export, format, Some(stylesheet))?, out.to_string_lossy().into_owned(), format))
+        });
+        built.map_err(|failure| crate::messages::text(&failure))
+    }
+
     /// Run a command line for a read view.
     pub fn view(&self, me: &Me, args: &[&str]) -> Ran {
         let args: Vec<String> = args.iter().map(|a| (*a).to_owned()).collect();

@@ -2,6 +2,7 @@
 //! handler in one file here and a line in [`routes`].
 
 mod branch;
+mod downloads;
 mod level;
 mod login;
 mod member;
@@ -20,6 +21,9 @@ pub fn routes() -> Router<Arc<Web>> {
         .route(super::HOME, get(home))
         .route(super::STYLE, get(|| async { ([(header::CONTENT_TYPE, "text/css; charset=utf-8")], html::STYLE) }))
         .route(branch::SLIPS_STYLE, get(|| async { ([(header::CONTENT_TYPE, "text/css; charset=utf-8")], crate::slips::STYLE) }))
+        .route(downloads::PRINT_STYLE, get(|| async { ([(header::CONTENT_TYPE, "text/css; charset=utf-8")], crate::export::print::STYLE) }))
+        .route(downloads::PAGE, get(downloads::page))
+        .route(downloads::FILE, get(downloads::download))
         .route(super::LOGIN, get(login::form).post(login::sign_in))
         .route("/work/logout", post(login::sign_out))
         .route("/work/me/deed", post(member::deed))
@@ -48,12 +52,13 @@ async fn home(State(web): State<Arc<Web>>, headers: axum::http::HeaderMap) -> Re
 /// A page of the desk: the layout with the person's line, their links and a sign-out
 /// button.
 pub fn layout(web: &Web, me: &Me, title: &str, body: &str) -> Response {
-    let nav: Vec<(&str, &str)> = match me.desk {
+    let mut nav: Vec<(&str, &str)> = match me.desk {
         Desk::Member { .. } => member::NAV.to_vec(),
         Desk::Branch { level: false, .. } => branch::NAV.to_vec(),
         Desk::Branch { level: true, .. } => [branch::NAV, level::NAV_OF_A_BRANCH].concat(),
         Desk::Level { .. } => level::NAV.to_vec(),
     };
+    nav.push((downloads::PAGE, "导出与打印"));
     let logout = html::form("logout-form", "/work/logout", &me.csrf, "", "退出登录");
     let page = html::page(title, Some(&me.line(web)), &nav, &format!("{body}<section id=\"logout\">{logout}</section>"));
     Html(page).into_response()
