@@ -1,6 +1,7 @@
 //! Citations: the notice's clauses and the other sources the rule files declare, and
-//! each rule's citation checked against them — the clause exists, and the quoted text
-//! is the clause's own words unless the rule says whose words they are (`per`).
+//! each rule's and `annex` item's citation checked against them — the clause exists,
+//! and the quoted text is the clause's own words unless the citation says whose words
+//! they are (`per`).
 //!
 //! A rule set that declares no clause at all (one stored before clauses were declared)
 //! has its citations left unchecked: there is nothing to check them against.
