@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 
 use shine_engine::rules::RuleKind;
 use shine_engine::workflow::{
-    check_together, Action, Effect, Escalation, Next, RecordKind, Sending, Workflow, WorkflowErrors, WorkflowProblem,
+    check_together, Action, Disclosed, Effect, Escalation, Next, RecordKind, RoleUser, Sending, Workflow, WorkflowErrors, WorkflowProblem,
 };
 
 fn repo() -> PathBuf {
@@ -533,3 +533,46 @@ fn check_rules_refuses_an_unknown_rule_and_a_rule_of_the_wrong_kind() {
          workflows/escalation.ron:61:87 `\"window\"` WrongKindOfRule { level: \"organization_department\", \
          action: Pick, rule: \"window\", wanted: Pick, found: Publicity }\n"
     );}
+
+#[test]
+fn s4_2_b_general_and_directly_affiliated_branches_report_for_filing() {
+    let chain = escalation();
+    let filing: Vec<&str> = chain.levels.iter().filter(|l| chain.reports_for_filing(l)).map(|l| l.id.as_str()).collect();
+    assert_eq!(filing, ["directly_affiliated_branch", "general_branch"]);
+}
+
+#[test]
+fn s3_4_x2_petitions_investigations_and_cults_are_shown_only_to_the_roles_the_workflow_names() {
+    let quarter = quarter();
+    for clause in ["§3.4.x2", "§3.4.x3", "§3.4.x4"] {
+        assert!(!quarter.shows(Some("member"), clause), "{clause}");
+        for role in ["branch_secretary", "general_branch", "organization_department"] {
+            assert!(quarter.shows(Some(role), clause), "{role} {clause}");
+        }
+        assert!(quarter.shows(None, clause), "the local administrator sees everything");
+    }
+    assert!(quarter.shows(Some("member"), "§3.4.x8"), "other findings are not restricted");
+    assert_eq!(quarter.disclose(Some("member"), "§3.4.x3", "evidence"), Disclosed::Withheld);
+    assert_eq!(quarter.disclose(Some("branch_secretary"), "§3.4.x3", "evidence"), Disclosed::Shown("evidence"));
+}
+
+#[test]
+fn s3_4_x2_restricted_findings_name_roles_and_clauses_that_exist() {
+    let text = read(&repo().join("workflows/quarter.ron")).replace("\"organization_department\"],\n            note", "\"organisation_department\"],\n            note");
+    let errors = match Workflow::load("workflows/quarter.ron", &text) {
+        Ok(_) => panic!("an unknown role in `seen_by` loads"),
+        Err(errors) => errors,
+    };
+    assert!(
+        matches!(&errors.errors[..], [e] if matches!(&e.problem, WorkflowProblem::UnknownRole { by: RoleUser::Restricted, role, .. } if role == "organisation_department")),
+        "{}",
+        render(&errors)
+    );
+    // The clauses are checked with every other clause the file cites.
+    let quarter = quarter();
+    assert!(quarter.cited_clauses().contains(&"§3.4.x4"));
+    let known: Vec<&str> = quarter.cited_clauses().into_iter().filter(|c| *c != "§3.4.x4").collect();
+    let errors = quarter.check_clauses(&known).expect_err("§3.4.x4 is not known");
+    let lines = render(&errors);
+    assert!(lines.contains("`§3.4.x4` UnknownClause"), "{lines}");
+}

@@ -49,7 +49,7 @@ fn sources_the_clause_index_is_the_notice_copy_word_for_word_in_order() {
     let expected = [
         "§1", "§2", "§2.1", "§2.2", "§2.3", "§3", "§3.1", "§3.2", "§3.3", "§3.4", "§3.4.x1", "§3.4.x2", "§3.4.x3", "§3.4.x4",
         "§3.4.x5", "§3.4.x6", "§3.4.x7", "§3.4.x8", "§3.4.x9", "§4", "§4.1", "§4.2", "§4.2.a", "§4.2.b", "§4.2.c", "§4.3",
-        "§4.3.a", "§4.3.b", "§4.3.c", "§4.3.d",
+        "§4.3.a", "§4.3.b", "§4.3.c", "§4.3.d", "§附件",
     ];
     assert_eq!(ids, expected, "every clause id of the notice, in its order");
     // Each clause's text is in the notice, word for word, after the one before it.

@@ -74,10 +74,13 @@ fn rename_words(text: &str, ids: &[&str]) -> String {
 fn rename_rules(text: &str) -> String {
     let out = rename_words(text, RULE_IDS);
     let lines = out.split_inclusive('\n').map(|line| {
-        if let Some(names) = line.strip_prefix("emphasis ") {
-            // An emphasis names variants: renamed as they are; its quote stays.
-            let at = names.find('§').unwrap_or(names.len());
-            return format!("emphasis {}{}", rename_words(&names[..at], UNLABELLED), &names[at..]);
+        for item in ["emphasis ", "annex "] {
+            if let Some(names) = line.strip_prefix(item) {
+                // An emphasis or the form's column names variants: renamed as they are;
+                // its quote stays.
+                let at = names.find('§').unwrap_or(names.len());
+                return format!("{item}{}{}", rename_words(&names[..at], UNLABELLED), &names[at..]);
+            }
         }
         let mut line = line.to_owned();
         for v in UNLABELLED {

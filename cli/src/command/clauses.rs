@@ -1,12 +1,13 @@
 //! `shine clauses`: each clause of the notice, as the rule files declare it, traced to
-//! what implements it — the rules that cite it (with whose words they quote), the
-//! states, steps and levels of the two workflow files that cite it — and to the tests
-//! named after it (`fn s3_4_x8_…`, collected from the repository when `shine` was
-//! built). Generated from the definitions in force and the test files, never by hand.
+//! what implements it — the rules and `annex` items that cite it (with whose words
+//! they quote), the states, steps and levels of the two workflow files that cite it —
+//! and to the tests named after it (`fn s3_4_x8_…`, or `fn annex_…` for a clause
+//! declared `as annex`, collected from the repository when `shine` was built).
+//! Generated from the definitions in force and the test files, never by hand.
 
 use crate::context::Context;
 use crate::failure::{Failure, Result};
-use crate::messages::words::citation;
+use crate::messages::words::{cited, citation};
 use crate::render::Output;
 use serde::Serialize;
 use shine_engine::ops::Current;
@@ -82,18 +83,16 @@ pub fn run(ctx: &Context) -> Result<Output> {
     Ok(Output::new(human(&trace), &trace))
 }
 
-/// The clause a test is named after: the longest clause id whose parts (`3`, `4`,
-/// `x8`) begin the test's name after its `s` (`s3_4_x8_…`), with more after them.
+/// The clause a test is named after: the clause with the longest test prefix
+/// (`s3_4_x8`, `annex`: [`NoticeClause::test_prefix`]) that begins the test's name,
+/// followed by `_` and more.
 pub fn clause_of_test<'c>(name: &str, clauses: &'c [NoticeClause]) -> Option<&'c NoticeClause> {
-    let rest = name.strip_prefix('s')?;
-    let parts: Vec<&str> = rest.split('_').collect();
     clauses
         .iter()
-        .filter(|c| {
-            let ids: Vec<&str> = c.id.trim_start_matches('§').split('.').collect();
-            parts.len() > ids.len() && parts[..ids.len()] == ids[..]
-        })
-        .max_by_key(|c| c.id.len())
+        .filter_map(|c| c.test_prefix().map(|prefix| (c, prefix)))
+        .filter(|(_, prefix)| name.strip_prefix(prefix.as_str()).is_some_and(|rest| rest.len() > 1 && rest.starts_with('_')))
+        .max_by_key(|(_, prefix)| prefix.len())
+        .map(|(c, _)| c)
 }
 
 pub fn trace(current: &Current, tests: &[(&str, &str)]) -> Trace {
@@ -114,6 +113,15 @@ pub fn trace(current: &Current, tests: &[(&str, &str)]) -> Trace {
     for r in current.rules.rules() {
         if let Some(i) = find(&mut out, &r.clause) {
             out[i].rules.push(RuleCite { name: r.name.clone(), kind: r.kind.keyword(), citation: citation(r), location: r.location.clone() });
+        }
+    }
+    for a in current.rules.annexes() {
+        if let Some(i) = find(&mut out, &a.clause) {
+            let name = match &a.printed_as {
+                Some(value) => format!("{} {} as {value}", a.enum_name, a.variants.join(", ")),
+                None => format!("{} {}", a.enum_name, a.variants.join(", ")),
+            };
+            out[i].rules.push(RuleCite { name, kind: "annex", citation: cited(&a.clause, &a.attribution), location: a.location.clone() });
         }
     }
     let wf = &current.workflow;
@@ -155,7 +163,7 @@ pub fn trace(current: &Current, tests: &[(&str, &str)]) -> Trace {
 
 /// At most `n` characters of a clause's text, on one line.
 fn head(text: &str, n: usize) -> String {
-    let one: String = text.replace('\n', " ");
+    let one: String = text.replace(['\n', '\t'], " ");
     if one.chars().count() <= n {
         return one;
     }

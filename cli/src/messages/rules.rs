@@ -107,6 +107,21 @@ pub fn words(problem: &RuleProblem) -> Words {
             "再次声明",
             "每个值只写一条重点要求：删去或合并其中一处".into(),
         ),
+        P::AnnexVariantTwice { variant, enum_name } => worded(
+            format!("`{enum_name}` 的 `{variant}` 在登记表上的填法写了两次"),
+            "再次写明",
+            "每个值在 `annex` 中只出现一次：或是登记表可填的值，或用 `as` 写明按哪个值填，删去其中一处".into(),
+        ),
+        P::AnnexNotOnForm { printed, enum_name, on_form } => worded(
+            format!("`{printed}` 不是登记表上 `{enum_name}` 一栏可填的值"),
+            "登记表上不可填",
+            format!("`as` 后写登记表可填的值（{}），或先用不带 `as` 的 `annex {enum_name} …` 把 `{printed}` 列为可填的值", listing(on_form)),
+        ),
+        P::AnnexUnprinted { enum_name, variants, on_form } => worded(
+            format!("`{enum_name}` 的 {} 既不是登记表可填的值，也没有写明在登记表上按哪个值填", listing(variants)),
+            "登记表会原样填写",
+            format!("为它们写 `annex {enum_name} {} as <可填的值> §… per local \"…\"`（可填的值：{}），或把它们列为可填的值", variants.join(", "), listing(on_form)),
+        ),
         P::RecordDeclaredTwice { name } => worded(format!("`{name}` 声明了两次"), "再次声明", "每个 `record` 和 `facts` 块只声明一次".into()),
         P::FieldDeclaredTwice { field } => worded(format!("字段 `{field}` 声明了两次"), "再次声明", "删去重复的一处".into()),
         P::UnknownFacts { name, roots } => {
@@ -421,6 +436,7 @@ fn expected_name(x: Expected) -> &'static str {
         Expected::List => "列表",
         Expected::Other => "别的内容",
         Expected::Per => "`per` 及出处",
+        Expected::As => "`as` 及登记表上填写的值",
     }
 }
 
@@ -440,6 +456,7 @@ fn expected_word(x: Expected) -> String {
         Expected::Operator => "`+` 或 `*`",
         Expected::List => "`[a, b]`",
         Expected::Per => "`per local`",
+        Expected::As => "`as 教师`",
         _ => return expected_name(x).to_owned(),
     };
     format!("{}（如 {example}）", expected_name(x))

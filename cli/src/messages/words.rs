@@ -206,10 +206,15 @@ pub fn rule_line(rule: &RuleInfo) -> String {
 /// notice), `本校实施细则（落实 §3.4）` (`per local`), or the bare clause for a rule set
 /// stored before citations were checked.
 pub fn citation(rule: &RuleInfo) -> String {
-    match &rule.attribution {
-        Attribution::Notice => format!("通知原文 {}", rule.clause),
-        Attribution::Source(s) => format!("{}（落实 {}）", s.label, rule.clause),
-        Attribution::Unchecked => rule.clause.clone(),
+    cited(&rule.clause, &rule.attribution)
+}
+
+/// [`citation`] of any cited text: a rule's, an `annex` item's.
+pub fn cited(clause: &str, attribution: &Attribution) -> String {
+    match attribution {
+        Attribution::Notice => format!("通知原文 {clause}"),
+        Attribution::Source(s) => format!("{}（落实 {clause}）", s.label),
+        Attribution::Unchecked => clause.to_owned(),
     }
 }
 

@@ -65,6 +65,7 @@ fn words(file: &str, problem: &P) -> Words {
                 RoleUser::Step(step) => format!("环节 `{step}` 指定了未声明的角色 `{role}`"),
                 RoleUser::OpenedBy => format!("`opened_by` 指定了未声明的角色 `{role}`"),
                 RoleUser::DefaultRole => format!("默认角色 `{role}` 不是已声明的角色"),
+                RoleUser::Restricted => format!("`restricted` 的 `seen_by` 指定了未声明的角色 `{role}`"),
                 RoleUser::Level(level) => format!("层级 `{level}` 指定了未声明的角色 `{role}`"),
             };
             let help = format!(

@@ -52,6 +52,7 @@ pub enum Item {
     Source(SourceItem),
     Clause(ClauseItem),
     Emphasis(EmphasisItem),
+    Annex(AnnexItem),
 }
 
 /// `source local "本校实施细则"`: a source other than the notice that rules may quote.
@@ -68,6 +69,8 @@ pub struct SourceItem {
 pub struct ClauseItem {
     /// The id as written, `§3.4.x8`.
     pub id: Ident,
+    /// `as annex`: the word tests named after the clause start with.
+    pub tested_as: Option<Ident>,
     pub context: bool,
     pub text: String,
     pub span: Span,
@@ -82,6 +85,29 @@ pub struct EmphasisItem {
     pub clause: String,
     pub text: String,
     pub span: Span,
+}
+
+/// `annex <enum> <variant>, … [as <variant>] §clause [per <source>] "text"`: variants
+/// the notice's form takes in the enum's column, or (with `as`) the value they are
+/// printed as there, as written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AnnexItem {
+    pub enum_name: Ident,
+    pub variants: Vec<Ident>,
+    pub printed_as: Option<Ident>,
+    pub cited: Citation,
+    pub span: Span,
+}
+
+/// `§3.4 per local "…"`: a clause, whose words the text is (`per`; none: the
+/// notice's), and the text, as written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Citation {
+    pub clause: String,
+    pub clause_span: Span,
+    pub per: Option<Ident>,
+    pub text: String,
+    pub text_span: Span,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -102,6 +102,18 @@ pub enum RuleProblem {
     /// A variant given an emphasis by two `emphasis` items.
     EmphasisTwice { variant: String, enum_name: String },
 
+    // ---- the notice's form (`annex`) ---------------------------------------------
+    /// A variant given its place on the form twice: listed twice among the values the
+    /// form takes, printed as two values, or both on the form and printed as another.
+    AnnexVariantTwice { variant: String, enum_name: String },
+    /// `as <printed>` where `printed` is not among the values the form takes
+    /// (`on_form`, as the `annex` items without `as` list them).
+    AnnexNotOnForm { printed: String, enum_name: String, on_form: Vec<String> },
+    /// Variants of an enum the form has a column for that are neither on the form nor
+    /// printed as a value on it: the form would print them raw. Placed at the first
+    /// `annex` item of the enum.
+    AnnexUnprinted { enum_name: String, variants: Vec<String>, on_form: Vec<String> },
+
     // ---- rules ---------------------------------------------------------------------
     /// Two rules of one kind with one name.
     DuplicateRule { rule: RuleKind, name: String },
@@ -286,6 +298,8 @@ pub enum Expected {
     Other,
     /// `per` and the source a rule's text is quoted from.
     Per,
+    /// `as` and the value a variant is printed as on the notice's form.
+    As,
 }
 
 /// The type of a value in a rule, as a message names it.

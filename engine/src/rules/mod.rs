@@ -233,6 +233,23 @@ pub struct NoticeClause {
     pub context: bool,
     /// `rules/notice.shine:12`.
     pub location: String,
+    /// `as annex`: the word tests named after a clause whose id is a word (`§附件`)
+    /// start with.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tested_as: Option<String>,
+}
+
+impl NoticeClause {
+    /// What the names of tests named after the clause start with (followed by `_`):
+    /// `s3_4_x8` for `§3.4.x8`, the declared word for a clause whose id is a word;
+    /// `None` for a word without one.
+    pub fn test_prefix(&self) -> Option<String> {
+        if let Some(word) = &self.tested_as {
+            return Some(word.clone());
+        }
+        let id = self.id.trim_start_matches('§');
+        id.starts_with(|c: char| c.is_ascii_digit()).then(|| format!("s{}", id.replace('.', "_")))
+    }
 }
 
 /// How a tie at the last seat that the lean does not settle is resolved.
@@ -290,6 +307,35 @@ pub struct Emphasis {
     pub variants: Vec<String>,
     pub clause: String,
     pub text: String,
+}
+
+/// `annex identity 教师, 学生 §附件 "…"` — values the notice's form (its annex) takes
+/// in the column of an enum — or `annex identity 机关, 后勤 as 教师 §附件 per local
+/// "…"` — variants printed there as one of those values —, checked: every variant of
+/// an enum the form has a column for is one or the other.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AnnexRule {
+    pub enum_name: String,
+    pub variants: Vec<String>,
+    /// The value on the form the variants are printed as; `None`: they are values the
+    /// form takes.
+    pub printed_as: Option<String>,
+    pub clause: String,
+    pub text: String,
+    /// Whose words `text` are.
+    pub attribution: Attribution,
+    /// `rules/facts.shine:70`.
+    pub location: String,
+}
+
+/// A recorded value as the notice's form prints it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FormValue {
+    /// The value printed: a variant the form takes, with its label.
+    pub printed: EnumVariant,
+    /// The rule that prints the recorded value as `printed`; `None` when the form
+    /// takes the value as it is.
+    pub mapped_by: Option<AnnexRule>,
 }
 
 /// A declared enum: its name and variants, each with an optional label.
@@ -503,6 +549,29 @@ impl RuleSet {
     /// Every emphasis, in file order.
     pub fn emphases(&self) -> &[Emphasis] {
         &self.inner.program.emphases
+    }
+    /// Every `annex` item, in file order.
+    pub fn annexes(&self) -> &[AnnexRule] {
+        &self.inner.program.annexes
+    }
+    /// The `annex` items that list the values the notice's form takes in the column
+    /// of an entity's `field` (an enum), e.g. `("member", "identity")`; empty when the
+    /// form has no column for it.
+    pub fn form_column(&self, entity: &str, field: &str) -> Vec<&AnnexRule> {
+        let Some(decl) = self.field_enum(entity, field) else { return Vec::new() };
+        self.annexes().iter().filter(|a| a.enum_name == decl.name && a.printed_as.is_none()).collect()
+    }
+    /// How the notice's form prints an entity whose `field` has `value`, e.g.
+    /// `("member", "identity", "机关")`: the value itself when the form takes it, else
+    /// the value an `annex … as` rule prints it as, with that rule. `None` when the
+    /// form has no column for the field, or `value` is no variant of its enum (the
+    /// checker proved that every variant is printed).
+    pub fn on_form(&self, entity: &str, field: &str, value: &str) -> Option<FormValue> {
+        let decl = self.field_enum(entity, field)?;
+        let rule = self.annexes().iter().find(|a| a.enum_name == decl.name && a.variants.iter().any(|v| v == value))?;
+        let printed = rule.printed_as.as_deref().unwrap_or(value);
+        let printed = decl.variants.iter().find(|v| v.name == printed)?.clone();
+        Some(FormValue { printed, mapped_by: rule.printed_as.is_some().then(|| rule.clone()) })
     }
     pub fn tie_policy(&self) -> TiePolicy {
         self.inner.program.required.tie.policy

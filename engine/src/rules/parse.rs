@@ -57,7 +57,7 @@ pub(crate) fn parse(rep: &Reporter) -> Result<File, Vec<RuleError>> {
 
 /// The start of the first line after `pos` that begins with an item keyword.
 fn next_item(text: &str, pos: usize) -> Option<usize> {
-    const DECLARATIONS: [&str; 4] = ["enum", "record", "facts", "emphasis"];
+    const DECLARATIONS: [&str; 5] = ["enum", "record", "facts", "emphasis", "annex"];
     let mut at = pos;
     loop {
         let nl = text.get(at..)?.find('\n')?;
@@ -113,7 +113,8 @@ fn expected(rules: &[Rule]) -> Vec<Expected> {
             }
             Rule::EOI => Expected::EndOfFile,
             Rule::enum_decl | Rule::record_decl | Rule::facts_decl | Rule::kw_enum | Rule::kw_record | Rule::kw_facts => Expected::Declaration,
-            Rule::emphasis_decl | Rule::kw_emphasis => Expected::Declaration,
+            Rule::emphasis_decl | Rule::kw_emphasis | Rule::annex_decl | Rule::kw_annex => Expected::Declaration,
+            Rule::kw_as | Rule::printed_as | Rule::tested_as => Expected::As,
             Rule::quota_rule
             | Rule::exclude_rule
             | Rule::voter_rule
@@ -242,6 +243,45 @@ fn comment_start(line: &str) -> Option<usize> {
     None
 }
 
+/// `annex identity 机关, 后勤 as 教师 §附件 per local "…"`.
+fn annex(p: Pair<Rule>) -> AnnexItem {
+    let sp = span(&p);
+    let (mut names, mut printed_as, mut cited) = (Vec::new(), None, None);
+    for q in p.into_inner() {
+        match q.as_rule() {
+            Rule::ident => names.push(ident(q)),
+            Rule::printed_as => printed_as = q.into_inner().find(|w| w.as_rule() == Rule::ident).map(ident),
+            Rule::citation => cited = Some(citation(q)),
+            _ => {}
+        }
+    }
+    let mut names = names.into_iter();
+    let enum_name = names.next().unwrap_or_else(|| Ident { name: String::new(), span: sp });
+    let cited = cited.unwrap_or(Citation { clause: String::new(), clause_span: sp, per: None, text: String::new(), text_span: sp });
+    AnnexItem { enum_name, variants: names.collect(), printed_as, cited, span: sp }
+}
+
+/// `§3.4 per local "…"`: the clause, the source (if any) and the quoted text.
+fn citation(p: Pair<Rule>) -> Citation {
+    let sp = span(&p);
+    let mut c = Citation { clause: String::new(), clause_span: sp, per: None, text: String::new(), text_span: sp };
+    for q in p.into_inner() {
+        match q.as_rule() {
+            Rule::clause => {
+                c.clause_span = span(&q);
+                c.clause = q.as_str().to_string();
+            }
+            Rule::ident => c.per = Some(ident(q)),
+            Rule::string => {
+                c.text_span = span(&q);
+                c.text = unquote(q);
+            }
+            _ => {}
+        }
+    }
+    c
+}
+
 /// `each unit at most 1` or `5 working days`.
 fn bound(p: Pair<Rule>) -> BoundItem {
     let sp = span(&p);
@@ -273,6 +313,7 @@ fn unquote(p: Pair<Rule>) -> String {
         if c == '\\' {
             match chars.next() {
                 Some('n') => out.push('\n'),
+                Some('t') => out.push('\t'),
                 Some(o) => out.push(o),
                 None => {}
             }
@@ -339,10 +380,11 @@ impl Builder<'_, '_> {
                 Item::Source(SourceItem { name, label, span: sp })
             }
             Rule::clause_decl => {
-                let mut c = ClauseItem { id: Ident { name: String::new(), span: sp }, context: false, text: String::new(), span: sp };
+                let mut c = ClauseItem { id: Ident { name: String::new(), span: sp }, tested_as: None, context: false, text: String::new(), span: sp };
                 for q in p.into_inner() {
                     match q.as_rule() {
                         Rule::clause => c.id = ident(q),
+                        Rule::tested_as => c.tested_as = q.into_inner().find(|w| w.as_rule() == Rule::ident).map(ident),
                         Rule::context_only => c.context = true,
                         Rule::string => c.text = unquote(q),
                         _ => {}
@@ -364,25 +406,8 @@ impl Builder<'_, '_> {
                 let enum_name = names.next().unwrap_or_else(|| Ident { name: String::new(), span: sp });
                 Item::Emphasis(EmphasisItem { enum_name, variants: names.collect(), clause, text, span: sp })
             }
+            Rule::annex_decl => Item::Annex(annex(p)),
             _ => Item::Rule(self.rule(p)),
-        }
-    }
-
-    /// `§3.4 per local "…"`: the clause, the source (if any) and the quoted text.
-    fn citation(r: &mut RuleItem, p: Pair<Rule>) {
-        for q in p.into_inner() {
-            match q.as_rule() {
-                Rule::clause => {
-                    r.clause_span = span(&q);
-                    r.clause = q.as_str().to_string();
-                }
-                Rule::ident => r.per = Some(ident(q)),
-                Rule::string => {
-                    r.text_span = span(&q);
-                    r.text = unquote(q);
-                }
-                _ => {}
-            }
         }
     }
 
@@ -446,7 +471,10 @@ impl Builder<'_, '_> {
                 Rule::ident if r.name.is_some() => r.level = Some(ident(q)),
                 Rule::ident => r.name = Some(ident(q)),
                 Rule::pick_bound | Rule::days_bound => r.bound = Some(bound(q)),
-                Rule::citation => Self::citation(&mut r, q),
+                Rule::citation => {
+                    let c = citation(q);
+                    (r.clause, r.clause_span, r.per, r.text, r.text_span) = (c.clause, c.clause_span, c.per, c.text, c.text_span);
+                }
                 Rule::kw_when => after_when = true,
                 Rule::tie_policy => r.policy = Some(ident(q)),
                 Rule::expr => {

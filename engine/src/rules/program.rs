@@ -10,7 +10,7 @@
 
 use super::ast::Span;
 use super::check::{Checked, CheckedRule, RecordDecl, TExpr};
-use super::{CitedSource, Emphasis, EnumDecl, NoticeClause, PickRule, PublicityRule, RuleInfo, RuleKind, TiePolicy};
+use super::{AnnexRule, CitedSource, Emphasis, EnumDecl, NoticeClause, PickRule, PublicityRule, RuleInfo, RuleKind, TiePolicy};
 
 /// A rule that decides a condition: `exclude`, `voter`, `candidate`, `quorum`,
 /// `prefer`, `guard`.
@@ -81,6 +81,9 @@ pub(crate) struct Program {
     pub cited_sources: Vec<CitedSource>,
     /// The `emphasis` items, in file order.
     pub emphases: Vec<Emphasis>,
+    /// The `annex` items, in file order: every variant of an enum the notice's form
+    /// has a column for is on the form or printed as a value on it.
+    pub annexes: Vec<AnnexRule>,
 }
 
 impl Program {
@@ -88,7 +91,7 @@ impl Program {
     /// missing (or whose expression did not check): the checker reports both, so only a
     /// load without any file meets it.
     pub fn assemble(checked: Checked) -> Result<Program, RuleKind> {
-        let Checked { enums, records, rules, picks, pick_levels, publicity, clauses, cited_sources, emphases } = checked;
+        let Checked { enums, records, rules, picks, pick_levels, publicity, clauses, cited_sources, emphases, annexes } = checked;
         let infos = rules.iter().map(|r| r.info.clone()).collect();
         let (mut quota, mut voter, mut candidate, mut quorum, mut tie) = (None, None, None, None, None);
         let (mut prefer, mut cap, mut presenter, mut exclusions, mut guards) = (None, None, None, Vec::new(), Vec::new());
@@ -120,7 +123,7 @@ impl Program {
             quorum: quorum.ok_or(RuleKind::Quorum)?,
             tie: tie.ok_or(RuleKind::Tie)?,
         };
-        Ok(Program { enums, records, infos, required, prefer, cap, presenter, exclusions, guards, picks, pick_levels, publicity, clauses, cited_sources, emphases })
+        Ok(Program { enums, records, infos, required, prefer, cap, presenter, exclusions, guards, picks, pick_levels, publicity, clauses, cited_sources, emphases, annexes })
     }
 }
 

@@ -15,7 +15,7 @@ use petgraph::visit::{Dfs, Reversed};
 
 use super::error::{Item, RoleUser, Source, WorkflowError, WorkflowErrors, WorkflowProblem as P};
 use super::file::{EffectFile, RecordFile, StepFile, WorkflowFile};
-use super::model::{Effect, Next, RecordKind, Role, State, Step, Workflow};
+use super::model::{Effect, Next, RecordKind, Restricted, Role, State, Step, Workflow};
 
 impl Workflow {
     /// Parses and checks a workflow file; returns every problem found.
@@ -28,6 +28,7 @@ impl Workflow {
         check.clauses();
         check.start();
         check.default_role();
+        check.restricted();
         check.graph();
         source.finish(check.errors)?;
         Ok(Workflow {
@@ -50,6 +51,11 @@ impl Workflow {
                 })
                 .collect(),
             steps: steps.into_iter().flatten().collect(),
+            restricted: file
+                .restricted
+                .into_iter()
+                .map(|r| Restricted { clauses: r.clauses, seen_by: r.seen_by, note: r.note })
+                .collect(),
             file_name: file_name.to_string(),
             text: text.to_string(),
         })
@@ -320,6 +326,18 @@ impl<'a> Check<'a> {
         if let Some(role) = self.file.default_role.as_ref().filter(|role| !self.is_role(role)) {
             let problem = P::UnknownRole { by: RoleUser::DefaultRole, role: role.clone(), known: self.role_ids() };
             self.error(find(self.source, role, self.source.word("default_role:", 0)), problem);
+        }
+    }
+
+    /// The roles that may see restricted findings are roles of the file. (The clauses
+    /// are checked against the rules' with the others the file cites.)
+    fn restricted(&mut self) {
+        let file = self.file;
+        let at = self.source.word("restricted:", 0);
+        let unknown: Vec<&String> = file.restricted.iter().flat_map(|r| &r.seen_by).filter(|role| !self.is_role(role)).collect();
+        for role in unknown {
+            let problem = P::UnknownRole { by: RoleUser::Restricted, role: role.clone(), known: self.role_ids() };
+            self.error(find(self.source, role, at), problem);
         }
     }
 

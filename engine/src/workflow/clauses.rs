@@ -1,5 +1,5 @@
-//! The clauses a workflow file cites (the file's own, its states', steps' and
-//! levels'), checked against the clauses the rule files declare: a step citing a
+//! The clauses a workflow file cites (the file's own, its states', steps', levels'
+//! and those whose findings it restricts), checked against the clauses the rule files declare: a step citing a
 //! clause the notice does not have is refused where it is written.
 //!
 //! This module does not know the clauses: the caller says which exist.
@@ -12,7 +12,8 @@ impl Workflow {
     pub fn cited_clauses(&self) -> Vec<&str> {
         let states = self.states.iter().map(|s| s.clause.as_str());
         let steps = self.steps.iter().map(|s| s.clause.as_str());
-        std::iter::once(self.clause.as_str()).chain(states).chain(steps).collect()
+        let restricted = self.restricted.iter().flat_map(|r| r.clauses.iter().map(String::as_str));
+        std::iter::once(self.clause.as_str()).chain(states).chain(steps).chain(restricted).collect()
     }
 
     /// Every cited clause is one of `known`.

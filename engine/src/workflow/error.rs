@@ -64,6 +64,8 @@ pub enum RoleUser {
     OpenedBy,
     /// The workflow's `default_role`.
     DefaultRole,
+    /// A `Restricted` entry's `seen_by`.
+    Restricted,
     /// A level's `role`.
     Level(String),
 }

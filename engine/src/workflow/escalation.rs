@@ -219,6 +219,14 @@ impl Escalation {
         source.finish(errors)
     }
 
+    /// Whether units at `level` report their results for filing: the level acts for
+    /// units of the tree and reports to a level with a `File` step (in the shipped
+    /// chain: general branches and directly affiliated branches, which report to the
+    /// Organization Department's 备案).
+    pub fn reports_for_filing(&self, level: &Level) -> bool {
+        level.units.is_some() && level.reports_to.as_deref().and_then(|up| self.level(up)).is_some_and(|up| up.has(Action::File))
+    }
+
     /// The levels from `from` up to the top, both included; empty for an unknown id.
     pub fn chain(&self, from: &str) -> Vec<&Level> {
         let mut chain = Vec::new();

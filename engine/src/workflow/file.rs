@@ -49,6 +49,17 @@ pub(crate) struct WorkflowFile {
     pub start: String,
     pub states: Vec<StateFile>,
     pub steps: Vec<StepFile>,
+    /// Findings only some roles may see; left out, everyone sees them.
+    #[serde(default)]
+    pub restricted: Vec<RestrictedFile>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename = "Restricted", deny_unknown_fields)]
+pub(crate) struct RestrictedFile {
+    pub clauses: Vec<String>,
+    pub seen_by: Vec<String>,
+    pub note: String,
 }
 
 #[derive(Debug, Deserialize)]

@@ -30,4 +30,4 @@ pub use kinds::UnitKindDecl;
 pub use together::check_together;
 pub use calendar::{Calendar, NotCovered};
 pub use error::NESTING_LIMIT;
-pub use model::{Action, Effect, Next, RecordKind, Role, State, Step, Workflow};
+pub use model::{Action, Disclosed, Effect, Next, RecordKind, Restricted, Role, State, Step, Workflow};

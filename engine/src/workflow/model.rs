@@ -129,6 +129,38 @@ pub struct Step {
     pub session: Option<String>,
 }
 
+/// What is recorded under `clauses` (the findings and exclusions citing them, with
+/// their evidence) is shown only to the roles `seen_by` and to the local
+/// administrator; anyone else is told that something is recorded, not what.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Restricted {
+    pub clauses: Vec<String>,
+    /// Ids of roles of the workflow.
+    pub seen_by: Vec<String>,
+    /// Why, as the file says it.
+    pub note: String,
+}
+
+/// Something recorded under a clause, as a viewer may see it ([`Workflow::disclose`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "disclosure", rename_all = "snake_case")]
+pub enum Disclosed<T> {
+    Shown(T),
+    /// Something is recorded; what, under which clause and on what evidence is not
+    /// for this viewer.
+    Withheld,
+}
+
+impl<T> Disclosed<T> {
+    /// What is shown, if anything.
+    pub fn shown(&self) -> Option<&T> {
+        match self {
+            Disclosed::Shown(t) => Some(t),
+            Disclosed::Withheld => None,
+        }
+    }
+}
+
 /// A checked workflow, made by [`Workflow::load`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Workflow {
@@ -148,6 +180,8 @@ pub struct Workflow {
     pub roles: Vec<Role>,
     pub states: Vec<State>,
     pub steps: Vec<Step>,
+    /// What is recorded under some clauses is shown only to some roles.
+    pub restricted: Vec<Restricted>,
     /// The file name given to `load`, for messages.
     pub file_name: String,
     /// The file text: hashed into the record of each quarter, and searched to place
@@ -198,6 +232,24 @@ impl Workflow {
     /// this procedure, as the file's `units` says.
     pub fn runs_in(&self, kind: &str) -> bool {
         self.units.iter().any(|unit| unit == kind)
+    }
+
+    /// Whether what is recorded under `clause` may be shown to a viewer acting in the
+    /// role `viewer` (an id of the workflow's roles; `None`: the local administrator,
+    /// who sees everything): every `restricted` entry naming the clause lets the role
+    /// see it.
+    pub fn shows(&self, viewer: Option<&str>, clause: &str) -> bool {
+        let Some(role) = viewer else { return true };
+        self.restricted.iter().filter(|r| r.clauses.iter().any(|c| c == clause)).all(|r| r.seen_by.iter().any(|s| s == role))
+    }
+
+    /// `entry`, recorded under `clause`, as `viewer` may see it ([`Workflow::shows`]).
+    pub fn disclose<T>(&self, viewer: Option<&str>, clause: &str, entry: T) -> Disclosed<T> {
+        if self.shows(viewer, clause) {
+            Disclosed::Shown(entry)
+        } else {
+            Disclosed::Withheld
+        }
     }
 
     /// SHA-256 of the file text, lowercase hex: which version of the workflow a

@@ -1,13 +1,14 @@
 //! Citations: the notice's clauses and the other sources the rule files declare, and
-//! each rule's citation checked against them — the clause exists, and the quoted text
-//! is the clause's own words unless the rule says whose words they are (`per`).
+//! each rule's and `annex` item's citation checked against them — the clause exists,
+//! and the quoted text is the clause's own words unless the citation says whose words
+//! they are (`per`).
 //!
 //! A rule set that declares no clause at all (one stored before clauses were declared)
 //! has its citations left unchecked: there is nothing to check them against.
 
 use super::super::ast::Item;
 use super::super::diagnostic::{Choices, RuleProblem};
-use super::super::{CitedSource, NoticeClause};
+use super::super::{Attribution, CitedSource, NoticeClause};
 use super::*;
 
 /// What joins verbatim pieces of one clause in a quotation.
@@ -58,7 +59,8 @@ impl Checker<'_, '_> {
                             continue;
                         }
                         let (line, _) = super::super::diagnostic::line_col(rep.text, c.span.start);
-                        clauses.push(NoticeClause { id: c.id.name.clone(), text: c.text.clone(), context: c.context, location: format!("{}:{line}", rep.file) });
+                        let tested_as = c.tested_as.as_ref().map(|w| w.name.clone());
+                        clauses.push(NoticeClause { id: c.id.name.clone(), text: c.text.clone(), context: c.context, location: format!("{}:{line}", rep.file), tested_as });
                     }
                     _ => {}
                 }
@@ -66,26 +68,13 @@ impl Checker<'_, '_> {
         }
         for (fi, (_, file)) in files.iter().enumerate() {
             for item in &file.items {
-                let Item::Rule(r) = item else { continue };
-                if let Some(per) = &r.per {
-                    if self.cited_source(&per.name).is_none() {
-                        let choices = Choices::among(&per.name, self.sources.iter().map(|s| s.name.as_str()));
-                        self.err(fi, per.span, RuleProblem::UnknownSource { name: per.name.clone(), choices });
+                match item {
+                    Item::Rule(r) => self.citation(fi, &clauses, &r.clause, r.clause_span, r.per.as_ref(), &r.text, r.text_span),
+                    Item::Annex(a) => {
+                        let c = &a.cited;
+                        self.citation(fi, &clauses, &c.clause, c.clause_span, c.per.as_ref(), &c.text, c.text_span);
                     }
-                }
-                if clauses.is_empty() {
-                    continue;
-                }
-                let Some(clause) = clauses.iter().find(|c| c.id == r.clause) else {
-                    let choices = Choices::among(&r.clause, clauses.iter().map(|c| c.id.as_str()));
-                    self.err(fi, r.clause_span, RuleProblem::UnknownClause { clause: r.clause.clone(), choices });
-                    continue;
-                };
-                if r.per.is_none() {
-                    if let Err(piece) = verbatim(&r.text, &clause.text) {
-                        let problem = RuleProblem::NotVerbatim { clause: r.clause.clone(), piece: piece.to_owned() };
-                        self.err(fi, r.text_span, problem);
-                    }
+                    _ => {}
                 }
             }
         }
@@ -110,6 +99,42 @@ impl Checker<'_, '_> {
         }
         self.notice_declared = !clauses.is_empty();
         (clauses, self.sources.clone())
+    }
+
+    /// One citation of a rule or an `annex` item: the source after `per` is declared,
+    /// the clause is one of `clauses` (when any is declared), and without `per` the
+    /// text is the clause's own words.
+    #[allow(clippy::too_many_arguments)] // a citation's parts, each with its place
+    fn citation(&mut self, fi: usize, clauses: &[NoticeClause], clause: &str, clause_span: Span, per: Option<&ast::Ident>, text: &str, text_span: Span) {
+        if let Some(per) = per {
+            if self.cited_source(&per.name).is_none() {
+                let choices = Choices::among(&per.name, self.sources.iter().map(|s| s.name.as_str()));
+                self.err(fi, per.span, RuleProblem::UnknownSource { name: per.name.clone(), choices });
+            }
+        }
+        if clauses.is_empty() {
+            return;
+        }
+        let Some(declared) = clauses.iter().find(|c| c.id == clause) else {
+            let choices = Choices::among(clause, clauses.iter().map(|c| c.id.as_str()));
+            self.err(fi, clause_span, RuleProblem::UnknownClause { clause: clause.to_owned(), choices });
+            return;
+        };
+        if per.is_none() {
+            if let Err(piece) = verbatim(text, &declared.text) {
+                self.err(fi, text_span, RuleProblem::NotVerbatim { clause: clause.to_owned(), piece: piece.to_owned() });
+            }
+        }
+    }
+
+    /// Whose words a citation quotes, once the citations are collected: the source
+    /// after `per`, else the notice's (unchecked when no clause is declared).
+    pub(super) fn attribution(&self, per: Option<&ast::Ident>) -> Attribution {
+        match per.and_then(|p| self.cited_source(&p.name)) {
+            Some(s) => Attribution::Source(Box::new(s)),
+            None if self.notice_declared => Attribution::Notice,
+            None => Attribution::Unchecked,
+        }
     }
 }
 
@@ -137,7 +162,7 @@ mod tests {
     #[test]
     fn shipped_rules_cite_clauses_that_exist_and_say_whose_words_they_quote() {
         let r = RuleSet::load(cited_files()).unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(r.clauses().len(), 30);
+        assert_eq!(r.clauses().len(), 31);
         assert!(r.clause("§3.4.x8").is_some_and(|c| !c.context));
         assert!(r.clause("§1").is_some_and(|c| c.context));
         let of = |name: &str| r.rule(name).map(|i| i.attribution.clone()).expect("rule");

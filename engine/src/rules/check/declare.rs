@@ -8,6 +8,22 @@ use super::super::{EnumDecl, EnumVariant};
 use super::*;
 
 impl Checker<'_, '_> {
+    /// The declared enum an item names (`emphasis identity …`), or the problem reported.
+    pub(super) fn declared_enum(&mut self, fi: usize, name: &ast::Ident) -> Option<usize> {
+        if let Some(&en) = self.enum_ix.get(&name.name) {
+            return Some(en);
+        }
+        let names: Vec<String> = self.enums.iter().map(|d| d.name.clone()).collect();
+        let choices = Choices::among(&name.name, names.iter().map(String::as_str));
+        self.err(fi, name.span, RuleProblem::UnknownType { name: name.name.clone(), choices });
+        None
+    }
+
+    /// Whether `name` is a variant of the declared enum `en`.
+    pub(super) fn is_variant(&self, en: usize, name: &str) -> bool {
+        self.enums[en].variants.iter().any(|x| x.name == name)
+    }
+
     // ---- declarations ---------------------------------------------------------------
 
     pub(super) fn declare(&mut self) {
@@ -66,7 +82,7 @@ impl Checker<'_, '_> {
                         }
                         recs.push(RecordSrc { file: fi, item: r });
                     }
-                    Item::Rule(_) | Item::Source(_) | Item::Clause(_) | Item::Emphasis(_) => {}
+                    Item::Rule(_) | Item::Source(_) | Item::Clause(_) | Item::Emphasis(_) | Item::Annex(_) => {}
                 }
             }
         }

@@ -2,7 +2,7 @@
 //! variants, and no variant has two emphases.
 
 use super::super::ast::Item;
-use super::super::diagnostic::{Choices, RuleProblem};
+use super::super::diagnostic::RuleProblem;
 use super::*;
 
 impl Checker<'_, '_> {
@@ -11,15 +11,10 @@ impl Checker<'_, '_> {
         for (fi, (_, file)) in files.iter().enumerate() {
             for item in &file.items {
                 let Item::Emphasis(e) = item else { continue };
-                let Some(&en) = self.enum_ix.get(&e.enum_name.name) else {
-                    let names: Vec<String> = self.enums.iter().map(|d| d.name.clone()).collect();
-                    let choices = Choices::among(&e.enum_name.name, names.iter().map(String::as_str));
-                    self.err(fi, e.enum_name.span, RuleProblem::UnknownType { name: e.enum_name.name.clone(), choices });
-                    continue;
-                };
+                let Some(en) = self.declared_enum(fi, &e.enum_name) else { continue };
                 let mut variants = Vec::new();
                 for v in &e.variants {
-                    if !self.enums[en].variants.iter().any(|x| x.name == v.name) {
+                    if !self.is_variant(en, &v.name) {
                         self.unknown_variant(fi, v.span, &v.name, en);
                         continue;
                     }

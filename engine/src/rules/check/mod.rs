@@ -11,8 +11,10 @@
 //! the later stages read), `declare` (enums, records and facts against the host
 //! catalogue), `cite` (the notice's clauses, the other sources, each rule's
 //! citation), `rules` (each rule's form, its bounds, the rules a set must have),
-//! `expr` (names, fields, operators, functions and aggregates).
+//! `expr` (names, fields, operators, functions and aggregates), `emphasis` and
+//! `annex` (the items naming variants of an enum: emphases, the notice's form).
 
+mod annex;
 mod cite;
 mod declare;
 mod emphasis;
@@ -25,7 +27,7 @@ pub(crate) use typed::*;
 use super::ast::{self, Span};
 use super::diagnostic::{BaseType, Reporter, RuleError, RuleProblem, ValueType};
 use super::host::HostRecord;
-use super::{Emphasis, EnumDecl, PickRule, PublicityRule, RuleKind};
+use super::{AnnexRule, Emphasis, EnumDecl, PickRule, PublicityRule, RuleKind};
 use std::collections::HashMap;
 
 struct RecordSrc<'a> {
@@ -34,13 +36,14 @@ struct RecordSrc<'a> {
 }
 
 pub(crate) fn check(files: &[(Reporter, ast::File)]) -> Result<Checked, Vec<RuleError>> {
-    let mut c = Checker { files, errors: Vec::new(), enums: Vec::new(), enum_ix: HashMap::new(), records: Vec::new(), rec_ix: HashMap::new(), facts_ix: HashMap::new(), current_var: None, picks: Vec::new(), pick_levels: Vec::new(), publicity: None, sources: Vec::new(), notice_declared: false, emphases: Vec::new() };
+    let mut c = Checker { files, errors: Vec::new(), enums: Vec::new(), enum_ix: HashMap::new(), records: Vec::new(), rec_ix: HashMap::new(), facts_ix: HashMap::new(), current_var: None, picks: Vec::new(), pick_levels: Vec::new(), publicity: None, sources: Vec::new(), notice_declared: false, emphases: Vec::new(), annexes: Vec::new() };
     c.declare();
     let (clauses, cited_sources) = c.citations();
     c.emphases();
+    c.annexes();
     let rules = c.rules();
     if c.errors.is_empty() {
-        Ok(Checked { enums: c.enums, records: c.records, rules, picks: c.picks, pick_levels: c.pick_levels, publicity: c.publicity, clauses, cited_sources, emphases: c.emphases })
+        Ok(Checked { enums: c.enums, records: c.records, rules, picks: c.picks, pick_levels: c.pick_levels, publicity: c.publicity, clauses, cited_sources, emphases: c.emphases, annexes: c.annexes })
     } else {
         Err(c.errors)
     }
@@ -66,6 +69,7 @@ struct Checker<'a, 'f> {
     /// Whether the files declare the notice's clauses (then citations are checked).
     notice_declared: bool,
     emphases: Vec<Emphasis>,
+    annexes: Vec<AnnexRule>,
 }
 
 #[derive(Clone, Copy)]

@@ -71,11 +71,7 @@ impl Checker<'_, '_> {
                     (None, None, Some(p), _) => p.name.clone(),
                     _ => String::new(),
                 };
-                let attribution = match r.per.as_ref().and_then(|p| self.cited_source(&p.name)) {
-                    Some(s) => super::super::Attribution::Source(Box::new(s)),
-                    None if self.notice_declared => super::super::Attribution::Notice,
-                    None => super::super::Attribution::Unchecked,
-                };
+                let attribution = self.attribution(r.per.as_ref());
                 let info = RuleInfo { name, kind, clause: r.clause.clone(), text: r.text.clone(), source, location: format!("{}:{line}", rep.file), attribution };
                 if let Some(b) = &r.bound {
                     self.bound(fi, r, b, &info);

@@ -3,7 +3,7 @@
 
 use super::super::ast::{AggKind, BinOp, Span};
 use super::super::host::HostRecord;
-use super::super::{Emphasis, EnumDecl, PickRule, PublicityRule, RuleInfo, TiePolicy};
+use super::super::{AnnexRule, Emphasis, EnumDecl, PickRule, PublicityRule, RuleInfo, TiePolicy};
 use chrono::NaiveDate;
 
 
@@ -189,5 +189,7 @@ pub(crate) struct Checked {
     pub cited_sources: Vec<super::super::CitedSource>,
     /// The `emphasis` items, in file order.
     pub emphases: Vec<Emphasis>,
+    /// The `annex` items, in file order.
+    pub annexes: Vec<AnnexRule>,
 }
 
