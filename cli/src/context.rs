@@ -103,6 +103,13 @@ impl Context {
         Ok(self.actor_in(role))
     }
 
+    /// Who reads, for what a role may not see (`restricted` in the workflow file): the
+    /// role `--as` names (by id or title), or `None` — the administrator at the
+    /// terminal, or a command without `--as` — who sees everything.
+    pub fn viewer(&self, current: Option<&Current>) -> Result<Option<String>> {
+        self.global.role.as_deref().map(|given| resolve_role(current, given)).transpose()
+    }
+
     /// The actor for a chain step: `--as` when given, else the acting level's role.
     pub fn actor_as(&self, current: &Current, level_role: &str) -> Result<Actor> {
         let role = match &self.global.role {

@@ -325,3 +325,33 @@ fn s4_1_every_export_is_a_download_for_the_roles_that_may_see_it() {
     assert_eq!(general.download("/work/download?form=ledger&format=xlsx&branch=b1&quarter=2026Q4").0, 200);
     assert_eq!(general.download("/work/download?form=ledger&format=xlsx&branch=g&quarter=2026Q4").0, 403);
 }
+
+#[test]
+fn s3_4_x3_restricted_finding_is_withheld_from_a_member_and_shown_to_the_secretary() {
+    let s = quarter_done();
+    // The member's own certificate and history, as the member: the exclusion is there,
+    // its clause and record are not (workflows/quarter.ron `restricted`).
+    let book = s.dir().join("m07-登记证.xlsx");
+    s.args([OsStr::new("export"), OsStr::new("certificate"), OsStr::new("--member"), OsStr::new("m07"), OsStr::new("--out"), book.as_os_str()]).role("member").ok();
+    let rows = &sheets(&book)[0].1;
+    let all: String = rows.iter().flatten().cloned().collect::<Vec<_>>().join("|");
+    assert!(all.contains("另有 1 项不能评选的情形") && !all.contains("§3.4.x3") && !all.contains("党委会议纪要"), "{all}");
+    let history = s.args(["member", "history", "m07"]).role("member").ok();
+    assert!(history.contains("另有 1 项不能评选的情形") && !history.contains("§3.4.x3"), "{history}");
+    let json = s.args(["member", "history", "m07"]).role("党员").json().to_string();
+    assert!(!json.contains("x3") && json.contains("\"withheld\":1"), "{json}");
+    // The secretary, and the administrator at the terminal, see the clause.
+    let ledger = s.dir().join("台帐-书记.html");
+    s.args([OsStr::new("export"), OsStr::new("ledger"), OsStr::new("--branch"), OsStr::new("b1"), OsStr::new("--quarter"), OsStr::new("2026Q4"), OsStr::new("--out"), ledger.as_os_str()])
+        .role("branch_secretary")
+        .ok();
+    assert!(page_text(&ledger).contains("§3.4.x3"));
+    assert!(s.args(["member", "history", "m07"]).ok().contains("§3.4.x3"));
+    // A member reading the ledger (as the CLI allows) sees it withheld too.
+    let withheld = s.dir().join("台帐-党员.html");
+    s.args([OsStr::new("export"), OsStr::new("ledger"), OsStr::new("--branch"), OsStr::new("b1"), OsStr::new("--quarter"), OsStr::new("2026Q4"), OsStr::new("--out"), withheld.as_os_str()])
+        .role("member")
+        .ok();
+    let text = page_text(&withheld);
+    assert!(text.contains("另有 1 项不能评选的情形") && !text.contains("§3.4.x3") && !text.contains("党委会议纪要"), "{text}");
+}

@@ -8,12 +8,13 @@ use crate::context::Context;
 use crate::failure::Result;
 use crate::messages::readback;
 use crate::render::Output;
-use shine_engine::ops::history::QuarterRecord;
+use shine_engine::ops::history::{Certificate, QuarterRecord};
+use shine_engine::ops::Current;
 
 pub fn run(ctx: &Context, member: &str, quarter: Option<&str>) -> Result<Output> {
     let engine = ctx.engine()?;
     let quarter = ctx.quarter_opt(quarter)?;
-    let c = engine.archive().certificate(engine.current(), member, quarter, ctx.today())?;
+    let c = disclosed(ctx, engine.archive().certificate(engine.current(), member, quarter, ctx.today())?, engine.current())?;
     let h = &c.history;
     let mut text = format!("《党员“闪光言行”登记证》\n{}（{}）  {}  {}\n", h.member.name, h.member.id, h.member.identity, h.branch.name);
     if h.quarters.is_empty() {
@@ -27,12 +28,19 @@ pub fn run(ctx: &Context, member: &str, quarter: Option<&str>) -> Result<Output>
     Ok(Output::new(text, c))
 }
 
+/// The certificate as the `--as` role may see it (the workflow file's `restricted`).
+pub(crate) fn disclosed(ctx: &Context, c: Certificate, current: Option<&Current>) -> Result<Certificate> {
+    let Some(current) = current else { return Ok(c) };
+    let viewer = ctx.viewer(Some(current))?;
+    Ok(Certificate { history: c.history.disclosed_to(&current.workflow, viewer.as_deref()) })
+}
+
 /// Star, excluded (with the clauses), not elected, or not yet known.
 pub(crate) fn result(q: &QuarterRecord) -> String {
     if q.star {
         return "当选“闪光言行之星”".into();
     }
-    if !q.exclusions.is_empty() {
+    if !q.exclusions.is_empty() || q.withheld > 0 {
         let settled = if q.ballot_fixed { "" } else { "（按今天的记录判断，确定候选人时记入台帐）" };
         return format!("不能评选：{}{settled}", exclusions(q).replace('\n', "；"));
     }

@@ -69,6 +69,10 @@ fn roster_move(ctx: &Context, op: impl FnOnce(&Shine, &Actor) -> shine_engine::r
 fn history(ctx: &Context, member: &str) -> Result<Output> {
     let engine = ctx.engine()?;
     let h = engine.archive().member_history(engine.current(), member, ctx.today())?;
+    let h = match engine.current() {
+        Some(current) => h.disclosed_to(&current.workflow, ctx.viewer(Some(current))?.as_deref()),
+        None => h,
+    };
     let text = if h.quarters.is_empty() { no_quarters(ctx, &h) } else { quarters(&h) };
     Ok(Output::new(text, h))
 }
@@ -100,7 +104,7 @@ fn quarters(h: &MemberHistory) -> String {
         ]);
     }
     let stars = h.quarters.iter().filter(|q| q.star).count();
-    let excluded = h.quarters.iter().filter(|q| !q.exclusions.is_empty()).count();
+    let excluded = h.quarters.iter().filter(|q| !q.exclusions.is_empty() || q.withheld > 0).count();
     let mut text = format!(
         "{}（{}，{}）历次党员“闪光言行之星”评选记录\n{t}\n共 {} 个季度：当选 {stars} 次，不能评选 {excluded} 次\n",
         h.member.name,

@@ -5,7 +5,7 @@
 
 use super::document::{Block, Cell, Field, Page, Table};
 use super::{Document, Export};
-use crate::command::certificate::result;
+use crate::command::certificate::{disclosed, result};
 use crate::command::member::upward;
 use crate::context::Context;
 use crate::failure::Result;
@@ -14,7 +14,7 @@ use crate::messages::readback::{comment, emphasis, label};
 pub fn build(ctx: &Context, member: &str, quarter: Option<&str>) -> Result<Export> {
     let engine = ctx.engine()?;
     let quarter = ctx.quarter_opt(quarter)?;
-    let c = engine.archive().certificate(engine.current(), member, quarter, ctx.today())?;
+    let c = disclosed(ctx, engine.archive().certificate(engine.current(), member, quarter, ctx.today())?, engine.current())?;
     let h = &c.history;
     let title = "党员“闪光言行”登记证".to_owned();
     let heading = vec![
@@ -65,5 +65,5 @@ pub fn build(ctx: &Context, member: &str, quarter: Option<&str>) -> Result<Expor
         pages.push(page);
     }
     let summary = format!("{}（{}）的《{title}》（{} 个季度）", h.member.name, h.member.id, h.quarters.len());
-    Ok(Export { doc: Document { title: format!("{title} {}", h.member.name), pages }, summary, data: serde_json::to_value(&c).unwrap_or_default() })
+    Ok(Export { doc: Document { title: format!("{title} {}", h.member.name), pages }, summary })
 }

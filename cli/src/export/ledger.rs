@@ -10,7 +10,7 @@ use crate::command::stars::ranking_cells;
 use crate::context::Context;
 use crate::failure::Result;
 use crate::messages::meeting::{figures, report_lines, tellers};
-use crate::messages::readback::{comment, deed, label};
+use crate::messages::readback::{comment, deed, label, withheld_line};
 use crate::messages::{values, words};
 use shine_engine::domain::{MemberId, Quarter};
 use shine_engine::ops::org::unit_id;
@@ -25,6 +25,8 @@ pub fn build(ctx: &Context, branch: &str, quarters: &[Quarter]) -> Result<Export
     let opened = archive.quarters(&id)?;
     let unit = archive.org()?.unit(branch).map(|u| u.name.clone()).unwrap_or_else(|| branch.to_owned());
     let title = format!("{unit}党员“闪光言行之星”评选台帐");
+    let viewer = ctx.viewer(engine.current())?;
+    let shows = |clause: &str| engine.current().is_none_or(|c| c.workflow.shows(viewer.as_deref(), clause));
     let mut pages = Vec::new();
     let mut ledgers = Vec::new();
     for &q in quarters {
@@ -40,7 +42,7 @@ pub fn build(ctx: &Context, branch: &str, quarters: &[Quarter]) -> Result<Export
         }
         let ledger = archive.ledger(engine.current(), branch, Some(q), ctx.today())?;
         let registers = archive.registers(engine.current(), branch, Some(q))?;
-        pages.push(quarter_page(&title, &ledger, &registers));
+        pages.push(quarter_page(&title, &ledger, &registers, &shows));
         ledgers.push(ledger);
     }
     if ledgers.is_empty() {
@@ -49,10 +51,11 @@ pub fn build(ctx: &Context, branch: &str, quarters: &[Quarter]) -> Result<Export
     }
     let period = period_label(quarters);
     let summary = format!("「{unit}」{period}的评选台帐（{} 个季度）", ledgers.len());
-    Ok(Export { doc: Document { title: format!("{title} {period}"), pages }, summary, data: serde_json::to_value(&ledgers).unwrap_or_default() })
+    Ok(Export { doc: Document { title: format!("{title} {period}"), pages }, summary })
 }
 
-fn quarter_page(title: &str, l: &Ledger, registers: &[(MemberRef, Register)]) -> Page {
+/// One quarter's ledger; `shows`: whether the reader may see an exclusion under a clause.
+fn quarter_page(title: &str, l: &Ledger, registers: &[(MemberRef, Register)], shows: &dyn Fn(&str) -> bool) -> Page {
     let mut page = Page::new(l.quarter.to_string(), title);
     page.landscape = true;
     page.heading = vec![
@@ -71,8 +74,12 @@ fn quarter_page(title: &str, l: &Ledger, registers: &[(MemberRef, Register)]) ->
     } else {
         let mut t = Table::new(&[("党员", 12.0), ("条款", 12.0), ("情形", 44.0), ("依据", 40.0)]);
         for (m, entries) in &l.excluded {
-            for e in entries {
+            let (seen, withheld): (Vec<_>, Vec<_>) = entries.iter().partition(|e| shows(&e.rule.clause));
+            for e in seen {
                 t.row(vec![m.name.as_str().into(), e.rule.clause.as_str().into(), e.rule.text.as_str().into(), values::deciding(&e.witnesses).join("；").into()]);
+            }
+            if !withheld.is_empty() {
+                t.row(vec![m.name.as_str().into(), Cell::Empty, withheld_line(withheld.len()).into(), Cell::Empty]);
             }
         }
         page.blocks.push(Block::Table(t));

@@ -65,12 +65,12 @@ impl Format {
     }
 }
 
-/// A form built: the document, what it holds in a few words, and the engine's answer
-/// it was built from (the command's `--json`).
+/// A form built: the document and what it holds in a few words. (`--json` says what
+/// was written, not the engine's answer: that could hold what the `--as` role may not
+/// see; the commands that read those answers show them.)
 pub struct Export {
     pub doc: Document,
     pub summary: String,
-    pub data: serde_json::Value,
 }
 
 pub fn run(ctx: &Context, command: ExportCommand) -> Result<Output> {
@@ -88,7 +88,14 @@ pub fn run(ctx: &Context, command: ExportCommand) -> Result<Output> {
     let bytes = bytes(&export, format, None)?;
     write_whole(&file.out, &bytes)?;
     let text = format!("已将{}写入 {}", export.summary, file.out.display());
-    Ok(Output::new(text, export.data))
+    let json = serde_json::json!({
+        "out": file.out,
+        "format": format.extension(),
+        "title": export.doc.title,
+        "pages": export.doc.pages.iter().map(|p| &p.name).collect::<Vec<_>>(),
+        "bytes": bytes.len(),
+    });
+    Ok(Output::new(text, json))
 }
 
 /// The document an export command asks for (the `--out` file is not read here).

@@ -115,12 +115,22 @@ pub fn warnings(list: &[Decision<bool>]) -> String {
         .collect()
 }
 
-/// The exclusions of a member's quarter, each with its clause and rule.
+/// The exclusions of a member's quarter, each with its clause and rule, and those the
+/// viewer may not see (`withheld`, see `MemberHistory::disclosed_to`) only counted.
 pub fn exclusions(q: &QuarterRecord) -> String {
-    if q.exclusions.is_empty() {
+    if q.exclusions.is_empty() && q.withheld == 0 {
         return "无".into();
     }
-    q.exclusions.iter().map(|e| format!("{} {}（规则 `{}`）", e.rule.clause, e.text, e.rule.name)).collect::<Vec<_>>().join("\n")
+    let mut lines: Vec<String> = q.exclusions.iter().map(|e| format!("{} {}（规则 `{}`）", e.rule.clause, e.text, e.rule.name)).collect();
+    if q.withheld > 0 {
+        lines.push(withheld_line(q.withheld));
+    }
+    lines.join("\n")
+}
+
+/// What a viewer sees of `n` exclusions the workflow file restricts to other roles.
+pub fn withheld_line(n: usize) -> String {
+    format!("另有 {n} 项不能评选的情形（按本校规定，条款和记录只向有权查看的组织显示）")
 }
 
 /// Whether the member was starred in a quarter, or it is not settled yet.

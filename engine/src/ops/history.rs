@@ -46,8 +46,13 @@ pub struct QuarterRecord {
     pub ballot_fixed: bool,
     /// The member was a candidate of the first round.
     pub on_ballot: bool,
-    /// The rules under which the member could not be selected, as the ledger keeps them.
+    /// The rules under which the member could not be selected, as the ledger keeps them
+    /// — those the viewer may see ([`MemberHistory::disclosed_to`]).
     pub exclusions: Vec<ExclusionRecord>,
+    /// How many more there are that the workflow file's `restricted` keeps from the
+    /// viewer: counted, neither clause nor rule given.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub withheld: usize,
     /// The member's votes and place in each tallied round they stood in.
     pub rounds: Vec<RoundResult>,
     pub star: bool,
@@ -156,11 +161,30 @@ impl Archive {
             ballot_fixed: ledger.ballot_fixed,
             on_ballot: ledger.rounds.first().is_some_and(|r| r.candidates.iter().any(|c| c.id == record.id)),
             exclusions,
+            withheld: 0,
             rounds,
             star: ledger.stars.iter().any(|m| m.id == record.id),
             reported: ledger.reported.clone(),
             upward,
         })
+    }
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
+}
+
+impl MemberHistory {
+    /// The record as `viewer` (a role of `workflow`; `None`: everything) may see it: each
+    /// exclusion under a clause the workflow file restricts to other roles is taken out
+    /// and only counted (`withheld`).
+    pub fn disclosed_to(mut self, workflow: &crate::workflow::Workflow, viewer: Option<&str>) -> MemberHistory {
+        for q in &mut self.quarters {
+            let before = q.exclusions.len();
+            q.exclusions.retain(|e| workflow.shows(viewer, &e.rule.clause));
+            q.withheld += before - q.exclusions.len();
+        }
+        self
     }
 }
 
