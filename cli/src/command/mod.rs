@@ -16,7 +16,7 @@ mod member;
 mod org;
 mod overview;
 mod quarter;
-mod records;
+pub mod records;
 pub(crate) mod remote;
 pub mod roster;
 mod rules;
