@@ -75,6 +75,28 @@ pub enum Command {
         #[arg(long, value_name = "支部")]
         branch: String,
     },
+    /// 生成导入用的表格模板：表头、可选值的下拉列表和填写说明
+    #[command(after_help = "示例:
+  shine template roster --out 名单.xlsx                 党员名单
+  shine template life --out 组织生活.xlsx               组织生活出席记录
+  shine template deeds --out 闪光言行.xlsx              闪光言行（纸质登记证汇总）
+  shine template findings --out 违规情形.xlsx           不能评选情形的事实记录
+  shine template org --out 组织.xlsx                    组织架构
+  shine template roster --out 名单.csv                  只有表头的 CSV（UTF-8）
+
+下拉列表的可选值读自当前的规则和流程文件（身份、职务、出席情况、五带头、形式、组织生活形式、组织类别）；
+填好后用相应的导入命令导入，如 `shine roster import --branch jx-jg 名单.xlsx`。")]
+    Template {
+        /// 哪一种导入的模板
+        #[arg(value_name = "导入")]
+        import: TemplateKind,
+        /// 写入的文件：.xlsx（带下拉列表和填写说明）或 .csv（只有表头）
+        #[arg(long, value_name = "文件")]
+        out: PathBuf,
+        /// 文件已存在时覆盖
+        #[arg(long)]
+        force: bool,
+    },
     /// 组织生活出席记录
     #[command(subcommand)]
     Life(LifeCommand),
@@ -577,6 +599,21 @@ pub enum OrgCommand {
     },
     /// 列出组织
     List,
+}
+
+/// The imports `shine template` writes a template for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum TemplateKind {
+    /// 党员名单（shine roster import）
+    Roster,
+    /// 组织生活出席记录（shine life import）
+    Life,
+    /// 闪光言行（shine deed import）
+    Deeds,
+    /// 不能评选情形的事实记录（shine finding import）
+    Findings,
+    /// 组织架构（shine org import）
+    Org,
 }
 
 /// The file of an import, and the sheet of a workbook to read.
