@@ -97,3 +97,6 @@ mod webvote;
 
 #[path = "notice/spreadsheet.rs"]
 mod spreadsheet;
+
+#[path = "notice/templates.rs"]
+mod templates;
