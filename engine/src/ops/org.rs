@@ -1,7 +1,8 @@
 //! The organization and its people: adding units to the tree (kinds and their
-//! parents as `workflows/escalation.ron` declares them), importing a branch's roster,
-//! recording organizational life and conduct findings. All act under the current
-//! definitions: identities, roles and statuses must be variants the rules declare.
+//! parents as `workflows/escalation.ron` declares them), one or a file's worth in one
+//! batch, importing a branch's roster, recording organizational life and conduct
+//! findings (one, or a file's worth). All act under the current definitions:
+//! identities, roles and statuses must be variants the rules declare.
 
 use super::{member_ref, named_as, Archive, Current, Decided, Operation, Plan, RowMember, RowRefusals, Shine, Subject};
 use crate::domain::{Actor, MemberId, UnitId};

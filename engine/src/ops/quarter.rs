@@ -1,7 +1,8 @@
 //! A branch's quarter: opening it under the current definitions, and the records its
-//! steps take (deeds and excuses, the meeting's report, attendance and guests,
-//! presentations, comments). Each record is accepted only while the workflow's
-//! current state takes its kind, from a role its step allows (see `branch`).
+//! steps take (deeds and excuses — deeds also a file's worth in one batch —, the
+//! meeting's report, attendance and guests, presentations, comments). Each record is
+//! accepted only while the workflow's current state takes its kind, from a role its
+//! step allows (see `branch`).
 
 use super::branch::{check_role, role_ref, Gate, QuarterCtx};
 use super::org::check_enum;
