@@ -381,16 +381,16 @@ fn s4_1_units_from_a_workbook_are_added_parents_first_whatever_the_row_order() {
     run_on(&s, &["org", "import"], &file, &[]).ok();
     assert!(unit_ids(&s).is_empty(), "a preview adds nothing");
     let done = run_on(&s, &["org", "import"], &file, &["--apply"]).json();
-    let added: Vec<&str> = done["new"].as_array().expect("new").iter().filter_map(|n| n["unit"]["id"].as_str()).collect();
+    let added: Vec<&str> = done["new"].as_array().expect("new").iter().filter_map(|n| n["id"].as_str()).collect();
     assert_eq!(added, ["dw", "zs", "jx", "jx-jg"], "each after its parent: {done}");
     assert_eq!(unit_ids(&s), ["dw", "zs", "jx", "jx-jg"]);
-    assert_eq!(done["new"][3]["unit"]["kind"], "branch", "the kind by its title");
+    assert_eq!(done["new"][3]["kind"], "branch", "the kind by its title");
     // The branch imported so takes a roster as one added by `org add` does.
     run_on(&s, &["roster", "import", "--branch", "jx-jg"], &s.write("r.csv", &crate::support::roster_csv(&[m("m01")])), &[]).ok();
 
     let csv = "编号,名称,类别,上级\njx-xs,𠮷䶮𬭎学生党支部,党支部,jx\n";
     let done = run_on(&s, &["org", "import"], &gbk_file(&s, "组织.csv", csv), &["--apply"]).json();
-    assert_eq!(done["new"][0]["unit"]["name"].as_str(), Some("𠮷䶮𬭎学生党支部"), "byte-identical: {done}");
+    assert_eq!(done["new"][0]["name"].as_str(), Some("𠮷䶮𬭎学生党支部"), "byte-identical: {done}");
 }
 
 #[test]

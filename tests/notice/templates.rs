@@ -173,7 +173,7 @@ fn s4_1_org_template_offers_the_kinds_of_unit_of_escalation_ron_and_imports_fill
     assert_eq!(drop_downs(&book)["C"], list(&["校党委", "院系党总支", "直属党支部", "党支部"]));
     let file = filled(&s, &book, &[&["jx", "机械学院党总支", "院系党总支", "dw"], &["dw", "示例大学党委", "校党委", ""]]);
     let done = import(&s, &["org", "import", "--apply"], &file).json();
-    assert_eq!(done["new"][1]["unit"]["kind"], "general_branch", "{done}");
+    assert_eq!(done["new"][1]["kind"], "general_branch", "{done}");
 }
 
 #[test]

@@ -254,8 +254,7 @@ fn import_findings(ctx: &Context, file: &ImportFile, apply: bool) -> Result<Outp
         Ok(done) => done,
         Err(refusal) => return Err(read.refused_at(refusal.into(), column, FINDINGS_HELP)),
     };
-    done.new.iter_mut().for_each(|n| n.row = read.line(n.row));
-    done.repeated.iter_mut().for_each(|r| *r = read.line(*r));
+    done.renumber(|row| read.line(row));
     let human = crate::messages::imports::findings(&shine.current_rules(), &done);
     Ok(Output::new(human, &done))
 }

@@ -105,8 +105,7 @@ fn import(ctx: &Context, shine: &Shine, file: &ImportFile, apply: bool) -> Resul
         Ok(done) => done,
         Err(refusal) => return Err(read.refused_at(refusal.into(), column, HELP)),
     };
-    done.new.iter_mut().for_each(|n| n.row = read.line(n.row));
-    done.repeated.iter_mut().for_each(|r| *r = read.line(*r));
+    done.renumber(|row| read.line(row));
     let human = crate::messages::imports::units(&done, |kind| kind_title(current, kind));
     Ok(Output::new(human, &done))
 }

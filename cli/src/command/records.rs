@@ -115,8 +115,7 @@ fn import_deeds(ctx: &Context, branch: Option<&str>, file: &ImportFile, apply: b
         Ok(done) => done,
         Err(refusal) => return Err(read.refused_at(refusal.into(), column, DEEDS_HELP)),
     };
-    done.new.iter_mut().for_each(|d| d.row = read.line(d.row));
-    done.repeated.iter_mut().for_each(|r| *r = read.line(*r));
+    done.deeds.renumber(|row| read.line(row));
     Ok(Output::new(crate::messages::imports::deeds(&done), &done))
 }
 

@@ -418,6 +418,33 @@ pub(crate) fn member_ref(roster: &Roster, id: &str) -> MemberRef {
     MemberRef { id: MemberId::known(id), name: roster.name(id) }
 }
 
+/// What an import records, or would record: each record new to the store with its
+/// row (1-based, in the order given), the rows whose record the store has already or
+/// an earlier row gives (recorded once), and whether it was written — without
+/// `apply`, an import only says what it would write.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Imported<T> {
+    pub new: Vec<Numbered<T>>,
+    pub repeated: Vec<usize>,
+    pub applied: bool,
+}
+
+/// A record of an import, and its row.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Numbered<T> {
+    pub row: usize,
+    #[serde(flatten)]
+    pub record: T,
+}
+
+impl<T> Imported<T> {
+    /// Its rows numbered as `line` numbers them (the lines of the file they came from).
+    pub fn renumber(&mut self, line: impl Fn(usize) -> usize) {
+        self.new.iter_mut().for_each(|n| n.row = line(n.row));
+        self.repeated.iter_mut().for_each(|r| *r = line(*r));
+    }
+}
+
 /// A member as a row of an import names them: by id or by name (`given`), and, when
 /// the row gives both, the name (`named`) the member with that id must have.
 #[derive(Debug, Clone, PartialEq, Eq)]

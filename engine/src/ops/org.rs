@@ -4,7 +4,7 @@
 //! findings (one, or a file's worth). All act under the current definitions:
 //! identities, roles and statuses must be variants the rules declare.
 
-use super::{member_ref, named_as, Archive, Current, Decided, Operation, Plan, RowMember, RowRefusals, Shine, Subject};
+use super::{member_ref, named_as, Archive, Current, Decided, Imported, Numbered, Operation, Plan, RowMember, RowRefusals, Shine, Subject};
 use crate::domain::{Actor, MemberId, UnitId};
 use crate::entity::{MemberRecord, Unit};
 use crate::event::Action;
@@ -169,38 +169,21 @@ fn placed(tree: &OrgTree, esc: &Escalation, mut unit: Unit) -> Result<Placed> {
 
 // ---- the tree in bulk ---------------------------------------------------------------
 
-/// What an import of units adds to the tree, or would add.
-#[derive(Debug, Clone, Serialize)]
-pub struct UnitsImported {
-    /// The units new to the tree, in the order they are added: each after its parent.
-    pub new: Vec<ImportedUnit>,
-    /// Rows whose unit the tree has already, just so (or an earlier row gives).
-    pub repeated: Vec<usize>,
-    /// Written; without `apply` the import only says what it would add.
-    pub applied: bool,
-}
-
-/// A unit of an import, with its row (1-based, in the order given).
-#[derive(Debug, Clone, Serialize)]
-pub struct ImportedUnit {
-    pub row: usize,
-    pub unit: Unit,
-}
-
 struct ImportUnits {
     units: Vec<Unit>,
     apply: bool,
 }
 
 impl Operation<Org> for ImportUnits {
-    type Answer = UnitsImported;
+    /// The units new to the tree in the order they are added, each after its parent.
+    type Answer = Imported<Unit>;
 
     fn gate(&self) {}
 
     /// Each row as `org add` takes its unit, whatever the order of the rows: a unit
     /// whose parent is a later row waits for it. A parent no row and no unit of the
     /// tree is, or a parent row that cannot be added, refuses the row.
-    fn decide(self, org: &Org, _: &Actor) -> Result<Decided<UnitsImported>> {
+    fn decide(self, org: &Org, _: &Actor) -> Result<Decided<Imported<Unit>>> {
         let esc = &org.current.escalation;
         let mut tree = OrgTree::clone(&org.tree);
         let mut refusals = RowRefusals::default();
@@ -233,7 +216,7 @@ impl Operation<Org> for ImportUnits {
                     Some(Placed::New(unit)) => {
                         tree.units.insert(unit.id.clone(), unit.clone());
                         tree.order.push(unit.id.clone());
-                        new.push(ImportedUnit { row, unit });
+                        new.push(Numbered { row, record: unit });
                     }
                     Some(Placed::There(_)) => repeated.push(row),
                     None => {}
@@ -253,12 +236,12 @@ impl Operation<Org> for ImportUnits {
         repeated.sort_unstable();
         let mut plan = Plan::default();
         if self.apply && !new.is_empty() {
-            plan = org.indexed(Plan::event(Scope::Org, None, new.iter().map(|n| Action::UnitAdded { unit: n.unit.clone() }).collect()))?;
+            plan = org.indexed(Plan::event(Scope::Org, None, new.iter().map(|n| Action::UnitAdded { unit: n.record.clone() }).collect()))?;
             for (k, n) in new.iter().enumerate() {
-                plan = index_unit(plan, org.tree.order.len() + k, &n.unit)?;
+                plan = index_unit(plan, org.tree.order.len() + k, &n.record)?;
             }
         }
-        Ok(Decided::new(plan, UnitsImported { new, repeated, applied: self.apply }))
+        Ok(Decided::new(plan, Imported { new, repeated, applied: self.apply }))
     }
 }
 
@@ -287,7 +270,7 @@ impl Shine {
     /// Add many units to the tree, all or none, in one batch: each as `add_unit`
     /// checks it, parents before children whatever the order given. Without `apply`,
     /// nothing is written: the answer says what would be.
-    pub fn import_units(&self, actor: &Actor, units: Vec<Unit>, apply: bool) -> Result<UnitsImported> {
+    pub fn import_units(&self, actor: &Actor, units: Vec<Unit>, apply: bool) -> Result<Imported<Unit>> {
         self.execute_current::<Org, _>(actor, self.current().clone(), ImportUnits { units, apply })
     }
 
@@ -330,11 +313,11 @@ impl Shine {
     /// date already recorded otherwise corrects that finding, as recording it again
     /// does; two rows for one of them that differ are refused. Without `apply`, nothing
     /// is written: the answer says what would be.
-    pub fn import_findings(&self, actor: &Actor, rows: Vec<FindingRow>, apply: bool) -> Result<FindingsImported> {
+    pub fn import_findings(&self, actor: &Actor, rows: Vec<FindingRow>, apply: bool) -> Result<Imported<ImportedFinding>> {
         let _write = self.store().exclusive();
         let rules = self.current_rules();
         let mut refusals = RowRefusals::default();
-        let (mut new, mut repeated): (Vec<ImportedFinding>, Vec<usize>) = (Vec::new(), Vec::new());
+        let (mut new, mut repeated): (Vec<Numbered<ImportedFinding>>, Vec<usize>) = (Vec::new(), Vec::new());
         for (i, FindingRow { member, finding }) in rows.into_iter().enumerate() {
             let row = i + 1;
             let checked = self.find_member(&member.given).and_then(|(branch, record)| {
@@ -343,20 +326,20 @@ impl Shine {
                 Ok((branch, member_ref(&roster, record.id.as_str()), roster, checked_finding(&rules, finding)?))
             });
             let Some((branch, who, roster, finding)) = refusals.check(row, checked)? else { continue };
-            let earlier = new.iter().find(|n| n.member.id == who.id && n.finding.clause == finding.clause && n.finding.date == finding.date);
+            let earlier = new.iter().find(|n| n.record.member.id == who.id && n.record.finding.clause == finding.clause && n.record.finding.date == finding.date);
             match earlier {
-                Some(n) if n.finding == finding => repeated.push(row),
+                Some(n) if n.record.finding == finding => repeated.push(row),
                 Some(n) => refusals.refuse(row, Kind::ConflictsWithRow { row: n.row }),
                 None if roster.findings.get(&who.id).is_some_and(|f| f.iter().any(|f| same_finding(f, &finding))) => repeated.push(row),
-                None => new.push(ImportedFinding { row, member: who, branch, finding }),
+                None => new.push(Numbered { row, record: ImportedFinding { member: who, branch, finding } }),
             }
         }
         refusals.finish()?;
         if apply {
             let hash = crate::domain::RulesHash::of_hex(rules.hash().to_owned());
             let mut by_branch: BTreeMap<&UnitId, Vec<Action>> = BTreeMap::new();
-            for n in &new {
-                by_branch.entry(&n.branch).or_default().push(Action::FindingRecorded { member: n.member.id.clone(), finding: n.finding.clone() });
+            for ImportedFinding { member, branch, finding } in new.iter().map(|n| &n.record) {
+                by_branch.entry(branch).or_default().push(Action::FindingRecorded { member: member.id.clone(), finding: finding.clone() });
             }
             let mut plan = Plan::default();
             for (branch, actions) in by_branch {
@@ -364,7 +347,7 @@ impl Shine {
             }
             self.commit(actor, plan)?;
         }
-        Ok(FindingsImported { new, repeated, applied: apply })
+        Ok(Imported { new, repeated, applied: apply })
     }
 }
 
@@ -415,21 +398,9 @@ pub struct FindingRow {
     pub finding: Finding,
 }
 
-/// What a findings import records, or would record.
-#[derive(Debug, Clone, Serialize)]
-pub struct FindingsImported {
-    pub new: Vec<ImportedFinding>,
-    /// Rows whose finding the member has already, or an earlier row gives.
-    pub repeated: Vec<usize>,
-    /// Written; without `apply` the import only says what it would record.
-    pub applied: bool,
-}
-
-/// A finding of an import, with its row (1-based, in the order given) and the
-/// member's branch.
+/// A finding of an import, whose, and in which branch.
 #[derive(Debug, Clone, Serialize)]
 pub struct ImportedFinding {
-    pub row: usize,
     pub member: MemberRef,
     pub branch: UnitId,
     pub finding: Finding,

@@ -7,7 +7,7 @@
 use super::branch::{check_role, role_ref, Gate, QuarterCtx};
 use super::org::check_enum;
 use super::views::Status;
-use super::{member_ref, named_as, Archive, Current, Decided, Operation, Plan, RowMember, RowRefusals, Shine};
+use super::{member_ref, named_as, Archive, Current, Decided, Imported, Numbered, Operation, Plan, RowMember, RowRefusals, Shine};
 use crate::domain::{Actor, MemberId, Quarter, RulesHash, UnitId};
 use crate::event::Action;
 use crate::facts::Deed;
@@ -220,23 +220,20 @@ pub struct DeedRow {
     pub deed: Deed,
 }
 
-/// What a deed import records, or would record.
+/// What a deed import records, or would record, in which branch and quarter.
 #[derive(Debug, Clone, Serialize)]
 pub struct DeedsImported {
     pub branch: UnitRef,
     pub quarter: Quarter,
-    /// The deeds new to the members' certificates, each with its row.
-    pub new: Vec<ImportedDeed>,
-    /// Rows whose deed the certificate has already, or an earlier row gives: one deed.
-    pub repeated: Vec<usize>,
-    /// Written; without `apply` the import only says what it would record.
-    pub applied: bool,
+    /// The deeds new to the members' certificates; a deed a certificate has already
+    /// (or an earlier row gives) is one deed.
+    #[serde(flatten)]
+    pub deeds: Imported<ImportedDeed>,
 }
 
-/// A deed of an import, with its row (1-based, in the order given).
+/// A deed of an import, and whose.
 #[derive(Debug, Clone, Serialize)]
 pub struct ImportedDeed {
-    pub row: usize,
     pub member: MemberRef,
     pub deed: Deed,
 }
@@ -258,7 +255,7 @@ impl Operation<QuarterCtx> for ImportDeeds {
     /// the file, naming every row refused.
     fn decide(self, ctx: &QuarterCtx, actor: &Actor) -> Result<Decided<DeedsImported>> {
         let mut refusals = RowRefusals::default();
-        let mut new: Vec<ImportedDeed> = Vec::new();
+        let mut new: Vec<Numbered<ImportedDeed>> = Vec::new();
         let mut repeated = Vec::new();
         for (i, DeedRow { member, deed }) in self.rows.into_iter().enumerate() {
             let row = i + 1;
@@ -267,20 +264,21 @@ impl Operation<QuarterCtx> for ImportDeeds {
                 Ok((checked_deed(ctx, &id, deed, actor)?, id))
             });
             let Some((deed, id)) = refusals.check(row, checked)? else { continue };
-            let in_file = new.iter().any(|d| d.member.id == id && d.deed == deed);
+            let in_file = new.iter().any(|d| d.record.member.id == id && d.record.deed == deed);
             if in_file || ctx.q.deeds.get(&id).is_some_and(|d| d.contains(&deed)) {
                 repeated.push(row);
                 continue;
             }
-            new.push(ImportedDeed { row, member: member_ref(&ctx.roster, id.as_str()), deed });
+            new.push(Numbered { row, record: ImportedDeed { member: member_ref(&ctx.roster, id.as_str()), deed } });
         }
         refusals.finish()?;
         let plan = if self.apply {
-            ctx.plan(new.iter().map(|d| Action::DeedRegistered { member: d.member.id.clone(), deed: d.deed.clone() }).collect())
+            ctx.plan(new.iter().map(|d| Action::DeedRegistered { member: d.record.member.id.clone(), deed: d.record.deed.clone() }).collect())
         } else {
             Plan::default()
         };
-        let answer = DeedsImported { branch: ctx.unit_ref.clone(), quarter: ctx.quarter, new, repeated, applied: self.apply };
+        let deeds = Imported { new, repeated, applied: self.apply };
+        let answer = DeedsImported { branch: ctx.unit_ref.clone(), quarter: ctx.quarter, deeds };
         Ok(Decided::new(plan, answer))
     }
 }
