@@ -101,3 +101,6 @@ mod spreadsheet;
 // What the Party office files and prints: `shine export` (xlsx and A4 pages).
 #[path = "notice/exports.rs"]
 mod exports;
+
+#[path = "notice/templates.rs"]
+mod templates;

@@ -43,8 +43,8 @@ pub const RUN: &str = "/admin/v1/run";
 /// Whether `command` runs in the server's process while the store is served: every
 /// command on the store, so that one store has two ways in, except a second server, a
 /// demo (which builds its own store) and a restore (which replaces the store); and the
-/// commands that never open a store (completions, manual page, the clauses), which run
-/// where they are typed.
+/// commands that never open a store (completions, manual page, the clauses, import
+/// templates), which run where they are typed.
 pub fn forwardable(command: &Command) -> bool {
     !matches!(
         command,
@@ -52,6 +52,7 @@ pub fn forwardable(command: &Command) -> bool {
             | Command::Demo { .. }
             | Command::Store(StoreCommand::Restore { .. })
             | Command::Completions { .. }
+            | Command::Template { .. }
             | Command::Man { .. }
             | Command::Clauses
     )

@@ -66,7 +66,7 @@ pub enum Command {
     /// 组织架构：校党委、党总支、直属党支部、党支部
     #[command(subcommand)]
     Org(OrgCommand),
-    /// 导入党员名单（CSV）
+    /// 导入党员名单（Excel/WPS 工作簿或 CSV）
     #[command(subcommand)]
     Roster(RosterCommand),
     /// 列出支部党员
@@ -74,6 +74,28 @@ pub enum Command {
         /// 党支部编号
         #[arg(long, value_name = "支部")]
         branch: String,
+    },
+    /// 生成导入用的表格模板：表头、可选值的下拉列表和填写说明
+    #[command(after_help = "示例:
+  shine template roster --out 名单.xlsx                 党员名单
+  shine template life --out 组织生活.xlsx               组织生活出席记录
+  shine template deeds --out 闪光言行.xlsx              闪光言行（纸质登记证汇总）
+  shine template findings --out 违规情形.xlsx           不能评选情形的事实记录
+  shine template org --out 组织.xlsx                    组织架构
+  shine template roster --out 名单.csv                  只有表头的 CSV（UTF-8）
+
+下拉列表的可选值读自当前的规则和流程文件（身份、职务、出席情况、五带头、形式、组织生活形式、组织类别）；
+填好后用相应的导入命令导入，如 `shine roster import --branch jx-jg 名单.xlsx`。")]
+    Template {
+        /// 哪一种导入的模板
+        #[arg(value_name = "导入")]
+        import: TemplateKind,
+        /// 写入的文件：.xlsx（带下拉列表和填写说明）或 .csv（只有表头）
+        #[arg(long, value_name = "文件")]
+        out: PathBuf,
+        /// 文件已存在时覆盖
+        #[arg(long)]
+        force: bool,
     },
     /// 组织生活出席记录
     #[command(subcommand)]
@@ -658,23 +680,64 @@ pub enum OrgCommand {
         #[arg(long, value_name = "上级")]
         parent: Option<String>,
     },
+    /// 导入多个组织（列：编号,名称,类别,上级），上级可写在下级之后，全部无误才建立
+    #[command(after_help = "示例:
+  shine org import 组织.xlsx                            先核对：列出将建立的组织，什么也不写
+  shine org import 组织.xlsx --apply                    建立
+
+类别写名称或编号，如 校党委、党总支、直属党支部、党支部（可选值见 `shine template org`）；上级写上级组织的编号，校党委不写。")]
+    Import {
+        #[command(flatten)]
+        file: ImportFile,
+        /// 建立。不加时只列出将建立的组织，什么也不写
+        #[arg(long)]
+        apply: bool,
+    },
     /// 列出组织
     List,
 }
 
+/// The imports `shine template` writes a template for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum TemplateKind {
+    /// 党员名单（shine roster import）
+    Roster,
+    /// 组织生活出席记录（shine life import）
+    Life,
+    /// 闪光言行（shine deed import）
+    Deeds,
+    /// 不能评选情形的事实记录（shine finding import）
+    Findings,
+    /// 组织架构（shine org import）
+    Org,
+}
+
+/// The file of an import, and the sheet of a workbook to read.
+#[derive(Debug, Args)]
+pub struct ImportFile {
+    /// 要导入的文件：Excel/WPS 工作簿（.xlsx、.xls、.ods）或 CSV（UTF-8 或 GBK）；第一行为表头
+    #[arg(value_name = "文件")]
+    pub file: PathBuf,
+    /// 读取工作簿中这个名称的工作表；不写时读第一个工作表
+    #[arg(long, value_name = "工作表")]
+    pub sheet: Option<String>,
+}
+
 #[derive(Debug, Subcommand)]
 pub enum RosterCommand {
-    /// 从 CSV 导入支部名单（列：姓名,党员编号,身份,职务,类别,流动党员,最近报到）
+    /// 导入支部名单（列：姓名,党员编号,身份,职务,类别,流动党员,最近报到）
     #[command(after_help = "示例:
-  shine roster import --branch jx-jg 党员名单.csv
-  shine roster import --branch jx-jg 党员名单.csv --apply")]
+  shine roster import --branch jx-jg 党员名单.xlsx
+  shine roster import --branch jx-jg 党员名单.xlsx --apply
+  shine roster import --branch jx-jg 全院名单.xlsx --sheet 教工支部 --apply
+
+职务写 支部书记、支委、领导干部、普通党员，类别写 正式 或 预备（可选值见 `shine template roster`）。")]
     Import {
         /// 党支部编号
         #[arg(long, value_name = "支部")]
         branch: String,
-        /// 名单文件（CSV）；职务写 支部书记、支委、领导干部、普通党员，类别写 正式 或 预备
-        #[arg(value_name = "文件")]
-        file: PathBuf,
+        #[command(flatten)]
+        file: ImportFile,
         /// 写入变动。不加时只列出新增、变动、名单中没有的党员，什么也不写（首次导入直接写入）
         #[arg(long)]
         apply: bool,
@@ -837,14 +900,14 @@ pub enum LifeCommand {
         #[arg(long, value_name = "备注", default_value = "")]
         note: String,
     },
-    /// 从 CSV 导入（列：党员编号,日期,出席情况,备注；可加「形式」列写组织生活形式）
+    /// 导入出席记录（列：党员编号,日期,出席情况,备注；可加「形式」列写组织生活形式）
     #[command(after_help = "示例:
-  shine life import 组织生活.csv
+  shine life import 组织生活.xlsx
+  shine life import 组织生活.xlsx --sheet 十月
   shine life import --absences-only 缺席记录.csv")]
     Import {
-        /// 出席记录文件（CSV）
-        #[arg(value_name = "文件")]
-        file: PathBuf,
+        #[command(flatten)]
+        file: ImportFile,
         /// 文件只记缺席：文件中各次组织生活没有记录的党员视为出席（需要「形式」列）
         #[arg(long)]
         absences_only: bool,
@@ -912,6 +975,19 @@ pub enum FindingCommand {
         /// 处分期截止日期
         #[arg(long, value_name = "日期")]
         until: Option<String>,
+    },
+    /// 导入多名党员的违规情形记录（列：党员编号,姓名,条款,日期,事实,正在调查,处分期截止），全部无误才记录
+    #[command(after_help = "示例:
+  shine finding import 违规情形.xlsx                    先核对：列出将记录的各条，什么也不写
+  shine finding import 违规情形.xlsx --apply            记录
+
+党员编号和姓名至少写一项，都写时须一致；条款写规则名，如 x3（可选值见 `shine template findings`）。")]
+    Import {
+        #[command(flatten)]
+        file: ImportFile,
+        /// 记录。不加时只列出将记录的各条，什么也不写
+        #[arg(long)]
+        apply: bool,
     },
     /// 结束一条违规记录（撤销、整改完成、处分期满…）：自结束之日起不再计入
     #[command(after_help = "示例:
@@ -982,6 +1058,23 @@ pub enum DeedCommand {
         /// 形式（§3.1）：说过的话、做过的事、创新举措 或 重要任务；可不写
         #[arg(long, value_name = "形式")]
         form: Option<String>,
+    },
+    /// 导入多名党员的闪光言行（如各支部收集的纸质登记证），全部无误才登记
+    #[command(after_help = "示例:
+  shine deed import --branch jx-jg 闪光言行.xlsx         先核对：列出将登记的各条，什么也不写
+  shine deed import --branch jx-jg 闪光言行.xlsx --apply 登记
+
+列：党员编号,姓名,类别,形式,日期,内容。党员编号和姓名至少写一项（姓名须在支部内唯一），都写时须一致；
+类别写五带头之一，形式可不写，日期不写为今天（可选值见 `shine template deeds`）。")]
+    Import {
+        /// 党支部编号；不写时为第一行所写党员所在的支部
+        #[arg(long, value_name = "支部")]
+        branch: Option<String>,
+        #[command(flatten)]
+        file: ImportFile,
+        /// 登记。不加时只列出将登记的各条，什么也不写
+        #[arg(long)]
+        apply: bool,
     },
     /// 修改登记证上的一条闪光言行（登记环节内；只写要改的项）
     #[command(after_help = "示例:

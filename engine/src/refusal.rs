@@ -152,6 +152,13 @@ pub enum LevelAct {
     Resubmit,
 }
 
+/// One row of an import the engine refused, 1-based in the order given.
+#[derive(Debug, Serialize)]
+pub struct RefusedRow {
+    pub row: usize,
+    pub refusal: Refusal,
+}
+
 /// One problem of one row of a roster.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct RowProblem {
@@ -243,6 +250,16 @@ pub enum Kind {
     RosterRejected { problems: Vec<RowProblem> },
     /// A list of records was refused whole because of one row.
     RowRejected { row: usize, problem: Box<Kind> },
+    /// An import was refused whole: each row the engine would refuse, with why.
+    RowsRejected { rows: Vec<RefusedRow> },
+    /// A row of an import names the same record as an earlier row (`row`), with
+    /// other content: which one is meant is not for the engine to guess.
+    ConflictsWithRow { row: usize },
+    /// A row gives a member's id and a name that is not the member's.
+    NameMismatch { member: MemberRef, given: String },
+    /// A unit of an import whose parent is another row of it (`row`) that could not be
+    /// added: refused itself, or its parents lead back to it.
+    ParentRowNotAdded { parent: UnitId, row: usize },
     /// Findings are recorded only under the name of an exclusion rule.
     NotAnExclusion { given: String, known: Vec<RuleRef> },
 

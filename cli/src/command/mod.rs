@@ -16,7 +16,7 @@ pub(crate) mod member;
 mod org;
 mod overview;
 mod quarter;
-mod records;
+pub mod records;
 pub(crate) mod remote;
 pub mod roster;
 mod rules;
@@ -24,6 +24,7 @@ pub mod serve;
 mod store;
 pub mod stars;
 mod status;
+mod template;
 mod token;
 pub mod user;
 mod workflow;
@@ -39,6 +40,7 @@ pub fn run(ctx: &Context, command: Command) -> Result<Output> {
         Command::Org(c) => org::run(ctx, c),
         Command::Roster(c) => roster::import(ctx, c),
         Command::Members { branch } => roster::members(ctx, &branch),
+        Command::Template { import, out, force } => template::run(ctx, import, &out, force),
         Command::Life(c) => history::life(ctx, c),
         Command::Finding(c) => history::finding(ctx, c),
         Command::Quarter(c) => quarter::run(ctx, c),

@@ -1,14 +1,19 @@
 //! The records members and the secretary make during a quarter: deeds and excuses
-//! (`shine deed`), the meeting (`shine meeting`), presentations and comments.
+//! (`shine deed`, deeds imported in bulk from a branch's paper certificates), the
+//! meeting (`shine meeting`), presentations and comments.
 
-use crate::args::{DeedCommand, MeetingCommand};
+use crate::args::{DeedCommand, ImportFile, MeetingCommand};
 use crate::command::parse_date;
 use crate::context::Context;
+use crate::import_file::{self, Column, Lines, Row, Source, Table, Values};
 use crate::messages::readback;
 use crate::failure::Result;
 use crate::render::{unit_name, Output};
 use shine_engine::facts::Deed;
-use shine_engine::ops::quarter::{DeedChange, DeedEdit, DeedOutcome, Record};
+use chrono::NaiveDate;
+use shine_engine::ops::quarter::{DeedChange, DeedEdit, DeedOutcome, DeedRow, Record};
+use shine_engine::refusal::Kind;
+use shine_engine::text::Text;
 
 pub fn deed(ctx: &Context, command: DeedCommand) -> Result<Output> {
     let record = match command {
@@ -26,6 +31,7 @@ pub fn deed(ctx: &Context, command: DeedCommand) -> Result<Output> {
             return change_deed(ctx, &member, number, DeedChange::Edit(DeedEdit { kind, text, date, form }));
         }
         DeedCommand::Withdraw { member, number } => return change_deed(ctx, &member, number, DeedChange::Withdraw),
+        DeedCommand::Import { branch, file, apply } => return import_deeds(ctx, branch.as_deref(), &file, apply),
     };
     let engine = ctx.engine()?;
     let actor = ctx.actor(engine.current())?;
@@ -45,6 +51,72 @@ pub fn deed(ctx: &Context, command: DeedCommand) -> Result<Output> {
         object.insert("emphasis".into(), serde_json::to_value(&emphasis).unwrap_or_default());
     }
     Ok(Output::new(human, json))
+}
+
+/// The columns of a deeds file: who, and the deed as `deed add` takes it.
+pub const DEEDS: [Column; 6] = [
+    import_file::MEMBER_ID,
+    import_file::MEMBER_NAME,
+    Column { names: &["类别", "五带头", "kind"], required: true, text: Text::Value, values: Values::Field("deed", "kind"), help: "五带头之一" },
+    Column { names: &["形式", "form"], required: false, text: Text::Value, values: Values::Field("deed", "form"), help: "闪光言行的形式（§3.1）；可不写" },
+    Column { names: &["日期", "date"], required: false, text: Text::Value, values: Values::Any, help: "事迹的日期，如 2026-10-20，须在本季度内、不晚于导入之日；不写为导入之日" },
+    Column { names: &["内容", "事迹", "text"], required: true, text: Text::DeedText, values: Values::Any, help: "事迹：说过的话、做过的事" },
+];
+
+const DEEDS_HELP: &str = "每行一条闪光言行：党员编号,姓名,类别,形式,日期,内容";
+
+/// The rows of a deeds file (see [`import_file`]), all or none, each dated (today
+/// when its date is empty), and where each came from; which rows name their member
+/// by id.
+pub fn parse_deeds(source: &Source, today: NaiveDate) -> Result<(Vec<DeedRow>, Vec<bool>, Lines)> {
+    let table = import_file::read(source, &DEEDS)?;
+    import_file::names_members(&table, &source.name, 0, 1)?;
+    let Table { rows, mut problems, .. } = table;
+    let (mut records, mut by_id, mut lines) = (Vec::new(), Vec::new(), Vec::new());
+    for Row { line, cells } in rows {
+        let [id, name, kind, form, date, text] = [0, 1, 2, 3, 4, 5].map(|i| cells.get(i).cloned().unwrap_or_default());
+        let member = import_file::row_member(&mut problems, line, &id, &name);
+        let missing = [(&kind, "类别"), (&text, "内容")].map(|(value, column)| problems.missing(line, column, value));
+        let date = match date.as_str() {
+            "" => Some(today),
+            d => parse_date(d, "日期").map_err(|_| problems.at(line, "日期", format_args!("`{d}` 不是有效日期，应写作 2026-10-20"))).ok(),
+        };
+        let (Some(member), Some(date), [false, false]) = (member, date, missing) else { continue };
+        let form = Some(form).filter(|f| !f.is_empty()).map(|f| f.as_str().into());
+        by_id.push(!id.is_empty());
+        lines.push(line);
+        records.push(DeedRow { member, deed: Deed { kind: kind.as_str().into(), text, date, form } });
+    }
+    let problems = problems.finish(DEEDS_HELP)?;
+    if records.is_empty() {
+        return Err(crate::fail!("csv_empty", help = "表头之下每行一条闪光言行", "文件 `{}` 没有闪光言行", source.name));
+    }
+    Ok((records, by_id, Lines { problems, lines }))
+}
+
+/// `deed import`: every row checked as `deed add` checks its deed, registered
+/// together with `--apply`.
+fn import_deeds(ctx: &Context, branch: Option<&str>, file: &ImportFile, apply: bool) -> Result<Output> {
+    let (rows, by_id, read) = parse_deeds(&Source::open(file)?, ctx.today())?;
+    let engine = ctx.engine()?;
+    let actor = ctx.actor(engine.current())?;
+    let column = |i: usize, kind: &Kind| match kind {
+        Kind::NameMismatch { .. } => Some("姓名"),
+        Kind::NotFound { .. } | Kind::AmbiguousMember { .. } | Kind::NotInBranch { .. } | Kind::NotOnRosterOn { .. } => {
+            Some(import_file::member_column(by_id.get(i) == Some(&true)))
+        }
+        Kind::NotAVariant { decl, .. } if decl.name == "deed_form" => Some("形式"),
+        Kind::NotAVariant { .. } => Some("类别"),
+        Kind::DeedDateOutOfRange { .. } => Some("日期"),
+        Kind::BadText { field: Text::DeedText, .. } => Some("内容"),
+        _ => None,
+    };
+    let mut done = match engine.archive().import_deeds(engine.current(), &actor, branch, rows, apply) {
+        Ok(done) => done,
+        Err(refusal) => return Err(read.refused_at(refusal.into(), column, DEEDS_HELP)),
+    };
+    done.deeds.renumber(|row| read.line(row));
+    Ok(Output::new(crate::messages::imports::deeds(&done), &done))
 }
 
 /// `deed edit` and `deed withdraw`: the deed as it read and as it reads now.

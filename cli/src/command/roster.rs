@@ -1,10 +1,11 @@
-//! `shine roster import` (CSV, Chinese or English headers: what the file would change,
-//! written with `--apply`) and `shine members` (the roster now, and who left it).
+//! `shine roster import` (a workbook or CSV, Chinese or English headers: what the file
+//! would change, written with `--apply`) and `shine members` (the roster now, and who
+//! left it).
 
 use crate::args::RosterCommand;
 use crate::command::parse_date;
 use crate::context::Context;
-use crate::import_file::{self, Column, Row, Table};
+use crate::import_file::{self, Column, Lines, Row, Source, Table, TwoWay, Values, YES_NO};
 use crate::failure::Result;
 use crate::messages::words::yes_no;
 use crate::render::{table, Output};
@@ -13,19 +14,35 @@ use shine_engine::ops::org::unit_id;
 use shine_engine::ops::Shine;
 use shine_engine::state::quarter::FactsBasis;
 use shine_engine::text::Text;
-use std::path::Path;
 
 /// The columns, each with the header names accepted for it (the first is the one
-/// shown when a header is missing).
-const COLUMNS: [Column; 7] = [
-    Column { names: &["姓名", "name", "党员姓名"], required: true, text: Text::MemberName },
-    Column { names: &["党员编号", "id", "member_id", "编号"], required: true, text: Text::MemberId },
-    Column { names: &["身份", "identity", "党员身份"], required: true, text: Text::Value },
-    Column { names: &["职务", "role", "党内职务"], required: true, text: Text::Value },
-    Column { names: &["类别", "status", "党员类别", "正式/预备"], required: true, text: Text::Value },
-    Column { names: &["流动党员", "mobile"], required: false, text: Text::Value },
-    Column { names: &["最近报到", "last_report", "最近报到日期"], required: false, text: Text::Value },
+/// shown when a header is missing, and the one a template writes).
+pub const COLUMNS: [Column; 7] = [
+    Column { names: &["姓名", "name", "党员姓名"], required: true, text: Text::MemberName, values: Values::Any, help: "党员姓名" },
+    Column {
+        names: &["党员编号", "id", "member_id", "编号"],
+        required: true,
+        text: Text::MemberId,
+        values: Values::Any,
+        help: "每名党员唯一的编号，如学号、工号；以后的命令用它指明党员",
+    },
+    Column { names: &["身份", "identity", "党员身份"], required: true, text: Text::Value, values: Values::Field("member", "identity"), help: "党员身份" },
+    Column { names: &["职务", "role", "党内职务"], required: true, text: Text::Value, values: Values::Field("member", "role"), help: "党内职务" },
+    Column { names: &["类别", "status", "党员类别", "正式/预备"], required: true, text: Text::Value, values: Values::Either(&FULL), help: "正式党员或预备党员" },
+    Column { names: &["流动党员", "mobile"], required: false, text: Text::Value, values: Values::Either(&YES_NO), help: "是否流动党员；不写为否" },
+    Column {
+        names: &["最近报到", "last_report", "最近报到日期"],
+        required: false,
+        text: Text::Value,
+        values: Values::Any,
+        help: "流动党员最近一次向党组织报到的日期，如 2026-10-15；可不写",
+    },
 ];
+
+/// The 类别 column: a full member or a probationary one.
+const FULL: TwoWay = TwoWay { yes: &["正式", "正式党员", "full"], no: &["预备", "预备党员", "probationary"] };
+
+const HELP: &str = "每行一名党员：姓名,党员编号,身份,职务,类别,流动党员,最近报到";
 
 pub fn import(ctx: &Context, command: RosterCommand) -> Result<Output> {
     let RosterCommand::Import { branch, file, apply, on } = command;
@@ -33,10 +50,10 @@ pub fn import(ctx: &Context, command: RosterCommand) -> Result<Output> {
         Some(d) => parse_date(&d, "变动生效日期")?,
         None => ctx.today(),
     };
-    let (members, lines) = read_roster(&file)?;
+    let (members, read) = parse_roster(&Source::open(&file)?)?;
     let shine = ctx.shine()?;
     let actor = ctx.actor(Some(shine.current()))?;
-    let diff = shine.import_roster(&actor, &branch, members, on, apply).map_err(|r| import_file::at_lines(r.into(), &lines))?;
+    let diff = shine.import_roster(&actor, &branch, members, on, apply).map_err(|r| read.refused(r.into(), HELP))?;
     let rules = shine.current_rules();
     let mut human = crate::messages::roster::diff(Some(&rules), &diff);
     // Written into a roster a quarter may already read: what that means for today's
@@ -48,33 +65,24 @@ pub fn import(ctx: &Context, command: RosterCommand) -> Result<Output> {
     Ok(Output::new(human, &diff))
 }
 
-/// The members of a roster file (CSV or a workbook) and the file's line of each.
-pub fn read_roster(file: &Path) -> Result<(Vec<MemberRecord>, Vec<u64>)> {
-    parse_roster(&file.display().to_string(), &import_file::bytes(file)?)
-}
-
-/// The members of a roster file's bytes (see [`import_file`]), all rows or none.
-pub fn parse_roster(file: &str, bytes: &[u8]) -> Result<(Vec<MemberRecord>, Vec<u64>)> {
-    let Table { rows, mut problems } = import_file::read(file, bytes, &COLUMNS)?;
+/// The members of a roster file (CSV or a workbook's sheet, see [`import_file`]), all
+/// rows or none, and where each came from.
+pub fn parse_roster(source: &Source) -> Result<(Vec<MemberRecord>, Lines)> {
+    let Table { rows, mut problems, .. } = import_file::read(source, &COLUMNS)?;
     let mut members = Vec::new();
     let mut lines = Vec::new();
     for Row { line, cells } in rows {
         let get = |i: usize| cells.get(i).map(String::as_str).unwrap_or("");
-        let full = match get(4) {
-            "正式" | "正式党员" | "full" => true,
-            "预备" | "预备党员" | "probationary" => false,
-            other => {
-                problems.at(line, "类别", format_args!("`{other}` 应为 正式 或 预备"));
-                true
-            }
-        };
+        let full = FULL.read(get(4)).unwrap_or_else(|| {
+            problems.at(line, "类别", FULL.problem(get(4)));
+            true
+        });
         let mobile = match get(5) {
-            "是" | "yes" | "true" | "1" => true,
-            "" | "否" | "no" | "false" | "0" => false,
-            other => {
-                problems.at(line, "流动党员", format_args!("`{other}` 应为 是 或 否"));
+            "" => false,
+            cell => YES_NO.read(cell).unwrap_or_else(|| {
+                problems.at(line, "流动党员", YES_NO.problem(cell));
                 false
-            }
+            }),
         };
         let last_report = match get(6) {
             "" => None,
@@ -101,11 +109,11 @@ pub fn parse_roster(file: &str, bytes: &[u8]) -> Result<(Vec<MemberRecord>, Vec<
         lines.push(line);
         members.push(MemberRecord { name: get(0).to_owned(), id, identity: get(2).to_owned(), role: get(3).to_owned(), full, mobile, last_report });
     }
-    problems.finish("每行一名党员：姓名,党员编号,身份,职务,类别,流动党员,最近报到")?;
+    let problems = problems.finish(HELP)?;
     if members.is_empty() {
-        return Err(crate::fail!("csv_empty", help = "表头之下每行一名党员", "名单文件 `{file}` 没有党员"));
+        return Err(crate::fail!("csv_empty", help = "表头之下每行一名党员", "名单文件 `{}` 没有党员", source.name));
     }
-    Ok((members, lines))
+    Ok((members, Lines { problems, lines }))
 }
 
 pub fn members(ctx: &Context, branch: &str) -> Result<Output> {

@@ -18,6 +18,7 @@ pub mod meeting;
 pub mod overview;
 pub mod diagnostics;
 pub mod findings;
+pub mod imports;
 pub mod readback;
 pub mod refusal;
 pub mod roster;

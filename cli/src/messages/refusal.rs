@@ -73,7 +73,7 @@ fn invalid(p: &shine_engine::store::log::Invalid) -> String {
     }
 }
 
-fn row_issue(i: &RowIssue) -> String {
+pub fn row_issue(i: &RowIssue) -> String {
     match i {
         RowIssue::EmptyName => "姓名为空".into(),
         RowIssue::RepeatedId { id } => format!("党员编号 `{id}` 重复"),
@@ -177,6 +177,21 @@ fn kind(k: &Kind) -> Worded {
             w.next = inner.next;
             w.then("改正后重新导入；未记录任何一条")
         }
+        Kind::RowsRejected { rows } => {
+            let mut w = Worded::new(format!("有 {} 行不能记录，未记录任何一条", rows.len()));
+            for r in rows {
+                let inner = word(&r.refusal);
+                w.details.push(format!("第 {} 行：{}", r.row, inner.message));
+            }
+            w.then("改正这些行后重新导入；导入是整体进行的，重复导入同一文件是安全的")
+        }
+        Kind::ConflictsWithRow { row } => {
+            Worded::new(format!("与第 {row} 行记的是同一项，内容却不同")).then("核对这两行，只保留正确的一行")
+        }
+        Kind::NameMismatch { member: m, given } => Worded::new(format!("党员编号 `{}` 是「{}」的，不是「{given}」的", m.id, m.name))
+            .then("核对这一行的党员编号和姓名"),
+        Kind::ParentRowNotAdded { parent, row } => Worded::new(format!("上级组织 `{parent}`（第 {row} 行）未能建立"))
+            .then(format!("先改正第 {row} 行；上级关系不能绕回自身")),
         Kind::NotAnExclusion { given, known } => Worded::new(format!("`{given}` 不是现行规则中的不能评选情形"))
             .then(format!("可记录违规情形的条款：{}", known.iter().map(|r| format!("{}（{}）", r.name, r.clause)).collect::<Vec<_>>().join("、"))),
         Kind::FindingNotRead { rule, reads, taking } => {

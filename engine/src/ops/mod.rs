@@ -46,7 +46,7 @@ pub use facts::FactSet;
 use crate::domain::{Actor, MemberId, Quarter, RulesHash, UnitId, WorkflowHash};
 use crate::event::Action;
 use crate::refs::{MemberRef, UnitRef};
-use crate::refusal::{Hint, Kind, Refusal, Result, Stored, Thing};
+use crate::refusal::{Hint, Kind, RefusedRow, Refusal, Result, Stored, Thing};
 use crate::rules::RuleSet;
 use crate::state::org::{OrgTree, Roster};
 use crate::state::quarter::QuarterState;
@@ -416,4 +416,84 @@ pub(crate) fn resolve_in(roster: &Roster, branch: &UnitRef, query: &str) -> Resu
 
 pub(crate) fn member_ref(roster: &Roster, id: &str) -> MemberRef {
     MemberRef { id: MemberId::known(id), name: roster.name(id) }
+}
+
+/// What an import records, or would record: each record new to the store with its
+/// row (1-based, in the order given), the rows whose record the store has already or
+/// an earlier row gives (recorded once), and whether it was written — without
+/// `apply`, an import only says what it would write.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Imported<T> {
+    pub new: Vec<Numbered<T>>,
+    pub repeated: Vec<usize>,
+    pub applied: bool,
+}
+
+/// A record of an import, and its row.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Numbered<T> {
+    pub row: usize,
+    #[serde(flatten)]
+    pub record: T,
+}
+
+impl<T> Imported<T> {
+    /// Its rows numbered as `line` numbers them (the lines of the file they came from).
+    pub fn renumber(&mut self, line: impl Fn(usize) -> usize) {
+        self.new.iter_mut().for_each(|n| n.row = line(n.row));
+        self.repeated.iter_mut().for_each(|r| *r = line(*r));
+    }
+}
+
+/// A member as a row of an import names them: by id or by name (`given`), and, when
+/// the row gives both, the name (`named`) the member with that id must have.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RowMember {
+    pub given: String,
+    pub named: Option<String>,
+}
+
+/// The row's name, when it gives one beside the id, is the member's own.
+pub(crate) fn named_as(roster: &Roster, id: &MemberId, named: Option<&str>) -> Result<()> {
+    let Some(given) = named else { return Ok(()) };
+    let member = member_ref(roster, id.as_str());
+    if crate::text::nfc(given.trim()) == member.name.as_str() {
+        return Ok(());
+    }
+    Err(Kind::NameMismatch { member, given: given.to_owned() }.into())
+}
+
+/// The refusals of an import's rows, gathered so that one refusal names every row the
+/// engine would refuse (rows 1-based, in the order given). A refusal of the store is
+/// no row's own: it ends the import at once.
+#[derive(Default)]
+pub(crate) struct RowRefusals {
+    rows: Vec<RefusedRow>,
+}
+
+impl RowRefusals {
+    /// The checked value of row `row`, or `None` with its refusal kept.
+    pub(crate) fn check<T>(&mut self, row: usize, checked: Result<T>) -> Result<Option<T>> {
+        match checked {
+            Ok(value) => Ok(Some(value)),
+            Err(refusal) if matches!(*refusal.kind, Kind::Store { .. }) => Err(refusal),
+            Err(refusal) => {
+                self.rows.push(RefusedRow { row, refusal });
+                Ok(None)
+            }
+        }
+    }
+
+    pub(crate) fn refuse(&mut self, row: usize, kind: Kind) {
+        self.rows.push(RefusedRow { row, refusal: Refusal::new(kind) });
+    }
+
+    /// Nothing refused, or the refusal of the whole import.
+    pub(crate) fn finish(mut self) -> Result<()> {
+        if self.rows.is_empty() {
+            return Ok(());
+        }
+        self.rows.sort_by_key(|r| r.row);
+        Err(Kind::RowsRejected { rows: self.rows }.into())
+    }
 }

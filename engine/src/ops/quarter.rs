@@ -1,19 +1,21 @@
 //! A branch's quarter: opening it under the current definitions, and the records its
-//! steps take (deeds and excuses, the meeting's report, attendance and guests,
-//! presentations, comments). Each record is accepted only while the workflow's
-//! current state takes its kind, from a role its step allows (see `branch`).
+//! steps take (deeds and excuses — deeds also a file's worth in one batch —, the
+//! meeting's report, attendance and guests, presentations, comments). Each record is
+//! accepted only while the workflow's current state takes its kind, from a role its
+//! step allows (see `branch`).
 
 use super::branch::{check_role, role_ref, Gate, QuarterCtx};
 use super::org::check_enum;
 use super::views::Status;
-use super::{member_ref, Archive, Current, Decided, Operation, Plan, Shine};
+use super::{member_ref, named_as, Archive, Current, Decided, Imported, Numbered, Operation, Plan, RowMember, RowRefusals, Shine};
 use crate::domain::{Actor, MemberId, Quarter, RulesHash, UnitId};
 use crate::event::Action;
 use crate::facts::Deed;
-use crate::refs::RoleRef;
+use crate::refs::{MemberRef, RoleRef, UnitRef};
 use crate::refusal::{Dated, Hint, Kind, Refusal, Result, Text};
 use crate::store::{keys, Scope};
 use crate::workflow::RecordKind;
+use serde::Serialize;
 
 // ---- opening ----------------------------------------------------------------------
 
@@ -207,6 +209,78 @@ fn checked_deed(ctx: &QuarterCtx, id: &MemberId, mut deed: Deed, actor: &Actor) 
         return Err(Kind::DeedDateOutOfRange { member, date: deed.date, from, to: last, after_today }.into());
     }
     Ok(deed)
+}
+
+// ---- deeds in bulk: the paper certificates of a branch -------------------------------
+
+/// One row of a deed import: the member and the deed, as `deed add` takes them.
+#[derive(Debug, Clone)]
+pub struct DeedRow {
+    pub member: RowMember,
+    pub deed: Deed,
+}
+
+/// What a deed import records, or would record, in which branch and quarter.
+#[derive(Debug, Clone, Serialize)]
+pub struct DeedsImported {
+    pub branch: UnitRef,
+    pub quarter: Quarter,
+    /// The deeds new to the members' certificates; a deed a certificate has already
+    /// (or an earlier row gives) is one deed.
+    #[serde(flatten)]
+    pub deeds: Imported<ImportedDeed>,
+}
+
+/// A deed of an import, and whose.
+#[derive(Debug, Clone, Serialize)]
+pub struct ImportedDeed {
+    pub member: MemberRef,
+    pub deed: Deed,
+}
+
+struct ImportDeeds {
+    rows: Vec<DeedRow>,
+    apply: bool,
+}
+
+impl Operation<QuarterCtx> for ImportDeeds {
+    type Answer = DeedsImported;
+
+    /// A deed import is allowed when and to whom registering one deed is.
+    fn gate(&self) -> Gate {
+        Gate::Records(vec![RecordKind::Deed])
+    }
+
+    /// Every row is checked as `deed add` checks its deed; one refused row refuses
+    /// the file, naming every row refused.
+    fn decide(self, ctx: &QuarterCtx, actor: &Actor) -> Result<Decided<DeedsImported>> {
+        let mut refusals = RowRefusals::default();
+        let mut new: Vec<Numbered<ImportedDeed>> = Vec::new();
+        let mut repeated = Vec::new();
+        for (i, DeedRow { member, deed }) in self.rows.into_iter().enumerate() {
+            let row = i + 1;
+            let checked = ctx.member_on(&member.given, actor.today()).and_then(|id| {
+                named_as(&ctx.roster, &id, member.named.as_deref())?;
+                Ok((checked_deed(ctx, &id, deed, actor)?, id))
+            });
+            let Some((deed, id)) = refusals.check(row, checked)? else { continue };
+            let in_file = new.iter().any(|d| d.record.member.id == id && d.record.deed == deed);
+            if in_file || ctx.q.deeds.get(&id).is_some_and(|d| d.contains(&deed)) {
+                repeated.push(row);
+                continue;
+            }
+            new.push(Numbered { row, record: ImportedDeed { member: member_ref(&ctx.roster, id.as_str()), deed } });
+        }
+        refusals.finish()?;
+        let plan = if self.apply {
+            ctx.plan(new.iter().map(|d| Action::DeedRegistered { member: d.record.member.id.clone(), deed: d.record.deed.clone() }).collect())
+        } else {
+            Plan::default()
+        };
+        let deeds = Imported { new, repeated, applied: self.apply };
+        let answer = DeedsImported { branch: ctx.unit_ref.clone(), quarter: ctx.quarter, deeds };
+        Ok(Decided::new(plan, answer))
+    }
 }
 
 // ---- a member's own deeds, edited and withdrawn ----------------------------------------
@@ -415,6 +489,32 @@ impl Archive {
             (None, None) => return Err(Kind::NothingToRecord.into()),
         };
         self.on_quarter(current, actor, &branch, Records { records })
+    }
+
+    /// Register the deeds of many members of one branch (the branch given, or that of
+    /// the first row whose member is found), all or none, in one batch: each row as
+    /// `record` takes a deed, while the quarter takes deeds and from a role it allows
+    /// them. Without `apply`, nothing is written: the answer says what would be.
+    pub fn import_deeds(&self, current: Option<&Current>, actor: &Actor, branch: Option<&str>, rows: Vec<DeedRow>, apply: bool) -> Result<DeedsImported> {
+        let branch = match branch {
+            Some(b) => b.to_owned(),
+            None => {
+                let mut refusals = RowRefusals::default();
+                let mut found = None;
+                for (i, row) in rows.iter().enumerate() {
+                    if let Some((b, _)) = refusals.check(i + 1, self.find_member(&row.member.given))? {
+                        found = Some(b);
+                        break;
+                    }
+                }
+                match found {
+                    Some(b) => b.to_string(),
+                    None if rows.is_empty() => return Err(Kind::NothingToRecord.into()),
+                    None => return Err(refusals.finish().err().unwrap_or_else(|| Kind::NothingToRecord.into())),
+                }
+            }
+        };
+        self.on_quarter(current, actor, &branch, ImportDeeds { rows, apply })
     }
 
     /// Edit or withdraw one of a member's deeds, by its number on the certificate, in
