@@ -97,3 +97,6 @@ mod webvote;
 
 #[path = "notice/spreadsheet.rs"]
 mod spreadsheet;
+
+#[path = "notice/forms.rs"]
+mod forms;
