@@ -104,3 +104,6 @@ mod exports;
 
 #[path = "notice/templates.rs"]
 mod templates;
+
+#[path = "notice/forms.rs"]
+mod forms;

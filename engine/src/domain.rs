@@ -62,6 +62,40 @@ impl Quarter {
     pub fn contains(self, date: NaiveDate) -> bool {
         (self.start()..=self.end()).contains(&date)
     }
+
+    /// The quarter after this one, if it is one a quarter may name.
+    pub fn next(self) -> Option<Quarter> {
+        if self.q == 4 {
+            Quarter::new(self.year + 1, 1)
+        } else {
+            Quarter::new(self.year, self.q + 1)
+        }
+    }
+
+    /// This quarter and those after it up to `last`, in order (none when `last` is
+    /// earlier).
+    pub fn through(self, last: Quarter) -> impl Iterator<Item = Quarter> {
+        std::iter::successors(Some(self), |q| q.next()).take_while(move |q| *q <= last)
+    }
+}
+
+/// A quarter, or a year (its four quarters): what a report covers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Period {
+    Quarter(Quarter),
+    Year(i32),
+}
+
+impl Period {
+    /// The quarters of the period, in order; `None` for a year a quarter may not name
+    /// ([`Quarter::YEARS`]).
+    pub fn quarters(self) -> Option<Vec<Quarter>> {
+        match self {
+            Period::Quarter(q) => Some(vec![q]),
+            Period::Year(y) => (1..=4).map(|q| Quarter::new(y, q)).collect(),
+        }
+    }
 }
 
 impl FromStr for Quarter {

@@ -433,6 +433,15 @@ pub enum Kind {
     SameBranch { member: MemberRef, branch: UnitRef },
     /// A dated change that names no field to change.
     NoChangeGiven,
+    // ---- the notice's form, reports over quarters ----------------------------------
+    /// The unit does not report its branches' results for filing, so it has no
+    /// registration form (the notice's annex); `reporting` are the kinds of unit that
+    /// do (`Escalation::reports_for_filing`).
+    NotAReportingUnit { unit: UnitRef, kind: KindRef, reporting: Vec<KindRef> },
+    /// A range of quarters that ends before it starts.
+    QuarterRange { from: Quarter, to: Quarter },
+    /// A year outside those a quarter may name (`Quarter::YEARS`).
+    YearOutOfRange { year: i32, first: i32, last: i32 },
     /// The member was not on the branch's roster on the day a quarter reads it (the
     /// meeting date, or today until one is reported): joined later, or left before.
     NotOnRosterOn { member: MemberRef, branch: UnitRef, day: NaiveDate },
@@ -528,4 +537,12 @@ pub enum Hint {
     TransferMember { member: MemberId, to: UnitId },
     /// See the member's certificate, with the number of each deed.
     Certificate { member: MemberId },
+    /// The registration form of `unit`, the reporting unit above the one asked for.
+    RegistrationForm { unit: UnitId, quarter: Quarter },
+    /// Every reporting unit's registration form, for the Organization Department.
+    RegistrationRollUp { quarter: Quarter },
+    /// Ask for the quarters from `from` to `to`.
+    QuarterRange { from: Quarter, to: Quarter },
+    /// Find the member's id on their branch's roster.
+    FindMember,
 }

@@ -458,6 +458,10 @@ fn kind(k: &Kind) -> Worded {
         Kind::AwayEndsBeforeStart { member: m, from, to } => {
             Worded::new(format!("{}的外出回来日期 {to} 早于外出日期 {from}", member(m))).then("检查日期后重记")
         }
+        Kind::NotAReportingUnit { unit: u, kind, reporting } => Worded::new(format!("{}是{}，不填报《基层党组织党员“闪光言行之星”登记表》", unit(u), titled(kind)))
+            .detail(format!("登记表由{}填报，报党委组织部备案（§4.2.b）", titles(reporting))),
+        Kind::QuarterRange { from, to } => Worded::new(format!("起始季度 {from} 晚于截止季度 {to}")),
+        Kind::YearOutOfRange { year, first, last } => Worded::new(format!("年度 {year} 不在 {first} 至 {last} 之间")).then("年度写作 `2026`"),
         Kind::NotAway { member: m, on } => Worded::new(format!("{}在 {on} 没有记录中的外出", member(m)))
             .detail("外出回来要结束一次已记录的外出")
             .then(format!("先用 `shine life away --member {} --from 外出日期` 记外出", m.id)),
@@ -513,6 +517,10 @@ pub fn hint(h: &Hint) -> String {
         Hint::CheckCode => "请对照投票码纸条重新输入；仍不行请向党支部书记询问".into(),
         Hint::TransferMember { member, to } => format!("`shine member transfer --member {member} --to {to} --on <日期>` 办理组织关系转接"),
         Hint::Certificate { member } => format!("用 `shine member certificate --member {member}` 查看登记证上每条闪光言行的序号"),
+        Hint::RegistrationForm { unit, quarter } => format!("这些党支部的“闪光言行之星”填在上级的登记表上：`shine export form --unit {unit} --quarter {quarter} --out 登记表.xlsx`"),
+        Hint::RegistrationRollUp { quarter } => format!("全校各单位的登记表汇总：`shine export form --quarter {quarter} --out 全校登记表.xlsx`"),
+        Hint::QuarterRange { from, to } => format!("从早到晚写：`--from {from} --to {to}`"),
+        Hint::FindMember => "用 `shine members --branch <支部编号>` 查看党员编号，按编号指定".into(),
     }
 }
 
@@ -536,5 +544,41 @@ fn record_check(check: &RecordCheck) -> String {
             let whose = from_unit.as_ref().map(unit).unwrap_or_default();
             format!("{whose}报送 {sent} 名，超过{}所允许的{}", words::rule_line(rule), words::bound(*bound))
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::word;
+    use shine_engine::domain::{Quarter, UnitId};
+    use shine_engine::refs::{KindRef, UnitRef};
+    use shine_engine::refusal::{Hint, Kind, Refusal};
+
+    fn quarter(text: &str) -> Quarter {
+        text.parse().expect("a quarter")
+    }
+
+    #[test]
+    fn annex_a_unit_without_a_form_is_told_who_files_it_and_where_its_stars_are() {
+        let kind = |id: &str, title: &str| KindRef { id: id.into(), title: title.into() };
+        let refusal = Refusal::new(Kind::NotAReportingUnit {
+            unit: UnitRef { id: "b1".into(), name: "党政办党支部".into() },
+            kind: kind("branch", "党支部"),
+            reporting: vec![kind("direct_branch", "直属党支部"), kind("general_branch", "党总支")],
+        })
+        .next(Hint::RegistrationForm { unit: UnitId::parse("g1").expect("an id"), quarter: quarter("2026Q4") });
+        let w = word(&refusal);
+        assert_eq!(w.message, "「党政办党支部」是党支部，不填报《基层党组织党员“闪光言行之星”登记表》");
+        assert_eq!(w.details, ["登记表由「直属党支部」、「党总支」填报，报党委组织部备案（§4.2.b）"]);
+        assert!(w.next[0].contains("`shine export form --unit g1 --quarter 2026Q4"), "{:?}", w.next);
+    }
+
+    #[test]
+    fn s4_2_c_a_range_that_ends_before_it_starts_is_told_the_range_to_ask_for() {
+        let refusal = Refusal::new(Kind::QuarterRange { from: quarter("2026Q4"), to: quarter("2026Q1") })
+            .next(Hint::QuarterRange { from: quarter("2026Q1"), to: quarter("2026Q4") });
+        let w = word(&refusal);
+        assert_eq!(w.message, "起始季度 2026Q4 晚于截止季度 2026Q1");
+        assert_eq!(w.next, ["从早到晚写：`--from 2026Q1 --to 2026Q4`"]);
     }
 }

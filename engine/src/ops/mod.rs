@@ -18,17 +18,21 @@
 //! of the quarter's steps), `advance` (moving on, tallying, the ledger), `ballot`
 //! (electronic ballots and paper totals), `views` (status, explanation, ledger),
 //! `adopt` (moving an open quarter to new rules), `history` (a member across
-//! quarters), `chain` (the levels above the branch), `access` (credentials).
+//! quarters), `chain` (the levels above the branch), `access` (credentials), `forms`
+//! (the notice's registration form), `report` (stars in numbers over a period),
+//! `appraisal` (results over a range of quarters, §4.2.c).
 
 pub mod access;
 pub mod adopt;
 pub mod advance;
+pub mod appraisal;
 pub mod ballot;
 mod branch;
 pub mod chain;
 mod definitions;
 mod facts;
 pub mod findings;
+pub mod forms;
 pub mod life;
 pub mod history;
 pub mod meetings;
@@ -36,6 +40,7 @@ pub mod org;
 pub mod overview;
 pub mod quarter;
 pub mod readback;
+pub mod report;
 pub mod roster;
 pub mod users;
 pub mod views;

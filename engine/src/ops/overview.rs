@@ -8,13 +8,13 @@
 
 use super::chain::{ForwardedView, LevelStatus};
 use super::meetings::MeetingReport;
-use super::views::Status;
 use super::{Archive, Shine};
-use crate::domain::Quarter;
+use crate::domain::{Quarter, UnitId};
 use crate::progress::{StepState, Waiting};
 use crate::refs::{LevelRef, MemberRef, StateRef, UnitRef};
 use crate::refusal::{Hint, Kind, Refusal, Result, Thing};
 use crate::state::org::OrgTree;
+use crate::state::quarter::QuarterState;
 use chrono::NaiveDate;
 use serde::Serialize;
 
@@ -87,6 +87,24 @@ pub struct Overview {
     pub levels: Vec<LevelRow>,
 }
 
+impl Stage {
+    /// How far an opened quarter has come by its own records, up to `Filed` (whether
+    /// the unit above received it is the chain's to say).
+    pub(crate) fn of_quarter(q: &QuarterState) -> Stage {
+        if q.reported.is_some() {
+            Stage::Filed
+        } else if !q.stars.is_empty() && q.open_round().is_none() {
+            Stage::Tallied
+        } else if !q.attendance.is_empty() {
+            Stage::Met
+        } else if q.meeting.is_some() {
+            Stage::MeetingReported
+        } else {
+            Stage::Opened
+        }
+    }
+}
+
 impl Overview {
     /// How many branches stand at `stage` or beyond.
     pub fn at_least(&self, stage: Stage) -> usize {
@@ -95,29 +113,33 @@ impl Overview {
 }
 
 /// The units of the subtree under `top`, `top` first, in the tree's order.
-fn subtree<'a>(tree: &'a OrgTree, top: &str) -> Vec<&'a crate::entity::Unit> {
+pub(crate) fn subtree<'a>(tree: &'a OrgTree, top: &str) -> Vec<&'a crate::entity::Unit> {
     tree.in_order().filter(|u| tree.path(u.id.as_str()).iter().any(|p| p.id.as_str() == top)).collect()
 }
 
-fn stage_of(status: &Status, above: Option<&LevelStatus>) -> (Stage, Option<Waiting>) {
-    if status.reported.is_some() {
-        let waiting = above.and_then(|a| a.waiting.iter().find(|(u, _)| u.id == status.branch.id)).map(|(_, w)| w.clone());
-        return match (above, waiting) {
-            (Some(a), None) if a.forwarded.is_some() => (Stage::Forwarded, None),
-            (Some(_), None) => (Stage::Received, None),
-            (_, waiting) => (Stage::Filed, waiting),
-        };
+/// The branch's stage: its quarter's own (`own`), and once filed, what the unit above
+/// says of it.
+fn stage_of(own: Stage, branch: &UnitRef, above: Option<&LevelStatus>) -> (Stage, Option<Waiting>) {
+    if own < Stage::Filed {
+        return (own, None);
     }
-    let stage = if !status.stars.is_empty() && status.round.is_none() {
-        Stage::Tallied
-    } else if status.attendance_recorded > 0 {
-        Stage::Met
-    } else if status.meeting_report.as_ref().is_some_and(|m| m.date.is_some()) {
-        Stage::MeetingReported
-    } else {
-        Stage::Opened
-    };
-    (stage, None)
+    let waiting = above.and_then(|a| a.waiting.iter().find(|(u, _)| u.id == branch.id)).map(|(_, w)| w.clone());
+    match (above, waiting) {
+        (Some(a), None) if a.forwarded.is_some() => (Stage::Forwarded, None),
+        (Some(_), None) => (Stage::Received, None),
+        (_, waiting) => (Stage::Filed, waiting),
+    }
+}
+
+impl Archive {
+    /// How far a branch's quarter has come by its own records; `opened`: the quarters
+    /// the branch has opened.
+    pub(crate) fn own_stage(&self, branch: &UnitId, quarter: Quarter, opened: &[Quarter]) -> Result<Stage> {
+        if !opened.contains(&quarter) {
+            return Ok(Stage::NotOpened);
+        }
+        Ok(Stage::of_quarter(&*self.quarter_state(branch, quarter)?))
+    }
 }
 
 impl Shine {
@@ -186,7 +208,8 @@ impl Shine {
                 Some(p) => level_status(&p.id)?,
                 None => None,
             };
-            let (stage, waiting) = stage_of(&status, above.as_ref());
+            let own = Stage::of_quarter(&*self.quarter_state(&u.id, quarter)?);
+            let (stage, waiting) = stage_of(own, &branch, above.as_ref());
             branches.push(BranchRow {
                 branch,
                 reports_to: parent,

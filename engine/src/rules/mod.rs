@@ -281,6 +281,20 @@ impl<'a> At<'a> {
     }
 }
 
+/// Which side of the lean a member stands on, as the `prefer` and `cap` rules decide
+/// (in the shipped rules, §3.4's 向普通党员倾斜: ordinary members are preferred;
+/// leading cadres, secretaries and committee members are capped).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Lean {
+    /// The `cap` rule's condition holds: the member counts against the cap.
+    Capped,
+    /// The `prefer` rule holds (and the cap's condition does not).
+    Preferred,
+    /// Neither holds, or the set has neither rule.
+    Neither,
+}
+
 /// A rule's verdict with the values that made it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Decision<T> {
@@ -582,6 +596,28 @@ impl RuleSet {
     /// The rule that says who votes.
     pub fn voter_rule(&self) -> &RuleInfo {
         &self.inner.program.required.voter.info
+    }
+    /// The rule of the lean (`prefer`), if the set has one.
+    pub fn prefer_rule(&self) -> Option<&RuleInfo> {
+        self.inner.program.prefer.as_ref().map(|r| &r.info)
+    }
+    /// The rule that caps the seats of some members (`cap`), if the set has one.
+    pub fn cap_rule(&self) -> Option<&RuleInfo> {
+        self.inner.program.cap.as_ref().map(|c| &c.info)
+    }
+    /// Which side of the lean a member stands on: [`Lean::Capped`] when the `cap`
+    /// rule's condition holds for them, else [`Lean::Preferred`] when the `prefer`
+    /// rule does, else [`Lean::Neither`].
+    pub fn lean(&self, scope: Scope, member: &MemberFacts) -> Lean {
+        let p = &self.inner.program;
+        let at = At { scope, member: Some(member), excluded: false, quota: 0 };
+        if p.cap.as_ref().is_some_and(|c| self.trace_bool(&c.info, &c.when, c.file, at).value) {
+            Lean::Capped
+        } else if p.prefer.as_ref().is_some_and(|r| self.trace_condition(r, at).value) {
+            Lean::Preferred
+        } else {
+            Lean::Neither
+        }
     }
 
     fn tracer<'a>(&'a self, file: usize, scope: Scope<'a>, member: Option<&'a MemberFacts>) -> trace::Tracer<'a> {

@@ -35,6 +35,23 @@ pub(super) fn cited_files() -> Vec<SourceFile> {
         .collect()
 }
 
+/// The shipped files, the notice's clauses included, with `edit` applied to `file`
+/// (which it must change).
+pub(super) fn cited_edited(file: &str, edit: impl Fn(&str) -> String) -> Vec<SourceFile> {
+    let mut files = cited_files();
+    let f = files.iter_mut().find(|f| f.name.ends_with(file)).expect("shipped file");
+    let before = f.text.clone();
+    f.text = edit(&f.text);
+    assert_ne!(f.text, before, "the edit changed {file}");
+    files
+}
+
+/// Every problem of files that do not load, each with its position (`file:line:col`).
+pub(super) fn refused_problems(files: Vec<SourceFile>) -> Vec<(String, RuleProblem)> {
+    let e = RuleSet::load(files).expect_err("refused");
+    e.errors.into_iter().map(|x| (x.place.position(), x.problem)).collect()
+}
+
 pub(super) fn shipped() -> RuleSet {
     match RuleSet::load(shipped_files()) {
         Ok(r) => r,

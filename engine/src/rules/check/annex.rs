@@ -89,31 +89,19 @@ impl Checker<'_, '_> {
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::tests::cited_files;
+    use crate::rules::tests::{cited_edited, cited_files, refused_problems as problems};
     use crate::rules::{Attribution, RuleProblem, RuleSet, SourceFile};
 
     /// The shipped files with `edit` applied to rules/facts.shine.
     fn facts_edited(edit: impl Fn(&str) -> String) -> Vec<SourceFile> {
-        let mut files = cited_files();
-        let f = files.iter_mut().find(|f| f.name.ends_with("/facts.shine")).expect("facts.shine");
-        let before = f.text.clone();
-        f.text = edit(&f.text);
-        assert_ne!(f.text, before, "the edit changed facts.shine");
-        files
+        cited_edited("/facts.shine", edit)
     }
 
-    /// Every problem, as `line:col` in its file and the problem.
-    fn problems(files: Vec<SourceFile>) -> Vec<(String, RuleProblem)> {
-        let e = RuleSet::load(files).expect_err("refused");
-        e.errors.into_iter().map(|x| (format!("{}:{}", x.place.line, x.place.col), x.problem)).collect()
-    }
-
-    /// Where `needle` starts in the edited facts.shine, as `line:col` (characters).
+    /// Where `needle` starts in the edited facts.shine, as a problem's position.
     fn at(files: &[SourceFile], needle: &str) -> String {
         let text = &files.iter().find(|f| f.name.ends_with("/facts.shine")).expect("facts.shine").text;
         let offset = text.find(needle).unwrap_or_else(|| panic!("{needle}"));
-        let p = crate::place::Place::locate("", text, offset..offset);
-        format!("{}:{}", p.line, p.col)
+        crate::place::Place::locate("rules/facts.shine", text, offset..offset).position()
     }
 
     const MAPPING: &str = "annex identity 机关, 后勤 as 教师";

@@ -141,23 +141,8 @@ impl Checker<'_, '_> {
 #[cfg(test)]
 mod tests {
     use super::verbatim;
-    use crate::rules::tests::{cited_files, shipped_files};
+    use crate::rules::tests::{cited_edited as edited, cited_files, refused_problems as problems, shipped_files};
     use crate::rules::{Attribution, RuleProblem, RuleSet, SourceFile};
-
-    /// The shipped files, the notice's clauses included, with `edit` applied to `file`.
-    fn edited(file: &str, edit: impl Fn(&str) -> String) -> Vec<SourceFile> {
-        let mut files = cited_files();
-        let f = files.iter_mut().find(|f| f.name.ends_with(file)).expect("shipped file");
-        let before = f.text.clone();
-        f.text = edit(&f.text);
-        assert_ne!(f.text, before, "the edit changed {file}");
-        files
-    }
-
-    fn problems(files: Vec<SourceFile>) -> Vec<(String, RuleProblem)> {
-        let e = RuleSet::load(files).expect_err("refused");
-        e.errors.into_iter().map(|x| (x.place.position(), x.problem)).collect()
-    }
 
     #[test]
     fn shipped_rules_cite_clauses_that_exist_and_say_whose_words_they_quote() {
