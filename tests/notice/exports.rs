@@ -21,8 +21,10 @@ fn roster() -> Vec<M> {
     list[0].name = "郭𠮷".into();
     list[1].name = "龚䶮".into();
     list[2].name = "李𬭎".into();
+    // 机关 and 后勤 are not among the Annex form's three identities.
+    list[0].identity = "机关".into();
     list[3].identity = "学生".into();
-    list[4].identity = "机关".into();
+    list[4].identity = "后勤".into();
     list[5].role = "committee".into();
     list
 }
@@ -324,6 +326,22 @@ fn s4_1_every_export_is_a_download_for_the_roles_that_may_see_it() {
     general.sign_in("gb", &passwords["gb"]);
     assert_eq!(general.download("/work/download?form=ledger&format=xlsx&branch=b1&quarter=2026Q4").0, 200);
     assert_eq!(general.download("/work/download?form=ledger&format=xlsx&branch=g&quarter=2026Q4").0, 403);
+    // Its own Annex form, whatever unit the query names; not the university's overview.
+    let (status, _, _, bytes) = general.download("/work/download?form=form&format=html&unit=c&quarter=2026Q4");
+    assert_eq!(status, 200);
+    assert!(String::from_utf8_lossy(&bytes).contains("填报单位党组织（盖章）：测试学院党总支"));
+    assert_eq!(general.download("/work/download?form=overview&format=xlsx&quarter=2026Q4").0, 403);
+
+    // The Organization Department: the roll-up and the overview.
+    let mut department = crate::web::Browser::new(&server);
+    department.sign_in("od", &passwords["od"]);
+    assert!(department.get("/work/downloads").body.contains("全校各单位汇总"));
+    let (status, _, _, bytes) = department.download("/work/download?form=form&format=xlsx&quarter=2026Q4");
+    assert_eq!(status, 200, "{}", String::from_utf8_lossy(&bytes));
+    let file = s.dir().join("下载的全校登记表.xlsx");
+    std::fs::write(&file, &bytes).expect("save");
+    assert_eq!(sheets(&file)[0].0, "全校汇总");
+    assert_eq!(department.download("/work/download?form=overview&format=xlsx&year=2026").0, 200);
 }
 
 #[test]
@@ -354,4 +372,97 @@ fn s3_4_x3_restricted_finding_is_withheld_from_a_member_and_shown_to_the_secreta
         .ok();
     let text = page_text(&withheld);
     assert!(text.contains("另有 1 项不能评选的情形") && !text.contains("§3.4.x3") && !text.contains("党委会议纪要"), "{text}");
+}
+
+#[test]
+fn annex_form_prints_the_stars_of_a_reporting_unit_with_identities_the_form_takes_and_room_for_the_stamp() {
+    let s = quarter_done();
+    let book = export(&s, &["form", "--unit", "g", "--quarter", "2026Q4"], "登记表.xlsx");
+    let sheets = sheets(&book);
+    assert_eq!(sheets.len(), 1);
+    let rows = &sheets[0].1;
+    assert_eq!(rows[0][0], "基层党组织党员“闪光言行之星”登记表");
+    assert!(rows.iter().any(|r| r[0] == "填报单位党组织（盖章）：测试学院党总支"), "{rows:#?}");
+    assert_eq!(row_starting(rows, &["序号", "党员姓名", "党员身份"]).len(), 3);
+    // 郭𠮷 is recorded as 机关: the form prints 教师, as the university's rule says.
+    let star = row_starting(rows, &["1", "郭𠮷"]);
+    assert_eq!(star[2], "教师");
+    let header = rows.iter().position(|r| r[0] == "序号").expect("header");
+    for row in rows[header + 1..].iter().take_while(|r| r[0].parse::<usize>().is_ok()) {
+        assert!(["教师", "学生", "离退休同志"].contains(&row[2].as_str()), "{row:?} prints an identity the form does not take");
+    }
+    let notes: String = rows.iter().map(|r| r[0].clone()).collect::<Vec<_>>().join("\n");
+    assert!(notes.contains("备注：“党员身份”请填“教师”、“学生”或“离退休同志”。（通知原文 §附件）"), "{notes}");
+    assert!(notes.contains("本校实施细则") && notes.contains("（盖章）"), "{notes}");
+
+    let page = export(&s, &["form", "--unit", "g", "--quarter", "2026Q4"], "登记表.html");
+    let text = page_text(&page);
+    assert!(text.contains("填报单位党组织（盖章）：测试学院党总支"), "{text}");
+    let html = std::fs::read_to_string(&page).expect("html");
+    assert!(html.contains("<td>郭𠮷</td><td>教师</td>"), "{html}");
+    printed(&page, "annex-form");
+}
+
+#[test]
+fn s4_2_b_roll_up_lists_every_reporting_unit_and_names_the_branches_not_filed() {
+    let s = quarter_done();
+    s.args(["org", "add", "--id", "b2", "--name", "测试党支部b2", "--kind", "branch", "--parent", "g"]).ok();
+    let book = export(&s, &["form", "--quarter", "2026Q4"], "全校登记表.xlsx");
+    let sheets = sheets(&book);
+    let names: Vec<&str> = sheets.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(names, ["全校汇总", "测试学院党总支"]);
+    let rows = &sheets[0].1;
+    assert_eq!(row_starting(rows, &["序号", "填报单位", "党员姓名", "党员身份"]).len(), 4);
+    assert_eq!(row_starting(rows, &["1", "测试学院党总支", "郭𠮷"])[3], "教师");
+    assert!(rows.iter().any(|r| r[0].contains("尚未报送") && r[0].contains("测试党支部b2（尚未开启）")), "{rows:#?}");
+    let page = export(&s, &["form", "--quarter", "2026Q4"], "全校登记表.html");
+    printed(&page, "annex-roll-up");
+    // A branch files on its general branch's form: it is refused, saying which.
+    let run = s.args(["export", "form", "--unit", "b1", "--quarter", "2026Q4", "--out", "b1.xlsx"]).fails();
+    assert!(run.stderr.contains("--unit g"), "{}", run.stderr);
+}
+
+#[test]
+fn s3_4_overview_counts_stars_by_unit_identity_and_the_lean_toward_ordinary_members() {
+    let s = quarter_done();
+    let book = export(&s, &["overview", "--quarter", "2026Q4"], "统计.xlsx");
+    let rows = &sheets(&book)[0].1;
+    // A share is a number the cell shows as a percentage: 1 is 100.0%.
+    row_starting(rows, &["测试学院党总支", "1", "1"]);
+    row_starting(rows, &["机关", "1", "1"]);
+    let preferred = row_starting(rows, &["倾斜对象", "1"]);
+    assert_eq!(preferred[3], "普通党员");
+    row_starting(rows, &["计入名额上限的", "0", "0"]);
+    row_starting(rows, &["2026Q4", "1", "无", "无", "无"]);
+    let year = export(&s, &["overview", "--year", "2026"], "年度统计.xlsx");
+    let rows = &sheets(&year)[0].1;
+    row_starting(rows, &["单位", "2026Q1", "2026Q2", "2026Q3", "2026Q4", "合计", "占比"]);
+    row_starting(rows, &["测试学院党总支", "0", "0", "0", "1", "1", "1"]);
+    row_starting(rows, &["2026Q1", "1", "测试党支部b1"]);
+    let page = export(&s, &["overview", "--year", "2026"], "年度统计.html");
+    printed(&page, "overview");
+}
+
+#[test]
+fn s4_2_c_appraisal_over_a_year_lists_stars_exclusions_and_picks_withheld_where_restricted() {
+    let s = quarter_done();
+    let book = export(&s, &["appraisal", "--branch", "b1", "--from", "2026Q1", "--to", "2026Q4"], "评选结果.xlsx");
+    let both = sheets(&book);
+    assert_eq!(both.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>(), ["汇总", "逐季度"]);
+    let summary = &both[0].1;
+    assert_eq!(row_starting(summary, &["1", "郭𠮷", "机关", "1", "1", "0"]).len(), 8);
+    assert_eq!(row_starting(summary, &["7", "党员m07", "教师", "1", "0", "1"]).len(), 8);
+    let detail = &both[1].1;
+    assert!(row_starting(detail, &["党员m07", "2026Q4"])[5].starts_with("§3.4.x3"), "the administrator sees the clause");
+    assert!(detail.iter().any(|r| r[0] == "2026Q1、2026Q2、2026Q3 所在党支部未开展评选。"), "{detail:#?}");
+    // As a member (the web's member desk), the restricted exclusion is counted, not named.
+    let mine = s.dir().join("m07-评选结果.xlsx");
+    s.args([OsStr::new("export"), OsStr::new("appraisal"), OsStr::new("--member"), OsStr::new("m07"), OsStr::new("--from"), OsStr::new("2026Q1"), OsStr::new("--to"), OsStr::new("2026Q4"), OsStr::new("--out"), mine.as_os_str()])
+        .role("member")
+        .ok();
+    let detail = &sheets(&mine)[1].1;
+    let row = row_starting(detail, &["党员m07", "2026Q4"]);
+    assert!(row[5].starts_with("另有 1 项不能评选的情形") && !row[5].contains("§3.4.x3"), "{row:?}");
+    let page = export(&s, &["appraisal", "--branch", "b1", "--from", "2026Q1", "--to", "2026Q4"], "评选结果.html");
+    printed(&page, "appraisal");
 }

@@ -17,6 +17,7 @@ use shine_engine::domain::{Actor, Quarter};
 use shine_engine::entity::MemberChange;
 use shine_engine::ops::roster::RosterMove;
 use shine_engine::ops::Shine;
+use shine_engine::ops::chain::TrailStep;
 use shine_engine::ops::history::{MemberHistory, QuarterRecord};
 
 pub fn run(ctx: &Context, command: MemberCommand) -> Result<Output> {
@@ -147,11 +148,15 @@ pub(crate) fn reported(q: &QuarterRecord) -> String {
 
 /// What each level above the branch did with the star.
 pub(crate) fn upward(q: &QuarterRecord) -> String {
-    if q.upward.is_empty() {
+    trail(&q.upward)
+}
+
+/// What each level a star passed did with it, one line each; `—` for none.
+pub(crate) fn trail(steps: &[TrailStep]) -> String {
+    if steps.is_empty() {
         return "—".into();
     }
-    let lines: Vec<String> = q
-        .upward
+    let lines: Vec<String> = steps
         .iter()
         .map(|t| {
             let mut parts = Vec::new();

@@ -10,9 +10,12 @@
 //! whole or not at all (a temporary file renamed into place), and an existing file is
 //! kept unless `--force`.
 
+mod appraisal;
 mod certificate;
 mod document;
+mod form;
 mod ledger;
+mod overview;
 pub mod print;
 mod xlsx;
 
@@ -21,7 +24,7 @@ use crate::context::Context;
 use crate::failure::Result;
 use crate::render::Output;
 pub use document::Document;
-use shine_engine::domain::Quarter;
+use shine_engine::domain::{Period, Quarter};
 use std::path::Path;
 
 /// How a document is written, from the file name asked for.
@@ -103,9 +106,9 @@ pub fn build(ctx: &Context, command: &ExportCommand) -> Result<Export> {
     match command {
         ExportCommand::Certificate { member, quarter, .. } => certificate::build(ctx, member, quarter.as_deref()),
         ExportCommand::Ledger { branch, period, .. } => ledger::build(ctx, branch, &quarters(ctx, period)?),
-        ExportCommand::Form { .. } | ExportCommand::Overview { .. } | ExportCommand::Appraisal { .. } => {
-            Err(crate::fail!("export_unavailable", "这种表单还不能导出"))
-        }
+        ExportCommand::Form { unit, quarter, .. } => form::build(ctx, unit.as_deref(), quarter),
+        ExportCommand::Overview { period, .. } => overview::build(ctx, period_of(ctx, period)?),
+        ExportCommand::Appraisal { member, branch, from, to, .. } => appraisal::build(ctx, member.as_deref(), branch.as_deref(), from, to),
     }
 }
 
@@ -130,18 +133,21 @@ pub fn out_file(command: &ExportCommand) -> &ExportFile {
     }
 }
 
+/// `--quarter Q` or `--year Y`.
+fn period_of(ctx: &Context, period: &ExportPeriod) -> Result<Period> {
+    match &period.quarter {
+        Some(q) => Ok(Period::Quarter(ctx.quarter(q)?)),
+        None => Ok(Period::Year(period.year.unwrap_or_default())),
+    }
+}
+
 /// The quarters of `--quarter Q` or `--year Y`.
 fn quarters(ctx: &Context, period: &ExportPeriod) -> Result<Vec<Quarter>> {
-    if let Some(q) = &period.quarter {
-        return Ok(vec![ctx.quarter(q)?]);
-    }
-    let year = period.year.unwrap_or_default();
-    let all: Vec<Quarter> = (1..=4).filter_map(|q| Quarter::new(year, q)).collect();
-    if all.is_empty() {
+    let period = period_of(ctx, period)?;
+    period.quarters().ok_or_else(|| {
         let (first, last) = (Quarter::YEARS.start(), Quarter::YEARS.end());
-        return Err(crate::fail!("bad_year", help = "年度写作四位数字，如 2026", "年度 `{year}` 不在 {first} 到 {last} 之间"));
-    }
-    Ok(all)
+        crate::fail!("bad_year", help = "年度写作四位数字，如 2026", "年度不在 {first} 到 {last} 之间")
+    })
 }
 
 /// The period's name as printed: `2026Q4 季度` or `2026 年度`.

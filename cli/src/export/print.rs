@@ -17,13 +17,13 @@ body { font-family: "SimSun", "宋体", "Songti SC", "Noto Serif CJK SC", "Sourc
 .form:last-child { page-break-after: auto; break-after: auto; }
 .form.landscape { page: landscape; }
 h1 { font-size: 17pt; text-align: center; margin: 0 0 6mm; font-weight: bold; }
-h2 { font-size: 12pt; margin: 5mm 0 2mm; }
+h2 { font-size: 12pt; margin: 5mm 0 2mm; page-break-after: avoid; break-after: avoid; }
 .heading p, .fields p { margin: 1mm 0; }
 .text { margin: 1mm 0; white-space: pre-wrap; }
 table { border-collapse: collapse; margin: 2mm 0 3mm; page-break-inside: auto; }
 thead { display: table-header-group; }
 tr { page-break-inside: avoid; break-inside: avoid; }
-th, td { border: 0.75pt solid #000; padding: 1.2mm 1.5mm; vertical-align: middle; word-break: break-all; white-space: pre-line; }
+th, td { border: 0.75pt solid #000; padding: 1.2mm 1.5mm; vertical-align: middle; overflow-wrap: anywhere; white-space: pre-line; }
 th { font-weight: bold; text-align: center; }
 td.n, td.d { text-align: center; white-space: nowrap; }
 tfoot td { font-weight: bold; }
