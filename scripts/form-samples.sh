@@ -27,3 +27,7 @@ sample() {
 
 sample certificate certificate --member jx-jg-01 --quarter 2026Q4
 sample ledger ledger --branch jx-jg --quarter 2026Q4
+sample form form --unit jx --quarter 2026Q4
+sample roll-up form --quarter 2026Q4
+sample overview overview --quarter 2026Q4
+sample appraisal appraisal --branch jx-jg --from 2026Q1 --to 2026Q4

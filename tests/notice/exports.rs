@@ -466,3 +466,31 @@ fn s4_2_c_appraisal_over_a_year_lists_stars_exclusions_and_picks_withheld_where_
     let page = export(&s, &["appraisal", "--branch", "b1", "--from", "2026Q1", "--to", "2026Q4"], "评选结果.html");
     printed(&page, "appraisal");
 }
+
+#[test]
+fn s3_4_names_with_rare_characters_from_a_workbook_roster_come_out_byte_for_byte() {
+    let s = Shine::new();
+    s.args(["org", "add", "--id", "c", "--name", "测试大学党委", "--kind", "committee"]).ok();
+    s.args(["org", "add", "--id", "g", "--name", "测试学院党总支", "--kind", "general", "--parent", "c"]).ok();
+    s.args(["org", "add", "--id", "b1", "--name", "测试党支部b1", "--kind", "branch", "--parent", "g"]).ok();
+    let csv = crate::support::roster_csv(&roster());
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    for (r, line) in csv.lines().enumerate() {
+        for (c, cell) in line.split(',').enumerate() {
+            sheet.write_string(r as u32, c as u16, cell).expect("cell");
+        }
+    }
+    let path = s.dir().join("名单.xlsx");
+    book.save(&path).expect("save");
+    s.args([OsStr::new("roster"), OsStr::new("import"), OsStr::new("--branch"), OsStr::new("b1"), path.as_os_str()]).ok();
+    s.open("b1");
+    let ledger = export(&s, &["ledger", "--branch", "b1", "--quarter", "2026Q4"], "台帐.xlsx");
+    let rows = &sheets(&ledger)[0].1;
+    for (n, name) in [(1, "郭𠮷"), (2, "龚䶮"), (3, "李𬭎")] {
+        let row = row_starting(rows, &[&n.to_string(), name]);
+        assert_eq!(row[1].as_bytes(), name.as_bytes());
+    }
+    let page = export(&s, &["certificate", "--member", "m03"], "登记证.html");
+    assert!(std::fs::read_to_string(&page).expect("html").contains("姓名：李𬭎"));
+}

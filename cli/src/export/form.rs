@@ -29,7 +29,7 @@ pub fn build(ctx: &Context, unit: Option<&str>, quarter: &str) -> Result<Export>
         None => {
             let all = shine.registration_roll_up(quarter, ctx.today())?;
             let mut list = Page::new("全校汇总", format!("{TITLE}（全校汇总）"));
-            list.heading = vec![Field::new("填报单位党组织（盖章）：", all.top.name.clone()), Field::new("评选季度：", quarter.to_string())];
+            list.heading = vec![Field::new("汇总单位：", format!("{}（报党委组织部备案，§4.2.b）", all.top.name)), Field::new("评选季度：", quarter.to_string())];
             let mut t = Table::new(&[("序号", 6.0), ("填报单位", 30.0), ("党员姓名", 16.0), ("党员身份", 14.0)]);
             let mut serial: usize = 0;
             for form in &all.forms {
@@ -39,8 +39,12 @@ pub fn build(ctx: &Context, unit: Option<&str>, quarter: &str) -> Result<Export>
                 }
             }
             list.blocks.push(Block::Table(t));
-            list.notes = all.forms.iter().flat_map(notes).collect::<Vec<_>>();
-            list.notes.dedup();
+            // Each unit's notes once: the forms share the column's note and the mappings.
+            for note in all.forms.iter().flat_map(notes) {
+                if !list.notes.contains(&note) {
+                    list.notes.push(note);
+                }
+            }
             list.notes.extend(all.forms.iter().filter_map(pending));
             list.signatures = vec![SIGNED.into()];
             list.stamp = true;
