@@ -163,21 +163,9 @@ fn printed(html: &Path, name: &str) -> Vec<PathBuf> {
     pages
 }
 
-/// Chromium and pdftoppm, installed by tests/install-browser.sh when missing; `None`
-/// when `SHINE_SKIP_BROWSER=1` asks to skip.
+/// Chromium and pdftoppm, installed when missing; `None` when `SHINE_SKIP_BROWSER=1`.
 fn printers() -> Option<(PathBuf, PathBuf)> {
-    if std::env::var("SHINE_SKIP_BROWSER").is_ok_and(|v| v == "1") {
-        eprintln!("SHINE_SKIP_BROWSER=1: the printed forms were not printed");
-        return None;
-    }
-    let chromium = PathBuf::from("/usr/bin/chromium");
-    let pdftoppm = PathBuf::from("/usr/bin/pdftoppm");
-    if !chromium.is_file() || !pdftoppm.is_file() {
-        let script = crate::support::repo().join("tests/install-browser.sh");
-        let status = Command::new("bash").arg(&script).status();
-        assert!(status.is_ok_and(|s| s.success()), "`{}` could not install chromium and poppler-utils", script.display());
-    }
-    assert!(chromium.is_file() && pdftoppm.is_file(), "chromium or pdftoppm still missing after tests/install-browser.sh");
+    let [chromium, pdftoppm] = crate::webdriver::installed(["/usr/bin/chromium", "/usr/bin/pdftoppm"])?;
     Some((chromium, pdftoppm))
 }
 

@@ -97,7 +97,10 @@ fn list(values: &[&str]) -> Vec<String> {
 #[test]
 fn s3_4_roster_template_has_the_header_bold_and_frozen_and_the_rules_values_as_drop_downs() {
     // An identity the university adds to the rules is offered at once.
-    let s = Shine::new().rules_edit("facts.shine", |t| t.replace("enum identity \"党员身份\" { 教师,", "enum identity \"党员身份\" { 博士后, 教师,"));
+    // A new identity also says how the Annex form prints it (the rules' `annex` items).
+    let s = Shine::new().rules_edit("facts.shine", |t| {
+        t.replace("enum identity \"党员身份\" { 教师,", "enum identity \"党员身份\" { 博士后, 教师,").replace("annex identity 机关, 后勤 as 教师", "annex identity 博士后, 机关, 后勤 as 教师")
+    });
     let book = template(&s, "roster", "名单.xlsx");
     assert_eq!(header(&book), ["姓名", "党员编号", "身份", "职务", "类别", "流动党员", "最近报到"]);
     let lists = drop_downs(&book);
@@ -199,7 +202,10 @@ fn s3_4_a_csv_template_is_the_header_alone_and_other_files_are_refused() {
 fn s3_4_a_list_too_long_for_excel_to_keep_inline_is_offered_from_a_hidden_sheet() {
     // Excel keeps a list of at most 255 characters inline: 30 long identities are more.
     let extra: Vec<String> = (1..=30).map(|i| format!("援派挂职交流人员第{i:02}批")).collect();
-    let s = Shine::new().rules_edit("facts.shine", |t| t.replace("{ 教师, 学生, 离退休同志, 机关, 后勤 }", &format!("{{ 教师, 学生, 离退休同志, 机关, 后勤, {} }}", extra.join(", "))));
+    let s = Shine::new().rules_edit("facts.shine", |t| {
+        t.replace("{ 教师, 学生, 离退休同志, 机关, 后勤 }", &format!("{{ 教师, 学生, 离退休同志, 机关, 后勤, {} }}", extra.join(", ")))
+            .replace("annex identity 机关, 后勤 as 教师", &format!("annex identity 机关, 后勤, {} as 教师", extra.join(", ")))
+    });
     let book = template(&s, "roster", "名单.xlsx");
     assert_eq!(drop_downs(&book)["C"], list(&["'可选值'!$A$1:$A$35"]));
     let names = entry(&book, "xl/workbook.xml");

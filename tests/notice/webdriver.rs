@@ -36,24 +36,30 @@ pub struct Browser {
 /// The binaries, or `None` when `SHINE_SKIP_BROWSER=1` asks to skip; installed by
 /// tests/install-browser.sh when missing.
 fn binaries() -> Option<(PathBuf, PathBuf)> {
+    let [chromium, driver] = installed(["/usr/bin/chromium", "/usr/bin/chromedriver"])?;
+    Some((chromium, driver))
+}
+
+/// Programs the browser tests need, installed by tests/install-browser.sh when any is
+/// missing; `None` when `SHINE_SKIP_BROWSER=1` asks to skip on purpose.
+pub fn installed<const N: usize>(paths: [&str; N]) -> Option<[PathBuf; N]> {
     if std::env::var("SHINE_SKIP_BROWSER").is_ok_and(|v| v == "1") {
-        eprintln!("SHINE_SKIP_BROWSER=1: the web workspace was not checked in a browser");
+        eprintln!("SHINE_SKIP_BROWSER=1: the pages were not checked in a browser");
         return None;
     }
-    let chromium = PathBuf::from("/usr/bin/chromium");
-    let driver = PathBuf::from("/usr/bin/chromedriver");
-    if !chromium.is_file() || !driver.is_file() {
+    let paths = paths.map(PathBuf::from);
+    if !paths.iter().all(|p| p.is_file()) {
         let script = crate::support::repo().join("tests/install-browser.sh");
         let status = Command::new("bash").arg(&script).status();
         assert!(
             status.is_ok_and(|s| s.success()),
-            "chromium or chromedriver is not installed and `{}` could not install them (it needs root or passwordless sudo): \
-             install Debian's `chromium chromium-driver fonts-noto-cjk fonts-hanazono`, or set SHINE_SKIP_BROWSER=1 to skip on purpose",
+            "{paths:?} not installed and `{}` could not install them (it needs root or passwordless sudo): \
+             install Debian's `chromium chromium-driver poppler-utils fonts-noto-cjk fonts-hanazono`, or set SHINE_SKIP_BROWSER=1 to skip on purpose",
             script.display()
         );
     }
-    assert!(chromium.is_file() && driver.is_file(), "chromium or chromedriver still missing after tests/install-browser.sh");
-    Some((chromium, driver))
+    assert!(paths.iter().all(|p| p.is_file()), "{paths:?} still missing after tests/install-browser.sh");
+    Some(paths)
 }
 
 fn free_port() -> u16 {
