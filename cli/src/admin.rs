@@ -154,8 +154,7 @@ async fn run(State(admin): State<Arc<Admin>>, headers: HeaderMap, body: Bytes) -
 
 /// Run a forwarded command line on the store the server holds.
 fn ran(shine: &Shine, runner: Runner, forward: Forward) -> std::result::Result<Ran, String> {
-    let mut cmd = crate::help::command();
-    let matches = cmd.try_get_matches_from_mut(&forward.args).map_err(|e| format!("命令行有误：{}", e.kind()))?;
+    let matches = crate::help::matches(&forward.args).map_err(|(e, _)| format!("命令行有误：{}", e.kind()))?;
     let mut cli = Cli::from_arg_matches(&matches).map_err(|e| format!("命令行有误：{}", e.kind()))?;
     if !forwardable(&cli.command) {
         return Err("该命令不能通过本机管理接口办理".to_owned());

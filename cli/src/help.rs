@@ -26,6 +26,28 @@ pub fn command() -> Command {
     built(Cli::command())
 }
 
+/// The command line's matches. Parsing needs none of the Chinese help: the command is
+/// put in Chinese (`localize`, which clones and renders every subcommand's usage and
+/// was most of a debug command's instructions) only when the line does not parse —
+/// a mistake, `--help`, `--version` —, and then parsed again, so that what is printed
+/// is worded exactly as before. `Err` carries the Chinese command for the report.
+pub fn matches<I, T>(args: I) -> Result<clap::ArgMatches, (clap::Error, Command)>
+where
+    I: IntoIterator<Item = T> + Clone,
+    T: Into<std::ffi::OsString> + Clone,
+{
+    match Cli::command().bin_name("shine").try_get_matches_from(args.clone()) {
+        Ok(matches) => Ok(matches),
+        Err(_) => {
+            let mut cmd = command();
+            match cmd.try_get_matches_from_mut(args) {
+                Ok(matches) => Ok(matches),
+                Err(e) => Err((e, cmd)),
+            }
+        }
+    }
+}
+
 /// [`command`] without the `help` subcommands, which a man page does not need.
 pub fn command_without_help_subcommand() -> Command {
     built(Cli::command().disable_help_subcommand(true))

@@ -31,15 +31,14 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
     let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
-    let mut cmd = help::command();
-    let parsed = cmd.try_get_matches_from_mut(&args).and_then(|matches| {
-        let mut cli = args::Cli::from_arg_matches(&matches)?;
+    let parsed = help::matches(&args).and_then(|matches| {
+        let mut cli = args::Cli::from_arg_matches(&matches).map_err(|e| (e, help::command()))?;
         cli.global.store_given = matches!(matches.value_source("store"), Some(clap::parser::ValueSource::CommandLine | clap::parser::ValueSource::EnvVariable));
         Ok(cli)
     });
     let cli = match parsed {
         Ok(cli) => cli,
-        Err(e) => return messages::usage::report(&e, &cmd, &args),
+        Err((e, cmd)) => return messages::usage::report(&e, &cmd, &args),
     };
     // A store held by `shine serve`: commands that may are run by the server.
     if let Some(code) = admin::forward(&cli, &args) {

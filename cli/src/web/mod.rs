@@ -286,11 +286,10 @@ impl Web {
 
     fn run_as(&self, account: Option<&Account>, args: &[String]) -> Ran {
         let argv: Vec<String> = std::iter::once("shine".to_owned()).chain(args.iter().cloned()).collect();
-        let mut cmd = crate::help::command();
-        let parsed = cmd.try_get_matches_from_mut(&argv).and_then(|m| Cli::from_arg_matches(&m));
+        let parsed = crate::help::matches(&argv).and_then(|m| Cli::from_arg_matches(&m).map_err(|e| (e, crate::help::command())));
         let cli = match parsed {
             Ok(cli) => cli,
-            Err(e) => {
+            Err((e, cmd)) => {
                 let os: Vec<std::ffi::OsString> = argv.iter().map(Into::into).collect();
                 return Ran { done: false, text: crate::messages::usage::UsageError::new(&e, &cmd, &os).text(), json: serde_json::Value::Null };
             }
@@ -308,8 +307,7 @@ impl Web {
     /// refuses inline styles). A failure is worded as the CLI words it.
     pub fn export(&self, me: &Me, args: &[String], stylesheet: &str) -> std::result::Result<(Vec<u8>, String, crate::export::Format), String> {
         let argv: Vec<String> = std::iter::once("shine".to_owned()).chain(args.iter().cloned()).collect();
-        let mut cmd = crate::help::command();
-        let cli = cmd.try_get_matches_from_mut(&argv).and_then(|m| Cli::from_arg_matches(&m)).map_err(|e| {
+        let cli = crate::help::matches(&argv).and_then(|m| Cli::from_arg_matches(&m).map_err(|e| (e, crate::help::command()))).map_err(|(e, cmd)| {
             let os: Vec<std::ffi::OsString> = argv.iter().map(Into::into).collect();
             crate::messages::usage::UsageError::new(&e, &cmd, &os).text()
         })?;
