@@ -213,6 +213,14 @@ fn s3_4_a_whole_quarter_is_done_on_the_web_alone_with_members_voting_by_code_on_
     web.open("/work/branch/stars");
     assert!(web.text("#stars").contains("党员m01"), "{}", web.text("#stars"));
     web.shot("secretary-stars");
+    // 导出与打印: the ledger as an A4 page, opened in the browser to print.
+    web.open("/work/downloads");
+    web.browser.choose("#download-ledger #ledger-format", "html");
+    web.browser.click_to_load("#download-ledger button[type=submit]");
+    assert_eq!(web.text("h1"), "测试党支部b1党员“闪光言行之星”评选台帐");
+    assert!(web.text("body").contains("当选“闪光言行之星”：党员m01"), "{}", web.text("body"));
+    web.shot("secretary-ledger-printed");
+    web.open("/work");
     web.sign_out();
 
     // The general branch: receive and publish now, pick and forward after the window.
@@ -241,6 +249,14 @@ fn s3_4_a_whole_quarter_is_done_on_the_web_alone_with_members_voting_by_code_on_
     let overview = web.text("#overview");
     assert!(overview.contains("测试党支部b1（b1）") && overview.contains("上级已报送"), "b1's result went on from its general branch: {overview}");
     web.shot("organization-department-overview");
+    // The university's roll-up of the Annex form, for filing (§4.2.b).
+    web.open("/work/downloads");
+    web.browser.fill("#download-form #form-quarter", QUARTER);
+    web.browser.choose("#download-form #form-format", "html");
+    web.browser.click_to_load("#download-form button[type=submit]");
+    let printed = web.text("body");
+    assert!(printed.contains("填报单位党组织（盖章）：测试学院党总支") && printed.contains("党员m01"), "{printed}");
+    web.shot("organization-department-roll-up");
     server.stop_gracefully();
 
     // What the web did is what the store holds, as the CLI reads it.

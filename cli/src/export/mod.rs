@@ -144,9 +144,10 @@ fn period_of(ctx: &Context, period: &ExportPeriod) -> Result<Period> {
 /// The quarters of `--quarter Q` or `--year Y`.
 fn quarters(ctx: &Context, period: &ExportPeriod) -> Result<Vec<Quarter>> {
     let period = period_of(ctx, period)?;
+    // The engine's refusal of a year out of range, worded where every refusal is.
     period.quarters().ok_or_else(|| {
-        let (first, last) = (Quarter::YEARS.start(), Quarter::YEARS.end());
-        crate::fail!("bad_year", help = "年度写作四位数字，如 2026", "年度不在 {first} 到 {last} 之间")
+        let year = if let Period::Year(y) = period { y } else { 0 };
+        shine_engine::refusal::Refusal::from(shine_engine::refusal::Kind::YearOutOfRange { year, first: *Quarter::YEARS.start(), last: *Quarter::YEARS.end() }).into()
     })
 }
 

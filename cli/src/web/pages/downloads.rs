@@ -113,9 +113,12 @@ fn branches_seen(web: &Web, unit: &UnitId) -> Vec<(String, String)> {
 /// A form that asks for a download by GET (reading only; no CSRF token needed), with
 /// the choice of workbook or printed page.
 fn get_form(what: &str, fields: &str) -> String {
-    let mut f = format!("<form id=\"download-{what}\" method=\"get\" action=\"{FILE}\"><input type=\"hidden\" name=\"form\" value=\"{what}\">{fields}");
     let formats = [("xlsx".to_owned(), "表格（.xlsx）".to_owned()), ("html".to_owned(), "打印页（A4）".to_owned())];
-    f.push_str(&html::select("format", "格式", &formats, None));
+    let fields = format!("{fields}{}", html::select("format", "格式", &formats, None));
+    // Several forms on the page have a field of the same name: each field's id (and its
+    // label's `for`) takes the form's name first, so that ids stay unique.
+    let fields = fields.replace(" id=\"", &format!(" id=\"{what}-")).replace(" for=\"", &format!(" for=\"{what}-"));
+    let mut f = format!("<form id=\"download-{what}\" method=\"get\" action=\"{FILE}\"><input type=\"hidden\" name=\"form\" value=\"{what}\">{fields}");
     let _ = write!(f, "<button type=\"submit\">导出</button></form>");
     f
 }
