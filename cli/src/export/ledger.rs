@@ -28,7 +28,7 @@ pub fn build(ctx: &Context, branch: &str, quarters: &[Quarter]) -> Result<Export
     let viewer = ctx.viewer(engine.current())?;
     let shows = |clause: &str| engine.current().is_none_or(|c| c.workflow.shows(viewer.as_deref(), clause));
     let mut pages = Vec::new();
-    let mut ledgers = Vec::new();
+    let mut held = 0;
     for &q in quarters {
         if !opened.contains(&q) {
             // A year's ledger names the quarters not opened, so the gap is on paper too.
@@ -43,14 +43,14 @@ pub fn build(ctx: &Context, branch: &str, quarters: &[Quarter]) -> Result<Export
         let ledger = archive.ledger(engine.current(), branch, Some(q), ctx.today())?;
         let registers = archive.registers(engine.current(), branch, Some(q))?;
         pages.push(quarter_page(&title, &ledger, &registers, &shows));
-        ledgers.push(ledger);
+        held += 1;
     }
-    if ledgers.is_empty() {
+    if held == 0 {
         // Checked by the engine: an unknown branch is refused there, with its hint.
         archive.ledger(engine.current(), branch, quarters.first().copied(), ctx.today())?;
     }
     let period = period_label(quarters);
-    let summary = format!("「{unit}」{period}的评选台帐（{} 个季度）", ledgers.len());
+    let summary = format!("「{unit}」{period}的评选台帐（{held} 个季度）");
     Ok(Export { doc: Document { title: format!("{title} {period}"), pages }, summary })
 }
 
