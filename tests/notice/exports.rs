@@ -421,12 +421,16 @@ fn s3_4_overview_counts_stars_by_unit_identity_and_the_lean_toward_ordinary_memb
     let preferred = row_starting(rows, &["倾斜对象", "1"]);
     assert_eq!(preferred[3], "普通党员");
     row_starting(rows, &["计入名额上限的", "0", "0"]);
-    row_starting(rows, &["2026Q4", "1", "无", "无", "无"]);
+    row_starting(rows, &["2026Q4", "1", "0", "0", "0"]);
     let year = export(&s, &["overview", "--year", "2026"], "年度统计.xlsx");
-    let rows = &sheets(&year)[0].1;
+    let both = sheets(&year);
+    let rows = &both[0].1;
     row_starting(rows, &["单位", "2026Q1", "2026Q2", "2026Q3", "2026Q4", "合计", "占比"]);
     row_starting(rows, &["测试学院党总支", "0", "0", "0", "1", "1", "1"]);
-    row_starting(rows, &["2026Q1", "1", "测试党支部b1"]);
+    row_starting(rows, &["2026Q1", "1", "1", "0", "0"]);
+    // The branches behind, one a row on their own sheet (thousands fit no cell).
+    assert_eq!(both[1].0, "未开展的党支部");
+    row_starting(&both[1].1, &["2026Q1", "测试党支部b1", "尚未开启"]);
     let page = export(&s, &["overview", "--year", "2026"], "年度统计.html");
     printed(&page, "overview");
 }

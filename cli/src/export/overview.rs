@@ -51,14 +51,29 @@ pub fn build(ctx: &Context, period: Period) -> Result<Export> {
     page.blocks.extend(rules.into_iter().map(Block::Text));
 
     page.blocks.push(Block::Heading("四、尚未开启、报告或召开专题组织生活会的党支部".into()));
-    let mut t = Table::new(&[("季度", 9.0), ("开展评选的党支部", 10.0), ("尚未开启", 30.0), ("未向上级报告专题组织生活会（§4.2.a）", 30.0), ("已报告、尚未召开", 30.0)]);
+    let mut t = Table::new(&[("季度", 9.0), ("开展评选的党支部", 10.0), ("尚未开启", 12.0), ("未向上级报告专题组织生活会（§4.2.a）", 18.0), ("已报告、尚未召开", 12.0)]);
+    // Counts here; the branches one a row on the next page (a university has thousands,
+    // more than a cell holds).
+    let mut behind = Page::new("未开展的党支部", "尚未开启、报告或召开专题组织生活会的党支部");
+    behind.heading = vec![Field::new("党委：", r.top.name.clone()), Field::new("期间：", named.clone())];
+    let mut list = Table::new(&[("季度", 10.0), ("党支部", 40.0), ("情况", 36.0)]);
     for q in &r.quarters {
-        t.row(vec![q.quarter.to_string().into(), q.branches.into(), names(&q.not_opened), names(&q.meeting_not_reported), names(&q.not_met)]);
+        t.row(vec![q.quarter.to_string().into(), q.branches.into(), q.not_opened.len().into(), q.meeting_not_reported.len().into(), q.not_met.len().into()]);
+        for (branches, stage) in [(&q.not_opened, "尚未开启"), (&q.meeting_not_reported, "未向上级报告专题组织生活会"), (&q.not_met, "已报告，尚未召开")] {
+            for b in branches {
+                list.row(vec![q.quarter.to_string().into(), b.name.as_str().into(), stage.into()]);
+            }
+        }
     }
     page.blocks.push(Block::Table(t));
     page.signatures = vec!["党委组织部（盖章）　　　　　　　　填报日期：　　　　年　　月　　日".into()];
+    let mut pages = vec![page];
+    if !list.rows.is_empty() {
+        behind.blocks.push(Block::Table(list));
+        pages.push(behind);
+    }
     let summary = format!("{named}的评选情况统计（“闪光言行之星” {} 名）", r.total.stars);
-    Ok(Export { doc: Document { title: format!("{title} {named}"), pages: vec![page] }, summary })
+    Ok(Export { doc: Document { title: format!("{title} {named}"), pages }, summary })
 }
 
 /// A table of stars by something (unit, identity): a column per quarter when there are
@@ -104,8 +119,4 @@ fn share(s: Share) -> Cell {
         Some(p) => Cell::Share(p / 100.0),
         None => Cell::Empty,
     }
-}
-
-fn names(list: &[shine_engine::refs::UnitRef]) -> Cell {
-    if list.is_empty() { "无".into() } else { list.iter().map(|u| u.name.as_str()).collect::<Vec<_>>().join("、").into() }
 }

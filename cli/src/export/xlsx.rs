@@ -130,6 +130,8 @@ fn write_page(sheet: &mut Worksheet, page: &Page, s: &Styles) -> Result<(), Xlsx
 
 /// One line of text across the page's columns.
 fn line(sheet: &mut Worksheet, row: u32, last_col: u16, text: &str, format: &Format) -> Result<(), XlsxError> {
+    let text = within_a_cell(text);
+    let text = text.as_ref();
     if last_col == 0 {
         sheet.write_string_with_format(row, 0, text, format)?;
     } else {
@@ -174,7 +176,7 @@ fn table(sheet: &mut Worksheet, mut row: u32, t: &Table, s: &Styles) -> Result<u
 fn write_cell(sheet: &mut Worksheet, row: u32, col: u16, cell: &Cell, s: &Styles, total: bool) -> Result<(), XlsxError> {
     let text_format = if total { &s.total } else { &s.cell };
     match cell {
-        Cell::Text(t) => sheet.write_string_with_format(row, col, t, text_format)?,
+        Cell::Text(t) => sheet.write_string_with_format(row, col, within_a_cell(t).as_ref(), text_format)?,
         Cell::Number(n) => sheet.write_number_with_format(row, col, *n as f64, if total { &s.total } else { &s.number })?,
         Cell::Share(x) => sheet.write_number_with_format(row, col, *x, &s.share)?,
         Cell::Date(d) => {
@@ -187,6 +189,32 @@ fn write_cell(sheet: &mut Worksheet, row: u32, col: u16, cell: &Cell, s: &Styles
     Ok(())
 }
 
+/// Excel and WPS keep at most 32,767 characters in a cell: a longer text is cut there
+/// and says so (the printed page keeps it whole).
+fn within_a_cell(text: &str) -> std::borrow::Cow<'_, str> {
+    const MOST: usize = 32_767;
+    const CUT: &str = "……（超出表格单元格的长度上限，全文见 .html 打印页）";
+    if text.chars().count() <= MOST {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let kept: String = text.chars().take(MOST - CUT.chars().count()).collect();
+    std::borrow::Cow::Owned(kept + CUT)
+}
+
 fn col_num(c: usize) -> u16 {
     u16::try_from(c).unwrap_or(u16::MAX)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::within_a_cell;
+
+    #[test]
+    fn a_text_longer_than_a_cell_holds_is_cut_at_the_limit_and_says_so() {
+        let long = "党".repeat(40_000);
+        let cut = within_a_cell(&long);
+        assert_eq!(cut.chars().count(), 32_767);
+        assert!(cut.ends_with("全文见 .html 打印页）"));
+        assert_eq!(within_a_cell("郭𠮷"), "郭𠮷");
+    }
 }
