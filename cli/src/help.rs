@@ -31,7 +31,7 @@ pub fn command() -> Command {
 /// was most of a debug command's instructions) only when the line does not parse —
 /// a mistake, `--help`, `--version` —, and then parsed again, so that what is printed
 /// is worded exactly as before. `Err` carries the Chinese command for the report.
-pub fn matches<I, T>(args: I) -> Result<clap::ArgMatches, (clap::Error, Command)>
+pub fn matches<I, T>(args: I) -> Result<clap::ArgMatches, (clap::Error, Box<Command>)>
 where
     I: IntoIterator<Item = T> + Clone,
     T: Into<std::ffi::OsString> + Clone,
@@ -42,7 +42,7 @@ where
             let mut cmd = command();
             match cmd.try_get_matches_from_mut(args) {
                 Ok(matches) => Ok(matches),
-                Err(e) => Err((e, cmd)),
+                Err(e) => Err((e, Box::new(cmd))),
             }
         }
     }

@@ -32,7 +32,7 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 fn main() -> ExitCode {
     let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
     let parsed = help::matches(&args).and_then(|matches| {
-        let mut cli = args::Cli::from_arg_matches(&matches).map_err(|e| (e, help::command()))?;
+        let mut cli = args::Cli::from_arg_matches(&matches).map_err(|e| (e, Box::new(help::command())))?;
         cli.global.store_given = matches!(matches.value_source("store"), Some(clap::parser::ValueSource::CommandLine | clap::parser::ValueSource::EnvVariable));
         Ok(cli)
     });

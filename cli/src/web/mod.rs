@@ -286,7 +286,7 @@ impl Web {
 
     fn run_as(&self, account: Option<&Account>, args: &[String]) -> Ran {
         let argv: Vec<String> = std::iter::once("shine".to_owned()).chain(args.iter().cloned()).collect();
-        let parsed = crate::help::matches(&argv).and_then(|m| Cli::from_arg_matches(&m).map_err(|e| (e, crate::help::command())));
+        let parsed = crate::help::matches(&argv).and_then(|m| Cli::from_arg_matches(&m).map_err(|e| (e, Box::new(crate::help::command()))));
         let cli = match parsed {
             Ok(cli) => cli,
             Err((e, cmd)) => {
@@ -307,7 +307,7 @@ impl Web {
     /// refuses inline styles). A failure is worded as the CLI words it.
     pub fn export(&self, me: &Me, args: &[String], stylesheet: &str) -> std::result::Result<(Vec<u8>, String, crate::export::Format), String> {
         let argv: Vec<String> = std::iter::once("shine".to_owned()).chain(args.iter().cloned()).collect();
-        let cli = crate::help::matches(&argv).and_then(|m| Cli::from_arg_matches(&m).map_err(|e| (e, crate::help::command()))).map_err(|(e, cmd)| {
+        let cli = crate::help::matches(&argv).and_then(|m| Cli::from_arg_matches(&m).map_err(|e| (e, Box::new(crate::help::command())))).map_err(|(e, cmd)| {
             let os: Vec<std::ffi::OsString> = argv.iter().map(Into::into).collect();
             crate::messages::usage::UsageError::new(&e, &cmd, &os).text()
         })?;
